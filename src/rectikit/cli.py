@@ -1,0 +1,281 @@
+"""Command line: parses, calls one library function, prints.
+
+People read rich tables on stderr; scripts read ``--json`` on stdout and the
+exit code (0 ok, 1 failed or invalid data, 2 usage). Errors become one
+Chinese message here, in :func:`main`; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+import typer.core
+import typer.rich_utils as _ru
+from rich.console import Console
+from rich.table import Table
+
+from .errors import EXIT_FAILED, EXIT_USAGE, RectikitError
+
+_ru.OPTIONS_PANEL_TITLE = "选项"
+_ru.ARGUMENTS_PANEL_TITLE = "参数"
+_ru.COMMANDS_PANEL_TITLE = "命令"
+_ru.ERRORS_PANEL_TITLE = "错误"
+_ru.ABORTED_TEXT = "已中止。"
+
+err = Console(stderr=True)
+
+
+class _ChineseHelp:
+    """Gives the built-in --help option a Chinese help text."""
+
+    def get_help_option(self, ctx):
+        opt = super().get_help_option(ctx)
+        if opt is not None:
+            opt.help = "显示本帮助并退出。"
+        return opt
+
+
+class _Group(_ChineseHelp, typer.core.TyperGroup):
+    pass
+
+
+class _Command(_ChineseHelp, typer.core.TyperCommand):
+    pass
+
+
+# click's usage messages, said in Chinese; anything else is shown as click says it.
+_USAGE_MESSAGES = [
+    (re.compile(r"No such option: (\S+)"), "没有这个选项：{0}"),
+    (re.compile(r"No such command '([^']+)'"), "没有这个命令：{0}"),
+    (re.compile(r"Missing argument '([^']+)'"), "缺少参数：{0}"),
+    (re.compile(r"Missing option '([^']+)'"), "缺少选项：{0}"),
+    (re.compile(r"Option '([^']+)' requires an argument"), "选项 {0} 需要一个值"),
+    (re.compile(r"Invalid value for '([^']+)': (.*)", re.S), "{0} 的取值无效：{1}"),
+    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), "多余的参数：{0}"),
+]
+
+
+def _usage_message(text: str) -> str:
+    for rx, zh in _USAGE_MESSAGES:
+        m = rx.search(text)
+        if m:
+            return zh.format(*m.groups())
+    return text
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="rectikit：社会评价群众意见建议整改工具——导入、合并、分类、分解、跟踪、出表。",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON 结果（供脚本使用）。")]
+WsOpt = Annotated[
+    Optional[Path],
+    typer.Option("--workspace", "-w", help="工作区文件夹；默认从当前文件夹向上查找，或取环境变量 RECTIKIT_WORKSPACE。"),
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示完整的调试信息。")]
+
+
+def _emit(data: dict, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _ws(path: Path | None):
+    from .workspace import find_workspace
+
+    return find_workspace(explicit=path)
+
+
+@app.command("init", cls=_Command, help="创建工作区：配置文件、规则表文件夹和台账数据库。")
+def init_cmd(
+    folder: Annotated[Path, typer.Argument(help="要创建的工作区文件夹。", metavar="文件夹")],
+    office: Annotated[str, typer.Option("--office", help="本单位名称；默认取文件夹名。")] = "",
+    year: Annotated[Optional[int], typer.Option("--year", help="整改年度；默认今年。")] = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from .workspace import init_workspace
+
+    ws = init_workspace(folder, office=office, year=year)
+    err.print(f"[green]已创建工作区[/] {ws.root}")
+    err.print(f"  配置文件：{ws.config_path.name}  规则表：{ws.rules_dir.name}/  台账：{ws.ledger_path.name}")
+    _emit({"workspace": str(ws.root), "config": str(ws.config_path), "ledger": str(ws.ledger_path)}, as_json)
+
+
+_STATUS_LABELS = {
+    "imported": "[green]已导入[/]",
+    "already": "[yellow]已导入过，未新增[/]",
+    "would-import": "[cyan]可导入（试运行）[/]",
+    "rejected": "[red]未导入：有错误[/]",
+    "unreadable": "[red]无法读取[/]",
+}
+
+
+@app.command("import", cls=_Command, help="导入意见建议表格（xlsx/xlsm/xls/ods/csv），每个文件要么全部导入，要么不导入。")
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="一个或多个表格文件。", metavar="文件...")],
+    batch: Annotated[str, typer.Option("--batch", "-b", help="批次名称，如 2019年度、2020年中期。")] = "",
+    sheet: Annotated[
+        Optional[str], typer.Option("--sheet", help="工作表名称；all 表示所有含内容列的工作表。默认取第一个可用工作表。")
+    ] = None,
+    mapping: Annotated[
+        Optional[list[str]], typer.Option("--map", help="指定列对应的字段，如 --map 诉求描述=意见建议内容，可重复。")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并显示将导入的内容，不写入台账。")] = False,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="跳过错误行，只导入有效行（错误行列入报告）。")] = False,
+    report: Annotated[Optional[Path], typer.Option("--report", help="校验报告 .xlsx 的保存位置。")] = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from .ingest import import_files, parse_mapping
+
+    ws = _ws(workspace)
+    overrides = parse_mapping(mapping or [])
+    with err.status("正在导入…") as st:
+        res = import_files(
+            ws, files, batch=batch, sheet=sheet, mapping=overrides, dry_run=dry_run,
+            skip_invalid=skip_invalid, report_path=report,
+            progress=lambda name: st.update(f"正在读取 {name} …"),
+        )
+    t = Table(title=f"导入结果 · 批次 {res.batch}" + ("（试运行，未写入）" if dry_run else ""))
+    for col in ("文件", "工作表", "表头行", "状态", "条数", "错误行", "跳过行"):
+        t.add_column(col)
+    for f in res.files:
+        if not f.sheets:
+            t.add_row(f.file, "", "", _STATUS_LABELS[f.status], "0", "", "")
+        for s in f.sheets:
+            t.add_row(f.file, s.sheet, str(s.header_row), _STATUS_LABELS[f.status], str(s.rows),
+                      str(s.rejected), str(s.skipped))
+    err.print(t)
+    _print_issues(res.report)
+    if res.report_path:
+        err.print(f"校验报告：{res.report_path}")
+    err.print(f"本次新增 {res.added} 条。")
+    _emit(res.to_dict(), as_json)
+    if not res.ok:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _print_issues(report, limit: int = 30) -> None:
+    from .report import INFO, SEVERITY_LABELS
+
+    shown = [i for i in report.issues if i.severity != INFO] or report.issues
+    if not shown:
+        return
+    t = Table(title=f"问题清单（错误 {len(report.errors)} 条，共 {len(report.issues)} 条）")
+    for col in ("级别", "位置", "说明", "原值"):
+        t.add_column(col, overflow="fold")
+    for i in shown[:limit]:
+        t.add_row(SEVERITY_LABELS[i.severity], i.location(), i.message, i.value)
+    err.print(t)
+    if len(shown) > limit:
+        err.print(f"……另有 {len(shown) - limit} 条，见校验报告。")
+
+
+@app.command("status", cls=_Command, help="查看台账：各批次的文件数、原始条数、工作条数。")
+def status_cmd(workspace: WsOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False) -> None:
+    from .status import ledger_status
+
+    st = ledger_status(_ws(workspace))
+    _print_status(st)
+    _emit(st, as_json)
+
+
+def _print_status(st: dict) -> None:
+    t = Table(title=f"{st['office']} · {st['year']}年度 台账")
+    for col in ("批次", "文件", "原始条数", "工作条数", "最早反映", "最近反映"):
+        t.add_column(col)
+    for b in st["batches"]:
+        t.add_row(b["batch"], str(b["files"]), str(b["raw_items"]), str(b["items"]),
+                  b["first_date"] or "", b["last_date"] or "")
+    err.print(t)
+    err.print(f"合计：原始 {st['total_raw_items']} 条，工作条目 {st['total_items']} 条；历史记录 {st['history_entries']} 条。")
+
+
+@app.command("export", cls=_Command, help="把台账导出为 .xlsx 或 .csv，每条一行，附原始出处。")
+def export_cmd(
+    out: Annotated[Path, typer.Argument(help="输出文件，如 台账.xlsx。", metavar="输出文件")],
+    batch: Annotated[Optional[str], typer.Option("--batch", "-b", help="只导出该批次。")] = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from .export import export_ledger
+
+    res = export_ledger(_ws(workspace), out, batch=batch)
+    err.print(f"[green]已导出[/] {res['items']} 条到 {res['path']}")
+    _emit(res, as_json)
+
+
+@app.command("demo", cls=_Command, help="用自带示例数据建一个工作区，把现有各步骤跑一遍。")
+def demo_cmd(
+    folder: Annotated[Path, typer.Argument(help="演示工作区文件夹。", metavar="[文件夹]")] = Path("rectikit-演示"),
+    force: Annotated[bool, typer.Option("--force", help="文件夹已是演示工作区时，先删除再重建。")] = False,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from .demo import run_demo
+
+    res = run_demo(folder, force=force, progress=lambda msg: err.print(f"· {msg}"))
+    _print_status(res["status"])
+    err.print(f"[green]演示完成。[/] 工作区：{res['workspace']}")
+    for label, path in res["outputs"].items():
+        err.print(f"  {label}：{path}")
+    _emit(res, as_json)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: the one place where errors become messages and exit codes."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or bool(os.environ.get("RECTIKIT_DEBUG"))
+    try:
+        rv = app(args=args, prog_name="rectikit", standalone_mode=False)
+        code = rv if isinstance(rv, int) else 0
+    except RectikitError as e:
+        if debug:
+            raise
+        err.print(f"[red]错误：[/]{e}", highlight=False)
+        if e.report is not None:
+            _print_issues(e.report)
+        code = e.exit_code
+    except typer.Exit as e:
+        code = e.exit_code
+    except KeyboardInterrupt:
+        err.print("已中止。")
+        code = EXIT_FAILED
+    except Exception as e:
+        # typer may raise click's classes or its vendored copies: match by name.
+        kinds = {c.__name__ for c in type(e).__mro__}
+        if "UsageError" in kinds:
+            cmd = e.ctx.command_path if getattr(e, "ctx", None) else "rectikit"
+            err.print(f"[red]用法错误：[/]{_usage_message(e.format_message())}", highlight=False)
+            err.print(f"运行 `{cmd} --help` 查看用法。", highlight=False)
+            code = EXIT_USAGE
+        elif "ClickException" in kinds:
+            e.show()
+            code = e.exit_code
+        elif "Abort" in kinds:
+            err.print("已中止。")
+            code = EXIT_FAILED
+        else:
+            if debug:
+                raise
+            err.print(f"[red]内部错误：[/]{type(e).__name__}: {e}。加 --debug 查看详情并报告此问题。", highlight=False)
+            code = EXIT_FAILED
+    return code
+
+
+def run() -> None:
+    sys.exit(main())

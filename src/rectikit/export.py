@@ -1,0 +1,67 @@
+"""`rectikit export`: the ledger back as a spreadsheet, one row per item,
+with the raw source rows behind it (file, sheet, row number)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from .errors import UsageError
+from .fsutil import atomic_path
+from .workspace import Workspace
+
+COLUMNS = [
+    ("id", "编号", 8), ("batch", "批次", 12), ("seq", "原序号", 8), ("title", "标题", 24),
+    ("text", "意见建议内容", 60), ("county", "县(市、区)", 12), ("township", "乡(镇、街道)", 12),
+    ("village", "村(社区)", 10), ("source", "来源", 18), ("received_on", "反映时间", 12),
+    ("contact_name", "联系人", 10), ("contact_phone", "联系电话", 14), ("category_given", "原表类别", 12),
+    ("raw_count", "原始条数", 8), ("sources", "原始出处（文件/工作表/行）", 40),
+]
+
+_QUERY = """
+SELECT i.id, b.name AS batch, i.seq, i.title, i.text, i.county, i.township, i.village, i.source,
+       i.received_on, i.contact_name, i.contact_phone, i.category_given,
+       COUNT(r.id) AS raw_count,
+       GROUP_CONCAT(f.file_name || '/' || f.sheet || '/第' || r.row_number || '行', '；') AS sources
+FROM items i
+JOIN batches b ON b.id = i.batch_id
+LEFT JOIN raw_items r ON r.item_id = i.id
+LEFT JOIN source_files f ON f.id = r.file_id
+{where}
+GROUP BY i.id ORDER BY i.id
+"""
+
+# A cell starting with one of these is read as a formula by Excel/WPS when a
+# CSV is opened; the apostrophe makes it text (OWASP's advice for CSV).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None) -> dict:
+    """Write the ledger's items to ``out`` (.xlsx or .csv); return a summary."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise UsageError(f"导出文件须以 .xlsx 或 .csv 结尾，收到：{out.name}")
+    with ws.ledger() as led:
+        params: tuple = ()
+        where = ""
+        if batch:
+            if led.batch_id(batch) is None:
+                raise UsageError(f"台账中没有批次“{batch}”。")
+            where, params = "WHERE b.name = ?", (batch,)
+        rows = [tuple(r) for r in led.conn.execute(_QUERY.format(where=where), params)]
+    headers = [label for _, label, _ in COLUMNS]
+    if suffix == ".xlsx":
+        from .xlsxout import write_table
+
+        date_col = [k for k, *_ in COLUMNS].index("received_on")
+        cooked = ([dt.date.fromisoformat(v) if j == date_col and v else v for j, v in enumerate(r)] for r in rows)
+        write_table(out, "台账", headers, cooked, widths=[w for *_, w in COLUMNS])
+    else:
+        with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(headers)
+            for r in rows:
+                w.writerow(["'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in r])
+    return {"path": str(out), "items": len(rows), "raw_items": sum(r[13] for r in rows)}

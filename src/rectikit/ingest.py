@@ -1,0 +1,392 @@
+"""`rectikit import`: bring feedback spreadsheets into the ledger.
+
+Each file is read, its header found, its columns mapped to fields, every row
+checked, and then the whole file is written in one transaction, or nothing
+is. Every original cell is kept with the file name, its sha256, the sheet and
+the row number, so any item can be traced back to the cell it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .columns import Header, detect_header, layout_signature, map_columns
+from .dates import parse_date
+from .errors import InputFileError, UsageError
+from .fsutil import sha256_file
+from .ledger import Ledger, now
+from .readers import Sheet, read_sheets
+from .report import ERROR, INFO, WARNING, Issue, Report
+from .workspace import Workspace
+
+ITEM_FIELDS = (
+    "seq", "title", "text", "county", "township", "village", "source",
+    "received_on", "contact_name", "contact_phone", "category_given",
+)
+_NOTE_PREFIXES = ("填表说明", "说明", "注：", "注:", "备注：", "备注:", "合计", "总计", "小计",
+                  "制表", "填表人", "审核人", "单位负责人", "联系人：", "联系人:")
+_GROUP_MARK = tuple("一二三四五六七八九十")
+
+
+@dataclass
+class SheetResult:
+    sheet: str
+    header_row: int = 0  # 1-based, as Excel shows it
+    mapping: dict[str, str] = field(default_factory=dict)  # field -> header name
+    rows: int = 0  # data rows that became items
+    rejected: int = 0
+    skipped: int = 0  # blank rows, notes and group titles
+
+
+@dataclass
+class FileResult:
+    file: str
+    status: str  # imported | already | would-import | rejected | unreadable
+    sha256: str = ""
+    sheets: list[SheetResult] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def added(self) -> int:
+        return sum(s.rows for s in self.sheets) if self.status == "imported" else 0
+
+
+@dataclass
+class ImportResult:
+    batch: str
+    files: list[FileResult] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+    report_path: str | None = None
+    dry_run: bool = False
+
+    @property
+    def added(self) -> int:
+        return sum(f.added for f in self.files)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.status in ("imported", "already", "would-import") for f in self.files)
+
+    def to_dict(self) -> dict:
+        return {
+            "batch": self.batch,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "added": self.added,
+            "files": [
+                {
+                    "file": f.file,
+                    "status": f.status,
+                    "sha256": f.sha256,
+                    "message": f.message,
+                    "added": f.added,
+                    "sheets": [s.__dict__ for s in f.sheets],
+                }
+                for f in self.files
+            ],
+            "report": self.report.to_dict(),
+            "report_path": self.report_path,
+        }
+
+
+@dataclass
+class _Plan:
+    """A checked sheet, ready to be written."""
+
+    result: SheetResult
+    header: Header
+    signature: str
+    records: list[tuple] = field(default_factory=list)  # (row_number, fields, cells_json)
+
+
+def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
+    """``["投诉件内容=text", ...]`` -> ``{"投诉件内容": "text"}``."""
+    out = {}
+    for p in pairs:
+        col, sep, fld = p.partition("=")
+        if not sep or not col.strip() or not fld.strip():
+            raise UsageError(f"--map 的写法应为“列名=字段”，收到“{p}”。")
+        out[col.strip()] = fld.strip()
+    return out
+
+
+def import_files(
+    ws: Workspace,
+    paths: Sequence[Path | str],
+    *,
+    batch: str,
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    report_path: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ImportResult:
+    """Import feedback files into ``batch``; see the module docstring."""
+    batch = (batch or "").strip()
+    if not batch:
+        raise UsageError("请用 --batch 指定批次名称，例如 --batch 2019年度。")
+    result = ImportResult(batch=batch, dry_run=dry_run)
+    scan = int(ws.setting("import", "header_scan_rows", 30))
+    max_bytes = int(ws.setting("import", "max_unpacked_mb", 2048)) << 20
+    with ws.ledger() as led:
+        for p in paths:
+            path = Path(p)
+            if progress:
+                progress(path.name)
+            fr = _import_one(
+                led, path, batch, sheet, mapping or {}, dry_run, skip_invalid, scan, max_bytes, result.report
+            )
+            result.files.append(fr)
+    if result.report.issues and (report_path or not dry_run):
+        target = Path(report_path) if report_path else _default_report_path(ws, batch)
+        result.report_path = str(result.report.write_xlsx(target))
+    return result
+
+
+def _default_report_path(ws: Workspace, batch: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    safe = "".join(ch for ch in batch if ch.isalnum() or ch in "-_") or "批次"
+    return ws.reports_dir / f"导入校验报告-{safe}-{stamp}.xlsx"
+
+
+def _import_one(
+    led: Ledger,
+    path: Path,
+    batch: str,
+    sheet: str | None,
+    overrides: dict[str, str],
+    dry_run: bool,
+    skip_invalid: bool,
+    scan: int,
+    max_bytes: int,
+    report: Report,
+) -> FileResult:
+    fr = FileResult(file=path.name, status="unreadable")
+    try:
+        fr.sha256 = sha256_file(path) if path.is_file() else ""
+        plans = _plan_file(led, path, sheet, overrides, scan, max_bytes, report)
+    except InputFileError as e:
+        fr.message = str(e)
+        report.add(Issue("unreadable-file", str(e), ERROR, file=path.name))
+        return fr
+    fr.sheets = [p.result for p in plans]
+    done = {
+        r[0]: r[1]
+        for r in led.conn.execute(
+            "SELECT f.sheet, b.name FROM source_files f JOIN batches b ON b.id=f.batch_id WHERE f.sha256=?",
+            (fr.sha256,),
+        )
+    }
+    fresh = [p for p in plans if p.result.sheet not in done]
+    if not fresh:
+        where = "、".join(sorted(set(done.values())))
+        fr.status, fr.message = "already", f"该文件此前已导入（批次：{where}），本次未新增。"
+        for p in plans:
+            p.result.rows = 0
+        report.add(Issue("already-imported", fr.message, INFO, file=path.name))
+        return fr
+    if any(p.result.rejected for p in fresh) and not skip_invalid:
+        fr.status = "rejected"
+        fr.message = "存在错误行，整个文件未导入。修正后重新导入，或加 --skip-invalid 只导入有效行。"
+        for p in fresh:
+            p.result.rows = 0
+        return fr
+    if dry_run:
+        fr.status = "would-import"
+        return fr
+    _write(led, path, fr.sha256, batch, fresh)
+    for p in plans:
+        if p not in fresh:
+            p.result.rows = 0
+    fr.status = "imported"
+    return fr
+
+
+def _plan_file(
+    led: Ledger,
+    path: Path,
+    sheet: str | None,
+    overrides: dict[str, str],
+    scan: int,
+    max_bytes: int,
+    report: Report,
+) -> list[_Plan]:
+    plans: list[_Plan] = []
+    seen: list[str] = []
+    for sh in read_sheets(path, sheet, max_unpacked_bytes=max_bytes):
+        seen.append(sh.name)
+        header = detect_header(sh.rows, scan=scan, extra_names=set(overrides))
+        mapping = None
+        if header:
+            sig = layout_signature(header.names)
+            remembered = _remembered(led, sig)
+            mapping = map_columns(header.names, overrides, remembered)
+            if "text" not in mapping and "title" in mapping:
+                mapping["text"] = mapping.pop("title")
+                report.add(Issue("title-as-text", "未找到意见建议内容列，使用“标题”列作为内容。",
+                                 WARNING, file=path.name, sheet=sh.name, row=header.row + 1,
+                                 column=header.names[mapping["text"]]))
+        if not header or "text" not in mapping:
+            if sheet is None or sheet == "all":
+                report.add(Issue("no-text-column", "此工作表未找到意见建议内容列，已跳过。", INFO,
+                                 file=path.name, sheet=sh.name))
+                continue
+            names = "、".join(header.names) if header else "（未找到表头）"
+            raise InputFileError(
+                f"{path.name} 的工作表“{sh.name}”未找到意见建议内容列。表头：{names}。"
+                "可用 --map 列名=意见建议内容 指定。"
+            )
+        plans.append(_check_rows(path.name, sh, header, mapping, sig, report))
+        if sheet is None:
+            break
+    if not plans:
+        raise InputFileError(
+            f"{path.name} 中没有找到含意见建议内容列的工作表（已查看：{'、'.join(seen) or '无'}）。"
+            "可用 --sheet 指定工作表，或用 --map 列名=意见建议内容 指定内容列。"
+        )
+    return plans
+
+
+def _remembered(led: Ledger, signature: str) -> dict[str, str] | None:
+    row = led.conn.execute("SELECT mapping FROM layouts WHERE signature=?", (signature,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def _as_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, (dt.date, dt.datetime, dt.time)):
+        return v.isoformat()
+    return str(v).strip()
+
+
+def _json_default(v):
+    if isinstance(v, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+        return str(v)
+    return str(v)
+
+
+def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], sig: str, report: Report) -> _Plan:
+    names = header.names
+    sr = SheetResult(sheet=sh.name, header_row=header.row + 1,
+                     mapping={f: names[j] for f, j in mapping.items()})
+    plan = _Plan(result=sr, header=header, signature=sig)
+    text_j = mapping["text"]
+    date_j = mapping.get("received_on")
+    cols = [mapping.get(f) for f in ITEM_FIELDS]
+    dumps = json.JSONEncoder(ensure_ascii=False, default=_json_default, separators=(",", ":")).encode
+    rows = sh.rows
+    for i in range(header.data_start, len(rows)):
+        row = rows[i]
+        width = len(row)
+        text = _as_text(row[text_j]) if text_j < width else ""
+        if not text:
+            kind = _classify_empty(row, mapping)
+            if kind:
+                sr.skipped += 1
+                if kind != "blank":
+                    report.add(Issue(kind, _SKIP_MESSAGES[kind], INFO, file=file, sheet=sh.name, row=i + 1,
+                                     value=_first_value(row)))
+                continue
+            title_j = mapping.get("title")
+            title = _as_text(row[title_j]) if title_j is not None and title_j < width else ""
+            if not title:
+                sr.rejected += 1
+                report.add(Issue("missing-text", "此行有其他内容，但意见建议内容为空。", ERROR, file=file,
+                                 sheet=sh.name, row=i + 1, column=names[text_j], value=_first_value(row)))
+                continue
+            text = title
+            report.add(Issue("title-as-text", "内容为空，已用标题代替。", WARNING, file=file, sheet=sh.name,
+                             row=i + 1, column=names[text_j]))
+        values = [_as_text(row[j]) if j is not None and j < width else "" for j in cols]
+        values[2] = text
+        if date_j is not None and date_j < width:
+            raw = row[date_j]
+            d = parse_date(raw)
+            values[7] = d.isoformat() if d else ""
+            if d is None and _as_text(raw):
+                report.add(Issue("bad-date", "无法识别的日期，已保留原值，日期留空。", WARNING, file=file,
+                                 sheet=sh.name, row=i + 1, column=names[date_j], value=_as_text(raw)))
+        end = width
+        while end and (row[end - 1] == "" or row[end - 1] is None):
+            end -= 1
+        plan.records.append((i + 1, tuple(v or None for v in values), dumps(row[:end])))
+    sr.rows = len(plan.records)
+    return plan
+
+
+_SKIP_MESSAGES = {
+    "note-row": "表尾说明或合计行，未导入。",
+    "group-row": "分组标题行，未导入。",
+}
+
+
+def _first_value(row: list) -> str:
+    for v in row:
+        t = _as_text(v)
+        if t:
+            return t[:60]
+    return ""
+
+
+def _classify_empty(row: list, mapping: dict[str, int]) -> str | None:
+    """Why a row without text need not be an error: blank, a note, a group title."""
+    filled = [(j, _as_text(v)) for j, v in enumerate(row) if _as_text(v)]
+    seq_j = mapping.get("seq")
+    if not filled or all(j == seq_j for j, _ in filled):
+        return "blank"
+    first = filled[0][1]
+    if first.startswith(_NOTE_PREFIXES):
+        return "note-row"
+    if len(filled) == 1 and first.startswith(_GROUP_MARK) and len(first) <= 30:
+        return "group-row"
+    return None
+
+
+def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) -> None:
+    stamp = now()
+    with led.transaction() as conn:
+        batch_id = led.batch_id(batch, create=True)
+        for plan in plans:
+            sr = plan.result
+            mapping = {f: plan.header.names.index(h) for f, h in sr.mapping.items()}
+            cur = conn.execute(
+                "INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers,"
+                " mapping, row_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (batch_id, path.name, str(path.resolve()), sha, sr.sheet, sr.header_row,
+                 json.dumps(plan.header.names, ensure_ascii=False), json.dumps(mapping), sr.rows, stamp),
+            )
+            file_id = cur.lastrowid
+            first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM items").fetchone()[0]
+            conn.executemany(
+                f"INSERT INTO items(id, batch_id, {', '.join(ITEM_FIELDS)}, created_at, updated_at)"
+                f" VALUES (?, ?, {', '.join('?' * len(ITEM_FIELDS))}, ?, ?)",
+                ((first + k, batch_id, *rec[1], stamp, stamp) for k, rec in enumerate(plan.records)),
+            )
+            conn.executemany(
+                "INSERT INTO raw_items(file_id, row_number, cells, item_id) VALUES (?,?,?,?)",
+                ((file_id, rec[0], rec[2], first + k) for k, rec in enumerate(plan.records)),
+            )
+            conn.execute(
+                "INSERT INTO layouts(signature, mapping, updated_at) VALUES (?,?,?)"
+                " ON CONFLICT(signature) DO UPDATE SET mapping=excluded.mapping, updated_at=excluded.updated_at",
+                (plan.signature, json.dumps({h: f for f, h in sr.mapping.items()}, ensure_ascii=False), stamp),
+            )
+            led.record(
+                "import", "source_file", file_id,
+                detail={"file": path.name, "sha256": sha, "sheet": sr.sheet, "batch": batch,
+                        "items": [first, first + len(plan.records) - 1] if plan.records else [],
+                        "rows": sr.rows, "rejected": sr.rejected},
+            )
+

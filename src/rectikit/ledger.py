@@ -1,0 +1,263 @@
+"""The ledger (台账): one SQLite file per workspace.
+
+Why SQLite in WAL mode: readers never block the writer, a crash or a killed
+process leaves the last committed state, and the file is one thing an office
+can copy or back up.  Every change goes through :meth:`Ledger.transaction`,
+which takes the write lock up front (``BEGIN IMMEDIATE``) so two processes
+never interleave, and writes a row to the append-only ``history`` table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import getpass
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import LedgerBusyError, WorkspaceError
+
+BUSY_TIMEOUT_S = float(os.environ.get("RECTIKIT_BUSY_TIMEOUT", "5"))
+
+# Each migration is (version, name, statements).  Statements run one by one
+# inside one transaction: sqlite3's executescript would commit half-way.
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "batches, files, raw and working items, units, layouts, history",
+        [
+            """CREATE TABLE batches(
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                created_at TEXT NOT NULL)""",
+            """CREATE TABLE source_files(
+                id INTEGER PRIMARY KEY,
+                batch_id INTEGER NOT NULL REFERENCES batches(id),
+                file_name TEXT NOT NULL,
+                file_path TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                sheet TEXT NOT NULL,
+                header_row INTEGER NOT NULL,
+                headers TEXT NOT NULL,
+                mapping TEXT NOT NULL,
+                row_count INTEGER NOT NULL,
+                imported_at TEXT NOT NULL,
+                UNIQUE(sha256, sheet))""",
+            """CREATE TABLE items(
+                id INTEGER PRIMARY KEY,
+                batch_id INTEGER NOT NULL REFERENCES batches(id),
+                seq TEXT,
+                title TEXT,
+                text TEXT NOT NULL,
+                county TEXT,
+                township TEXT,
+                village TEXT,
+                source TEXT,
+                received_on TEXT,
+                contact_name TEXT,
+                contact_phone TEXT,
+                category_given TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL)""",
+            "CREATE INDEX items_batch ON items(batch_id)",
+            """CREATE TABLE raw_items(
+                id INTEGER PRIMARY KEY,
+                file_id INTEGER NOT NULL REFERENCES source_files(id),
+                row_number INTEGER NOT NULL,
+                cells TEXT NOT NULL,
+                item_id INTEGER NOT NULL REFERENCES items(id),
+                UNIQUE(file_id, row_number))""",
+            "CREATE INDEX raw_items_item ON raw_items(item_id)",
+            """CREATE TABLE units(
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                short_names TEXT,
+                level TEXT,
+                leader TEXT,
+                contact TEXT,
+                phone TEXT)""",
+            """CREATE TABLE layouts(
+                signature TEXT PRIMARY KEY,
+                mapping TEXT NOT NULL,
+                updated_at TEXT NOT NULL)""",
+            """CREATE TABLE history(
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                command TEXT NOT NULL,
+                action TEXT NOT NULL,
+                entity TEXT NOT NULL,
+                entity_id TEXT,
+                field TEXT,
+                old TEXT,
+                new TEXT,
+                detail TEXT)""",
+            """CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+                BEGIN SELECT RAISE(ABORT, 'history is append-only'); END""",
+            """CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+                BEGIN SELECT RAISE(ABORT, 'history is append-only'); END""",
+        ],
+    ),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _actor() -> str:
+    try:
+        return os.environ.get("RECTIKIT_USER") or getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def _command_line() -> str:
+    return " ".join(["rectikit", *sys.argv[1:]]) if sys.argv and sys.argv[0] else "rectikit"
+
+
+class Ledger:
+    """A connection to one workspace ledger."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+        self.command = _command_line()
+        self.actor = _actor()
+
+    @classmethod
+    def open(cls, path: Path) -> "Ledger":
+        try:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as e:
+            raise WorkspaceError(f"无法打开台账数据库 {path}：{e}") from None
+        conn.row_factory = sqlite3.Row
+        led = cls(conn, Path(path))
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            led._migrate()
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            if "locked" in str(e):
+                raise LedgerBusyError(_busy_message(path)) from None
+            raise WorkspaceError(f"台账数据库 {path} 已损坏或不是 rectikit 台账：{e}") from None
+        return led
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema ---------------------------------------------------------
+    def schema_version(self) -> int:
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'"
+        ).fetchone()
+        if not exists:
+            return 0
+        return self.conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
+
+    def _migrate(self) -> None:
+        if self.schema_version() == SCHEMA_VERSION:
+            return
+        with self._write_lock():
+            current = self.schema_version()  # re-read under the lock
+            if current > SCHEMA_VERSION:
+                raise WorkspaceError(
+                    f"台账由更新版本的 rectikit 创建（结构版本 {current}），请升级 rectikit。"
+                )
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations("
+                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            for version, name, statements in MIGRATIONS:
+                if version <= current:
+                    continue
+                for sql in statements:
+                    self.conn.execute(sql)
+                self.conn.execute(
+                    "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?,?,?)",
+                    (version, name, now()),
+                )
+
+    # -- transactions ---------------------------------------------------
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e) or "busy" in str(e):
+                raise LedgerBusyError(_busy_message(self.path)) from None
+            raise
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: the changes made inside commit together or not at all."""
+        with self._write_lock() as conn:
+            yield conn
+
+    def record(
+        self,
+        action: str,
+        entity: str,
+        entity_id=None,
+        *,
+        field: str | None = None,
+        old=None,
+        new=None,
+        detail: dict | None = None,
+    ) -> None:
+        """Append one row to the history; call inside :meth:`transaction`."""
+        self.conn.execute(
+            "INSERT INTO history(at, actor, command, action, entity, entity_id, field, old, new, detail)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                now(),
+                self.actor,
+                self.command,
+                action,
+                entity,
+                None if entity_id is None else str(entity_id),
+                field,
+                None if old is None else str(old),
+                None if new is None else str(new),
+                json.dumps(detail, ensure_ascii=False) if detail else None,
+            ),
+        )
+
+    # -- small shared queries --------------------------------------------
+    def batch_id(self, name: str, *, create: bool = False) -> int | None:
+        row = self.conn.execute("SELECT id FROM batches WHERE name=?", (name,)).fetchone()
+        if row:
+            return row[0]
+        if not create:
+            return None
+        cur = self.conn.execute("INSERT INTO batches(name, created_at) VALUES (?,?)", (name, now()))
+        self.record("create", "batch", cur.lastrowid, new=name)
+        return cur.lastrowid
+
+
+def _busy_message(path: Path) -> str:
+    return (
+        f"台账 {path} 正被另一个 rectikit 进程写入，等待 {BUSY_TIMEOUT_S:g} 秒后仍未释放。"
+        "请稍后再试；若确认没有其他程序在运行，可重新执行本命令。"
+    )
