@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ ITEM_FIELDS = (
 )
 _NOTE_PREFIXES = ("填表说明", "说明", "注：", "注:", "备注：", "备注:", "合计", "总计", "小计",
                   "制表", "填表人", "审核人", "单位负责人", "联系人：", "联系人:")
-_GROUP_MARK = tuple("一二三四五六七八九十")
+_GROUP_TITLE = re.compile(r"^(?:[一二三四五六七八九十百]+|[(（][一二三四五六七八九十]+[)）])[、.．]?\S")
 
 
 @dataclass
@@ -142,7 +143,8 @@ def import_files(
                 led, path, batch, sheet, mapping or {}, dry_run, skip_invalid, scan, max_bytes, result.report
             )
             result.files.append(fr)
-    if result.report.issues and (report_path or not dry_run):
+    worth_a_file = result.report.errors or result.report.count(WARNING)
+    if report_path or (worth_a_file and not dry_run):
         target = Path(report_path) if report_path else _default_report_path(ws, batch)
         result.report_path = str(result.report.write_xlsx(target))
     return result
@@ -344,12 +346,12 @@ def _classify_empty(row: list, mapping: dict[str, int]) -> str | None:
     """Why a row without text need not be an error: blank, a note, a group title."""
     filled = [(j, _as_text(v)) for j, v in enumerate(row) if _as_text(v)]
     seq_j = mapping.get("seq")
-    if not filled or all(j == seq_j for j, _ in filled):
+    if not filled or (len(filled) == 1 and filled[0][0] == seq_j and filled[0][1].isdigit()):
         return "blank"
     first = filled[0][1]
     if first.startswith(_NOTE_PREFIXES):
         return "note-row"
-    if len(filled) == 1 and first.startswith(_GROUP_MARK) and len(first) <= 30:
+    if len(filled) == 1 and _GROUP_TITLE.match(first) and len(first) <= 80:
         return "group-row"
     return None
 
