@@ -47,8 +47,18 @@ _PUNCT = re.compile(r"[\s\(\)（）\[\]【】、,，:：;；*＊#＃'\"“”·.
 
 
 def norm(name) -> str:
-    """Comparable form of a header: NFKC, no spaces or punctuation, lower case."""
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", str(name))).lower()
+    """Comparable form of a header: NFKC, no spaces or punctuation, lower case.
+
+    Repeated to a fixed point: lower-casing or removing a space can leave a
+    string that NFKC changes again.
+    """
+    s = str(name)
+    for _ in range(4):
+        t = unicodedata.normalize("NFKC", _PUNCT.sub("", unicodedata.normalize("NFKC", s).lower()))
+        if t == s:
+            break
+        s = t
+    return s
 
 
 _SYN = {f: [norm(s) for s in syns] for f, (_, syns) in FIELDS.items()}
@@ -132,7 +142,14 @@ def detect_header(rows: list[list], *, scan: int = 30, extra_names: set[str] | N
 
 
 def _is_subheader(top: list, below: list, extra: set[str]) -> bool:
-    """Is ``below`` the second row of a two-row merged header?"""
+    """Is ``below`` the second row of a two-row merged header?
+
+    A row with a value under the text column is data: in a two-row header the
+    text column's cell spans both rows, so the lower one is empty.
+    """
+    text_j = map_columns(_combine(top, None)).get("text")
+    if text_j is not None and text_j < len(below) and not _is_blank(below[text_j]):
+        return False
     cells = [(j, v) for j, v in enumerate(below) if not _is_blank(v)]
     if not cells or not all(_looks_like_header_cell(v) for _, v in cells):
         return False
