@@ -108,6 +108,7 @@ def test_demo(cli, tmp_path):
     st = r.json()["status"]
     assert [(b["batch"], b["items"]) for b in st["batches"]] == [("2019年度", 547), ("2020年中期", 447)]
     assert (tmp_path / "演示" / "台账.xlsx").exists()
+    assert (tmp_path / "演示" / "rules" / "单位名录.xlsx").exists()
     assert cli("demo", tmp_path / "演示").code == 1  # not over an existing folder
     assert cli("demo", tmp_path / "演示", "--force").code == 0
 

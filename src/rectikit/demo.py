@@ -33,7 +33,8 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
     examples = examples_dir()
     ws = init_workspace(folder, office="桂中市绩效办（演示）", year=2020)
     (folder / _MARKER).write_text("rectikit demo workspace\n", encoding="utf-8")
-    say(f"已创建工作区 {folder}")
+    shutil.copytree(examples / "rules", ws.rules_dir, dirs_exist_ok=True)
+    say(f"已创建工作区 {folder}（含示例单位名录）")
     imports = []
     for name, batch in DEMO_BATCHES:
         res = import_files(ws, [examples / name], batch=batch)

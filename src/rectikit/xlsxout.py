@@ -23,7 +23,8 @@ def write_table(
     *,
     widths: Sequence[int] | None = None,
 ) -> Path:
-    """Write one sheet: bold frozen header, autofilter, wrapped text cells."""
+    """Write one sheet: bold frozen header, autofilter, wrapped text cells,
+    set up to print on A4 landscape."""
     import xlsxwriter
 
     path = Path(path)
@@ -61,5 +62,13 @@ def write_table(
                     ws.write_string(r, c, str(v), body)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(n, 1), max(len(headers) - 1, 0))
+        # Printable as offices print: A4 landscape, all columns on the page
+        # width, the header row on every page, page numbers in the footer.
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.set_footer("&C第 &P 页，共 &N 页")
         wb.close()
     return path
