@@ -305,11 +305,12 @@ class Writer:
         r = self.rng
         county = r.choice(list(COUNTIES))
         road, road2 = r.sample(ROADS, 2)
+        digit = r.randint(2, 9)
         return {
             "county": county, "town": r.choice(COUNTIES[county]), "village": r.choice(VILLAGES),
             "comm": r.choice(COMMUNITIES), "road": road, "road2": road2, "school": r.choice(SCHOOLS),
             "hosp": r.choice(HOSPITALS), "market": r.choice(MARKETS), "estate": r.choice(ESTATES),
-            "bus": r.choice(BUS), "n": r.choice("二三四五六七八九") if r.random() < 0.5 else str(r.randint(2, 9)),
+            "bus": r.choice(BUS), "n": "零一二三四五六七八九"[digit] if r.random() < 0.5 else str(digit), "_n": str(digit),
             "m": str(r.randint(1, 12)), "_county": county,
         }
 
@@ -317,17 +318,19 @@ class Writer:
         r = self.rng
         for _ in range(500):
             s = self.slots()
-            core = r.choice(TOPICS[r.choice(topics)]).format(**s)
-            if core in self.used_cores:
+            template = r.choice(TOPICS[r.choice(topics)])
+            core = template.format(**s)
+            key = template.format(**dict(s, n=s["_n"]))  # "八个" and "8个" are one problem
+            if key in self.used_cores:
                 continue
             text = r.choice(OPENINGS) + core
             parts = [p for p in (r.choice(CONSEQUENCES), r.choice(REQUESTS)) if p]
             text += ("，" + "，".join(parts) if parts else "") + "。"
             if r.random() < 0.06:
                 text += "谢谢！"
-            self.used_cores.add(core)
+            self.used_cores.add(key)
             self.used.add(text)
-            return text, s
+            return text, dict(s, _key=key)
         raise RuntimeError("ran out of distinct texts; add sentences")
 
 
@@ -372,7 +375,7 @@ def make_batch(rng: random.Random, sources, repeats: list[tuple[int, list[str]]]
         for _ in range(count):
             text, s = w.compose(topics)
             items.append({"source": source, "text": text, "county": s["_county"], "town": s["town"],
-                          "topics": topics})
+                          "topics": topics, "key": s["_key"]})
     # Replace some items by repeats of others, keeping the total: the repeat
     # takes the slot and the source of the item it replaces (the same problem
     # raised by another kind of respondent).
@@ -538,10 +541,13 @@ def main() -> None:
         repeats=[(2, ["punct"]), (2, ["opening"]), (2, ["width"]), (2, ["wording"])],
         year=2020, months=(5, 6),
     )
-    # The mid-year survey also hears some 2019 problems again ("连续两年反映").
+    # The mid-year survey also hears some 2019 problems again ("连续两年反映"),
+    # problems that no other 2020 item raises.
+    keys20 = {it["key"] for it in items20}
+    fresh19 = [it for it in items19 if it["key"] not in keys20]
     for k in rng.sample(range(len(items20)), 3):
         if all(k not in p for p in pairs20):
-            items20[k] = dict(items20[k], text=rng.choice(items19)["text"])
+            items20[k] = dict(items20[k], text=rng.choice(fresh19)["text"])
     assert len(items19) == 547 and len(items20) == 447
     seq19 = write_2019(items19, HERE / "2019年度社会评价群众意见建议.xlsx", rng)
     seq20 = write_2020(items20, HERE / "2020年中期社会评价群众意见建议.csv")

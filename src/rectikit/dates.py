@@ -12,11 +12,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .textnorm import cn_number
+
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 10_000, 80_000  # 1927 .. 2119: plausible feedback dates
-
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 _TIME = r"(?:[ T]+\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2}(?:\.\d+)?)?)?"
 _PATTERNS = [
@@ -27,21 +26,6 @@ _PATTERNS = [
     # month first, as US-style exports write it: 06/26/2020
     (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})" + _TIME + "$"), "mdy"),
 ]
-
-
-def _cn_number(s: str) -> int | None:
-    """二〇二〇 -> 2020 (digit by digit); 二十六 -> 26; 十一 -> 11."""
-    if not s:
-        return None
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        t = _CN_DIGITS.get(tens, None) if tens else 1
-        o = _CN_DIGITS.get(ones, None) if ones else 0
-        return None if t is None or o is None else t * 10 + o
-    digits = [_CN_DIGITS.get(ch) for ch in s]
-    if any(d is None for d in digits):
-        return None
-    return int("".join(map(str, digits)))
 
 
 _CN_DATE = re.compile(r"^([〇零○O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]$")
@@ -63,7 +47,7 @@ def parse_date_text(text: str) -> dt.date | None:
             return _safe_date(y, mo, d)
     m = _CN_DATE.match(s)
     if m:
-        y, mo, d = (_cn_number(g) for g in m.groups())
+        y, mo, d = (cn_number(g) for g in m.groups())
         if None not in (y, mo, d):
             return _safe_date(y, mo, d)
     return None

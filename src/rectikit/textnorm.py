@@ -1,0 +1,137 @@
+"""Normalise Chinese feedback text for comparison (never for storage).
+
+Two citizens who report the same problem write it differently: full-width or
+half-width characters, other punctuation, traditional characters, "三个月"
+or "3个月", an opening "希望" or "建议", a closing "谢谢". The comparison form
+removes those differences so that what is left is the problem itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def cn_number(s: str) -> int | None:
+    """二〇二〇 -> 2020 (digit by digit); 二十六 -> 26; 三百五十 -> 350; 十一 -> 11."""
+    if not s:
+        return None
+    if not any(ch in _CN_UNITS for ch in s):
+        digits = [_CN_DIGITS.get(ch) for ch in s]
+        return None if None in digits else int("".join(map(str, digits)))
+    total, section, digit = 0, 0, None
+    for ch in s:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            unit = _CN_UNITS[ch]
+            if unit == 10000:
+                total += (section + (digit or 0)) * unit
+                section = 0
+            else:
+                section += (1 if digit is None else digit) * unit
+            digit = None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+# Chinese numbers are rewritten as digits only before a measure word, so that
+# words like 一直, 统一, 十分 are left alone.
+_MEASURE = "个|公里|里|米|年|月|日|天|次|趟|户|名|人|楼|层|元|块|万|小时|分钟|周|岁|所|家|条|项|辆|间|座|处|亩|吨|路"
+_CN_NUM_RE = re.compile(rf"([零〇○一二两三四五六七八九十百千]+)(?=(?:{_MEASURE}))")
+_NON_WORD = re.compile(r"[\W_]+")
+_DIGITS = re.compile(r"\d+")
+
+OPENINGS = tuple(sorted((
+    "我想反映一下", "我想反映", "我要反映", "群众反映", "强烈建议", "强烈要求", "恳请", "希望", "建议", "反映",
+    "我们这里", "我们这边", "我们", "关于", "请求", "请", "要求", "提议",
+), key=len, reverse=True))
+CLOSINGS = tuple(sorted(("谢谢", "谢谢了", "感谢", "非常感谢", "谢谢领导", "谢谢政府"), key=len, reverse=True))
+
+_PLACE_SUFFIX = re.compile(
+    r"(?=(街道|社区|小区|花园|大道|家园|小学|中学|医院|卫生院|市场|公园"
+    # a one-character suffix followed by these is a word, not a place: 路灯, 村民, 县城, 河道
+    r"|(?:村|镇|乡|县|区|市|路|街|巷|苑|河|桥|屯|组)(?![灯面口段况边民里上城道梁织域别委长干内外级])))"
+)
+_SUFFIX_CHARS = set("村镇乡县区市路街巷苑河桥屯组")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    try:
+        import opencc
+
+        return opencc.OpenCC("t2s").convert
+    except Exception:  # no converter: traditional text stays as it is
+        return lambda s: s
+
+
+def _digits(m: re.Match) -> str:
+    n = cn_number(m.group(1))
+    return m.group(1) if n is None else str(n)
+
+
+def _strip_boilerplate(s: str) -> str:
+    changed = True
+    while changed and s:
+        changed = False
+        for o in OPENINGS:
+            if s.startswith(o) and len(s) > len(o) + 3:
+                s, changed = s[len(o):], True
+                break
+        for c in CLOSINGS:
+            if s.endswith(c) and len(s) > len(c) + 3:
+                s, changed = s[: -len(c)], True
+                break
+    return s
+
+
+def normalise_many(texts: list[str]) -> list[str]:
+    """Comparison forms of many texts; one traditional→simplified pass for all."""
+    pre = [_NON_WORD.sub("", unicodedata.normalize("NFKC", t or "").lower()) for t in texts]
+    simplified = _t2s()("\n".join(pre)).split("\n") if pre else []
+    if len(simplified) != len(pre):  # a converter that changed line structure
+        simplified = [_t2s()(p) for p in pre]
+    return [_strip_boilerplate(_CN_NUM_RE.sub(_digits, s)) for s in simplified]
+
+
+def normalise(text: str) -> str:
+    return normalise_many([text])[0]
+
+
+def same_problem(a: str, b: str) -> bool:
+    """Do two similar comparison forms differ only in wording?
+
+    They do not when a stretch that differs holds a digit (another house
+    number, count or date) or is part of a place name: a place suffix (村,
+    路, 街道, 医院 …) starts inside it or within two characters after it.
+    "中山街道…" vs "河东街道…" or "市人民医院" vs "市第二人民医院" are
+    different problems; "希望尽快解决" vs "望尽快解决" is the same one.
+    """
+    from rapidfuzz.distance import Indel
+
+    for tag, i1, i2, j1, j2 in Indel.opcodes(a, b):
+        if tag == "equal":
+            continue
+        for text, lo, hi in ((a, i1, i2), (b, j1, j2)):
+            if any(ch.isdigit() for ch in text[lo:hi]):
+                return False
+            if _touches_place(text, lo, hi):
+                return False
+    return True
+
+
+def _touches_place(text: str, lo: int, hi: int) -> bool:
+    for m in _PLACE_SUFFIX.finditer(text, max(lo - 1, 0)):
+        p = m.start()
+        if p > hi + 2:
+            return False
+        if p >= lo or (p == lo - 1 and hi > lo):
+            return True
+    return False
