@@ -23,7 +23,7 @@ def test_init_import_status_export_round(cli, tmp_path):
     assert r.json()["added"] == 2
     r = cli("status", "--json", cwd=ws)
     st = r.json()
-    assert st["batches"][0] == {"batch": "2019年度", "files": 1, "raw_items": 2, "items": 2,
+    assert st["batches"][0] == {"batch": "2019年度", "files": 1, "raw_items": 2, "items": 2, "repeats": 0,
                                 "first_date": "2020-06-26", "last_date": "2020-06-27"}
     assert st["office"] == "某市绩效办"
     r = cli("export", ws / "台账.xlsx", "--json", cwd=ws)
@@ -31,7 +31,7 @@ def test_init_import_status_export_round(cli, tmp_path):
     sheet = CalamineWorkbook.from_path(str(ws / "台账.xlsx")).get_sheet_by_index(0).to_python()
     assert sheet[0][:5] == ["编号", "批次", "原序号", "标题", "意见建议内容"]
     assert sheet[1][4] == "=1+2 路灯不亮"  # text, not the formula's result
-    assert "意见.xlsx/Sheet1/第2行" in sheet[1][14]
+    assert "意见.xlsx/Sheet1/第2行" in sheet[1][15]
 
 
 def test_exported_xlsx_has_no_formulas(cli, tmp_path):
@@ -106,7 +106,8 @@ def test_demo(cli, tmp_path):
     r = cli("demo", tmp_path / "演示", "--json")
     assert r.code == 0, r.err
     st = r.json()["status"]
-    assert [(b["batch"], b["items"]) for b in st["batches"]] == [("2019年度", 547), ("2020年中期", 447)]
+    assert [(b["batch"], b["raw_items"], b["items"]) for b in st["batches"]] == [("2019年度", 547, 538),
+                                                                          ("2020年中期", 447, 443)]
     assert (tmp_path / "演示" / "台账.xlsx").exists()
     assert (tmp_path / "演示" / "rules" / "单位名录.xlsx").exists()
     assert cli("demo", tmp_path / "演示").code == 1  # not over an existing folder

@@ -195,10 +195,10 @@ def status_cmd(workspace: WsOpt = None, as_json: JsonOpt = False, debug: DebugOp
 
 def _print_status(st: dict) -> None:
     t = Table(title=f"{st['office']} · {st['year']}年度 台账")
-    for col in ("批次", "文件", "原始条数", "工作条数", "最早反映", "最近反映"):
+    for col in ("批次", "文件", "原始条数", "归纳后条数", "连续反映", "最早反映", "最近反映"):
         t.add_column(col)
     for b in st["batches"]:
-        t.add_row(b["batch"], str(b["files"]), str(b["raw_items"]), str(b["items"]),
+        t.add_row(b["batch"], str(b["files"]), str(b["raw_items"]), str(b["items"]), str(b["repeats"]),
                   b["first_date"] or "", b["last_date"] or "")
     err.print(t)
     err.print(f"合计：原始 {st['total_raw_items']} 条，工作条目 {st['total_items']} 条；历史记录 {st['history_entries']} 条。")
@@ -216,6 +216,81 @@ def export_cmd(
 
     res = export_ledger(_ws(workspace), out, batch=batch)
     err.print(f"[green]已导出[/] {res['items']} 条到 {res['path']}")
+    _emit(res, as_json)
+
+
+@app.command("dedupe", cls=_Command, help="合并内容相似或相同的意见建议（梳理归纳）。不加选项时只列出建议合并的组，不做改动。")
+def dedupe_cmd(
+    batch: Annotated[Optional[str], typer.Option("--batch", "-b", help="只处理该批次；默认每个批次各自处理。")] = None,
+    threshold: Annotated[
+        Optional[float], typer.Option("--threshold", help="相似度阈值（0.5–1），默认取配置文件，初始为 0.8。")
+    ] = None,
+    auto: Annotated[bool, typer.Option("--auto", help="自动合并几乎相同的组（相似度不低于配置的 auto_threshold，初始 0.9），供定时脚本使用。")] = False,
+    review: Annotated[Optional[Path], typer.Option("--review", help="把建议合并的组写成审核表（.xlsx），在“处理意见”列选择后用 --apply 导回。")] = None,
+    apply: Annotated[Optional[Path], typer.Option("--apply", help="按审核表中的处理意见合并；有错误则不做任何改动。")] = None,
+    across: Annotated[bool, typer.Option("--across-batches", help="同时与更早批次比对，标记“连续反映”的条目（只标记，不合并）。")] = False,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from .dedupe import apply_review, dedupe
+
+    ws = _ws(workspace)
+    if apply and (review or auto):
+        from .errors import UsageError
+
+        raise UsageError("--apply 不能与 --review 或 --auto 同时使用。")
+    if apply:
+        res = apply_review(ws, apply)
+        err.print(f"[green]已按审核表处理[/]：合并 {res.merged_groups} 组，记为不重复 {res.kept_apart} 对。")
+    else:
+        with err.status("正在比对…") as st:
+            res = dedupe(ws, batch=batch, threshold=threshold, auto=auto, review=review, across_batches=across,
+                         progress=lambda m: st.update(f"正在比对：{m}"))
+        _print_groups(res.groups)
+        if res.repeats:
+            err.print(f"与更早批次重复（连续反映）：{len(res.repeats)} 条，已标记。")
+        if auto:
+            err.print(f"[green]已自动合并[/] {res.merged_groups} 组。")
+        if res.review_path:
+            err.print(f"审核表：{res.review_path}（在“处理意见”列选择后运行 rectikit dedupe --apply 该文件）")
+    _print_merge_summary(res.summary)
+    _emit(res.to_dict(), as_json)
+
+
+def _print_groups(groups, limit: int = 20) -> None:
+    if not groups:
+        err.print("没有找到建议合并的条目。")
+        return
+    t = Table(title=f"建议合并 {len(groups)} 组（涉及 {sum(len(g.item_ids) for g in groups)} 条）")
+    for col in ("组", "相似度", "编号", "内容"):
+        t.add_column(col, overflow="fold")
+    for n, g in enumerate(groups[:limit], start=1):
+        for k, (i, text) in enumerate(zip(g.item_ids, g.texts)):
+            t.add_row(str(n) if k == 0 else "", f"{g.score:.2f}" if k == 0 else "", str(i), text[:60])
+    err.print(t)
+    if len(groups) > limit:
+        err.print(f"……另有 {len(groups) - limit} 组，用 --review 导出查看。")
+
+
+def _print_merge_summary(summary) -> None:
+    for b in summary:
+        err.print(f"批次 {b['batch']}：原始 {b['raw_items']} 条，归纳为 {b['items']} 条"
+                  + (f"，其中连续反映 {b['repeats']} 条" if b.get("repeats") else "") + "。")
+
+
+@app.command("unmerge", cls=_Command, help="撤销一次合并：该条目下的原始意见建议恢复为各自独立的条目。")
+def unmerge_cmd(
+    item: Annotated[int, typer.Argument(help="合并后条目的编号。", metavar="编号")],
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from .dedupe import unmerge
+
+    res = unmerge(_ws(workspace), item)
+    err.print(f"[green]已撤销合并[/]：编号 {res['item']} 恢复为 {len(res['restored'])} 条（{'、'.join(map(str, res['restored']))}）。")
+    _print_merge_summary(res["summary"])
     _emit(res, as_json)
 
 

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from .dedupe import dedupe
 from .errors import WorkspaceError
 from .export import export_ledger
 from .ingest import import_files
@@ -40,11 +41,15 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         res = import_files(ws, [examples / name], batch=batch)
         say(f"导入 {name} → 批次 {batch}：{res.added} 条")
         imports.append(res.to_dict())
+    merged = dedupe(ws, auto=True, across_batches=True)
+    for b in merged.summary:
+        say(f"合并相似意见建议：{b['batch']} 原始 {b['raw_items']} 条，归纳为 {b['items']} 条")
     out = export_ledger(ws, folder / "台账.xlsx")
     say(f"导出台账 {out['items']} 条")
     return {
         "workspace": str(folder),
         "imports": imports,
         "status": ledger_status(ws),
+        "dedupe": merged.to_dict(),
         "outputs": {"台账": out["path"]},
     }

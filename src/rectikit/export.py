@@ -1,5 +1,6 @@
-"""`rectikit export`: the ledger back as a spreadsheet, one row per item,
-with the raw source rows behind it (file, sheet, row number)."""
+"""`rectikit export`: the ledger back as a spreadsheet, one row per working
+item (merged items once), with the raw source rows behind it (file, sheet,
+row number)."""
 
 from __future__ import annotations
 
@@ -16,19 +17,20 @@ COLUMNS = [
     ("text", "意见建议内容", 60), ("county", "县(市、区)", 12), ("township", "乡(镇、街道)", 12),
     ("village", "村(社区)", 10), ("source", "来源", 18), ("received_on", "反映时间", 12),
     ("contact_name", "联系人", 10), ("contact_phone", "联系电话", 14), ("category_given", "原表类别", 12),
-    ("raw_count", "原始条数", 8), ("sources", "原始出处（文件/工作表/行）", 40),
+    ("raw_count", "原始条数", 8), ("repeat_of", "连续反映（前批编号）", 10),
+    ("sources", "原始出处（文件/工作表/行）", 40),
 ]
 
 _QUERY = """
 SELECT i.id, b.name AS batch, i.seq, i.title, i.text, i.county, i.township, i.village, i.source,
        i.received_on, i.contact_name, i.contact_phone, i.category_given,
-       COUNT(r.id) AS raw_count,
+       COUNT(r.id) AS raw_count, i.repeat_of,
        GROUP_CONCAT(f.file_name || '/' || f.sheet || '/第' || r.row_number || '行', '；') AS sources
 FROM items i
 JOIN batches b ON b.id = i.batch_id
 LEFT JOIN raw_items r ON r.item_id = i.id
 LEFT JOIN source_files f ON f.id = r.file_id
-{where}
+WHERE i.merged_into IS NULL {where}
 GROUP BY i.id ORDER BY i.id
 """
 
@@ -49,7 +51,7 @@ def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None) -> dict
         if batch:
             if led.batch_id(batch) is None:
                 raise UsageError(f"台账中没有批次“{batch}”。")
-            where, params = "WHERE b.name = ?", (batch,)
+            where, params = "AND b.name = ?", (batch,)
         rows = [tuple(r) for r in led.conn.execute(_QUERY.format(where=where), params)]
     headers = [label for _, label, _ in COLUMNS]
     if suffix == ".xlsx":

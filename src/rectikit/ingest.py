@@ -421,8 +421,8 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) ->
                 ((first + k, batch_id, *rec[1]) for k, rec in enumerate(plan.records)),
             )
             conn.executemany(
-                "INSERT INTO raw_items(file_id, row_number, cells, item_id) VALUES (?,?,?,?)",
-                ((file_id, rec[0], rec[2], first + k) for k, rec in enumerate(plan.records)),
+                "INSERT INTO raw_items(file_id, row_number, cells, item_id, home_item_id) VALUES (?,?,?,?,?)",
+                ((file_id, rec[0], rec[2], first + k, first + k) for k, rec in enumerate(plan.records)),
             )
             conn.execute(
                 "INSERT INTO layouts(signature, mapping, updated_at) VALUES (?,?,?)"

@@ -102,6 +102,27 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     ),
 ]
 
+MIGRATIONS.append(
+    (
+        2,
+        "merging: merged_into, repeat_of, home items of raw items, pairs people kept apart",
+        [
+            "ALTER TABLE items ADD COLUMN merged_into INTEGER REFERENCES items(id)",
+            "ALTER TABLE items ADD COLUMN repeat_of INTEGER REFERENCES items(id)",
+            "ALTER TABLE items ADD COLUMN repeat_score REAL",
+            "CREATE INDEX items_merged_into ON items(merged_into)",
+            "ALTER TABLE raw_items ADD COLUMN home_item_id INTEGER REFERENCES items(id)",
+            "UPDATE raw_items SET home_item_id = item_id",
+            """CREATE TABLE not_duplicates(
+                item_a INTEGER NOT NULL REFERENCES items(id),
+                item_b INTEGER NOT NULL REFERENCES items(id),
+                at TEXT NOT NULL,
+                PRIMARY KEY(item_a, item_b),
+                CHECK(item_a < item_b))""",
+        ],
+    )
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

@@ -1,4 +1,5 @@
-"""`rectikit status`: what the ledger holds, per batch."""
+"""`rectikit status`: what the ledger holds, per batch: raw items as
+imported, working items after merging, repeats of earlier batches."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def ledger_status(ws: Workspace) -> dict:
                 "files": r["files"],
                 "raw_items": r["raw_items"],
                 "items": r["items"],
+                "repeats": r["repeats"],
                 "first_date": r["first_date"],
                 "last_date": r["last_date"],
             }
@@ -26,7 +28,9 @@ def ledger_status(ws: Workspace) -> dict:
                   (SELECT COUNT(DISTINCT sha256) FROM source_files f WHERE f.batch_id=b.id) AS files,
                   (SELECT COUNT(*) FROM raw_items r JOIN source_files f ON f.id=r.file_id
                      WHERE f.batch_id=b.id) AS raw_items,
-                  (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id) AS items,
+                  (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL) AS items,
+                  (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL
+                     AND i.repeat_of IS NOT NULL) AS repeats,
                   (SELECT MIN(received_on) FROM items i WHERE i.batch_id=b.id) AS first_date,
                   (SELECT MAX(received_on) FROM items i WHERE i.batch_id=b.id) AS last_date
                 FROM batches b ORDER BY b.id
