@@ -139,3 +139,22 @@ def test_debug_shows_the_traceback(tmp_path, monkeypatch):
     out = subprocess.run([sys.executable, "-m", "rectikit", "status", "--debug"], capture_output=True,
                          text=True, cwd=tmp_path)
     assert out.returncode != 0 and "Traceback" in out.stderr and "WorkspaceError" in out.stderr
+
+
+def test_dedupe_and_unmerge_commands(cli, tmp_path):
+    w = tmp_path / "w"
+    cli("init", w)
+    rows = [["意见建议"], ["民主路路灯不亮，希望尽快维修。"], ["民主路路灯不亮,希望尽快维修"], ["学校门口交通拥堵"]]
+    cli("import", write_xlsx(tmp_path / "a.xlsx", rows), "-b", "b", cwd=w)
+    r = cli("dedupe", "--json", cwd=w)
+    assert r.code == 0 and len(r.json()["groups"]) == 1 and r.json()["merged_groups"] == 0
+    r = cli("dedupe", "--auto", "--json", cwd=w)
+    assert r.json()["merged_groups"] == 1
+    assert r.json()["summary"][0] == {"batch": "b", "raw_items": 3, "items": 2, "repeats": 0}
+    assert "归纳为 2 条" in r.err
+    assert cli("unmerge", "1", "--json", cwd=w).json()["restored"] == [1, 2]
+    assert cli("unmerge", "3", cwd=w).code == 2
+    assert cli("dedupe", "--apply", "x.xlsx", "--auto", cwd=w).code == 2
+    bad = write_xlsx(tmp_path / "审核.xlsx", [["组号", "编号"], [1, 1]])
+    r = cli("dedupe", "--apply", bad, cwd=w)
+    assert r.code == 1 and "处理意见" in r.err

@@ -134,10 +134,14 @@ def find_groups(
     """
     say = progress or (lambda _m: None)
     norms = list(norms) if norms is not None else normalise_many(list(texts))
-    # 1. exact duplicates collapse to one unique comparison form
-    uniq: dict[str, int] = {}
-    unit_of = [uniq.setdefault(t, len(uniq)) for t in norms]
-    forms = list(uniq)
+    # 1. exact duplicates collapse to one unit per comparison form; an item
+    # in a forbidden pair keeps a unit of its own, so the ban can hold even
+    # against an identical text
+    forbidden = list(forbidden)
+    apart = {i for pair in forbidden for i in pair}
+    uniq: dict = {}
+    unit_of = [uniq.setdefault((t, idx) if idx in apart else t, len(uniq)) for idx, t in enumerate(norms)]
+    forms = [k[0] if isinstance(k, tuple) else k for k in uniq]
     members: list[list[int]] = [[] for _ in forms]
     for idx, u in enumerate(unit_of):
         members[u].append(idx)
@@ -168,7 +172,6 @@ def find_groups(
     # 4. complete linkage over the unique forms
     cluster = list(range(len(forms)))
     parts: dict[int, list[int]] = {u: [u] for u in range(len(forms))}
-    # units that are exact duplicates of a forbidden partner must stay apart too
     for s, i, j in sorted(matches, reverse=True):
         ci, cj = cluster[i], cluster[j]
         if ci == cj:

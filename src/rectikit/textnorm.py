@@ -128,10 +128,6 @@ def same_problem(a: str, b: str) -> bool:
 
 
 def _touches_place(text: str, lo: int, hi: int) -> bool:
-    for m in _PLACE_SUFFIX.finditer(text, max(lo - 1, 0)):
-        p = m.start()
-        if p > hi + 2:
-            return False
-        if p >= lo or (p == lo - 1 and hi > lo):
-            return True
-    return False
+    """Does a place suffix start in text[lo:hi] or within two characters after it?"""
+    m = _PLACE_SUFFIX.search(text, lo)
+    return m is not None and m.start() <= hi + 2

@@ -1,0 +1,209 @@
+import sqlite3
+
+import pytest
+from openpyxl import load_workbook
+
+from rectikit.dedupe import apply_review, dedupe, propose, unmerge
+from rectikit.errors import InvalidDataError, UsageError
+from rectikit.export import export_ledger
+from rectikit.ingest import import_files
+from rectikit.resources import examples_dir
+from rectikit.status import ledger_status
+
+from helpers import ledger_snapshot, write_xlsx
+
+ROWS = [
+    ["序号", "意见建议内容", "县区", "来源"],
+    [1, "民主路路灯不亮，晚上出行很不安全，希望尽快维修。", "城中区", "城乡居民"],
+    [2, "民主路路灯不亮,晚上出行很不安全,希望尽快维修", "城中区", "企业开办"],
+    [3, "建议：民主路路灯不亮，晚上出行很不安全，希望尽快维修，谢谢！", "城中区", "城乡居民"],
+    [4, "石门村到镇上的村道坑洼不平，下雨天泥泞难行，希望硬化。", "平山县", "乡村振兴"],
+    [5, "大塘村到镇上的村道坑洼不平，下雨天泥泞难行，希望硬化。", "平山县", "乡村振兴"],
+    [6, "学校门口上下学时段交通拥堵，缺少交警疏导，存在安全隐患。", "江南区", "城乡居民"],
+    [7, "学校门口上下学时段交通拥堵，缺少交警疏导。", "江南区", "城乡居民"],
+]
+
+
+@pytest.fixture
+def loaded(ws, tmp_path):
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2019年度")
+    return ws
+
+
+def active(ws):
+    con = sqlite3.connect(ws.ledger_path)
+    return [r[0] for r in con.execute("SELECT id FROM items WHERE merged_into IS NULL ORDER BY id")]
+
+
+def test_propose_changes_nothing(loaded):
+    snap = ledger_snapshot(loaded)
+    res = propose(loaded)
+    groups = sorted(sorted(g.item_ids) for g in res.groups)
+    assert groups == [[1, 2, 3], [6, 7]]  # different villages (4, 5) are not merged
+    assert ledger_snapshot(loaded) == snap
+
+
+def test_representative_is_the_most_complete_text(loaded):
+    g = next(g for g in propose(loaded).groups if 6 in g.item_ids)
+    assert g.item_ids[0] == 6
+
+
+def test_auto_merges_only_nearly_identical_groups(loaded):
+    res = dedupe(loaded, auto=True)
+    assert res.merged_groups == 1  # 1-2-3 are identical once normalised; 6-7 scores below 0.9
+    assert active(loaded) == [3, 4, 5, 6, 7]
+    st = ledger_status(loaded)
+    assert (st["batches"][0]["raw_items"], st["batches"][0]["items"]) == (7, 5)
+
+
+def test_merged_item_keeps_every_raw_item(loaded, tmp_path):
+    dedupe(loaded, auto=True)
+    res = export_ledger(loaded, tmp_path / "台账.csv")
+    assert (res["items"], res["raw_items"]) == (5, 7)
+    con = sqlite3.connect(loaded.ledger_path)
+    assert con.execute("SELECT COUNT(*) FROM raw_items WHERE item_id=3").fetchone()[0] == 3
+    sources = {r[0] for r in con.execute(
+        "SELECT h.source FROM raw_items r JOIN items h ON h.id=r.home_item_id WHERE r.item_id=3")}
+    assert sources == {"城乡居民", "企业开办"}
+
+
+def test_auto_twice_changes_nothing_more(loaded):
+    dedupe(loaded, auto=True)
+    snap = ledger_snapshot(loaded)
+    assert dedupe(loaded, auto=True).merged_groups == 0
+    assert ledger_snapshot(loaded) == snap
+
+
+def test_unmerge_restores_and_is_not_redone(loaded):
+    dedupe(loaded, auto=True)
+    res = unmerge(loaded, 3)
+    assert res["restored"] == [1, 2, 3]
+    assert active(loaded) == [1, 2, 3, 4, 5, 6, 7]
+    assert dedupe(loaded, auto=True).merged_groups == 0  # people said no: never proposed again
+    con = sqlite3.connect(loaded.ledger_path)
+    actions = [r[0] for r in con.execute("SELECT action FROM history ORDER BY id")]
+    assert actions.count("merge") == 1 and actions.count("unmerge") == 1 and actions.count("keep-apart") == 3
+
+
+def test_unmerge_errors(loaded):
+    dedupe(loaded, auto=True)
+    with pytest.raises(UsageError, match="已并入"):
+        unmerge(loaded, 1)
+    with pytest.raises(UsageError, match="不是合并"):
+        unmerge(loaded, 4)
+    with pytest.raises(UsageError, match="没有编号"):
+        unmerge(loaded, 999)
+
+
+def _decide(path, decisions: dict[int, str]):
+    """Set 处理意见 by item id, as a person would in Excel."""
+    wb = load_workbook(path)
+    ws = wb["合并审核"]
+    head = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        item = row[head.index("编号")].value
+        if item in decisions:
+            row[head.index("处理意见")].value = decisions[item]
+    wb.save(path)
+
+
+def test_review_round_trip(loaded, tmp_path):
+    path = tmp_path / "合并审核.xlsx"
+    res = dedupe(loaded, review=path)
+    assert res.review_path == str(path)
+    wb = load_workbook(path)
+    sheet = wb["合并审核"]
+    assert [c.value for c in sheet[1]][:3] == ["组号", "相似度", "编号"]
+    assert sheet.data_validations.dataValidation[0].formula1 == '"合并,不合并,移出此项"'
+    assert "说明" in wb.sheetnames
+    _decide(path, {2: "移出此项", 6: "不合并"})
+    out = apply_review(loaded, path)
+    assert out.merged_groups == 1
+    assert active(loaded) == [2, 3, 4, 5, 6, 7]
+    # item 2 was taken out: it is never proposed with 1 or 3 again; 6 and 7 neither
+    again = sorted(sorted(g.item_ids) for g in propose(loaded).groups)
+    assert again == []
+
+
+def test_applying_a_review_twice_changes_nothing(loaded, tmp_path):
+    path = tmp_path / "合并审核.xlsx"
+    dedupe(loaded, review=path)
+    apply_review(loaded, path)
+    snap = ledger_snapshot(loaded)
+    res = apply_review(loaded, path)
+    assert res.merged_groups == 0 and res.kept_apart == 0
+    assert ledger_snapshot(loaded) == snap
+
+
+@pytest.mark.parametrize(
+    "edit,message",
+    [
+        ({"编号": 999}, "没有编号 999"),
+        ({"处理意见": "同意"}, "处理意见应为"),
+        ({"组号": "第一组"}, "组号应为整数"),
+    ],
+)
+def test_nonsense_review_changes_nothing(loaded, tmp_path, edit, message):
+    path = tmp_path / "合并审核.xlsx"
+    dedupe(loaded, review=path)
+    wb = load_workbook(path)
+    ws = wb["合并审核"]
+    head = [c.value for c in ws[1]]
+    for col, value in edit.items():
+        ws.cell(row=2, column=head.index(col) + 1).value = value
+    wb.save(path)
+    snap = ledger_snapshot(loaded)
+    with pytest.raises(InvalidDataError) as e:
+        apply_review(loaded, path)
+    issue = e.value.report.errors[0]
+    assert message in issue.message and issue.row == 2 and issue.file == "合并审核.xlsx"
+    assert ledger_snapshot(loaded) == snap
+
+
+def test_review_with_a_deleted_column_changes_nothing(loaded, tmp_path):
+    path = tmp_path / "合并审核.xlsx"
+    dedupe(loaded, review=path)
+    wb = load_workbook(path)
+    ws = wb["合并审核"]
+    ws.delete_cols([c.value for c in ws[1]].index("处理意见") + 1)
+    wb.save(path)
+    snap = ledger_snapshot(loaded)
+    with pytest.raises(InvalidDataError) as e:
+        apply_review(loaded, path)
+    assert e.value.report.errors[0].column == "处理意见"
+    assert ledger_snapshot(loaded) == snap
+
+
+def test_review_mixing_batches_is_refused(loaded, tmp_path):
+    import_files(loaded, [write_xlsx(tmp_path / "b.xlsx", [["意见建议"], ["另一批次的意见"]])], batch="2020年中期")
+    path = tmp_path / "合并审核.xlsx"
+    dedupe(loaded, review=path)
+    wb = load_workbook(path)
+    ws = wb["合并审核"]
+    ws.cell(row=2, column=3).value = 8  # an item of the other batch
+    wb.save(path)
+    with pytest.raises(InvalidDataError, match="错误"):
+        apply_review(loaded, path)
+
+
+def test_across_batches_flags_repeats_without_merging(loaded, tmp_path):
+    rows = [["意见建议"], ["民主路路灯不亮，晚上出行很不安全，希望尽快维修！"], ["江北区新问题：公厕太少"]]
+    import_files(loaded, [write_xlsx(tmp_path / "b.xlsx", rows)], batch="2020年中期")
+    res = dedupe(loaded, across_batches=True)
+    assert [(r.item_id, r.batch, r.earlier_batch) for r in res.repeats] == [(8, "2020年中期", "2019年度")]
+    st = {b["batch"]: b for b in ledger_status(loaded)["batches"]}
+    assert st["2020年中期"]["repeats"] == 1 and st["2020年中期"]["items"] == 2
+
+
+def test_examples_auto_merge_to_538_and_443(ws):
+    ex = examples_dir()
+    import_files(ws, [ex / "2019年度社会评价群众意见建议.xlsx"], batch="2019年度")
+    import_files(ws, [ex / "2020年中期社会评价群众意见建议.csv"], batch="2020年中期")
+    dedupe(ws, auto=True)
+    st = {b["batch"]: b["items"] for b in ledger_status(ws)["batches"]}
+    assert st == {"2019年度": 538, "2020年中期": 443}
+
+
+def test_threshold_bounds(loaded):
+    with pytest.raises(UsageError):
+        propose(loaded, threshold=0.2)

@@ -1,0 +1,73 @@
+import csv
+import random
+
+from python_calamine import CalamineWorkbook
+
+from rectikit.neardup import find_groups, lsh_candidates, minhash_signatures
+from rectikit.resources import examples_dir
+
+
+def _expected(batch):
+    pairs = [(r["original_seq"], r["repeat_seq"]) for r in csv.DictReader(open(examples_dir() / "expected_duplicates.csv",
+                                                                                encoding="utf-8")) if r["batch"] == batch]
+    groups: dict[str, set] = {}
+    for a, b in pairs:
+        groups.setdefault(a, {a}).add(b)
+    return sorted(sorted(g) for g in groups.values())
+
+
+def test_examples_2019_merge_to_538_with_exactly_the_planted_groups():
+    rows = CalamineWorkbook.from_path(str(examples_dir() / "2019年度社会评价群众意见建议.xlsx")).get_sheet_by_index(0).to_python()
+    items = [(str(int(float(r[0]))), r[2]) for r in rows[4:]
+             if isinstance(r[2], str) and r[2].strip() and str(r[0]).replace(".0", "").isdigit()]
+    assert len(items) == 547
+    groups = find_groups([t for _, t in items], 0.8)
+    got = sorted(sorted(items[i][0] for i in g.members) for g in groups)
+    assert got == _expected("2019年度")
+    assert len(items) - sum(len(g.members) - 1 for g in groups) == 538
+
+
+def test_examples_2020_merge_to_443():
+    with open(examples_dir() / "2020年中期社会评价群众意见建议.csv", encoding="gbk") as f:
+        rows = list(csv.reader(f))[1:]
+    groups = find_groups([r[2] for r in rows], 0.8)
+    assert sorted(sorted(rows[i][0] for i in g.members) for g in groups) == _expected("2020年中期")
+    assert len(rows) - sum(len(g.members) - 1 for g in groups) == 443
+
+
+def test_no_chaining_through_a_middle_item():
+    # b is close to a and to c, but a and c are not close: no group of three
+    a = "城中区民主路的路灯坏了很久一直没有人来修理"
+    b = "城中区民主路的路灯坏了很久一直没有人来修理希望尽快派人维修"
+    c = "城中区民主路的路灯坏了很久希望尽快派人维修更换灯泡并加强日常巡查管理"
+    groups = find_groups([a, b, c], 0.75)
+    assert all(len(g.members) == 2 for g in groups)
+
+
+def test_forbidden_pairs_stay_apart():
+    texts = ["民主路路灯不亮，希望尽快维修。", "民主路路灯不亮,希望尽快维修", "希望民主路路灯不亮，希望尽快维修！"]
+    assert [g.members for g in find_groups(texts, 0.8)] == [(0, 1, 2)]
+    groups = find_groups(texts, 0.8, forbidden=[(0, 2)])
+    assert all(not {0, 2} <= set(g.members) for g in groups)
+
+
+def test_exact_duplicates_score_one():
+    [g] = find_groups(["小区停水三天。", "小区停水3天", "其他问题完全不同的内容"], 0.8)
+    assert g.members == (0, 1) and g.score == 1.0
+
+
+def test_lsh_finds_light_edits_among_many():
+    rng = random.Random(3)
+    chars = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经"
+    base = ["".join(rng.choice(chars) for _ in range(30)) for _ in range(3000)]
+    edited = [t[:10] + t[11:] for t in base[:300]]  # one character deleted
+    rows, sig = minhash_signatures(base + edited)
+    cand = {tuple(p) for p in lsh_candidates(rows, sig).tolist()}
+    found = sum((i, 3000 + i) in cand for i in range(300))
+    assert found >= 294  # >= 98% of true pairs become candidates
+    assert len(cand) < 20_000  # and nowhere near all 5.4 million pairs
+
+
+def test_empty_and_tiny_texts():
+    assert find_groups([], 0.8) == []
+    assert find_groups(["", "", "a"], 0.8)[0].members == (0, 1)

@@ -1,0 +1,70 @@
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rectikit.textnorm import cn_number, normalise, normalise_many, same_problem
+
+
+@pytest.mark.parametrize("s,n", [("三", 3), ("十", 10), ("十一", 11), ("二十六", 26), ("三百五十", 350),
+                                 ("二〇二〇", 2020), ("一万二千", 12000), ("两", 2), ("天", None), ("", None)])
+def test_cn_number(s, n):
+    assert cn_number(s) == n
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("希望尽快修复民主路的路灯，谢谢！", "尽快修复民主路的路灯。"),
+        ("建议：民主路路灯不亮已经三个月了", "民主路路灯不亮已经3个月了"),
+        ("ＡＢＣ小区停水１２小时", "abc小区停水12小时"),
+        ("關於學校門口交通擁堵的問題", "关于学校门口交通拥堵的问题"),
+        ("我想反映一下，8路公交班次少", "8路公交班次少"),
+    ],
+)
+def test_same_comparison_form(a, b):
+    assert normalise(a) == normalise(b)
+
+
+def test_words_with_numerals_are_left_alone():
+    assert normalise("我们一直统一十分重视") == "一直统一十分重视"
+
+
+def test_stored_text_is_not_touched():
+    texts = ["希望修路。"]
+    normalise_many(texts)
+    assert texts == ["希望修路。"]
+
+
+@given(st.text(max_size=40))
+def test_normalise_is_idempotent(s):
+    n = normalise(s)
+    assert normalise(n) == n
+
+
+@given(st.text(alphabet="路灯不亮小区停水民主城中区，。！ 希望建议谢谢0123456789", max_size=30))
+def test_width_and_punctuation_do_not_matter(s):
+    wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in s)
+    assert normalise(wide) == normalise(s)
+    assert normalise(s.replace("，", ",").replace("。", ".")) == normalise(s)
+
+
+@pytest.mark.parametrize(
+    "a,b,same",
+    [
+        ("尽快解决民主路路灯不亮的问题", "望尽快解决民主路路灯不亮的问题", True),
+        ("请有关部门重视石门村道路问题", "请相关部门重视石门村道路问题", True),
+        ("中山街道脱贫户公益性岗位工资发放不及时", "河东街道脱贫户公益性岗位工资发放不及时", False),
+        ("市人民医院部分医务人员态度生硬", "市第二人民医院部分医务人员态度生硬", False),
+        ("石门村到镇上的3公里村道坑洼不平", "石门村到镇上的5公里村道坑洼不平", False),
+        ("大平山镇部分工作人员上班玩手机", "平山镇部分工作人员上班玩手机", False),
+        ("民主路路灯不亮", "民主路的路灯不亮", True),
+    ],
+)
+def test_same_problem(a, b, same):
+    assert same_problem(normalise(a), normalise(b)) is same
+
+
+def test_nfkc_width_forms_compare_equal():
+    assert normalise("（城中区）") == normalise(unicodedata.normalize("NFKC", "（城中区）"))
