@@ -14,6 +14,20 @@ from pathlib import Path
 
 from .fsutil import atomic_path
 
+LINE_HEIGHT_PT = 15
+MAX_LINES = 12
+
+
+def display_width(text: str) -> int:
+    """Width in Excel column units: CJK and full-width characters take two."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def lines_needed(text: str, width: float) -> int:
+    """How many wrapped lines a cell of ``width`` units needs for ``text``."""
+    usable = max(width - 1, 4)
+    return sum(max(1, -(-display_width(part) // int(usable))) for part in text.split("\n"))
+
 
 def write_table(
     path: Path,
@@ -53,6 +67,9 @@ def write_table(
         tinted = wb.add_format({"font_name": "仿宋", "text_wrap": True, "valign": "top", "bg_color": "#F2F2F2"})
         tinted_date = wb.add_format({"font_name": "仿宋", "num_format": "yyyy-mm-dd", "valign": "top",
                                      "bg_color": "#F2F2F2"})
+        fraction = wb.add_format({"font_name": "仿宋", "num_format": "0.00", "valign": "top"})
+        tinted_fraction = wb.add_format({"font_name": "仿宋", "num_format": "0.00", "valign": "top",
+                                         "bg_color": "#F2F2F2"})
         for c, h in enumerate(headers):
             ws.write_string(0, c, str(h), head)
             if widths:
@@ -60,7 +77,15 @@ def write_table(
         n = 0
         for r, row in enumerate(rows, start=1):
             n = r
-            fmt, dfmt = (tinted, tinted_date) if shade and shade[r - 1] else (body, date)
+            tint = bool(shade and shade[r - 1])
+            fmt, dfmt, ffmt = (tinted, tinted_date, tinted_fraction) if tint else (body, date, fraction)
+            if widths:
+                # XlsxWriter cannot autofit, and LibreOffice does not on opening:
+                # give wrapped rows the height their longest text needs.
+                lines = max((lines_needed(v, widths[c]) for c, v in enumerate(row) if isinstance(v, str) and v),
+                            default=1)
+                if lines > 1:
+                    ws.set_row(r, LINE_HEIGHT_PT * min(lines, MAX_LINES))
             for c, v in enumerate(row):
                 if v is None or v == "":
                     if fmt is tinted:
@@ -68,6 +93,8 @@ def write_table(
                     continue
                 if isinstance(v, bool):
                     ws.write_boolean(r, c, v, fmt)
+                elif isinstance(v, float) and not v.is_integer():
+                    ws.write_number(r, c, v, ffmt)
                 elif isinstance(v, (int, float)):
                     ws.write_number(r, c, v, fmt)
                 elif isinstance(v, (dt.date, dt.datetime)):
