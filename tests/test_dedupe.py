@@ -114,7 +114,8 @@ def test_review_round_trip(loaded, tmp_path):
     wb = load_workbook(path)
     sheet = wb["合并审核"]
     assert [c.value for c in sheet[1]][:3] == ["组号", "相似度", "编号"]
-    assert sheet.data_validations.dataValidation[0].formula1 == '"合并,不合并,移出此项"'
+    assert sheet.data_validations.dataValidation[0].formula1 == "选项!$A$1:$A$3"
+    assert [c.value for c in wb["选项"]["A"]] == ["合并", "不合并", "移出此项"]
     assert "说明" in wb.sheetnames
     _decide(path, {2: "移出此项", 6: "不合并"})
     out = apply_review(loaded, path)

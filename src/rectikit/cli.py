@@ -294,6 +294,64 @@ def unmerge_cmd(
     _emit(res, as_json)
 
 
+@app.command("classify", cls=_Command, help="分类：领域类别、处理方式（立行立改/回访帮助/解读说明/引导化解/长期坚持）、是否列为重点整改任务。")
+def classify_cmd(
+    batch: Annotated[Optional[str], typer.Option("--batch", "-b", help="只处理该批次。")] = None,
+    model: Annotated[
+        Optional[bool], typer.Option("--model/--rules", help="用学习模型或关键词规则分类；默认有模型就用模型。")
+    ] = None,
+    review: Annotated[Optional[Path], typer.Option("--review", help="写出分类审核表（.xlsx），人工修改后用 --apply 导回。")] = None,
+    apply: Annotated[Optional[Path], typer.Option("--apply", help="按分类审核表更新；人工确定的结果以后不会被自动覆盖。")] = None,
+    train: Annotated[Optional[Path], typer.Option("--train", help="用已标注的表格（含内容列和类别列）训练学习模型。")] = None,
+    from_ledger: Annotated[bool, typer.Option("--from-ledger", help="用台账中人工确定（或原表自带）的类别训练学习模型。")] = False,
+    text_column: Annotated[Optional[str], typer.Option("--text-column", help="训练表格中内容列的列名。")] = None,
+    label_column: Annotated[Optional[str], typer.Option("--label-column", help="训练表格中类别列的列名。")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示结果，不写入台账。")] = False,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from . import classify as cl
+
+    ws = _ws(workspace)
+    if train or from_ledger:
+        with err.status("正在训练…"):
+            res = cl.train(ws, file=train, from_ledger=from_ledger, text_column=text_column, label_column=label_column)
+        err.print(f"[green]已训练学习模型[/]：{res['items']} 条，{len(res['labels'])} 个类别（{res['source']}）。")
+        _emit(res, as_json)
+        return
+    if apply:
+        out = cl.apply_review(ws, apply)
+        err.print(f"[green]已按审核表更新[/] {out.changed} 项。")
+    else:
+        with err.status("正在分类…") as st:
+            out = cl.classify(ws, batch=batch, use_model=model, review=review, dry_run=dry_run,
+                              progress=lambda m: st.update(m))
+        _print_classes(out)
+        if out.review_path:
+            err.print(f"分类审核表：{out.review_path}（修改后运行 rectikit classify --apply 该文件）")
+    for line in out.summary:
+        err.print(f"{line['batch']}：{line['sentence']}" + (f"（未分类 {line['unclassified']} 条）" if line["unclassified"] else ""))
+    _emit(out.to_dict(), as_json)
+
+
+def _print_classes(res) -> None:
+    from collections import Counter
+
+    counts = Counter(d.category or "（未分类）" for d in res.decisions)
+    t = Table(title=f"分类结果（{'学习模型' if res.method == 'model' else '关键词规则'}，共 {len(res.decisions)} 条）")
+    for col in ("类别", "条数"):
+        t.add_column(col)
+    for name, n in counts.most_common():
+        t.add_row(name, str(n))
+    err.print(t)
+    if res.unmatched:
+        err.print(f"未命中任何类别：{len(res.unmatched)} 条（编号 {'、'.join(map(str, res.unmatched[:15]))}"
+                  f"{'……' if len(res.unmatched) > 15 else ''}），请人工分类。")
+    if res.flagged:
+        err.print(f"置信度偏低、建议人工审核：{len(res.flagged)} 条。")
+
+
 @app.command("demo", cls=_Command, help="用自带示例数据建一个工作区，把现有各步骤跑一遍。")
 def demo_cmd(
     folder: Annotated[Path, typer.Argument(help="演示工作区文件夹。", metavar="[文件夹]")] = Path("rectikit-演示"),

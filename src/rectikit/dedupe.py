@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import InvalidDataError, UsageError
 from .ledger import Ledger, now
+from .readers import as_int
 from .report import ERROR, Issue, Report
 from .workspace import Workspace
 
@@ -323,7 +324,7 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
         cell = lambda j: row[j] if j < len(row) else ""  # noqa: E731
         if all(str(v).strip() == "" for v in row):
             continue
-        g, i, d = _as_int(cell(gcol)), _as_int(cell(icol)), str(cell(dcol)).strip()
+        g, i, d = as_int(cell(gcol)), as_int(cell(icol)), str(cell(dcol)).strip()
         where = dict(file=path.name, sheet=sheet.name, row=r)
         if g is None:
             report.add(Issue("bad-group", "组号应为整数。", ERROR, column="组号", value=str(cell(gcol)), **where))
@@ -369,15 +370,3 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
         res.summary = merge_summary(led)
     return res
 
-
-def _as_int(v) -> int | None:
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    if isinstance(v, int):
-        return v
-    try:
-        return int(str(v).strip())
-    except ValueError:
-        return None

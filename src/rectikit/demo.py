@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from .classify import classify
 from .dedupe import dedupe
 from .errors import WorkspaceError
 from .export import export_ledger
@@ -44,6 +45,9 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
     merged = dedupe(ws, auto=True, across_batches=True)
     for b in merged.summary:
         say(f"合并相似意见建议：{b['batch']} 原始 {b['raw_items']} 条，归纳为 {b['items']} 条")
+    classes = classify(ws, review=folder / "分类审核.xlsx")
+    for line in classes.summary:
+        say(f"分类：{line['batch']} {line['sentence']}")
     out = export_ledger(ws, folder / "台账.xlsx")
     say(f"导出台账 {out['items']} 条")
     return {
@@ -51,5 +55,6 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         "imports": imports,
         "status": ledger_status(ws),
         "dedupe": merged.to_dict(),
-        "outputs": {"台账": out["path"]},
+        "classify": {k: v for k, v in classes.to_dict().items() if k != "decisions"},
+        "outputs": {"台账": out["path"], "分类审核表": classes.review_path},
     }

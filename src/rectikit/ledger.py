@@ -123,6 +123,23 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        3,
+        "classification: category, disposition, key task, each with its source",
+        [
+            "ALTER TABLE items ADD COLUMN category TEXT",
+            "ALTER TABLE items ADD COLUMN category_source TEXT",
+            "ALTER TABLE items ADD COLUMN category_confidence REAL",
+            "ALTER TABLE items ADD COLUMN category_basis TEXT",
+            "ALTER TABLE items ADD COLUMN disposition TEXT",
+            "ALTER TABLE items ADD COLUMN disposition_source TEXT",
+            "ALTER TABLE items ADD COLUMN is_key_task INTEGER",
+            "ALTER TABLE items ADD COLUMN key_task_source TEXT",
+        ],
+    )
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

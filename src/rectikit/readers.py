@@ -181,3 +181,17 @@ def _open_workbook(path: Path):
         raise InputFileError(f"{Path(path).name} 设有打开密码，请先在 Excel/WPS 中取消密码。") from None
     except Exception as e:
         raise InputFileError(f"{Path(path).name} 文件已损坏或不是有效表格（{e}）。") from None
+
+
+def as_int(v) -> int | None:
+    """A whole number from a cell (12, 12.0, "12"), or None."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, float):
+        return int(v) if v.is_integer() else None
+    if isinstance(v, int):
+        return v
+    try:
+        return int(str(v).strip())
+    except ValueError:
+        return None

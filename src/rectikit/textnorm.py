@@ -148,3 +148,9 @@ def _facts(text: str, lo: int, hi: int) -> list[str]:
     if m is not None and m.start() <= hi + 2:
         out.append(text[lo : m.start() + len(m.group(1))])
     return out
+
+
+def names_place(norm: str) -> bool:
+    """Does the text point at a specific place (a name before 村, 路, 小区 …)?
+    Seed 001 asks that key tasks be "指向性明确"."""
+    return any(m.start() >= 2 for m in _PLACE_SUFFIX.finditer(norm))

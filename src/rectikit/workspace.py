@@ -76,6 +76,10 @@ def init_workspace(path: Path, *, office: str = "", year: int | None = None) -> 
     text = text.replace("{office}", office.replace("\\", "\\\\").replace('"', '\\"')).replace("{year}", str(int(year)))
     (root / CONFIG_NAME).write_text(text, encoding="utf-8")
     shutil.copytree(templates_dir() / RULES_DIR, root / RULES_DIR, dirs_exist_ok=True)
+    from . import classify, taxonomy
+
+    taxonomy.write_default(root / RULES_DIR / taxonomy.TAXONOMY_FILE)
+    classify.write_default_dispositions(root / RULES_DIR / classify.DISPOSITION_FILE)
     ws = Workspace(root)
     ws.ledger().close()
     return ws

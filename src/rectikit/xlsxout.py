@@ -101,11 +101,19 @@ def write_table(
                     ws.write_datetime(r, c, v, dfmt)
                 else:
                     ws.write_string(r, c, str(v), fmt)
-        for c, allowed in (choices or {}).items():
-            ws.data_validation(1, c, max(n, 1), c, {
-                "validate": "list", "source": list(allowed),
-                "error_title": "取值无效", "error_message": "请从下拉列表中选择：" + "、".join(allowed),
-            })
+        if choices:
+            # Allowed values live on a hidden sheet: an inline list may hold
+            # only 255 characters, which a category table easily exceeds.
+            opts = wb.add_worksheet("选项")
+            opts.hide()
+            for k, (c, allowed) in enumerate(choices.items()):
+                for r, value in enumerate(allowed):
+                    opts.write_string(r, k, str(value))
+                col = chr(ord("A") + k)
+                ws.data_validation(1, c, max(n, 1), c, {
+                    "validate": "list", "source": f"=选项!${col}$1:${col}${max(len(allowed), 1)}",
+                    "error_title": "取值无效", "error_message": "请从下拉列表中选择。",
+                })
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(n, 1), max(len(headers) - 1, 0))
         # Printable as offices print: A4 landscape, all columns on the page
