@@ -333,7 +333,8 @@ REVIEW_NOTES = [
     "分类审核说明",
     "1. “建议类别”“置信度”“依据”是系统给出的参考；请在“类别”“处理方式”“重点任务”三列下拉选择最终结果。",
     "2. 不要修改“编号”列，也不要删除列；不需要改的行可以不动，也可以整行删除。",
-    "3. 保存后运行：rectikit classify --apply 本文件。人工确定的结果以后不会被自动分类覆盖。",
+    "3. 保存后运行：rectikit classify --apply 本文件。改动过的结果记为人工确定，以后不会被自动分类覆盖；"
+    "未改动的仍按自动结果处理。",
 ]
 
 
@@ -417,7 +418,7 @@ def apply_review(ws: Workspace, path: Path) -> ClassifyResult:
                 for fld, new, src in (("category", cat or None, "category_source"),
                                       ("disposition", disp or None, "disposition_source"),
                                       ("is_key_task", {YES: 1, NO: 0}.get(key), "key_task_source")):
-                    if new is None or (it[fld] == new and it[src] == MANUAL):
+                    if new is None or it[fld] == new:  # a correction is a value that differs
                         continue
                     conn.execute(f"UPDATE items SET {fld}=?, {src}=? WHERE id=?", (new, MANUAL, item_id))
                     led.record("classify", "item", item_id, field=fld, old=it[fld], new=new,

@@ -1,0 +1,172 @@
+import sqlite3
+
+import pytest
+from openpyxl import load_workbook
+
+from rectikit.classify import (DISPOSITION_FILE, apply_review, classify, key_task_summary, load_dispositions,
+                               rule_category, train)
+from rectikit.errors import InvalidDataError, UsageError
+from rectikit.ingest import import_files
+from rectikit.taxonomy import TAXONOMY_FILE, load, parse_keywords
+from rectikit.textnorm import normalise
+
+from helpers import ledger_snapshot, write_xlsx
+
+ROWS = [
+    ["意见建议内容", "类别"],
+    ["实验小学班额过大，一个班有六十多名学生。", "教育"],
+    ["民主路路灯不亮，晚上出行不安全，希望尽快维修。", "基础设施建设"],
+    ["请问城乡居民医保缴费标准是什么？为什么每年都涨？", "社会保障"],
+    ["政府工作人员态度太差，一塌糊涂，太失望了。", "干部作风"],
+    ["今天天气很好。", ""],
+]
+
+
+@pytest.fixture
+def loaded(ws, tmp_path):
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2019年度")
+    return ws
+
+
+def items(ws):
+    con = sqlite3.connect(ws.ledger_path)
+    con.row_factory = sqlite3.Row
+    return {r["id"]: dict(r) for r in con.execute("SELECT * FROM items")}
+
+
+def test_init_writes_editable_rule_tables(ws):
+    tax = load(ws.rules_dir / TAXONOMY_FILE)
+    assert {"教育", "医疗卫生", "社会保障", "营商环境"} <= set(tax.names)
+    assert tax.aspect("教育") == "教育事业"
+    rules = load_dispositions(ws.rules_dir / DISPOSITION_FILE)
+    assert rules[0][0] == "引导化解"  # highest priority first
+
+
+def test_rules_classify_and_explain(loaded):
+    res = classify(loaded)
+    assert res.method == "rules"
+    by = {d.item_id: d for d in res.decisions}
+    assert by[1].category == "教育" and "学生" in by[1].basis
+    assert by[2].category == "基础设施建设"
+    assert by[3].disposition == "解读说明"
+    assert by[4].disposition == "引导化解"
+    assert by[5].category is None and res.unmatched == [5]
+    assert by[2].key_task and not by[3].key_task  # a concrete place vs a policy question
+    assert items(loaded)[1]["category_source"] == "rules"
+
+
+def test_keyword_weights():
+    assert parse_keywords("路灯:2，学位 坑洼:x") == {"路灯": 2.0, "学位": 1.0, "坑洼": 1.0}
+
+
+def test_summary_sentence(loaded):
+    classify(loaded)
+    with loaded.ledger() as led:
+        [line] = key_task_summary(led)
+    assert line["sentence"] == f"共5条意见建议，{line['key_tasks']}项列为重点整改任务。"
+
+
+def test_a_bare_three_level_tree_loads(tmp_path):
+    f = write_xlsx(tmp_path / "tree.xlsx", [["一级分类", "二级分类", "三级分类"], ["城乡建设", "安全生产", "安全隐患"],
+                                            ["城乡建设", "城市建设和市政管理", "城管执法"], ["教育文体", "教育", "学前教育"]])
+    tax = load(f)
+    assert tax.names == ["城乡建设", "教育文体"]
+    assert "城管执法" in tax.categories["城乡建设"].keywords
+    assert rule_category(normalise("希望加强城管执法"), tax)[0] == "城乡建设"
+
+
+def test_taxonomy_without_first_level_column(tmp_path):
+    with pytest.raises(InvalidDataError) as e:
+        load(write_xlsx(tmp_path / "t.xlsx", [["类别", "关键词"], ["教育", "学校"]]))
+    assert e.value.report.errors[0].column == "一级分类"
+
+
+def test_manual_decisions_survive_automatic_runs(loaded, tmp_path):
+    classify(loaded)
+    path = tmp_path / "分类审核.xlsx"
+    classify(loaded, review=path)
+    wb = load_workbook(path)
+    sh = wb["分类审核"]
+    head = [c.value for c in sh[1]]
+    assert head[:3] == ["编号", "批次", "意见建议内容"]
+    for row in sh.iter_rows(min_row=2):
+        if row[0].value == 5:
+            row[head.index("类别")].value = "民生改善"
+            row[head.index("处理方式")].value = "引导化解"
+            row[head.index("重点任务")].value = "否"
+    wb.save(path)
+    res = apply_review(loaded, path)
+    assert res.changed == 2  # 重点任务 was already 否: only what differs becomes a person's decision
+    it = items(loaded)[5]
+    assert (it["category"], it["category_source"], it["disposition"], it["is_key_task"]) == ("民生改善", "manual",
+                                                                                          "引导化解", 0)
+    classify(loaded)  # automatic again: the person's decision stays
+    assert items(loaded)[5]["category"] == "民生改善"
+    snap = ledger_snapshot(loaded)
+    assert apply_review(loaded, path).changed == 0  # twice: nothing more
+    assert ledger_snapshot(loaded) == snap
+
+
+@pytest.mark.parametrize(
+    "column,value,message",
+    [("类别", "天气", "不在分类体系"), ("编号", 999, "没有编号 999"), ("处理方式", "马上办", "处理方式应为"),
+     ("重点任务", "可能", "是”或“否")],
+)
+def test_nonsense_review_changes_nothing(loaded, tmp_path, column, value, message):
+    path = tmp_path / "分类审核.xlsx"
+    classify(loaded, review=path)
+    wb = load_workbook(path)
+    sh = wb["分类审核"]
+    head = [c.value for c in sh[1]]
+    sh.cell(row=2, column=head.index(column) + 1).value = value
+    wb.save(path)
+    snap = ledger_snapshot(loaded)
+    with pytest.raises(InvalidDataError) as e:
+        apply_review(loaded, path)
+    issue = e.value.report.errors[0]
+    assert message in issue.message and issue.row == 2 and issue.column == column
+    assert ledger_snapshot(loaded) == snap
+
+
+def test_review_with_a_deleted_column(loaded, tmp_path):
+    path = tmp_path / "分类审核.xlsx"
+    classify(loaded, review=path)
+    wb = load_workbook(path)
+    wb["分类审核"].delete_cols(8)  # 类别
+    wb.save(path)
+    with pytest.raises(InvalidDataError) as e:
+        apply_review(loaded, path)
+    assert e.value.report.errors[0].column == "类别"
+
+
+def _labelled(tmp_path, n=40):
+    rows = [["留言详情", "一级标签"]]
+    for i in range(n):
+        rows.append([f"第{i}小学班额过大，老师不够，学生上课拥挤，希望增加学位。", "教育文体"])
+        rows.append([f"第{i}号路段道路坑洼，路灯不亮，出行不便，希望修路。", "城乡建设"])
+    return write_xlsx(tmp_path / "labelled.xlsx", rows)
+
+
+def test_train_and_predict_with_confidence(loaded, tmp_path):
+    res = train(loaded, file=_labelled(tmp_path))
+    assert res["items"] == 80 and set(res["labels"]) == {"教育文体", "城乡建设"}
+    out = classify(loaded)
+    assert out.method == "model"
+    by = {d.item_id: d for d in out.decisions}
+    assert by[1].category == "教育文体" and by[2].category == "城乡建设"
+    assert all(0 <= d.confidence <= 1 for d in out.decisions)
+    assert classify(loaded, use_model=False).method == "rules"
+
+
+def test_train_needs_data(loaded, tmp_path):
+    with pytest.raises(UsageError):
+        train(loaded)
+    with pytest.raises(InvalidDataError, match="至少需要 20 条"):
+        train(loaded, file=write_xlsx(tmp_path / "few.xlsx", [["意见建议", "类别"], ["a", "x"], ["b", "y"]]))
+    with pytest.raises(UsageError, match="还没有训练"):
+        classify(loaded, use_model=True)
+
+
+def test_train_from_ledger_uses_imported_labels(ws, tmp_path):
+    import_files(ws, [_labelled(tmp_path, 15)], batch="去年")
+    assert train(ws, from_ledger=True)["items"] == 30
