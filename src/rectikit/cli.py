@@ -352,6 +352,47 @@ def _print_classes(res) -> None:
         err.print(f"置信度偏低、建议人工审核：{len(res.flagged)} 条。")
 
 
+@app.command("assign", cls=_Command, help="责任分解：按分解规则确定牵头单位、配合单位、责任领导、责任人、整改时限、措施和目标。")
+def assign_cmd(
+    batch: Annotated[Optional[str], typer.Option("--batch", "-b", help="只处理该批次。")] = None,
+    include_all: Annotated[bool, typer.Option("--all", help="所有条目都分解（默认只分解重点整改任务）。")] = False,
+    only_unassigned: Annotated[bool, typer.Option("--only-unassigned", help="只处理还没有牵头单位的条目。")] = False,
+    reassign: Annotated[bool, typer.Option("--reassign", help="连人工确定的分解也按规则重新分解。")] = False,
+    export: Annotated[Optional[Path], typer.Option("--export", help="把分解结果写成表格（.xlsx），人工修改后用 --apply 导回。")] = None,
+    apply: Annotated[Optional[Path], typer.Option("--apply", help="按修改后的责任分解表更新；有错误则不做任何改动。")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示结果，不写入台账。")] = False,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from . import assign as asg
+
+    ws = _ws(workspace)
+    if apply:
+        res = asg.apply_assignments(ws, apply)
+        err.print(f"[green]已按责任分解表更新[/] {len(res.assignments)} 项（记为人工确定）。")
+    else:
+        res = asg.assign(ws, batch=batch, include_all=include_all, only_unassigned=only_unassigned,
+                         reassign=reassign, dry_run=dry_run)
+        from collections import Counter
+
+        t = Table(title=f"责任分解：{len(res.assignments)} 项")
+        for col in ("牵头单位", "项数"):
+            t.add_column(col)
+        for unit, n in Counter(a.lead_unit for a in res.assignments).most_common():
+            t.add_row(unit, str(n))
+        err.print(t)
+        if res.kept_manual:
+            err.print(f"人工确定的 {res.kept_manual} 项保持不变（加 --reassign 可重新分解）。")
+        if res.unassigned:
+            err.print(f"[yellow]没有规则命中[/]：{len(res.unassigned)} 项（编号 {'、'.join(map(str, res.unassigned[:20]))}"
+                      f"{'……' if len(res.unassigned) > 20 else ''}），请补充分解规则或用 --export 后人工填写。")
+    if export:
+        path = asg.export_assignments(ws, export, batch=batch, include_all=include_all)
+        err.print(f"责任分解表：{path}")
+    _emit(res.to_dict(), as_json)
+
+
 @app.command("demo", cls=_Command, help="用自带示例数据建一个工作区，把现有各步骤跑一遍。")
 def demo_cmd(
     folder: Annotated[Path, typer.Argument(help="演示工作区文件夹。", metavar="[文件夹]")] = Path("rectikit-演示"),

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from .assign import assign
 from .classify import classify
 from .dedupe import dedupe
 from .errors import WorkspaceError
@@ -36,6 +37,8 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
     ws = init_workspace(folder, office="桂中市绩效办（演示）", year=2020)
     (folder / _MARKER).write_text("rectikit demo workspace\n", encoding="utf-8")
     shutil.copytree(examples / "rules", ws.rules_dir, dirs_exist_ok=True)
+    config = ws.config_path.read_text(encoding="utf-8").replace('start_date = ""', 'start_date = "2020-06-10"')
+    ws.config_path.write_text(config, encoding="utf-8")
     say(f"已创建工作区 {folder}（含示例单位名录）")
     imports = []
     for name, batch in DEMO_BATCHES:
@@ -48,6 +51,8 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
     classes = classify(ws, review=folder / "分类审核.xlsx")
     for line in classes.summary:
         say(f"分类：{line['batch']} {line['sentence']}")
+    tasks = assign(ws)
+    say(f"责任分解：{len(tasks.assignments)} 项重点整改任务已分解到牵头单位，未分解 {len(tasks.unassigned)} 项")
     out = export_ledger(ws, folder / "台账.xlsx")
     say(f"导出台账 {out['items']} 条")
     return {
@@ -56,5 +61,6 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         "status": ledger_status(ws),
         "dedupe": merged.to_dict(),
         "classify": {k: v for k, v in classes.to_dict().items() if k != "decisions"},
+        "assign": {k: v for k, v in tasks.to_dict().items() if k != "assignments"},
         "outputs": {"台账": out["path"], "分类审核表": classes.review_path},
     }

@@ -140,6 +140,26 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        4,
+        "assignment: units, leader, person, deadline, measures, goal, the rule that made it",
+        [
+            "ALTER TABLE items ADD COLUMN lead_unit TEXT",
+            "ALTER TABLE items ADD COLUMN co_units TEXT",
+            "ALTER TABLE items ADD COLUMN leader TEXT",
+            "ALTER TABLE items ADD COLUMN person TEXT",
+            "ALTER TABLE items ADD COLUMN deadline TEXT",
+            "ALTER TABLE items ADD COLUMN deadline_text TEXT",
+            "ALTER TABLE items ADD COLUMN long_term INTEGER",
+            "ALTER TABLE items ADD COLUMN measures TEXT",
+            "ALTER TABLE items ADD COLUMN goal TEXT",
+            "ALTER TABLE items ADD COLUMN assign_rule TEXT",
+            "ALTER TABLE items ADD COLUMN assign_source TEXT",
+        ],
+    )
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

@@ -76,10 +76,13 @@ def init_workspace(path: Path, *, office: str = "", year: int | None = None) -> 
     text = text.replace("{office}", office.replace("\\", "\\\\").replace('"', '\\"')).replace("{year}", str(int(year)))
     (root / CONFIG_NAME).write_text(text, encoding="utf-8")
     shutil.copytree(templates_dir() / RULES_DIR, root / RULES_DIR, dirs_exist_ok=True)
-    from . import classify, taxonomy
+    from . import assign, classify, taxonomy, units
 
-    taxonomy.write_default(root / RULES_DIR / taxonomy.TAXONOMY_FILE)
-    classify.write_default_dispositions(root / RULES_DIR / classify.DISPOSITION_FILE)
+    rules = root / RULES_DIR
+    taxonomy.write_default(rules / taxonomy.TAXONOMY_FILE)
+    classify.write_default_dispositions(rules / classify.DISPOSITION_FILE)
+    units.write_template(rules / units.UNITS_FILE)
+    assign.write_default_rules(rules / assign.RULES_FILE)
     ws = Workspace(root)
     ws.ledger().close()
     return ws
