@@ -393,6 +393,31 @@ def assign_cmd(
     _emit(res.to_dict(), as_json)
 
 
+@app.command("render", cls=_Command, help="生成附件：annex1 整改任务清单、annex2 整改完成情况一览表（.xlsx、.docx）。")
+def render_cmd(
+    annex: Annotated[str, typer.Argument(help="annex1 或 annex2。", metavar="附件")],
+    formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：xlsx,docx。")] = "xlsx,docx",
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区的“输出”文件夹。")] = None,
+    include_all: Annotated[bool, typer.Option("--all", help="列出所有条目（默认只列重点整改任务）。")] = False,
+    group_by: Annotated[
+        Optional[str], typer.Option("--group-by", help="分组：category（领域）、lead_unit（牵头单位）、county（县区）。")
+    ] = None,
+    numbering: Annotated[str, typer.Option("--numbering", help="编号：continuous（连续）或 per-group（每组重新编号）。")] = "continuous",
+    batch: Annotated[Optional[list[str]], typer.Option("--batch", "-b", help="批次，可重复；默认全部批次。")] = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from .render import render
+
+    res = render(_ws(workspace), annex, formats=[f.strip() for f in formats.split(",") if f.strip()], out_dir=out,
+                 key_only=not include_all, group_by=group_by, numbering=numbering, batches=batch or [])
+    err.print(f"[green]已生成[/] {res['title']}（{res['rows']} 项）")
+    for path in res["files"].values():
+        err.print(f"  {path}")
+    _emit(res, as_json)
+
+
 @app.command("demo", cls=_Command, help="用自带示例数据建一个工作区，把现有各步骤跑一遍。")
 def demo_cmd(
     folder: Annotated[Path, typer.Argument(help="演示工作区文件夹。", metavar="[文件夹]")] = Path("rectikit-演示"),

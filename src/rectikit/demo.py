@@ -13,6 +13,7 @@ from .dedupe import dedupe
 from .errors import WorkspaceError
 from .export import export_ledger
 from .ingest import import_files
+from .render import render
 from .resources import examples_dir
 from .status import ledger_status
 from .workspace import CONFIG_NAME, init_workspace
@@ -53,6 +54,9 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         say(f"分类：{line['batch']} {line['sentence']}")
     tasks = assign(ws)
     say(f"责任分解：{len(tasks.assignments)} 项重点整改任务已分解到牵头单位，未分解 {len(tasks.unassigned)} 项")
+    rendered = [render(ws, annex, out_dir=folder / "输出", group_by="category") for annex in ("annex1", "annex2")]
+    for r in rendered:
+        say(f"生成 {r['title']}（{r['rows']} 项）")
     out = export_ledger(ws, folder / "台账.xlsx")
     say(f"导出台账 {out['items']} 条")
     return {
@@ -62,5 +66,6 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         "dedupe": merged.to_dict(),
         "classify": {k: v for k, v in classes.to_dict().items() if k != "decisions"},
         "assign": {k: v for k, v in tasks.to_dict().items() if k != "assignments"},
-        "outputs": {"台账": out["path"], "分类审核表": classes.review_path},
+        "outputs": {"台账": out["path"], "分类审核表": classes.review_path,
+                    **{f"附件{r['annex'][-1]}（{fmt}）": p for r in rendered for fmt, p in r["files"].items()}},
     }

@@ -83,6 +83,9 @@ def init_workspace(path: Path, *, office: str = "", year: int | None = None) -> 
     classify.write_default_dispositions(rules / classify.DISPOSITION_FILE)
     units.write_template(rules / units.UNITS_FILE)
     assign.write_default_rules(rules / assign.RULES_FILE)
+    (root / "templates").mkdir(exist_ok=True)
+    for f in templates_dir().glob("annex*"):
+        shutil.copy2(f, root / "templates" / f.name)
     ws = Workspace(root)
     ws.ledger().close()
     return ws

@@ -24,8 +24,9 @@ def display_width(text: str) -> int:
 
 
 def lines_needed(text: str, width: float) -> int:
-    """How many wrapped lines a cell of ``width`` units needs for ``text``."""
-    usable = max(width - 1, 4)
+    """How many wrapped lines a cell of ``width`` units needs for ``text``
+    (a CJK character in an 11-point font is about 2.2 units wide)."""
+    usable = max((width - 1) / 1.1, 4)
     return sum(max(1, -(-display_width(part) // int(usable))) for part in text.split("\n"))
 
 
