@@ -174,19 +174,6 @@ def _unit(name: str, item: dict, units: Directory) -> str | None:
     return units.resolve(name.replace(COUNTY, item.get("county") or ""))
 
 
-def _items(led, batch: str | None, include_all: bool) -> list[dict]:
-    sql = ("SELECT i.*, b.name AS batch FROM items i JOIN batches b ON b.id=i.batch_id"
-           " WHERE i.merged_into IS NULL")
-    if not include_all:
-        sql += " AND COALESCE(i.is_key_task, 1) = 1"
-    params: tuple = ()
-    if batch:
-        if led.batch_id(batch) is None:
-            raise UsageError(f"台账中没有批次“{batch}”。")
-        sql, params = sql + " AND b.name=?", (batch,)
-    return [dict(r) for r in led.conn.execute(sql + " ORDER BY i.id", params)]
-
-
 def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False, only_unassigned: bool = False,
            reassign: bool = False, dry_run: bool = False) -> AssignResult:
     """Assign items by the rule table; all or nothing."""
@@ -198,7 +185,7 @@ def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False
     res = AssignResult()
     report = Report()
     with ws.ledger() as led:
-        items = _items(led, batch, include_all)
+        items = led.working_items([batch] if batch else [], key_only=not include_all)
         norms = normalise_many([i["text"] for i in items])
         for item, norm in zip(items, norms):
             if only_unassigned and item["lead_unit"]:
@@ -283,7 +270,7 @@ def export_assignments(ws: Workspace, path: Path, *, batch: str | None = None, i
     from .xlsxout import write_table
 
     with ws.ledger() as led:
-        items = _items(led, batch, include_all)
+        items = led.working_items([batch] if batch else [], key_only=not include_all)
     rows = [[i["id"], i["batch"], i["text"], i["category"], i["lead_unit"], i["co_units"], i["leader"], i["person"],
              i["deadline_text"] or i["deadline"], i["measures"], i["goal"],
              "人工确定" if i["assign_source"] == MANUAL else i["assign_rule"]] for i in items]

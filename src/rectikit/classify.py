@@ -150,17 +150,6 @@ def rule_disposition(norm: str, rules, default: str) -> tuple[str, list[str]]:
     return default, []
 
 
-def _items(led: Ledger, batch: str | None) -> list[dict]:
-    sql = ("SELECT i.*, b.name AS batch, (SELECT COUNT(*) FROM raw_items r WHERE r.item_id=i.id) AS raw_count"
-           " FROM items i JOIN batches b ON b.id=i.batch_id WHERE i.merged_into IS NULL")
-    params: tuple = ()
-    if batch:
-        if led.batch_id(batch) is None:
-            raise UsageError(f"台账中没有批次“{batch}”。")
-        sql, params = sql + " AND b.name=?", (batch,)
-    return [dict(r) for r in led.conn.execute(sql + " ORDER BY i.id", params)]
-
-
 def key_task_summary(led: Ledger) -> list[dict]:
     """The line the seeds print: 共N条意见建议，经梳理归纳为M条，K项列为重点整改任务."""
     out = []
@@ -211,7 +200,7 @@ def classify(
         raise UsageError("工作区还没有训练好的模型。请先运行 rectikit classify --train 已标注表格.xlsx 或 --from-ledger。")
     res = ClassifyResult(method="model" if use_model else "rules")
     with ws.ledger() as led:
-        items = _items(led, batch)
+        items = led.working_items([batch] if batch else [])
     if not items:
         with ws.ledger() as led:
             res.summary = key_task_summary(led)
@@ -345,7 +334,7 @@ def write_review(ws: Workspace, path: Path, *, batch: str | None = None,
     taxonomy = _taxonomy(ws)
     hint = {d.item_id: d for d in suggestions}
     with ws.ledger() as led:
-        items = _items(led, batch)
+        items = led.working_items([batch] if batch else [])
     rows, shade = [], []
     for it in items:
         d = hint.get(it["id"])

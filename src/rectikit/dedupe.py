@@ -89,18 +89,6 @@ def merge_summary(led: Ledger) -> list[dict]:
     ]
 
 
-def _active(led: Ledger, batch: str | None) -> list[dict]:
-    sql = ("SELECT i.id, i.text, i.source, i.county, b.name AS batch, b.id AS batch_id,"
-           " (SELECT COUNT(*) FROM raw_items r WHERE r.item_id=i.id) AS raw_count"
-           " FROM items i JOIN batches b ON b.id=i.batch_id WHERE i.merged_into IS NULL")
-    params: tuple = ()
-    if batch:
-        if led.batch_id(batch) is None:
-            raise UsageError(f"台账中没有批次“{batch}”。")
-        sql, params = sql + " AND b.name=?", (batch,)
-    return [dict(r) for r in led.conn.execute(sql + " ORDER BY i.id", params)]
-
-
 def _forbidden(led: Ledger) -> set[tuple[int, int]]:
     return {(a, b) for a, b in led.conn.execute("SELECT item_a, item_b FROM not_duplicates")}
 
@@ -128,7 +116,7 @@ def propose(
         raise UsageError(f"相似度阈值应在 0.5 到 1 之间，收到 {threshold}。")
     res = DedupeResult(threshold=threshold)
     with ws.ledger() as led:
-        rows = _active(led, None if across_batches else batch)
+        rows = led.working_items([batch] if batch and not across_batches else [])
         banned = _forbidden(led)
         res.summary = merge_summary(led)
     norms = normalise_many([r["text"] for r in rows])

@@ -16,7 +16,7 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .errors import LedgerBusyError, WorkspaceError
@@ -316,6 +316,23 @@ class Ledger:
         )
 
     # -- small shared queries --------------------------------------------
+    def working_items(self, batches: Sequence[str] = (), *, key_only: bool = False) -> list[dict]:
+        """Items not merged into another, with their batch and how many raw
+        items they stand for; ``key_only`` keeps key tasks (and items not yet
+        triaged). An unknown batch name is a usage error."""
+        from .errors import UsageError
+
+        sql = ("SELECT i.*, b.name AS batch, (SELECT COUNT(*) FROM raw_items r WHERE r.item_id=i.id) AS raw_count"
+               " FROM items i JOIN batches b ON b.id=i.batch_id WHERE i.merged_into IS NULL")
+        for name in batches:
+            if self.batch_id(name) is None:
+                raise UsageError(f"台账中没有批次“{name}”。")
+        if batches:
+            sql += f" AND b.name IN ({','.join('?' * len(batches))})"
+        if key_only:
+            sql += " AND COALESCE(i.is_key_task, 1) = 1"
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY b.id, i.id", tuple(batches))]
+
     def batch_id(self, name: str, *, create: bool = False) -> int | None:
         row = self.conn.execute("SELECT id FROM batches WHERE name=?", (name,)).fetchone()
         if row:

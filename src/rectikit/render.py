@@ -149,17 +149,8 @@ def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: s
     layout = load_layout(_template_dir(ws) / f"{annex}.toml")
     cfg = ws.config()
     with ws.ledger() as led:
-        names = [r[0] for r in led.conn.execute("SELECT name FROM batches ORDER BY id")]
-        for b in batches:
-            if b not in names:
-                raise UsageError(f"台账中没有批次“{b}”。")
-        chosen = list(batches) or names
-        marks = ",".join("?" * len(chosen))
-        sql = (f"SELECT i.*, b.name AS batch, (SELECT COUNT(*) FROM raw_items r WHERE r.item_id=i.id) AS raw_count"
-               f" FROM items i JOIN batches b ON b.id=i.batch_id WHERE i.merged_into IS NULL AND b.name IN ({marks})")
-        if key_only:
-            sql += " AND COALESCE(i.is_key_task, 1) = 1"
-        items = [dict(r) for r in led.conn.execute(sql + " ORDER BY b.id, i.id", chosen)]
+        items = led.working_items(list(batches), key_only=key_only)
+        chosen = list(batches) or [r[0] for r in led.conn.execute("SELECT name FROM batches ORDER BY id")]
     try:
         from .classify import _taxonomy
 
