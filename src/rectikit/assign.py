@@ -106,50 +106,38 @@ def write_default_rules(path: Path) -> Path:
 
 def load_rules(path: Path, units: Directory, *, start: dt.date, year: int) -> list[Rule]:
     """Read and check the rule table; every problem names its cell."""
-    from .readers import read_sheets
+    from .readers import read_table
 
     path = Path(path)
     if not path.exists():
         raise UsageError(f"找不到分解规则表 {path}。")
-    sheet = next(iter(read_sheets(path, None)))
-    rows = sheet.rows
-    header = [str(h).strip() for h in rows[0]] if rows else []
+    t = read_table(path, ["牵头单位", "整改时限"], what="分解规则表")
     report = Report()
 
     def bad(code, msg, r, column, value=""):
-        report.add(Issue(code, msg, ERROR, file=path.name, sheet=sheet.name, row=r, column=column, value=str(value)))
+        report.add(Issue(code, msg, ERROR, file=t.file, sheet=t.sheet, row=r, column=column, value=str(value)))
 
-    for col in ("牵头单位", "整改时限"):
-        if col not in header:
-            bad("missing-column", f"缺少“{col}”列。", 1, col)
-    if report.errors:
-        raise InvalidDataError(f"分解规则表 {path.name} 格式不对。", report=report)
-    col = {h: header.index(h) for h in header if h}
     rules: list[Rule] = []
-    for r, row in enumerate(rows[1:], start=2):
-        def cell(h):
-            j = col.get(h)
-            return row[j] if j is not None and j < len(row) else ""
-        if not any(str(v).strip() for v in row):
-            continue
-        prio = cell("优先级")
+    for r, row in t.records():
+        prio = t.cell(row, "优先级")
         priority = float(prio) if isinstance(prio, (int, float)) else (as_int(prio) if str(prio).strip() else 0)
         if priority is None:
             bad("bad-priority", "优先级应为数字。", r, "优先级", prio)
             priority = 0
-        outputs = {h: str(cell(h)).strip() for h in OUTPUTS if h != "整改时限"}
+        outputs = {h: t.text(row, h) for h in OUTPUTS if h != "整改时限"}
         if not outputs["牵头单位"]:
             bad("missing-lead", "牵头单位为空。", r, "牵头单位")
         for h in ("牵头单位", "配合单位"):
             for name in _split(outputs[h]):
                 if COUNTY not in name and units.resolve(name) is None:
                     bad("unknown-unit", units.unknown_message(name), r, h, name)
+        deadline = t.cell(row, "整改时限")
         try:
-            parse_deadline(cell("整改时限"), start=start, year=year)
+            parse_deadline(deadline, start=start, year=year)
         except DeadlineError as e:
-            bad("bad-deadline", str(e), r, "整改时限", cell("整改时限"))
-        rules.append(Rule(r, float(priority), {f: _split(cell(h)) for h, f in CONDITIONS.items()},
-                          _split(cell("关键词")), outputs, cell("整改时限")))
+            bad("bad-deadline", str(e), r, "整改时限", deadline)
+        rules.append(Rule(r, float(priority), {f: _split(t.cell(row, h)) for h, f in CONDITIONS.items()},
+                          _split(t.cell(row, "关键词")), outputs, deadline))
     seen: dict = {}
     for rule in rules:
         key = (rule.priority, tuple(sorted((k, tuple(v)) for k, v in rule.conditions.items())), tuple(rule.keywords))
@@ -159,7 +147,7 @@ def load_rules(path: Path, units: Directory, *, start: dt.date, year: int) -> li
                 rule.outputs["牵头单位"])
         seen.setdefault(key, rule)
     if report.errors:
-        raise InvalidDataError(f"分解规则表 {path.name} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
+        raise InvalidDataError(f"分解规则表 {t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
     return rules
 
 
@@ -282,70 +270,55 @@ def export_assignments(ws: Workspace, path: Path, *, batch: str | None = None, i
 
 
 def apply_assignments(ws: Workspace, path: Path) -> AssignResult:
-    from .readers import read_sheets
+    from .readers import read_table
 
-    path = Path(path)
     start, year = _settings(ws)
     units = load_units(ws.rules_dir / UNITS_FILE)
-    sheets = list(read_sheets(path, None))
-    sheet = next((s for s in sheets if s.name == SHEET), sheets[0])
-    rows = sheet.rows
-    header = [str(h).strip() for h in rows[0]] if rows else []
+    t = read_table(path, ["编号", *OUTPUTS], sheet=SHEET, what="责任分解表",
+                   hint="请使用 rectikit assign --export 生成的原表，不要删除列。")
     report = Report()
 
     def bad(code, msg, r, column, value=""):
-        report.add(Issue(code, msg, ERROR, file=path.name, sheet=sheet.name, row=r, column=column, value=str(value)))
+        report.add(Issue(code, msg, ERROR, file=t.file, sheet=t.sheet, row=r, column=column, value=str(value)))
 
-    needed = ["编号", *OUTPUTS]
-    for c in needed:
-        if c not in header:
-            bad("missing-column", f"缺少“{c}”列。请使用 rectikit assign --export 生成的原表，不要删除列。", 1, c)
-    if report.errors:
-        raise InvalidDataError(f"{path.name} 不是有效的责任分解表。", report=report)
-    col = {h: header.index(h) for h in needed}
     res = AssignResult()
     with ws.ledger() as led:
         wanted: list[tuple[dict, Assignment]] = []
-        for r, row in enumerate(rows[1:], start=2):
-            def cell(h):
-                j = col[h]
-                return row[j] if j < len(row) else ""
-            if not any(str(v).strip() for v in row):
-                continue
-            item_id = as_int(cell("编号"))
+        for r, row in t.records():
+            item_id = as_int(t.cell(row, "编号"))
             found = led.conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone() if item_id else None
             if found is None:
-                bad("unknown-id", f"台账中没有编号 {cell('编号')} 的条目。", r, "编号", cell("编号"))
+                bad("unknown-id", f"台账中没有编号 {t.text(row, '编号')} 的条目。", r, "编号", t.text(row, "编号"))
                 continue
             item = dict(found)
-            lead_name = str(cell("牵头单位")).strip()
+            lead_name = t.text(row, "牵头单位")
             if not lead_name:
                 continue  # not assigned in the file: nothing to take
             lead = units.resolve(lead_name)
             if lead is None:
                 bad("unknown-unit", units.unknown_message(lead_name), r, "牵头单位", lead_name)
             co = []
-            for name in _split(cell("配合单位")):
+            for name in _split(t.cell(row, "配合单位")):
                 u = units.resolve(name)
                 if u is None:
                     bad("unknown-unit", units.unknown_message(name), r, "配合单位", name)
                 elif u not in co:
                     co.append(u)
+            text = t.cell(row, "整改时限")
             try:
-                d = parse_deadline(cell("整改时限"), start=start, year=year)
+                d = parse_deadline(text, start=start, year=year)
             except DeadlineError as e:
-                bad("bad-deadline", str(e), r, "整改时限", cell("整改时限"))
+                bad("bad-deadline", str(e), r, "整改时限", text)
                 continue
             if lead is None:
                 continue
-            text = cell("整改时限")
             wanted.append((item, Assignment(
-                item_id, lead, "、".join(co), str(cell("责任领导")).strip(), str(cell("责任人")).strip(),
+                item_id, lead, "、".join(co), t.text(row, "责任领导"), t.text(row, "责任人"),
                 d.date.isoformat() if d.date else (d.checkpoint.isoformat() if d.checkpoint else None),
                 text.isoformat() if isinstance(text, dt.date) else str(text).strip(), 1 if d.long_term else 0,
-                str(cell("整改措施")).strip(), str(cell("整改目标")).strip(), path.name)))
+                t.text(row, "整改措施"), t.text(row, "整改目标"), t.file)))
         if report.errors:
-            raise InvalidDataError(f"{path.name} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
+            raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction():
             for item, a in wanted:
                 same = all((item.get(f) or None) == (getattr(a, f) or None) for f in FIELDS)

@@ -80,39 +80,28 @@ def write_default_dispositions(path: Path) -> Path:
 
 
 def load_dispositions(path: Path) -> list[tuple[str, list[str], float]]:
-    from .readers import read_sheets
+    from .readers import read_table
     from .taxonomy import parse_keywords
 
-    sheet = next(iter(read_sheets(Path(path), None)))
-    rows = sheet.rows
-    header = [str(h).strip() for h in rows[0]] if rows else []
+    t = read_table(path, ["处理方式", "关键词"], what="处理方式规则表")
     report = Report()
-    for col in ("处理方式", "关键词"):
-        if col not in header:
-            report.add(Issue("missing-column", f"缺少“{col}”列。", ERROR, file=Path(path).name, sheet=sheet.name,
-                             row=1, column=col))
-    if report.errors:
-        raise InvalidDataError(f"处理方式规则表 {Path(path).name} 格式不对。", report=report)
-    d, k = header.index("处理方式"), header.index("关键词")
-    p = header.index("优先级") if "优先级" in header else None
     rules = []
-    for r, row in enumerate(rows[1:], start=2):
-        name = str(row[d]).strip() if d < len(row) else ""
-        if not name:
-            continue
+    for r, row in t.records():
+        name = t.text(row, "处理方式")
+        where = dict(file=t.file, sheet=t.sheet, row=r)
         if name not in DISPOSITIONS:
             report.add(Issue("bad-disposition", f"处理方式应为 {'、'.join(DISPOSITIONS)} 之一。", ERROR,
-                             file=Path(path).name, sheet=sheet.name, row=r, column="处理方式", value=name))
+                             column="处理方式", value=name, **where))
             continue
+        priority = t.text(row, "优先级")
         try:
-            priority = float(row[p]) if p is not None and p < len(row) and str(row[p]).strip() else 0.0
+            priority = float(priority) if priority else 0.0
         except ValueError:
-            report.add(Issue("bad-priority", "优先级应为数字。", ERROR, file=Path(path).name, sheet=sheet.name,
-                             row=r, column="优先级", value=str(row[p])))
+            report.add(Issue("bad-priority", "优先级应为数字。", ERROR, column="优先级", value=priority, **where))
             continue
-        rules.append((name, list(parse_keywords(str(row[k]) if k < len(row) else "")), priority))
+        rules.append((name, list(parse_keywords(t.text(row, "关键词"))), priority))
     if report.errors:
-        raise InvalidDataError(f"处理方式规则表 {Path(path).name} 有 {len(report.errors)} 处错误。", report=report)
+        raise InvalidDataError(f"处理方式规则表 {t.file} 有 {len(report.errors)} 处错误。", report=report)
     return sorted(rules, key=lambda r: -r[2])
 
 
@@ -353,34 +342,20 @@ def write_review(ws: Workspace, path: Path, *, batch: str | None = None,
 
 def apply_review(ws: Workspace, path: Path) -> ClassifyResult:
     """Take staff corrections from a review workbook: all or nothing."""
-    from .readers import read_sheets
+    from .readers import read_table
 
-    path = Path(path)
     taxonomy = _taxonomy(ws)
-    sheets = list(read_sheets(path, None))
-    sheet = next((s for s in sheets if s.name == REVIEW_SHEET), sheets[0])
-    rows = sheet.rows
+    t = read_table(path, ("编号", "类别", "处理方式", "重点任务"), sheet=REVIEW_SHEET, what="分类审核表",
+                   hint="请使用 rectikit classify --review 生成的原表，不要删除列。")
     report = Report()
-    header = [str(h).strip() for h in rows[0]] if rows else []
-    for col in ("编号", "类别", "处理方式", "重点任务"):
-        if col not in header:
-            report.add(Issue("missing-column", f"缺少“{col}”列。请使用 rectikit classify --review 生成的原表，不要删除列。",
-                             ERROR, file=path.name, sheet=sheet.name, row=1, column=col))
-    if report.errors:
-        raise InvalidDataError(f"{path.name} 不是有效的分类审核表。", report=report)
-    ci, cc, cd, ck = (header.index(c) for c in ("编号", "类别", "处理方式", "重点任务"))
     wanted: list[tuple[int, int, str, str, str]] = []
-    for r, row in enumerate(rows[1:], start=2):
-        def cell(j):
-            return str(row[j]).strip() if j < len(row) else ""
-        if not any(str(v).strip() for v in row):
-            continue
-        where = dict(file=path.name, sheet=sheet.name, row=r)
-        item_id = as_int(row[ci] if ci < len(row) else "")
+    for r, row in t.records():
+        where = dict(file=t.file, sheet=t.sheet, row=r)
+        item_id = as_int(t.cell(row, "编号"))
         if item_id is None:
-            report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=cell(ci), **where))
+            report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=t.text(row, "编号"), **where))
             continue
-        cat, disp, key = cell(cc), cell(cd), cell(ck)
+        cat, disp, key = t.text(row, "类别"), t.text(row, "处理方式"), t.text(row, "重点任务")
         if cat and cat not in taxonomy.categories:
             report.add(Issue("unknown-category", "类别不在分类体系表中。", ERROR, column="类别", value=cat, **where))
         if disp and disp not in DISPOSITIONS:
@@ -395,12 +370,12 @@ def apply_review(ws: Workspace, path: Path) -> ClassifyResult:
         for r, item_id, *_ in wanted:
             row = led.conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone()
             if row is None:
-                report.add(Issue("unknown-id", f"台账中没有编号 {item_id} 的条目。", ERROR, file=path.name,
-                                 sheet=sheet.name, row=r, column="编号", value=str(item_id)))
+                report.add(Issue("unknown-id", f"台账中没有编号 {item_id} 的条目。", ERROR, file=t.file,
+                                 sheet=t.sheet, row=r, column="编号", value=str(item_id)))
             else:
                 current[item_id] = dict(row)
         if report.errors:
-            raise InvalidDataError(f"{path.name} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
+            raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction() as conn:
             for _, item_id, cat, disp, key in wanted:
                 it = current[item_id]
@@ -411,7 +386,7 @@ def apply_review(ws: Workspace, path: Path) -> ClassifyResult:
                         continue
                     conn.execute(f"UPDATE items SET {fld}=?, {src}=? WHERE id=?", (new, MANUAL, item_id))
                     led.record("classify", "item", item_id, field=fld, old=it[fld], new=new,
-                               detail={"method": "review", "file": path.name})
+                               detail={"method": "review", "file": t.file})
                     res.changed += 1
         res.summary = key_task_summary(led)
     return res

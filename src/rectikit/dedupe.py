@@ -291,33 +291,19 @@ def write_review(ws: Workspace, groups: Sequence[ProposedGroup], path: Path) -> 
 
 def apply_review(ws: Workspace, path: Path) -> DedupeResult:
     """Apply staff decisions from a review workbook, all or nothing."""
-    from .readers import read_sheets
+    from .readers import read_table
 
-    path = Path(path)
-    sheets = list(read_sheets(path, None))
-    sheet = next((s for s in sheets if s.name == REVIEW_SHEET), sheets[0] if sheets else None)
+    t = read_table(path, _REQUIRED, sheet=REVIEW_SHEET, what="合并审核表",
+                   hint="请使用 rectikit dedupe --review 生成的原表，不要删除列。")
     report = Report()
-    if sheet is None or not sheet.rows:
-        raise InvalidDataError(f"{path.name} 是空的，不是合并审核表。")
-    header = [str(h).strip() for h in sheet.rows[0]]
-    for col in _REQUIRED:
-        if col not in header:
-            report.add(Issue("missing-column", f"缺少“{col}”列。请使用 rectikit dedupe --review 生成的原表，不要删除列。",
-                             ERROR, file=path.name, sheet=sheet.name, row=1, column=col))
-    if report.errors:
-        raise InvalidDataError(f"{path.name} 不是有效的合并审核表。", report=report)
-    gcol, icol, dcol = (header.index(c) for c in _REQUIRED)
     groups: dict[int, list[tuple[int, str, int]]] = {}
-    for r, row in enumerate(sheet.rows[1:], start=2):
-        cell = lambda j: row[j] if j < len(row) else ""  # noqa: E731
-        if all(str(v).strip() == "" for v in row):
-            continue
-        g, i, d = as_int(cell(gcol)), as_int(cell(icol)), str(cell(dcol)).strip()
-        where = dict(file=path.name, sheet=sheet.name, row=r)
+    for r, row in t.records():
+        g, i, d = as_int(t.cell(row, "组号")), as_int(t.cell(row, "编号")), t.text(row, "处理意见")
+        where = dict(file=t.file, sheet=t.sheet, row=r)
         if g is None:
-            report.add(Issue("bad-group", "组号应为整数。", ERROR, column="组号", value=str(cell(gcol)), **where))
+            report.add(Issue("bad-group", "组号应为整数。", ERROR, column="组号", value=t.text(row, "组号"), **where))
         if i is None:
-            report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=str(cell(icol)), **where))
+            report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=t.text(row, "编号"), **where))
         if d not in DECISIONS:
             report.add(Issue("bad-decision", f"处理意见应为 {'、'.join(DECISIONS)} 之一。", ERROR, column="处理意见",
                              value=d, **where))
@@ -335,13 +321,13 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
         for g, members in groups.items():
             for i, _, r in members:
                 if i not in known:
-                    report.add(Issue("unknown-id", f"台账中没有编号 {i} 的条目。", ERROR, file=path.name,
-                                     sheet=sheet.name, row=r, column="编号", value=str(i)))
+                    report.add(Issue("unknown-id", f"台账中没有编号 {i} 的条目。", ERROR, file=t.file,
+                                     sheet=t.sheet, row=r, column="编号", value=str(i)))
             if len({known.get(i) for i, _, _ in members if i in known}) > 1:
-                report.add(Issue("mixed-batches", f"第 {g} 组的条目来自不同批次，不能合并。", ERROR, file=path.name,
-                                 sheet=sheet.name, row=members[0][2], column="编号"))
+                report.add(Issue("mixed-batches", f"第 {g} 组的条目来自不同批次，不能合并。", ERROR, file=t.file,
+                                 sheet=t.sheet, row=members[0][2], column="编号"))
         if report.errors:
-            raise InvalidDataError(f"{path.name} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
+            raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction():
             for g, members in sorted(groups.items()):
                 ids_in = [i for i, d, _ in members if d == MERGE]

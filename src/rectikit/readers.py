@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,3 +195,50 @@ def as_int(v) -> int | None:
         return int(str(v).strip())
     except ValueError:
         return None
+
+
+@dataclass
+class HeadedTable:
+    """A sheet whose first row is its header: the shape of every rule table
+    and review file rectikit reads back."""
+
+    file: str
+    sheet: str
+    header: list[str]
+    rows: list[list]  # data rows; rows[k] is Excel row k + 2
+
+    def cell(self, row: list, name: str | None):
+        j = self.header.index(name) if name in self.header else None
+        return row[j] if j is not None and j < len(row) else ""
+
+    def text(self, row: list, name: str | None) -> str:
+        return str(self.cell(row, name)).strip()
+
+    def records(self) -> Iterator[tuple[int, list]]:
+        """(Excel row number, cells) for every row that is not blank."""
+        for k, row in enumerate(self.rows, start=2):
+            if any(str(v).strip() for v in row):
+                yield k, row
+
+
+def read_table(path: Path, required: Sequence[str], *, sheet: str | None = None, what: str = "表格",
+               hint: str = "") -> HeadedTable:
+    """The named sheet (else the first) with its header; a missing required
+    column is reported with file, sheet and column, and stops the work."""
+    from .errors import InvalidDataError
+    from .report import ERROR, Issue, Report
+
+    path = Path(path)
+    sheets = list(read_sheets(path, None))
+    chosen = next((s for s in sheets if s.name == sheet), sheets[0] if sheets else None)
+    if chosen is None or not chosen.rows:
+        raise InvalidDataError(f"{what} {path.name} 是空的。")
+    header = [str(h).strip() for h in chosen.rows[0]]
+    report = Report()
+    for col in required:
+        if col not in header:
+            report.add(Issue("missing-column", f"缺少“{col}”列。{hint}", ERROR, file=path.name, sheet=chosen.name,
+                             row=1, column=col))
+    if report.errors:
+        raise InvalidDataError(f"{what} {path.name} 格式不对。", report=report)
+    return HeadedTable(path.name, chosen.name, header, chosen.rows[1:])

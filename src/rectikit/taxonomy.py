@@ -96,39 +96,26 @@ def write_default(path: Path) -> Path:
 
 def load(path: Path) -> Taxonomy:
     """Load a category table (this project's layout or a bare level tree)."""
-    from .readers import read_sheets
+    from .readers import read_table
 
-    path = Path(path)
-    sheets = list(read_sheets(path, None))
-    sheet = sheets[0]
+    t = read_table(path, ["一级分类"], what="分类体系表")
     report = Report()
-    rows = sheet.rows
-    if not rows:
-        raise InvalidDataError(f"分类体系表 {path.name} 是空的。")
-    header = [str(h).strip() for h in rows[0]]
-    if "一级分类" not in header:
-        report.add(Issue("missing-column", "缺少“一级分类”列。", ERROR, file=path.name, sheet=sheet.name, row=1,
-                         column="一级分类"))
-        raise InvalidDataError(f"分类体系表 {path.name} 格式不对。", report=report)
-    col = {h: header.index(h) for h in header if h}
     tax = Taxonomy()
-    for r, row in enumerate(rows[1:], start=2):
-        cell = lambda h: str(row[col[h]]).strip() if h in col and col[h] < len(row) else ""  # noqa: E731
-        name = cell("一级分类")
+    for r, row in t.records():
+        name = t.text(row, "一级分类")
         if not name:
-            if any(str(v).strip() for v in row):
-                report.add(Issue("missing-category", "此行一级分类为空。", ERROR, file=path.name, sheet=sheet.name,
-                                 row=r, column="一级分类"))
+            report.add(Issue("missing-category", "此行一级分类为空。", ERROR, file=t.file, sheet=t.sheet, row=r,
+                             column="一级分类"))
             continue
         c = tax.categories.setdefault(name, Category(name))
-        c.aspect = cell("所属方面") or c.aspect
-        c.keywords.update(parse_keywords(cell("关键词")))
+        c.aspect = t.text(row, "所属方面") or c.aspect
+        c.keywords.update(parse_keywords(t.text(row, "关键词")))
         for level in _LEVEL_NAMES[1:]:
-            sub = cell(level)
+            sub = t.text(row, level)
             if sub and sub not in c.subcategories:
                 c.subcategories.append(sub)
                 c.keywords.setdefault(sub, 1.0)
         c.keywords.setdefault(name, 1.0)
     if report.errors:
-        raise InvalidDataError(f"分类体系表 {path.name} 有 {len(report.errors)} 处错误。", report=report)
+        raise InvalidDataError(f"分类体系表 {t.file} 有 {len(report.errors)} 处错误。", report=report)
     return tax

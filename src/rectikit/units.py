@@ -72,38 +72,29 @@ def write_template(path: Path) -> Path:
 
 
 def load(path: Path) -> Directory:
-    from .readers import read_sheets
+    from .readers import read_table
 
     path = Path(path)
     if not path.exists():
         raise InvalidDataError(f"找不到单位名录 {path}。")
-    sheet = next(iter(read_sheets(path, None)))
-    rows = sheet.rows
-    header = [str(h).strip() for h in rows[0]] if rows else []
+    t = read_table(path, ["单位全称"], what="单位名录")
+    alias_col = next((h for h in t.header if h.startswith("简称")), None)
     report = Report()
-    if "单位全称" not in header:
-        report.add(Issue("missing-column", "缺少“单位全称”列。", ERROR, file=path.name, sheet=sheet.name, row=1,
-                         column="单位全称"))
-        raise InvalidDataError(f"单位名录 {path.name} 格式不对。", report=report)
-    col = {h: header.index(h) for h in header if h}
-    alias_col = next((h for h in header if h.startswith("简称")), None)
     units, seen = [], {}
-    for r, row in enumerate(rows[1:], start=2):
-        def cell(h):
-            j = col.get(h) if h else None
-            return str(row[j]).strip() if j is not None and j < len(row) else ""
-        name = cell("单位全称")
+    for r, row in t.records():
+        name = t.text(row, "单位全称")
         if not name:
             continue
-        aliases = tuple(a.strip() for a in cell(alias_col).replace("；", ";").replace("、", ";").split(";") if a.strip())
+        aliases = tuple(a.strip() for a in t.text(row, alias_col).replace("；", ";").replace("、", ";").split(";")
+                        if a.strip())
         for n in (name, *aliases):
             k = _key(n)
             if k in seen and seen[k][0] != name:
                 report.add(Issue("ambiguous-alias", f"“{n}”同时指向“{seen[k][0]}”（第{seen[k][1]}行）和“{name}”。",
-                                 ERROR, file=path.name, sheet=sheet.name, row=r, column=alias_col or "单位全称",
-                                 value=n))
+                                 ERROR, file=t.file, sheet=t.sheet, row=r, column=alias_col or "单位全称", value=n))
             seen.setdefault(k, (name, r))
-        units.append(Unit(name, aliases, cell("层级"), cell("责任领导"), cell("联系人"), cell("联系电话")))
+        units.append(Unit(name, aliases, t.text(row, "层级"), t.text(row, "责任领导"), t.text(row, "联系人"),
+                          t.text(row, "联系电话")))
     if report.errors:
-        raise InvalidDataError(f"单位名录 {path.name} 有 {len(report.errors)} 处错误。", report=report)
+        raise InvalidDataError(f"单位名录 {t.file} 有 {len(report.errors)} 处错误。", report=report)
     return Directory(units)
