@@ -51,3 +51,13 @@ class CliResult:
 
     def json(self):
         return json.loads(self.out)
+
+
+def items_by_id(ws) -> dict[int, dict]:
+    """Every item row of the ledger, by id."""
+    con = sqlite3.connect(ws.ledger_path)
+    con.row_factory = sqlite3.Row
+    try:
+        return {r["id"]: dict(r) for r in con.execute("SELECT * FROM items ORDER BY id")}
+    finally:
+        con.close()

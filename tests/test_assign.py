@@ -1,6 +1,5 @@
 import datetime as dt
 import shutil
-import sqlite3
 
 import pytest
 from openpyxl import load_workbook
@@ -13,7 +12,7 @@ from rectikit.resources import examples_dir
 from rectikit.units import UNITS_FILE
 from rectikit.units import load as load_units
 
-from helpers import ledger_snapshot, write_xlsx
+from helpers import items_by_id, ledger_snapshot, write_xlsx
 
 D = dt.date
 
@@ -88,11 +87,6 @@ def ready(ws, tmp_path):
     return ws
 
 
-def items(ws):
-    con = sqlite3.connect(ws.ledger_path)
-    con.row_factory = sqlite3.Row
-    return {r["id"]: dict(r) for r in con.execute("SELECT * FROM items")}
-
 
 
 
@@ -106,7 +100,7 @@ def test_unit_directory(ready):
 def test_assign_by_rules(ready):
     res = assign(ready)
     assert len(res.assignments) == 3 and res.unassigned == []
-    got = items(ready)
+    got = items_by_id(ready)
     assert (got[1]["lead_unit"], got[1]["person"], got[1]["leader"], got[1]["deadline"]) == (
         "某市住房和城乡建设局", "王某", "副市长 李某", "2020-10-28")  # 15 working days after 09-30
     assert (got[2]["lead_unit"], got[2]["co_units"]) == ("某市教育局", "某市城中区人民政府")
@@ -176,12 +170,12 @@ def test_manual_overrides_round_trip(ready, tmp_path):
     wb.save(path)
     res = apply_assignments(ready, path)
     assert [a.item_id for a in res.assignments] == [3]
-    got = items(ready)[3]
+    got = items_by_id(ready)[3]
     assert (got["lead_unit"], got["deadline"], got["assign_source"]) == ("某市教育局", "2020-11-30", "manual")
     assign(ready)  # automatic again: the manual assignment stays
-    assert items(ready)[3]["lead_unit"] == "某市教育局"
+    assert items_by_id(ready)[3]["lead_unit"] == "某市教育局"
     assert assign(ready, reassign=True).changed >= 1  # unless asked
-    assert items(ready)[3]["lead_unit"] == "某市城中区人民政府"
+    assert items_by_id(ready)[3]["lead_unit"] == "某市城中区人民政府"
 
 
 def test_overrides_with_nonsense_change_nothing(ready, tmp_path):

@@ -1,4 +1,3 @@
-import sqlite3
 
 import pytest
 from openpyxl import load_workbook
@@ -10,7 +9,7 @@ from rectikit.ingest import import_files
 from rectikit.taxonomy import TAXONOMY_FILE, load, parse_keywords
 from rectikit.textnorm import normalise
 
-from helpers import ledger_snapshot, write_xlsx
+from helpers import items_by_id, ledger_snapshot, write_xlsx
 
 ROWS = [
     ["意见建议内容", "类别"],
@@ -27,11 +26,6 @@ def loaded(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2019年度")
     return ws
 
-
-def items(ws):
-    con = sqlite3.connect(ws.ledger_path)
-    con.row_factory = sqlite3.Row
-    return {r["id"]: dict(r) for r in con.execute("SELECT * FROM items")}
 
 
 def test_init_writes_editable_rule_tables(ws):
@@ -52,7 +46,7 @@ def test_rules_classify_and_explain(loaded):
     assert by[4].disposition == "引导化解"
     assert by[5].category is None and res.unmatched == [5]
     assert by[2].key_task and not by[3].key_task  # a concrete place vs a policy question
-    assert items(loaded)[1]["category_source"] == "rules"
+    assert items_by_id(loaded)[1]["category_source"] == "rules"
 
 
 def test_keyword_weights():
@@ -97,11 +91,11 @@ def test_manual_decisions_survive_automatic_runs(loaded, tmp_path):
     wb.save(path)
     res = apply_review(loaded, path)
     assert res.changed == 2  # 重点任务 was already 否: only what differs becomes a person's decision
-    it = items(loaded)[5]
+    it = items_by_id(loaded)[5]
     assert (it["category"], it["category_source"], it["disposition"], it["is_key_task"]) == ("民生改善", "manual",
                                                                                           "引导化解", 0)
     classify(loaded)  # automatic again: the person's decision stays
-    assert items(loaded)[5]["category"] == "民生改善"
+    assert items_by_id(loaded)[5]["category"] == "民生改善"
     snap = ledger_snapshot(loaded)
     assert apply_review(loaded, path).changed == 0  # twice: nothing more
     assert ledger_snapshot(loaded) == snap

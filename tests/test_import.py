@@ -8,7 +8,7 @@ from rectikit.errors import UsageError
 from rectikit.ingest import import_files, parse_mapping
 from rectikit.resources import examples_dir
 
-from helpers import count, ledger_snapshot, write_xlsx
+from helpers import count, items_by_id, ledger_snapshot, write_xlsx
 
 MESSY = [
     ["某市2019年度社会评价群众意见建议汇总表"],
@@ -29,12 +29,7 @@ MESSY = [
 
 
 def items(ws):
-    con = sqlite3.connect(ws.ledger_path)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute("SELECT * FROM items ORDER BY id")]
-    finally:
-        con.close()
+    return list(items_by_id(ws).values())
 
 
 def test_messy_workbook_imports_every_item_with_fields(ws, tmp_path):

@@ -40,7 +40,7 @@ def test_history_is_append_only(ws):
 def test_transaction_is_all_or_nothing(ws):
     with ws.ledger() as led:
         with pytest.raises(RuntimeError):
-            with led.transaction() as conn:
+            with led.transaction():
                 led.batch_id("甲", create=True)
                 raise RuntimeError("boom")
         assert led.batch_id("甲") is None

@@ -12,7 +12,6 @@ by a later automatic run unless asked (``--reassign``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 

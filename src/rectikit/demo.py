@@ -16,7 +16,7 @@ from .ingest import import_files
 from .render import render
 from .resources import examples_dir
 from .status import ledger_status
-from .workspace import CONFIG_NAME, init_workspace
+from .workspace import init_workspace
 
 DEMO_BATCHES = [
     ("2019年度社会评价群众意见建议.xlsx", "2019年度"),
