@@ -195,11 +195,12 @@ def status_cmd(workspace: WsOpt = None, as_json: JsonOpt = False, debug: DebugOp
 
 def _print_status(st: dict) -> None:
     t = Table(title=f"{st['office']} · {st['year']}年度 台账")
-    for col in ("批次", "文件", "原始条数", "归纳后条数", "连续反映", "最早反映", "最近反映"):
+    for col in ("批次", "原始条数", "归纳后", "连续反映", "已分类", "重点任务", "已分解", "反映时间"):
         t.add_column(col)
     for b in st["batches"]:
-        t.add_row(b["batch"], str(b["files"]), str(b["raw_items"]), str(b["items"]), str(b["repeats"]),
-                  b["first_date"] or "", b["last_date"] or "")
+        span = f"{b['first_date'] or ''} 至 {b['last_date'] or ''}" if b["first_date"] else ""
+        t.add_row(b["batch"], str(b["raw_items"]), str(b["items"]), str(b["repeats"]), str(b["classified"]),
+                  str(b["key_tasks"]), str(b["assigned"]), span)
     err.print(t)
     err.print(f"合计：原始 {st['total_raw_items']} 条，工作条目 {st['total_items']} 条；历史记录 {st['history_entries']} 条。")
 

@@ -1,5 +1,6 @@
 """`rectikit status`: what the ledger holds, per batch: raw items as
-imported, working items after merging, repeats of earlier batches."""
+imported, working items after merging, repeats of earlier batches, and how
+far the cycle has got (classified, key tasks, assigned)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def ledger_status(ws: Workspace) -> dict:
                 "raw_items": r["raw_items"],
                 "items": r["items"],
                 "repeats": r["repeats"],
+                "classified": r["classified"],
+                "key_tasks": r["key_tasks"],
+                "assigned": r["assigned"],
                 "first_date": r["first_date"],
                 "last_date": r["last_date"],
             }
@@ -31,6 +35,12 @@ def ledger_status(ws: Workspace) -> dict:
                   (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL) AS items,
                   (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL
                      AND i.repeat_of IS NOT NULL) AS repeats,
+                  (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL
+                     AND i.category IS NOT NULL) AS classified,
+                  (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL
+                     AND i.is_key_task=1) AS key_tasks,
+                  (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL
+                     AND i.lead_unit IS NOT NULL) AS assigned,
                   (SELECT MIN(received_on) FROM items i WHERE i.batch_id=b.id) AS first_date,
                   (SELECT MAX(received_on) FROM items i WHERE i.batch_id=b.id) AS last_date
                 FROM batches b ORDER BY b.id
