@@ -32,7 +32,7 @@ def test_init_import_status_export_round(cli, tmp_path):
     sheet = CalamineWorkbook.from_path(str(ws / "台账.xlsx")).get_sheet_by_index(0).to_python()
     assert sheet[0][:5] == ["编号", "批次", "原序号", "标题", "意见建议内容"]
     assert sheet[1][4] == "=1+2 路灯不亮"  # text, not the formula's result
-    assert "意见.xlsx/Sheet1/第2行" in sheet[1][15]
+    assert "意见.xlsx/Sheet1/第2行" in sheet[1][sheet[0].index("原始出处（文件/工作表/行）")]
 
 
 def test_exported_xlsx_has_no_formulas(cli, tmp_path):

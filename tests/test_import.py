@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import shutil
 import sqlite3
 
 import pytest
@@ -225,3 +226,19 @@ def test_bulk_write_keeps_foreign_keys_consistent(ws, tmp_path):
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
     assert con.execute("SELECT COUNT(*) FROM raw_items r LEFT JOIN items i ON i.id=r.item_id"
                        " WHERE i.id IS NULL").fetchone()[0] == 0
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
+                    reason="LibreOffice is needed to make .xls and .ods files (apt-get install libreoffice-calc)")
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_xls_and_ods(ws, tmp_path, fmt):
+    """Real .xls (BIFF) and .ods files, as LibreOffice and old Excel save them."""
+    import subprocess
+
+    src = write_xlsx(tmp_path / "来源.xlsx", MESSY, merges=["A1:G1", "D3:E3", "A3:A4", "B3:B4", "C3:C4"])
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    subprocess.run([soffice, "--headless", "--convert-to", fmt, "--outdir", str(tmp_path / "out"), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    res = import_files(ws, [tmp_path / "out" / f"来源.{fmt}"], batch="b")
+    assert res.ok and res.added == 3
+    assert [i["received_on"] for i in items(ws)] == ["2019-10-12", "2019-10-12", "2019-10-03"]

@@ -18,13 +18,19 @@ COLUMNS = [
     ("village", "村(社区)", 10), ("source", "来源", 18), ("received_on", "反映时间", 12),
     ("contact_name", "联系人", 10), ("contact_phone", "联系电话", 14), ("category_given", "原表类别", 12),
     ("raw_count", "原始条数", 8), ("repeat_of", "连续反映（前批编号）", 10),
+    ("category", "类别", 12), ("disposition", "处理方式", 10), ("is_key_task", "重点任务", 8),
+    ("lead_unit", "牵头单位", 22), ("co_units", "配合单位", 22), ("leader", "责任领导", 14), ("person", "责任人", 10),
+    ("deadline", "整改时限", 12), ("measures", "整改措施", 40), ("goal", "整改目标", 30),
     ("sources", "原始出处（文件/工作表/行）", 40),
 ]
 
 _QUERY = """
 SELECT i.id, b.name AS batch, i.seq, i.title, i.text, i.county, i.township, i.village, i.source,
        i.received_on, i.contact_name, i.contact_phone, i.category_given,
-       COUNT(r.id) AS raw_count, i.repeat_of,
+       COUNT(r.id) AS raw_count, i.repeat_of, i.category, i.disposition,
+       CASE i.is_key_task WHEN 1 THEN '是' WHEN 0 THEN '否' END AS is_key_task,
+       i.lead_unit, i.co_units, i.leader, i.person,
+       CASE WHEN i.long_term = 1 THEN '长期坚持' ELSE i.deadline END AS deadline, i.measures, i.goal,
        GROUP_CONCAT(f.file_name || '/' || f.sheet || '/第' || r.row_number || '行', '；') AS sources
 FROM items i
 JOIN batches b ON b.id = i.batch_id
@@ -66,4 +72,5 @@ def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None) -> dict
             w.writerow(headers)
             for r in rows:
                 w.writerow(["'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in r])
-    return {"path": str(out), "items": len(rows), "raw_items": sum(r[13] for r in rows)}
+    raw_count = [k for k, *_ in COLUMNS].index("raw_count")
+    return {"path": str(out), "items": len(rows), "raw_items": sum(r[raw_count] for r in rows)}
