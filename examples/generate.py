@@ -250,6 +250,28 @@ TOPICS: dict[str, list[str]] = {
     ],
 }
 
+# Survey respondents also write general suggestions that name no place or
+# object: part of every real batch, and not rectification tasks by themselves.
+GENERAL = [
+    "希望政府多为老百姓办实事、办好事", "建议加大反腐力度，从严治理基层微腐败", "希望干部多下基层听听群众的声音",
+    "物价上涨太快，工资跟不上", "希望提高农村养老金标准", "建议简化办事流程，少让群众跑腿", "希望多出台惠民政策并落实到位",
+    "政府信息公开还不够及时", "希望加强对年轻干部的培养", "整体还可以，继续努力", "希望经济发展得更快一些",
+    "建议加大招商引资力度，让年轻人在家门口就业", "希望房价能够稳定下来", "建议多举办群众喜闻乐见的文化活动",
+    "希望政策宣传更接地气，让老百姓听得懂", "建议提高基层干部待遇，留住人才", "希望社会风气越来越好",
+    "希望教育更加公平，城乡差距缩小", "建议加强对网络诈骗的宣传教育", "希望政府多听取企业家的意见",
+    "建议减轻中小企业税费负担", "希望领导干部带头转变作风", "民生投入还要继续加大", "希望看病难看病贵的问题得到缓解",
+    "建议加强食品安全监管，让群众吃得放心", "希望治安继续保持稳定", "希望多建一些公园和休闲场所",
+    "建议公共服务向农村延伸", "希望加快推进乡村振兴", "希望扶贫成果得到巩固，防止返贫", "建议进一步优化营商环境",
+    "希望各部门之间加强协调，不要互相推诿", "希望政务服务能够真正一网通办", "建议多关心留守老人和儿童",
+    "希望退役军人的待遇得到保障", "希望对残疾人等困难群体多一些关爱", "建议加强生态环境保护，守住绿水青山",
+    "希望城市管理更加人性化", "建议规范执法行为，文明执法", "希望农产品价格稳定，农民增收", "建议加大职业教育投入",
+    "希望有更多的就业培训机会", "希望社保政策宣传到每家每户", "建议提高村干部的工作积极性", "希望基层减负落到实处",
+    "建议加强对政策落实情况的监督检查", "希望人大代表多反映群众诉求", "希望重大决策多征求群众意见",
+    "没有什么意见，满意", "希望继续保持现在的好势头", "建议重视年轻人的婚恋和住房问题", "希望养老服务机构多一些",
+    "建议加强对未成年人的保护", "希望多开展普法宣传", "希望政府说到做到，讲诚信", "建议加大对科技创新的扶持",
+    "希望交通越来越便利", "建议提高公共服务的效率", "希望老百姓的收入再提高一些", "建议重视心理健康服务",
+]
+
 OPENINGS = ["", "", "", "", "希望", "建议", "反映：", "我想反映一下，", "我们这里", "群众反映"]
 CONSEQUENCES = [
     "", "", "群众意见很大", "影响群众正常生活", "老百姓苦不堪言", "存在较大安全隐患", "给群众带来很大不便",
@@ -314,6 +336,17 @@ class Writer:
             "m": str(r.randint(1, 12)), "_county": county,
         }
 
+    def general(self) -> tuple[str, dict] | None:
+        """A general suggestion not used yet in this batch, or None."""
+        left = [g for g in GENERAL if g not in self.used_cores]
+        if not left:
+            return None
+        core = self.rng.choice(left)
+        self.used_cores.add(core)
+        text = core + self.rng.choice(["。", "。", "！", "，谢谢。"])
+        s = self.slots()
+        return text, dict(s, _key=core)
+
     def compose(self, topics: list[str]) -> tuple[str, dict]:
         r = self.rng
         for _ in range(500):
@@ -367,20 +400,22 @@ def vary(text: str, rng: random.Random, kind: str) -> str:
 
 
 def make_batch(rng: random.Random, sources, repeats: list[tuple[int, list[str]]], year: int,
-               months: tuple[int, int]) -> tuple[list[dict], list[tuple[int, int]]]:
+               months: tuple[int, int], general_share: float = 0.1) -> tuple[list[dict], list[tuple[int, int]]]:
     """Items for one batch; ``repeats`` = [(group size, [variation kinds])]."""
     w = Writer(rng)
     items = []
     for source, count, topics in sources:
         for _ in range(count):
-            text, s = w.compose(topics)
+            picked = w.general() if rng.random() < general_share else None
+            text, s = picked or w.compose(topics)
             items.append({"source": source, "text": text, "county": s["_county"], "town": s["town"],
-                          "topics": topics, "key": s["_key"]})
+                          "topics": topics, "key": s["_key"], "general": picked is not None})
     # Replace some items by repeats of others, keeping the total: the repeat
     # takes the slot and the source of the item it replaces (the same problem
     # raised by another kind of respondent).
     n_extra = sum(size - 1 for size, _ in repeats)
-    victims = rng.sample(range(len(items)), n_extra + len(repeats))
+    concrete = [k for k, it in enumerate(items) if not it["general"]]  # a problem raised again, not a slogan
+    victims = rng.sample(concrete, n_extra + len(repeats))
     originals, slots = victims[: len(repeats)], victims[len(repeats):]
     pairs = []
     for (size, kinds), o in zip(repeats, originals):
