@@ -123,7 +123,7 @@ def propose(
     by_batch: dict[int, list[int]] = {}
     for k, r in enumerate(rows):
         by_batch.setdefault(r["batch_id"], []).append(k)
-    for batch_id, idx in by_batch.items():
+    for idx in by_batch.values():
         if batch and rows[idx[0]]["batch"] != batch:
             continue
         pos = {rows[k]["id"]: n for n, k in enumerate(idx)}
@@ -329,7 +329,7 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
         if report.errors:
             raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction():
-            for g, members in sorted(groups.items()):
+            for _g, members in sorted(groups.items()):
                 ids_in = [i for i, d, _ in members if d == MERGE]
                 if any(d == KEEP_APART for _, d, _ in members):
                     for (a, _, _), (b, _, _) in itertools.combinations(members, 2):

@@ -189,7 +189,7 @@ def find_groups(
     # 4. complete linkage over the unique forms
     cluster = list(range(len(forms)))
     parts: dict[int, list[int]] = {u: [u] for u in range(len(forms))}
-    for s, i, j in sorted(matches, reverse=True):
+    for _score, i, j in sorted(matches, reverse=True):
         ci, cj = cluster[i], cluster[j]
         if ci == cj:
             continue
