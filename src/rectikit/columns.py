@@ -39,7 +39,6 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 LABEL_TO_FIELD = {label: f for f, (label, _) in FIELDS.items()}
-FIELD_LABELS = {f: label for f, (label, _) in FIELDS.items()}
 IGNORE = "ignore"
 _IGNORE_WORDS = {"ignore", "忽略", "不导入", "-"}
 

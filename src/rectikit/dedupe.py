@@ -39,6 +39,9 @@ class ProposedGroup:
     item_ids: list[int]  # the suggested representative first
     score: float
     texts: list[str]
+    sources: list[str]
+    counties: list[str]
+    raw_counts: list[int]
 
 
 @dataclass
@@ -133,8 +136,10 @@ def propose(
             members = [rows[idx[m]] for m in g.members]
             rep = _representative(members)
             ordered = [rep] + [m for m in members if m is not rep]
-            res.groups.append(ProposedGroup(rep["batch"], [m["id"] for m in ordered], g.score,
-                                            [m["text"] for m in ordered]))
+            res.groups.append(ProposedGroup(
+                rep["batch"], [m["id"] for m in ordered], g.score, [m["text"] for m in ordered],
+                [m["source"] or "" for m in ordered], [m["county"] or "" for m in ordered],
+                [m["raw_count"] for m in ordered]))
     if across_batches:
         res.repeats = _repeats(rows, norms, threshold, batch)
     return res
@@ -182,7 +187,7 @@ def dedupe(
         with ws.ledger() as led:
             res.summary = merge_summary(led)
     if review:
-        res.review_path = str(write_review(ws, to_review, Path(review)))
+        res.review_path = str(write_review(to_review, Path(review)))
     return res
 
 
@@ -265,24 +270,16 @@ REVIEW_NOTES = [
 ]
 
 
-def write_review(ws: Workspace, groups: Sequence[ProposedGroup], path: Path) -> Path:
+def write_review(groups: Sequence[ProposedGroup], path: Path) -> Path:
     """The proposed groups as a workbook: one row per item, a dropdown to decide."""
     from .xlsxout import write_table
 
     rows, shade = [], []
-    details = {}
-    if groups:
-        ids = [i for g in groups for i in g.item_ids]
-        with ws.ledger() as led:
-            for r in led.conn.execute(
-                f"SELECT i.id, i.source, i.county, (SELECT COUNT(*) FROM raw_items r WHERE r.item_id=i.id) AS n"
-                f" FROM items i WHERE i.id IN ({','.join('?' * len(ids))})", ids):
-                details[r["id"]] = r
     for no, g in enumerate(groups, start=1):
-        for k, (item_id, text) in enumerate(zip(g.item_ids, g.texts)):
-            d = details.get(item_id)
-            rows.append([no, g.score if k == 0 else None, item_id, g.batch, text, d["source"] if d else "",
-                         d["county"] if d else "", d["n"] if d else 1, "是" if k == 0 else "", MERGE])
+        for k, member in enumerate(zip(g.item_ids, g.texts, g.sources, g.counties, g.raw_counts)):
+            item_id, text, source, county, raw_count = member
+            rows.append([no, g.score if k == 0 else None, item_id, g.batch, text, source, county, raw_count,
+                         "是" if k == 0 else "", MERGE])
             shade.append(no % 2 == 0)
     widths = [6, 8, 8, 12, 70, 22, 12, 8, 8, 10]
     return write_table(path, REVIEW_SHEET, REVIEW_HEADERS, rows, widths=widths,

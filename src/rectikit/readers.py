@@ -131,13 +131,6 @@ def _read_text_table(path: Path) -> Sheet:
     return Sheet(name=path.stem, rows=rows)
 
 
-def list_sheets(path: Path, max_unpacked_bytes: int = 2 << 30) -> list[str]:
-    kind = _checked_kind(path, max_unpacked_bytes)
-    if kind == "text":
-        return [Path(path).stem]
-    return list(_open_workbook(path).sheet_names)
-
-
 def read_sheets(
     path: Path, sheet: str | None = None, *, max_unpacked_bytes: int = 2 << 30
 ) -> Iterator[Sheet]:
