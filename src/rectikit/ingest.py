@@ -103,6 +103,7 @@ class _Plan:
     result: SheetResult
     header: Header
     signature: str
+    mapping: dict[str, int]  # field -> column index
     records: list[tuple] = field(default_factory=list)  # (row_number, fields, cells_json)
 
 
@@ -332,7 +333,7 @@ def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], s
     names = header.names
     sr = SheetResult(sheet=sh.name, header_row=header.row + 1,
                      mapping={f: names[j] for f, j in mapping.items()})
-    plan = _Plan(result=sr, header=header, signature=sig)
+    plan = _Plan(result=sr, header=header, signature=sig, mapping=mapping)
     start = header.data_start
     body = sh.rows[start:]
     date_j = mapping.get("received_on")
@@ -406,12 +407,11 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) ->
         batch_id = led.batch_id(batch, create=True)
         for plan in plans:
             sr = plan.result
-            mapping = {f: plan.header.names.index(h) for f, h in sr.mapping.items()}
             cur = conn.execute(
                 "INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers,"
                 " mapping, row_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (batch_id, path.name, str(path.resolve()), sha, sr.sheet, sr.header_row,
-                 json.dumps(plan.header.names, ensure_ascii=False), json.dumps(mapping), sr.rows, stamp),
+                 json.dumps(plan.header.names, ensure_ascii=False), json.dumps(plan.mapping), sr.rows, stamp),
             )
             file_id = cur.lastrowid
             first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM items").fetchone()[0]
