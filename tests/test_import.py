@@ -52,14 +52,13 @@ def test_messy_workbook_imports_every_item_with_fields(ws, tmp_path):
 def test_every_original_cell_and_its_origin_is_kept(ws, tmp_path):
     f = write_xlsx(tmp_path / "汇总.xlsx", MESSY)
     import_files(ws, [f], batch="b")
-    con = sqlite3.connect(ws.ledger_path)
-    cells, row_number, file_name, sheet, sha = con.execute(
-        "SELECT r.cells, r.row_number, f.file_name, f.sheet, f.sha256 FROM raw_items r"
-        " JOIN source_files f ON f.id=r.file_id ORDER BY r.id LIMIT 1"
-    ).fetchone()
-    assert row_number == 6 and file_name == "汇总.xlsx" and sheet == "Sheet1" and len(sha) == 64
-    assert json.loads(cells) == ["1", "城乡居民", "  民主路路灯不亮，晚上出行不安全。\n", "城中区", "中山街道",
-                                 "2019年10月12日", "邕江"]
+    with ws.ledger() as led:
+        first, = led.original_rows(1)
+        assert len(led.original_rows(3)) == 1
+    assert first["row"] == 6 and first["file"] == "汇总.xlsx" and first["sheet"] == "Sheet1"
+    assert len(first["sha256"]) == 64
+    assert first["cells"] == ["1", "城乡居民", "  民主路路灯不亮，晚上出行不安全。\n", "城中区", "中山街道",
+                              "2019年10月12日", "邕江"]
 
 
 def test_same_file_again_adds_nothing(ws, tmp_path):

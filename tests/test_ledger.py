@@ -19,6 +19,26 @@ def test_migrations_are_recorded_and_wal_is_on(ws):
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_a_version_4_ledger_moves_its_raw_cells_to_one_value_per_sheet(tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(ledger_mod, "MIGRATIONS", ledger_mod.MIGRATIONS[:4])
+    monkeypatch.setattr(ledger_mod, "SCHEMA_VERSION", 4)
+    with Ledger.open(path) as led, led.transaction() as conn:
+        conn.execute("INSERT INTO batches(name, created_at) VALUES ('b', 'x')")
+        conn.execute("INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers,"
+                     " mapping, row_count, imported_at) VALUES (1, 'a.xlsx', 'a.xlsx', 's', 'S', 1, '[]', '{}', 2, 'x')")
+        for n, row in ((2, '["1", "路灯不亮", 3.5]'), (3, '["2", "=1+1", null]')):
+            conn.execute("INSERT INTO items(id, batch_id, text) VALUES (?, 1, 't')", (n,))
+            conn.execute("INSERT INTO raw_items(file_id, row_number, cells, item_id, home_item_id)"
+                         " VALUES (1, ?, ?, ?, ?)", (n, row, n, n))
+    monkeypatch.undo()
+    with Ledger.open(path) as led:
+        assert led.schema_version() == SCHEMA_VERSION
+        assert [r["cells"] for r in led.original_rows(2) + led.original_rows(3)] == [["1", "路灯不亮", 3.5],
+                                                                                  ["2", "=1+1", None]]
+        assert "cells" not in [c[1] for c in led.conn.execute("PRAGMA table_info(raw_items)")]
+
+
 def test_reopening_does_not_migrate_again(ws):
     with ws.ledger() as led:
         before = led.conn.execute("SELECT applied_at FROM schema_migrations").fetchall()

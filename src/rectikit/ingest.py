@@ -104,7 +104,8 @@ class _Plan:
     header: Header
     signature: str
     mapping: dict[str, int]  # field -> column index
-    records: list[tuple] = field(default_factory=list)  # (row_number, fields, cells_json)
+    records: list[tuple] = field(default_factory=list)  # (row_number, fields)
+    cells: str = "{}"  # JSON {"row number": [original cells]} of the rows imported
 
 
 def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
@@ -367,8 +368,8 @@ def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], s
                              sheet=sh.name, row=start + k + 1, column=names[mapping["text"]],
                              value=_first_value(row)))
     records = list(zip(*cols))
-    dumps = orjson.dumps
-    plan.records = [(start + k + 1, records[k], dumps(body[k], default=str).decode()) for k in keep]
+    plan.records = [(start + k + 1, records[k]) for k in keep]
+    plan.cells = orjson.dumps({str(start + k + 1): body[k] for k in keep}, default=str).decode()
     sr.rows = len(plan.records)
     return plan
 
@@ -409,9 +410,10 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) ->
             sr = plan.result
             cur = conn.execute(
                 "INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers,"
-                " mapping, row_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                " mapping, row_count, imported_at, rows) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (batch_id, path.name, str(path.resolve()), sha, sr.sheet, sr.header_row,
-                 json.dumps(plan.header.names, ensure_ascii=False), json.dumps(plan.mapping), sr.rows, stamp),
+                 json.dumps(plan.header.names, ensure_ascii=False), json.dumps(plan.mapping), sr.rows, stamp,
+                 plan.cells),
             )
             file_id = cur.lastrowid
             first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM items").fetchone()[0]
@@ -421,8 +423,8 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) ->
                 ((first + k, batch_id, *rec[1]) for k, rec in enumerate(plan.records)),
             )
             conn.executemany(
-                "INSERT INTO raw_items(file_id, row_number, cells, item_id, home_item_id) VALUES (?,?,?,?,?)",
-                ((file_id, rec[0], rec[2], first + k, first + k) for k, rec in enumerate(plan.records)),
+                "INSERT INTO raw_items(file_id, row_number, item_id, home_item_id) VALUES (?,?,?,?)",
+                ((file_id, rec[0], first + k, first + k) for k, rec in enumerate(plan.records)),
             )
             conn.execute(
                 "INSERT INTO layouts(signature, mapping, updated_at) VALUES (?,?,?)"
