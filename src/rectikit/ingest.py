@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import itertools
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -104,7 +105,8 @@ class _Plan:
     header: Header
     signature: str
     mapping: dict[str, int]  # field -> column index
-    records: list[tuple] = field(default_factory=list)  # (row_number, fields)
+    row_numbers: list[int] = field(default_factory=list)  # of the rows to import
+    columns: list[list] = field(default_factory=list)  # one list per ITEM_FIELDS entry, aligned with row_numbers
     cells: str = "{}"  # JSON {"row number": [original cells]} of the rows imported
 
 
@@ -367,10 +369,13 @@ def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], s
             report.add(Issue("missing-text", "此行有其他内容，但意见建议内容为空。", ERROR, file=file,
                              sheet=sh.name, row=start + k + 1, column=names[mapping["text"]],
                              value=_first_value(row)))
-    records = list(zip(*cols))
-    plan.records = [(start + k + 1, records[k]) for k in keep]
-    plan.cells = orjson.dumps({str(start + k + 1): body[k] for k in keep}, default=str).decode()
-    sr.rows = len(plan.records)
+    if len(keep) < len(body):
+        cols = [[c[k] for k in keep] for c in cols]
+    plan.columns = cols
+    plan.row_numbers = [start + k + 1 for k in keep]
+    plan.cells = orjson.dumps(dict(zip(plan.row_numbers, (body[k] for k in keep))), default=str,
+                              option=orjson.OPT_NON_STR_KEYS).decode()
+    sr.rows = len(keep)
     return plan
 
 
@@ -420,11 +425,11 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) ->
             conn.executemany(
                 f"INSERT INTO items(id, batch_id, {', '.join(ITEM_FIELDS)})"
                 f" VALUES (?, ?, {', '.join('?' * len(ITEM_FIELDS))})",
-                ((first + k, batch_id, *rec[1]) for k, rec in enumerate(plan.records)),
+                zip(itertools.count(first), itertools.repeat(batch_id), *plan.columns),
             )
             conn.executemany(
                 "INSERT INTO raw_items(file_id, row_number, item_id, home_item_id) VALUES (?,?,?,?)",
-                ((file_id, rec[0], first + k, first + k) for k, rec in enumerate(plan.records)),
+                ((file_id, n, first + k, first + k) for k, n in enumerate(plan.row_numbers)),
             )
             conn.execute(
                 "INSERT INTO layouts(signature, mapping, updated_at) VALUES (?,?,?)"
@@ -434,7 +439,7 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) ->
             led.record(
                 "import", "source_file", file_id,
                 detail={"file": path.name, "sha256": sha, "sheet": sr.sheet, "batch": batch,
-                        "items": [first, first + len(plan.records) - 1] if plan.records else [],
+                        "items": [first, first + sr.rows - 1] if sr.rows else [],
                         "rows": sr.rows, "rejected": sr.rejected},
             )
 
