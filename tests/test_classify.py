@@ -3,7 +3,7 @@ import pytest
 from openpyxl import load_workbook
 
 from rectikit.classify import (DISPOSITION_FILE, apply_review, classify, key_task_summary, load_dispositions,
-                               rule_category, train)
+                               _labelled_file, model_text, rule_category, train)
 from rectikit.errors import InvalidDataError, UsageError
 from rectikit.ingest import import_files
 from rectikit.taxonomy import TAXONOMY_FILE, load, parse_keywords
@@ -164,3 +164,22 @@ def test_train_needs_data(loaded, tmp_path):
 def test_train_from_ledger_uses_imported_labels(ws, tmp_path):
     import_files(ws, [_labelled(tmp_path, 15)], batch="去年")
     assert train(ws, from_ledger=True)["items"] == 30
+
+
+def test_model_reads_the_title_before_the_text():
+    assert model_text("路灯不亮", "民主路晚上一片黑。") == "路灯不亮民主路晚上一片黑。"
+    assert model_text("路灯不亮", "路灯不亮，民主路晚上一片黑。") == "路灯不亮，民主路晚上一片黑。"
+    assert model_text(None, "民主路晚上一片黑。") == "民主路晚上一片黑。"
+    assert model_text("路灯不亮", None) == "路灯不亮"
+
+
+def test_training_takes_text_from_whichever_text_column_a_row_filled(loaded, tmp_path):
+    rows = [["一级标签", "留言主题", "留言详情", "主题+详情"]]
+    for i in range(15):
+        rows.append(["教育文体", f"学校{i}", f"实验小学班额过大，第{i}班有六十多名学生。", ""])
+        rows.append(["城乡建设", "", "", f"第{i}号路段道路坑洼，希望修路。"])
+    path = write_xlsx(tmp_path / "dev.xlsx", rows)
+    texts, labels = _labelled_file(path, None, None)
+    assert texts[:2] == ["学校0实验小学班额过大，第0班有六十多名学生。", "第0号路段道路坑洼，希望修路。"]
+    assert labels[:2] == ["教育文体", "城乡建设"]
+    assert train(loaded, file=path)["items"] == 30

@@ -114,6 +114,17 @@ def test_title_used_when_text_is_empty(ws, tmp_path):
     assert [i["text"] for i in items(ws)] == ["路灯不亮", "夜宵摊太吵"]
 
 
+def test_another_text_column_fills_in_before_the_title(ws, tmp_path):
+    rows = [["留言主题", "留言详情", "主题+详情"],
+            ["路灯不亮", "", "路灯不亮民主路晚上一片黑"],
+            ["噪音", "夜宵摊太吵", "噪音夜宵摊太吵"]]
+    res = import_files(ws, [write_xlsx(tmp_path / "a.xlsx", rows)], batch="b")
+    assert res.ok and res.added == 2
+    assert [i["text"] for i in items(ws)] == ["路灯不亮民主路晚上一片黑", "夜宵摊太吵"]
+    [note] = res.report.issues
+    assert (note.code, note.row, note.column) == ("text-from-other-column", 2, "主题+详情")
+
+
 def test_bad_date_is_a_warning_and_the_raw_value_is_kept(ws, tmp_path):
     rows = [["意见建议", "反映时间"], ["路灯不亮", "去年秋天"]]
     res = import_files(ws, [write_xlsx(tmp_path / "a.xlsx", rows)], batch="b")

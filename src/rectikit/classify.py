@@ -199,7 +199,7 @@ def classify(
         from .textmodel import TextModel
 
         say("正在用学习模型分类…")
-        labels, confs = TextModel.load(model_path).predict([i["text"] for i in items])
+        labels, confs = TextModel.load(model_path).predict([model_text(i["title"], i["text"]) for i in items])
     for k, (item, norm) in enumerate(zip(items, norms)):
         if use_model:
             cat, conf, basis = labels[k], confs[k], "学习模型"
@@ -247,6 +247,14 @@ def _store(led: Ledger, item: dict, d: Decision, method: str) -> int:
 
 # -- training ---------------------------------------------------------------
 
+def model_text(title: str | None, text: str | None) -> str:
+    """What the learned model reads: the title, then the text. Titles name the
+    problem in a few words; where a workbook has them, training and
+    prediction both see them (unless the text already starts with it)."""
+    title, text = (title or "").strip(), (text or "").strip()
+    return text if not title or text.startswith(title) else title + text
+
+
 def train(ws: Workspace, *, file: Path | None = None, from_ledger: bool = False, text_column: str | None = None,
           label_column: str | None = None) -> dict:
     """Train the learned classifier from a labelled workbook or the ledger."""
@@ -257,10 +265,10 @@ def train(ws: Workspace, *, file: Path | None = None, from_ledger: bool = False,
     if from_ledger:
         with ws.ledger() as led:
             rows = led.conn.execute(
-                "SELECT text, COALESCE(CASE WHEN category_source='manual' THEN category END, category_given)"
+                "SELECT title, text, COALESCE(CASE WHEN category_source='manual' THEN category END, category_given)"
                 " FROM items WHERE merged_into IS NULL").fetchall()
-        rows = [r for r in rows if r[1]]
-        texts, labels = [r[0] for r in rows], [r[1] for r in rows]
+        rows = [r for r in rows if r[2]]
+        texts, labels = [model_text(r[0], r[1]) for r in rows], [r[2] for r in rows]
         source = "台账中人工确定或原表自带的类别"
     else:
         texts, labels = _labelled_file(Path(file), text_column, label_column)
@@ -277,7 +285,7 @@ def train(ws: Workspace, *, file: Path | None = None, from_ledger: bool = False,
 
 
 def _labelled_file(path: Path, text_column: str | None, label_column: str | None) -> tuple[list[str], list[str]]:
-    from .columns import detect_header, map_columns
+    from .columns import detect_header, map_columns, synonym_columns
     from .readers import read_sheets
 
     overrides = {}
@@ -291,11 +299,18 @@ def _labelled_file(path: Path, text_column: str | None, label_column: str | None
             continue
         m = map_columns(header.names, overrides)
         if "text" in m and "category_given" in m:
-            tj, lj = m["text"], m["category_given"]
+            lj, hj = m["category_given"], m.get("title")
+            # Exports often have several text columns filled for different rows
+            # (详情 here, 主题+详情 there): take the first one a row has.
+            text_js = [m["text"]] + [j for j in synonym_columns(header.names, "text") if j != m["text"]]
+
+            def cell(row: list, j: int | None) -> str:
+                return str(row[j]).strip() if j is not None and j < len(row) else ""
+
             texts, labels = [], []
             for row in sheet.rows[header.data_start:]:
-                t = str(row[tj]).strip() if tj < len(row) else ""
-                lab = str(row[lj]).strip() if lj < len(row) else ""
+                text = next((t for j in text_js if (t := cell(row, j))), "")
+                t, lab = model_text(cell(row, hj), text), cell(row, lj)
                 if t and lab:
                     texts.append(t)
                     labels.append(lab)

@@ -184,6 +184,13 @@ def layout_signature(names: list[str]) -> str:
     return hashlib.sha256("\x1f".join(norm(n) for n in names).encode()).hexdigest()[:32]
 
 
+def synonym_columns(names: list[str], field: str) -> list[int]:
+    """Every column whose header is a known name of ``field``, most usual name first."""
+    ranks = {s: k for k, s in enumerate(_SYN[field])}
+    found = [(ranks[n], j) for j, n in enumerate(map(norm, names)) if n in ranks]
+    return [j for _, j in sorted(found)]
+
+
 def map_columns(
     names: list[str],
     overrides: dict[str, str] | None = None,

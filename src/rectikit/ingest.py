@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .columns import Header, detect_header, layout_signature, map_columns
+from .columns import Header, detect_header, layout_signature, map_columns, synonym_columns
 from .dates import parse_date
 from .errors import InputFileError, UsageError
 from .fsutil import sha256_file
@@ -347,6 +347,8 @@ def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], s
         for k in bad:
             report.add(Issue("bad-date", "无法识别的日期，已保留原值，日期留空。", WARNING, file=file,
                              sheet=sh.name, row=start + k + 1, column=names[date_j], value=_as_text(body[k][date_j])))
+    # Exports often fill different text columns for different rows (留言详情 here, 主题+详情 there).
+    other_texts = [j for j in synonym_columns(names, "text") if j not in mapping.values()]
     keep = []
     for k, text in enumerate(texts):
         if text:
@@ -359,6 +361,11 @@ def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], s
             if kind != "blank":
                 report.add(Issue(kind, _SKIP_MESSAGES[kind], INFO, file=file, sheet=sh.name, row=start + k + 1,
                                  value=_first_value(row)))
+        elif alt := next(((j, t) for j in other_texts if (t := _cell_text(row, j))), None):
+            texts[k] = alt[1]
+            keep.append(k)
+            report.add(Issue("text-from-other-column", f"“{names[mapping['text']]}”为空，已用“{names[alt[0]]}”列的内容。",
+                             INFO, file=file, sheet=sh.name, row=start + k + 1, column=names[alt[0]]))
         elif titles[k]:
             texts[k] = titles[k]
             keep.append(k)
@@ -383,6 +390,10 @@ _SKIP_MESSAGES = {
     "note-row": "表尾说明或合计行，未导入。",
     "group-row": "分组标题行，未导入。",
 }
+
+
+def _cell_text(row: list, j: int) -> str:
+    return _as_text(row[j]) if j < len(row) else ""
 
 
 def _first_value(row: list) -> str:
