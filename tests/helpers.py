@@ -31,7 +31,7 @@ def ledger_snapshot(ws) -> dict:
     try:
         return {
             t: con.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
-            for t in ("batches", "source_files", "items", "raw_items", "history", "layouts")
+            for t in ("batches", "source_files", "items", "history", "layouts")
         }
     finally:
         con.close()

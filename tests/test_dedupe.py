@@ -61,10 +61,11 @@ def test_merged_item_keeps_every_raw_item(loaded, tmp_path):
     res = export_ledger(loaded, tmp_path / "台账.csv")
     assert (res["items"], res["raw_items"]) == (5, 7)
     con = sqlite3.connect(loaded.ledger_path)
-    assert con.execute("SELECT COUNT(*) FROM raw_items WHERE item_id=3").fetchone()[0] == 3
-    sources = {r[0] for r in con.execute(
-        "SELECT h.source FROM raw_items r JOIN items h ON h.id=r.home_item_id WHERE r.item_id=3")}
+    assert con.execute("SELECT COUNT(*) FROM items WHERE merged_into=3").fetchone()[0] == 2
+    sources = {r[0] for r in con.execute("SELECT source FROM items WHERE id=3 OR merged_into=3")}
     assert sources == {"城乡居民", "企业开办"}
+    with loaded.ledger() as led:
+        assert [r["row"] for r in led.original_rows(3)] == [2, 3, 4]
 
 
 def test_auto_twice_changes_nothing_more(loaded):
@@ -83,6 +84,21 @@ def test_unmerge_restores_and_is_not_redone(loaded):
     con = sqlite3.connect(loaded.ledger_path)
     actions = [r[0] for r in con.execute("SELECT action FROM history ORDER BY id")]
     assert actions.count("merge") == 1 and actions.count("unmerge") == 1 and actions.count("keep-apart") == 3
+
+
+def test_merging_a_merged_item_stays_flat_and_unmerges_whole(loaded):
+    from rectikit.dedupe import _merge
+
+    with loaded.ledger() as led, led.transaction():
+        _merge(led, [4, 5], method="test")
+        _merge(led, [5, 6], method="test")
+    rep, = set(active(loaded)) - {1, 2, 3, 7}
+    con = sqlite3.connect(loaded.ledger_path)
+    assert {r[0] for r in con.execute("SELECT merged_into FROM items WHERE id IN (4, 5, 6) AND id != ?", (rep,))} == {rep}
+    with loaded.ledger() as led:
+        assert sorted(r["row"] for r in led.original_rows(rep)) == [5, 6, 7]
+    assert unmerge(loaded, rep)["restored"] == [4, 5, 6]
+    assert active(loaded) == [1, 2, 3, 4, 5, 6, 7]
 
 
 def test_unmerge_errors(loaded):

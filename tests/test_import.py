@@ -234,8 +234,8 @@ def test_bulk_write_keeps_foreign_keys_consistent(ws, tmp_path):
     import_files(ws, [examples_dir() / "2020年中期社会评价群众意见建议.csv"], batch="c")
     con = sqlite3.connect(ws.ledger_path)
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-    assert con.execute("SELECT COUNT(*) FROM raw_items r LEFT JOIN items i ON i.id=r.item_id"
-                       " WHERE i.id IS NULL").fetchone()[0] == 0
+    assert con.execute("SELECT COUNT(*) FROM items i LEFT JOIN source_files f ON f.id=i.file_id"
+                       " WHERE f.id IS NULL").fetchone()[0] == 0
 
 
 @pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),

@@ -19,7 +19,7 @@ def test_migrations_are_recorded_and_wal_is_on(ws):
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_a_version_4_ledger_moves_its_raw_cells_to_one_value_per_sheet(tmp_path, monkeypatch):
+def test_a_version_4_ledger_keeps_its_raw_rows_and_merges(tmp_path, monkeypatch):
     path = tmp_path / "old.db"
     monkeypatch.setattr(ledger_mod, "MIGRATIONS", ledger_mod.MIGRATIONS[:4])
     monkeypatch.setattr(ledger_mod, "SCHEMA_VERSION", 4)
@@ -27,16 +27,20 @@ def test_a_version_4_ledger_moves_its_raw_cells_to_one_value_per_sheet(tmp_path,
         conn.execute("INSERT INTO batches(name, created_at) VALUES ('b', 'x')")
         conn.execute("INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers,"
                      " mapping, row_count, imported_at) VALUES (1, 'a.xlsx', 'a.xlsx', 's', 'S', 1, '[]', '{}', 2, 'x')")
-        for n, row in ((2, '["1", "路灯不亮", 3.5]'), (3, '["2", "=1+1", null]')):
-            conn.execute("INSERT INTO items(id, batch_id, text) VALUES (?, 1, 't')", (n,))
+        # 4 was merged into 3, then 3 into 2: a chain in items, flat in raw_items
+        for n, row, owner, into in ((2, '["1", "路灯不亮", 3.5]', 2, None), (3, '["2", "=1+1", null]', 2, 2),
+                                    (4, '["3", "路灯坏了"]', 2, 3)):
+            conn.execute("INSERT INTO items(id, batch_id, text, merged_into) VALUES (?, 1, 't', ?)", (n, into))
             conn.execute("INSERT INTO raw_items(file_id, row_number, cells, item_id, home_item_id)"
-                         " VALUES (1, ?, ?, ?, ?)", (n, row, n, n))
+                         " VALUES (1, ?, ?, ?, ?)", (n, row, owner, n))
     monkeypatch.undo()
     with Ledger.open(path) as led:
         assert led.schema_version() == SCHEMA_VERSION
-        assert [r["cells"] for r in led.original_rows(2) + led.original_rows(3)] == [["1", "路灯不亮", 3.5],
-                                                                                  ["2", "=1+1", None]]
-        assert "cells" not in [c[1] for c in led.conn.execute("PRAGMA table_info(raw_items)")]
+        assert [r["cells"] for r in led.original_rows(2)] == [["1", "路灯不亮", 3.5], ["2", "=1+1", None],
+                                                              ["3", "路灯坏了"]]
+        assert [tuple(r) for r in led.conn.execute("SELECT id, file_id, row_number, merged_into FROM items ORDER BY id")] == [
+            (2, 1, 2, None), (3, 1, 3, 2), (4, 1, 4, 2)]
+        assert [i["raw_count"] for i in led.working_items()] == [3]
 
 
 def test_reopening_does_not_migrate_again(ws):
@@ -148,7 +152,7 @@ def test_killed_import_leaves_the_ledger_as_before(ws, tmp_path):
     con = sqlite3.connect(ws.ledger_path)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 0
-    assert con.execute("SELECT COUNT(*) FROM raw_items").fetchone()[0] == 0
+    assert con.execute("SELECT COUNT(*) FROM source_files").fetchone()[0] == 0
     assert con.execute("SELECT COUNT(*) FROM batches").fetchone()[0] == 0
     con.close()
     # and the same file imports completely afterwards

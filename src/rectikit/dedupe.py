@@ -222,8 +222,9 @@ def _merge(led: Ledger, item_ids: Sequence[int], *, method: str, score: float | 
     rep = _representative(rows)["id"]
     others = [r for r in roots if r != rep]
     marks = ",".join("?" * len(others))
-    led.conn.execute(f"UPDATE raw_items SET item_id=? WHERE item_id IN ({marks})", (rep, *others))
-    led.conn.execute(f"UPDATE items SET merged_into=? WHERE id IN ({marks})", (rep, *others))
+    # Flat: members of a merged item follow it, so an item's rows are itself plus what points at it.
+    led.conn.execute(f"UPDATE items SET merged_into=? WHERE id IN ({marks}) OR merged_into IN ({marks})",
+                     (rep, *others, *others))
     led.record("merge", "item", rep, detail={"members": roots, "method": method, "score": score})
     return True
 
@@ -245,13 +246,12 @@ def unmerge(ws: Workspace, item_id: int) -> dict:
             raise UsageError(f"台账中没有编号为 {item_id} 的条目。")
         if row[0] is not None:
             raise UsageError(f"编号 {item_id} 已并入编号 {_root(led, item_id)}，请对编号 {_root(led, item_id)} 撤销合并。")
-        homes = [r[0] for r in conn.execute(
-            "SELECT DISTINCT home_item_id FROM raw_items WHERE item_id=? ORDER BY 1", (item_id,))]
+        homes = [item_id] + [r[0] for r in conn.execute(
+            "SELECT id FROM items WHERE merged_into=? ORDER BY id", (item_id,))]
         if len(homes) < 2:
             raise UsageError(f"编号 {item_id} 不是合并而成的条目，无需撤销。")
-        conn.execute("UPDATE raw_items SET item_id=home_item_id WHERE item_id=?", (item_id,))
-        marks = ",".join("?" * len(homes))
-        conn.execute(f"UPDATE items SET merged_into=NULL WHERE id IN ({marks})", homes)
+        conn.execute("UPDATE items SET merged_into=NULL WHERE merged_into=?", (item_id,))
+        homes.sort()
         led.record("unmerge", "item", item_id, detail={"members": homes})
         for a, b in itertools.combinations(homes, 2):
             _keep_apart(led, a, b)

@@ -27,15 +27,15 @@ COLUMNS = [
 _QUERY = """
 SELECT i.id, b.name AS batch, i.seq, i.title, i.text, i.county, i.township, i.village, i.source,
        i.received_on, i.contact_name, i.contact_phone, i.category_given,
-       COUNT(r.id) AS raw_count, i.repeat_of, i.category, i.disposition,
+       COUNT(m.id) AS raw_count, i.repeat_of, i.category, i.disposition,
        CASE i.is_key_task WHEN 1 THEN '是' WHEN 0 THEN '否' END AS is_key_task,
        i.lead_unit, i.co_units, i.leader, i.person,
        CASE WHEN i.long_term = 1 THEN '长期坚持' ELSE i.deadline END AS deadline, i.measures, i.goal,
-       GROUP_CONCAT(f.file_name || '/' || f.sheet || '/第' || r.row_number || '行', '；') AS sources
+       GROUP_CONCAT(f.file_name || '/' || f.sheet || '/第' || m.row_number || '行', '；') AS sources
 FROM items i
 JOIN batches b ON b.id = i.batch_id
-LEFT JOIN raw_items r ON r.item_id = i.id
-LEFT JOIN source_files f ON f.id = r.file_id
+JOIN items m ON m.id = i.id OR m.merged_into = i.id
+LEFT JOIN source_files f ON f.id = m.file_id
 WHERE i.merged_into IS NULL {where}
 GROUP BY i.id ORDER BY i.id
 """

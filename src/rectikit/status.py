@@ -30,8 +30,7 @@ def ledger_status(ws: Workspace) -> dict:
                 """
                 SELECT b.name,
                   (SELECT COUNT(DISTINCT sha256) FROM source_files f WHERE f.batch_id=b.id) AS files,
-                  (SELECT COUNT(*) FROM raw_items r JOIN source_files f ON f.id=r.file_id
-                     WHERE f.batch_id=b.id) AS raw_items,
+                  (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id) AS raw_items,
                   (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL) AS items,
                   (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL
                      AND i.repeat_of IS NOT NULL) AS repeats,
