@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from rectikit.errors import UsageError
+from rectikit.errors import InputFileError, UsageError
 from rectikit.ingest import import_files, parse_mapping
 from rectikit.resources import examples_dir
 
@@ -143,6 +143,17 @@ def test_csv_encodings(ws, tmp_path, encoding):
     assert res.added == 2
     got = items(ws)
     assert got[1]["text"] == "“噪音”扰民" and got[1]["received_on"] == "2020-06-27"
+    f.unlink()  # the ledger keeps its own copy
+    with ws.ledger() as led:
+        assert led.original_rows(2)[0]["cells"] == ["A2", "“噪音”扰民", "江南区", "2020年6月27日"]
+
+
+def test_a_file_changed_while_importing_is_refused(ws, tmp_path, monkeypatch):
+    f = write_xlsx(tmp_path / "a.xlsx", [["意见建议"], ["路灯不亮"]])
+    monkeypatch.setattr("rectikit.ingest.sha256_file", lambda path: "0" * 64)
+    with pytest.raises(InputFileError, match="被改动"):
+        import_files(ws, [f], batch="b")
+    assert count(ws, "items") == 0
 
 
 def test_tsv_and_semicolon(ws, tmp_path):

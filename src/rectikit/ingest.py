@@ -107,7 +107,6 @@ class _Plan:
     mapping: dict[str, int]  # field -> column index
     row_numbers: list[int] = field(default_factory=list)  # of the rows to import
     columns: list[list] = field(default_factory=list)  # one list per ITEM_FIELDS entry, aligned with row_numbers
-    cells: str = "{}"  # JSON {"row number": [original cells]} of the rows imported
 
 
 def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
@@ -331,8 +330,6 @@ def _dates(rows: list[list], j: int) -> tuple[list[str | None], list[int]]:
 
 
 def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], sig: str, report: Report) -> _Plan:
-    import orjson
-
     names = header.names
     sr = SheetResult(sheet=sh.name, header_row=header.row + 1,
                      mapping={f: names[j] for f, j in mapping.items()})
@@ -380,8 +377,6 @@ def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], s
         cols = [[c[k] for k in keep] for c in cols]
     plan.columns = cols
     plan.row_numbers = [start + k + 1 for k in keep]
-    plan.cells = orjson.dumps(dict(zip(plan.row_numbers, (body[k] for k in keep))), default=str,
-                              option=orjson.OPT_NON_STR_KEYS).decode()
     sr.rows = len(keep)
     return plan
 
@@ -419,17 +414,22 @@ def _classify_empty(row: list, mapping: dict[str, int]) -> str | None:
 
 
 def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) -> None:
+    import hashlib
+
     stamp = now()
+    content = path.read_bytes()
+    if hashlib.sha256(content).hexdigest() != sha:
+        raise InputFileError(f"{path.name} 在导入过程中被改动，未导入。请在文件保存完毕后重新导入。")
     with led.transaction(check_foreign_keys=False) as conn:
         batch_id = led.batch_id(batch, create=True)
+        conn.execute("INSERT OR IGNORE INTO source_blobs(sha256, content) VALUES (?, ?)", (sha, content))
         for plan in plans:
             sr = plan.result
             cur = conn.execute(
                 "INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers,"
-                " mapping, row_count, imported_at, rows) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " mapping, row_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (batch_id, path.name, str(path.resolve()), sha, sr.sheet, sr.header_row,
-                 json.dumps(plan.header.names, ensure_ascii=False), json.dumps(plan.mapping), sr.rows, stamp,
-                 plan.cells),
+                 json.dumps(plan.header.names, ensure_ascii=False), json.dumps(plan.mapping), sr.rows, stamp),
             )
             file_id = cur.lastrowid
             first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM items").fetchone()[0]
