@@ -111,6 +111,9 @@ def test_demo(cli, tmp_path):
                                                                           ("2020年中期", 447, 443)]
     assert (tmp_path / "演示" / "台账.xlsx").exists()
     assert (tmp_path / "演示" / "rules" / "单位名录.xlsx").exists()
+    counts = r.json()["track"]["counts"]
+    assert sum(counts.values()) == r.json()["assign"]["assigned"] and counts["红灯"] > 0
+    assert len(list((tmp_path / "演示" / "交办").glob("*.xlsx"))) > 5
     assert cli("demo", tmp_path / "演示").code == 1  # not over an existing folder
     assert cli("demo", tmp_path / "演示", "--force").code == 0
 

@@ -3,6 +3,7 @@ step that exists run on it, so a newcomer sees the whole cycle at once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -16,8 +17,11 @@ from .ingest import import_files
 from .render import render
 from .resources import examples_dir
 from .status import ledger_status
+from .tracking import dispatch, track
 from .workspace import init_workspace
 
+# The demo's office works as of this day: deadlines are counted from 2020-06-10.
+DEMO_TODAY = dt.date(2020, 9, 30)
 DEMO_BATCHES = [
     ("2019年度社会评价群众意见建议.xlsx", "2019年度"),
     ("2020年中期社会评价群众意见建议.csv", "2020年中期"),
@@ -54,6 +58,10 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         say(f"分类：{line['batch']} {line['sentence']}")
     tasks = assign(ws)
     say(f"责任分解：{len(tasks.assignments)} 项重点整改任务已分解到牵头单位，未分解 {len(tasks.unassigned)} 项")
+    sent = dispatch(ws, folder / "交办")
+    say(f"交办：{len(sent.files)} 个牵头单位各一份整改任务交办表")
+    lights = track(ws, today=DEMO_TODAY, out=folder / "催办清单.xlsx")
+    say(f"整改进度（按 {DEMO_TODAY} 计）：" + "，".join(f"{k} {v} 项" for k, v in lights.counts().items()))
     rendered = [render(ws, annex, out_dir=folder / "输出", group_by="category") for annex in ("annex1", "annex2")]
     for r in rendered:
         say(f"生成 {r['title']}（{r['rows']} 项）")
@@ -66,6 +74,8 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         "dedupe": merged.to_dict(),
         "classify": {k: v for k, v in classes.to_dict().items() if k != "decisions"},
         "assign": {k: v for k, v in tasks.to_dict().items() if k != "assignments"},
-        "outputs": {"台账": out["path"], "分类审核表": classes.review_path,
+        "track": {"today": lights.today, "counts": lights.counts()},
+        "outputs": {"台账": out["path"], "分类审核表": classes.review_path, "交办表文件夹": sent.folder,
+                    "催办清单": lights.path,
                     **{f"附件{r['annex'][-1]}（{fmt}）": p for r in rendered for fmt, p in r["files"].items()}},
     }

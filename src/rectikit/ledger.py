@@ -211,6 +211,22 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        8,
+        "tracking: progress, results, completion date and evidence reported by units; close-out",
+        [
+            "ALTER TABLE items ADD COLUMN progress TEXT",
+            "ALTER TABLE items ADD COLUMN result TEXT",
+            "ALTER TABLE items ADD COLUMN done_on TEXT",
+            "ALTER TABLE items ADD COLUMN evidence TEXT",
+            "ALTER TABLE items ADD COLUMN reported_at TEXT",
+            "ALTER TABLE items ADD COLUMN closed INTEGER",
+            "ALTER TABLE items ADD COLUMN closed_on TEXT",
+        ],
+    )
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

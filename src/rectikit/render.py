@@ -113,14 +113,14 @@ def load_layout(path: Path) -> Layout:
 
 
 def _deadline(item: dict) -> str:
-    if item.get("long_term"):
-        return "长期坚持"
-    d = item.get("deadline")
+    return "长期坚持" if item.get("long_term") else _iso_to_cn(item.get("deadline"))
+
+
+def _iso_to_cn(d: str | None) -> str:
     if not d:
         return ""
     try:
-        day = dt.date.fromisoformat(d)
-        return f"{day.year}年{day.month}月{day.day}日"
+        return _cn_date(dt.date.fromisoformat(d))
     except ValueError:
         return d
 
@@ -133,6 +133,8 @@ def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
         "number": str(number), "text": text, "category": item.get("category") or "",
         "aspect": aspect(item.get("category")), "deadline": _deadline(item),
         "note": "连续反映" if item.get("repeat_of") else "", "raw_count": str(item.get("raw_count") or ""),
+        "closed": "是" if item.get("closed") else "", "closed_on": _iso_to_cn(item.get("closed_on")),
+        "done_on": _iso_to_cn(item.get("done_on")),
     }
     return [values[f] if f in values else str(item.get(f) or "") for _, f, _ in layout.columns]
 

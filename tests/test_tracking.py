@@ -1,0 +1,139 @@
+import datetime as dt
+import sqlite3
+
+import pytest
+from openpyxl import load_workbook
+
+from rectikit.errors import InvalidDataError, UsageError
+from rectikit.ingest import import_files
+from rectikit.render import build_table
+from rectikit.tracking import TASK_SHEET, close_out, collect, dispatch, track
+
+from helpers import items_by_id, ledger_snapshot, write_xlsx
+
+ROWS = [
+    ["意见建议内容", "县区"],
+    ["民主路路灯不亮，晚上出行不安全。", "城中区"],
+    ["实验小学门口上下学拥堵。", "江南区"],
+    ["石门村村道坑洼不平，希望硬化。", "平山县"],
+    ["希望干部多下基层。", "城中区"],
+    ["城区油烟扰民。", "城中区"],
+]
+# id: (lead unit, deadline, long term)
+PLAN = {1: ("市住建局", "2020-09-30", 0), 2: ("市教育局", "2020-10-05", 0), 3: ("市住建局", "2020-12-31", 0),
+        4: ("市民政局", None, 1), 5: (None, None, 0)}
+
+
+@pytest.fixture
+def tasks(ws, tmp_path):
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2019年度")
+    con = sqlite3.connect(ws.ledger_path)
+    for i, (unit, deadline, long_term) in PLAN.items():
+        con.execute("UPDATE items SET lead_unit=?, deadline=?, long_term=?, is_key_task=1 WHERE id=?",
+                    (unit, deadline, long_term, i))
+    con.commit()
+    con.close()
+    return ws
+
+
+def _fill(path, values: dict[int, dict[str, object]], out):
+    """Fill a unit's task sheet as the unit would in Excel."""
+    wb = load_workbook(path)
+    sh = wb[TASK_SHEET]
+    col = {c.value: c.column for c in sh[1]}
+    for row in sh.iter_rows(min_row=2):
+        for header, v in values.get(row[0].value, {}).items():
+            cell = sh.cell(row[0].row, col[header], v)
+            if isinstance(v, str) and v.startswith("="):
+                cell.data_type = "s"  # typed as text, not a formula
+    wb.save(out)
+    return out
+
+
+def test_one_task_sheet_per_lead_unit(tasks, tmp_path):
+    res = dispatch(tasks, tmp_path / "交办")
+    assert res.tasks == {"市住建局": 2, "市教育局": 1, "市民政局": 1} and res.unassigned == [5]
+    sh = load_workbook(res.files["市住建局"])[TASK_SHEET]
+    rows = list(sh.values)
+    assert rows[0][-4:] == ("整改进展", "整改成效", "完成时间", "佐证材料")
+    assert [r[0] for r in rows[1:]] == [1, 3]
+    assert sh.data_validations.dataValidation  # the progress column is a dropdown
+    民政 = list(load_workbook(res.files["市民政局"])[TASK_SHEET].values)
+    assert 民政[1][6] == "长期坚持"
+
+
+def test_dispatch_needs_assigned_tasks(ws, tmp_path):
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="b")
+    with pytest.raises(UsageError, match="rectikit assign"):
+        dispatch(ws, tmp_path / "交办")
+
+
+def test_collect_takes_what_units_report(tasks, tmp_path):
+    sheet = dispatch(tasks, tmp_path / "交办").files["市住建局"]
+    back = _fill(sheet, {1: {"整改进展": "已完成", "整改成效": "更换路灯 12 盏", "完成时间": "2020年9月20日",
+                             "佐证材料": "现场照片"},
+                         3: {"整改进展": "推进中", "整改成效": "=HYPERLINK(\"http://x\")"}}, tmp_path / "报回.xlsx")
+    res = collect(tasks, [back])
+    assert res.rows == 2 and res.changed == 6 and res.report.ok
+    got = items_by_id(tasks)
+    assert (got[1]["progress"], got[1]["done_on"], got[1]["evidence"]) == ("已完成", "2020-09-20", "现场照片")
+    assert got[3]["result"] == "=HYPERLINK(\"http://x\")"  # kept as text
+    assert collect(tasks, [back]).changed == 0  # the same file again changes nothing
+
+
+@pytest.mark.parametrize("values, message", [
+    ({1: {"整改进展": "差不多了"}}, "整改进展应为"),
+    ({1: {"整改进展": "推进中", "完成时间": "下个月"}}, "不是有效日期"),
+    ({1: {"整改进展": "已完成"}}, "须填写整改成效"),
+])
+def test_nonsense_returns_change_nothing(tasks, tmp_path, values, message):
+    sheet = dispatch(tasks, tmp_path / "交办").files["市住建局"]
+    good = _fill(sheet, {3: {"整改进展": "推进中"}}, tmp_path / "好.xlsx")
+    bad = _fill(sheet, values, tmp_path / "坏.xlsx")
+    before = ledger_snapshot(tasks)
+    with pytest.raises(InvalidDataError) as e:
+        collect(tasks, [good, bad])
+    assert message in e.value.report.errors[0].message and e.value.report.errors[0].file == "坏.xlsx"
+    assert ledger_snapshot(tasks) == before
+
+
+def test_unknown_id_and_deleted_column(tasks, tmp_path):
+    before = ledger_snapshot(tasks)
+    with pytest.raises(InvalidDataError) as e:
+        collect(tasks, [write_xlsx(tmp_path / "a.xlsx", [["编号", "整改进展", "整改成效", "完成时间", "佐证材料"],
+                                                         [999, "推进中", "", "", ""]], sheet=TASK_SHEET)])
+    assert e.value.report.errors[0].code == "unknown-id"
+    with pytest.raises(InvalidDataError) as e:
+        collect(tasks, [write_xlsx(tmp_path / "b.xlsx", [["编号", "整改进展"], [1, "推进中"]], sheet=TASK_SHEET)])
+    assert {i.column for i in e.value.report.errors} == {"整改成效", "完成时间", "佐证材料"}
+    assert ledger_snapshot(tasks) == before
+
+
+def test_lights_and_the_chase_list(tasks, tmp_path):
+    con = sqlite3.connect(tasks.ledger_path)
+    con.execute("UPDATE items SET progress='已完成' WHERE id=3")
+    con.commit()
+    res = track(tasks, today=dt.date(2020, 9, 28), out=tmp_path / "催办清单.xlsx")
+    lights = {t["id"]: t["light"] for t in res.tasks}
+    assert lights == {1: "黄灯", 2: "黄灯", 3: "已完成", 4: "长期坚持"}
+    late = track(tasks, today=dt.date(2020, 10, 1))
+    assert {t["id"]: t["light"] for t in late.tasks}[1] == "红灯"
+    assert late.by_unit["市住建局"] == {"红灯": 1, "已完成": 1}
+    rows = list(load_workbook(res.path)["催办清单"].values)
+    assert [r[2] for r in rows[1:]] == [1, 2]  # nearest deadline first; done and long-term tasks left out
+
+
+def test_close_out_needs_finished_work_with_evidence(tasks, tmp_path):
+    sheet = dispatch(tasks, tmp_path / "交办").files["市住建局"]
+    collect(tasks, [_fill(sheet, {1: {"整改进展": "已完成", "整改成效": "更换路灯", "佐证材料": "照片"},
+                                  3: {"整改进展": "已完成", "整改成效": "村道已硬化"}}, tmp_path / "报回.xlsx")])
+    before = ledger_snapshot(tasks)
+    with pytest.raises(InvalidDataError) as e:
+        close_out(tasks, [1, 3], on=dt.date(2020, 10, 8))
+    assert [i.message for i in e.value.report.errors] == ["编号 3 不能销号：没有佐证材料。"]
+    assert ledger_snapshot(tasks) == before
+    close_out(tasks, [1], on=dt.date(2020, 10, 8))
+    assert track(tasks, today=dt.date(2020, 10, 9)).tasks[0]["light"] == "已销号"
+    table = build_table(tasks, "annex2")
+    row = next(r for kind, r in table.rows if kind == "row" and r[1].startswith("民主路"))
+    assert row[-5:] == ["已完成", "更换路灯", "是", "2020年10月8日", "照片"]
