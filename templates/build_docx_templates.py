@@ -14,43 +14,11 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm
+
+from rectikit.docxstyle import body_font, font, page_numbers
 
 HERE = Path(__file__).resolve().parent
-
-
-def font(run, name: str, size_pt: float, bold: bool = False) -> None:
-    run.font.name = name
-    run.font.size = Pt(size_pt)
-    run.font.bold = bold
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
-
-
-def page_number(paragraph) -> None:
-    """"— PAGE —" as a field, 4号宋体."""
-    def run(text=None, fld=None, instr=None):
-        r = paragraph.add_run(text or "")
-        font(r, "宋体", 14)
-        if fld:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), fld)
-            r._element.append(el)
-        if instr:
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = instr
-            r._element.append(el)
-    run("— ")
-    run(fld="begin")
-    run(instr=" PAGE ")
-    run(fld="separate")
-    run("1")
-    run(fld="end")
-    run(" —")
 
 
 def build(number: str, path: Path) -> None:
@@ -60,10 +28,7 @@ def build(number: str, path: Path) -> None:
     sec.page_width, sec.page_height = Mm(297), Mm(210)
     sec.top_margin, sec.bottom_margin = Mm(28), Mm(26)
     sec.left_margin, sec.right_margin = Mm(30), Mm(28)
-    normal = doc.styles["Normal"]
-    normal.font.name = "仿宋_GB2312"
-    normal.font.size = Pt(16)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
+    body_font(doc)
     body = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
     font(body.add_run("附件{{ number }}"), "黑体", 16)
     doc.add_paragraph()
@@ -74,13 +39,7 @@ def build(number: str, path: Path) -> None:
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     font(sub.add_run("{{ subtitle }}"), "楷体_GB2312", 16)
     doc.add_paragraph("[[表格]]")
-    doc.settings.odd_and_even_pages_header_footer = True
-    odd = sec.footer.paragraphs[0]
-    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    page_number(odd)
-    even = sec.even_page_footer.paragraphs[0]
-    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    page_number(even)
+    page_numbers(doc)
     doc.save(path)
 
 

@@ -496,6 +496,25 @@ def closeout_cmd(
     _emit(res, as_json)
 
 
+@app.command("analyse", cls=_Command, help="分析报告（.docx）：区域分布、反映量居前的乡镇、事项分类、责任单位、整改进度，占比截取一位小数。")
+def analyse_cmd(
+    out: Annotated[Optional[Path], typer.Option("--out", help="报告文件（.docx）；默认工作区“输出”文件夹。")] = None,
+    batch: Annotated[Optional[list[str]], typer.Option("--batch", "-b", help="批次，可重复；默认全部批次。")] = None,
+    today: Annotated[Optional[str], typer.Option("--today", help="整改进度按哪一天计算，如 2020-09-30；默认今天。")] = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from .analysis import analyse
+
+    res = analyse(_ws(workspace), batches=batch or [], today=_date_option(today, "--today"), out=out)
+    err.print(res.overview)
+    for s in res.sections:
+        err.print(f"[bold]{s.heading}[/]：{s.sentence}")
+    err.print(f"[green]已生成[/] {res.path}")
+    _emit(res.to_dict(), as_json)
+
+
 def _date_option(value: str | None, name: str):
     import datetime as dt
 

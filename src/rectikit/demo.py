@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from .analysis import analyse
 from .assign import assign
 from .classify import classify
 from .dedupe import dedupe
@@ -65,6 +66,8 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
     rendered = [render(ws, annex, out_dir=folder / "输出", group_by="category") for annex in ("annex1", "annex2")]
     for r in rendered:
         say(f"生成 {r['title']}（{r['rows']} 项）")
+    report = analyse(ws, today=DEMO_TODAY, out=folder / "输出" / "分析报告.docx")
+    say(f"生成分析报告：{report.overview}")
     out = export_ledger(ws, folder / "台账.xlsx")
     say(f"导出台账 {out['items']} 条")
     return {
@@ -76,6 +79,6 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         "assign": {k: v for k, v in tasks.to_dict().items() if k != "assignments"},
         "track": {"today": lights.today, "counts": lights.counts()},
         "outputs": {"台账": out["path"], "分类审核表": classes.review_path, "交办表文件夹": sent.folder,
-                    "催办清单": lights.path,
+                    "催办清单": lights.path, "分析报告": report.path,
                     **{f"附件{r['annex'][-1]}（{fmt}）": p for r in rendered for fmt, p in r["files"].items()}},
     }
