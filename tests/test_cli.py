@@ -115,6 +115,7 @@ def test_demo(cli, tmp_path):
     assert sum(counts.values()) == r.json()["assign"]["assigned"] and counts["红灯"] > 0
     assert len(list((tmp_path / "演示" / "交办").glob("*.xlsx"))) > 5
     assert (tmp_path / "演示" / "输出" / "分析报告.docx").exists()
+    assert (tmp_path / "演示" / "输出" / "公示" / "整改情况公示.docx").exists()
     assert cli("demo", tmp_path / "演示").code == 1  # not over an existing folder
     assert cli("demo", tmp_path / "演示", "--force").code == 0
 

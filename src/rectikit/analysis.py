@@ -133,42 +133,20 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
 
 def write_docx(res: Analysis, path: Path) -> Path:
     """A4 portrait by GB/T 9704: title 2号小标宋, headings 黑体, body 3号仿宋 with tables."""
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
 
-    from .docxstyle import body_font, font, page_numbers, repeat_header
-    from .fsutil import atomic_path
+    from .docxstyle import font, official_document, paragraph, repeat_header, save
     from .render import cn_ordinal
 
-    doc = Document()
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
-    body_font(doc)
-    title = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    font(title.add_run(res.title), "方正小标宋简体", 22)
+    doc = official_document(res.title)
     day = dt.date.fromisoformat(res.today)
-    sub = doc.add_paragraph()
-    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    font(sub.add_run(f"{res.office}  {day.year}年{day.month}月{day.day}日".strip()), "楷体_GB2312", 16)
-
-    def para(text: str) -> None:
-        p = doc.add_paragraph()
-        p.paragraph_format.first_line_indent = Pt(32)
-        font(p.add_run(text), "仿宋_GB2312", 16)
-
-    def heading(text: str) -> None:
-        p = doc.add_paragraph()
-        p.paragraph_format.keep_with_next = True
-        font(p.add_run(text), "黑体", 16)
-
-    heading("一、总体情况")
-    para(res.overview)
+    paragraph(doc, f"{res.office}  {day.year}年{day.month}月{day.day}日".strip(), name="楷体_GB2312", indent=False,
+              align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(doc, "一、总体情况", name="黑体", indent=False, keep_with_next=True)
+    paragraph(doc, res.overview)
     for k, s in enumerate(res.sections, start=2):
-        heading(f"{cn_ordinal(k)}、{s.heading}")
-        para(s.sentence)
+        paragraph(doc, f"{cn_ordinal(k)}、{s.heading}", name="黑体", indent=False, keep_with_next=True)
+        paragraph(doc, s.sentence)
         table = doc.add_table(rows=1, cols=3)
         table.style = "Table Grid"
         repeat_header(table.rows[0])
@@ -178,8 +156,4 @@ def write_docx(res: Analysis, path: Path) -> Path:
             cells = table.add_row().cells
             for cell, text in zip(cells, (name, str(n), share)):
                 font(cell.paragraphs[0].add_run(text), "仿宋_GB2312", 12)
-    page_numbers(doc)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path) as tmp:
-        doc.save(str(tmp))
-    return path
+    return save(doc, path)

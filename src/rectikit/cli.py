@@ -515,6 +515,25 @@ def analyse_cmd(
     _emit(res.to_dict(), as_json)
 
 
+@app.command("notice", cls=_Command, help="整改情况公示（.docx）：开头的数字由台账算出，正文三部分留给本单位填写；每个批次附一份整改完成情况一览表（已遮盖个人信息）。")
+def notice_cmd(
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/公示”。")] = None,
+    batch: Annotated[Optional[list[str]], typer.Option("--batch", "-b", help="批次，可重复；默认全部批次。")] = None,
+    today: Annotated[Optional[str], typer.Option("--today", help="公示日期，如 2020-12-31；默认今天。")] = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from .notice import notice
+
+    res = notice(_ws(workspace), batches=batch or [], today=_date_option(today, "--today"), out_dir=out)
+    err.print(res["opening"])
+    err.print(f"[green]已生成[/] {res['path']}")
+    for a in res["attachments"]:
+        err.print(f"  附件{a['number']}：{a['files']['docx']}")
+    _emit(res, as_json)
+
+
 def _date_option(value: str | None, name: str):
     import datetime as dt
 

@@ -15,6 +15,7 @@ from .dedupe import dedupe
 from .errors import WorkspaceError
 from .export import export_ledger
 from .ingest import import_files
+from .notice import notice
 from .render import render
 from .resources import examples_dir
 from .status import ledger_status
@@ -68,6 +69,8 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         say(f"生成 {r['title']}（{r['rows']} 项）")
     report = analyse(ws, today=DEMO_TODAY, out=folder / "输出" / "分析报告.docx")
     say(f"生成分析报告：{report.overview}")
+    public = notice(ws, today=DEMO_TODAY)
+    say(f"生成整改情况公示及 {len(public['attachments'])} 份附件")
     out = export_ledger(ws, folder / "台账.xlsx")
     say(f"导出台账 {out['items']} 条")
     return {
@@ -79,6 +82,6 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         "assign": {k: v for k, v in tasks.to_dict().items() if k != "assignments"},
         "track": {"today": lights.today, "counts": lights.counts()},
         "outputs": {"台账": out["path"], "分类审核表": classes.review_path, "交办表文件夹": sent.folder,
-                    "催办清单": lights.path, "分析报告": report.path,
+                    "催办清单": lights.path, "分析报告": report.path, "公示": public["path"],
                     **{f"附件{r['annex'][-1]}（{fmt}）": p for r in rendered for fmt, p in r["files"].items()}},
     }

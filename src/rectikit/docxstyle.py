@@ -77,3 +77,50 @@ def repeat_header(row) -> None:
         el = OxmlElement(tag)
         el.set(qn("w:val"), "true")
         props.append(el)
+
+
+def official_document(title: str):
+    """A4 portrait with GB/T 9704 margins (top 37, bottom 35, left 28, right 26 mm),
+    body in 3号仿宋, and the title centred in 2号小标宋."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
+    body_font(doc)
+    head = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    font(head.add_run(title), "方正小标宋简体", 22)
+    return doc
+
+
+def paragraph(doc, text: str, *, name: str = "仿宋_GB2312", indent: bool = True, align=None,
+              keep_with_next: bool = False):
+    """A body paragraph: 3号, first line indented two characters unless told otherwise."""
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    if indent:
+        p.paragraph_format.first_line_indent = Pt(32)
+    if align is not None:
+        p.alignment = align
+    p.paragraph_format.keep_with_next = keep_with_next
+    font(p.add_run(text), name, 16)
+    return p
+
+
+def save(doc, path) -> "Path":
+    """Add the page numbers and write atomically (a temp file, then a rename)."""
+    from pathlib import Path
+
+    from .fsutil import atomic_path
+
+    page_numbers(doc)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))
+    return path

@@ -80,7 +80,7 @@ def cn_ordinal(n: int) -> str:
     return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
 
 
-def _template_dir(ws: Workspace | None) -> Path:
+def template_dir(ws: Workspace | None) -> Path:
     from .resources import templates_dir
 
     if ws is not None and (ws.root / "templates").is_dir():
@@ -148,7 +148,7 @@ def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: s
         raise UsageError(f"分组方式应为 {'、'.join(GROUPS)} 之一。")
     if numbering not in ("continuous", "per-group"):
         raise UsageError("编号方式应为 continuous（连续）或 per-group（每组重新编号）。")
-    layout = load_layout(_template_dir(ws) / f"{annex}.toml")
+    layout = load_layout(template_dir(ws) / f"{annex}.toml")
     cfg = ws.config()
     with ws.ledger() as led:
         items = led.working_items(list(batches), key_only=key_only)
@@ -167,7 +167,7 @@ def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: s
     values = {"office": office, "year": cfg.get("office", {}).get("year", ""), "batches": "和".join(chosen),
               "count": len(items)}
     table = Table(layout, layout.title.format_map(values), layout.subtitle.format_map(values),
-                  context={**values, "number": layout.number, "date": _cn_date(dt.date.today())})
+                  context={**values, "date": _cn_date(dt.date.today())})
     if group_by:
         groups: dict[str, list[dict]] = {}
         for it in items:
@@ -330,7 +330,7 @@ def write_docx(table: Table, template: Path, path: Path) -> Path:
     if unknown:
         raise TemplateError(f"Word 模板 {template.name} 引用了不存在的变量：{'、'.join(unknown)}。"
                             f"可用：{'、'.join(sorted(DOCX_VARIABLES))}")
-    context = {**table.context, "title": table.title, "subtitle": table.subtitle}
+    context = {**table.context, "number": table.layout.number, "title": table.title, "subtitle": table.subtitle}
     tpl.render(context, jinja_env=env, autoescape=True)
     doc = tpl.docx
     holder = next((p for p in doc.paragraphs if PLACEHOLDER in p.text), None)
@@ -359,5 +359,5 @@ def render(ws: Workspace, annex: str, *, formats: Sequence[str] = FORMATS, out_d
         if fmt == "xlsx":
             paths[fmt] = str(write_xlsx(table, target))
         else:
-            paths[fmt] = str(write_docx(table, _template_dir(ws) / table.layout.docx_template, target))
+            paths[fmt] = str(write_docx(table, template_dir(ws) / table.layout.docx_template, target))
     return {"annex": annex, "rows": table.count, "title": table.title, "files": paths}

@@ -1,0 +1,43 @@
+import datetime as dt
+import sqlite3
+
+from docx import Document
+from openpyxl import load_workbook
+
+from rectikit.ingest import import_files
+from rectikit.notice import notice
+
+from helpers import write_xlsx
+
+ROWS_2019 = [["意见建议内容", "联系电话"],
+             ["民主路路灯不亮，我叫张三，电话13812345678。", "13812345678"],
+             ["民主路路灯不亮，我叫张三，电话13812345678", ""],
+             ["村道坑洼不平。", ""]]
+ROWS_2020 = [["意见建议内容"], ["学校门口拥堵。"]]
+
+
+def test_notice_figures_attachments_and_no_personal_data(ws, tmp_path):
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS_2019)], batch="2019年度")
+    import_files(ws, [write_xlsx(tmp_path / "b.xlsx", ROWS_2020)], batch="2020年中期")
+    con = sqlite3.connect(ws.ledger_path)
+    con.execute("UPDATE items SET merged_into=1 WHERE id=2")
+    con.execute("UPDATE items SET is_key_task=1, lead_unit='市住建局'")
+    con.execute("UPDATE items SET progress='已完成', closed=1, result='已更换路灯' WHERE id=1")
+    con.commit()
+    res = notice(ws, today=dt.date(2020, 12, 31), out_dir=tmp_path / "公示")
+    assert res["opening"] == ("收到2019年度社会评价群众意见建议共3条、2020年中期社会评价群众意见建议共1条。"
+                              "由于部分意见建议内容相似或相同，经梳理归纳，2019年度共归纳为2条意见建议。"
+                              "其中列为重点整改任务3项，截至2020年12月31日，已完成整改1项，已销号1项。现将整改情况公示如下。")
+    text = "\n".join(p.text for p in Document(res["path"]).paragraphs)
+    assert res["opening"] in text and "三、下一步措施" in text
+    assert "附件：1.2019年度社会评价群众意见建议整改完成情况一览表" in text
+    assert [a["number"] for a in res["attachments"]] == [1, 2]
+    first = res["attachments"][0]["files"]
+    doc = Document(first["docx"])
+    published = "\n".join(p.text for p in doc.paragraphs) + "".join(c.text for t in doc.tables for r in t.rows
+                                                                      for c in r.cells)
+    sheet = "".join(str(v) for row in load_workbook(first["xlsx"]).active.values for v in row if v)
+    for out in (published, sheet):
+        assert "13812345678" not in out and "张三" not in out
+        assert "已更换路灯" in out
+    assert doc.paragraphs[0].text == "附件1"
