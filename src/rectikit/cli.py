@@ -84,6 +84,7 @@ WsOpt = Annotated[
     typer.Option("--workspace", "-w", help="工作区文件夹；默认从当前文件夹向上查找，或取环境变量 RECTIKIT_WORKSPACE。"),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示完整的调试信息。")]
+BatchesOpt = Annotated[Optional[list[str]], typer.Option("--batch", "-b", help="批次，可重复；默认全部批次。", metavar="批次")]
 
 
 def _emit(data: dict, as_json: bool) -> None:
@@ -404,7 +405,7 @@ def render_cmd(
         Optional[str], typer.Option("--group-by", help="分组：category（领域）、lead_unit（牵头单位）、county（县区）。")
     ] = None,
     numbering: Annotated[str, typer.Option("--numbering", help="编号：continuous（连续）或 per-group（每组重新编号）。")] = "continuous",
-    batch: Annotated[Optional[list[str]], typer.Option("--batch", "-b", help="批次，可重复；默认全部批次。")] = None,
+    batch: BatchesOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -499,7 +500,7 @@ def closeout_cmd(
 @app.command("analyse", cls=_Command, help="分析报告（.docx）：区域分布、反映量居前的乡镇、事项分类、责任单位、整改进度，占比截取一位小数。")
 def analyse_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="报告文件（.docx）；默认工作区“输出”文件夹。")] = None,
-    batch: Annotated[Optional[list[str]], typer.Option("--batch", "-b", help="批次，可重复；默认全部批次。")] = None,
+    batch: BatchesOpt = None,
     today: Annotated[Optional[str], typer.Option("--today", help="整改进度按哪一天计算，如 2020-09-30；默认今天。")] = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
@@ -518,7 +519,7 @@ def analyse_cmd(
 @app.command("notice", cls=_Command, help="整改情况公示（.docx）：开头的数字由台账算出，正文三部分留给本单位填写；每个批次附一份整改完成情况一览表（已遮盖个人信息）。")
 def notice_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/公示”。")] = None,
-    batch: Annotated[Optional[list[str]], typer.Option("--batch", "-b", help="批次，可重复；默认全部批次。")] = None,
+    batch: BatchesOpt = None,
     today: Annotated[Optional[str], typer.Option("--today", help="公示日期，如 2020-12-31；默认今天。")] = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
