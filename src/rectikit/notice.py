@@ -8,7 +8,6 @@ and the attached tables mask phones, ID numbers and names like every annex.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,7 +25,7 @@ SECTIONS = [
 def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None,
            out_dir: Path | None = None) -> dict:
     """Write the notice (.docx) and, per batch, its attached completion table (.xlsx and .docx)."""
-    from .render import build_table, template_dir, write_docx, write_xlsx
+    from .render import render
 
     today = today or dt.date.today()
     out = Path(out_dir) if out_dir else ws.root / "输出" / "公示"
@@ -38,13 +37,9 @@ def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None 
         raise UsageError("台账中没有可公示的条目。请先导入意见建议。")
     attachments = []
     for k, name in enumerate(names, start=1):
-        table = build_table(ws, "annex2", batches=[name])
-        table.layout = dataclasses.replace(table.layout, number=str(k))
-        stem = f"附件{k}-{name}社会评价群众意见建议整改完成情况一览表"
-        template = template_dir(ws) / table.layout.docx_template
-        files = {"xlsx": str(write_xlsx(table, out / f"{stem}.xlsx")),
-                 "docx": str(write_docx(table, template, out / f"{stem}.docx"))}
-        attachments.append({"number": k, "title": f"{name}社会评价群众意见建议整改完成情况一览表", "files": files})
+        title = f"{name}社会评价群众意见建议整改完成情况一览表"
+        annex = render(ws, "annex2", out_dir=out, batches=[name], number=str(k), stem=f"附件{k}-{title}")
+        attachments.append({"number": k, "title": title, "files": annex["files"]})
     title = f"{office}落实{'和'.join(names)}社会评价群众意见建议整改情况公示"
     opening = _opening(figures, today)
     path = _write_docx(out / "整改情况公示.docx", title, opening, attachments, office, today)

@@ -13,6 +13,7 @@ slows down quadratically on big tables).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import tomllib
@@ -80,7 +81,7 @@ def cn_ordinal(n: int) -> str:
     return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
 
 
-def template_dir(ws: Workspace | None) -> Path:
+def _template_dir(ws: Workspace | None) -> Path:
     from .resources import templates_dir
 
     if ws is not None and (ws.root / "templates").is_dir():
@@ -148,7 +149,7 @@ def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: s
         raise UsageError(f"分组方式应为 {'、'.join(GROUPS)} 之一。")
     if numbering not in ("continuous", "per-group"):
         raise UsageError("编号方式应为 continuous（连续）或 per-group（每组重新编号）。")
-    layout = load_layout(template_dir(ws) / f"{annex}.toml")
+    layout = load_layout(_template_dir(ws) / f"{annex}.toml")
     cfg = ws.config()
     with ws.ledger() as led:
         items = led.working_items(list(batches), key_only=key_only)
@@ -345,19 +346,25 @@ def write_docx(table: Table, template: Path, path: Path) -> Path:
 
 def render(ws: Workspace, annex: str, *, formats: Sequence[str] = FORMATS, out_dir: Path | None = None,
            key_only: bool = True, group_by: str | None = None, numbering: str = "continuous",
-           batches: Sequence[str] = ()) -> dict:
-    """Render one annex in the given formats; returns the files written."""
+           batches: Sequence[str] = (), number: str | None = None, stem: str | None = None) -> dict:
+    """Render one annex in the given formats; returns the files written.
+
+    ``number`` and ``stem`` are for an annex attached to another document
+    (the notice's 附件1, 附件2 …): the attachment mark and the file name.
+    """
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise UsageError(f"格式应为 {'、'.join(FORMATS)}，收到：{'、'.join(bad) or '（空）'}。")
     table = build_table(ws, annex, key_only=key_only, group_by=group_by, numbering=numbering, batches=batches)
+    if number is not None:
+        table.layout = dataclasses.replace(table.layout, number=number)
     out = Path(out_dir) if out_dir else ws.root / "输出"
-    suffix = "和".join(batches) if batches else "全部批次"
+    stem = stem or f"{table.layout.file_name}-{'和'.join(batches) if batches else '全部批次'}"
     paths = {}
     for fmt in formats:
-        target = out / f"{table.layout.file_name}-{suffix}.{fmt}"
+        target = out / f"{stem}.{fmt}"
         if fmt == "xlsx":
             paths[fmt] = str(write_xlsx(table, target))
         else:
-            paths[fmt] = str(write_docx(table, template_dir(ws) / table.layout.docx_template, target))
+            paths[fmt] = str(write_docx(table, _template_dir(ws) / table.layout.docx_template, target))
     return {"annex": annex, "rows": table.count, "title": table.title, "files": paths}
