@@ -411,7 +411,7 @@ class Ledger:
         with tempfile.TemporaryDirectory() as d:
             copy = Path(d) / ("original" + Path(file_name).suffix.lower())
             copy.write_bytes(content)
-            return next(iter(read_sheets(copy, sheet if copy.suffix not in (".csv", ".tsv", ".txt") else None))).rows
+            return next(iter(read_sheets(copy, sheet))).rows  # a CSV's one sheet, whatever its name
 
     def working_items(self, batches: Sequence[str] = (), *, key_only: bool = False) -> list[dict]:
         """Items not merged into another, with their batch and how many raw

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .dates import parse_date
 from .errors import InvalidDataError, UsageError
+from .ledger import now
 from .readers import as_int
 from .report import ERROR, WARNING, Issue, Report
 from .workspace import Workspace
@@ -128,7 +129,7 @@ def collect(ws: Workspace, files: Sequence[Path]) -> CollectResult:
                 current[item_id] = dict(row)
         if res.report.errors:
             raise InvalidDataError(f"报回的交办表有 {len(res.report.errors)} 处错误，未做任何改动。", report=res.report)
-        stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        stamp = now()
         with led.transaction() as conn:
             for file, _, item_id, new in wanted:
                 it = current[item_id]
