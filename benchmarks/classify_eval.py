@@ -37,10 +37,10 @@ def main() -> None:
     from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
     from sklearn.model_selection import StratifiedKFold
 
-    from rectikit.classify import rule_category
-    from rectikit.taxonomy import Category, Taxonomy, parse_keywords
-    from rectikit.textmodel import TextModel
-    from rectikit.textnorm import normalise_many
+    from rectikit.steps.classify import rule_category
+    from rectikit.steps.taxonomy import Category, Taxonomy, parse_keywords
+    from rectikit.text.model import TextModel
+    from rectikit.text.normalise import normalise_many
 
     rows = CalamineWorkbook.from_path(str(DATA)).get_sheet_by_index(0).to_python()
     head = rows[0]

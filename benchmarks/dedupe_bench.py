@@ -115,13 +115,13 @@ import dedupe_bench as b
 texts, truth = b.make(int(sys.argv[1]))
 t = time.perf_counter()
 if sys.argv[2] == "lsh":
-    from rectikit.neardup import find_groups
+    from rectikit.text.neardup import find_groups
     groups = [g.members for g in find_groups(texts, 0.8)]
 else:
     import numpy as np
     from rapidfuzz import process
     from rapidfuzz.distance import Indel
-    from rectikit.textnorm import normalise_many, same_problem
+    from rectikit.text.normalise import normalise_many, same_problem
     norms = normalise_many(texts)
     m = process.cdist(norms, norms, scorer=Indel.normalized_similarity, score_cutoff=0.8, workers=-1,
                       dtype=np.float32)

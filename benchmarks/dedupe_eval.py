@@ -27,8 +27,8 @@ def main(threshold: float = 0.8) -> None:
     from python_calamine import CalamineWorkbook
     from rapidfuzz.distance import Indel
 
-    from rectikit.neardup import find_groups
-    from rectikit.textnorm import normalise_many
+    from rectikit.text.neardup import find_groups
+    from rectikit.text.normalise import normalise_many
 
     rows = CalamineWorkbook.from_path(str(DATA)).get_sheet_by_index(0).to_python()
     head, body = rows[0], [r for r in rows[1:] if str(r[4]).strip()]

@@ -69,8 +69,8 @@ print(json.dumps({"s": el, "cpu": cpu, "rows": len(rows), "rss_mb": resource.get
 
 IMPORT = """
 import sys, time, resource, json
-from rectikit.workspace import init_workspace
-from rectikit.ingest import import_files
+from rectikit.store.workspace import init_workspace
+from rectikit.steps.ingest import import_files
 ws = init_workspace(sys.argv[2])
 t, c = time.perf_counter(), time.process_time()
 res = import_files(ws, [sys.argv[1]], batch="bench")

@@ -15,8 +15,8 @@ import sys
 RUN = """
 import json, resource, sys, tempfile, time
 from pathlib import Path
-from rectikit.render import Table, load_layout, write_docx, write_xlsx
-from rectikit.resources import templates_dir
+from rectikit.documents.annexes import Table, load_layout, write_docx, write_xlsx
+from rectikit.base.resources import templates_dir
 n, fmt = int(sys.argv[1]), sys.argv[2]
 layout = load_layout(templates_dir() / "annex1.toml")
 rows = []

@@ -16,7 +16,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
-from rectikit.docxstyle import body_font, font, page_numbers
+from rectikit.files.docxstyle import body_font, font, page_numbers
 
 HERE = Path(__file__).resolve().parent
 

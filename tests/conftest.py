@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from rectikit.cli import main
-from rectikit.workspace import init_workspace
+from rectikit.store.workspace import init_workspace
 
 from helpers import CliResult
 

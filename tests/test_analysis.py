@@ -5,8 +5,8 @@ from docx import Document
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rectikit.analysis import analyse, share_text
-from rectikit.ingest import import_files
+from rectikit.documents.analysis import analyse, share_text
+from rectikit.steps.ingest import import_files
 
 from helpers import write_xlsx
 

@@ -4,13 +4,13 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
-from rectikit.assign import RULES_FILE, apply_assignments, assign, export_assignments
-from rectikit.deadlines import DeadlineError, add_workdays, parse_deadline
-from rectikit.errors import InvalidDataError
-from rectikit.ingest import import_files
-from rectikit.resources import examples_dir
-from rectikit.units import UNITS_FILE
-from rectikit.units import load as load_units
+from rectikit.base.errors import InvalidDataError
+from rectikit.base.resources import examples_dir
+from rectikit.steps.assign import RULES_FILE, apply_assignments, assign, export_assignments
+from rectikit.steps.deadlines import DeadlineError, add_workdays, parse_deadline
+from rectikit.steps.ingest import import_files
+from rectikit.steps.units import UNITS_FILE
+from rectikit.steps.units import load as load_units
 
 from helpers import items_by_id, ledger_snapshot, write_xlsx
 
@@ -199,7 +199,7 @@ def test_example_rules_assign_every_example_key_task(ws):
     ws.config_path.write_text(ws.config_path.read_text(encoding="utf-8").replace('start_date = ""',
                                                                               'start_date = "2020-06-10"'),
                               encoding="utf-8")
-    from rectikit.classify import classify
+    from rectikit.steps.classify import classify
 
     import_files(ws, [examples_dir() / "2019年度社会评价群众意见建议.xlsx"], batch="2019年度")
     classify(ws)

@@ -6,9 +6,9 @@ import zipfile
 
 import pytest
 
-from rectikit.errors import InputFileError
-from rectikit.ingest import import_files
-from rectikit.readers import check_zip, read_sheets
+from rectikit.base.errors import InputFileError
+from rectikit.files.readers import check_zip, read_sheets
+from rectikit.steps.ingest import import_files
 
 from helpers import ledger_snapshot, write_xlsx
 

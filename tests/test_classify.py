@@ -2,12 +2,21 @@
 import pytest
 from openpyxl import load_workbook
 
-from rectikit.classify import (DISPOSITION_FILE, apply_review, classify, key_task_summary, load_dispositions,
-                               _labelled_file, model_text, rule_category, train)
-from rectikit.errors import InvalidDataError, UsageError
-from rectikit.ingest import import_files
-from rectikit.taxonomy import TAXONOMY_FILE, load, parse_keywords
-from rectikit.textnorm import normalise
+from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.steps.classify import (
+    DISPOSITION_FILE,
+    _labelled_file,
+    apply_review,
+    classify,
+    key_task_summary,
+    load_dispositions,
+    model_text,
+    rule_category,
+    train,
+)
+from rectikit.steps.ingest import import_files
+from rectikit.steps.taxonomy import TAXONOMY_FILE, load, parse_keywords
+from rectikit.text.normalise import normalise
 
 from helpers import items_by_id, ledger_snapshot, write_xlsx
 

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rectikit.columns import detect_header, map_columns, norm, resolve_field
-from rectikit.errors import UsageError
+from rectikit.base.errors import UsageError
+from rectikit.files.columns import detect_header, map_columns, norm, resolve_field
 
 
 def test_header_below_title_rows():

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rectikit.dates import parse_date
+from rectikit.text.dates import parse_date
 
 D = dt.date(2020, 6, 26)
 

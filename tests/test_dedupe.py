@@ -3,12 +3,12 @@ import sqlite3
 import pytest
 from openpyxl import load_workbook
 
-from rectikit.dedupe import apply_review, dedupe, propose, unmerge
-from rectikit.errors import InvalidDataError, UsageError
-from rectikit.export import export_ledger
-from rectikit.ingest import import_files
-from rectikit.resources import examples_dir
-from rectikit.status import ledger_status
+from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.base.resources import examples_dir
+from rectikit.documents.export import export_ledger
+from rectikit.figures import ledger_status
+from rectikit.steps.dedupe import apply_review, dedupe, propose, unmerge
+from rectikit.steps.ingest import import_files
 
 from helpers import ledger_snapshot, write_xlsx
 
@@ -87,7 +87,7 @@ def test_unmerge_restores_and_is_not_redone(loaded):
 
 
 def test_merging_a_merged_item_stays_flat_and_unmerges_whole(loaded):
-    from rectikit.dedupe import _merge
+    from rectikit.steps.dedupe import _merge
 
     with loaded.ledger() as led, led.transaction():
         _merge(led, [4, 5], method="test")

@@ -5,9 +5,9 @@ import sqlite3
 
 import pytest
 
-from rectikit.errors import InputFileError, UsageError
-from rectikit.ingest import import_files, parse_mapping
-from rectikit.resources import examples_dir
+from rectikit.base.errors import InputFileError, UsageError
+from rectikit.base.resources import examples_dir
+from rectikit.steps.ingest import import_files, parse_mapping
 
 from helpers import count, items_by_id, ledger_snapshot, write_xlsx
 
@@ -150,7 +150,7 @@ def test_csv_encodings(ws, tmp_path, encoding):
 
 def test_a_file_changed_while_importing_is_refused(ws, tmp_path, monkeypatch):
     f = write_xlsx(tmp_path / "a.xlsx", [["意见建议"], ["路灯不亮"]])
-    monkeypatch.setattr("rectikit.ingest.sha256_file", lambda path: "0" * 64)
+    monkeypatch.setattr("rectikit.steps.ingest.sha256_file", lambda path: "0" * 64)
     with pytest.raises(InputFileError, match="被改动"):
         import_files(ws, [f], batch="b")
     assert count(ws, "items") == 0

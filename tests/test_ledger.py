@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-import rectikit.ledger as ledger_mod
-from rectikit.errors import LedgerBusyError, WorkspaceError
-from rectikit.ledger import SCHEMA_VERSION, Ledger
-from rectikit.workspace import find_workspace, init_workspace
+import rectikit.store.ledger as ledger_mod
+from rectikit.base.errors import LedgerBusyError, WorkspaceError
+from rectikit.store.ledger import SCHEMA_VERSION, Ledger
+from rectikit.store.workspace import find_workspace, init_workspace
 
 
 def test_migrations_are_recorded_and_wal_is_on(ws):
@@ -156,6 +156,6 @@ def test_killed_import_leaves_the_ledger_as_before(ws, tmp_path):
     assert con.execute("SELECT COUNT(*) FROM batches").fetchone()[0] == 0
     con.close()
     # and the same file imports completely afterwards
-    from rectikit.ingest import import_files
+    from rectikit.steps.ingest import import_files
 
     assert import_files(ws, [big], batch="大").added == n

@@ -3,8 +3,8 @@ import random
 
 from python_calamine import CalamineWorkbook
 
-from rectikit.neardup import find_groups, lsh_candidates, minhash_signatures
-from rectikit.resources import examples_dir
+from rectikit.base.resources import examples_dir
+from rectikit.text.neardup import find_groups, lsh_candidates, minhash_signatures
 
 
 def _expected(batch):

@@ -4,8 +4,8 @@ import sqlite3
 from docx import Document
 from openpyxl import load_workbook
 
-from rectikit.ingest import import_files
-from rectikit.notice import notice
+from rectikit.documents.notice import notice
+from rectikit.steps.ingest import import_files
 
 from helpers import write_xlsx
 

@@ -6,10 +6,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from rectikit.errors import UsageError
-from rectikit.ingest import import_files
-from rectikit.privacy import mask
-from rectikit.render import TemplateError, build_table, cn_ordinal, render
+from rectikit.base.errors import UsageError
+from rectikit.documents.annexes import TemplateError, build_table, cn_ordinal, render
+from rectikit.steps.ingest import import_files
+from rectikit.text.masking import mask
 
 from helpers import write_xlsx
 
@@ -100,7 +100,7 @@ def test_docx_form(loaded, tmp_path):
 
 
 def test_grouping_and_numbering(loaded, tmp_path):
-    from rectikit.classify import classify
+    from rectikit.steps.classify import classify
 
     classify(loaded)
     t = build_table(loaded, "annex1", key_only=False, group_by="county", numbering="per-group")

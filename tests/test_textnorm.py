@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rectikit.textnorm import cn_number, normalise, normalise_many, same_problem
+from rectikit.text.normalise import cn_number, normalise, normalise_many, same_problem
 
 
 @pytest.mark.parametrize("s,n", [("三", 3), ("十", 10), ("十一", 11), ("二十六", 26), ("三百五十", 350),

@@ -4,10 +4,10 @@ import sqlite3
 import pytest
 from openpyxl import load_workbook
 
-from rectikit.errors import InvalidDataError, UsageError
-from rectikit.ingest import import_files
-from rectikit.render import build_table
-from rectikit.tracking import TASK_SHEET, close_out, collect, dispatch, track
+from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.documents.annexes import build_table
+from rectikit.steps.ingest import import_files
+from rectikit.steps.tracking import TASK_SHEET, close_out, collect, dispatch, track
 
 from helpers import items_by_id, ledger_snapshot, write_xlsx
 

@@ -9,11 +9,11 @@ Everything the command line does is available here::
     rectikit.export_ledger(ws, "台账.xlsx")
 """
 
-from .errors import RectikitError
-from .export import export_ledger
-from .ingest import import_files
-from .status import ledger_status
-from .workspace import Workspace, find_workspace, init_workspace
+from rectikit.base.errors import RectikitError
+from rectikit.documents.export import export_ledger
+from rectikit.figures import ledger_status
+from rectikit.steps.ingest import import_files
+from rectikit.store.workspace import Workspace, find_workspace, init_workspace
 
 __version__ = "0.1.0"
 

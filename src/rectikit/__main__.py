@@ -1,3 +1,3 @@
-from .cli import run
+from rectikit.cli import run
 
 run()

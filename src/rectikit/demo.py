@@ -8,19 +8,19 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from .analysis import analyse
-from .assign import assign
-from .classify import classify
-from .dedupe import dedupe
-from .errors import WorkspaceError
-from .export import export_ledger
-from .ingest import import_files
-from .notice import notice
-from .render import render
-from .resources import examples_dir
-from .status import ledger_status
-from .tracking import dispatch, track
-from .workspace import init_workspace
+from rectikit.base.errors import WorkspaceError
+from rectikit.base.resources import examples_dir
+from rectikit.documents.analysis import analyse
+from rectikit.documents.annexes import render
+from rectikit.documents.export import export_ledger
+from rectikit.documents.notice import notice
+from rectikit.figures import ledger_status
+from rectikit.steps.assign import assign
+from rectikit.steps.classify import classify
+from rectikit.steps.dedupe import dedupe
+from rectikit.steps.ingest import import_files
+from rectikit.steps.tracking import dispatch, track
+from rectikit.store.workspace import init_workspace
 
 # The demo's office works as of this day: deadlines are counted from 2020-06-10.
 DEMO_TODAY = dt.date(2020, 9, 30)

@@ -1,0 +1,44 @@
+"""Errors that stop work, each with the exit code the CLI returns.
+
+Problems in the user's data are *not* exceptions: they are collected as
+:class:`rectikit.base.problems.Issue` records.  An exception here means the command
+cannot go on; the CLI turns it into one Chinese message and an exit code.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class RectikitError(Exception):
+    """Base class: work cannot go on. ``str(err)`` is the Chinese message."""
+
+    exit_code = EXIT_FAILED
+
+    def __init__(self, message: str, *, report=None):
+        super().__init__(message)
+        self.report = report
+
+
+class UsageError(RectikitError):
+    """The command was called wrongly (bad option value, unknown field)."""
+
+    exit_code = EXIT_USAGE
+
+
+class WorkspaceError(RectikitError):
+    """No workspace found, or a workspace folder is not usable."""
+
+
+class LedgerBusyError(RectikitError):
+    """Another rectikit process holds the write lock for too long."""
+
+
+class InputFileError(RectikitError):
+    """A file cannot be read as a spreadsheet at all (corrupt, unsafe, empty)."""
+
+
+class InvalidDataError(RectikitError):
+    """The data has errors that block the operation; ``report`` lists them."""

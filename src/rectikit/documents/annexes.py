@@ -1,0 +1,370 @@
+"""`rectikit render annex1|annex2`: the task list and the completion table,
+as .xlsx and .docx in official-document form.
+
+Each annex has a declared layout (templates/annexN.toml: title, columns,
+widths) shared by both formats, and a docxtpl template for the .docx title
+block an office may edit in Word or WPS. Citizens' text is data: the table is
+built as XML with every value escaped and put in place of the template's
+[[表格]] paragraph, so it never passes through jinja; the few template
+variables (office, title, date) are rendered in a sandbox. Building the table
+XML in one piece keeps time linear in rows (python-docx's row-by-row API
+slows down quadratically on big tables).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from rectikit.base.errors import RectikitError, UsageError
+from rectikit.base.fsutil import atomic_path
+from rectikit.store.workspace import Workspace
+from rectikit.text.masking import mask
+
+ANNEXES = ("annex1", "annex2")
+FORMATS = ("xlsx", "docx")
+GROUPS = {"category": "category", "lead_unit": "lead_unit", "county": "county"}
+FIELDS = {
+    "number": "序号", "text": "意见建议内容", "category": "领域", "aspect": "所属方面", "disposition": "处理方式",
+    "goal": "整改目标", "measures": "整改措施", "lead_unit": "牵头单位", "co_units": "配合单位", "leader": "责任领导",
+    "person": "责任人", "deadline": "整改时限", "note": "备注", "county": "县(市、区)", "township": "乡(镇、街道)",
+    "source": "来源", "batch": "批次", "raw_count": "原始条数", "progress": "完成情况", "result": "整改成效",
+    "closed": "是否销号", "closed_on": "销号时间", "evidence": "佐证材料",
+}
+TITLE_FIELDS = ("office", "year", "batches", "count")
+DOCX_VARIABLES = {"number", "title", "subtitle", "office", "year", "batches", "count", "date"}
+PLACEHOLDER = "[[表格]]"
+_CN = "零一二三四五六七八九"
+_BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class TemplateError(RectikitError):
+    """A template an office edited refers to something that does not exist."""
+
+
+@dataclass
+class Layout:
+    name: str
+    number: str
+    title: str
+    subtitle: str
+    docx_template: str
+    file_name: str
+    columns: list[tuple[str, str, float]]  # header, field, relative width
+
+
+@dataclass
+class Table:
+    layout: Layout
+    title: str
+    subtitle: str
+    context: dict
+    # each row: ("group", label) or ("row", [cell texts])
+    rows: list[tuple[str, object]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(1 for kind, _ in self.rows if kind == "row")
+
+
+def cn_ordinal(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 35 -> 三十五."""
+    if n < 10:
+        return _CN[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
+
+
+def _template_dir(ws: Workspace | None) -> Path:
+    from rectikit.base.resources import templates_dir
+
+    if ws is not None and (ws.root / "templates").is_dir():
+        return ws.root / "templates"
+    return templates_dir()
+
+
+def load_layout(path: Path) -> Layout:
+    """Read a layout and check every field and title placeholder up front."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise TemplateError(f"模板 {path.name} 无法读取：{e}") from None
+    cols = []
+    for k, c in enumerate(data.get("columns", []), start=1):
+        f = c.get("field", "")
+        if f not in FIELDS:
+            raise TemplateError(f"模板 {path.name} 第{k}列（“{c.get('header', '')}”）引用了不存在的字段“{f}”。"
+                                f"可用字段：{'、'.join(FIELDS)}")
+        cols.append((str(c.get("header") or FIELDS[f]), f, float(c.get("width", 8))))
+    if not cols:
+        raise TemplateError(f"模板 {path.name} 没有定义任何列（[[columns]]）。")
+    for key in ("title", "subtitle"):
+        for name in re.findall(r"{(\w*)}", str(data.get(key, ""))):
+            if name not in TITLE_FIELDS:
+                raise TemplateError(f"模板 {path.name} 的 {key} 中引用了不存在的“{{{name}}}”。可用：{'、'.join(TITLE_FIELDS)}")
+    return Layout(path.stem, str(data.get("number", "")), str(data.get("title", "")), str(data.get("subtitle", "")),
+                  str(data.get("docx_template", f"{path.stem}.docx")), str(data.get("file_name", path.stem)), cols)
+
+
+def _deadline(item: dict) -> str:
+    return "长期坚持" if item.get("long_term") else _iso_to_cn(item.get("deadline"))
+
+
+def _iso_to_cn(d: str | None) -> str:
+    if not d:
+        return ""
+    try:
+        return _cn_date(dt.date.fromisoformat(d))
+    except ValueError:
+        return d
+
+
+def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
+    text = mask(item["text"] or "")
+    if item.get("raw_count", 1) > 1:
+        text += f"（{item['raw_count']}条意见建议归纳）"
+    values = {
+        "number": str(number), "text": text, "category": item.get("category") or "",
+        "aspect": aspect(item.get("category")), "deadline": _deadline(item),
+        "note": "连续反映" if item.get("repeat_of") else "", "raw_count": str(item.get("raw_count") or ""),
+        "closed": "是" if item.get("closed") else "", "closed_on": _iso_to_cn(item.get("closed_on")),
+        "done_on": _iso_to_cn(item.get("done_on")),
+    }
+    return [values[f] if f in values else str(item.get(f) or "") for _, f, _ in layout.columns]
+
+
+def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: str | None = None,
+                numbering: str = "continuous", batches: Sequence[str] = ()) -> Table:
+    """The rows of an annex from the ledger (cells stay empty where a step has not run)."""
+    if annex not in ANNEXES:
+        raise UsageError(f"未知的附件“{annex}”，可选：{'、'.join(ANNEXES)}。")
+    if group_by and group_by not in GROUPS:
+        raise UsageError(f"分组方式应为 {'、'.join(GROUPS)} 之一。")
+    if numbering not in ("continuous", "per-group"):
+        raise UsageError("编号方式应为 continuous（连续）或 per-group（每组重新编号）。")
+    layout = load_layout(_template_dir(ws) / f"{annex}.toml")
+    cfg = ws.config()
+    with ws.ledger() as led:
+        items = led.working_items(list(batches), key_only=key_only)
+        chosen = list(batches) or [r[0] for r in led.conn.execute("SELECT name FROM batches ORDER BY id")]
+    try:
+        from rectikit.steps.classify import _taxonomy
+
+        taxonomy = _taxonomy(ws)
+        aspect, order = taxonomy.aspect, taxonomy.names
+    except RectikitError:
+        order = []
+
+        def aspect(_name):
+            return ""
+    office = cfg.get("office", {}).get("name", "")
+    values = {"office": office, "year": cfg.get("office", {}).get("year", ""), "batches": "和".join(chosen),
+              "count": len(items)}
+    table = Table(layout, layout.title.format_map(values), layout.subtitle.format_map(values),
+                  context={**values, "date": _cn_date(dt.date.today())})
+    if group_by:
+        groups: dict[str, list[dict]] = {}
+        for it in items:
+            groups.setdefault(it.get(GROUPS[group_by]) or "未分类", []).append(it)
+        if group_by == "category":  # in the order of the office's category table
+            rank = {name: k for k, name in enumerate(order)}
+            groups = dict(sorted(groups.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+        n = 0
+        for g, (name, members) in enumerate(groups.items(), start=1):
+            table.rows.append(("group", f"{cn_ordinal(g)}、{name}（{len(members)}项）"))
+            for k, it in enumerate(members, start=1):
+                n += 1
+                table.rows.append(("row", _cells(it, layout, k if numbering == "per-group" else n, aspect)))
+    else:
+        for n, it in enumerate(items, start=1):
+            table.rows.append(("row", _cells(it, layout, n, aspect)))
+    return table
+
+
+def _cn_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+# -- .xlsx -----------------------------------------------------------------
+
+def write_xlsx(table: Table, path: Path) -> Path:
+    """A4 landscape, fit to width, title block, header row repeated and frozen."""
+    import xlsxwriter
+
+    from rectikit.files.xlsxout import LINE_HEIGHT_PT, MAX_LINES, lines_needed
+
+    cols = table.layout.columns
+    scale = 150 / sum(w for *_, w in cols)
+    widths = [max(4.0, w * scale) for *_, w in cols]
+    last = len(cols) - 1
+    with atomic_path(Path(path)) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+        ws = wb.add_worksheet("附件" + table.layout.number if table.layout.number else table.layout.name)
+        f = wb.add_format
+        mark = f({"font_name": "黑体", "font_size": 16})
+        title = f({"font_name": "方正小标宋简体", "font_size": 20, "align": "center", "valign": "vcenter"})
+        sub = f({"font_name": "楷体_GB2312", "font_size": 14, "align": "center", "valign": "vcenter"})
+        head = f({"font_name": "黑体", "font_size": 11, "bold": True, "border": 1, "align": "center",
+                  "valign": "vcenter", "text_wrap": True})
+        cell = f({"font_name": "仿宋_GB2312", "font_size": 11, "border": 1, "valign": "vcenter", "text_wrap": True})
+        centre = f({"font_name": "仿宋_GB2312", "font_size": 11, "border": 1, "valign": "vcenter", "align": "center",
+                    "text_wrap": True})
+        group = f({"font_name": "黑体", "font_size": 11, "border": 1, "valign": "vcenter"})
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        ws.write_string(0, 0, f"附件{table.layout.number}", mark)
+        ws.set_row(1, 36)
+        ws.merge_range(1, 0, 1, last, table.title, title)
+        ws.merge_range(2, 0, 2, last, table.subtitle, sub)
+        header_row = 3
+        for c, (h, *_rest) in enumerate(cols):
+            ws.write_string(header_row, c, h, head)
+        ws.set_row(header_row, 30)
+        narrow = {c for c, (_, fld, _) in enumerate(cols) if fld in ("number", "category", "deadline", "closed",
+                                                                      "closed_on", "raw_count", "person")}
+        r = header_row
+        for kind, value in table.rows:
+            r += 1
+            if kind == "group":
+                ws.merge_range(r, 0, r, last, str(value), group)
+                ws.set_row(r, 20)
+                continue
+            lines = max((lines_needed(v, widths[c]) for c, v in enumerate(value) if v), default=1)
+            ws.set_row(r, LINE_HEIGHT_PT * min(max(lines, 1), MAX_LINES))
+            for c, v in enumerate(value):
+                if v:
+                    ws.write_string(r, c, v, centre if c in narrow else cell)
+                else:
+                    ws.write_blank(r, c, None, centre if c in narrow else cell)
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(header_row)
+        ws.freeze_panes(header_row + 1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+        ws.center_horizontally()
+        ws.set_footer('&C&"宋体"&14— &P —')
+        wb.close()
+    return Path(path)
+
+
+# -- .docx -----------------------------------------------------------------
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_TABLE_WIDTH = 13550  # twips: 297 mm less the template's 30 + 28 mm margins
+
+
+def _run(text: str, font: str, bold: bool = False) -> str:
+    text = _BAD_XML.sub("", text)
+    fonts = f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
+    weight = "<w:b/>" if bold else ""
+    rpr = f'<w:rPr>{fonts}{weight}<w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr>'
+    parts = []
+    for k, line in enumerate(text.split("\n")):
+        if k:
+            parts.append("<w:br/>")
+        space = ' xml:space="preserve"' if line != line.strip() else ""
+        parts.append(f"<w:t{space}>{escape(line)}</w:t>")
+    return f"<w:r>{rpr}{''.join(parts)}</w:r>"
+
+
+def _cell(text: str, width: int, *, font: str = "仿宋_GB2312", bold: bool = False, align: str = "left",
+          span: int = 1) -> str:
+    grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}<w:vAlign w:val="center"/></w:tcPr>'
+            f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="300" w:lineRule="exact"/>'
+            f'<w:jc w:val="{align}"/></w:pPr>{_run(text, font, bold)}</w:p></w:tc>')
+
+
+def table_xml(table: Table) -> str:
+    """The whole table as one XML string: header repeated on every page, rows
+    never split across pages, fonts set for East Asian text."""
+    cols = table.layout.columns
+    total = sum(w for *_, w in cols)
+    widths = [int(_TABLE_WIDTH * w / total) for *_, w in cols]
+    centred = {c for c, (_, f, _) in enumerate(cols) if f in ("number", "category", "deadline", "closed", "closed_on",
+                                                              "raw_count", "person")}
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    borders = "".join(f'<w:{b} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for b in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    out = [f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+           f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+           f'<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+           f"<w:tblGrid>{grid}</w:tblGrid>",
+           '<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>',
+           *(_cell(h, widths[c], font="黑体", bold=True, align="center") for c, (h, *_r) in enumerate(cols)),
+           "</w:tr>"]
+    for kind, value in table.rows:
+        out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        if kind == "group":
+            out.append(_cell(str(value), sum(widths), font="黑体", span=len(cols)))
+        else:
+            out.extend(_cell(v, widths[c], align="center" if c in centred else "left") for c, v in enumerate(value))
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def write_docx(table: Table, template: Path, path: Path) -> Path:
+    from docxtpl import DocxTemplate
+    from jinja2.sandbox import SandboxedEnvironment
+    from lxml import etree
+
+    template = Path(template)
+    if not template.exists():
+        raise TemplateError(f"找不到 Word 模板 {template}。")
+    tpl = DocxTemplate(str(template))
+    env = SandboxedEnvironment()
+    try:
+        used = tpl.get_undeclared_template_variables(env)
+    except Exception as e:  # a template edited into broken jinja
+        raise TemplateError(f"Word 模板 {template.name} 中的 {{{{ }}}} 写法有误：{e}") from None
+    unknown = sorted(set(used) - DOCX_VARIABLES)
+    if unknown:
+        raise TemplateError(f"Word 模板 {template.name} 引用了不存在的变量：{'、'.join(unknown)}。"
+                            f"可用：{'、'.join(sorted(DOCX_VARIABLES))}")
+    context = {**table.context, "number": table.layout.number, "title": table.title, "subtitle": table.subtitle}
+    tpl.render(context, jinja_env=env, autoescape=True)
+    doc = tpl.docx
+    holder = next((p for p in doc.paragraphs if PLACEHOLDER in p.text), None)
+    if holder is None:
+        raise TemplateError(f"Word 模板 {template.name} 中没有“{PLACEHOLDER}”段落，不知道表格放在哪里。")
+    holder._p.addnext(etree.fromstring(table_xml(table)))
+    holder._p.getparent().remove(holder._p)
+    with atomic_path(Path(path)) as tmp:
+        doc.save(str(tmp))
+    return Path(path)
+
+
+def render(ws: Workspace, annex: str, *, formats: Sequence[str] = FORMATS, out_dir: Path | None = None,
+           key_only: bool = True, group_by: str | None = None, numbering: str = "continuous",
+           batches: Sequence[str] = (), number: str | None = None, stem: str | None = None) -> dict:
+    """Render one annex in the given formats; returns the files written.
+
+    ``number`` and ``stem`` are for an annex attached to another document
+    (the notice's 附件1, 附件2 …): the attachment mark and the file name.
+    """
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise UsageError(f"格式应为 {'、'.join(FORMATS)}，收到：{'、'.join(bad) or '（空）'}。")
+    table = build_table(ws, annex, key_only=key_only, group_by=group_by, numbering=numbering, batches=batches)
+    if number is not None:
+        table.layout = dataclasses.replace(table.layout, number=number)
+    out = Path(out_dir) if out_dir else ws.root / "输出"
+    stem = stem or f"{table.layout.file_name}-{'和'.join(batches) if batches else '全部批次'}"
+    paths = {}
+    for fmt in formats:
+        target = out / f"{stem}.{fmt}"
+        if fmt == "xlsx":
+            paths[fmt] = str(write_xlsx(table, target))
+        else:
+            paths[fmt] = str(write_docx(table, _template_dir(ws) / table.layout.docx_template, target))
+    return {"annex": annex, "rows": table.count, "title": table.title, "files": paths}

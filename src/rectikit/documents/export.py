@@ -1,0 +1,76 @@
+"""`rectikit export`: the ledger back as a spreadsheet, one row per working
+item (merged items once), with the raw source rows behind it (file, sheet,
+row number)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from rectikit.base.errors import UsageError
+from rectikit.base.fsutil import atomic_path
+from rectikit.store.workspace import Workspace
+
+COLUMNS = [
+    ("id", "编号", 8), ("batch", "批次", 12), ("seq", "原序号", 8), ("title", "标题", 24),
+    ("text", "意见建议内容", 60), ("county", "县(市、区)", 12), ("township", "乡(镇、街道)", 12),
+    ("village", "村(社区)", 10), ("source", "来源", 18), ("received_on", "反映时间", 12),
+    ("contact_name", "联系人", 10), ("contact_phone", "联系电话", 14), ("category_given", "原表类别", 12),
+    ("raw_count", "原始条数", 8), ("repeat_of", "连续反映（前批编号）", 10),
+    ("category", "类别", 12), ("disposition", "处理方式", 10), ("is_key_task", "重点任务", 8),
+    ("lead_unit", "牵头单位", 22), ("co_units", "配合单位", 22), ("leader", "责任领导", 14), ("person", "责任人", 10),
+    ("deadline", "整改时限", 12), ("measures", "整改措施", 40), ("goal", "整改目标", 30),
+    ("sources", "原始出处（文件/工作表/行）", 40),
+]
+
+_QUERY = """
+SELECT i.id, b.name AS batch, i.seq, i.title, i.text, i.county, i.township, i.village, i.source,
+       i.received_on, i.contact_name, i.contact_phone, i.category_given,
+       COUNT(m.id) AS raw_count, i.repeat_of, i.category, i.disposition,
+       CASE i.is_key_task WHEN 1 THEN '是' WHEN 0 THEN '否' END AS is_key_task,
+       i.lead_unit, i.co_units, i.leader, i.person,
+       CASE WHEN i.long_term = 1 THEN '长期坚持' ELSE i.deadline END AS deadline, i.measures, i.goal,
+       GROUP_CONCAT(f.file_name || '/' || f.sheet || '/第' || m.row_number || '行', '；') AS sources
+FROM items i
+JOIN batches b ON b.id = i.batch_id
+JOIN items m ON m.id = i.id OR m.merged_into = i.id
+LEFT JOIN source_files f ON f.id = m.file_id
+WHERE i.merged_into IS NULL {where}
+GROUP BY i.id ORDER BY i.id
+"""
+
+# A cell starting with one of these is read as a formula by Excel/WPS when a
+# CSV is opened; the apostrophe makes it text (OWASP's advice for CSV).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None) -> dict:
+    """Write the ledger's items to ``out`` (.xlsx or .csv); return a summary."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise UsageError(f"导出文件须以 .xlsx 或 .csv 结尾，收到：{out.name}")
+    with ws.ledger() as led:
+        params: tuple = ()
+        where = ""
+        if batch:
+            if led.batch_id(batch) is None:
+                raise UsageError(f"台账中没有批次“{batch}”。")
+            where, params = "AND b.name = ?", (batch,)
+        rows = [tuple(r) for r in led.conn.execute(_QUERY.format(where=where), params)]
+    headers = [label for _, label, _ in COLUMNS]
+    if suffix == ".xlsx":
+        from rectikit.files.xlsxout import write_table
+
+        date_col = [k for k, *_ in COLUMNS].index("received_on")
+        cooked = ([dt.date.fromisoformat(v) if j == date_col and v else v for j, v in enumerate(r)] for r in rows)
+        write_table(out, "台账", headers, cooked, widths=[w for *_, w in COLUMNS])
+    else:
+        with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(headers)
+            for r in rows:
+                w.writerow(["'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in r])
+    raw_count = [k for k, *_ in COLUMNS].index("raw_count")
+    return {"path": str(out), "items": len(rows), "raw_items": sum(r[raw_count] for r in rows)}

@@ -1,0 +1,312 @@
+"""`rectikit assign`: lead and co-operating units, leader, person, deadline,
+measures and goal for each key task (seed 001's "five haves").
+
+Routing rules live in an Excel table the office edits (rules/分解规则.xlsx):
+conditions on category, source, county, township and keywords; the matching
+rule with the highest priority decides, and every assignment records which
+rule (file and row) made it. Items no rule matches are listed for manual
+assignment. Staff override in Excel; a manual assignment is never replaced
+by a later automatic run unless asked (``--reassign``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.files.readers import as_int
+from rectikit.steps.deadlines import DeadlineError, parse_deadline
+from rectikit.steps.units import UNITS_FILE, Directory
+from rectikit.steps.units import load as load_units
+from rectikit.store.workspace import Workspace
+
+RULES_FILE = "分解规则.xlsx"
+CONDITIONS = {"类别": "category", "来源": "source", "县(市、区)": "county", "乡(镇、街道)": "township"}
+OUTPUTS = ["牵头单位", "配合单位", "责任领导", "责任人", "整改时限", "整改措施", "整改目标"]
+RULE_HEADERS = ["优先级", *CONDITIONS, "关键词", *OUTPUTS]
+COUNTY = "{县区}"
+MANUAL = "manual"
+FIELDS = ("lead_unit", "co_units", "leader", "person", "deadline", "deadline_text", "long_term", "measures", "goal")
+
+
+@dataclass
+class Rule:
+    row: int
+    priority: float
+    conditions: dict[str, list[str]]
+    keywords: list[str]
+    outputs: dict[str, str]
+    deadline_cell: object
+
+    @property
+    def ref(self) -> str:
+        return f"{RULES_FILE} 第{self.row}行"
+
+
+@dataclass
+class Assignment:
+    item_id: int
+    lead_unit: str
+    co_units: str
+    leader: str
+    person: str
+    deadline: str | None
+    deadline_text: str
+    long_term: int
+    measures: str
+    goal: str
+    rule: str
+
+
+@dataclass
+class AssignResult:
+    assignments: list[Assignment] = field(default_factory=list)
+    unassigned: list[int] = field(default_factory=list)
+    changed: int = 0
+    kept_manual: int = 0
+
+    def to_dict(self) -> dict:
+        return {"assigned": len(self.assignments), "changed": self.changed, "kept_manual": self.kept_manual,
+                "unassigned": self.unassigned, "assignments": [asdict(a) for a in self.assignments]}
+
+
+def _split(cell) -> list[str]:
+    text = str(cell or "").replace("；", ";").replace("、", ";").replace("，", ";").replace(",", ";")
+    return [p.strip() for p in text.replace(" ", ";").split(";") if p.strip()]
+
+
+def _settings(ws: Workspace) -> tuple[dt.date, int]:
+    year = int(ws.setting("office", "year", dt.date.today().year))
+    start = ws.setting("assign", "start_date", "")
+    try:
+        return (dt.date.fromisoformat(str(start)) if start else dt.date.today()), year
+    except ValueError:
+        raise UsageError(f"rectikit.toml 中 [assign] start_date 应写成 2020-06-10 的形式，收到“{start}”。") from None
+
+
+def load_rules(path: Path, units: Directory, *, start: dt.date, year: int) -> list[Rule]:
+    """Read and check the rule table; every problem names its cell."""
+    from rectikit.files.readers import read_table
+
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"找不到分解规则表 {path}。")
+    t = read_table(path, ["牵头单位", "整改时限"], what="分解规则表")
+    report = Report()
+
+    def bad(code, msg, r, column, value=""):
+        report.add(Issue(code, msg, ERROR, file=t.file, sheet=t.sheet, row=r, column=column, value=str(value)))
+
+    rules: list[Rule] = []
+    for r, row in t.records():
+        prio = t.cell(row, "优先级")
+        priority = float(prio) if isinstance(prio, (int, float)) else (as_int(prio) if str(prio).strip() else 0)
+        if priority is None:
+            bad("bad-priority", "优先级应为数字。", r, "优先级", prio)
+            priority = 0
+        outputs = {h: t.text(row, h) for h in OUTPUTS if h != "整改时限"}
+        if not outputs["牵头单位"]:
+            bad("missing-lead", "牵头单位为空。", r, "牵头单位")
+        for h in ("牵头单位", "配合单位"):
+            for name in _split(outputs[h]):
+                if COUNTY not in name and units.resolve(name) is None:
+                    bad("unknown-unit", units.unknown_message(name), r, h, name)
+        deadline = t.cell(row, "整改时限")
+        try:
+            parse_deadline(deadline, start=start, year=year)
+        except DeadlineError as e:
+            bad("bad-deadline", str(e), r, "整改时限", deadline)
+        rules.append(Rule(r, float(priority), {f: _split(t.cell(row, h)) for h, f in CONDITIONS.items()},
+                          _split(t.cell(row, "关键词")), outputs, deadline))
+    seen: dict = {}
+    for rule in rules:
+        key = (rule.priority, tuple(sorted((k, tuple(v)) for k, v in rule.conditions.items())), tuple(rule.keywords))
+        other = seen.get(key)
+        if other and other.outputs["牵头单位"] != rule.outputs["牵头单位"]:
+            bad("conflicting-rules", f"与第{other.row}行条件和优先级相同，但牵头单位不同。", rule.row, "牵头单位",
+                rule.outputs["牵头单位"])
+        seen.setdefault(key, rule)
+    if report.errors:
+        raise InvalidDataError(f"分解规则表 {t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
+    return rules
+
+
+def _matches(rule: Rule, item: dict, norm: str) -> bool:
+    for f, allowed in rule.conditions.items():
+        if allowed and (item.get(f) or "") not in allowed:
+            return False
+    return not rule.keywords or any(k in norm for k in rule.keywords)
+
+
+def _unit(name: str, item: dict, units: Directory) -> str | None:
+    return units.resolve(name.replace(COUNTY, item.get("county") or ""))
+
+
+def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False, only_unassigned: bool = False,
+           reassign: bool = False, dry_run: bool = False) -> AssignResult:
+    """Assign items by the rule table; all or nothing."""
+    from rectikit.text.normalise import normalise_many
+
+    start, year = _settings(ws)
+    units = load_units(ws.rules_dir / UNITS_FILE)
+    rules = load_rules(ws.rules_dir / RULES_FILE, units, start=start, year=year)
+    res = AssignResult()
+    report = Report()
+    with ws.ledger() as led:
+        items = led.working_items([batch] if batch else [], key_only=not include_all)
+        norms = normalise_many([i["text"] for i in items])
+        for item, norm in zip(items, norms):
+            if only_unassigned and item["lead_unit"]:
+                continue
+            if item["assign_source"] == MANUAL and not reassign:
+                res.kept_manual += 1
+                continue
+            hits = [r for r in rules if _matches(r, item, norm)]
+            if not hits:
+                res.unassigned.append(item["id"])
+                continue
+            top = max(r.priority for r in hits)
+            best = [r for r in hits if r.priority == top]
+            leads = {_unit(r.outputs["牵头单位"], item, units) for r in best}
+            if len(leads) > 1:
+                report.add(Issue("conflicting-rules", f"编号 {item['id']} 同时命中优先级相同、牵头单位不同的规则："
+                                 + "、".join(f"第{r.row}行" for r in best), ERROR, file=RULES_FILE, sheet="分解规则",
+                                 row=best[1].row, column="牵头单位"))
+                continue
+            rule = best[0]
+            a = _build(item, rule, units, start, year, report)
+            if a:
+                res.assignments.append(a)
+        if report.errors:
+            raise InvalidDataError(f"责任分解有 {len(report.errors)} 处错误，未做任何改动。", report=report)
+        if not dry_run:
+            with led.transaction():
+                current = {i["id"]: i for i in items}
+                for a in res.assignments:
+                    res.changed += _store(led, current[a.item_id], a, source="rules")
+    return res
+
+
+def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, report: Report) -> Assignment | None:
+    lead = _unit(rule.outputs["牵头单位"], item, units)
+    if lead is None:
+        name = rule.outputs["牵头单位"].replace(COUNTY, item.get("county") or "")
+        report.add(Issue("unknown-unit", f"编号 {item['id']}：" + units.unknown_message(name), ERROR, file=RULES_FILE,
+                         sheet="分解规则", row=rule.row, column="牵头单位", value=name))
+        return None
+    co = []
+    for name in _split(rule.outputs["配合单位"]):
+        u = _unit(name, item, units)
+        if u is None:
+            report.add(Issue("unknown-unit", f"编号 {item['id']}：" + units.unknown_message(name), ERROR,
+                             file=RULES_FILE, sheet="分解规则", row=rule.row, column="配合单位", value=name))
+        elif u != lead and u not in co:
+            co.append(u)
+    d = parse_deadline(rule.deadline_cell, start=start, year=year)
+    unit = units.units[lead]
+    return Assignment(
+        item["id"], lead, "、".join(co), rule.outputs["责任领导"] or unit.leader, rule.outputs["责任人"] or unit.contact,
+        d.date.isoformat() if d.date else (d.checkpoint.isoformat() if d.checkpoint else None),
+        str(rule.deadline_cell).strip() if not isinstance(rule.deadline_cell, dt.date) else rule.deadline_cell.isoformat(),
+        1 if d.long_term else 0, rule.outputs["整改措施"], rule.outputs["整改目标"], rule.ref,
+    )
+
+
+def _store(led, item: dict, a: Assignment, *, source: str) -> int:
+    new = {f: getattr(a, f) for f in FIELDS}
+    changed = {f: v for f, v in new.items() if (item.get(f) or None) != (v or None)}
+    if not changed and item["assign_rule"] == a.rule and item["assign_source"] == source:
+        return 0
+    led.conn.execute(
+        f"UPDATE items SET {', '.join(f'{f}=?' for f in FIELDS)}, assign_rule=?, assign_source=? WHERE id=?",
+        (*new.values(), a.rule, source, item["id"]),
+    )
+    for f, v in changed.items():
+        led.record("assign", "item", item["id"], field=f, old=item.get(f), new=v, detail={"rule": a.rule,
+                                                                                           "source": source})
+    return len(changed) or 1
+
+
+# -- manual overrides round trip -------------------------------------------
+
+SHEET = "责任分解"
+EXPORT_HEADERS = ["编号", "批次", "意见建议内容", "类别", "牵头单位", "配合单位", "责任领导", "责任人", "整改时限",
+                  "整改措施", "整改目标", "依据"]
+
+
+def export_assignments(ws: Workspace, path: Path, *, batch: str | None = None, include_all: bool = False) -> Path:
+    from rectikit.files.xlsxout import write_table
+
+    with ws.ledger() as led:
+        items = led.working_items([batch] if batch else [], key_only=not include_all)
+    rows = [[i["id"], i["batch"], i["text"], i["category"], i["lead_unit"], i["co_units"], i["leader"], i["person"],
+             i["deadline_text"] or i["deadline"], i["measures"], i["goal"],
+             "人工确定" if i["assign_source"] == MANUAL else i["assign_rule"]] for i in items]
+    return write_table(path, SHEET, EXPORT_HEADERS, rows, widths=[8, 12, 50, 12, 22, 22, 16, 10, 12, 40, 30, 18],
+                       notes=["责任分解表说明",
+                              "1. 可修改牵头单位、配合单位、责任领导、责任人、整改时限、整改措施、整改目标；不要修改“编号”，不要删除列。",
+                              "2. 单位名称须在单位名录中；整改时限写法同分解规则表。",
+                              "3. 保存后运行：rectikit assign --apply 本文件。改动过的条目记为人工确定，以后自动分解不会覆盖。"])
+
+
+def apply_assignments(ws: Workspace, path: Path) -> AssignResult:
+    from rectikit.files.readers import read_table
+
+    start, year = _settings(ws)
+    units = load_units(ws.rules_dir / UNITS_FILE)
+    t = read_table(path, ["编号", *OUTPUTS], sheet=SHEET, what="责任分解表",
+                   hint="请使用 rectikit assign --export 生成的原表，不要删除列。")
+    report = Report()
+
+    def bad(code, msg, r, column, value=""):
+        report.add(Issue(code, msg, ERROR, file=t.file, sheet=t.sheet, row=r, column=column, value=str(value)))
+
+    res = AssignResult()
+    with ws.ledger() as led:
+        wanted: list[tuple[dict, Assignment]] = []
+        for r, row in t.records():
+            item_id = as_int(t.cell(row, "编号"))
+            found = led.conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone() if item_id else None
+            if found is None:
+                bad("unknown-id", f"台账中没有编号 {t.text(row, '编号')} 的条目。", r, "编号", t.text(row, "编号"))
+                continue
+            item = dict(found)
+            lead_name = t.text(row, "牵头单位")
+            if not lead_name:
+                continue  # not assigned in the file: nothing to take
+            lead = units.resolve(lead_name)
+            if lead is None:
+                bad("unknown-unit", units.unknown_message(lead_name), r, "牵头单位", lead_name)
+            co = []
+            for name in _split(t.cell(row, "配合单位")):
+                u = units.resolve(name)
+                if u is None:
+                    bad("unknown-unit", units.unknown_message(name), r, "配合单位", name)
+                elif u not in co:
+                    co.append(u)
+            text = t.cell(row, "整改时限")
+            try:
+                d = parse_deadline(text, start=start, year=year)
+            except DeadlineError as e:
+                bad("bad-deadline", str(e), r, "整改时限", text)
+                continue
+            if lead is None:
+                continue
+            wanted.append((item, Assignment(
+                item_id, lead, "、".join(co), t.text(row, "责任领导"), t.text(row, "责任人"),
+                d.date.isoformat() if d.date else (d.checkpoint.isoformat() if d.checkpoint else None),
+                text.isoformat() if isinstance(text, dt.date) else str(text).strip(), 1 if d.long_term else 0,
+                t.text(row, "整改措施"), t.text(row, "整改目标"), t.file)))
+        if report.errors:
+            raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
+        with led.transaction():
+            for item, a in wanted:
+                same = all((item.get(f) or None) == (getattr(a, f) or None) for f in FIELDS)
+                if same:
+                    continue
+                res.changed += _store(led, item, a, source=MANUAL)
+                res.assignments.append(a)
+    return res

@@ -1,0 +1,455 @@
+"""`rectikit import`: bring feedback spreadsheets into the ledger.
+
+Each file is read, its header found, its columns mapped to fields, every row
+checked, and then the whole file is written in one transaction, or nothing
+is. Every original cell is kept with the file name, its sha256, the sheet and
+the row number, so any item can be traced back to the cell it came from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+import itertools
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rectikit.base.errors import InputFileError, UsageError
+from rectikit.base.fsutil import sha256_file
+from rectikit.base.problems import ERROR, INFO, WARNING, Issue, Report
+from rectikit.files.columns import Header, detect_header, layout_signature, map_columns, synonym_columns
+from rectikit.files.readers import Sheet, read_sheets
+from rectikit.store.ledger import Ledger, now
+from rectikit.store.workspace import Workspace
+from rectikit.text.dates import parse_date
+
+ITEM_FIELDS = (
+    "seq", "title", "text", "county", "township", "village", "source",
+    "received_on", "contact_name", "contact_phone", "category_given",
+)
+_NOTE_PREFIXES = ("填表说明", "说明", "注：", "注:", "备注：", "备注:", "合计", "总计", "小计",
+                  "制表", "填表人", "审核人", "单位负责人", "联系人：", "联系人:")
+_GROUP_TITLE = re.compile(r"^(?:[一二三四五六七八九十百]+|[(（][一二三四五六七八九十]+[)）])[、.．]?\S")
+
+
+@dataclass
+class SheetResult:
+    sheet: str
+    header_row: int = 0  # 1-based, as Excel shows it
+    mapping: dict[str, str] = field(default_factory=dict)  # field -> header name
+    rows: int = 0  # data rows that became items
+    rejected: int = 0
+    skipped: int = 0  # blank rows, notes and group titles
+
+
+@dataclass
+class FileResult:
+    file: str
+    status: str  # imported | already | would-import | rejected | unreadable
+    sha256: str = ""
+    sheets: list[SheetResult] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def added(self) -> int:
+        return sum(s.rows for s in self.sheets) if self.status == "imported" else 0
+
+
+@dataclass
+class ImportResult:
+    batch: str
+    files: list[FileResult] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+    report_path: str | None = None
+    dry_run: bool = False
+
+    @property
+    def added(self) -> int:
+        return sum(f.added for f in self.files)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.status in ("imported", "already", "would-import") for f in self.files)
+
+    def to_dict(self) -> dict:
+        return {
+            "batch": self.batch,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "added": self.added,
+            "files": [
+                {
+                    "file": f.file,
+                    "status": f.status,
+                    "sha256": f.sha256,
+                    "message": f.message,
+                    "added": f.added,
+                    "sheets": [s.__dict__ for s in f.sheets],
+                }
+                for f in self.files
+            ],
+            "report": self.report.to_dict(),
+            "report_path": self.report_path,
+        }
+
+
+@dataclass
+class _Plan:
+    """A checked sheet, ready to be written."""
+
+    result: SheetResult
+    header: Header
+    signature: str
+    mapping: dict[str, int]  # field -> column index
+    row_numbers: list[int] = field(default_factory=list)  # of the rows to import
+    columns: list[list] = field(default_factory=list)  # one list per ITEM_FIELDS entry, aligned with row_numbers
+
+
+def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
+    """``["投诉件内容=text", ...]`` -> ``{"投诉件内容": "text"}``."""
+    out = {}
+    for p in pairs:
+        col, sep, fld = p.partition("=")
+        if not sep or not col.strip() or not fld.strip():
+            raise UsageError(f"--map 的写法应为“列名=字段”，收到“{p}”。")
+        out[col.strip()] = fld.strip()
+    return out
+
+
+def import_files(
+    ws: Workspace,
+    paths: Sequence[Path | str],
+    *,
+    batch: str,
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    report_path: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ImportResult:
+    """Import feedback files into ``batch``; see the module docstring."""
+    batch = (batch or "").strip()
+    if not batch:
+        raise UsageError("请用 --batch 指定批次名称，例如 --batch 2019年度。")
+    result = ImportResult(batch=batch, dry_run=dry_run)
+    scan = int(ws.setting("import", "header_scan_rows", 30))
+    max_bytes = int(ws.setting("import", "max_unpacked_mb", 2048)) << 20
+    with ws.ledger() as led:
+        for p in paths:
+            path = Path(p)
+            if progress:
+                progress(path.name)
+            fr = _import_one(
+                led, path, batch, sheet, mapping or {}, dry_run, skip_invalid, scan, max_bytes, result.report
+            )
+            result.files.append(fr)
+    worth_a_file = result.report.errors or result.report.count(WARNING)
+    if report_path or (worth_a_file and not dry_run):
+        target = Path(report_path) if report_path else _default_report_path(ws, batch)
+        result.report_path = str(result.report.write_xlsx(target))
+    return result
+
+
+def _default_report_path(ws: Workspace, batch: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    safe = "".join(ch for ch in batch if ch.isalnum() or ch in "-_") or "批次"
+    return ws.reports_dir / f"导入校验报告-{safe}-{stamp}.xlsx"
+
+
+def _import_one(
+    led: Ledger,
+    path: Path,
+    batch: str,
+    sheet: str | None,
+    overrides: dict[str, str],
+    dry_run: bool,
+    skip_invalid: bool,
+    scan: int,
+    max_bytes: int,
+    report: Report,
+) -> FileResult:
+    fr = FileResult(file=path.name, status="unreadable")
+    try:
+        fr.sha256 = sha256_file(path) if path.is_file() else ""
+        plans = _plan_file(led, path, sheet, overrides, scan, max_bytes, report)
+    except InputFileError as e:
+        fr.message = str(e)
+        report.add(Issue("unreadable-file", str(e), ERROR, file=path.name))
+        return fr
+    fr.sheets = [p.result for p in plans]
+    done = {
+        r[0]: r[1]
+        for r in led.conn.execute(
+            "SELECT f.sheet, b.name FROM source_files f JOIN batches b ON b.id=f.batch_id WHERE f.sha256=?",
+            (fr.sha256,),
+        )
+    }
+    fresh = [p for p in plans if p.result.sheet not in done]
+    if not fresh:
+        where = "、".join(sorted(set(done.values())))
+        fr.status, fr.message = "already", f"该文件此前已导入（批次：{where}），本次未新增。"
+        for p in plans:
+            p.result.rows = 0
+        report.add(Issue("already-imported", fr.message, INFO, file=path.name))
+        return fr
+    if any(p.result.rejected for p in fresh) and not skip_invalid:
+        fr.status = "rejected"
+        fr.message = "存在错误行，整个文件未导入。修正后重新导入，或加 --skip-invalid 只导入有效行。"
+        for p in fresh:
+            p.result.rows = 0
+        return fr
+    if dry_run:
+        fr.status = "would-import"
+        return fr
+    with _gc_paused():
+        _write(led, path, fr.sha256, batch, fresh)
+    for p in plans:
+        if p not in fresh:
+            p.result.rows = 0
+    fr.status = "imported"
+    return fr
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while building per-row tuples.
+
+    A parsed sheet is a million small objects; each automatic collection
+    rescans them. Pausing it made checking 100k rows 27% faster. Nothing
+    built here is cyclic, so nothing is left for the collector to find.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _plan_file(
+    led: Ledger,
+    path: Path,
+    sheet: str | None,
+    overrides: dict[str, str],
+    scan: int,
+    max_bytes: int,
+    report: Report,
+) -> list[_Plan]:
+    plans: list[_Plan] = []
+    seen: list[str] = []
+    for sh in read_sheets(path, sheet, max_unpacked_bytes=max_bytes):
+        seen.append(sh.name)
+        header = detect_header(sh.rows, scan=scan, extra_names=set(overrides))
+        mapping = None
+        if header:
+            sig = layout_signature(header.names)
+            remembered = _remembered(led, sig)
+            mapping = map_columns(header.names, overrides, remembered)
+            if "text" not in mapping and "title" in mapping:
+                mapping["text"] = mapping.pop("title")
+                report.add(Issue("title-as-text", "未找到意见建议内容列，使用“标题”列作为内容。",
+                                 WARNING, file=path.name, sheet=sh.name, row=header.row + 1,
+                                 column=header.names[mapping["text"]]))
+        if not header or "text" not in mapping:
+            if sheet is None or sheet == "all":
+                report.add(Issue("no-text-column", "此工作表未找到意见建议内容列，已跳过。", INFO,
+                                 file=path.name, sheet=sh.name))
+                continue
+            names = "、".join(header.names) if header else "（未找到表头）"
+            raise InputFileError(
+                f"{path.name} 的工作表“{sh.name}”未找到意见建议内容列。表头：{names}。"
+                "可用 --map 列名=意见建议内容 指定。"
+            )
+        with _gc_paused():
+            plans.append(_check_rows(path.name, sh, header, mapping, sig, report))
+        if sheet is None:
+            break
+    if not plans:
+        raise InputFileError(
+            f"{path.name} 中没有找到含意见建议内容列的工作表（已查看：{'、'.join(seen) or '无'}）。"
+            "可用 --sheet 指定工作表，或用 --map 列名=意见建议内容 指定内容列。"
+        )
+    return plans
+
+
+def _remembered(led: Ledger, signature: str) -> dict[str, str] | None:
+    row = led.conn.execute("SELECT mapping FROM layouts WHERE signature=?", (signature,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def _as_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, (dt.date, dt.datetime, dt.time)):
+        return v.isoformat()
+    return str(v).strip()
+
+
+def _column(rows: list[list], j: int | None) -> list[str | None]:
+    """One column of the body as text, None where empty; column-wise with a
+    fast path for strings, which measured a third faster than row by row."""
+    if j is None:
+        return [None] * len(rows)
+    return [
+        ((v.strip() if v.__class__ is str else _as_text(v)) or None) if j < len(r) and (v := r[j]) != "" else None
+        for r in rows
+    ]
+
+
+def _dates(rows: list[list], j: int) -> tuple[list[str | None], list[int]]:
+    """ISO dates of a column (None where none), and the body indexes whose
+    value is not a date. Values that compare equal (1 == 1.0 == True) parse
+    alike, so the cache may key on the value itself."""
+    seen: dict = {}
+    out, bad = [], []
+    for k, r in enumerate(rows):
+        v = r[j] if j < len(r) else ""
+        if v == "" or v is None:
+            out.append(None)
+            continue
+        iso = seen.get(v, "")
+        if iso == "":
+            d = parse_date(v)
+            iso = seen[v] = d.isoformat() if d else None
+        if iso is None and _as_text(v):
+            bad.append(k)
+        out.append(iso)
+    return out, bad
+
+
+def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], sig: str, report: Report) -> _Plan:
+    names = header.names
+    sr = SheetResult(sheet=sh.name, header_row=header.row + 1,
+                     mapping={f: names[j] for f, j in mapping.items()})
+    plan = _Plan(result=sr, header=header, signature=sig, mapping=mapping)
+    start = header.data_start
+    body = sh.rows[start:]
+    date_j = mapping.get("received_on")
+    cols = [_column(body, None if f == "received_on" else mapping.get(f)) for f in ITEM_FIELDS]
+    texts, titles = cols[2], cols[1]
+    if date_j is not None:
+        cols[7], bad = _dates(body, date_j)
+        for k in bad:
+            report.add(Issue("bad-date", "无法识别的日期，已保留原值，日期留空。", WARNING, file=file,
+                             sheet=sh.name, row=start + k + 1, column=names[date_j], value=_as_text(body[k][date_j])))
+    # Exports often fill different text columns for different rows (留言详情 here, 主题+详情 there).
+    other_texts = [j for j in synonym_columns(names, "text") if j not in mapping.values()]
+    keep = []
+    for k, text in enumerate(texts):
+        if text:
+            keep.append(k)
+            continue
+        row = body[k]
+        kind = _classify_empty(row, mapping)
+        if kind:
+            sr.skipped += 1
+            if kind != "blank":
+                report.add(Issue(kind, _SKIP_MESSAGES[kind], INFO, file=file, sheet=sh.name, row=start + k + 1,
+                                 value=_first_value(row)))
+        elif alt := next(((j, t) for j in other_texts if (t := _cell_text(row, j))), None):
+            texts[k] = alt[1]
+            keep.append(k)
+            report.add(Issue("text-from-other-column", f"“{names[mapping['text']]}”为空，已用“{names[alt[0]]}”列的内容。",
+                             INFO, file=file, sheet=sh.name, row=start + k + 1, column=names[alt[0]]))
+        elif titles[k]:
+            texts[k] = titles[k]
+            keep.append(k)
+            report.add(Issue("title-as-text", "内容为空，已用标题代替。", WARNING, file=file, sheet=sh.name,
+                             row=start + k + 1, column=names[mapping["text"]]))
+        else:
+            sr.rejected += 1
+            report.add(Issue("missing-text", "此行有其他内容，但意见建议内容为空。", ERROR, file=file,
+                             sheet=sh.name, row=start + k + 1, column=names[mapping["text"]],
+                             value=_first_value(row)))
+    if len(keep) < len(body):
+        cols = [[c[k] for k in keep] for c in cols]
+    plan.columns = cols
+    plan.row_numbers = [start + k + 1 for k in keep]
+    sr.rows = len(keep)
+    return plan
+
+
+_SKIP_MESSAGES = {
+    "note-row": "表尾说明或合计行，未导入。",
+    "group-row": "分组标题行，未导入。",
+}
+
+
+def _cell_text(row: list, j: int) -> str:
+    return _as_text(row[j]) if j < len(row) else ""
+
+
+def _first_value(row: list) -> str:
+    for v in row:
+        t = _as_text(v)
+        if t:
+            return t[:60]
+    return ""
+
+
+def _classify_empty(row: list, mapping: dict[str, int]) -> str | None:
+    """Why a row without text need not be an error: blank, a note, a group title."""
+    filled = [(j, _as_text(v)) for j, v in enumerate(row) if _as_text(v)]
+    seq_j = mapping.get("seq")
+    if not filled or (len(filled) == 1 and filled[0][0] == seq_j and filled[0][1].isdigit()):
+        return "blank"
+    first = filled[0][1]
+    if first.startswith(_NOTE_PREFIXES):
+        return "note-row"
+    if len(filled) == 1 and _GROUP_TITLE.match(first) and len(first) <= 80:
+        return "group-row"
+    return None
+
+
+def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) -> None:
+    import hashlib
+
+    stamp = now()
+    content = path.read_bytes()
+    if hashlib.sha256(content).hexdigest() != sha:
+        raise InputFileError(f"{path.name} 在导入过程中被改动，未导入。请在文件保存完毕后重新导入。")
+    with led.transaction(check_foreign_keys=False) as conn:
+        batch_id = led.batch_id(batch, create=True)
+        conn.execute("INSERT OR IGNORE INTO source_blobs(sha256, content) VALUES (?, ?)", (sha, content))
+        for plan in plans:
+            sr = plan.result
+            cur = conn.execute(
+                "INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers,"
+                " mapping, row_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (batch_id, path.name, str(path.resolve()), sha, sr.sheet, sr.header_row,
+                 json.dumps(plan.header.names, ensure_ascii=False), json.dumps(plan.mapping), sr.rows, stamp),
+            )
+            file_id = cur.lastrowid
+            first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM items").fetchone()[0]
+            # Bind only what varies: the batch and file ids go in the statement (our own integers) and
+            # columns no row filled are left out; fewer values per row made the insert ~40% faster.
+            filled = [(f, c) for f, c in zip(ITEM_FIELDS, plan.columns) if any(v is not None for v in c)]
+            conn.executemany(
+                f"INSERT INTO items(id, batch_id, file_id, row_number, {', '.join(f for f, _ in filled)})"
+                f" VALUES (?, {int(batch_id)}, {int(file_id)}, ?, {', '.join('?' * len(filled))})",
+                zip(itertools.count(first), plan.row_numbers, *(c for _, c in filled)),
+            )
+            conn.execute(
+                "INSERT INTO layouts(signature, mapping, updated_at) VALUES (?,?,?)"
+                " ON CONFLICT(signature) DO UPDATE SET mapping=excluded.mapping, updated_at=excluded.updated_at",
+                (plan.signature, json.dumps({h: f for f, h in sr.mapping.items()}, ensure_ascii=False), stamp),
+            )
+            led.record(
+                "import", "source_file", file_id,
+                detail={"file": path.name, "sha256": sha, "sheet": sr.sheet, "batch": batch,
+                        "items": [first, first + sr.rows - 1] if sr.rows else [],
+                        "rows": sr.rows, "rejected": sr.rejected},
+            )
+

@@ -1,0 +1,87 @@
+"""The category table an office edits: levels, keywords, and a roll-up.
+
+Offices sort feedback by domain (seed 001: 教育、医疗、就业、社会保障、城市管理、
+环境保护、基础设施建设、社会治安、民生改善、营商环境) and report it folded into a
+few aspects (seed 003: 经济发展、教育事业、社会保障、交通建设、环境保护、社会治安).
+The table has one row per category path; keywords (with an optional weight,
+"路灯:2") drive the rule classifier. A plain three-level tree with no
+keyword column, such as a petition platform's, loads as it is: the lower
+levels' names serve as keywords of the first level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rectikit.base.errors import InvalidDataError
+from rectikit.base.problems import ERROR, Issue, Report
+
+TAXONOMY_FILE = "分类体系.xlsx"
+HEADERS = ["一级分类", "二级分类", "三级分类", "关键词", "所属方面"]
+_LEVEL_NAMES = ("一级分类", "二级分类", "三级分类")
+
+
+@dataclass
+class Category:
+    name: str  # first level: what items are labelled with
+    aspect: str = ""
+    keywords: dict[str, float] = field(default_factory=dict)
+    subcategories: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Taxonomy:
+    categories: dict[str, Category] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.categories)
+
+    def aspect(self, name: str | None) -> str:
+        c = self.categories.get(name or "")
+        return c.aspect if c else ""
+
+
+
+
+def parse_keywords(cell: str) -> dict[str, float]:
+    """"路灯 坑洼:2，学位" -> {"路灯": 1, "坑洼": 2, "学位": 1}."""
+    out: dict[str, float] = {}
+    for token in str(cell or "").replace("，", " ").replace(",", " ").replace("、", " ").replace("；", " ").split():
+        word, _, weight = token.partition(":")
+        word = word.strip()
+        if not word:
+            continue
+        try:
+            out[word] = float(weight) if weight else 1.0
+        except ValueError:
+            out[word] = 1.0
+    return out
+
+
+def load(path: Path) -> Taxonomy:
+    """Load a category table (this project's layout or a bare level tree)."""
+    from rectikit.files.readers import read_table
+
+    t = read_table(path, ["一级分类"], what="分类体系表")
+    report = Report()
+    tax = Taxonomy()
+    for r, row in t.records():
+        name = t.text(row, "一级分类")
+        if not name:
+            report.add(Issue("missing-category", "此行一级分类为空。", ERROR, file=t.file, sheet=t.sheet, row=r,
+                             column="一级分类"))
+            continue
+        c = tax.categories.setdefault(name, Category(name))
+        c.aspect = t.text(row, "所属方面") or c.aspect
+        c.keywords.update(parse_keywords(t.text(row, "关键词")))
+        for level in _LEVEL_NAMES[1:]:
+            sub = t.text(row, level)
+            if sub and sub not in c.subcategories:
+                c.subcategories.append(sub)
+                c.keywords.setdefault(sub, 1.0)
+        c.keywords.setdefault(name, 1.0)
+    if report.errors:
+        raise InvalidDataError(f"分类体系表 {t.file} 有 {len(report.errors)} 处错误。", report=report)
+    return tax

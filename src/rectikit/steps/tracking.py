@@ -1,0 +1,250 @@
+"""Tracking: send each unit its tasks, take back what units report, light
+every task green, yellow or red, and close finished tasks out (销号).
+
+Offices chase units monthly (每月一过问/一审核/一报告): a task sheet goes out
+to each lead unit, comes back with progress, results and evidence filled in,
+and the office closes an item only when it is finished and has evidence.
+Each step here is one function; the CLI calls them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.base.problems import ERROR, WARNING, Issue, Report
+from rectikit.files.readers import as_int
+from rectikit.store.ledger import now
+from rectikit.store.workspace import Workspace
+from rectikit.text.dates import parse_date
+
+PROGRESS = ("未启动", "推进中", "已完成", "持续推进")
+DONE = "已完成"
+TASK_SHEET = "整改任务"
+# Columns the office fills / the unit fills, in the order of the task sheet.
+OFFICE_COLUMNS = [("id", "编号", 6), ("batch", "批次", 10), ("text", "意见建议内容", 40),
+                  ("disposition", "处理方式", 8), ("measures", "整改措施", 30), ("goal", "整改目标", 22),
+                  ("deadline", "整改时限", 11), ("co_units", "配合单位", 16)]
+UNIT_COLUMNS = [("progress", "整改进展", 9), ("result", "整改成效", 30), ("done_on", "完成时间", 11),
+                ("evidence", "佐证材料", 24)]
+TASK_NOTES = [
+    "整改任务交办表填写说明",
+    "1. 每行是交由本单位牵头整改的一项任务；请只填写右侧“整改进展”“整改成效”“完成时间”“佐证材料”四列。",
+    f"2. “整改进展”下拉选择：{'、'.join(PROGRESS)}。选“已完成”的须填写整改成效和完成时间。",
+    "3. “佐证材料”写明材料名称或存放位置（如：走访记录、通话记录、现场照片、自查报告）。",
+    "4. 不要修改“编号”列，不要删除列；填好后原样报回。",
+]
+LIGHTS = ("红灯", "黄灯", "绿灯", "长期坚持", "未定时限", "已完成", "已销号")
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+@dataclass
+class DispatchResult:
+    folder: str
+    files: dict[str, str] = field(default_factory=dict)  # unit -> path
+    tasks: dict[str, int] = field(default_factory=dict)  # unit -> number of tasks
+    unassigned: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"folder": self.folder, "files": self.files, "tasks": self.tasks, "unassigned": self.unassigned}
+
+
+def dispatch(ws: Workspace, folder: Path | None = None, *, batch: str | None = None) -> DispatchResult:
+    """Write one task sheet per lead unit (整改任务交办表-单位.xlsx)."""
+    from rectikit.files.xlsxout import write_table
+
+    folder = Path(folder) if folder else ws.root / "交办"
+    with ws.ledger() as led:
+        items = led.working_items([batch] if batch else [], key_only=True)
+    res = DispatchResult(folder=str(folder))
+    by_unit: dict[str, list[dict]] = defaultdict(list)
+    for it in items:
+        if it["lead_unit"]:
+            by_unit[it["lead_unit"]].append(it)
+        else:
+            res.unassigned.append(it["id"])
+    if not by_unit:
+        raise UsageError("没有已分解到牵头单位的重点整改任务。请先运行 rectikit assign。")
+    folder.mkdir(parents=True, exist_ok=True)
+    columns = OFFICE_COLUMNS + UNIT_COLUMNS
+    progress_col = len(OFFICE_COLUMNS)
+    for unit, tasks in sorted(by_unit.items()):
+        path = folder / f"整改任务交办表-{_UNSAFE.sub('_', unit)}.xlsx"
+        rows = [[_deadline_text(it) if key == "deadline" else it.get(key) for key, *_ in columns] for it in tasks]
+        write_table(path, TASK_SHEET, [h for _, h, _ in columns], rows, widths=[w for *_, w in columns],
+                    choices={progress_col: PROGRESS}, notes=TASK_NOTES)
+        res.files[unit], res.tasks[unit] = str(path), len(tasks)
+    return res
+
+
+def _deadline_text(item: dict) -> str:
+    return "长期坚持" if item.get("long_term") else (item.get("deadline") or "")
+
+
+@dataclass
+class CollectResult:
+    files: list[str]
+    rows: int = 0
+    changed: int = 0
+    report: Report = field(default_factory=Report)
+
+    def to_dict(self) -> dict:
+        return {"files": self.files, "rows": self.rows, "changed": self.changed, "report": self.report.to_dict()}
+
+
+def collect(ws: Workspace, files: Sequence[Path]) -> CollectResult:
+    """Take the units' returned task sheets into the ledger: all files or none."""
+    from rectikit.files.readers import read_table
+
+    res = CollectResult(files=[Path(f).name for f in files])
+    wanted: list[tuple[str, int, int, dict]] = []  # file, row, item id, new values
+    for path in files:
+        t = read_table(Path(path), ["编号"] + [h for _, h, _ in UNIT_COLUMNS], sheet=TASK_SHEET, what="交办表",
+                       hint="请使用 rectikit dispatch 生成的原表，不要删除列。")
+        for r, row in t.records():
+            where = dict(file=t.file, sheet=t.sheet, row=r)
+            item_id = as_int(t.cell(row, "编号"))
+            if item_id is None:
+                res.report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=t.text(row, "编号"),
+                                     **where))
+                continue
+            new = {key: t.text(row, header) for key, header, _ in UNIT_COLUMNS}
+            if not any(new.values()):
+                continue  # nothing reported for this task yet
+            _check_return(new, t.cell(row, "完成时间"), where, res.report)
+            wanted.append((t.file, r, item_id, new))
+    with ws.ledger() as led:
+        current = {}
+        for file, r, item_id, _ in wanted:
+            row = led.conn.execute("SELECT * FROM items WHERE id=? AND merged_into IS NULL", (item_id,)).fetchone()
+            if row is None:
+                res.report.add(Issue("unknown-id", f"台账中没有编号 {item_id} 的整改任务。", ERROR, file=file,
+                                     sheet=TASK_SHEET, row=r, column="编号", value=str(item_id)))
+            else:
+                current[item_id] = dict(row)
+        if res.report.errors:
+            raise InvalidDataError(f"报回的交办表有 {len(res.report.errors)} 处错误，未做任何改动。", report=res.report)
+        stamp = now()
+        with led.transaction() as conn:
+            for file, _, item_id, new in wanted:
+                it = current[item_id]
+                res.rows += 1
+                for key, value in new.items():
+                    if (value or None) == it[key]:
+                        continue
+                    conn.execute(f"UPDATE items SET {key}=?, reported_at=? WHERE id=?", (value or None, stamp, item_id))
+                    led.record("collect", "item", item_id, field=key, old=it[key], new=value or None,
+                               detail={"file": file})
+                    res.changed += 1
+    return res
+
+
+def _check_return(new: dict, done_cell, where: dict, report: Report) -> None:
+    """Validate one returned row in place: known progress, a real date, results for finished work."""
+    if new["progress"] and new["progress"] not in PROGRESS:
+        report.add(Issue("bad-progress", f"整改进展应为 {'、'.join(PROGRESS)} 之一。", ERROR, column="整改进展",
+                         value=new["progress"], **where))
+    if new["done_on"]:
+        day = parse_date(done_cell)
+        if day is None:
+            report.add(Issue("bad-date", "完成时间不是有效日期。", ERROR, column="完成时间", value=new["done_on"],
+                             **where))
+        else:
+            new["done_on"] = day.isoformat()
+    if new["progress"] == DONE:
+        if not new["result"]:
+            report.add(Issue("missing-result", "标为已完成，须填写整改成效。", ERROR, column="整改成效", **where))
+        if not new["done_on"]:
+            report.add(Issue("missing-done-on", "标为已完成，建议填写完成时间。", WARNING, column="完成时间",
+                             **where))
+
+
+@dataclass
+class TrackResult:
+    today: str
+    tasks: list[dict] = field(default_factory=list)  # id, unit, deadline, progress, light, days_left
+    by_unit: dict[str, dict[str, int]] = field(default_factory=dict)
+    path: str | None = None
+
+    def counts(self) -> dict[str, int]:
+        c = Counter(t["light"] for t in self.tasks)
+        return {light: c[light] for light in LIGHTS if c[light]}
+
+    def to_dict(self) -> dict:
+        return {"today": self.today, "counts": self.counts(), "by_unit": self.by_unit, "tasks": self.tasks,
+                "path": self.path}
+
+
+def track(ws: Workspace, *, today: dt.date | None = None, batch: str | None = None, out: Path | None = None
+          ) -> TrackResult:
+    """Light every task: red when overdue, yellow within ``[tracking] warn_days`` of its deadline, else green."""
+    today = today or dt.date.today()
+    warn = int(ws.config().get("tracking", {}).get("warn_days", 10))
+    res = TrackResult(today=today.isoformat())
+    with ws.ledger() as led:
+        items = led.working_items([batch] if batch else [], key_only=True)
+    for it in items:
+        if not it["lead_unit"]:
+            continue
+        light, left = _light(it, today, warn)
+        res.tasks.append({"id": it["id"], "unit": it["lead_unit"], "deadline": _deadline_text(it),
+                          "progress": it["progress"] or "", "light": light, "days_left": left,
+                          "text": it["text"]})
+        res.by_unit.setdefault(it["lead_unit"], Counter())[light] += 1
+    res.by_unit = {u: dict(c) for u, c in sorted(res.by_unit.items())}
+    if out:
+        res.path = str(_write_chase_list(Path(out), res))
+    return res
+
+
+def _light(item: dict, today: dt.date, warn_days: int) -> tuple[str, int | None]:
+    if item["closed"]:
+        return "已销号", None
+    if item["progress"] == DONE:
+        return "已完成", None
+    if item["long_term"]:
+        return "长期坚持", None
+    if not item["deadline"]:
+        return "未定时限", None
+    left = (dt.date.fromisoformat(item["deadline"]) - today).days
+    return ("红灯" if left < 0 else "黄灯" if left <= warn_days else "绿灯"), left
+
+
+def _write_chase_list(path: Path, res: TrackResult) -> Path:
+    """催办清单: the red and yellow tasks, most overdue first."""
+    from rectikit.files.xlsxout import write_table
+
+    due = sorted((t for t in res.tasks if t["light"] in ("红灯", "黄灯")), key=lambda t: (t["days_left"], t["id"]))
+    rows = [[t["light"], t["unit"], t["id"], t["text"], t["deadline"], t["progress"],
+             -t["days_left"] if t["days_left"] < 0 else 0, max(t["days_left"], 0)] for t in due]
+    return write_table(path, "催办清单", ["状态", "牵头单位", "编号", "意见建议内容", "整改时限", "整改进展",
+                                      "逾期天数", "剩余天数"], rows, widths=[7, 18, 6, 50, 11, 9, 8, 8],
+                       notes=[f"催办清单（截至 {res.today}）", "红灯：已过整改时限仍未完成；黄灯：临近整改时限。"])
+
+
+def close_out(ws: Workspace, item_ids: Sequence[int], *, on: dt.date | None = None) -> dict:
+    """销号: close finished tasks that have evidence. All named items or none."""
+    on = on or dt.date.today()
+    report = Report()
+    with ws.ledger() as led:
+        rows = {r["id"]: dict(r) for r in led.conn.execute(
+            f"SELECT * FROM items WHERE id IN ({','.join('?' * len(item_ids))})", tuple(item_ids))}
+        for i in item_ids:
+            it = rows.get(i)
+            why = ("台账中没有该编号。" if it is None else "已并入其他条目。" if it["merged_into"] else
+                   "已经销号。" if it["closed"] else "整改进展不是“已完成”。" if it["progress"] != DONE else
+                   "没有佐证材料。" if not it["evidence"] else None)
+            if why:
+                report.add(Issue("cannot-close", f"编号 {i} 不能销号：{why}", ERROR, value=str(i)))
+        if report.errors:
+            raise InvalidDataError(f"{len(report.errors)} 项不能销号，未做任何改动。", report=report)
+        with led.transaction() as conn:
+            for i in item_ids:
+                conn.execute("UPDATE items SET closed=1, closed_on=? WHERE id=?", (on.isoformat(), i))
+                led.record("close-out", "item", i, field="closed", old=None, new=1, detail={"on": on.isoformat()})
+    return {"closed": list(item_ids), "on": on.isoformat()}

@@ -1,0 +1,212 @@
+"""Find groups of texts that say the same thing, at any scale.
+
+1. Exact: texts whose comparison forms (:mod:`rectikit.text.normalise`) are equal.
+2. Candidates: MinHash over character bigrams with LSH banding, in numpy,
+   so the cost grows near-linearly with the number of texts (all-pairs
+   similarity takes ~20 s for 10k texts and grows with the square).
+3. Verification of every candidate with an exact score (rapidfuzz Indel
+   similarity of the comparison forms) and a rule that keeps precision at
+   scale: what differs between the two texts may not be a number or part of
+   a place name (:func:`rectikit.text.normalise.same_problem`). Texts about
+   different villages or roads are different problems even when they read
+   alike.
+4. Complete-linkage clustering: two groups join only if every pair across
+   them passes, so a chain of pairwise matches cannot pull unrelated items
+   into one group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rectikit.text.normalise import normalise_many, same_problem
+
+# 16 bands of 6 rows: a pair with bigram Jaccard 0.8 becomes a candidate with
+# p = 0.997, one with 0.5 with p = 0.22. On 100k template-like texts this kept
+# every true pair while giving 4.5x fewer candidates than 16 bands of 4.
+NUM_PERM = 96
+BANDS = 16
+# A bucket holding more texts than this is a template phrase shared by many
+# unrelated items, not evidence: it is skipped. True near-duplicates share
+# about 6 of the 16 bands, so other bands still pair them. Without the cap the
+# candidates grew with the square of the item count (11 GB at 1M items).
+MAX_BUCKET = 50
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+@dataclass(frozen=True)
+class Group:
+    members: tuple[int, ...]  # indexes into the input texts, ascending
+    score: float  # the lowest similarity between two members (1.0 when identical)
+
+
+def minhash_signatures(norms: Sequence[str], num_perm: int = NUM_PERM, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash signatures of the texts' character bigrams (a one-character
+    text uses the character). Returns (row indexes that have shingles, sig)."""
+    n = len(norms)
+    lens = np.fromiter((len(t) for t in norms), dtype=np.int64, count=n)
+    if not lens.sum():
+        return np.zeros(0, np.int64), np.zeros((0, num_perm), np.uint32)
+    cp = np.frombuffer("".join(norms).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    owner = np.repeat(np.arange(n), lens)
+    same = owner[:-1] == owner[1:]
+    grams = ((cp[:-1] << np.uint64(21)) | cp[1:])[same]
+    gram_owner = owner[:-1][same]
+    singles = np.flatnonzero(lens == 1)
+    if singles.size:  # one-character texts: the character itself, marked apart from bigrams
+        starts = np.concatenate(([0], np.cumsum(lens)[:-1]))
+        grams = np.concatenate((grams, cp[starts[singles]] | np.uint64(1 << 62)))
+        gram_owner = np.concatenate((gram_owner, singles))
+        order = np.argsort(gram_owner, kind="stable")
+        grams, gram_owner = grams[order], gram_owner[order]
+    rows, seg = np.unique(gram_owner, return_index=True)
+    rng = np.random.default_rng(seed)
+    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+    sig = np.empty((rows.size, num_perm), dtype=np.uint32)
+    with np.errstate(over="ignore"):
+        for k in range(num_perm):
+            h = (grams * a[k] + b[k]) >> np.uint64(32)
+            sig[:, k] = np.minimum.reduceat(h, seg).astype(np.uint32)
+    return rows, sig
+
+
+def lsh_candidates(rows: np.ndarray, sig: np.ndarray, bands: int = BANDS, max_bucket: int = MAX_BUCKET) -> np.ndarray:
+    """Pairs (i, j), i < j, of row indexes that share at least one band."""
+    m, num_perm = sig.shape
+    r = num_perm // bands
+    rng = np.random.default_rng(7)
+    mult = rng.integers(1, 2**63, size=r, dtype=np.uint64) | np.uint64(1)
+    found = []
+    with np.errstate(over="ignore"):
+        for band in range(bands):
+            block = sig[:, band * r : (band + 1) * r].astype(np.uint64)
+            key = np.zeros(m, dtype=np.uint64)
+            for c in range(r):
+                key = (key ^ block[:, c]) * mult[c]
+            order = np.argsort(key, kind="stable")
+            skey = key[order]
+            starts = np.flatnonzero(np.concatenate(([True], skey[1:] != skey[:-1])))
+            sizes = np.diff(np.append(starts, m))
+            keep = (sizes > 1) & (sizes <= max_bucket)
+            if not keep.any():
+                continue
+            member = np.repeat(keep, sizes)  # positions in buckets worth pairing
+            pos = np.flatnonzero(member)
+            okey, oidx = skey[pos], order[pos]
+            for d in range(1, max_bucket):
+                same = np.flatnonzero(okey[:-d] == okey[d:])
+                if not same.size:
+                    break
+                found.append(np.stack((oidx[same], oidx[same + d]), axis=1))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found)
+    pairs = np.sort(pairs, axis=1)
+    code = pairs[:, 0].astype(np.int64) * m + pairs[:, 1]
+    code.sort()  # sort-based unique: np.unique hashed 8.8M codes 6x slower
+    code = code[np.concatenate(([True], code[1:] != code[:-1]))]
+    i, j = np.divmod(code, m)
+    return np.stack((rows[i], rows[j]), axis=1)
+
+
+class _Judge:
+    """Decides, with a cache, whether two comparison forms say the same thing."""
+
+    def __init__(self, norms: Sequence[str], threshold: float, forbidden: set[tuple[int, int]]):
+        self.norms = norms
+        self.threshold = threshold
+        self.forbidden = forbidden
+        self.cache: dict[tuple[int, int], float | None] = {}
+
+    def rules_ok(self, i: int, j: int) -> bool:
+        return (i, j) not in self.forbidden and same_problem(self.norms[i], self.norms[j])
+
+    def score(self, i: int, j: int) -> float | None:
+        """The similarity if the pair passes, else None."""
+        key = (i, j) if i < j else (j, i)
+        if key not in self.cache:
+            from rapidfuzz.distance import Indel
+
+            s = Indel.normalized_similarity(self.norms[key[0]], self.norms[key[1]])
+            self.cache[key] = s if s >= self.threshold and self.rules_ok(*key) else None
+        return self.cache[key]
+
+
+def find_groups(
+    texts: Sequence[str],
+    threshold: float = 0.8,
+    *,
+    forbidden: Iterable[tuple[int, int]] = (),
+    norms: Sequence[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Group]:
+    """Groups of two or more texts that say the same thing.
+
+    ``forbidden`` lists pairs (indexes into ``texts``) a person has said are
+    not duplicates; no group will hold both.
+    """
+    say = progress or (lambda _m: None)
+    norms = list(norms) if norms is not None else normalise_many(list(texts))
+    # 1. exact duplicates collapse to one unit per comparison form; an item
+    # in a forbidden pair keeps a unit of its own, so the ban can hold even
+    # against an identical text
+    forbidden = list(forbidden)
+    apart = {i for pair in forbidden for i in pair}
+    uniq: dict = {}
+    unit_of = [uniq.setdefault((t, idx) if idx in apart else t, len(uniq)) for idx, t in enumerate(norms)]
+    forms = [k[0] if isinstance(k, tuple) else k for k in uniq]
+    members: list[list[int]] = [[] for _ in forms]
+    for idx, u in enumerate(unit_of):
+        members[u].append(idx)
+    banned = {(min(unit_of[a], unit_of[b]), max(unit_of[a], unit_of[b])) for a, b in forbidden}
+    judge = _Judge(forms, threshold, banned)
+    say(f"{len(texts)} 条，去除完全相同后 {len(forms)} 条")
+    # 2. candidates among the unique forms
+    rows, sig = minhash_signatures(forms)
+    pairs = lsh_candidates(rows, sig)
+    say(f"候选对 {len(pairs)} 个")
+    # 3. verify in bulk; both cores score the pairs
+    matches: list[tuple[float, int, int]] = []
+    if len(pairs):
+        from rapidfuzz import process
+        from rapidfuzz.distance import Indel
+
+        left = [forms[i] for i in pairs[:, 0]]
+        right = [forms[j] for j in pairs[:, 1]]
+        scores = process.cpdist(left, right, scorer=Indel.normalized_similarity, workers=-1)
+        for k in np.flatnonzero(scores >= threshold):
+            i, j = int(pairs[k, 0]), int(pairs[k, 1])
+            s = float(scores[k])
+            if judge.rules_ok(i, j):
+                judge.cache[(i, j)] = s
+                matches.append((s, i, j))
+            else:
+                judge.cache[(i, j)] = None
+    # 4. complete linkage over the unique forms
+    cluster = list(range(len(forms)))
+    parts: dict[int, list[int]] = {u: [u] for u in range(len(forms))}
+    for _score, i, j in sorted(matches, reverse=True):
+        ci, cj = cluster[i], cluster[j]
+        if ci == cj:
+            continue
+        if all(judge.score(a, b) is not None for a in parts[ci] for b in parts[cj]):
+            small, big = (ci, cj) if len(parts[ci]) < len(parts[cj]) else (cj, ci)
+            for u in parts[small]:
+                cluster[u] = big
+            parts[big].extend(parts.pop(small))
+    groups = []
+    for units in parts.values():
+        idxs = sorted(i for u in units for i in members[u])
+        if len(idxs) < 2:
+            continue
+        if len(units) == 1:
+            score = 1.0
+        else:
+            score = min(judge.score(a, b) for k, a in enumerate(units) for b in units[k + 1 :])
+        groups.append(Group(tuple(idxs), round(float(score), 4)))
+    groups.sort(key=lambda g: g.members[0])
+    return groups
