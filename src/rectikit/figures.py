@@ -1,61 +1,164 @@
-"""`rectikit status`: what the ledger holds, per batch: raw items as
-imported, working items after merging, repeats of earlier batches, and how
-far the cycle has got (classified, key tasks, assigned)."""
+"""Figures: every count a document or a command prints, from one place.
+
+Documents lay numbers out; they never count. Each function here takes an open
+ledger (and the batches or day it is asked about) and returns plain data —
+lists, dicts and tuples of names and integers — so `status --json`, the
+classify summary, the analysis report and the public notice can never
+disagree about how many items a batch has. A new document asks here first;
+a new figure is added here, next to the ones like it.
+"""
 
 from __future__ import annotations
 
-from rectikit.store.ledger import SCHEMA_VERSION
-from rectikit.store.workspace import Workspace
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from rectikit.store.ledger import SCHEMA_VERSION, Ledger
+from rectikit.store.values import DONE
+
+UNKNOWN = "未注明"
+UNCLASSIFIED = "未分类"
+# A task's light, in the order reports list them.
+LIGHTS = ("红灯", "黄灯", "绿灯", "长期坚持", "未定时限", "已完成", "已销号")
+
+# One pass over the items gives every per-batch count. ``done`` and
+# ``closed`` count key tasks, as the seeds' notices do ("重点整改任务……已完成").
+_BATCH_COUNTS = """
+SELECT b.name AS batch,
+  (SELECT COUNT(DISTINCT f.sha256) FROM source_files f WHERE f.batch_id = b.id) AS files,
+  COUNT(i.id) AS raw_items,
+  TOTAL(i.merged_into IS NULL) AS items,
+  TOTAL(i.merged_into IS NULL AND i.repeat_of IS NOT NULL) AS repeats,
+  TOTAL(i.merged_into IS NULL AND i.category IS NOT NULL) AS classified,
+  TOTAL(i.merged_into IS NULL AND i.category IS NULL) AS unclassified,
+  TOTAL(i.merged_into IS NULL AND i.is_key_task = 1) AS key_tasks,
+  TOTAL(i.merged_into IS NULL AND i.lead_unit IS NOT NULL) AS assigned,
+  TOTAL(i.merged_into IS NULL AND i.is_key_task = 1 AND (i.progress = ? OR i.closed = 1)) AS done,
+  TOTAL(i.merged_into IS NULL AND i.is_key_task = 1 AND i.closed = 1) AS closed,
+  MIN(i.received_on) AS first_date,
+  MAX(i.received_on) AS last_date
+FROM batches b LEFT JOIN items i ON i.batch_id = b.id
+{where}
+GROUP BY b.id ORDER BY b.id
+"""
+_INTEGER_KEYS = ("raw_items", "items", "repeats", "classified", "unclassified", "key_tasks", "assigned", "done",
+                 "closed")
 
 
-def ledger_status(ws: Workspace) -> dict:
-    """Counts per batch: files, raw items, working items, date range."""
+def batch_names(led: Ledger, batches: Sequence[str] = ()) -> list[str]:
+    """The batches asked for (checked to exist), or all of them in import order."""
+    for name in batches:
+        led.require_batch(name)
+    return list(batches) or [r[0] for r in led.conn.execute("SELECT name FROM batches ORDER BY id")]
+
+
+def batch_counts(led: Ledger, batches: Sequence[str] = ()) -> list[dict]:
+    """Per batch, in import order: files, raw items as imported, working items
+    after merging, repeats of earlier batches, classified / unclassified, key
+    tasks, assigned, key tasks done and closed out, and the date range."""
+    names = batch_names(led, batches) if batches else []
+    where = f"WHERE b.name IN ({','.join('?' * len(names))})" if names else ""
+    rows = []
+    for r in led.conn.execute(_BATCH_COUNTS.format(where=where), (DONE, *names)):
+        d = dict(r)
+        for k in _INTEGER_KEYS:
+            d[k] = int(d[k])
+        rows.append(d)
+    return rows
+
+
+def totals(counts: Iterable[dict]) -> dict[str, int]:
+    """The per-batch counts added up."""
+    counts = list(counts)
+    return {k: sum(c[k] for c in counts) for k in _INTEGER_KEYS}
+
+
+def ledger_status(ws) -> dict:
+    """What `rectikit status` shows: the per-batch counts, totals and the last change."""
     cfg = ws.config()
     with ws.ledger() as led:
-        c = led.conn
-        batches = [
-            {
-                "batch": r["name"],
-                "files": r["files"],
-                "raw_items": r["raw_items"],
-                "items": r["items"],
-                "repeats": r["repeats"],
-                "classified": r["classified"],
-                "key_tasks": r["key_tasks"],
-                "assigned": r["assigned"],
-                "first_date": r["first_date"],
-                "last_date": r["last_date"],
-            }
-            for r in c.execute(
-                """
-                SELECT b.name,
-                  (SELECT COUNT(DISTINCT sha256) FROM source_files f WHERE f.batch_id=b.id) AS files,
-                  (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id) AS raw_items,
-                  (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL) AS items,
-                  (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL
-                     AND i.repeat_of IS NOT NULL) AS repeats,
-                  (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL
-                     AND i.category IS NOT NULL) AS classified,
-                  (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL
-                     AND i.is_key_task=1) AS key_tasks,
-                  (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL
-                     AND i.lead_unit IS NOT NULL) AS assigned,
-                  (SELECT MIN(received_on) FROM items i WHERE i.batch_id=b.id) AS first_date,
-                  (SELECT MAX(received_on) FROM items i WHERE i.batch_id=b.id) AS last_date
-                FROM batches b ORDER BY b.id
-                """
-            )
-        ]
-        last = c.execute("SELECT at, command, action FROM history ORDER BY id DESC LIMIT 1").fetchone()
-        changes = c.execute("SELECT COUNT(*) FROM history").fetchone()[0]
+        batches = batch_counts(led)
+        last = led.conn.execute("SELECT at, command, action FROM history ORDER BY id DESC LIMIT 1").fetchone()
+        changes = led.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
+    sums = totals(batches)
     return {
         "workspace": str(ws.root),
         "office": cfg.get("office", {}).get("name", ""),
         "year": cfg.get("office", {}).get("year"),
         "schema_version": SCHEMA_VERSION,
         "batches": batches,
-        "total_raw_items": sum(b["raw_items"] for b in batches),
-        "total_items": sum(b["items"] for b in batches),
+        "total_raw_items": sums["raw_items"],
+        "total_items": sums["items"],
         "history_entries": changes,
         "last_change": dict(last) if last else None,
+    }
+
+
+# -- distributions ---------------------------------------------------------
+
+def ranked(counts: Counter, *, last: Sequence[str] = (UNKNOWN, UNCLASSIFIED)) -> list[tuple[str, int]]:
+    """Most first; equal counts keep the order first seen, with ``last`` (the not-stated) at the end."""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] in last))
+
+
+def count_by(items: Iterable[dict], key, *, missing: str = UNKNOWN) -> list[tuple[str, int]]:
+    """How many items per value of ``key`` (a field name or a function of the item), ranked."""
+    get = key if callable(key) else (lambda it: it.get(key))
+    return ranked(Counter(get(it) or missing for it in items))
+
+
+# -- tracking ---------------------------------------------------------------
+
+def task_light(item: dict, today: dt.date, warn_days: int) -> tuple[str, int | None]:
+    """A task's light as of ``today`` and the days left (negative when overdue):
+    red past its deadline and not done, yellow within ``warn_days`` of it."""
+    if item["closed"]:
+        return "已销号", None
+    if item["progress"] == DONE:
+        return "已完成", None
+    if item["long_term"]:
+        return "长期坚持", None
+    if not item["deadline"]:
+        return "未定时限", None
+    left = (dt.date.fromisoformat(item["deadline"]) - today).days
+    return ("红灯" if left < 0 else "黄灯" if left <= warn_days else "绿灯"), left
+
+
+def light_counts(lights: Iterable[str]) -> dict[str, int]:
+    """Lights counted in LIGHTS order, the empty ones left out."""
+    c = Counter(lights)
+    return {light: c[light] for light in LIGHTS if c[light]}
+
+
+def progress(tasks: Sequence[dict], today: dt.date, warn_days: int) -> dict:
+    """Where the assigned tasks stand: lights counted, done (closed included)."""
+    lights = light_counts(task_light(t, today, warn_days)[0] for t in tasks)
+    return {"tasks": len(tasks), "lights": lights,
+            "done": lights.get("已完成", 0) + lights.get("已销号", 0), "closed": lights.get("已销号", 0),
+            "overdue": lights.get("红灯", 0), "due_soon": lights.get("黄灯", 0),
+            "long_term": lights.get("长期坚持", 0)}
+
+
+# -- the analysis report ------------------------------------------------------
+
+def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: int, top_townships: int = 10
+             ) -> dict:
+    """Everything the analysis report prints about the chosen batches (all by default)."""
+    names = batch_names(led, batches)
+    counts = batch_counts(led, names) if names else []
+    items = led.working_items(names)
+    tasks = [i for i in items if i["lead_unit"]]
+    towns = count_by((i for i in items if i["township"]), lambda i: f"{i['county'] or ''}{i['township']}")
+    return {
+        "batches": names,
+        "raw_items": totals(counts)["raw_items"] if counts else 0,
+        "items": len(items),
+        "key_tasks": sum(1 for i in items if i["is_key_task"] == 1),
+        "by_county": count_by(items, "county"),
+        "townships": len(towns),
+        "top_townships": towns[:top_townships],
+        "by_category": count_by(items, "category", missing=UNCLASSIFIED),
+        "by_unit": count_by(tasks, "lead_unit"),
+        "progress": progress([i for i in tasks if i["is_key_task"] != 0], today, warn_days),
     }

@@ -24,6 +24,8 @@ from xml.sax.saxutils import escape
 
 from rectikit.base.errors import RectikitError, UsageError
 from rectikit.base.fsutil import atomic_path
+from rectikit.documents.wording import cn_date, cn_ordinal, iso_to_cn
+from rectikit.steps.taxonomy import workspace_taxonomy
 from rectikit.store.workspace import Workspace
 from rectikit.text.masking import mask
 
@@ -40,7 +42,6 @@ FIELDS = {
 TITLE_FIELDS = ("office", "year", "batches", "count")
 DOCX_VARIABLES = {"number", "title", "subtitle", "office", "year", "batches", "count", "date"}
 PLACEHOLDER = "[[表格]]"
-_CN = "零一二三四五六七八九"
 _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -71,14 +72,6 @@ class Table:
     @property
     def count(self) -> int:
         return sum(1 for kind, _ in self.rows if kind == "row")
-
-
-def cn_ordinal(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 35 -> 三十五."""
-    if n < 10:
-        return _CN[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
 
 
 def _template_dir(ws: Workspace | None) -> Path:
@@ -114,16 +107,7 @@ def load_layout(path: Path) -> Layout:
 
 
 def _deadline(item: dict) -> str:
-    return "长期坚持" if item.get("long_term") else _iso_to_cn(item.get("deadline"))
-
-
-def _iso_to_cn(d: str | None) -> str:
-    if not d:
-        return ""
-    try:
-        return _cn_date(dt.date.fromisoformat(d))
-    except ValueError:
-        return d
+    return "长期坚持" if item.get("long_term") else iso_to_cn(item.get("deadline"))
 
 
 def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
@@ -134,8 +118,8 @@ def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
         "number": str(number), "text": text, "category": item.get("category") or "",
         "aspect": aspect(item.get("category")), "deadline": _deadline(item),
         "note": "连续反映" if item.get("repeat_of") else "", "raw_count": str(item.get("raw_count") or ""),
-        "closed": "是" if item.get("closed") else "", "closed_on": _iso_to_cn(item.get("closed_on")),
-        "done_on": _iso_to_cn(item.get("done_on")),
+        "closed": "是" if item.get("closed") else "", "closed_on": iso_to_cn(item.get("closed_on")),
+        "done_on": iso_to_cn(item.get("done_on")),
     }
     return [values[f] if f in values else str(item.get(f) or "") for _, f, _ in layout.columns]
 
@@ -155,9 +139,7 @@ def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: s
         items = led.working_items(list(batches), key_only=key_only)
         chosen = list(batches) or [r[0] for r in led.conn.execute("SELECT name FROM batches ORDER BY id")]
     try:
-        from rectikit.steps.classify import _taxonomy
-
-        taxonomy = _taxonomy(ws)
+        taxonomy = workspace_taxonomy(ws)
         aspect, order = taxonomy.aspect, taxonomy.names
     except RectikitError:
         order = []
@@ -168,7 +150,7 @@ def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: s
     values = {"office": office, "year": cfg.get("office", {}).get("year", ""), "batches": "和".join(chosen),
               "count": len(items)}
     table = Table(layout, layout.title.format_map(values), layout.subtitle.format_map(values),
-                  context={**values, "date": _cn_date(dt.date.today())})
+                  context={**values, "date": cn_date(dt.date.today())})
     if group_by:
         groups: dict[str, list[dict]] = {}
         for it in items:
@@ -186,10 +168,6 @@ def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: s
         for n, it in enumerate(items, start=1):
             table.rows.append(("row", _cells(it, layout, n, aspect)))
     return table
-
-
-def _cn_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 # -- .xlsx -----------------------------------------------------------------

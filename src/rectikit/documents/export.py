@@ -55,8 +55,7 @@ def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None) -> dict
         params: tuple = ()
         where = ""
         if batch:
-            if led.batch_id(batch) is None:
-                raise UsageError(f"台账中没有批次“{batch}”。")
+            led.require_batch(batch)
             where, params = "AND b.name = ?", (batch,)
         rows = [tuple(r) for r in led.conn.execute(_QUERY.format(where=where), params)]
     headers = [label for _, label, _ in COLUMNS]

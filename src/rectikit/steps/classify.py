@@ -18,7 +18,9 @@ from pathlib import Path
 
 from rectikit.base.errors import InvalidDataError, UsageError
 from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.figures import batch_counts
 from rectikit.files.readers import as_int
+from rectikit.steps.taxonomy import workspace_taxonomy
 from rectikit.store.ledger import Ledger
 from rectikit.store.workspace import Workspace
 
@@ -85,15 +87,6 @@ def load_dispositions(path: Path) -> list[tuple[str, list[str], float]]:
     return sorted(rules, key=lambda r: -r[2])
 
 
-def _taxonomy(ws: Workspace):
-    from rectikit.steps.taxonomy import TAXONOMY_FILE, load
-
-    path = ws.rules_dir / TAXONOMY_FILE
-    if not path.exists():
-        raise UsageError(f"找不到分类体系表 {path}。可从其他工作区复制，或重新 rectikit init。")
-    return load(path)
-
-
 # -- deciding ---------------------------------------------------------------
 
 def rule_category(norm: str, taxonomy) -> tuple[str | None, float, list[str]]:
@@ -122,17 +115,8 @@ def rule_disposition(norm: str, rules, default: str) -> tuple[str, list[str]]:
 def key_task_summary(led: Ledger) -> list[dict]:
     """The line the seeds print: 共N条意见建议，经梳理归纳为M条，K项列为重点整改任务."""
     out = []
-    for r in led.conn.execute(
-        """SELECT b.name AS batch,
-             (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id) AS raw_items,
-             (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL) AS items,
-             (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL AND i.is_key_task=1)
-               AS key_tasks,
-             (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL AND i.category IS NULL)
-               AS unclassified
-           FROM batches b ORDER BY b.id"""
-    ):
-        d = dict(r)
+    for b in batch_counts(led):
+        d = {k: b[k] for k in ("batch", "raw_items", "items", "key_tasks", "unclassified")}
         merged = f"，经梳理归纳为{d['items']}条" if d["items"] != d["raw_items"] else ""
         d["sentence"] = f"共{d['raw_items']}条意见建议{merged}，{d['key_tasks']}项列为重点整改任务。"
         out.append(d)
@@ -156,7 +140,7 @@ def classify(
     from rectikit.text.normalise import names_place, normalise_many
 
     say = progress or (lambda _m: None)
-    taxonomy = _taxonomy(ws)
+    taxonomy = workspace_taxonomy(ws)
     disp_rules = load_dispositions(ws.rules_dir / DISPOSITION_FILE)
     default_disp = ws.setting("classify", "default_disposition", "立行立改")
     key_disps = set(ws.setting("classify", "key_task_dispositions", ["立行立改", "长期坚持"]))
@@ -315,7 +299,7 @@ def write_review(ws: Workspace, path: Path, *, batch: str | None = None,
                  suggestions: Sequence[Decision] = ()) -> Path:
     from rectikit.files.xlsxout import write_table
 
-    taxonomy = _taxonomy(ws)
+    taxonomy = workspace_taxonomy(ws)
     hint = {d.item_id: d for d in suggestions}
     with ws.ledger() as led:
         items = led.working_items([batch] if batch else [])
@@ -339,7 +323,7 @@ def apply_review(ws: Workspace, path: Path) -> ClassifyResult:
     """Take staff corrections from a review workbook: all or nothing."""
     from rectikit.files.readers import read_table
 
-    taxonomy = _taxonomy(ws)
+    taxonomy = workspace_taxonomy(ws)
     t = read_table(path, ("编号", "类别", "处理方式", "重点任务"), sheet=REVIEW_SHEET, what="分类审核表",
                    hint="请使用 rectikit classify --review 生成的原表，不要删除列。")
     report = Report()

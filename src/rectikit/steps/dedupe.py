@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rectikit.base.errors import InvalidDataError, UsageError
 from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.figures import batch_counts
 from rectikit.files.readers import as_int
 from rectikit.store.ledger import Ledger, now
 from rectikit.store.workspace import Workspace
@@ -77,19 +78,7 @@ class DedupeResult:
 
 def merge_summary(led: Ledger) -> list[dict]:
     """Per batch: raw items, working items after merging, repeats flagged."""
-    return [
-        dict(r)
-        for r in led.conn.execute(
-            """
-            SELECT b.name AS batch,
-              (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id) AS raw_items,
-              (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL) AS items,
-              (SELECT COUNT(*) FROM items i WHERE i.batch_id=b.id AND i.merged_into IS NULL
-                 AND i.repeat_of IS NOT NULL) AS repeats
-            FROM batches b ORDER BY b.id
-            """
-        )
-    ]
+    return [{k: b[k] for k in ("batch", "raw_items", "items", "repeats")} for b in batch_counts(led)]
 
 
 def _forbidden(led: Ledger) -> set[tuple[int, int]]:

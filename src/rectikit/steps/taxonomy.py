@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rectikit.base.errors import InvalidDataError
+from rectikit.base.errors import InvalidDataError, UsageError
 from rectikit.base.problems import ERROR, Issue, Report
 
 TAXONOMY_FILE = "分类体系.xlsx"
@@ -85,3 +85,11 @@ def load(path: Path) -> Taxonomy:
     if report.errors:
         raise InvalidDataError(f"分类体系表 {t.file} 有 {len(report.errors)} 处错误。", report=report)
     return tax
+
+
+def workspace_taxonomy(ws) -> Taxonomy:
+    """The category table of a workspace (rules/分类体系.xlsx)."""
+    path = ws.rules_dir / TAXONOMY_FILE
+    if not path.exists():
+        raise UsageError(f"找不到分类体系表 {path}。可从其他工作区复制，或重新 rectikit init。")
+    return load(path)

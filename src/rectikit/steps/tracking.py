@@ -18,13 +18,13 @@ from pathlib import Path
 
 from rectikit.base.errors import InvalidDataError, UsageError
 from rectikit.base.problems import ERROR, WARNING, Issue, Report
+from rectikit.figures import light_counts, task_light
 from rectikit.files.readers import as_int
 from rectikit.store.ledger import now
+from rectikit.store.values import DONE, PROGRESS
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import parse_date
 
-PROGRESS = ("未启动", "推进中", "已完成", "持续推进")
-DONE = "已完成"
 TASK_SHEET = "整改任务"
 # Columns the office fills / the unit fills, in the order of the task sheet.
 OFFICE_COLUMNS = [("id", "编号", 6), ("batch", "批次", 10), ("text", "意见建议内容", 40),
@@ -39,7 +39,6 @@ TASK_NOTES = [
     "3. “佐证材料”写明材料名称或存放位置（如：走访记录、通话记录、现场照片、自查报告）。",
     "4. 不要修改“编号”列，不要删除列；填好后原样报回。",
 ]
-LIGHTS = ("红灯", "黄灯", "绿灯", "长期坚持", "未定时限", "已完成", "已销号")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -172,8 +171,7 @@ class TrackResult:
     path: str | None = None
 
     def counts(self) -> dict[str, int]:
-        c = Counter(t["light"] for t in self.tasks)
-        return {light: c[light] for light in LIGHTS if c[light]}
+        return light_counts(t["light"] for t in self.tasks)
 
     def to_dict(self) -> dict:
         return {"today": self.today, "counts": self.counts(), "by_unit": self.by_unit, "tasks": self.tasks,
@@ -191,7 +189,7 @@ def track(ws: Workspace, *, today: dt.date | None = None, batch: str | None = No
     for it in items:
         if not it["lead_unit"]:
             continue
-        light, left = _light(it, today, warn)
+        light, left = task_light(it, today, warn)
         res.tasks.append({"id": it["id"], "unit": it["lead_unit"], "deadline": _deadline_text(it),
                           "progress": it["progress"] or "", "light": light, "days_left": left,
                           "text": it["text"]})
@@ -200,19 +198,6 @@ def track(ws: Workspace, *, today: dt.date | None = None, batch: str | None = No
     if out:
         res.path = str(_write_chase_list(Path(out), res))
     return res
-
-
-def _light(item: dict, today: dt.date, warn_days: int) -> tuple[str, int | None]:
-    if item["closed"]:
-        return "已销号", None
-    if item["progress"] == DONE:
-        return "已完成", None
-    if item["long_term"]:
-        return "长期坚持", None
-    if not item["deadline"]:
-        return "未定时限", None
-    left = (dt.date.fromisoformat(item["deadline"]) - today).days
-    return ("红灯" if left < 0 else "黄灯" if left <= warn_days else "绿灯"), left
 
 
 def _write_chase_list(path: Path, res: TrackResult) -> Path:

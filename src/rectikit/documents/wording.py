@@ -1,0 +1,64 @@
+"""How official documents say numbers, dates and lists in Chinese.
+
+Shares are cut, not rounded, to one decimal, as offices write them (19/127
+is 14.9%, 14/127 is 11%), so a column of shares never adds up to more than
+there is; equal counts are said once ("B、C各 4 件、各占 3.1%").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+_CN = "零一二三四五六七八九"
+
+
+def cn_ordinal(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 35 -> 三十五."""
+    if n < 10:
+        return _CN[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
+
+
+def cn_date(d: dt.date) -> str:
+    """2020-09-30 -> 2020年9月30日."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def iso_to_cn(d: str | None) -> str:
+    """An ISO date from the ledger in Chinese; anything else as it is."""
+    if not d:
+        return ""
+    try:
+        return cn_date(dt.date.fromisoformat(d))
+    except ValueError:
+        return d
+
+
+def share_text(n: int, total: int) -> str:
+    """n/total as a percentage cut to one decimal: 30/127 → 23.6%, 14/127 → 11%."""
+    if total <= 0:
+        return "0%"
+    tenths = n * 1000 // total
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole}.{tenth}%" if tenth else f"{whole}%"
+
+
+def with_shares(counts: Sequence[tuple[str, int]], total: int) -> list[tuple[str, int, str]]:
+    """(name, count) pairs with each share of ``total`` as printed."""
+    return [(name, n, share_text(n, total)) for name, n in counts]
+
+
+def listing(rows: Sequence[tuple[str, int, str]], unit: str = "件") -> str:
+    """"A 30 件、占 23.6%，B、C各 4 件、各占 3.1%": equal counts are said once."""
+    parts, k = [], 0
+    while k < len(rows):
+        same = [r for r in rows[k:] if r[1] == rows[k][1]]
+        _, n, share = same[0]
+        if len(same) == 1:
+            parts.append(f"{same[0][0]} {n} {unit}、占 {share}")
+        else:
+            parts.append(f"{'、'.join(r[0] for r in same)}各 {n} {unit}、各占 {share}")
+        k += len(same)
+    return "，".join(parts)
