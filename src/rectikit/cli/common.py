@@ -1,0 +1,142 @@
+"""What every command shares: the app, the Chinese help, the options defined
+once, the console on stderr, JSON on stdout, and the printing of problems."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+import typer.core
+import typer.rich_utils as _ru
+from rich.console import Console
+from rich.table import Table
+
+_ru.OPTIONS_PANEL_TITLE = "选项"
+_ru.ARGUMENTS_PANEL_TITLE = "参数"
+_ru.COMMANDS_PANEL_TITLE = "命令"
+_ru.ERRORS_PANEL_TITLE = "错误"
+_ru.ABORTED_TEXT = "已中止。"
+
+err = Console(stderr=True)
+
+
+class _ChineseHelp:
+    """Gives the built-in --help option a Chinese help text."""
+
+    def get_help_option(self, ctx):
+        opt = super().get_help_option(ctx)
+        if opt is not None:
+            opt.help = "显示本帮助并退出。"
+        return opt
+
+
+# Commands are listed in help in the order of the work, whatever module defines them.
+ORDER = ("init", "import", "status", "export", "dedupe", "unmerge", "classify", "assign", "render", "dispatch",
+         "collect", "track", "closeout", "analyse", "notice", "demo")
+
+
+class _Group(_ChineseHelp, typer.core.TyperGroup):
+    def list_commands(self, ctx):
+        rank = {name: k for k, name in enumerate(ORDER)}
+        return sorted(super().list_commands(ctx), key=lambda name: (rank.get(name, len(rank)), name))
+
+
+class Command(_ChineseHelp, typer.core.TyperCommand):
+    pass
+
+
+# click's usage messages, said in Chinese; anything else is shown as click says it.
+_USAGE_MESSAGES = [
+    (re.compile(r"No such option: (\S+)"), "没有这个选项：{0}"),
+    (re.compile(r"No such command '([^']+)'"), "没有这个命令：{0}"),
+    (re.compile(r"Missing argument '([^']+)'"), "缺少参数：{0}"),
+    (re.compile(r"Missing option '([^']+)'"), "缺少选项：{0}"),
+    (re.compile(r"Option '([^']+)' requires an argument"), "选项 {0} 需要一个值"),
+    (re.compile(r"Invalid value for '([^']+)': (.*)", re.S), "{0} 的取值无效：{1}"),
+    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), "多余的参数：{0}"),
+]
+
+
+def usage_message(text: str) -> str:
+    for rx, zh in _USAGE_MESSAGES:
+        m = rx.search(text)
+        if m:
+            return zh.format(*m.groups())
+    return text
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="rectikit：社会评价群众意见建议整改工具——导入、合并、分类、分解、跟踪、出表。",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON 结果（供脚本使用）。")]
+WsOpt = Annotated[
+    Optional[Path],
+    typer.Option("--workspace", "-w", help="工作区文件夹；默认从当前文件夹向上查找，或取环境变量 RECTIKIT_WORKSPACE。"),
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示完整的调试信息。")]
+BatchOpt = Annotated[Optional[str], typer.Option("--batch", "-b", help="只处理该批次；默认全部批次。", metavar="批次")]
+BatchesOpt = Annotated[Optional[list[str]], typer.Option("--batch", "-b", help="批次，可重复；默认全部批次。", metavar="批次")]
+
+
+def emit(data: dict, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def workspace_of(path: Path | None):
+    from rectikit.store.workspace import find_workspace
+
+    return find_workspace(explicit=path)
+
+
+def print_issues(report, limit: int = 30) -> None:
+    from rectikit.base.problems import INFO, SEVERITY_LABELS
+
+    shown = [i for i in report.issues if i.severity != INFO] or report.issues
+    if not shown:
+        return
+    t = Table(title=f"问题清单（错误 {len(report.errors)} 条，共 {len(report.issues)} 条）")
+    for col in ("级别", "位置", "说明", "原值"):
+        t.add_column(col, overflow="fold")
+    for i in shown[:limit]:
+        t.add_row(SEVERITY_LABELS[i.severity], i.location(), i.message, i.value)
+    err.print(t)
+    if len(shown) > limit:
+        err.print(f"……另有 {len(shown) - limit} 条，见校验报告。")
+
+
+def print_status(st: dict) -> None:
+    t = Table(title=f"{st['office']} · {st['year']}年度 台账")
+    for col in ("批次", "原始条数", "归纳后", "连续反映", "已分类", "重点任务", "已分解", "反映时间"):
+        t.add_column(col)
+    for b in st["batches"]:
+        span = f"{b['first_date'] or ''} 至 {b['last_date'] or ''}" if b["first_date"] else ""
+        t.add_row(b["batch"], str(b["raw_items"]), str(b["items"]), str(b["repeats"]), str(b["classified"]),
+                  str(b["key_tasks"]), str(b["assigned"]), span)
+    err.print(t)
+    err.print(f"合计：原始 {st['total_raw_items']} 条，工作条目 {st['total_items']} 条；历史记录 {st['history_entries']} 条。")
+
+
+def date_option(value: str | None, name: str):
+    import datetime as dt
+
+    from rectikit.base.errors import UsageError
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{name} 应为 年-月-日 格式的日期，如 2020-09-30，收到：{value}") from None
+
+

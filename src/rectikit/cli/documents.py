@@ -1,0 +1,84 @@
+"""Commands that write documents: render (annexes), analyse, notice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from rectikit.cli.common import (
+    BatchesOpt,
+    Command,
+    DebugOpt,
+    JsonOpt,
+    WsOpt,
+    app,
+    date_option,
+    emit,
+    err,
+    workspace_of,
+)
+
+
+@app.command("render", cls=Command, help="生成附件：annex1 整改任务清单、annex2 整改完成情况一览表（.xlsx、.docx）。")
+def render_cmd(
+    annex: Annotated[str, typer.Argument(help="annex1 或 annex2。", metavar="附件")],
+    formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：xlsx,docx。")] = "xlsx,docx",
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区的“输出”文件夹。")] = None,
+    include_all: Annotated[bool, typer.Option("--all", help="列出所有条目（默认只列重点整改任务）。")] = False,
+    group_by: Annotated[
+        Optional[str], typer.Option("--group-by", help="分组：category（领域）、lead_unit（牵头单位）、county（县区）。")
+    ] = None,
+    numbering: Annotated[str, typer.Option("--numbering", help="编号：continuous（连续）或 per-group（每组重新编号）。")] = "continuous",
+    batch: BatchesOpt = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.documents.annexes import render
+
+    res = render(workspace_of(workspace), annex, formats=[f.strip() for f in formats.split(",") if f.strip()], out_dir=out,
+                 key_only=not include_all, group_by=group_by, numbering=numbering, batches=batch or [])
+    err.print(f"[green]已生成[/] {res['title']}（{res['rows']} 项）")
+    for path in res["files"].values():
+        err.print(f"  {path}")
+    emit(res, as_json)
+
+
+@app.command("analyse", cls=Command, help="分析报告（.docx）：区域分布、反映量居前的乡镇、事项分类、责任单位、整改进度，占比截取一位小数。")
+def analyse_cmd(
+    out: Annotated[Optional[Path], typer.Option("--out", help="报告文件（.docx）；默认工作区“输出”文件夹。")] = None,
+    batch: BatchesOpt = None,
+    today: Annotated[Optional[str], typer.Option("--today", help="整改进度按哪一天计算，如 2020-09-30；默认今天。")] = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.documents.analysis import analyse
+
+    res = analyse(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out=out)
+    err.print(res.overview)
+    for s in res.sections:
+        err.print(f"[bold]{s.heading}[/]：{s.sentence}")
+    err.print(f"[green]已生成[/] {res.path}")
+    emit(res.to_dict(), as_json)
+
+
+@app.command("notice", cls=Command, help="整改情况公示（.docx）：开头的数字由台账算出，正文三部分留给本单位填写；每个批次附一份整改完成情况一览表（已遮盖个人信息）。")
+def notice_cmd(
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/公示”。")] = None,
+    batch: BatchesOpt = None,
+    today: Annotated[Optional[str], typer.Option("--today", help="公示日期，如 2020-12-31；默认今天。")] = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.documents.notice import notice
+
+    res = notice(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out_dir=out)
+    err.print(res["opening"])
+    err.print(f"[green]已生成[/] {res['path']}")
+    for a in res["attachments"]:
+        err.print(f"  附件{a['number']}：{a['files']['docx']}")
+    emit(res, as_json)

@@ -1,0 +1,136 @@
+"""Commands that set up a workspace and bring items in and out: init, import, status, export, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from rectikit.base.errors import EXIT_FAILED
+from rectikit.cli.common import (
+    BatchOpt,
+    Command,
+    DebugOpt,
+    JsonOpt,
+    WsOpt,
+    app,
+    emit,
+    err,
+    print_issues,
+    print_status,
+    workspace_of,
+)
+
+
+@app.command("init", cls=Command, help="创建工作区：配置文件、规则表文件夹和台账数据库。")
+def init_cmd(
+    folder: Annotated[Path, typer.Argument(help="要创建的工作区文件夹。", metavar="文件夹")],
+    office: Annotated[str, typer.Option("--office", help="本单位名称；默认取文件夹名。")] = "",
+    year: Annotated[Optional[int], typer.Option("--year", help="整改年度；默认今年。")] = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.store.workspace import init_workspace
+
+    ws = init_workspace(folder, office=office, year=year)
+    err.print(f"[green]已创建工作区[/] {ws.root}")
+    err.print(f"  配置文件：{ws.config_path.name}  规则表：{ws.rules_dir.name}/  台账：{ws.ledger_path.name}")
+    emit({"workspace": str(ws.root), "config": str(ws.config_path), "ledger": str(ws.ledger_path)}, as_json)
+
+
+_STATUS_LABELS = {
+    "imported": "[green]已导入[/]",
+    "already": "[yellow]已导入过，未新增[/]",
+    "would-import": "[cyan]可导入（试运行）[/]",
+    "rejected": "[red]未导入：有错误[/]",
+    "unreadable": "[red]无法读取[/]",
+}
+
+
+@app.command("import", cls=Command, help="导入意见建议表格（xlsx/xlsm/xls/ods/csv），每个文件要么全部导入，要么不导入。")
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="一个或多个表格文件。", metavar="文件...")],
+    batch: Annotated[str, typer.Option("--batch", "-b", help="批次名称，如 2019年度、2020年中期。")] = "",
+    sheet: Annotated[
+        Optional[str], typer.Option("--sheet", help="工作表名称；all 表示所有含内容列的工作表。默认取第一个可用工作表。")
+    ] = None,
+    mapping: Annotated[
+        Optional[list[str]], typer.Option("--map", help="指定列对应的字段，如 --map 诉求描述=意见建议内容，可重复。")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并显示将导入的内容，不写入台账。")] = False,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="跳过错误行，只导入有效行（错误行列入报告）。")] = False,
+    report: Annotated[Optional[Path], typer.Option("--report", help="校验报告 .xlsx 的保存位置。")] = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.steps.ingest import import_files, parse_mapping
+
+    ws = workspace_of(workspace)
+    overrides = parse_mapping(mapping or [])
+    with err.status("正在导入…") as st:
+        res = import_files(
+            ws, files, batch=batch, sheet=sheet, mapping=overrides, dry_run=dry_run,
+            skip_invalid=skip_invalid, report_path=report,
+            progress=lambda name: st.update(f"正在读取 {name} …"),
+        )
+    t = Table(title=f"导入结果 · 批次 {res.batch}" + ("（试运行，未写入）" if dry_run else ""))
+    for col in ("文件", "工作表", "表头行", "状态", "条数", "错误行", "跳过行"):
+        t.add_column(col)
+    for f in res.files:
+        if not f.sheets:
+            t.add_row(f.file, "", "", _STATUS_LABELS[f.status], "0", "", "")
+        for s in f.sheets:
+            t.add_row(f.file, s.sheet, str(s.header_row), _STATUS_LABELS[f.status], str(s.rows),
+                      str(s.rejected), str(s.skipped))
+    err.print(t)
+    print_issues(res.report)
+    if res.report_path:
+        err.print(f"校验报告：{res.report_path}")
+    err.print(f"本次新增 {res.added} 条。")
+    emit(res.to_dict(), as_json)
+    if not res.ok:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command("status", cls=Command, help="查看台账：各批次的文件数、原始条数、工作条数。")
+def status_cmd(workspace: WsOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False) -> None:
+    from rectikit.figures import ledger_status
+
+    st = ledger_status(workspace_of(workspace))
+    print_status(st)
+    emit(st, as_json)
+
+
+@app.command("export", cls=Command, help="把台账导出为 .xlsx 或 .csv，每条一行，附原始出处。")
+def export_cmd(
+    out: Annotated[Path, typer.Argument(help="输出文件，如 台账.xlsx。", metavar="输出文件")],
+    batch: BatchOpt = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.documents.export import export_ledger
+
+    res = export_ledger(workspace_of(workspace), out, batch=batch)
+    err.print(f"[green]已导出[/] {res['items']} 条到 {res['path']}")
+    emit(res, as_json)
+
+
+@app.command("demo", cls=Command, help="用自带示例数据建一个工作区，把现有各步骤跑一遍。")
+def demo_cmd(
+    folder: Annotated[Path, typer.Argument(help="演示工作区文件夹。", metavar="[文件夹]")] = Path("rectikit-演示"),
+    force: Annotated[bool, typer.Option("--force", help="文件夹已是演示工作区时，先删除再重建。")] = False,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.demo import run_demo
+
+    res = run_demo(folder, force=force, progress=lambda msg: err.print(f"· {msg}"))
+    print_status(res["status"])
+    err.print(f"[green]演示完成。[/] 工作区：{res['workspace']}")
+    for label, path in res["outputs"].items():
+        err.print(f"  {label}：{path}")
+    emit(res, as_json)

@@ -1,0 +1,100 @@
+"""Commands that follow the work with the units: dispatch, collect, track, closeout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from rectikit.cli.common import (
+    BatchOpt,
+    Command,
+    DebugOpt,
+    JsonOpt,
+    WsOpt,
+    app,
+    date_option,
+    emit,
+    err,
+    print_issues,
+    workspace_of,
+)
+
+
+@app.command("dispatch", cls=Command, help="给每个牵头单位生成一份整改任务交办表（.xlsx），由单位填写进展后报回。")
+def dispatch_cmd(
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区的“交办”文件夹。")] = None,
+    batch: BatchOpt = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.steps.tracking import dispatch
+
+    res = dispatch(workspace_of(workspace), out, batch=batch)
+    t = Table(title=f"整改任务交办表：{len(res.files)} 个单位，{sum(res.tasks.values())} 项")
+    for col in ("牵头单位", "项数", "文件"):
+        t.add_column(col)
+    for unit, path in res.files.items():
+        t.add_row(unit, str(res.tasks[unit]), Path(path).name)
+    err.print(t)
+    if res.unassigned:
+        err.print(f"[yellow]还没有牵头单位的重点任务[/] {len(res.unassigned)} 项，未交办（先运行 rectikit assign）。")
+    emit(res.to_dict(), as_json)
+
+
+@app.command("collect", cls=Command, help="导入单位报回的整改任务交办表：整改进展、成效、完成时间、佐证材料。有错误则不做任何改动。")
+def collect_cmd(
+    files: Annotated[list[Path], typer.Argument(help="报回的交办表，可多个。", metavar="文件...")],
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.steps.tracking import collect
+
+    res = collect(workspace_of(workspace), files)
+    print_issues(res.report)
+    err.print(f"[green]已导入[/] {len(res.files)} 个文件、{res.rows} 项报回，更新 {res.changed} 处。")
+    emit(res.to_dict(), as_json)
+
+
+@app.command("track", cls=Command, help="整改进度：每项任务亮红灯（逾期未完成）、黄灯（临近时限）、绿灯，按单位汇总；可写出催办清单。")
+def track_cmd(
+    out: Annotated[Optional[Path], typer.Option("--out", help="把红灯、黄灯任务写成催办清单（.xlsx）。")] = None,
+    today: Annotated[Optional[str], typer.Option("--today", help="按哪一天计算，如 2020-09-30；默认今天。")] = None,
+    batch: BatchOpt = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.steps.tracking import LIGHTS, track
+
+    res = track(workspace_of(workspace), today=date_option(today, "--today"), batch=batch, out=out)
+    t = Table(title=f"整改进度（截至 {res.today}）")
+    t.add_column("牵头单位", no_wrap=True)
+    for light in LIGHTS:
+        t.add_column(light)
+    for unit, counts in res.by_unit.items():
+        t.add_row(unit, *(str(counts.get(light, "")) for light in LIGHTS))
+    err.print(t)
+    err.print("合计：" + "，".join(f"{k} {v} 项" for k, v in res.counts().items()))
+    if res.path:
+        err.print(f"催办清单：{res.path}")
+    emit(res.to_dict(), as_json)
+
+
+@app.command("closeout", cls=Command, help="销号：把已完成且有佐证材料的任务销号。任何一项不符合则都不销号。")
+def closeout_cmd(
+    ids: Annotated[list[int], typer.Argument(help="要销号的条目编号，可多个。", metavar="编号...")],
+    on: Annotated[Optional[str], typer.Option("--date", help="销号日期，如 2020-12-01；默认今天。")] = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.steps.tracking import close_out
+
+    res = close_out(workspace_of(workspace), ids, on=date_option(on, "--date"))
+    err.print(f"[green]已销号[/] {len(res['closed'])} 项（{res['on']}）。")
+    emit(res, as_json)
