@@ -45,3 +45,13 @@ def test_report_counts_and_sentences(ws, tmp_path):
     assert "2020年中期共收到群众意见建议 5 条" in text and region.sentence in text
     tables = Document(res.path).tables
     assert [c.text for c in tables[0].rows[1].cells] == ["城中区", "2", "40%"]
+
+
+def test_sections_are_word_headings_in_gb9704_form(ws, tmp_path):
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2020年中期")
+    doc = Document(analyse(ws, today=dt.date(2020, 9, 30), out=tmp_path / "r.docx").path)
+    heads = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert heads[:3] == ["一、总体情况", "二、区域分布", "三、反映量居前3位的乡（镇、街道）"]
+    sec = doc.sections[0]
+    assert (round(sec.top_margin.mm), round(sec.left_margin.mm), round(sec.page_width.mm)) == (37, 28, 210)
+    assert doc.styles["Heading 1"].font.color.rgb == (0, 0, 0)

@@ -7,12 +7,27 @@ Everything the command line does is available here::
     res = rectikit.import_files(ws, ["意见建议.xlsx"], batch="2019年度")
     rectikit.ledger_status(ws)
     rectikit.export_ledger(ws, "台账.xlsx")
+
+The map (docs/ARCHITECTURE.md draws it): data flows file → ledger → steps →
+figures → documents. ``base`` is the ground (errors, problems as data);
+``files`` and ``text`` read and write office files and handle Chinese text;
+``store`` is the workspace and its SQLite ledger; ``steps`` are the pipeline
+(ingest, dedupe, classify, assign, tracking); ``figures`` counts everything a
+document prints; ``documents`` writes what the office signs and publishes;
+``cli`` parses commands and prints. Nothing imports upward.
 """
 
 from rectikit.base.errors import RectikitError
+from rectikit.documents.analysis import analyse
+from rectikit.documents.annexes import render
 from rectikit.documents.export import export_ledger
+from rectikit.documents.notice import notice
 from rectikit.figures import ledger_status
+from rectikit.steps.assign import assign
+from rectikit.steps.classify import classify
+from rectikit.steps.dedupe import dedupe
 from rectikit.steps.ingest import import_files
+from rectikit.steps.tracking import close_out, collect, dispatch, track
 from rectikit.store.workspace import Workspace, find_workspace, init_workspace
 
 __version__ = "0.1.0"
@@ -20,9 +35,19 @@ __version__ = "0.1.0"
 __all__ = [
     "RectikitError",
     "Workspace",
+    "analyse",
+    "assign",
+    "classify",
+    "close_out",
+    "collect",
+    "dedupe",
+    "dispatch",
     "export_ledger",
     "find_workspace",
     "import_files",
     "init_workspace",
     "ledger_status",
+    "notice",
+    "render",
+    "track",
 ]

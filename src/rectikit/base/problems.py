@@ -8,7 +8,6 @@ and mend the cell in Excel.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 ERROR = "error"
 WARNING = "warning"
@@ -69,24 +68,3 @@ class Report:
             "infos": self.count(INFO),
             "issues": [asdict(i) for i in self.issues],
         }
-
-    def write_xlsx(self, path: Path) -> Path:
-        """Write the report as a workbook the office can open and filter."""
-        from rectikit.files.xlsxout import write_table
-
-        headers = ["级别", "文件", "工作表", "行号", "列", "问题类型", "说明", "原值"]
-        rows = [
-            [
-                SEVERITY_LABELS.get(i.severity, i.severity),
-                i.file,
-                i.sheet,
-                i.row,
-                i.column,
-                i.code,
-                i.message,
-                i.value,
-            ]
-            for i in self.issues
-        ]
-        widths = [6, 28, 12, 8, 16, 18, 60, 40]
-        return write_table(path, "校验报告", headers, rows, widths=widths)

@@ -23,6 +23,7 @@ from rectikit.base.fsutil import sha256_file
 from rectikit.base.problems import ERROR, INFO, WARNING, Issue, Report
 from rectikit.files.columns import Header, detect_header, layout_signature, map_columns, synonym_columns
 from rectikit.files.readers import Sheet, read_sheets
+from rectikit.files.xlsxout import write_problems
 from rectikit.store.ledger import Ledger, now
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import parse_date
@@ -151,7 +152,7 @@ def import_files(
     worth_a_file = result.report.errors or result.report.count(WARNING)
     if report_path or (worth_a_file and not dry_run):
         target = Path(report_path) if report_path else _default_report_path(ws, batch)
-        result.report_path = str(result.report.write_xlsx(target))
+        result.report_path = str(write_problems(result.report, target))
     return result
 
 

@@ -1,0 +1,93 @@
+"""The house rules of docs/ARCHITECTURE.md, checked on the code itself."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from rectikit.base.resources import templates_dir
+from rectikit.files.readers import read_table
+from rectikit.store.workspace import init_workspace
+
+PKG = Path(__file__).resolve().parents[1] / "src" / "rectikit"
+# Lower number = lower floor. A module may import its own floor or lower ones.
+FLOORS = {"base": 0, "files": 1, "text": 1, "store": 2, "figures": 3, "steps": 4, "documents": 5, "demo": 6,
+          "cli": 7, "__init__": 7, "__main__": 8}
+
+
+def _room(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _imports(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.level:
+                yield "relative", node.lineno
+            else:
+                yield node.module, node.lineno
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                yield a.name, node.lineno
+
+
+def _modules():
+    for path in sorted(PKG.rglob("*.py")):
+        rel = path.relative_to(PKG.parent).with_suffix("")
+        yield ".".join(rel.parts).removesuffix(".__init__"), path
+
+
+def test_nothing_imports_upward_or_relatively():
+    wrong = []
+    for name, path in _modules():
+        room = _room(name) if name != "rectikit" else "__init__"
+        for target, line in _imports(path):
+            if target == "relative":
+                wrong.append(f"{path.name}:{line} relative import")
+            elif target.startswith("rectikit.") and FLOORS[_room(target)] > FLOORS[room]:
+                wrong.append(f"{name}:{line} imports {target}")
+    assert not wrong, wrong
+
+
+def test_only_the_command_line_knows_typer_and_rich():
+    for name, path in _modules():
+        if _room(name) == "cli":
+            continue
+        for target, line in _imports(path):
+            assert target.split(".")[0] not in ("typer", "rich", "click"), f"{name}:{line} imports {target}"
+
+
+def _build_script():
+    spec = importlib.util.spec_from_file_location("build_rule_tables", templates_dir() / "build_rule_tables.py")
+    if spec is None or not (templates_dir() / "build_rule_tables.py").exists():
+        pytest.skip("the build script is not shipped in a wheel")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _cells(path: Path) -> list[list[str]]:
+    t = read_table(path, [], what="规则表")
+    return [[t.text(row, h) for h in t.header] for _, row in t.records()]
+
+
+def test_bundled_rule_tables_are_what_the_script_builds(tmp_path):
+    built = _build_script().build(tmp_path)
+    for path in built:
+        assert _cells(path) == _cells(templates_dir() / "rules" / path.name), path.name
+
+
+def test_init_copies_the_rule_tables_but_never_over_the_offices_own(tmp_path):
+    root = tmp_path / "ws"
+    (root / "rules").mkdir(parents=True)
+    own = root / "rules" / "分类体系.xlsx"
+    own.write_bytes(b"the office's own table")
+    ws = init_workspace(root, office="测试", year=2020)
+    assert own.read_bytes() == b"the office's own table"
+    for name in ("处理方式.xlsx", "单位名录.xlsx", "分解规则.xlsx"):
+        assert (ws.rules_dir / name).is_file()
