@@ -7,7 +7,8 @@ import zipfile
 import pytest
 
 from rectikit.base.errors import InputFileError
-from rectikit.files.readers import check_zip, read_sheets
+from rectikit.files.guard import Limits, check_zip
+from rectikit.files.readers import read_sheets
 from rectikit.steps.ingest import import_files
 
 from helpers import ledger_snapshot, write_xlsx
@@ -83,7 +84,7 @@ def test_zip_bomb_by_ratio(ws, tmp_path):
 def test_unpacked_size_limit(tmp_path):
     good = write_xlsx(tmp_path / "good.xlsx", GOOD)
     with pytest.raises(InputFileError, match="超过上限"):
-        check_zip(good, max_unpacked_bytes=100)
+        check_zip(good, Limits(max_unpacked_bytes=100))
 
 
 def test_xml_entities_refused(ws, tmp_path):

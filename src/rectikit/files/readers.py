@@ -1,29 +1,26 @@
 """Read spreadsheet files into rows of Python values, defensively.
 
 Files come from outside (region platforms, hotline systems, other offices),
-so before a parser sees a file we check what it really is and refuse the
-dangerous kinds: an empty or truncated file, a non-spreadsheet renamed .xlsx,
-a zip whose contents would unpack to gigabytes, or XML with a DOCTYPE (entity
-expansion tricks). Every refusal is an :class:`InputFileError` in Chinese.
+so before a parser sees a file :mod:`rectikit.files.guard` checks what it
+really is and how much it would unpack to, and refuses the dangerous kinds.
+Every refusal is an :class:`InputFileError` in Chinese.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rectikit.base.errors import InputFileError
+from rectikit.files.guard import Limits, check_zip, sniff_format, too_large
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-MAX_ZIP_MEMBERS = 10_000
-MAX_RATIO = 200  # compression ratio of one large member beyond which it is a bomb
-RATIO_FLOOR = 16 << 20  # members smaller than this are never judged by ratio
+# One CSV cell may be long (a whole letter pasted in); longer than this it is not a table.
+MAX_CSV_FIELD = 16 << 20
+csv.field_size_limit(MAX_CSV_FIELD)
 
 
 @dataclass
@@ -32,78 +29,6 @@ class Sheet:
 
     name: str
     rows: list[list]
-
-
-def sniff_format(path: Path) -> str:
-    """What the file really is: 'zip' (xlsx/xlsm/ods), 'xls', or 'text'."""
-    path = Path(path)
-    if not path.exists():
-        raise InputFileError(f"找不到文件：{path}")
-    if path.is_dir():
-        raise InputFileError(f"{path} 是文件夹，不是表格文件。")
-    size = path.stat().st_size
-    if size == 0:
-        raise InputFileError(f"{path.name} 是空文件（0 字节）。")
-    with open(path, "rb") as f:
-        head = f.read(8)
-    if head.startswith(ZIP_MAGIC):
-        return "zip"
-    if head == OLE_MAGIC:
-        return "xls"
-    suffix = path.suffix.lower()
-    if suffix in {".csv", ".tsv", ".txt"}:
-        return "text"
-    with open(path, "rb") as f:
-        sample = f.read(512).lstrip().lower()
-    if sample.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
-        raise InputFileError(
-            f"{path.name} 扩展名是 {suffix}，实际是网页或 XML 格式（常见于系统导出）。"
-            "请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入。"
-        )
-    raise InputFileError(f"{path.name} 不是 Excel、WPS 或 CSV 表格文件，无法读取。")
-
-
-def check_zip(path: Path, max_unpacked_bytes: int) -> str:
-    """Refuse zip bombs and XML with DOCTYPE; return 'xlsx' or 'ods'."""
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as e:
-        raise InputFileError(f"{path.name} 文件已损坏或不完整（{e}），请重新获取原文件。") from None
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_ZIP_MEMBERS:
-            raise InputFileError(f"{path.name} 内部文件数异常（{len(infos)} 个），拒绝读取。")
-        total = sum(i.file_size for i in infos)
-        if total > max_unpacked_bytes:
-            raise InputFileError(
-                f"{path.name} 解压后将达 {total / 2**20:.0f} MB，超过上限 "
-                f"{max_unpacked_bytes / 2**20:.0f} MB，疑似“压缩炸弹”，拒绝读取。"
-            )
-        for i in infos:
-            if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-                raise InputFileError(
-                    f"{path.name} 中的 {i.filename} 压缩比异常（{i.file_size // max(i.compress_size, 1)} 倍），"
-                    "疑似“压缩炸弹”，拒绝读取。"
-                )
-        names = {i.filename for i in infos}
-        if "mimetype" in names:
-            kind = "ods"
-        elif "[Content_Types].xml" in names:
-            kind = "xlsx"
-        else:
-            raise InputFileError(f"{path.name} 是压缩包，但不是 Excel 或 WPS 表格。")
-        try:
-            for i in infos:
-                if i.filename.endswith((".xml", ".rels")) and i.file_size:
-                    with zf.open(i) as member:
-                        head = member.read(4096)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise InputFileError(
-                            f"{path.name} 中的 {i.filename} 含有 DOCTYPE/实体声明，正常表格不会有，拒绝读取。"
-                        )
-        except (zipfile.BadZipFile, OSError, EOFError) as e:
-            raise InputFileError(f"{path.name} 文件已损坏或不完整（{e}），请重新获取原文件。") from None
-    return kind
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
@@ -118,8 +43,14 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     raise InputFileError(f"{name} 的文字编码无法识别（不是 UTF-8 也不是 GBK/GB18030）。")
 
 
-def _read_text_table(path: Path) -> Sheet:
-    text, _enc = decode_text(path.read_bytes(), path.name)
+def _read_text_table(path: Path, limits: Limits) -> Sheet:
+    data = path.read_bytes()
+    _, max_rows, _ = limits.allowed(len(data))
+    lines = data.count(b"\n")
+    if lines > max_rows:
+        raise too_large(path.name, "", "行数", lines, max_rows, "rows_per_byte")
+    text, _enc = decode_text(data, path.name)
+    del data
     if "\x00" in text:
         raise InputFileError(f"{path.name} 含有二进制内容，不是文本表格。")
     if path.suffix.lower() == ".tsv":
@@ -127,22 +58,34 @@ def _read_text_table(path: Path) -> Sheet:
     else:
         first = text[:4096].split("\n", 1)[0]
         delimiter = max(",\t;", key=first.count) if any(d in first for d in ",\t;") else ","
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = [list(r) for r in reader]
+    except csv.Error as e:
+        raise InputFileError(f"{path.name} 第 {reader.line_num} 行无法按表格读取（{_csv_problem(e)}）。"
+                             "请用 Excel 或 WPS 打开检查后另存为 .xlsx 再导入。") from None
     return Sheet(name=path.stem, rows=rows)
 
 
-def read_sheets(
-    path: Path, sheet: str | None = None, *, max_unpacked_bytes: int = 2 << 30
-) -> Iterator[Sheet]:
+def _csv_problem(e: csv.Error) -> str:
+    text = str(e)
+    if "field larger than field limit" in text:
+        return f"单元格超过 {MAX_CSV_FIELD // 2**20} MB"
+    if "new-line character seen in unquoted field" in text or "unexpected end of data" in text:
+        return "引号或换行不配对"
+    return "格式有误"
+
+
+def read_sheets(path: Path, sheet: str | None = None, *, limits: Limits = Limits()) -> Iterator[Sheet]:
     """Yield the requested sheet, or every sheet when ``sheet == 'all'``.
 
     ``sheet=None`` yields every sheet too; the caller picks the first usable
     one, which spares the user from naming it in the common case.
     """
     path = Path(path)
-    kind = _checked_kind(path, max_unpacked_bytes)
+    kind = _checked_kind(path, limits)
     if kind == "text":
-        yield _read_text_table(path)
+        yield _read_text_table(path, limits)
         return
     wb = _open_workbook(path)
     names = list(wb.sheet_names)
@@ -158,10 +101,10 @@ def read_sheets(
         yield Sheet(name=name, rows=rows)
 
 
-def _checked_kind(path: Path, max_unpacked_bytes: int) -> str:
+def _checked_kind(path: Path, limits: Limits) -> str:
     kind = sniff_format(path)
     if kind == "zip":
-        kind = check_zip(path, max_unpacked_bytes)
+        kind = check_zip(path, limits)
     return kind
 
 

@@ -22,6 +22,7 @@ from rectikit.base.errors import InputFileError, UsageError
 from rectikit.base.fsutil import sha256_file
 from rectikit.base.problems import ERROR, INFO, WARNING, Issue, Report
 from rectikit.files.columns import Header, detect_header, layout_signature, map_columns, synonym_columns
+from rectikit.files.guard import Limits
 from rectikit.files.readers import Sheet, read_sheets
 from rectikit.files.xlsxout import write_problems
 from rectikit.store.ledger import Ledger, now
@@ -139,14 +140,14 @@ def import_files(
         raise UsageError("请用 --batch 指定批次名称，例如 --batch 2019年度。")
     result = ImportResult(batch=batch, dry_run=dry_run)
     scan = int(ws.setting("import", "header_scan_rows", 30))
-    max_bytes = int(ws.setting("import", "max_unpacked_mb", 2048)) << 20
+    limits = Limits.from_config(ws.config().get("import", {}))
     with ws.ledger() as led:
         for p in paths:
             path = Path(p)
             if progress:
                 progress(path.name)
             fr = _import_one(
-                led, path, batch, sheet, mapping or {}, dry_run, skip_invalid, scan, max_bytes, result.report
+                led, path, batch, sheet, mapping or {}, dry_run, skip_invalid, scan, limits, result.report
             )
             result.files.append(fr)
     worth_a_file = result.report.errors or result.report.count(WARNING)
@@ -171,13 +172,13 @@ def _import_one(
     dry_run: bool,
     skip_invalid: bool,
     scan: int,
-    max_bytes: int,
+    limits: Limits,
     report: Report,
 ) -> FileResult:
     fr = FileResult(file=path.name, status="unreadable")
     try:
         fr.sha256 = sha256_file(path) if path.is_file() else ""
-        plans = _plan_file(led, path, sheet, overrides, scan, max_bytes, report)
+        plans = _plan_file(led, path, sheet, overrides, scan, limits, report)
     except InputFileError as e:
         fr.message = str(e)
         report.add(Issue("unreadable-file", str(e), ERROR, file=path.name))
@@ -239,12 +240,12 @@ def _plan_file(
     sheet: str | None,
     overrides: dict[str, str],
     scan: int,
-    max_bytes: int,
+    limits: Limits,
     report: Report,
 ) -> list[_Plan]:
     plans: list[_Plan] = []
     seen: list[str] = []
-    for sh in read_sheets(path, sheet, max_unpacked_bytes=max_bytes):
+    for sh in read_sheets(path, sheet, limits=limits):
         seen.append(sh.name)
         header = detect_header(sh.rows, scan=scan, extra_names=set(overrides))
         mapping = None

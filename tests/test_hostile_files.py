@@ -1,0 +1,141 @@
+"""Crafted files that would make a parser allocate gigabytes are refused
+before parsing, with a Chinese message naming the limit; the ledger is
+unchanged and the other files of the same import go on (issue #12)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from rectikit.files.guard import Limits, check_zip
+from rectikit.steps.ingest import import_files
+
+from helpers import ledger_snapshot, write_xlsx
+
+SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+              'spreadsheetml/2006/main"><sheetData>')
+
+
+def _workbook(path: Path, sheet_xml: str, strings: list[str]) -> Path:
+    """A minimal valid .xlsx around one hand-written worksheet."""
+    ct = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+          'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+          'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+          'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+          '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+          'officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="'
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    book = ('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+            '<sheet name="汇总" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    book_rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                 'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+                 '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="'
+                 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="'
+                 'sharedStrings.xml"/></Relationships>')
+    sst = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in (("[Content_Types].xml", ct), ("_rels/.rels", rels), ("xl/workbook.xml", book),
+                           ("xl/_rels/workbook.xml.rels", book_rels), ("xl/sharedStrings.xml", sst),
+                           ("xl/worksheets/sheet1.xml", sheet_xml)):
+            z.writestr(name, data)
+    return path
+
+
+def _refused(ws, path: Path, *expect: str) -> None:
+    before = ledger_snapshot(ws)
+    res = import_files(ws, [path], batch="b")
+    assert res.files[0].status == "unreadable", res.files[0]
+    assert all(e in res.files[0].message for e in expect), res.files[0].message
+    assert ledger_snapshot(ws) == before
+
+
+def test_one_cell_at_the_last_column_and_row(ws, tmp_path):
+    wb = Workbook()
+    wb.active["A1"], wb.active["A2"], wb.active["XFD1048576"] = "意见建议", "路灯不亮", "x"
+    wb.save(tmp_path / "远.xlsx")
+    assert (tmp_path / "远.xlsx").stat().st_size < 10_000
+    _refused(ws, tmp_path / "远.xlsx", "工作表“Sheet”", "1,048,576", "拒绝读取", "rectikit.toml")
+
+
+def test_a_wide_used_area(ws, tmp_path):
+    wb = Workbook()
+    wb.active["A1"], wb.active["A2"], wb.active["XFD100"] = "意见建议", "路灯不亮", "x"
+    wb.save(tmp_path / "宽.xlsx")
+    _refused(ws, tmp_path / "宽.xlsx", "使用区域（100 行 × 16384 列）")
+
+
+def test_cells_written_without_positions_are_counted_one_after_another(ws, tmp_path):
+    rows = '<row><c t="s"><v>0</v></c></row>' + '<row><c t="s"><v>1</v></c></row>' * 250_000
+    path = _workbook(tmp_path / "无坐标.xlsx", SHEET_HEAD + rows + "</sheetData></worksheet>", ["意见建议", "路灯不亮"])
+    _refused(ws, path, "行数达 250,001")
+
+
+def test_a_position_hidden_behind_another_attribute(ws, tmp_path):
+    rows = ('<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c>'
+            '<c t="s" r="XFD2"><v>1</v></c></row><row r="3"><c s="0" r="A900000" t="s"><v>1</v></c></row>')
+    path = _workbook(tmp_path / "藏.xlsx", SHEET_HEAD + rows + "</sheetData></worksheet>", ["意见建议", "路灯不亮"])
+    _refused(ws, path, "超过上限")
+
+
+def test_one_long_shared_string_in_every_cell(ws, tmp_path):
+    rows = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + "".join(
+        f'<row r="{r}"><c r="A{r}" t="s"><v>1</v></c></row>' for r in range(2, 4000))
+    path = _workbook(tmp_path / "长.xlsx", SHEET_HEAD + rows + "</sheetData></worksheet>", ["意见建议", "长" * 32_000])
+    assert path.stat().st_size < 200_000
+    with zipfile.ZipFile(path):
+        pass
+    try:
+        check_zip(path, Limits(text_per_byte=0.001))
+    except Exception as e:  # 4,000 cells × 96 KB of text each: 384 MB once read
+        assert "读入后的文字" in str(e)
+    else:
+        raise AssertionError("the text bomb was read")
+
+
+def test_ods_with_repeated_rows_and_columns(ws, tmp_path):
+    cell = '<table:table-cell office:value-type="string"><text:p>意见建议</text:p></table:table-cell>'
+    body = (f"<table:table-row>{cell}</table:table-row>"
+            '<table:table-row table:number-rows-repeated="100000"><table:table-cell '
+            'table:number-columns-repeated="100"/></table:table-row>'
+            f'<table:table-row><table:table-cell table:number-columns-repeated="90"/>{cell}</table:table-row>')
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+               'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+               f'<table:table table:name="S">{body}</table:table></office:spreadsheet></office:body>'
+               '</office:document-content>')
+    with zipfile.ZipFile(tmp_path / "重复.ods", "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    _refused(ws, tmp_path / "重复.ods", "使用区域（100002 行 × 91 列）")
+
+
+def test_a_csv_of_empty_lines(ws, tmp_path):
+    (tmp_path / "空行.csv").write_text("意见建议\n路灯不亮\n" + "\n" * 300_000, encoding="utf-8")
+    _refused(ws, tmp_path / "空行.csv", "行数达 300,002")
+
+
+def test_a_csv_cell_of_a_megabyte_is_read(ws, tmp_path):
+    (tmp_path / "长.csv").write_text("意见建议\n" + "长" * 400_000 + "\n", encoding="utf-8")
+    res = import_files(ws, [tmp_path / "长.csv"], batch="b")
+    assert res.ok and res.added == 1
+
+
+def test_each_file_of_an_import_is_reported_and_the_good_ones_go_in(ws, tmp_path):
+    wb = Workbook()
+    wb.active["A1"], wb.active["XFD1048576"] = "意见建议", "x"
+    wb.save(tmp_path / "坏.xlsx")
+    good = write_xlsx(tmp_path / "好.xlsx", [["意见建议"], ["路灯不亮"]])
+    res = import_files(ws, [tmp_path / "坏.xlsx", good], batch="b")
+    assert [f.status for f in res.files] == ["unreadable", "imported"] and res.added == 1
+
+
+def test_real_workbooks_pass_the_scan(tmp_path):
+    rows = [["序号", "意见建议内容", "县区"]] + [[i, f"第{i}条意见：路灯不亮", "城中区"] for i in range(3000)]
+    assert check_zip(write_xlsx(tmp_path / "真.xlsx", rows)) == "xlsx"
