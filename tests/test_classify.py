@@ -2,7 +2,7 @@
 import pytest
 from openpyxl import load_workbook
 
-from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.steps.classify import (
     DISPOSITION_FILE,
     _labelled_file,
@@ -166,8 +166,9 @@ def test_train_needs_data(loaded, tmp_path):
         train(loaded)
     with pytest.raises(InvalidDataError, match="至少需要 20 条"):
         train(loaded, file=write_xlsx(tmp_path / "few.xlsx", [["意见建议", "类别"], ["a", "x"], ["b", "y"]]))
-    with pytest.raises(UsageError, match="还没有训练"):
+    with pytest.raises(NotReadyError, match="还没有训练") as e:  # nothing to do yet: exit 1, not a usage error
         classify(loaded, use_model=True)
+    assert "classify --train" in e.value.hint
 
 
 def test_train_from_ledger_uses_imported_labels(ws, tmp_path):

@@ -91,3 +91,21 @@ def test_init_copies_the_rule_tables_but_never_over_the_offices_own(tmp_path):
     assert own.read_bytes() == b"the office's own table"
     for name in ("处理方式.xlsx", "单位名录.xlsx", "分解规则.xlsx"):
         assert (ws.rules_dir / name).is_file()
+
+
+def test_every_import_inside_a_function_resolves():
+    """Imports made where they are used run only when a command runs; check them all here."""
+    import importlib
+
+    missing = []
+    for name, path in _modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("rectikit"):
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    if not hasattr(module, alias.name):
+                        try:
+                            importlib.import_module(f"{node.module}.{alias.name}")
+                        except ImportError:
+                            missing.append(f"{name}:{node.lineno} {node.module}.{alias.name}")
+    assert not missing, missing

@@ -4,7 +4,7 @@ import sqlite3
 import pytest
 from openpyxl import load_workbook
 
-from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.documents.annexes import build_table
 from rectikit.steps.ingest import import_files
 from rectikit.steps.tracking import TASK_SHEET, close_out, collect, dispatch, track
@@ -64,8 +64,9 @@ def test_one_task_sheet_per_lead_unit(tasks, tmp_path):
 
 def test_dispatch_needs_assigned_tasks(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="b")
-    with pytest.raises(UsageError, match="rectikit assign"):
+    with pytest.raises(NotReadyError) as e:
         dispatch(ws, tmp_path / "交办")
+    assert e.value.exit_code == 1 and "rectikit assign" in e.value.hint
 
 
 def test_collect_takes_what_units_report(tasks, tmp_path):

@@ -10,6 +10,7 @@ The commands live by area — :mod:`.intake`, :mod:`.pipeline`,
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -17,47 +18,69 @@ import typer
 
 from rectikit.base.errors import EXIT_FAILED, EXIT_USAGE, RectikitError
 from rectikit.cli import documents, intake, pipeline, tracking  # noqa: F401  (they register the commands)
-from rectikit.cli.common import app, err, print_issues, usage_message
+from rectikit.cli.common import app, err, print_issues, say, usage_message
+from rectikit.store.ledger import Ledger
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: the one place where errors become messages and exit codes."""
+    """Entry point: the one place where errors become messages and exit codes.
+
+    A failure prints one Chinese message (and what to do next) on stderr; with
+    ``--json`` it also prints ``{"ok": false, "error": {code, message, hint}}``
+    on stdout, so a script always has something to read.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or bool(os.environ.get("RECTIKIT_DEBUG"))
+    as_json = "--json" in args
+    committed = Ledger.commits
+    failure: tuple[str, str, str] | None = None  # code, message, hint
     try:
         rv = app(args=args, prog_name="rectikit", standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
     except RectikitError as e:
         if debug:
             raise
-        err.print(f"[red]错误：[/]{e}", highlight=False)
+        failure, code = (e.code, str(e), e.hint), e.exit_code
+        say(("错误：", "red"), str(e))
+        if e.hint:
+            err.print(f"下一步：{e.hint}")
         if e.report is not None:
             print_issues(e.report)
-        code = e.exit_code
     except typer.Exit as e:
         code = e.exit_code
     except KeyboardInterrupt:
+        failure, code = ("aborted", "已中止。", ""), EXIT_FAILED
         err.print("已中止。")
-        code = EXIT_FAILED
     except Exception as e:
         # typer may raise click's classes or its vendored copies: match by name.
         kinds = {c.__name__ for c in type(e).__mro__}
         if "UsageError" in kinds:
             cmd = e.ctx.command_path if getattr(e, "ctx", None) else "rectikit"
-            err.print(f"[red]用法错误：[/]{usage_message(e.format_message())}", highlight=False)
-            err.print(f"运行 `{cmd} --help` 查看用法。", highlight=False)
-            code = EXIT_USAGE
+            message, hint = usage_message(e.format_message()), f"运行 {cmd} --help 查看用法。"
+            say(("用法错误：", "red"), message)
+            err.print(hint)
+            failure, code = ("usage", message, hint), EXIT_USAGE
         elif "ClickException" in kinds:
             e.show()
-            code = e.exit_code
+            failure, code = ("failed", e.format_message(), ""), e.exit_code
         elif "Abort" in kinds:
             err.print("已中止。")
-            code = EXIT_FAILED
+            failure, code = ("aborted", "已中止。", ""), EXIT_FAILED
         else:
             if debug:
                 raise
-            err.print(f"[red]内部错误：[/]{type(e).__name__}: {e}。加 --debug 查看详情并报告此问题。", highlight=False)
-            code = EXIT_FAILED
+            message = f"{type(e).__name__}: {e}"
+            hint = "加 --debug 查看详情并报告此问题。"
+            if Ledger.commits > committed:
+                hint = "本命令对台账的改动已经保存（可运行 rectikit status 查看），只是显示结果时出错。" + hint
+            say(("内部错误：", "red"), message)
+            err.print(hint)
+            failure, code = ("internal", message, hint), EXIT_FAILED
+    if failure and as_json:
+        name, message, hint = failure
+        sys.stdout.write(json.dumps({"ok": False, "exit_code": code,
+                                     "error": {"code": name, "message": message, "hint": hint}},
+                                    ensure_ascii=False) + "\n")
     return code
 
 

@@ -14,6 +14,7 @@ import typer.core
 import typer.rich_utils as _ru
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 _ru.OPTIONS_PANEL_TITLE = "选项"
 _ru.ARGUMENTS_PANEL_TITLE = "参数"
@@ -21,7 +22,14 @@ _ru.COMMANDS_PANEL_TITLE = "命令"
 _ru.ERRORS_PANEL_TITLE = "错误"
 _ru.ABORTED_TEXT = "已中止。"
 
-err = Console(stderr=True)
+# Markup is off: citizens' text, file and unit names are printed as they are
+# ("[bold]" in a complaint stays text); colour is given with say()'s styles.
+err = Console(stderr=True, markup=False, highlight=False)
+
+
+def say(*parts) -> None:
+    """One line on stderr from (text, style) pairs and plain strings."""
+    err.print(Text.assemble(*parts))
 
 
 class _ChineseHelp:
@@ -89,8 +97,9 @@ BatchesOpt = Annotated[Optional[list[str]], typer.Option("--batch", "-b", help="
 
 
 def emit(data: dict, as_json: bool) -> None:
+    """The command's result as JSON on stdout, with "ok" first (a failure's JSON is written by main)."""
     if as_json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+        sys.stdout.write(json.dumps({"ok": True, **data}, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def workspace_of(path: Path | None):

@@ -17,6 +17,7 @@ from rectikit.cli.common import (
     date_option,
     emit,
     err,
+    say,
     workspace_of,
 )
 
@@ -40,7 +41,7 @@ def render_cmd(
 
     res = render(workspace_of(workspace), annex, formats=[f.strip() for f in formats.split(",") if f.strip()], out_dir=out,
                  key_only=not include_all, group_by=group_by, numbering=numbering, batches=batch or [])
-    err.print(f"[green]已生成[/] {res['title']}（{res['rows']} 项）")
+    say(("已生成", "green"), f" {res['title']}（{res['rows']} 项）")
     for path in res["files"].values():
         err.print(f"  {path}")
     emit(res, as_json)
@@ -60,8 +61,8 @@ def analyse_cmd(
     res = analyse(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out=out)
     err.print(res.overview)
     for s in res.sections:
-        err.print(f"[bold]{s.heading}[/]：{s.sentence}")
-    err.print(f"[green]已生成[/] {res.path}")
+        say(("{s.heading}", "bold"), f"：{s.sentence}")
+    say(("已生成", "green"), f" {res.path}")
     emit(res.to_dict(), as_json)
 
 
@@ -78,7 +79,7 @@ def notice_cmd(
 
     res = notice(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out_dir=out)
     err.print(res["opening"])
-    err.print(f"[green]已生成[/] {res['path']}")
+    say(("已生成", "green"), f" {res['path']}")
     for a in res["attachments"]:
         err.print(f"  附件{a['number']}：{a['files']['docx']}")
     emit(res, as_json)

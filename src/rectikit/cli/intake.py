@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from rectikit.base.errors import EXIT_FAILED
 from rectikit.cli.common import (
@@ -20,6 +21,7 @@ from rectikit.cli.common import (
     err,
     print_issues,
     print_status,
+    say,
     workspace_of,
 )
 
@@ -35,17 +37,17 @@ def init_cmd(
     from rectikit.store.workspace import init_workspace
 
     ws = init_workspace(folder, office=office, year=year)
-    err.print(f"[green]已创建工作区[/] {ws.root}")
+    say(("已创建工作区", "green"), f" {ws.root}")
     err.print(f"  配置文件：{ws.config_path.name}  规则表：{ws.rules_dir.name}/  台账：{ws.ledger_path.name}")
     emit({"workspace": str(ws.root), "config": str(ws.config_path), "ledger": str(ws.ledger_path)}, as_json)
 
 
 _STATUS_LABELS = {
-    "imported": "[green]已导入[/]",
-    "already": "[yellow]已导入过，未新增[/]",
-    "would-import": "[cyan]可导入（试运行）[/]",
-    "rejected": "[red]未导入：有错误[/]",
-    "unreadable": "[red]无法读取[/]",
+    "imported": Text("已导入", "green"),
+    "already": Text("已导入过，未新增", "yellow"),
+    "would-import": Text("可导入（试运行）", "cyan"),
+    "rejected": Text("未导入：有错误", "red"),
+    "unreadable": Text("无法读取", "red"),
 }
 
 
@@ -115,7 +117,7 @@ def export_cmd(
     from rectikit.documents.export import export_ledger
 
     res = export_ledger(workspace_of(workspace), out, batch=batch)
-    err.print(f"[green]已导出[/] {res['items']} 条到 {res['path']}")
+    say(("已导出", "green"), f" {res['items']} 条到 {res['path']}")
     emit(res, as_json)
 
 
@@ -130,7 +132,7 @@ def demo_cmd(
 
     res = run_demo(folder, force=force, progress=lambda msg: err.print(f"· {msg}"))
     print_status(res["status"])
-    err.print(f"[green]演示完成。[/] 工作区：{res['workspace']}")
+    say(("演示完成。", "green"), f" 工作区：{res['workspace']}")
     for label, path in res["outputs"].items():
         err.print(f"  {label}：{path}")
     emit(res, as_json)

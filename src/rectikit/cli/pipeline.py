@@ -17,6 +17,7 @@ from rectikit.cli.common import (
     app,
     emit,
     err,
+    say,
     workspace_of,
 )
 
@@ -44,7 +45,7 @@ def dedupe_cmd(
         raise UsageError("--apply 不能与 --review 或 --auto 同时使用。")
     if apply:
         res = apply_review(ws, apply)
-        err.print(f"[green]已按审核表处理[/]：合并 {res.merged_groups} 组，记为不重复 {res.kept_apart} 对。")
+        say(("已按审核表处理", "green"), f"：合并 {res.merged_groups} 组，记为不重复 {res.kept_apart} 对。")
     else:
         with err.status("正在比对…") as st:
             res = dedupe(ws, batch=batch, threshold=threshold, auto=auto, review=review, across_batches=across,
@@ -53,7 +54,7 @@ def dedupe_cmd(
         if res.repeats:
             err.print(f"与更早批次重复（连续反映）：{len(res.repeats)} 条，已标记。")
         if auto:
-            err.print(f"[green]已自动合并[/] {res.merged_groups} 组。")
+            say(("已自动合并", "green"), f" {res.merged_groups} 组。")
         if res.review_path:
             err.print(f"审核表：{res.review_path}（在“处理意见”列选择后运行 rectikit dedupe --apply 该文件）")
     _print_merge_summary(res.summary)
@@ -91,7 +92,7 @@ def unmerge_cmd(
     from rectikit.steps.dedupe import unmerge
 
     res = unmerge(workspace_of(workspace), item)
-    err.print(f"[green]已撤销合并[/]：编号 {res['item']} 恢复为 {len(res['restored'])} 条（{'、'.join(map(str, res['restored']))}）。")
+    say(("已撤销合并", "green"), f"：编号 {res['item']} 恢复为 {len(res['restored'])} 条（{'、'.join(map(str, res['restored']))}）。")
     _print_merge_summary(res["summary"])
     emit(res, as_json)
 
@@ -119,12 +120,12 @@ def classify_cmd(
     if train or from_ledger:
         with err.status("正在训练…"):
             res = cl.train(ws, file=train, from_ledger=from_ledger, text_column=text_column, label_column=label_column)
-        err.print(f"[green]已训练学习模型[/]：{res['items']} 条，{len(res['labels'])} 个类别（{res['source']}）。")
+        say(("已训练学习模型", "green"), f"：{res['items']} 条，{len(res['labels'])} 个类别（{res['source']}）。")
         emit(res, as_json)
         return
     if apply:
         out = cl.apply_review(ws, apply)
-        err.print(f"[green]已按审核表更新[/] {out.changed} 项。")
+        say(("已按审核表更新", "green"), f" {out.changed} 项。")
     else:
         with err.status("正在分类…") as st:
             out = cl.classify(ws, batch=batch, use_model=model, review=review, dry_run=dry_run,
@@ -172,7 +173,7 @@ def assign_cmd(
     ws = workspace_of(workspace)
     if apply:
         res = asg.apply_assignments(ws, apply)
-        err.print(f"[green]已按责任分解表更新[/] {len(res.assignments)} 项（记为人工确定）。")
+        say(("已按责任分解表更新", "green"), f" {len(res.assignments)} 项（记为人工确定）。")
     else:
         res = asg.assign(ws, batch=batch, include_all=include_all, only_unassigned=only_unassigned,
                          reassign=reassign, dry_run=dry_run)
@@ -187,7 +188,7 @@ def assign_cmd(
         if res.kept_manual:
             err.print(f"人工确定的 {res.kept_manual} 项保持不变（加 --reassign 可重新分解）。")
         if res.unassigned:
-            err.print(f"[yellow]没有规则命中[/]：{len(res.unassigned)} 项（编号 {'、'.join(map(str, res.unassigned[:20]))}"
+            say(("没有规则命中", "yellow"), f"：{len(res.unassigned)} 项（编号 {'、'.join(map(str, res.unassigned[:20]))}"
                       f"{'……' if len(res.unassigned) > 20 else ''}），请补充分解规则或用 --export 后人工填写。")
     if export:
         path = asg.export_assignments(ws, export, batch=batch, include_all=include_all)

@@ -19,6 +19,7 @@ from rectikit.cli.common import (
     emit,
     err,
     print_issues,
+    say,
     workspace_of,
 )
 
@@ -41,7 +42,7 @@ def dispatch_cmd(
         t.add_row(unit, str(res.tasks[unit]), Path(path).name)
     err.print(t)
     if res.unassigned:
-        err.print(f"[yellow]还没有牵头单位的重点任务[/] {len(res.unassigned)} 项，未交办（先运行 rectikit assign）。")
+        say(("还没有牵头单位的重点任务", "yellow"), f" {len(res.unassigned)} 项，未交办（先运行 rectikit assign）。")
     emit(res.to_dict(), as_json)
 
 
@@ -56,7 +57,7 @@ def collect_cmd(
 
     res = collect(workspace_of(workspace), files)
     print_issues(res.report)
-    err.print(f"[green]已导入[/] {len(res.files)} 个文件、{res.rows} 项报回，更新 {res.changed} 处。")
+    say(("已导入", "green"), f" {len(res.files)} 个文件、{res.rows} 项报回，更新 {res.changed} 处。")
     emit(res.to_dict(), as_json)
 
 
@@ -69,7 +70,8 @@ def track_cmd(
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    from rectikit.steps.tracking import LIGHTS, track
+    from rectikit.figures import LIGHTS
+    from rectikit.steps.tracking import track
 
     res = track(workspace_of(workspace), today=date_option(today, "--today"), batch=batch, out=out)
     t = Table(title=f"整改进度（截至 {res.today}）")
@@ -96,5 +98,5 @@ def closeout_cmd(
     from rectikit.steps.tracking import close_out
 
     res = close_out(workspace_of(workspace), ids, on=date_option(on, "--date"))
-    err.print(f"[green]已销号[/] {len(res['closed'])} 项（{res['on']}）。")
+    say(("已销号", "green"), f" {len(res['closed'])} 项（{res['on']}）。")
     emit(res, as_json)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rectikit.base.errors import UsageError
+from rectikit.base.errors import NotReadyError
 from rectikit.documents.builder import OfficialDocument
 from rectikit.documents.wording import cn_date, listing, share_text, with_shares
 from rectikit.figures import LIGHTS, overview
@@ -56,7 +56,7 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
     with ws.ledger() as led:
         fig = overview(led, batches, today, warn_days=warn, top_townships=top_townships)
     if not fig["items"]:
-        raise UsageError("台账中没有可分析的条目。请先导入意见建议。")
+        raise NotReadyError("台账中没有可分析的条目。", hint="先运行 rectikit import 导入意见建议。")
     total = fig["items"]
     period = "、".join(fig["batches"])
     merged = f"，经梳理归纳为 {total} 条" if total != fig["raw_items"] else ""

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from rectikit.base.errors import UsageError
+from rectikit.base.errors import NotReadyError
 from rectikit.documents.annexes import render
 from rectikit.documents.builder import OfficialDocument
 from rectikit.documents.wording import cn_date
@@ -35,7 +35,7 @@ def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None 
     with ws.ledger() as led:
         counts = batch_counts(led, batches)
     if not any(c["raw_items"] for c in counts):
-        raise UsageError("台账中没有可公示的条目。请先导入意见建议。")
+        raise NotReadyError("台账中没有可公示的条目。", hint="先运行 rectikit import 导入意见建议。")
     names = [c["batch"] for c in counts]
     attachments = []
     for k, name in enumerate(names, start=1):

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.base.errors import InvalidDataError, WorkspaceError
 from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.files.readers import as_int
 from rectikit.steps.deadlines import DeadlineError, parse_deadline
@@ -78,22 +78,23 @@ def _split(cell) -> list[str]:
     return [p.strip() for p in text.replace(" ", ";").split(";") if p.strip()]
 
 
-def _settings(ws: Workspace) -> tuple[dt.date, int]:
+def _settings(ws: Workspace) -> tuple[dt.date | None, int]:
+    """The start of relative deadlines (None until the office sets it: never today by default) and the year."""
     year = int(ws.setting("office", "year", dt.date.today().year))
     start = ws.setting("assign", "start_date", "")
     try:
-        return (dt.date.fromisoformat(str(start)) if start else dt.date.today()), year
+        return (dt.date.fromisoformat(str(start)) if start else None), year
     except ValueError:
-        raise UsageError(f"rectikit.toml 中 [assign] start_date 应写成 2020-06-10 的形式，收到“{start}”。") from None
+        raise WorkspaceError(f"rectikit.toml 中 [assign] start_date 应写成 2020-06-10 的形式，收到“{start}”。") from None
 
 
-def load_rules(path: Path, units: Directory, *, start: dt.date, year: int) -> list[Rule]:
+def load_rules(path: Path, units: Directory, *, start: dt.date | None, year: int) -> list[Rule]:
     """Read and check the rule table; every problem names its cell."""
     from rectikit.files.readers import read_table
 
     path = Path(path)
     if not path.exists():
-        raise UsageError(f"找不到分解规则表 {path}。")
+        raise WorkspaceError(f"找不到分解规则表 {path}。", hint="从其他工作区复制，或在新文件夹 rectikit init 后复制其中的 rules/分解规则.xlsx。")
     t = read_table(path, ["牵头单位", "整改时限"], what="分解规则表")
     report = Report()
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.figures import batch_counts
 from rectikit.files.readers import as_int
@@ -150,7 +150,7 @@ def classify(
     if use_model is None:
         use_model = model_path.exists()
     elif use_model and not model_path.exists():
-        raise UsageError("工作区还没有训练好的模型。请先运行 rectikit classify --train 已标注表格.xlsx 或 --from-ledger。")
+        raise NotReadyError("工作区还没有训练好的模型。", hint="先运行 rectikit classify --train 已标注表格.xlsx 或 --from-ledger。")
     res = ClassifyResult(method="model" if use_model else "rules")
     with ws.ledger() as led:
         items = led.working_items([batch] if batch else [])

@@ -64,8 +64,8 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def parse_deadline(phrase, *, start: dt.date, year: int, checkpoint: dt.date | None = None) -> Deadline:
-    """A deadline from a cell: a date, a relative phrase, or 长期坚持."""
+def parse_deadline(phrase, *, start: dt.date | None, year: int, checkpoint: dt.date | None = None) -> Deadline:
+    """A deadline from a cell: a date, a relative phrase (counted from ``start``), or 长期坚持."""
     if isinstance(phrase, dt.datetime):
         return Deadline(phrase.date())
     if isinstance(phrase, dt.date):
@@ -78,6 +78,9 @@ def parse_deadline(phrase, *, start: dt.date, year: int, checkpoint: dt.date | N
     d = parse_date_text(s)
     if d:
         return Deadline(d)
+    m = _WORKDAYS.match(s) or _DAYS.match(s)
+    if m and start is None:
+        raise DeadlineError(f"“{s}”是相对时限，须先在 rectikit.toml 的 [assign] 中写明起算日期，如 start_date = \"2020-06-10\"。")
     m = _WORKDAYS.match(s)
     if m:
         return Deadline(add_workdays(start, _n(m.group(1))))

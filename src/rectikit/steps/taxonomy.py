@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.base.errors import InvalidDataError, WorkspaceError
 from rectikit.base.problems import ERROR, Issue, Report
 
 TAXONOMY_FILE = "分类体系.xlsx"
@@ -91,5 +91,5 @@ def workspace_taxonomy(ws) -> Taxonomy:
     """The category table of a workspace (rules/分类体系.xlsx)."""
     path = ws.rules_dir / TAXONOMY_FILE
     if not path.exists():
-        raise UsageError(f"找不到分类体系表 {path}。可从其他工作区复制，或重新 rectikit init。")
+        raise WorkspaceError(f"找不到分类体系表 {path}。", hint="从其他工作区复制，或在新文件夹 rectikit init 后复制其中的 rules/分类体系.xlsx。")
     return load(path)

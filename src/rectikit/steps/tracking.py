@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.base.errors import InvalidDataError, NotReadyError
 from rectikit.base.problems import ERROR, WARNING, Issue, Report
 from rectikit.figures import light_counts, task_light
 from rectikit.files.readers import as_int
@@ -68,7 +68,7 @@ def dispatch(ws: Workspace, folder: Path | None = None, *, batch: str | None = N
         else:
             res.unassigned.append(it["id"])
     if not by_unit:
-        raise UsageError("没有已分解到牵头单位的重点整改任务。请先运行 rectikit assign。")
+        raise NotReadyError("没有已分解到牵头单位的重点整改任务。", hint="先运行 rectikit assign。")
     folder.mkdir(parents=True, exist_ok=True)
     columns = OFFICE_COLUMNS + UNIT_COLUMNS
     progress_col = len(OFFICE_COLUMNS)

@@ -45,6 +45,10 @@ def _command_line() -> str:
 class Ledger:
     """A connection to one workspace ledger."""
 
+    # Transactions committed by this process: the command line tells a user
+    # whose command failed after a commit that the change was kept.
+    commits = 0
+
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
@@ -131,6 +135,7 @@ class Ledger:
             raise
         else:
             self.conn.execute("COMMIT")
+            Ledger.commits += 1
 
     @contextlib.contextmanager
     def transaction(self, *, check_foreign_keys: bool = True) -> Iterator[sqlite3.Connection]:
