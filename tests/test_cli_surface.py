@@ -17,9 +17,9 @@ def test_markup_in_citizens_text_is_printed_as_text(cli, tmp_path):
     w = tmp_path / "w"
     assert cli("init", w).code == 0
     f = write_xlsx(tmp_path / "a.xlsx", MARKUP)
-    r = cli("import", f, "-b", "[bold]批次[/]", cwd=w)
+    r = cli("import", f, "-b", "[bold]批次[red]", cwd=w)
     assert r.code == 0, r.err
-    assert "[bold]批次[/]" in r.err
+    assert "[bold]批次[red]" in r.err
     r = cli("dedupe", cwd=w)
     assert r.code == 0, r.err
     assert "[bold]路灯[/bold]不亮" in r.err

@@ -4,7 +4,7 @@ import sqlite3
 import pytest
 from openpyxl import load_workbook
 
-from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
+from rectikit.base.errors import InvalidDataError, NotReadyError
 from rectikit.documents.annexes import build_table
 from rectikit.steps.ingest import import_files
 from rectikit.steps.tracking import TASK_SHEET, close_out, collect, dispatch, track

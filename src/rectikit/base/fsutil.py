@@ -1,5 +1,6 @@
 """File-system helpers: outputs are written to a temporary file and renamed,
-so a crash never leaves a half-written workbook where the user expects one."""
+so a crash never leaves a half-written workbook where the user expects one;
+the finished file gets the user's normal permissions."""
 
 from __future__ import annotations
 
@@ -21,10 +22,23 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, _mode_for(path))
         os.replace(tmp_path, path)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _mode_for(path: Path) -> int:
+    """The mode a file made with open() would get (0644 under umask 022), or
+    the mode of the file it replaces: colleagues on a shared folder can read it.
+    A temporary file is created 0600, which is right while it is being written."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def sha256_file(path: Path) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rectikit.base.errors import NotReadyError
+from rectikit.base.names import child, file_part
 from rectikit.documents.builder import OfficialDocument
 from rectikit.documents.wording import cn_date, listing, share_text, with_shares
 from rectikit.figures import LIGHTS, overview
@@ -86,7 +87,7 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
             f"截至 {cn_date(today)}，已完成 {p['done']} 项、占 {share_text(p['done'], p['tasks'])}"
             f"（其中已销号 {p['closed']} 项），逾期未完成 {p['overdue']} 项，"
             f"临近整改时限 {p['due_soon']} 项，长期坚持 {p['long_term']} 项。", rows))
-    path = Path(out) if out else ws.root / "输出" / f"分析报告-{period}.docx"
+    path = ws.output_file(out, child(ws.root / "输出", f"分析报告-{file_part(period)}.docx"), (".docx",))
     res.path = str(write_docx(res, path))
     return res
 

@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape
 
 from rectikit.base.errors import RectikitError, UsageError
 from rectikit.base.fsutil import atomic_path
+from rectikit.base.names import child, file_part
 from rectikit.documents.wording import cn_date, cn_ordinal, iso_to_cn
 from rectikit.steps.taxonomy import workspace_taxonomy
 from rectikit.store.workspace import Workspace
@@ -337,10 +338,10 @@ def render(ws: Workspace, annex: str, *, formats: Sequence[str] = FORMATS, out_d
     if number is not None:
         table.layout = dataclasses.replace(table.layout, number=number)
     out = Path(out_dir) if out_dir else ws.root / "输出"
-    stem = stem or f"{table.layout.file_name}-{'和'.join(batches) if batches else '全部批次'}"
+    stem = file_part(stem or f"{table.layout.file_name}-{'和'.join(batches) if batches else '全部批次'}")
     paths = {}
     for fmt in formats:
-        target = out / f"{stem}.{fmt}"
+        target = child(out, f"{stem}.{fmt}")
         if fmt == "xlsx":
             paths[fmt] = str(write_xlsx(table, target))
         else:

@@ -8,7 +8,6 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from rectikit.base.errors import UsageError
 from rectikit.base.fsutil import atomic_path
 from rectikit.store.workspace import Workspace
 
@@ -47,10 +46,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None) -> dict:
     """Write the ledger's items to ``out`` (.xlsx or .csv); return a summary."""
-    out = Path(out)
+    out = ws.output_file(out, out, (".xlsx", ".csv"))
     suffix = out.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise UsageError(f"导出文件须以 .xlsx 或 .csv 结尾，收到：{out.name}")
     with ws.ledger() as led:
         params: tuple = ()
         where = ""

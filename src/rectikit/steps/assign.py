@@ -241,6 +241,7 @@ EXPORT_HEADERS = ["编号", "批次", "意见建议内容", "类别", "牵头单
 def export_assignments(ws: Workspace, path: Path, *, batch: str | None = None, include_all: bool = False) -> Path:
     from rectikit.files.xlsxout import write_table
 
+    path = ws.output_file(path, path, (".xlsx",))
     with ws.ledger() as led:
         items = led.working_items([batch] if batch else [], key_only=not include_all)
     rows = [[i["id"], i["batch"], i["text"], i["category"], i["lead_unit"], i["co_units"], i["leader"], i["person"],

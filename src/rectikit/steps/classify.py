@@ -146,6 +146,7 @@ def classify(
     key_disps = set(ws.setting("classify", "key_task_dispositions", ["立行立改", "长期坚持"]))
     min_raw = int(ws.setting("classify", "key_task_min_raw", 1))
     review_below = float(ws.setting("classify", "review_below", 0.6))
+    review = ws.output_file(review, review, (".xlsx",)) if review else None  # checked before anything changes
     model_path = ws.root / MODEL_FILE
     if use_model is None:
         use_model = model_path.exists()
@@ -186,7 +187,7 @@ def classify(
         with ws.ledger() as led:
             res.summary = key_task_summary(led)
     if review:
-        res.review_path = str(write_review(ws, Path(review), batch=batch, suggestions=res.decisions))
+        res.review_path = str(write_review(ws, review, batch=batch, suggestions=res.decisions))
     return res
 
 

@@ -164,6 +164,7 @@ def dedupe(
     ``review`` write the groups left to decide to a workbook for staff."""
     res = propose(ws, batch=batch, threshold=threshold, across_batches=across_batches, progress=progress)
     auto_min = float(ws.setting("dedupe", "auto_threshold", DEFAULT_AUTO_THRESHOLD))
+    review = ws.output_file(review, review, (".xlsx",)) if review else None  # checked before anything changes
     to_review = res.groups
     if auto or res.repeats:
         with ws.ledger() as led, led.transaction():
@@ -176,7 +177,7 @@ def dedupe(
         with ws.ledger() as led:
             res.summary = merge_summary(led)
     if review:
-        res.review_path = str(write_review(to_review, Path(review)))
+        res.review_path = str(write_review(to_review, review))
     return res
 
 

@@ -10,13 +10,13 @@ Each step here is one function; the CLI calls them.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rectikit.base.errors import InvalidDataError, NotReadyError
+from rectikit.base.names import child, distinct_files, file_part
 from rectikit.base.problems import ERROR, WARNING, Issue, Report
 from rectikit.figures import light_counts, task_light
 from rectikit.files.readers import as_int
@@ -39,7 +39,6 @@ TASK_NOTES = [
     "3. “佐证材料”写明材料名称或存放位置（如：走访记录、通话记录、现场照片、自查报告）。",
     "4. 不要修改“编号”列，不要删除列；填好后原样报回。",
 ]
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 @dataclass
@@ -69,11 +68,13 @@ def dispatch(ws: Workspace, folder: Path | None = None, *, batch: str | None = N
             res.unassigned.append(it["id"])
     if not by_unit:
         raise NotReadyError("没有已分解到牵头单位的重点整改任务。", hint="先运行 rectikit assign。")
+    names = {unit: f"整改任务交办表-{file_part(unit)}.xlsx" for unit in by_unit}
+    distinct_files(names)
     folder.mkdir(parents=True, exist_ok=True)
     columns = OFFICE_COLUMNS + UNIT_COLUMNS
     progress_col = len(OFFICE_COLUMNS)
     for unit, tasks in sorted(by_unit.items()):
-        path = folder / f"整改任务交办表-{_UNSAFE.sub('_', unit)}.xlsx"
+        path = child(folder, names[unit])
         rows = [[_deadline_text(it) if key == "deadline" else it.get(key) for key, *_ in columns] for it in tasks]
         write_table(path, TASK_SHEET, [h for _, h, _ in columns], rows, widths=[w for *_, w in columns],
                     choices={progress_col: PROGRESS}, notes=TASK_NOTES)
@@ -196,7 +197,7 @@ def track(ws: Workspace, *, today: dt.date | None = None, batch: str | None = No
         res.by_unit.setdefault(it["lead_unit"], Counter())[light] += 1
     res.by_unit = {u: dict(c) for u, c in sorted(res.by_unit.items())}
     if out:
-        res.path = str(_write_chase_list(Path(out), res))
+        res.path = str(_write_chase_list(ws.output_file(out, out, (".xlsx",)), res))
     return res
 
 

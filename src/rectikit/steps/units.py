@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rectikit.base.errors import InvalidDataError
+from rectikit.base.names import file_part, name_problem
 from rectikit.base.problems import ERROR, Issue, Report
 
 UNITS_FILE = "单位名录.xlsx"
@@ -69,11 +70,19 @@ def load(path: Path) -> Directory:
     t = read_table(path, ["单位全称"], what="单位名录")
     alias_col = next((h for h in t.header if h.startswith("简称")), None)
     report = Report()
-    units, seen = [], {}
+    units, seen, files = [], {}, {}
     for r, row in t.records():
         name = t.text(row, "单位全称")
         if not name:
             continue
+        where = dict(file=t.file, sheet=t.sheet, row=r, column="单位全称", value=name)
+        problem = name_problem(name)
+        if problem:  # a unit's name becomes the name of its task sheet
+            report.add(Issue("bad-unit-name", f"单位名称{problem}", ERROR, **where))
+        other = files.setdefault(file_part(name).casefold(), (name, r))
+        if other[0] != name:
+            report.add(Issue("same-file-name", f"与第{other[1]}行“{other[0]}”写成文件名后相同，交办表会互相覆盖，请改名。",
+                             ERROR, **where))
         aliases = tuple(a.strip() for a in t.text(row, alias_col).replace("；", ";").replace("、", ";").split(";")
                         if a.strip())
         for n in (name, *aliases):

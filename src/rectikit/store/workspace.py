@@ -55,6 +55,35 @@ class Workspace:
     def setting(self, section: str, key: str, default):
         return self.config().get(section, {}).get(key, default)
 
+    def output_file(self, path: Path | None, default: Path, suffixes: tuple[str, ...]) -> Path:
+        """Where to write a file the user named (``default`` when not named).
+
+        The suffix must be one the command writes (``track --out x.csv`` would
+        otherwise be an .xlsx under a .csv name), and the workspace's config,
+        ledger, rule tables and templates, or a file that was imported, are
+        never overwritten.
+        """
+        from rectikit.base.errors import UsageError
+        from rectikit.base.fsutil import sha256_file
+
+        path = Path(path) if path else Path(default)
+        if path.suffix.lower() not in suffixes:
+            raise UsageError(f"输出文件 {path.name} 的扩展名应为 {'、'.join(suffixes)}。")
+        target = path.resolve()
+        ledger = self.ledger_path.resolve()
+        protected = {self.config_path.resolve(), ledger, ledger.with_name(ledger.name + "-wal"),
+                     ledger.with_name(ledger.name + "-shm")}
+        folders = (self.rules_dir.resolve(), (self.root / "templates").resolve())
+        if target in protected or any(target.is_relative_to(f) for f in folders):
+            raise UsageError(f"{path} 是工作区的配置、台账、规则表或模板，不能作为输出文件。请换一个文件名。")
+        if target.is_file():
+            sha = sha256_file(target)
+            with self.ledger() as led:
+                imported = led.conn.execute("SELECT file_name FROM source_files WHERE sha256=? LIMIT 1", (sha,)).fetchone()
+            if imported:
+                raise UsageError(f"{path} 是导入过的原始文件（{imported[0]}），不能被覆盖。请换一个文件名。")
+        return path
+
     def ledger(self):
         from rectikit.store.ledger import Ledger
 
