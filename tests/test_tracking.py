@@ -98,15 +98,15 @@ def test_nonsense_returns_change_nothing(tasks, tmp_path, values, message):
     assert ledger_snapshot(tasks) == before
 
 
-def test_unknown_id_and_deleted_column(tasks, tmp_path):
+def test_a_forged_sheet_and_a_deleted_column(tasks, tmp_path):
     before = ledger_snapshot(tasks)
     with pytest.raises(InvalidDataError) as e:
-        collect(tasks, [write_xlsx(tmp_path / "a.xlsx", [["编号", "整改进展", "整改成效", "完成时间", "佐证材料"],
-                                                         [999, "推进中", "", "", ""]], sheet=TASK_SHEET)])
-    assert e.value.report.errors[0].code == "unknown-id"
+        collect(tasks, [write_xlsx(tmp_path / "a.xlsx", [["编号", "意见建议内容", "整改进展", "整改成效", "完成时间", "佐证材料"],
+                                                         [999, "x", "推进中", "", "", ""]], sheet=TASK_SHEET)])
+    assert e.value.report.errors[0].code == "no-identity"
     with pytest.raises(InvalidDataError) as e:
         collect(tasks, [write_xlsx(tmp_path / "b.xlsx", [["编号", "整改进展"], [1, "推进中"]], sheet=TASK_SHEET)])
-    assert {i.column for i in e.value.report.errors} == {"整改成效", "完成时间", "佐证材料"}
+    assert {i.column for i in e.value.report.errors} == {"意见建议内容", "整改成效", "完成时间", "佐证材料"}
     assert ledger_snapshot(tasks) == before
 
 

@@ -100,3 +100,18 @@ def closeout_cmd(
     res = close_out(workspace_of(workspace), ids, on=date_option(on, "--date"))
     say(("已销号", "green"), f" {len(res['closed'])} 项（{res['on']}）。")
     emit(res, as_json)
+
+
+@app.command("reopen", cls=Command, help="重新打开已销号的任务（重办），原因记入台账历史。已销号的任务只有这样才会再被改动。")
+def reopen_cmd(
+    ids: Annotated[list[int], typer.Argument(help="要重新打开的条目编号，可多个。", metavar="编号...")],
+    reason: Annotated[str, typer.Option("--reason", help="重新整改的原因，如：回访不满意。")] = "",
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.steps.tracking import reopen
+
+    res = reopen(workspace_of(workspace), ids, reason=reason)
+    say(("已重新打开", "green"), f" {len(res['reopened'])} 项，原因：{res['reason']}")
+    emit(res, as_json)

@@ -15,6 +15,7 @@ from pathlib import Path
 from rectikit.base.fsutil import atomic_path
 
 LINE_HEIGHT_PT = 15
+IDENTITY_SHEET = "_rectikit"  # very hidden: Excel and WPS show it only through VBA
 MAX_LINES = 12
 
 
@@ -40,13 +41,15 @@ def write_table(
     choices: dict[int, Sequence[str]] | None = None,
     shade: Sequence[bool] | None = None,
     notes: Sequence[str] | None = None,
+    identity: Sequence[tuple[str, str]] | None = None,
 ) -> Path:
     """Write one sheet: bold frozen header, autofilter, wrapped text cells,
     set up to print on A4 landscape.
 
     For review files: ``choices`` gives a column a dropdown of allowed values,
     ``shade`` marks rows to tint (alternate groups), ``notes`` become a second
-    sheet "说明" telling staff what to do.
+    sheet "说明" telling staff what to do. ``identity`` (name, value pairs)
+    goes on a very hidden sheet: what the workbook is, for when it comes back.
     """
     import xlsxwriter
 
@@ -130,6 +133,12 @@ def write_table(
             help_ws.set_column(0, 0, 100)
             for r, line in enumerate(notes):
                 help_ws.write_string(r, 0, line, head if r == 0 else body)
+        if identity:
+            tag = wb.add_worksheet(IDENTITY_SHEET)
+            for r, (key, value) in enumerate(identity):
+                tag.write_string(r, 0, key)
+                tag.write_string(r, 1, str(value))
+            tag.very_hidden()
         wb.close()
     return path
 

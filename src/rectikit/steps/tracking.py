@@ -15,17 +15,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rectikit.base.errors import InvalidDataError, NotReadyError
+from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.names import child, distinct_files, file_part
 from rectikit.base.problems import ERROR, WARNING, Issue, Report
 from rectikit.figures import light_counts, task_light
 from rectikit.files.readers import as_int
+from rectikit.store import books
 from rectikit.store.ledger import now
 from rectikit.store.values import DONE, PROGRESS
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import parse_date
 
 TASK_SHEET = "整改任务"
+CLEAR = ("清空", "（清空）", "(清空)")
+REOPENED = "推进中"  # where a reopened task starts again  # what a unit writes to empty a stored value; a blank cell keeps it
 # Columns the office fills / the unit fills, in the order of the task sheet.
 OFFICE_COLUMNS = [("id", "编号", 6), ("batch", "批次", 10), ("text", "意见建议内容", 40),
                   ("disposition", "处理方式", 8), ("measures", "整改措施", 30), ("goal", "整改目标", 22),
@@ -37,7 +40,8 @@ TASK_NOTES = [
     "1. 每行是交由本单位牵头整改的一项任务；请只填写右侧“整改进展”“整改成效”“完成时间”“佐证材料”四列。",
     f"2. “整改进展”下拉选择：{'、'.join(PROGRESS)}。选“已完成”的须填写整改成效和完成时间。",
     "3. “佐证材料”写明材料名称或存放位置（如：走访记录、通话记录、现场照片、自查报告）。",
-    "4. 不要修改“编号”列，不要删除列；填好后原样报回。",
+    "4. 不要修改“编号”列和意见建议内容，不要删除列或工作表；填好后原样报回。",
+    "5. 留空的格子表示不改动已报送的内容；要清除已报送的内容，请填写“清空”。",
 ]
 
 
@@ -53,32 +57,37 @@ class DispatchResult:
 
 
 def dispatch(ws: Workspace, folder: Path | None = None, *, batch: str | None = None) -> DispatchResult:
-    """Write one task sheet per lead unit (整改任务交办表-单位.xlsx)."""
+    """Write one task sheet per lead unit (整改任务交办表-单位.xlsx), each
+    remembered in the ledger so that what comes back can be checked against it."""
     from rectikit.files.xlsxout import write_table
 
     folder = Path(folder) if folder else ws.root / "交办"
+    res = DispatchResult(folder=str(folder))
     with ws.ledger() as led:
         items = led.working_items([batch] if batch else [], key_only=True)
-    res = DispatchResult(folder=str(folder))
-    by_unit: dict[str, list[dict]] = defaultdict(list)
-    for it in items:
-        if it["lead_unit"]:
-            by_unit[it["lead_unit"]].append(it)
-        else:
-            res.unassigned.append(it["id"])
-    if not by_unit:
-        raise NotReadyError("没有已分解到牵头单位的重点整改任务。", hint="先运行 rectikit assign。")
-    names = {unit: f"整改任务交办表-{file_part(unit)}.xlsx" for unit in by_unit}
-    distinct_files(names)
-    folder.mkdir(parents=True, exist_ok=True)
-    columns = OFFICE_COLUMNS + UNIT_COLUMNS
-    progress_col = len(OFFICE_COLUMNS)
-    for unit, tasks in sorted(by_unit.items()):
-        path = child(folder, names[unit])
-        rows = [[_deadline_text(it) if key == "deadline" else it.get(key) for key, *_ in columns] for it in tasks]
-        write_table(path, TASK_SHEET, [h for _, h, _ in columns], rows, widths=[w for *_, w in columns],
-                    choices={progress_col: PROGRESS}, notes=TASK_NOTES)
-        res.files[unit], res.tasks[unit] = str(path), len(tasks)
+        by_unit: dict[str, list[dict]] = defaultdict(list)
+        for it in items:
+            if it["lead_unit"]:
+                by_unit[it["lead_unit"]].append(it)
+            else:
+                res.unassigned.append(it["id"])
+        if not by_unit:
+            raise NotReadyError("没有已分解到牵头单位的重点整改任务。", hint="先运行 rectikit assign。")
+        names = {unit: f"整改任务交办表-{file_part(unit)}.xlsx" for unit in by_unit}
+        distinct_files(names)
+        folder.mkdir(parents=True, exist_ok=True)
+        columns = OFFICE_COLUMNS + UNIT_COLUMNS
+        progress_col = len(OFFICE_COLUMNS)
+        with led.transaction():  # the books are remembered only if every file was written
+            wid = books.workspace_id(led)
+            for unit, tasks in sorted(by_unit.items()):
+                book = books.register(led, "dispatch", {it["id"]: it["text"] for it in tasks}, unit=unit, batch=batch)
+                path = child(folder, names[unit])
+                rows = [[_deadline_text(it) if key == "deadline" else it.get(key) for key, *_ in columns]
+                        for it in tasks]
+                write_table(path, TASK_SHEET, [h for _, h, _ in columns], rows, widths=[w for *_, w in columns],
+                            choices={progress_col: PROGRESS}, notes=TASK_NOTES, identity=book.identity(wid))
+                res.files[unit], res.tasks[unit] = str(path), len(tasks)
     return res
 
 
@@ -98,68 +107,94 @@ class CollectResult:
 
 
 def collect(ws: Workspace, files: Sequence[Path]) -> CollectResult:
-    """Take the units' returned task sheets into the ledger: all files or none."""
+    """Take the units' returned task sheets into the ledger: all files or none.
+
+    Each row must be one its book carried, unchanged in 编号 and text; a blank
+    cell keeps what is stored (write 清空 to clear it); a task already closed
+    out (销号) is left as it is, with a warning, until it is reopened.
+    """
     from rectikit.files.readers import read_table
 
     res = CollectResult(files=[Path(f).name for f in files])
     wanted: list[tuple[str, int, int, dict]] = []  # file, row, item id, new values
-    for path in files:
-        t = read_table(Path(path), ["编号"] + [h for _, h, _ in UNIT_COLUMNS], sheet=TASK_SHEET, what="交办表",
-                       hint="请使用 rectikit dispatch 生成的原表，不要删除列。")
-        for r, row in t.records():
-            where = dict(file=t.file, sheet=t.sheet, row=r)
-            item_id = as_int(t.cell(row, "编号"))
-            if item_id is None:
-                res.report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=t.text(row, "编号"),
-                                     **where))
-                continue
-            new = {key: t.text(row, header) for key, header, _ in UNIT_COLUMNS}
-            if not any(new.values()):
-                continue  # nothing reported for this task yet
-            _check_return(new, t.cell(row, "完成时间"), where, res.report)
-            wanted.append((t.file, r, item_id, new))
+    seen: dict[int, str] = {}
     with ws.ledger() as led:
+        for path in files:
+            t = read_table(Path(path), ["编号", "意见建议内容"] + [h for _, h, _ in UNIT_COLUMNS], sheet=TASK_SHEET,
+                           what="交办表", hint="请使用 rectikit dispatch 生成的原表，不要删除列。")
+            book = books.identify(led, Path(path), "dispatch", res.report)
+            if book is None:
+                continue
+            for r, row in t.records():
+                where = dict(file=t.file, sheet=t.sheet, row=r)
+                item_id = as_int(t.cell(row, "编号"))
+                if item_id is None:
+                    res.report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=t.text(row, "编号"),
+                                         **where))
+                    continue
+                if not books.check_row(book, item_id, t.text(row, "意见建议内容"), where, res.report):
+                    continue
+                new = {key: t.text(row, header) for key, header, _ in UNIT_COLUMNS}
+                if not any(new.values()):
+                    continue  # nothing reported for this task yet
+                if item_id in seen:
+                    res.report.add(Issue("duplicate-id", f"编号 {item_id} 已在 {seen[item_id]} 报回过，同一项只能报回一次。",
+                                         ERROR, column="编号", value=str(item_id), **where))
+                    continue
+                seen[item_id] = f"{t.file} 第{r}行"
+                _check_return(new, t.cell(row, "完成时间"), where, res.report)
+                wanted.append((t.file, r, item_id, new))
         current = {}
-        for file, r, item_id, _ in wanted:
+        for file, r, item_id, new in wanted:
             row = led.conn.execute("SELECT * FROM items WHERE id=? AND merged_into IS NULL", (item_id,)).fetchone()
             if row is None:
-                res.report.add(Issue("unknown-id", f"台账中没有编号 {item_id} 的整改任务。", ERROR, file=file,
+                res.report.add(Issue("unknown-id", f"编号 {item_id} 已并入其他条目或已不在台账中。", ERROR, file=file,
                                      sheet=TASK_SHEET, row=r, column="编号", value=str(item_id)))
             else:
                 current[item_id] = dict(row)
+                _check_finished(new, current[item_id], dict(file=file, sheet=TASK_SHEET, row=r), res.report)
         if res.report.errors:
             raise InvalidDataError(f"报回的交办表有 {len(res.report.errors)} 处错误，未做任何改动。", report=res.report)
         stamp = now()
         with led.transaction() as conn:
-            for file, _, item_id, new in wanted:
+            for file, r, item_id, new in wanted:
                 it = current[item_id]
+                after = {k: None if v in CLEAR else v for k, v in new.items() if v}  # a blank cell keeps what is stored
+                changes = {k: v for k, v in after.items() if v != it[k]}
+                if changes and it["closed"]:
+                    res.report.add(Issue("closed", f"编号 {item_id} 已销号，报回的内容未采用；如需重新整改，先运行 "
+                                         f"rectikit reopen {item_id}。", WARNING, file=file, sheet=TASK_SHEET, row=r,
+                                         column="编号", value=str(item_id)))
+                    continue
                 res.rows += 1
-                for key, value in new.items():
-                    if (value or None) == it[key]:
-                        continue
-                    conn.execute(f"UPDATE items SET {key}=?, reported_at=? WHERE id=?", (value or None, stamp, item_id))
-                    led.record("collect", "item", item_id, field=key, old=it[key], new=value or None,
-                               detail={"file": file})
+                for key, value in changes.items():
+                    conn.execute(f"UPDATE items SET {key}=?, reported_at=? WHERE id=?", (value, stamp, item_id))
+                    led.record("collect", "item", item_id, field=key, old=it[key], new=value, detail={"file": file})
                     res.changed += 1
     return res
 
 
 def _check_return(new: dict, done_cell, where: dict, report: Report) -> None:
-    """Validate one returned row in place: known progress, a real date, results for finished work."""
-    if new["progress"] and new["progress"] not in PROGRESS:
+    """Validate one returned row in place: a known progress, a real date."""
+    if new["progress"] and new["progress"] not in (*PROGRESS, *CLEAR):
         report.add(Issue("bad-progress", f"整改进展应为 {'、'.join(PROGRESS)} 之一。", ERROR, column="整改进展",
                          value=new["progress"], **where))
-    if new["done_on"]:
+    if new["done_on"] and new["done_on"] not in CLEAR:
         day = parse_date(done_cell)
         if day is None:
             report.add(Issue("bad-date", "完成时间不是有效日期。", ERROR, column="完成时间", value=new["done_on"],
                              **where))
         else:
             new["done_on"] = day.isoformat()
-    if new["progress"] == DONE:
-        if not new["result"]:
+
+
+def _check_finished(new: dict, stored: dict, where: dict, report: Report) -> None:
+    """Finished work needs its results, reported now or before."""
+    after = {k: (stored[k] if not v else None if v in CLEAR else v) for k, v in new.items()}
+    if after["progress"] == DONE:
+        if not after["result"]:
             report.add(Issue("missing-result", "标为已完成，须填写整改成效。", ERROR, column="整改成效", **where))
-        if not new["done_on"]:
+        if not after["done_on"]:
             report.add(Issue("missing-done-on", "标为已完成，建议填写完成时间。", WARNING, column="完成时间",
                              **where))
 
@@ -234,3 +269,30 @@ def close_out(ws: Workspace, item_ids: Sequence[int], *, on: dt.date | None = No
                 conn.execute("UPDATE items SET closed=1, closed_on=? WHERE id=?", (on.isoformat(), i))
                 led.record("close-out", "item", i, field="closed", old=None, new=1, detail={"on": on.isoformat()})
     return {"closed": list(item_ids), "on": on.isoformat()}
+
+
+def reopen(ws: Workspace, item_ids: Sequence[int], *, reason: str) -> dict:
+    """Reopen closed-out tasks for more work (重办): the only way a closed task
+    changes again. The reason goes into the history. All named items or none."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise UsageError("请用 --reason 写明重新整改的原因（记入台账历史）。")
+    report = Report()
+    with ws.ledger() as led:
+        rows = {r["id"]: dict(r) for r in led.conn.execute(
+            f"SELECT * FROM items WHERE id IN ({','.join('?' * len(item_ids))})", tuple(item_ids))}
+        for i in item_ids:
+            it = rows.get(i)
+            why = "台账中没有该编号。" if it is None else "已并入其他条目。" if it["merged_into"] else \
+                "尚未销号，无需重新打开。" if not it["closed"] else None
+            if why:
+                report.add(Issue("cannot-reopen", f"编号 {i} 不能重新打开：{why}", ERROR, value=str(i)))
+        if report.errors:
+            raise InvalidDataError(f"{len(report.errors)} 项不能重新打开，未做任何改动。", report=report)
+        with led.transaction() as conn:
+            for i in item_ids:
+                it = rows[i]
+                conn.execute("UPDATE items SET closed=NULL, closed_on=NULL, progress=? WHERE id=?", (REOPENED, i))
+                for key, new in (("closed", None), ("closed_on", None), ("progress", REOPENED)):
+                    led.record("reopen", "item", i, field=key, old=it[key], new=new, detail={"reason": reason})
+    return {"reopened": list(item_ids), "reason": reason}

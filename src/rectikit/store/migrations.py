@@ -210,3 +210,27 @@ MIGRATIONS.append(
         ],
     )
 )
+
+MIGRATIONS.append(
+    (
+        9,
+        "workspace identity; workbooks sent out (task sheets, review files) with what each carried",
+        [
+            "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            "INSERT INTO meta(key, value) VALUES ('workspace_id', lower(hex(randomblob(16))))",
+            # One row per workbook that goes out and may come back: its token is
+            # on the workbook's hidden sheet; items maps each item id to a digest
+            # of the fixed cells sent, so a row whose 编号 was changed is caught.
+            """CREATE TABLE sent_books(
+                id INTEGER PRIMARY KEY,
+                token TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL,
+                unit TEXT,
+                batch TEXT,
+                round INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                items TEXT NOT NULL)""",
+            "CREATE INDEX sent_books_kind_unit ON sent_books(kind, unit)",
+        ],
+    )
+)

@@ -1,0 +1,108 @@
+"""Workbooks that go out and come back: task sheets sent to units, review
+files handed to staff.
+
+Each carries, on a very hidden sheet, the workspace it came from, what kind
+of book it is, and a token the ledger remembers together with every item it
+carried and a digest of that item's fixed text. When it comes back, a book
+from another workspace, of another kind, never sent, or a row whose 编号 is
+not one the book carried (or was moved to another row's text) is refused —
+a returned workbook proves where it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.files.xlsxout import IDENTITY_SHEET
+
+KINDS = {"dispatch": "交办表", "classify-review": "分类审核表", "dedupe-review": "合并审核表",
+         "assign-review": "责任分解表"}
+_LABELS = (("工作区", "workspace"), ("类型", "kind"), ("标识", "token"), ("单位", "unit"), ("批次", "batch"),
+           ("轮次", "round"), ("生成时间", "created_at"))
+
+
+def digest(item_id: int, text: str | None) -> str:
+    """A short fingerprint of an item's fixed cells as sent."""
+    return hashlib.sha256(f"{item_id}\x1f{(text or '').strip()}".encode()).hexdigest()[:16]
+
+
+@dataclass
+class Book:
+    token: str
+    kind: str
+    unit: str | None
+    batch: str | None
+    round: int
+    created_at: str
+    items: dict[int, str]  # item id -> digest
+
+    def identity(self, workspace_id: str) -> list[tuple[str, str]]:
+        """The hidden sheet's rows."""
+        values = {"workspace": workspace_id, "kind": self.kind, "token": self.token, "unit": self.unit or "",
+                  "batch": self.batch or "", "round": str(self.round), "created_at": self.created_at}
+        return [(label, values[key]) for label, key in _LABELS]
+
+
+def workspace_id(led) -> str:
+    return led.conn.execute("SELECT value FROM meta WHERE key='workspace_id'").fetchone()[0]
+
+
+def register(led, kind: str, items: dict[int, str | None], *, unit: str | None = None,
+             batch: str | None = None) -> Book:
+    """Remember a book about to be written (call inside a transaction); ``items`` maps id -> fixed text."""
+    from rectikit.store.ledger import now
+
+    rnd = 1 + led.conn.execute("SELECT COUNT(*) FROM sent_books WHERE kind=? AND unit IS ?", (kind, unit)).fetchone()[0]
+    book = Book(secrets.token_hex(8), kind, unit, batch, rnd, now(), {i: digest(i, t) for i, t in items.items()})
+    led.conn.execute("INSERT INTO sent_books(token, kind, unit, batch, round, created_at, items) VALUES (?,?,?,?,?,?,?)",
+                     (book.token, kind, unit, batch, rnd, book.created_at, json.dumps(book.items)))
+    led.record("send", "book", book.token, detail={"kind": kind, "unit": unit, "batch": batch, "round": rnd,
+                                                    "items": len(items)})
+    return book
+
+
+def identify(led, path: Path, kind: str, report: Report) -> Book | None:
+    """The book a returned workbook was sent as; problems go to ``report``."""
+    from rectikit.base.errors import InputFileError
+    from rectikit.files.readers import read_sheets
+
+    name = Path(path).name
+    what = KINDS[kind]
+    try:
+        rows = next(iter(read_sheets(path, IDENTITY_SHEET))).rows
+    except InputFileError:
+        report.add(Issue("no-identity", f"不是本工作区生成的{what}（缺少 rectikit 标识），请使用 rectikit 生成的原表填写后报回。",
+                         ERROR, file=name))
+        return None
+    tag = {str(r[0]).strip(): str(r[1]).strip() for r in rows if len(r) >= 2}
+    if tag.get("工作区") != workspace_id(led):
+        report.add(Issue("other-workspace", f"这份{what}来自另一个工作区，不能导入本工作区。", ERROR, file=name,
+                         sheet=IDENTITY_SHEET))
+        return None
+    row = led.conn.execute("SELECT * FROM sent_books WHERE token=?", (tag.get("标识", ""),)).fetchone()
+    if row is None or row["kind"] != kind:
+        found = KINDS.get(row["kind"], row["kind"]) if row else "未知"
+        report.add(Issue("unknown-book", f"不是本工作区发出的{what}（标识不符，类型：{found}）。", ERROR, file=name,
+                         sheet=IDENTITY_SHEET))
+        return None
+    return Book(row["token"], row["kind"], row["unit"], row["batch"], row["round"], row["created_at"],
+                {int(k): v for k, v in json.loads(row["items"]).items()})
+
+
+def check_row(book: Book, item_id: int, text: str | None, where: dict, report: Report) -> bool:
+    """Whether a returned row is one the book carried, unchanged in its fixed cells."""
+    if item_id not in book.items:
+        owner = f"（本表是发给{book.unit}的）" if book.unit else ""
+        report.add(Issue("not-in-book", f"编号 {item_id} 不在这份{KINDS[book.kind]}中{owner}，不能报回。", ERROR,
+                         column="编号", value=str(item_id), **where))
+        return False
+    if text is not None and digest(item_id, text) != book.items[item_id]:
+        report.add(Issue("row-changed", f"编号 {item_id} 与本行的意见建议内容不符（编号或内容被改动过），请按原表填写。",
+                         ERROR, column="编号", value=str(item_id), **where))
+        return False
+    return True

@@ -1,0 +1,146 @@
+"""Returned task sheets that are not the unit's own, or that would undo
+closed work, change nothing (issue #12, high 1 and 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+
+import pytest
+from openpyxl import load_workbook
+
+from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.steps.ingest import import_files
+from rectikit.steps.tracking import TASK_SHEET, close_out, collect, dispatch, reopen
+from rectikit.store.workspace import init_workspace
+
+from helpers import items_by_id, ledger_snapshot, write_xlsx
+
+ROWS = [["意见建议内容"], ["民主路路灯不亮。"], ["实验小学门口拥堵。"], ["石门村村道坑洼。"], ["没有交办的意见。"]]
+PLAN = {1: "市住建局", 2: "市教育局", 3: "市住建局"}
+
+
+def _ready(ws, tmp_path):
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2019年度")
+    con = sqlite3.connect(ws.ledger_path)
+    for i, unit in PLAN.items():
+        con.execute("UPDATE items SET lead_unit=?, deadline='2020-12-31', is_key_task=1 WHERE id=?", (unit, i))
+    con.execute("UPDATE items SET is_key_task=1 WHERE id=4")
+    con.commit()
+    con.close()
+    return dispatch(ws, tmp_path / "交办").files
+
+
+@pytest.fixture
+def sent(ws, tmp_path):
+    return ws, _ready(ws, tmp_path)
+
+
+def _fill(path, out, edits: dict[int, dict[str, object]], *, ids: dict[int, int] | None = None):
+    """Fill a task sheet as a unit would; ``ids`` rewrites 编号 cells (old -> new)."""
+    wb = load_workbook(path)
+    sh = wb[TASK_SHEET]
+    col = {c.value: c.column for c in sh[1]}
+    for row in sh.iter_rows(min_row=2):
+        item = row[0].value
+        for header, v in edits.get(item, {}).items():
+            sh.cell(row[0].row, col[header], v)
+        if ids and item in ids:
+            row[0].value = ids[item]
+    wb.save(out)
+    return out
+
+
+def _refused(ws, files, code):
+    before = ledger_snapshot(ws)
+    with pytest.raises(InvalidDataError) as e:
+        collect(ws, files)
+    assert code in [i.code for i in e.value.report.errors], e.value.report.errors
+    assert ledger_snapshot(ws) == before
+    return e.value.report.errors
+
+
+def test_a_row_of_another_units_task_is_refused(sent, tmp_path):
+    ws, files = sent
+    # 住建局 changes one of its rows to 编号 2, which was sent to 教育局
+    back = _fill(files["市住建局"], tmp_path / "r.xlsx", {1: {"整改进展": "推进中"}}, ids={1: 2})
+    errors = _refused(ws, [back], "not-in-book")
+    assert "发给市住建局" in errors[0].message and errors[0].row == 2 and errors[0].column == "编号"
+
+
+def test_a_never_dispatched_item_is_refused(sent, tmp_path):
+    ws, files = sent
+    _refused(ws, [_fill(files["市住建局"], tmp_path / "r.xlsx", {1: {"整改进展": "推进中"}}, ids={1: 4})],
+             "not-in-book")
+
+
+def test_swapped_ids_are_caught_by_the_text(sent, tmp_path):
+    ws, files = sent
+    back = _fill(files["市住建局"], tmp_path / "r.xlsx", {1: {"整改进展": "已完成", "整改成效": "已修复"}},
+                 ids={1: 3, 3: 1})
+    _refused(ws, [back], "row-changed")
+
+
+def test_a_sheet_from_another_workspace_is_refused(sent, tmp_path):
+    ws, _ = sent
+    elsewhere = tmp_path / "别处"
+    elsewhere.mkdir()
+    theirs = _ready(init_workspace(elsewhere / "ws", office="别处", year=2020), elsewhere)
+    back = _fill(theirs["市住建局"], tmp_path / "r.xlsx", {1: {"整改进展": "推进中"}})
+    _refused(ws, [back], "other-workspace")
+
+
+def test_a_copied_book_with_a_second_report_of_one_task(sent, tmp_path):
+    ws, files = sent
+    a = _fill(files["市住建局"], tmp_path / "a.xlsx", {1: {"整改进展": "推进中"}})
+    b = _fill(files["市住建局"], tmp_path / "b.xlsx", {1: {"整改进展": "未启动"}})
+    errors = _refused(ws, [a, b], "duplicate-id")
+    assert errors[0].file == "b.xlsx" and "a.xlsx 第2行" in errors[0].message
+
+
+def test_closed_tasks_stay_closed_and_blanks_never_erase(sent, tmp_path):
+    ws, files = sent
+    done = _fill(files["市住建局"], tmp_path / "done.xlsx",
+                 {1: {"整改进展": "已完成", "整改成效": "更换路灯", "完成时间": "2020-09-20", "佐证材料": "照片"},
+                  3: {"整改进展": "推进中", "整改成效": "已进场", "佐证材料": "施工合同"}})
+    collect(ws, [done])
+    close_out(ws, [1], on=dt.date(2020, 10, 1))
+    # an older copy comes back later: 推进中, blanks where results were
+    stale = _fill(files["市住建局"], tmp_path / "stale.xlsx", {1: {"整改进展": "推进中"}, 3: {"整改进展": "推进中"}})
+    res = collect(ws, [stale])
+    got = items_by_id(ws)
+    assert (got[1]["closed"], got[1]["progress"], got[1]["result"], got[1]["evidence"]) == (1, "已完成", "更换路灯", "照片")
+    assert [(i.code, i.row) for i in res.report.issues if i.code == "closed"] == [("closed", 2)]
+    assert (got[3]["result"], got[3]["evidence"]) == ("已进场", "施工合同")  # blank cells kept what was stored
+    cleared = _fill(files["市住建局"], tmp_path / "clear.xlsx", {3: {"佐证材料": "清空"}})
+    collect(ws, [cleared])
+    assert items_by_id(ws)[3]["evidence"] is None
+
+
+def test_reopen_is_the_way_back(sent, tmp_path):
+    ws, files = sent
+    collect(ws, [_fill(files["市住建局"], tmp_path / "d.xlsx",
+                       {1: {"整改进展": "已完成", "整改成效": "更换路灯", "佐证材料": "照片"}})])
+    close_out(ws, [1], on=dt.date(2020, 10, 1))
+    with pytest.raises(UsageError, match="原因"):
+        reopen(ws, [1], reason=" ")
+    with pytest.raises(InvalidDataError, match="不能重新打开"):
+        reopen(ws, [1, 3], reason="回访不满意")
+    reopen(ws, [1], reason="回访不满意")
+    got = items_by_id(ws)[1]
+    assert (got["closed"], got["closed_on"], got["progress"]) == (None, None, "推进中")
+    con = sqlite3.connect(ws.ledger_path)
+    assert con.execute("SELECT COUNT(*) FROM history WHERE action='reopen' AND detail LIKE '%回访不满意%'").fetchone()[0] == 3
+    con.close()
+    again = _fill(files["市住建局"], tmp_path / "again.xlsx", {1: {"整改进展": "已完成", "整改成效": "全部更换"}})
+    collect(ws, [again])
+    assert items_by_id(ws)[1]["result"] == "全部更换"
+
+
+def test_returning_the_same_book_twice_over_time_changes_nothing_more(sent, tmp_path):
+    ws, files = sent
+    back = _fill(files["市教育局"], tmp_path / "r.xlsx", {2: {"整改进展": "推进中", "整改成效": "错峰放学"}})
+    assert collect(ws, [back]).changed == 2
+    shutil.copy(back, tmp_path / "r2.xlsx")
+    assert collect(ws, [tmp_path / "r2.xlsx"]).changed == 0
