@@ -112,7 +112,7 @@ def test_manual_decisions_survive_automatic_runs(loaded, tmp_path):
 
 @pytest.mark.parametrize(
     "column,value,message",
-    [("类别", "天气", "不在分类体系"), ("编号", 999, "没有编号 999"), ("处理方式", "马上办", "处理方式应为"),
+    [("类别", "天气", "不在分类体系"), ("编号", 999, "编号 999 不在这份分类审核表中"), ("处理方式", "马上办", "处理方式应为"),
      ("重点任务", "可能", "是”或“否")],
 )
 def test_nonsense_review_changes_nothing(loaded, tmp_path, column, value, message):

@@ -155,7 +155,7 @@ def test_applying_a_review_twice_changes_nothing(loaded, tmp_path):
 @pytest.mark.parametrize(
     "edit,message",
     [
-        ({"编号": 999}, "没有编号 999"),
+        ({"编号": 999}, "编号 999 不在这份合并审核表中"),
         ({"处理意见": "同意"}, "处理意见应为"),
         ({"组号": "第一组"}, "组号应为整数"),
     ],

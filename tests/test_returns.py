@@ -144,3 +144,36 @@ def test_returning_the_same_book_twice_over_time_changes_nothing_more(sent, tmp_
     assert collect(ws, [back]).changed == 2
     shutil.copy(back, tmp_path / "r2.xlsx")
     assert collect(ws, [tmp_path / "r2.xlsx"]).changed == 0
+
+
+def test_review_files_from_another_workspace_are_refused(tmp_path):
+    """A classify, dedupe or assign review file applies only where it was made."""
+    from rectikit.steps.assign import apply_assignments, export_assignments
+    from rectikit.steps.classify import apply_review as apply_classify
+    from rectikit.steps.classify import classify
+    from rectikit.steps.dedupe import apply_review as apply_dedupe
+    from rectikit.steps.dedupe import dedupe
+
+    rows = [["意见建议内容"], ["民主路路灯不亮，晚上很黑。"], ["民主路路灯不亮，晚上很黑！"], ["学校门口拥堵。"]]
+    made = []
+    for name in ("这里", "别处"):
+        folder = tmp_path / name
+        folder.mkdir()
+        ws = init_workspace(folder / "ws", office=name, year=2020)
+        import_files(ws, [write_xlsx(folder / "a.xlsx", rows)], batch="2019年度")
+        made.append((ws, classify(ws, review=folder / "分类.xlsx").review_path,
+                     dedupe(ws, review=folder / "合并.xlsx").review_path,
+                     export_assignments(ws, folder / "分解.xlsx", include_all=True)))
+    here, (_, classify_there, dedupe_there, assign_there) = made[0][0], made[1]
+    for apply, path in ((apply_classify, classify_there), (apply_dedupe, dedupe_there),
+                        (apply_assignments, assign_there)):
+        _refused_apply(here, apply, path)
+    assert apply_classify(here, made[0][1]).changed == 0  # its own review file applies
+
+
+def _refused_apply(ws, apply, path):
+    before = ledger_snapshot(ws)
+    with pytest.raises(InvalidDataError) as e:
+        apply(ws, path)
+    assert "other-workspace" in [i.code for i in e.value.report.errors]
+    assert ledger_snapshot(ws) == before

@@ -21,6 +21,7 @@ from rectikit.files.readers import as_int
 from rectikit.steps.deadlines import DeadlineError, parse_deadline
 from rectikit.steps.units import UNITS_FILE, Directory
 from rectikit.steps.units import load as load_units
+from rectikit.store import books
 from rectikit.store.workspace import Workspace
 
 RULES_FILE = "分解规则.xlsx"
@@ -247,11 +248,14 @@ def export_assignments(ws: Workspace, path: Path, *, batch: str | None = None, i
     rows = [[i["id"], i["batch"], i["text"], i["category"], i["lead_unit"], i["co_units"], i["leader"], i["person"],
              i["deadline_text"] or i["deadline"], i["measures"], i["goal"],
              "人工确定" if i["assign_source"] == MANUAL else i["assign_rule"]] for i in items]
-    return write_table(path, SHEET, EXPORT_HEADERS, rows, widths=[8, 12, 50, 12, 22, 22, 16, 10, 12, 40, 30, 18],
-                       notes=["责任分解表说明",
-                              "1. 可修改牵头单位、配合单位、责任领导、责任人、整改时限、整改措施、整改目标；不要修改“编号”，不要删除列。",
-                              "2. 单位名称须在单位名录中；整改时限写法同分解规则表。",
-                              "3. 保存后运行：rectikit assign --apply 本文件。改动过的条目记为人工确定，以后自动分解不会覆盖。"])
+    notes = ["责任分解表说明",
+             "1. 可修改牵头单位、配合单位、责任领导、责任人、整改时限、整改措施、整改目标；不要修改“编号”，不要删除列。",
+             "2. 单位名称须在单位名录中；整改时限写法同分解规则表。",
+             "3. 保存后运行：rectikit assign --apply 本文件。改动过的条目记为人工确定，以后自动分解不会覆盖。"]
+    with ws.ledger() as led:
+        return books.send(led, "assign-review", {i["id"]: i["text"] for i in items}, lambda identity: write_table(
+            path, SHEET, EXPORT_HEADERS, rows, widths=[8, 12, 50, 12, 22, 22, 16, 10, 12, 40, 30, 18], notes=notes,
+            identity=identity), batch=batch)
 
 
 def apply_assignments(ws: Workspace, path: Path) -> AssignResult:
@@ -268,9 +272,12 @@ def apply_assignments(ws: Workspace, path: Path) -> AssignResult:
 
     res = AssignResult()
     with ws.ledger() as led:
+        _, carried = books.returned(led, Path(path), "assign-review", t, report)
         wanted: list[tuple[dict, Assignment]] = []
         for r, row in t.records():
             item_id = as_int(t.cell(row, "编号"))
+            if item_id is not None and not carried(r, item_id):
+                continue
             found = led.conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone() if item_id else None
             if found is None:
                 bad("unknown-id", f"台账中没有编号 {t.text(row, '编号')} 的条目。", r, "编号", t.text(row, "编号"))

@@ -21,6 +21,7 @@ from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.figures import batch_counts
 from rectikit.files.readers import as_int
 from rectikit.steps.taxonomy import workspace_taxonomy
+from rectikit.store import books
 from rectikit.store.ledger import Ledger
 from rectikit.store.workspace import Workspace
 
@@ -316,8 +317,11 @@ def write_review(ws: Workspace, path: Path, *, batch: str | None = None,
             {1: YES, 0: NO}.get(it["is_key_task"], YES if d and d.key_task else None),
         ])
         shade.append(bool(d and d.needs_review))
-    return write_table(path, REVIEW_SHEET, REVIEW_HEADERS, rows, widths=[8, 12, 60, 8, 12, 8, 20, 14, 12, 10],
-                       choices={7: taxonomy.names, 8: DISPOSITIONS, 9: (YES, NO)}, shade=shade, notes=REVIEW_NOTES)
+    with ws.ledger() as led:
+        return books.send(led, "classify-review", {it["id"]: it["text"] for it in items}, lambda identity: write_table(
+            path, REVIEW_SHEET, REVIEW_HEADERS, rows, widths=[8, 12, 60, 8, 12, 8, 20, 14, 12, 10],
+            choices={7: taxonomy.names, 8: DISPOSITIONS, 9: (YES, NO)}, shade=shade, notes=REVIEW_NOTES,
+            identity=identity), batch=batch)
 
 
 def apply_review(ws: Workspace, path: Path) -> ClassifyResult:
@@ -346,6 +350,8 @@ def apply_review(ws: Workspace, path: Path) -> ClassifyResult:
         wanted.append((r, item_id, cat, disp, key))
     res = ClassifyResult(method="review")
     with ws.ledger() as led:
+        _, carried = books.returned(led, Path(path), "classify-review", t, report)
+        wanted = [w for w in wanted if carried(w[0], w[1])]
         current = {}
         for r, item_id, *_ in wanted:
             row = led.conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone()

@@ -22,6 +22,7 @@ from rectikit.base.errors import InvalidDataError, UsageError
 from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.figures import batch_counts
 from rectikit.files.readers import as_int
+from rectikit.store import books
 from rectikit.store.ledger import Ledger, now
 from rectikit.store.workspace import Workspace
 
@@ -177,7 +178,7 @@ def dedupe(
         with ws.ledger() as led:
             res.summary = merge_summary(led)
     if review:
-        res.review_path = str(write_review(to_review, review))
+        res.review_path = str(write_review(ws, to_review, review))
     return res
 
 
@@ -260,20 +261,23 @@ REVIEW_NOTES = [
 ]
 
 
-def write_review(groups: Sequence[ProposedGroup], path: Path) -> Path:
+def write_review(ws: Workspace, groups: Sequence[ProposedGroup], path: Path) -> Path:
     """The proposed groups as a workbook: one row per item, a dropdown to decide."""
     from rectikit.files.xlsxout import write_table
 
-    rows, shade = [], []
+    rows, shade, items = [], [], {}
     for no, g in enumerate(groups, start=1):
         for k, member in enumerate(zip(g.item_ids, g.texts, g.sources, g.counties, g.raw_counts)):
             item_id, text, source, county, raw_count = member
             rows.append([no, g.score if k == 0 else None, item_id, g.batch, text, source, county, raw_count,
                          "是" if k == 0 else "", MERGE])
+            items[item_id] = text
             shade.append(no % 2 == 0)
     widths = [6, 8, 8, 12, 70, 22, 12, 8, 8, 10]
-    return write_table(path, REVIEW_SHEET, REVIEW_HEADERS, rows, widths=widths,
-                       choices={REVIEW_HEADERS.index("处理意见"): DECISIONS}, shade=shade, notes=REVIEW_NOTES)
+    with ws.ledger() as led:
+        return books.send(led, "dedupe-review", items, lambda identity: write_table(
+            path, REVIEW_SHEET, REVIEW_HEADERS, rows, widths=widths, choices={REVIEW_HEADERS.index("处理意见"): DECISIONS},
+            shade=shade, notes=REVIEW_NOTES, identity=identity))
 
 
 def apply_review(ws: Workspace, path: Path) -> DedupeResult:
@@ -298,6 +302,8 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
             groups.setdefault(g, []).append((i, d, r))
     res = DedupeResult(threshold=0.0)
     with ws.ledger() as led:
+        _, carried = books.returned(led, Path(path), "dedupe-review", t, report)
+        groups = {g: [m for m in members if carried(m[2], m[0])] for g, members in groups.items()}
         known = {}
         ids = sorted({i for members in groups.values() for i, _, _ in members})
         for chunk in range(0, len(ids), 900):

@@ -98,7 +98,7 @@ def check_row(book: Book, item_id: int, text: str | None, where: dict, report: R
     """Whether a returned row is one the book carried, unchanged in its fixed cells."""
     if item_id not in book.items:
         owner = f"（本表是发给{book.unit}的）" if book.unit else ""
-        report.add(Issue("not-in-book", f"编号 {item_id} 不在这份{KINDS[book.kind]}中{owner}，不能报回。", ERROR,
+        report.add(Issue("not-in-book", f"编号 {item_id} 不在这份{KINDS[book.kind]}中{owner}，不能导入。", ERROR,
                          column="编号", value=str(item_id), **where))
         return False
     if text is not None and digest(item_id, text) != book.items[item_id]:
@@ -106,3 +106,27 @@ def check_row(book: Book, item_id: int, text: str | None, where: dict, report: R
                          ERROR, column="编号", value=str(item_id), **where))
         return False
     return True
+
+
+def send(led, kind: str, items: dict[int, str | None], write, *, unit: str | None = None,
+         batch: str | None = None):
+    """Remember a book and write it in one transaction: ``write(identity)``
+    writes the file; if it fails, the ledger forgets the book."""
+    with led.transaction():
+        book = register(led, kind, items, unit=unit, batch=batch)
+        return write(book.identity(workspace_id(led)))
+
+
+def returned(led, path: Path, kind: str, table, report: Report):
+    """The book a returned review file was sent as, and a check for its rows:
+    ``ok(row_number, item_id)`` says whether the row is one the book carried."""
+    book = identify(led, path, kind, report)
+
+    def ok(r: int, item_id: int) -> bool:
+        if book is None:
+            return False
+        row = table.rows[r - 2]
+        text = table.text(row, "意见建议内容") if "意见建议内容" in table.header else None
+        return check_row(book, item_id, text, dict(file=table.file, sheet=table.sheet, row=r), report)
+
+    return book, ok
