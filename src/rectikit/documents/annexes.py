@@ -40,6 +40,8 @@ FIELDS = {
     "source": "来源", "batch": "批次", "raw_count": "原始条数", "progress": "完成情况", "result": "整改成效",
     "closed": "是否销号", "closed_on": "销号时间", "evidence": "佐证材料",
 }
+# Fields people write freely (citizens, staff, units): masked in every annex.
+FREE_TEXT = {"text", "goal", "measures", "result", "evidence", "progress", "source"}
 TITLE_FIELDS = ("office", "year", "batches", "count")
 DOCX_VARIABLES = {"number", "title", "subtitle", "office", "year", "batches", "count", "date"}
 PLACEHOLDER = "[[表格]]"
@@ -112,6 +114,8 @@ def _deadline(item: dict) -> str:
 
 
 def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
+    """One row as printed. Annexes are published: every free-text cell — the
+    citizen's words and what units wrote — goes out masked."""
     text = mask(item["text"] or "")
     if item.get("raw_count", 1) > 1:
         text += f"（{item['raw_count']}条意见建议归纳）"
@@ -122,7 +126,8 @@ def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
         "closed": "是" if item.get("closed") else "", "closed_on": iso_to_cn(item.get("closed_on")),
         "done_on": iso_to_cn(item.get("done_on")),
     }
-    return [values[f] if f in values else str(item.get(f) or "") for _, f, _ in layout.columns]
+    return [values[f] if f in values else mask(str(item.get(f) or "")) if f in FREE_TEXT else str(item.get(f) or "")
+            for _, f, _ in layout.columns]
 
 
 def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: str | None = None,
