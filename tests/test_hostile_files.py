@@ -139,3 +139,35 @@ def test_each_file_of_an_import_is_reported_and_the_good_ones_go_in(ws, tmp_path
 def test_real_workbooks_pass_the_scan(tmp_path):
     rows = [["序号", "意见建议内容", "县区"]] + [[i, f"第{i}条意见：路灯不亮", "城中区"] for i in range(3000)]
     assert check_zip(write_xlsx(tmp_path / "真.xlsx", rows)) == "xlsx"
+
+
+def test_a_header_only_file_is_not_importable(ws, tmp_path):
+    (tmp_path / "表头.csv").write_text("意见建议内容,县区\n", encoding="utf-8")
+    before = ledger_snapshot(ws)
+    for dry in (True, False):
+        res = import_files(ws, [tmp_path / "表头.csv"], batch="b", dry_run=dry)
+        assert not res.ok and res.files[0].status == "empty" and "没有可导入" in res.files[0].message
+    (tmp_path / "全错.csv").write_text("意见建议内容,县区\n,城中区\n", encoding="utf-8")
+    res = import_files(ws, [tmp_path / "全错.csv"], batch="b", skip_invalid=True)
+    assert res.files[0].status == "empty"
+    assert ledger_snapshot(ws) == before
+
+
+def test_two_imports_of_one_file_at_the_same_moment(ws, tmp_path, monkeypatch):
+    """The second to take the write lock finds the file there and adds nothing."""
+    import rectikit.steps.ingest as ingest
+
+    good = write_xlsx(tmp_path / "同时.xlsx", [["意见建议"], ["路灯不亮"], ["道路坑洼"]])
+    plan = ingest._plan_file
+    calls = []
+
+    def racing(*args, **kwargs):
+        plans = plan(*args, **kwargs)
+        if not calls:  # the other process finishes while this one is still reading
+            calls.append(None)
+            calls[0] = import_files(ws, [good], batch="b")
+        return plans
+
+    monkeypatch.setattr(ingest, "_plan_file", racing)
+    res = import_files(ws, [good], batch="b")
+    assert calls[0].added == 2 and res.ok and res.added == 0 and res.files[0].status == "already"

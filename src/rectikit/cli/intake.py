@@ -47,6 +47,7 @@ _STATUS_LABELS = {
     "already": Text("已导入过，未新增", "yellow"),
     "would-import": Text("可导入（试运行）", "cyan"),
     "rejected": Text("未导入：有错误", "red"),
+    "empty": Text("未导入：没有数据", "red"),
     "unreadable": Text("无法读取", "red"),
 }
 

@@ -52,7 +52,7 @@ class SheetResult:
 @dataclass
 class FileResult:
     file: str
-    status: str  # imported | already | would-import | rejected | unreadable
+    status: str  # imported | already | would-import | rejected | empty | unreadable
     sha256: str = ""
     sheets: list[SheetResult] = field(default_factory=list)
     message: str = ""
@@ -200,6 +200,10 @@ def _import_one(
             p.result.rows = 0
         report.add(Issue("already-imported", fr.message, INFO, file=path.name))
         return fr
+    if not any(p.result.rows for p in fresh) and (skip_invalid or not any(p.result.rejected for p in fresh)):
+        fr.status, fr.message = "empty", "表头下面没有可导入的意见建议（只有表头、全是空行或全是错误行），未导入。"
+        report.add(Issue("no-rows", fr.message, ERROR, file=path.name))
+        return fr
     if any(p.result.rejected for p in fresh) and not skip_invalid:
         fr.status = "rejected"
         fr.message = "存在错误行，整个文件未导入。修正后重新导入，或加 --skip-invalid 只导入有效行。"
@@ -210,7 +214,13 @@ def _import_one(
         fr.status = "would-import"
         return fr
     with _gc_paused():
-        _write(led, path, fr.sha256, batch, fresh)
+        written = _write(led, path, fr.sha256, batch, fresh)
+    if not written:
+        fr.status, fr.message = "already", "该文件刚被另一个 rectikit 进程导入，本次未新增。"
+        for p in plans:
+            p.result.rows = 0
+        report.add(Issue("already-imported", fr.message, INFO, file=path.name))
+        return fr
     for p in plans:
         if p not in fresh:
             p.result.rows = 0
@@ -419,7 +429,9 @@ def _classify_empty(row: list, mapping: dict[str, int]) -> str | None:
     return None
 
 
-def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) -> None:
+def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) -> bool:
+    """Write the planned sheets in one transaction; False when another process
+    imported the same file meanwhile (checked again under the write lock)."""
     import hashlib
 
     stamp = now()
@@ -427,6 +439,10 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) ->
     if hashlib.sha256(content).hexdigest() != sha:
         raise InputFileError(f"{path.name} 在导入过程中被改动，未导入。请在文件保存完毕后重新导入。")
     with led.transaction(check_foreign_keys=False) as conn:
+        sheets = [p.result.sheet for p in plans]
+        if conn.execute(f"SELECT 1 FROM source_files WHERE sha256=? AND sheet IN ({','.join('?' * len(sheets))})",
+                        (sha, *sheets)).fetchone():
+            return False
         batch_id = led.batch_id(batch, create=True)
         conn.execute("INSERT OR IGNORE INTO source_blobs(sha256, content) VALUES (?, ?)", (sha, content))
         for plan in plans:
@@ -458,4 +474,5 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) ->
                         "items": [first, first + sr.rows - 1] if sr.rows else [],
                         "rows": sr.rows, "rejected": sr.rejected},
             )
+    return True
 
