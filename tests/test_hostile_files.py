@@ -171,3 +171,36 @@ def test_two_imports_of_one_file_at_the_same_moment(ws, tmp_path, monkeypatch):
     monkeypatch.setattr(ingest, "_plan_file", racing)
     res = import_files(ws, [good], batch="b")
     assert calls[0].added == 2 and res.ok and res.added == 0 and res.files[0].status == "already"
+
+
+def test_a_second_sheet_with_items_is_named_not_skipped_silently(ws, tmp_path):
+    wb = Workbook()
+    wb.active.title = "城区"
+    wb.active.append(["意见建议"])
+    wb.active.append(["路灯不亮"])
+    other = wb.create_sheet("郊区")
+    other.append(["意见建议"])
+    other.append(["道路坑洼"])
+    wb.create_sheet("统计").append(["合计", 2])
+    wb.save(tmp_path / "两表.xlsx")
+    res = import_files(ws, [tmp_path / "两表.xlsx"], batch="b")
+    assert res.added == 1
+    [warning] = [i for i in res.report.issues if i.code == "other-sheet"]
+    assert warning.sheet == "郊区" and "--sheet all" in warning.message
+    res = import_files(ws, [tmp_path / "两表.xlsx"], batch="b", sheet="all")
+    assert res.added == 1 and [s.sheet for s in res.files[0].sheets if s.rows] == ["郊区"]
+
+
+def test_a_cell_longer_than_excel_holds_says_where_the_rest_is(ws, tmp_path):
+    from openpyxl import load_workbook
+
+    from rectikit.documents.export import export_ledger
+
+    long = "长" * 40_000
+    (tmp_path / "长.csv").write_text(f"意见建议内容\n{long}\n", encoding="utf-8")
+    import_files(ws, [tmp_path / "长.csv"], batch="b")
+    out = export_ledger(ws, tmp_path / "台账.xlsx")["path"]
+    cell = next(c for c in load_workbook(out)["台账"][2] if c.value and str(c.value).startswith("长"))
+    assert len(cell.value) == 32_767 and cell.value.endswith("rectikit export 导出 .csv 查看）")
+    csv = export_ledger(ws, tmp_path / "台账.csv")["path"]
+    assert long in open(csv, encoding="utf-8-sig").read()

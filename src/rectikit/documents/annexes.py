@@ -182,7 +182,7 @@ def write_xlsx(table: Table, path: Path) -> Path:
     """A4 landscape, fit to width, title block, header row repeated and frozen."""
     import xlsxwriter
 
-    from rectikit.files.xlsxout import LINE_HEIGHT_PT, MAX_LINES, lines_needed
+    from rectikit.files.xlsxout import LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_needed
 
     cols = table.layout.columns
     scale = 150 / sum(w for *_, w in cols)
@@ -225,7 +225,7 @@ def write_xlsx(table: Table, path: Path) -> Path:
             ws.set_row(r, LINE_HEIGHT_PT * min(max(lines, 1), MAX_LINES))
             for c, v in enumerate(value):
                 if v:
-                    ws.write_string(r, c, v, centre if c in narrow else cell)
+                    ws.write_string(r, c, fit_cell(v), centre if c in narrow else cell)
                 else:
                     ws.write_blank(r, c, None, centre if c in narrow else cell)
         ws.set_paper(9)

@@ -19,6 +19,15 @@ IDENTITY_SHEET = "_rectikit"  # very hidden: Excel and WPS show it only through 
 MAX_LINES = 12
 
 
+CELL_LIMIT = 32_767  # characters Excel keeps in one cell; XlsxWriter cuts the rest off without a word
+CUT_NOTE = "……（原文超过 Excel 单元格 32767 字的上限，以下从略；全文在台账中，可用 rectikit export 导出 .csv 查看）"
+
+
+def fit_cell(text: str) -> str:
+    """Text as one cell can hold it, saying where it was cut and where the whole is."""
+    return text if len(text) <= CELL_LIMIT else text[:CELL_LIMIT - len(CUT_NOTE)] + CUT_NOTE
+
+
 def display_width(text: str) -> int:
     """Width in Excel column units: CJK and full-width characters take two."""
     return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
@@ -104,7 +113,7 @@ def write_table(
                 elif isinstance(v, (dt.date, dt.datetime)):
                     ws.write_datetime(r, c, v, dfmt)
                 else:
-                    ws.write_string(r, c, str(v), fmt)
+                    ws.write_string(r, c, fit_cell(str(v)), fmt)
         if choices:
             # Allowed values live on a hidden sheet: an inline list may hold
             # only 255 characters, which a category table easily exceeds.

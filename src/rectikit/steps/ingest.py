@@ -279,10 +279,12 @@ def _plan_file(
                 f"{path.name} 的工作表“{sh.name}”未找到意见建议内容列。表头：{names}。"
                 "可用 --map 列名=意见建议内容 指定。"
             )
+        if sheet is None and plans:  # the first usable sheet is the one imported by default
+            report.add(Issue("other-sheet", f"工作表“{sh.name}”也有意见建议内容列，本次未导入；要一并导入请加 --sheet all，"
+                             f"只导入它请加 --sheet {sh.name}。", WARNING, file=path.name, sheet=sh.name))
+            continue
         with _gc_paused():
             plans.append(_check_rows(path.name, sh, header, mapping, sig, report))
-        if sheet is None:
-            break
     if not plans:
         raise InputFileError(
             f"{path.name} 中没有找到含意见建议内容列的工作表（已查看：{'、'.join(seen) or '无'}）。"
