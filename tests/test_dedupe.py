@@ -224,3 +224,26 @@ def test_examples_auto_merge_to_538_and_443(ws):
 def test_threshold_bounds(loaded):
     with pytest.raises(UsageError):
         propose(loaded, threshold=0.2)
+
+
+def test_a_tracked_item_stays_in_view(loaded):
+    con = sqlite3.connect(loaded.ledger_path)
+    con.execute("UPDATE items SET progress='已完成', closed=1, is_key_task=1 WHERE id=2")  # not the longest text
+    con.commit()
+    con.close()
+    dedupe(loaded, auto=True)
+    assert 2 in active(loaded) and 1 not in active(loaded) and 3 not in active(loaded)  # 1 and 3 joined 2
+
+
+def test_two_tracked_items_are_never_merged(loaded, tmp_path):
+    con = sqlite3.connect(loaded.ledger_path)
+    con.execute("UPDATE items SET progress='推进中' WHERE id IN (2, 3)")
+    con.commit()
+    con.close()
+    res = dedupe(loaded, auto=True, review=tmp_path / "审核.xlsx")
+    assert res.merged_groups == 0 and {2, 3} <= set(active(loaded))
+    before = ledger_snapshot(loaded)
+    with pytest.raises(InvalidDataError) as e:
+        apply_review(loaded, res.review_path)
+    assert "tracked-items" in [i.code for i in e.value.report.errors]
+    assert ledger_snapshot(loaded) == before

@@ -172,7 +172,11 @@ def dedupe(
             if auto:
                 to_review = [g for g in res.groups if g.score < auto_min]
                 for g in res.groups:
-                    if g.score >= auto_min and _merge(led, g.item_ids, method="auto", score=g.score):
+                    if g.score < auto_min:
+                        continue
+                    if len(_tracked(led, g.item_ids)) > 1:  # two tracked tasks: a person decides
+                        to_review.append(g)
+                    elif _merge(led, g.item_ids, method="auto", score=g.score):
                         res.merged_groups += 1
             _flag_repeats(led, res.repeats)
         with ws.ledger() as led:
@@ -202,15 +206,26 @@ def _root(led: Ledger, item_id: int) -> int:
         item_id = row[0]
 
 
+def _tracked(led: Ledger, item_ids: Sequence[int]) -> list[dict]:
+    """The current roots of ``item_ids`` that units already report on or that were closed out."""
+    roots = sorted({_root(led, i) for i in item_ids})
+    return [dict(r) for r in led.conn.execute(
+        f"SELECT id, progress, closed FROM items WHERE id IN ({','.join('?' * len(roots))})"
+        " AND (progress IS NOT NULL OR closed = 1)", roots)]
+
+
 def _merge(led: Ledger, item_ids: Sequence[int], *, method: str, score: float | None = None) -> bool:
-    """Merge items (by their current roots) onto the most complete one.
-    Returns False when they are already one item. Call inside a transaction."""
+    """Merge items (by their current roots) onto the most complete one — or
+    onto the one already being tracked, so its progress and close-out stay in
+    view. Returns False when they are already one item. Call inside a
+    transaction, after :func:`_tracked` found at most one tracked item."""
     roots = sorted({_root(led, i) for i in item_ids})
     if len(roots) < 2:
         return False
     rows = [dict(r) for r in led.conn.execute(
         f"SELECT id, text FROM items WHERE id IN ({','.join('?' * len(roots))})", roots)]
-    rep = _representative(rows)["id"]
+    tracked = _tracked(led, roots)
+    rep = tracked[0]["id"] if tracked else _representative(rows)["id"]
     others = [r for r in roots if r != rep]
     marks = ",".join("?" * len(others))
     # Flat: members of a merged item follow it, so an item's rows are itself plus what points at it.
@@ -319,6 +334,12 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
             if len({known.get(i) for i, _, _ in members if i in known}) > 1:
                 report.add(Issue("mixed-batches", f"第 {g} 组的条目来自不同批次，不能合并。", ERROR, file=t.file,
                                  sheet=t.sheet, row=members[0][2], column="编号"))
+            merging = [i for i, d, _ in members if d == MERGE and i in known]
+            tracked = _tracked(led, merging) if len(merging) > 1 else []
+            if len(tracked) > 1:
+                report.add(Issue("tracked-items", f"第 {g} 组中编号 {'、'.join(str(x['id']) for x in tracked)} 都已有整改进展"
+                                 "或已销号，合并会丢掉其中一项的进展；请把其中一项选为“移出此项”。", ERROR, file=t.file,
+                                 sheet=t.sheet, row=members[0][2], column="处理意见"))
         if report.errors:
             raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction():
