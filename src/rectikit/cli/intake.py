@@ -48,6 +48,8 @@ _STATUS_LABELS = {
     "would-import": Text("可导入（试运行）", "cyan"),
     "rejected": Text("未导入：有错误", "red"),
     "empty": Text("未导入：没有数据", "red"),
+    "changed-version": Text("未导入：像是已导入文件的新版本", "red"),
+    "replaced": Text("已替换旧版本", "green"),
     "unreadable": Text("无法读取", "red"),
 }
 
@@ -65,6 +67,8 @@ def import_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并显示将导入的内容，不写入台账。")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="跳过错误行，只导入有效行（错误行列入报告）。")] = False,
     report: Annotated[Optional[Path], typer.Option("--report", help="校验报告 .xlsx 的保存位置。")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="文件是本批次已导入文件修改后的新版本时，用它替换旧版本；未改动的条目保留已做的工作。")] = False,
+    add: Annotated[bool, typer.Option("--add", help="文件与已导入的相似，但确是另一份材料时，照常新增导入。")] = False,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -76,7 +80,7 @@ def import_cmd(
     with err.status("正在导入…") as st:
         res = import_files(
             ws, files, batch=batch, sheet=sheet, mapping=overrides, dry_run=dry_run,
-            skip_invalid=skip_invalid, report_path=report,
+            skip_invalid=skip_invalid, report_path=report, replace=replace, add=add,
             progress=lambda name: st.update(f"正在读取 {name} …"),
         )
     t = Table(title=f"导入结果 · 批次 {res.batch}" + ("（试运行，未写入）" if dry_run else ""))

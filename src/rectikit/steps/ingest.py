@@ -14,11 +14,12 @@ import gc
 import itertools
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rectikit.base.errors import InputFileError, UsageError
+from rectikit.base.errors import InputFileError, InvalidDataError, UsageError
 from rectikit.base.fsutil import sha256_file
 from rectikit.base.names import check_name, file_part, has_control, without_control
 from rectikit.base.problems import ERROR, INFO, WARNING, Issue, Report
@@ -52,14 +53,14 @@ class SheetResult:
 @dataclass
 class FileResult:
     file: str
-    status: str  # imported | already | would-import | rejected | empty | unreadable
+    status: str  # imported | replaced | already | would-import | rejected | changed-version | empty | unreadable
     sha256: str = ""
     sheets: list[SheetResult] = field(default_factory=list)
     message: str = ""
 
     @property
     def added(self) -> int:
-        return sum(s.rows for s in self.sheets) if self.status == "imported" else 0
+        return sum(s.rows for s in self.sheets) if self.status in ("imported", "replaced") else 0
 
 
 @dataclass
@@ -76,7 +77,7 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return all(f.status in ("imported", "already", "would-import") for f in self.files)
+        return all(f.status in ("imported", "replaced", "already", "would-import") for f in self.files)
 
     def to_dict(self) -> dict:
         return {
@@ -134,6 +135,8 @@ def import_files(
     skip_invalid: bool = False,
     report_path: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    replace: bool = False,
+    add: bool = False,
 ) -> ImportResult:
     """Import feedback files into ``batch``; see the module docstring."""
     if not (batch or "").strip():
@@ -150,7 +153,8 @@ def import_files(
             if progress:
                 progress(path.name)
             fr = _import_one(
-                led, path, batch, sheet, mapping or {}, dry_run, skip_invalid, scan, limits, result.report
+                led, path, batch, sheet, mapping or {}, dry_run, skip_invalid, scan, limits, result.report,
+                "replace" if replace else "add" if add else None,
             )
             result.files.append(fr)
     worth_a_file = result.report.errors or result.report.count(WARNING)
@@ -175,6 +179,7 @@ def _import_one(
     scan: int,
     limits: Limits,
     report: Report,
+    version: str | None = None,
 ) -> FileResult:
     fr = FileResult(file=path.name, status="unreadable")
     try:
@@ -210,11 +215,20 @@ def _import_one(
         for p in fresh:
             p.result.rows = 0
         return fr
+    earlier = _earlier_version(led, path.name, fr.sha256, batch, fresh) if version != "add" else None
+    if earlier and version != "replace":
+        name, rows, same = earlier[1:]
+        fr.status = "changed-version"
+        fr.message = (f"与本批次已导入的《{name}》（{rows} 条）有 {same} 条相同，像是它修改后的新版本，未导入。"
+                      "要用新版本替换旧版本，加 --replace（未改动的条目保留已做的合并、分类、分解和整改记录）；"
+                      "确是另一份材料，加 --add。")
+        report.add(Issue("changed-version", fr.message, ERROR, file=path.name))
+        return fr
     if dry_run:
         fr.status = "would-import"
         return fr
     with _gc_paused():
-        written = _write(led, path, fr.sha256, batch, fresh)
+        written = _write(led, path, fr.sha256, batch, fresh, replaces=earlier[0] if earlier else None)
     if not written:
         fr.status, fr.message = "already", "该文件刚被另一个 rectikit 进程导入，本次未新增。"
         for p in plans:
@@ -225,7 +239,35 @@ def _import_one(
         if p not in fresh:
             p.result.rows = 0
     fr.status = "imported"
+    if earlier:
+        fr.status, fresh[0].result.rows = "replaced", written["added"]
+        fr.message = (f"已替换本批次的《{earlier[1]}》：保留 {written['kept']} 条（连同已做的工作），新增 {written['added']} 条，"
+                      f"撤下 {written['withdrawn']} 条。")
+        report.add(Issue("replaced", fr.message, INFO, file=path.name))
     return fr
+
+
+def _earlier_version(led: Ledger, name: str, sha: str, batch: str, plans: list[_Plan]
+                     ) -> tuple[int, str, int, int] | None:
+    """An imported file of this batch that the new one looks like a corrected
+    copy of: the same file name, or at least half its rows the same text.
+    Returns (file id, its name, its rows, rows in common)."""
+    texts = [t for p in plans for t in p.columns[ITEM_FIELDS.index("text")] if t]
+    if not texts or len(plans) != 1:
+        return None
+    candidates = led.conn.execute(
+        "SELECT f.id, f.file_name, f.sheet FROM source_files f JOIN batches b ON b.id=f.batch_id"
+        " WHERE b.name=? AND f.sha256 != ?", (batch, sha)).fetchall()
+    best = None
+    for file_id, file_name, sheet in candidates:
+        old = [r[0] for r in led.conn.execute("SELECT text FROM items WHERE file_id=?", (file_id,))]
+        if not old:
+            continue
+        same = sum((Counter(texts) & Counter(old)).values())
+        if (file_name.casefold() == name.casefold() or same * 2 >= min(len(old), len(texts))) and \
+                (best is None or same > best[3]):
+            best = (file_id, file_name, len(old), same)
+    return best
 
 
 @contextlib.contextmanager
@@ -431,9 +473,11 @@ def _classify_empty(row: list, mapping: dict[str, int]) -> str | None:
     return None
 
 
-def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) -> bool:
+def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan], replaces: int | None = None
+           ) -> bool | dict[str, int]:
     """Write the planned sheets in one transaction; False when another process
-    imported the same file meanwhile (checked again under the write lock)."""
+    imported the same file meanwhile (checked again under the write lock).
+    ``replaces``: the id of the earlier version this file takes the place of."""
     import hashlib
 
     stamp = now()
@@ -476,5 +520,51 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan]) ->
                         "items": [first, first + sr.rows - 1] if sr.rows else [],
                         "rows": sr.rows, "rejected": sr.rejected},
             )
+            if replaces is not None:
+                return _take_over(led, replaces, file_id, first, first + sr.rows)
     return True
+
+
+def _take_over(led: Ledger, old_file: int, new_file: int, first: int, end: int) -> dict[str, int]:
+    """The new version's rows take the place of the old version's: an old item
+    whose text is unchanged stays (with everything done to it) and takes the
+    new row's place and cells; rows new in this version stay new items; old
+    items the new version no longer has are withdrawn — unless work was done
+    on them, which stops the replacement. Call inside the import's transaction."""
+    conn = led.conn
+    fields = ", ".join(ITEM_FIELDS)
+    new = [dict(r) for r in conn.execute(f"SELECT id, row_number, {fields} FROM items WHERE id >= ? AND id < ?",
+                                         (first, end))]
+    old = [dict(r) for r in conn.execute("SELECT * FROM items WHERE file_id=? ORDER BY id", (old_file,))]
+    waiting: dict[str, list[dict]] = {}
+    for it in new:
+        waiting.setdefault(it["text"], []).append(it)
+    gone = []
+    for it in old:
+        match = waiting.get(it["text"])
+        if not match:
+            gone.append(it)
+            continue
+        row = match.pop(0)
+        changed = {f: row[f] for f in ITEM_FIELDS if row[f] != it[f]}
+        conn.execute("DELETE FROM items WHERE id=?", (row["id"],))
+        sets = ", ".join(f"{f}=?" for f in ("file_id", "row_number", *changed))
+        conn.execute(f"UPDATE items SET {sets} WHERE id=?", (new_file, row["row_number"], *changed.values(), it["id"]))
+        for f, value in changed.items():
+            led.record("replace", "item", it["id"], field=f, old=it[f], new=value, detail={"file_id": new_file})
+    worked = [it["id"] for it in gone if it["progress"] or it["closed"] or it["lead_unit"] or it["category_source"] == "manual"
+              or conn.execute("SELECT 1 FROM items WHERE merged_into=? LIMIT 1", (it["id"],)).fetchone()]
+    if worked:
+        raise InvalidDataError(
+            f"新版本中没有编号 {'、'.join(map(str, worked[:20]))} 等 {len(worked)} 条，而它们已有合并、人工分类、分解或整改记录，"
+            "不能随旧版本删除；未做任何改动。请核对新版本是否漏了这些行。")
+    for it in gone:
+        conn.execute("UPDATE items SET repeat_of=NULL, repeat_score=NULL WHERE repeat_of=?", (it["id"],))
+        conn.execute("DELETE FROM not_duplicates WHERE item_a=? OR item_b=?", (it["id"], it["id"]))
+        conn.execute("DELETE FROM items WHERE id=?", (it["id"],))
+        led.record("withdraw", "item", it["id"], old=it["text"], detail={"replaced_by_file": new_file})
+    conn.execute("DELETE FROM source_files WHERE id=?", (old_file,))
+    counts = {"kept": len(old) - len(gone), "withdrawn": len(gone), "added": sum(map(len, waiting.values()))}
+    led.record("replace", "source_file", old_file, new=new_file, detail=counts)
+    return counts
 
