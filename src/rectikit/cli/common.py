@@ -11,16 +11,9 @@ from typing import Annotated, Optional
 
 import typer
 import typer.core
-import typer.rich_utils as _ru
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-
-_ru.OPTIONS_PANEL_TITLE = "选项"
-_ru.ARGUMENTS_PANEL_TITLE = "参数"
-_ru.COMMANDS_PANEL_TITLE = "命令"
-_ru.ERRORS_PANEL_TITLE = "错误"
-_ru.ABORTED_TEXT = "已中止。"
 
 # Markup is off: citizens' text, file and unit names are printed as they are
 # ("[bold]" in a complaint stays text); colour is given with say()'s styles.
@@ -33,13 +26,18 @@ def say(*parts) -> None:
 
 
 class _ChineseHelp:
-    """Gives the built-in --help option a Chinese help text."""
+    """Help in Chinese, whole at any width (see :mod:`rectikit.cli.help`)."""
 
     def get_help_option(self, ctx):
         opt = super().get_help_option(ctx)
         if opt is not None:
             opt.help = "显示本帮助并退出。"
         return opt
+
+    def format_help(self, ctx, formatter):
+        from rectikit.cli.help import render
+
+        formatter.write(render(self, ctx))
 
 
 # Commands are listed in help in the order of the work, whatever module defines them.
@@ -73,6 +71,24 @@ def usage_message(text: str) -> str:
     for rx, zh in _USAGE_MESSAGES:
         m = rx.search(text)
         if m:
+            return zh.format(*(_value_problem(g) for g in m.groups()))
+    return _value_problem(text)
+
+
+# What the parser says about a bad value, in Chinese.
+_VALUE_PROBLEMS = [
+    (re.compile(r"Input should be a valid integer.*|.* is not a valid integer.*", re.S), "应为整数"),
+    (re.compile(r"Input should be a valid number.*|.* is not a valid float.*", re.S), "应为数字"),
+    (re.compile(r"Input should be a valid boolean.*", re.S), "应为 是/否"),
+    (re.compile(r"'?(.*?)'? is not one of (.*)", re.S), "“{0}”不在可选范围内：{1}"),
+    (re.compile(r"(?:File|Path|Directory) '(.*)' does not exist\.?", re.S), "找不到 {0}"),
+]
+
+
+def _value_problem(text: str) -> str:
+    for rx, zh in _VALUE_PROBLEMS:
+        m = rx.fullmatch(text.strip())
+        if m:
             return zh.format(*m.groups())
     return text
 
@@ -85,6 +101,22 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+def _version(value: bool) -> None:
+    if value:
+        from rectikit import __version__
+
+        sys.stdout.write(f"rectikit {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", "-V", help="显示版本号并退出。", callback=_version,
+                                          is_eager=True)] = False,
+) -> None:
+    pass
+
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON 结果（供脚本使用）。")]
 WsOpt = Annotated[

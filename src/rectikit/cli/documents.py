@@ -22,16 +22,16 @@ from rectikit.cli.common import (
 )
 
 
-@app.command("render", cls=Command, help="生成附件：annex1 整改任务清单、annex2 整改完成情况一览表（.xlsx、.docx）。")
+@app.command("render", cls=Command, help="生成附件：附件1 整改任务清单、附件2 整改完成情况一览表（.xlsx、.docx）。")
 def render_cmd(
-    annex: Annotated[str, typer.Argument(help="annex1 或 annex2。", metavar="附件")],
+    annex: Annotated[str, typer.Argument(help="附件1 或 附件2（也可写 annex1、annex2）。", metavar="附件")],
     formats: Annotated[str, typer.Option("--format", help="输出格式，逗号分隔：xlsx,docx。")] = "xlsx,docx",
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区的“输出”文件夹。")] = None,
     include_all: Annotated[bool, typer.Option("--all", help="列出所有条目（默认只列重点整改任务）。")] = False,
     group_by: Annotated[
-        Optional[str], typer.Option("--group-by", help="分组：category（领域）、lead_unit（牵头单位）、county（县区）。")
+        Optional[str], typer.Option("--group-by", help="分组：领域、牵头单位、县区（也可写 category、lead_unit、county）。")
     ] = None,
-    numbering: Annotated[str, typer.Option("--numbering", help="编号：continuous（连续）或 per-group（每组重新编号）。")] = "continuous",
+    numbering: Annotated[str, typer.Option("--numbering", help="编号：连续，或每组（每组重新编号）。")] = "连续",
     batch: BatchesOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,

@@ -31,8 +31,15 @@ from rectikit.store.workspace import Workspace
 from rectikit.text.masking import mask
 
 ANNEXES = ("annex1", "annex2")
+# Choices as offices say them, with the English names kept as aliases.
+ANNEX_NAMES = {"附件1": "annex1", "附件一": "annex1", "1": "annex1", "annex1": "annex1",
+               "附件2": "annex2", "附件二": "annex2", "2": "annex2", "annex2": "annex2"}
 FORMATS = ("xlsx", "docx")
-GROUPS = {"category": "category", "lead_unit": "lead_unit", "county": "county"}
+GROUPS = {"领域": "category", "类别": "category", "category": "category",
+          "牵头单位": "lead_unit", "单位": "lead_unit", "lead_unit": "lead_unit",
+          "县区": "county", "县(市、区)": "county", "county": "county"}
+NUMBERINGS = {"连续": "continuous", "continuous": "continuous", "每组": "per-group", "分组": "per-group",
+              "per-group": "per-group"}
 FIELDS = {
     "number": "序号", "text": "意见建议内容", "category": "领域", "aspect": "所属方面", "disposition": "处理方式",
     "goal": "整改目标", "measures": "整改措施", "lead_unit": "牵头单位", "co_units": "配合单位", "leader": "责任领导",
@@ -133,12 +140,14 @@ def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
 def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: str | None = None,
                 numbering: str = "continuous", batches: Sequence[str] = ()) -> Table:
     """The rows of an annex from the ledger (cells stay empty where a step has not run)."""
-    if annex not in ANNEXES:
-        raise UsageError(f"未知的附件“{annex}”，可选：{'、'.join(ANNEXES)}。")
+    if annex not in ANNEX_NAMES:
+        raise UsageError(f"未知的附件“{annex}”，可选：附件1、附件2（也可写 annex1、annex2）。")
     if group_by and group_by not in GROUPS:
-        raise UsageError(f"分组方式应为 {'、'.join(GROUPS)} 之一。")
-    if numbering not in ("continuous", "per-group"):
-        raise UsageError("编号方式应为 continuous（连续）或 per-group（每组重新编号）。")
+        raise UsageError("分组方式应为 领域、牵头单位、县区 之一（也可写 category、lead_unit、county）。")
+    if numbering not in NUMBERINGS:
+        raise UsageError("编号方式应为 连续 或 每组（也可写 continuous、per-group）。")
+    annex, numbering = ANNEX_NAMES[annex], NUMBERINGS[numbering]
+    group_by = GROUPS[group_by] if group_by else None
     layout = load_layout(_template_dir(ws) / f"{annex}.toml")
     cfg = ws.config()
     with ws.ledger() as led:
@@ -160,7 +169,7 @@ def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: s
     if group_by:
         groups: dict[str, list[dict]] = {}
         for it in items:
-            groups.setdefault(it.get(GROUPS[group_by]) or "未分类", []).append(it)
+            groups.setdefault(it.get(group_by) or "未分类", []).append(it)
         if group_by == "category":  # in the order of the office's category table
             rank = {name: k for k, name in enumerate(order)}
             groups = dict(sorted(groups.items(), key=lambda kv: rank.get(kv[0], len(rank))))
@@ -340,6 +349,7 @@ def render(ws: Workspace, annex: str, *, formats: Sequence[str] = FORMATS, out_d
     if bad or not formats:
         raise UsageError(f"格式应为 {'、'.join(FORMATS)}，收到：{'、'.join(bad) or '（空）'}。")
     table = build_table(ws, annex, key_only=key_only, group_by=group_by, numbering=numbering, batches=batches)
+    annex = ANNEX_NAMES[annex]
     if number is not None:
         table.layout = dataclasses.replace(table.layout, number=number)
     out = Path(out_dir) if out_dir else ws.root / "输出"
