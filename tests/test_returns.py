@@ -177,3 +177,24 @@ def _refused_apply(ws, apply, path):
         apply(ws, path)
     assert "other-workspace" in [i.code for i in e.value.report.errors]
     assert ledger_snapshot(ws) == before
+
+
+def test_export_and_annex2_show_where_each_task_stands(sent, tmp_path):
+    from openpyxl import load_workbook
+
+    from rectikit.documents.annexes import build_table
+    from rectikit.documents.export import export_ledger
+
+    ws, files = sent
+    collect(ws, [_fill(files["市住建局"], tmp_path / "d.xlsx",
+                       {1: {"整改进展": "已完成", "整改成效": "更换路灯", "佐证材料": "照片"}})])
+    close_out(ws, [1], on=dt.date(2020, 10, 1))
+    path = export_ledger(ws, tmp_path / "台账.xlsx", today=dt.date(2021, 1, 5))["path"]
+    rows = list(load_workbook(path)["台账"].values)
+    head = rows[0]
+    by_id = {r[0]: dict(zip(head, r)) for r in rows[1:]}
+    assert (by_id[1]["整改进展"], by_id[1]["是否销号"], by_id[1]["整改状态"]) == ("已完成", "是", "已销号")
+    assert (by_id[2]["是否销号"], by_id[2]["整改状态"]) == ("否", "红灯")  # deadline 2020-12-31 has passed
+    annex2 = [r for kind, r in build_table(ws, "annex2").rows if kind == "row"]
+    closed_col = [f for _, f, _ in build_table(ws, "annex2").layout.columns].index("closed")
+    assert sorted(r[closed_col] for r in annex2) == ["", "否", "否", "是"]  # item 4 has no unit yet

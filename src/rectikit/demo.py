@@ -71,7 +71,7 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
     say(f"生成分析报告：{report.overview}")
     public = notice(ws, today=DEMO_TODAY)
     say(f"生成整改情况公示及 {len(public['attachments'])} 份附件")
-    out = export_ledger(ws, folder / "台账.xlsx")
+    out = export_ledger(ws, folder / "台账.xlsx", today=DEMO_TODAY)
     say(f"导出台账 {out['items']} 条")
     return {
         "workspace": str(folder),

@@ -36,6 +36,8 @@ SELECT b.name AS batch,
   TOTAL(i.merged_into IS NULL AND i.lead_unit IS NOT NULL) AS assigned,
   TOTAL(i.merged_into IS NULL AND i.is_key_task = 1 AND (i.progress = ? OR i.closed = 1)) AS done,
   TOTAL(i.merged_into IS NULL AND i.is_key_task = 1 AND i.closed = 1) AS closed,
+  TOTAL(i.merged_into IS NULL AND COALESCE(i.is_key_task, 1) = 1 AND i.lead_unit IS NOT NULL
+        AND i.closed IS NOT 1 AND i.progress IS NOT ? AND COALESCE(i.long_term, 0) = 0 AND i.deadline < ?) AS overdue,
   MIN(i.received_on) AS first_date,
   MAX(i.received_on) AS last_date
 FROM batches b LEFT JOIN items i ON i.batch_id = b.id
@@ -43,7 +45,7 @@ FROM batches b LEFT JOIN items i ON i.batch_id = b.id
 GROUP BY b.id ORDER BY b.id
 """
 _INTEGER_KEYS = ("raw_items", "items", "repeats", "classified", "unclassified", "key_tasks", "assigned", "done",
-                 "closed")
+                 "closed", "overdue")
 
 
 def batch_names(led: Ledger, batches: Sequence[str] = ()) -> list[str]:
@@ -53,14 +55,16 @@ def batch_names(led: Ledger, batches: Sequence[str] = ()) -> list[str]:
     return list(batches) or [r[0] for r in led.conn.execute("SELECT name FROM batches ORDER BY id")]
 
 
-def batch_counts(led: Ledger, batches: Sequence[str] = ()) -> list[dict]:
+def batch_counts(led: Ledger, batches: Sequence[str] = (), today: dt.date | None = None) -> list[dict]:
     """Per batch, in import order: files, raw items as imported, working items
     after merging, repeats of earlier batches, classified / unclassified, key
-    tasks, assigned, key tasks done and closed out, and the date range."""
+    tasks, assigned, key tasks done and closed out, tasks overdue as of
+    ``today`` (red lights), and the date range."""
     names = batch_names(led, batches) if batches else []
     where = f"WHERE b.name IN ({','.join('?' * len(names))})" if names else ""
+    day = (today or dt.date.today()).isoformat()
     rows = []
-    for r in led.conn.execute(_BATCH_COUNTS.format(where=where), (DONE, *names)):
+    for r in led.conn.execute(_BATCH_COUNTS.format(where=where), (DONE, DONE, day, *names)):
         d = dict(r)
         for k in _INTEGER_KEYS:
             d[k] = int(d[k])

@@ -3,6 +3,7 @@ once, the console on stderr, JSON on stdout, and the printing of problems."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
@@ -23,6 +24,34 @@ err = Console(stderr=True, markup=False, highlight=False)
 def say(*parts) -> None:
     """One line on stderr from (text, style) pairs and plain strings."""
     err.print(Text.assemble(*parts))
+
+
+def show_path(label: str, path) -> None:
+    """A label and a path, never broken inside the path, so it can be copied whole."""
+    err.print(Text(f"{label}{path}"), soft_wrap=True)
+
+
+def table(title: str, *headers: str) -> Table:
+    """A table whose cells wrap at the terminal's width and are never cut short."""
+    t = Table(title=title)
+    for h in headers:
+        t.add_column(h, overflow="fold")
+    return t
+
+
+class _Quiet:
+    def update(self, _message: str) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def working(message: str, as_json: bool = False):
+    """A spinner on stderr while a step runs; nothing with --json or when stderr is not a terminal."""
+    if as_json or not err.is_terminal:
+        yield _Quiet()
+        return
+    with err.status(message) as status:
+        yield status
 
 
 class _ChineseHelp:
@@ -146,9 +175,7 @@ def print_issues(report, limit: int = 30) -> None:
     shown = [i for i in report.issues if i.severity != INFO] or report.issues
     if not shown:
         return
-    t = Table(title=f"问题清单（错误 {len(report.errors)} 条，共 {len(report.issues)} 条）")
-    for col in ("级别", "位置", "说明", "原值"):
-        t.add_column(col, overflow="fold")
+    t = table(f"问题清单（错误 {len(report.errors)} 条，共 {len(report.issues)} 条）", "级别", "位置", "说明", "原值")
     for i in shown[:limit]:
         t.add_row(SEVERITY_LABELS[i.severity], i.location(), i.message, i.value)
     err.print(t)
@@ -157,13 +184,12 @@ def print_issues(report, limit: int = 30) -> None:
 
 
 def print_status(st: dict) -> None:
-    t = Table(title=f"{st['office']} · {st['year']}年度 台账")
-    for col in ("批次", "原始条数", "归纳后", "连续反映", "已分类", "重点任务", "已分解", "反映时间"):
-        t.add_column(col)
+    t = table(f"{st['office']} · {st['year']}年度 台账", "批次", "原始条数", "归纳后", "连续反映", "已分类",
+              "重点任务", "已分解", "已完成", "已销号", "逾期", "反映时间")
     for b in st["batches"]:
         span = f"{b['first_date'] or ''} 至 {b['last_date'] or ''}" if b["first_date"] else ""
-        t.add_row(b["batch"], str(b["raw_items"]), str(b["items"]), str(b["repeats"]), str(b["classified"]),
-                  str(b["key_tasks"]), str(b["assigned"]), span)
+        t.add_row(b["batch"], *(str(b[k]) for k in ("raw_items", "items", "repeats", "classified", "key_tasks",
+                                                      "assigned", "done", "closed", "overdue")), span)
     err.print(t)
     err.print(f"合计：原始 {st['total_raw_items']} 条，工作条目 {st['total_items']} 条；历史记录 {st['history_entries']} 条。")
 

@@ -18,6 +18,7 @@ from rectikit.cli.common import (
     emit,
     err,
     say,
+    show_path,
     workspace_of,
 )
 
@@ -43,7 +44,7 @@ def render_cmd(
                  key_only=not include_all, group_by=group_by, numbering=numbering, batches=batch or [])
     say(("已生成", "green"), f" {res['title']}（{res['rows']} 项）")
     for path in res["files"].values():
-        err.print(f"  {path}")
+        show_path("  ", path)
     emit(res, as_json)
 
 
@@ -61,8 +62,9 @@ def analyse_cmd(
     res = analyse(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out=out)
     err.print(res.overview)
     for s in res.sections:
-        say(("{s.heading}", "bold"), f"：{s.sentence}")
-    say(("已生成", "green"), f" {res.path}")
+        say((s.heading, "bold"), f"：{s.sentence}")
+    say(("已生成", "green"))
+    show_path("  ", res.path)
     emit(res.to_dict(), as_json)
 
 
@@ -79,7 +81,8 @@ def notice_cmd(
 
     res = notice(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out_dir=out)
     err.print(res["opening"])
-    say(("已生成", "green"), f" {res['path']}")
+    say(("已生成", "green"))
+    show_path("  ", res["path"])
     for a in res["attachments"]:
         err.print(f"  附件{a['number']}：{a['files']['docx']}")
     emit(res, as_json)

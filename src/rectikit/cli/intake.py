@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from rectikit.base.errors import EXIT_FAILED
@@ -22,6 +21,9 @@ from rectikit.cli.common import (
     print_issues,
     print_status,
     say,
+    show_path,
+    table,
+    working,
     workspace_of,
 )
 
@@ -77,15 +79,13 @@ def import_cmd(
 
     ws = workspace_of(workspace)
     overrides = parse_mapping(mapping or [])
-    with err.status("正在导入…") as st:
+    with working("正在导入…", as_json) as st:
         res = import_files(
             ws, files, batch=batch, sheet=sheet, mapping=overrides, dry_run=dry_run,
             skip_invalid=skip_invalid, report_path=report, replace=replace, add=add,
             progress=lambda name: st.update(f"正在读取 {name} …"),
         )
-    t = Table(title=f"导入结果 · 批次 {res.batch}" + ("（试运行，未写入）" if dry_run else ""))
-    for col in ("文件", "工作表", "表头行", "状态", "条数", "错误行", "跳过行"):
-        t.add_column(col)
+    t = table(f"导入结果 · 批次 {res.batch}" + ("（试运行，未写入）" if dry_run else ""), "文件", "工作表", "表头行", "状态", "条数", "错误行", "跳过行")
     for f in res.files:
         if not f.sheets:
             t.add_row(f.file, "", "", _STATUS_LABELS[f.status], "0", "", "")
@@ -95,7 +95,7 @@ def import_cmd(
     err.print(t)
     print_issues(res.report)
     if res.report_path:
-        err.print(f"校验报告：{res.report_path}")
+        show_path("校验报告：", res.report_path)
     err.print(f"本次新增 {res.added} 条。")
     emit(res.to_dict(), as_json)
     if not res.ok:
@@ -122,7 +122,8 @@ def export_cmd(
     from rectikit.documents.export import export_ledger
 
     res = export_ledger(workspace_of(workspace), out, batch=batch)
-    say(("已导出", "green"), f" {res['items']} 条到 {res['path']}")
+    say(("已导出", "green"), f" {res['items']} 条到：")
+    show_path("  ", res["path"])
     emit(res, as_json)
 
 
@@ -139,5 +140,5 @@ def demo_cmd(
     print_status(res["status"])
     say(("演示完成。", "green"), f" 工作区：{res['workspace']}")
     for label, path in res["outputs"].items():
-        err.print(f"  {label}：{path}")
+        show_path(f"  {label}：", path)
     emit(res, as_json)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
 
 from rectikit.cli.common import (
     BatchOpt,
@@ -18,6 +17,9 @@ from rectikit.cli.common import (
     emit,
     err,
     say,
+    show_path,
+    table,
+    working,
     workspace_of,
 )
 
@@ -47,7 +49,7 @@ def dedupe_cmd(
         res = apply_review(ws, apply)
         say(("已按审核表处理", "green"), f"：合并 {res.merged_groups} 组，记为不重复 {res.kept_apart} 对。")
     else:
-        with err.status("正在比对…") as st:
+        with working("正在比对…", as_json) as st:
             res = dedupe(ws, batch=batch, threshold=threshold, auto=auto, review=review, across_batches=across,
                          progress=lambda m: st.update(f"正在比对：{m}"))
         _print_groups(res.groups)
@@ -56,7 +58,8 @@ def dedupe_cmd(
         if auto:
             say(("已自动合并", "green"), f" {res.merged_groups} 组。")
         if res.review_path:
-            err.print(f"审核表：{res.review_path}（在“处理意见”列选择后运行 rectikit dedupe --apply 该文件）")
+            err.print("审核表（在“处理意见”列选择后运行 rectikit dedupe --apply 该文件）：")
+            show_path("  ", res.review_path)
     _print_merge_summary(res.summary)
     emit(res.to_dict(), as_json)
 
@@ -65,9 +68,7 @@ def _print_groups(groups, limit: int = 20) -> None:
     if not groups:
         err.print("没有找到建议合并的条目。")
         return
-    t = Table(title=f"建议合并 {len(groups)} 组（涉及 {sum(len(g.item_ids) for g in groups)} 条）")
-    for col in ("组", "相似度", "编号", "内容"):
-        t.add_column(col, overflow="fold")
+    t = table(f"建议合并 {len(groups)} 组（涉及 {sum(len(g.item_ids) for g in groups)} 条）", "组", "相似度", "编号", "内容")
     for n, g in enumerate(groups[:limit], start=1):
         for k, (i, text) in enumerate(zip(g.item_ids, g.texts)):
             t.add_row(str(n) if k == 0 else "", f"{g.score:.2f}" if k == 0 else "", str(i), text[:60])
@@ -118,7 +119,7 @@ def classify_cmd(
 
     ws = workspace_of(workspace)
     if train or from_ledger:
-        with err.status("正在训练…"):
+        with working("正在训练…", as_json):
             res = cl.train(ws, file=train, from_ledger=from_ledger, text_column=text_column, label_column=label_column)
         say(("已训练学习模型", "green"), f"：{res['items']} 条，{len(res['labels'])} 个类别（{res['source']}）。")
         emit(res, as_json)
@@ -127,12 +128,13 @@ def classify_cmd(
         out = cl.apply_review(ws, apply)
         say(("已按审核表更新", "green"), f" {out.changed} 项。")
     else:
-        with err.status("正在分类…") as st:
+        with working("正在分类…", as_json) as st:
             out = cl.classify(ws, batch=batch, use_model=model, review=review, dry_run=dry_run,
                               progress=lambda m: st.update(m))
         _print_classes(out)
         if out.review_path:
-            err.print(f"分类审核表：{out.review_path}（修改后运行 rectikit classify --apply 该文件）")
+            err.print("分类审核表（修改后运行 rectikit classify --apply 该文件）：")
+            show_path("  ", out.review_path)
     for line in out.summary:
         err.print(f"{line['batch']}：{line['sentence']}" + (f"（未分类 {line['unclassified']} 条）" if line["unclassified"] else ""))
     emit(out.to_dict(), as_json)
@@ -142,9 +144,7 @@ def _print_classes(res) -> None:
     from collections import Counter
 
     counts = Counter(d.category or "（未分类）" for d in res.decisions)
-    t = Table(title=f"分类结果（{'学习模型' if res.method == 'model' else '关键词规则'}，共 {len(res.decisions)} 条）")
-    for col in ("类别", "条数"):
-        t.add_column(col)
+    t = table(f"分类结果（{'学习模型' if res.method == 'model' else '关键词规则'}，共 {len(res.decisions)} 条）", "类别", "条数")
     for name, n in counts.most_common():
         t.add_row(name, str(n))
     err.print(t)
@@ -179,9 +179,7 @@ def assign_cmd(
                          reassign=reassign, dry_run=dry_run)
         from collections import Counter
 
-        t = Table(title=f"责任分解：{len(res.assignments)} 项")
-        for col in ("牵头单位", "项数"):
-            t.add_column(col)
+        t = table(f"责任分解：{len(res.assignments)} 项", "牵头单位", "项数")
         for unit, n in Counter(a.lead_unit for a in res.assignments).most_common():
             t.add_row(unit, str(n))
         err.print(t)
@@ -192,5 +190,5 @@ def assign_cmd(
                       f"{'……' if len(res.unassigned) > 20 else ''}），请补充分解规则或用 --export 后人工填写。")
     if export:
         path = asg.export_assignments(ws, export, batch=batch, include_all=include_all)
-        err.print(f"责任分解表：{path}")
+        show_path("责任分解表：", path)
     emit(res.to_dict(), as_json)

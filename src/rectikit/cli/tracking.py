@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
 
 from rectikit.cli.common import (
     BatchOpt,
@@ -20,6 +19,8 @@ from rectikit.cli.common import (
     err,
     print_issues,
     say,
+    show_path,
+    table,
     workspace_of,
 )
 
@@ -35,9 +36,7 @@ def dispatch_cmd(
     from rectikit.steps.tracking import dispatch
 
     res = dispatch(workspace_of(workspace), out, batch=batch)
-    t = Table(title=f"整改任务交办表：{len(res.files)} 个单位，{sum(res.tasks.values())} 项")
-    for col in ("牵头单位", "项数", "文件"):
-        t.add_column(col)
+    t = table(f"整改任务交办表：{len(res.files)} 个单位，{sum(res.tasks.values())} 项", "牵头单位", "项数", "文件")
     for unit, path in res.files.items():
         t.add_row(unit, str(res.tasks[unit]), Path(path).name)
     err.print(t)
@@ -74,16 +73,13 @@ def track_cmd(
     from rectikit.steps.tracking import track
 
     res = track(workspace_of(workspace), today=date_option(today, "--today"), batch=batch, out=out)
-    t = Table(title=f"整改进度（截至 {res.today}）")
-    t.add_column("牵头单位", no_wrap=True)
-    for light in LIGHTS:
-        t.add_column(light)
+    t = table(f"整改进度（截至 {res.today}）", "牵头单位", *LIGHTS)
     for unit, counts in res.by_unit.items():
         t.add_row(unit, *(str(counts.get(light, "")) for light in LIGHTS))
     err.print(t)
     err.print("合计：" + "，".join(f"{k} {v} 项" for k, v in res.counts().items()))
     if res.path:
-        err.print(f"催办清单：{res.path}")
+        show_path("催办清单：", res.path)
     emit(res.to_dict(), as_json)
 
 

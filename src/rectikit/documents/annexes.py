@@ -130,7 +130,7 @@ def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
         "number": str(number), "text": text, "category": item.get("category") or "",
         "aspect": aspect(item.get("category")), "deadline": _deadline(item),
         "note": "连续反映" if item.get("repeat_of") else "", "raw_count": str(item.get("raw_count") or ""),
-        "closed": "是" if item.get("closed") else "", "closed_on": iso_to_cn(item.get("closed_on")),
+        "closed": "是" if item.get("closed") else "否" if item.get("lead_unit") else "", "closed_on": iso_to_cn(item.get("closed_on")),
         "done_on": iso_to_cn(item.get("done_on")),
     }
     return [values[f] if f in values else mask(str(item.get(f) or "")) if f in FREE_TEXT else str(item.get(f) or "")

@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from rectikit.base.fsutil import atomic_path
+from rectikit.figures import task_light
 from rectikit.store.workspace import Workspace
 
 COLUMNS = [
@@ -20,6 +21,8 @@ COLUMNS = [
     ("category", "类别", 12), ("disposition", "处理方式", 10), ("is_key_task", "重点任务", 8),
     ("lead_unit", "牵头单位", 22), ("co_units", "配合单位", 22), ("leader", "责任领导", 14), ("person", "责任人", 10),
     ("deadline", "整改时限", 12), ("measures", "整改措施", 40), ("goal", "整改目标", 30),
+    ("progress", "整改进展", 10), ("result", "整改成效", 40), ("done_on", "完成时间", 12), ("evidence", "佐证材料", 24),
+    ("closed", "是否销号", 8), ("closed_on", "销号时间", 12), ("light", "整改状态", 10),
     ("sources", "原始出处（文件/工作表/行）", 40),
 ]
 
@@ -30,6 +33,9 @@ SELECT i.id, b.name AS batch, i.seq, i.title, i.text, i.county, i.township, i.vi
        CASE i.is_key_task WHEN 1 THEN '是' WHEN 0 THEN '否' END AS is_key_task,
        i.lead_unit, i.co_units, i.leader, i.person,
        CASE WHEN i.long_term = 1 THEN '长期坚持' ELSE i.deadline END AS deadline, i.measures, i.goal,
+       i.progress, i.result, i.done_on, i.evidence,
+       CASE WHEN i.lead_unit IS NULL THEN NULL WHEN i.closed = 1 THEN '是' ELSE '否' END AS closed, i.closed_on,
+       NULL AS light,
        GROUP_CONCAT(f.file_name || '/' || f.sheet || '/第' || m.row_number || '行', '；') AS sources
 FROM items i
 JOIN batches b ON b.id = i.batch_id
@@ -38,23 +44,32 @@ LEFT JOIN source_files f ON f.id = m.file_id
 WHERE i.merged_into IS NULL {where}
 GROUP BY i.id ORDER BY i.id
 """
+# What a task's light is worked out from (figures.task_light), fetched beside the columns.
+_LIGHT_QUERY = "SELECT id, closed, progress, long_term, deadline, lead_unit, is_key_task FROM items WHERE merged_into IS NULL"
 
 # A cell starting with one of these is read as a formula by Excel/WPS when a
 # CSV is opened; the apostrophe makes it text (OWASP's advice for CSV).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None) -> dict:
-    """Write the ledger's items to ``out`` (.xlsx or .csv); return a summary."""
+def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None, today: dt.date | None = None) -> dict:
+    """Write the ledger's items to ``out`` (.xlsx or .csv); return a summary.
+    Tracked tasks carry their light as of ``today`` (红灯 = overdue)."""
     out = ws.output_file(out, out, (".xlsx", ".csv"))
     suffix = out.suffix.lower()
+    today = today or dt.date.today()
+    warn = int(ws.setting("tracking", "warn_days", 10))
     with ws.ledger() as led:
         params: tuple = ()
         where = ""
         if batch:
             led.require_batch(batch)
             where, params = "AND b.name = ?", (batch,)
-        rows = [tuple(r) for r in led.conn.execute(_QUERY.format(where=where), params)]
+        lights = {r["id"]: task_light(dict(r), today, warn)[0] for r in led.conn.execute(_LIGHT_QUERY)
+                  if r["lead_unit"] and r["is_key_task"] != 0}
+        light_col = [k for k, *_ in COLUMNS].index("light")
+        rows = [tuple(lights.get(r[0]) if j == light_col else v for j, v in enumerate(r))
+                for r in led.conn.execute(_QUERY.format(where=where), params)]
     headers = [label for _, label, _ in COLUMNS]
     if suffix == ".xlsx":
         from rectikit.files.xlsxout import write_table
