@@ -19,6 +19,7 @@ from rectikit.cli.common import (
     err,
     say,
     show_path,
+    working,
     workspace_of,
 )
 
@@ -40,8 +41,9 @@ def render_cmd(
 ) -> None:
     from rectikit.documents.annexes import render
 
-    res = render(workspace_of(workspace), annex, formats=[f.strip() for f in formats.split(",") if f.strip()], out_dir=out,
-                 key_only=not include_all, group_by=group_by, numbering=numbering, batches=batch or [])
+    with working("正在生成附件…", as_json):
+        res = render(workspace_of(workspace), annex, formats=[f.strip() for f in formats.split(",") if f.strip()], out_dir=out,
+                     key_only=not include_all, group_by=group_by, numbering=numbering, batches=batch or [])
     say(("已生成", "green"), f" {res['title']}（{res['rows']} 项）")
     for path in res["files"].values():
         show_path("  ", path)
@@ -59,7 +61,8 @@ def analyse_cmd(
 ) -> None:
     from rectikit.documents.analysis import analyse
 
-    res = analyse(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out=out)
+    with working("正在生成分析报告…", as_json):
+        res = analyse(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out=out)
     err.print(res.overview)
     for s in res.sections:
         say((s.heading, "bold"), f"：{s.sentence}")
@@ -79,7 +82,8 @@ def notice_cmd(
 ) -> None:
     from rectikit.documents.notice import notice
 
-    res = notice(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out_dir=out)
+    with working("正在生成公示…", as_json):
+        res = notice(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out_dir=out)
     err.print(res["opening"])
     say(("已生成", "green"))
     show_path("  ", res["path"])

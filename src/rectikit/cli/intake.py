@@ -121,7 +121,8 @@ def export_cmd(
 ) -> None:
     from rectikit.documents.export import export_ledger
 
-    res = export_ledger(workspace_of(workspace), out, batch=batch)
+    with working("正在导出台账…", as_json):
+        res = export_ledger(workspace_of(workspace), out, batch=batch)
     say(("已导出", "green"), f" {res['items']} 条到：")
     show_path("  ", res["path"])
     emit(res, as_json)

@@ -175,8 +175,9 @@ def assign_cmd(
         res = asg.apply_assignments(ws, apply)
         say(("已按责任分解表更新", "green"), f" {len(res.assignments)} 项（记为人工确定）。")
     else:
-        res = asg.assign(ws, batch=batch, include_all=include_all, only_unassigned=only_unassigned,
-                         reassign=reassign, dry_run=dry_run)
+        with working("正在分解…", as_json):
+            res = asg.assign(ws, batch=batch, include_all=include_all, only_unassigned=only_unassigned,
+                             reassign=reassign, dry_run=dry_run)
         from collections import Counter
 
         t = table(f"责任分解：{len(res.assignments)} 项", "牵头单位", "项数")

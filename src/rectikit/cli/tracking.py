@@ -21,6 +21,7 @@ from rectikit.cli.common import (
     say,
     show_path,
     table,
+    working,
     workspace_of,
 )
 
@@ -35,7 +36,8 @@ def dispatch_cmd(
 ) -> None:
     from rectikit.steps.tracking import dispatch
 
-    res = dispatch(workspace_of(workspace), out, batch=batch)
+    with working("正在生成交办表…", as_json):
+        res = dispatch(workspace_of(workspace), out, batch=batch)
     t = table(f"整改任务交办表：{len(res.files)} 个单位，{sum(res.tasks.values())} 项", "牵头单位", "项数", "文件")
     for unit, path in res.files.items():
         t.add_row(unit, str(res.tasks[unit]), Path(path).name)
@@ -54,7 +56,8 @@ def collect_cmd(
 ) -> None:
     from rectikit.steps.tracking import collect
 
-    res = collect(workspace_of(workspace), files)
+    with working("正在导入报回的交办表…", as_json):
+        res = collect(workspace_of(workspace), files)
     print_issues(res.report)
     say(("已导入", "green"), f" {len(res.files)} 个文件、{res.rows} 项报回，更新 {res.changed} 处。")
     emit(res.to_dict(), as_json)
@@ -72,7 +75,8 @@ def track_cmd(
     from rectikit.figures import LIGHTS
     from rectikit.steps.tracking import track
 
-    res = track(workspace_of(workspace), today=date_option(today, "--today"), batch=batch, out=out)
+    with working("正在计算整改进度…", as_json):
+        res = track(workspace_of(workspace), today=date_option(today, "--today"), batch=batch, out=out)
     t = table(f"整改进度（截至 {res.today}）", "牵头单位", *LIGHTS)
     for unit, counts in res.by_unit.items():
         t.add_row(unit, *(str(counts.get(light, "")) for light in LIGHTS))
