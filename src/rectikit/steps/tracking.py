@@ -248,22 +248,29 @@ def _write_chase_list(path: Path, res: TrackResult) -> Path:
                        notes=[f"催办清单（截至 {res.today}）", "红灯：已过整改时限仍未完成；黄灯：临近整改时限。"])
 
 
+def _checked_items(led, item_ids: Sequence[int], why_not, code: str, verb: str) -> dict[int, dict]:
+    """The named items, each of which ``why_not`` finds nothing against, or
+    an error listing every one that cannot be acted on (all or nothing)."""
+    rows = {r["id"]: dict(r) for r in led.conn.execute(
+        f"SELECT * FROM items WHERE id IN ({','.join('?' * len(item_ids))})", tuple(item_ids))}
+    report = Report()
+    for i in item_ids:
+        it = rows.get(i)
+        why = "台账中没有该编号。" if it is None else "已并入其他条目。" if it["merged_into"] else why_not(it)
+        if why:
+            report.add(Issue(code, f"编号 {i} 不能{verb}：{why}", ERROR, value=str(i)))
+    if report.errors:
+        raise InvalidDataError(f"{len(report.errors)} 项不能{verb}，未做任何改动。", report=report)
+    return rows
+
+
 def close_out(ws: Workspace, item_ids: Sequence[int], *, on: dt.date | None = None) -> dict:
     """销号: close finished tasks that have evidence. All named items or none."""
     on = on or dt.date.today()
-    report = Report()
     with ws.ledger() as led:
-        rows = {r["id"]: dict(r) for r in led.conn.execute(
-            f"SELECT * FROM items WHERE id IN ({','.join('?' * len(item_ids))})", tuple(item_ids))}
-        for i in item_ids:
-            it = rows.get(i)
-            why = ("台账中没有该编号。" if it is None else "已并入其他条目。" if it["merged_into"] else
-                   "已经销号。" if it["closed"] else "整改进展不是“已完成”。" if it["progress"] != DONE else
-                   "没有佐证材料。" if not it["evidence"] else None)
-            if why:
-                report.add(Issue("cannot-close", f"编号 {i} 不能销号：{why}", ERROR, value=str(i)))
-        if report.errors:
-            raise InvalidDataError(f"{len(report.errors)} 项不能销号，未做任何改动。", report=report)
+        _checked_items(led, item_ids, lambda it: "已经销号。" if it["closed"] else "整改进展不是“已完成”。"
+                       if it["progress"] != DONE else "没有佐证材料。" if not it["evidence"] else None,
+                       "cannot-close", "销号")
         with led.transaction() as conn:
             for i in item_ids:
                 conn.execute("UPDATE items SET closed=1, closed_on=? WHERE id=?", (on.isoformat(), i))
@@ -277,18 +284,9 @@ def reopen(ws: Workspace, item_ids: Sequence[int], *, reason: str) -> dict:
     reason = (reason or "").strip()
     if not reason:
         raise UsageError("请用 --reason 写明重新整改的原因（记入台账历史）。")
-    report = Report()
     with ws.ledger() as led:
-        rows = {r["id"]: dict(r) for r in led.conn.execute(
-            f"SELECT * FROM items WHERE id IN ({','.join('?' * len(item_ids))})", tuple(item_ids))}
-        for i in item_ids:
-            it = rows.get(i)
-            why = "台账中没有该编号。" if it is None else "已并入其他条目。" if it["merged_into"] else \
-                "尚未销号，无需重新打开。" if not it["closed"] else None
-            if why:
-                report.add(Issue("cannot-reopen", f"编号 {i} 不能重新打开：{why}", ERROR, value=str(i)))
-        if report.errors:
-            raise InvalidDataError(f"{len(report.errors)} 项不能重新打开，未做任何改动。", report=report)
+        rows = _checked_items(led, item_ids, lambda it: None if it["closed"] else "尚未销号，无需重新打开。",
+                              "cannot-reopen", "重新打开")
         with led.transaction() as conn:
             for i in item_ids:
                 it = rows[i]
