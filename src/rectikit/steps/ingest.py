@@ -37,7 +37,6 @@ ITEM_FIELDS = (
 )
 _NOTE_PREFIXES = ("填表说明", "说明", "注：", "注:", "备注：", "备注:", "合计", "总计", "小计",
                   "制表", "填表人", "审核人", "单位负责人", "联系人：", "联系人:")
-_GROUP_TITLE = re.compile(r"^(?:[一二三四五六七八九十百]+|[(（][一二三四五六七八九十]+[)）])[、.．]?\S")
 
 
 @dataclass
@@ -407,9 +406,19 @@ def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], s
     # Exports often fill different text columns for different rows (留言详情 here, 主题+详情 there).
     other_texts = [j for j in synonym_columns(names, "text") if j not in mapping.values()]
     keep = []
+    groups = _Groups(file, sh.name, report)
+    sources = cols[ITEM_FIELDS.index("source")]
     for k, text in enumerate(texts):
+        heading = _heading(body[k]) if text is None or text.startswith(_HEADING_START) else None
+        if heading:  # 一、城乡居民（141条）: its items follow, their source unless the row says one
+            sr.skipped += 1
+            groups.start(heading, start + k + 1)
+            continue
         if text:
             keep.append(k)
+            groups.count()
+            if sources[k] is None:
+                sources[k] = groups.current
             continue
         row = body[k]
         kind = _classify_empty(row, mapping)
@@ -433,6 +442,7 @@ def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], s
             report.add(Issue("missing-text", "此行有其他内容，但意见建议内容为空。", ERROR, file=file,
                              sheet=sh.name, row=start + k + 1, column=names[mapping["text"]],
                              value=_first_value(row)))
+    groups.close()
     if len(keep) < len(body):
         cols = [[c[k] for k in keep] for c in cols]
     plan.columns = cols
@@ -443,7 +453,6 @@ def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], s
 
 _SKIP_MESSAGES = {
     "note-row": "表尾说明或合计行，未导入。",
-    "group-row": "分组标题行，未导入。",
 }
 
 
@@ -460,17 +469,74 @@ def _first_value(row: list) -> str:
 
 
 def _classify_empty(row: list, mapping: dict[str, int]) -> str | None:
-    """Why a row without text need not be an error: blank, a note, a group title."""
+    """Why a row without text need not be an error: blank or a note."""
     filled = [(j, _as_text(v)) for j, v in enumerate(row) if _as_text(v)]
     seq_j = mapping.get("seq")
     if not filled or (len(filled) == 1 and filled[0][0] == seq_j and filled[0][1].isdigit()):
         return "blank"
-    first = filled[0][1]
-    if first.startswith(_NOTE_PREFIXES):
+    if filled[0][1].startswith(_NOTE_PREFIXES):
         return "note-row"
-    if len(filled) == 1 and _GROUP_TITLE.match(first) and len(first) <= 80:
-        return "group-row"
     return None
+
+
+_HEADING_START = tuple("一二三四五六七八九十（(")
+_HEADING = re.compile(r"^(?P<mark>[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十]+[)）][、.．]?)\s*"
+                      r"(?P<name>.+?)\s*(?:[(（]\s*(?:共\s*)?(?P<count>\d+)\s*条\s*[)）])?\s*[:：]?$")
+
+
+@dataclass
+class Heading:
+    level: int  # 1 for 一、 2 for （一）
+    name: str
+    count: int | None
+
+
+def _heading(row: list) -> Heading | None:
+    """A group heading row: one cell, 一、 or （一） then a name, maybe "（141条）"."""
+    filled = [t for v in row if (t := _as_text(v))]
+    if len(filled) != 1 or len(filled[0]) > 80:
+        return None
+    m = _HEADING.match(filled[0])
+    if not m or (m.group("count") is None and len(filled[0]) > 40):
+        return None
+    return Heading(2 if m.group("mark")[0] in "（(" else 1, m.group("name").strip(), _int(m.group("count")))
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
+class _Groups:
+    """The headings in force while the rows are read, and their stated counts
+    checked against the items under them."""
+
+    def __init__(self, file: str, sheet: str, report: Report):
+        self.file, self.sheet, self.report = file, sheet, report
+        self.open: list[list] = []  # [heading, row number, items so far]
+
+    @property
+    def current(self) -> str | None:
+        return self.open[-1][0].name if self.open else None
+
+    def start(self, heading: Heading, row: int) -> None:
+        while self.open and self.open[-1][0].level >= heading.level:
+            self._check(*self.open.pop())
+        self.open.append([heading, row, 0])
+        self.report.add(Issue("group-row", f"分组标题行，未作为条目导入；其下条目的来源记为“{heading.name}”。", INFO,
+                              file=self.file, sheet=self.sheet, row=row, value=heading.name))
+
+    def count(self) -> None:
+        for entry in self.open:
+            entry[2] += 1
+
+    def close(self) -> None:
+        while self.open:
+            self._check(*self.open.pop())
+
+    def _check(self, heading: Heading, row: int, found: int) -> None:
+        if heading.count is not None and heading.count != found:
+            self.report.add(Issue("group-count", f"分组标题写明 {heading.count} 条，其下实际有 {found} 条。", WARNING,
+                                  file=self.file, sheet=self.sheet, row=row, value=f"{heading.name}（{heading.count}条）"))
 
 
 def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan], replaces: int | None = None
