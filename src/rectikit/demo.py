@@ -14,6 +14,7 @@ from rectikit.documents.analysis import analyse
 from rectikit.documents.annexes import render
 from rectikit.documents.export import export_ledger
 from rectikit.documents.notice import notice
+from rectikit.documents.plan import plan
 from rectikit.figures import ledger_status
 from rectikit.steps.assign import assign
 from rectikit.steps.classify import classify
@@ -67,6 +68,8 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
     rendered = [render(ws, annex, out_dir=folder / "输出", group_by="category") for annex in ("annex1", "annex2")]
     for r in rendered:
         say(f"生成 {r['title']}（{r['rows']} 项）")
+    drafted = plan(ws, batches=["2020年中期"], today=dt.date(2020, 6, 10))
+    say(f"起草整改方案：{drafted['path']}")
     report = analyse(ws, today=DEMO_TODAY, out=folder / "输出" / "分析报告.docx")
     say(f"生成分析报告：{report.overview}")
     public = notice(ws, today=DEMO_TODAY)
@@ -82,6 +85,6 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         "assign": {k: v for k, v in tasks.to_dict().items() if k != "assignments"},
         "track": {"today": lights.today, "counts": lights.counts()},
         "outputs": {"台账": out["path"], "分类审核表": classes.review_path, "交办表文件夹": sent.folder,
-                    "催办清单": lights.path, "分析报告": report.path, "公示": public["path"],
+                    "催办清单": lights.path, "整改方案": drafted["path"], "分析报告": report.path, "公示": public["path"],
                     **{f"附件{r['annex'][-1]}（{fmt}）": p for r in rendered for fmt, p in r["files"].items()}},
     }

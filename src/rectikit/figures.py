@@ -72,6 +72,26 @@ def batch_counts(led: Ledger, batches: Sequence[str] = (), today: dt.date | None
     return rows
 
 
+_SOURCE_COUNTS = """
+SELECT b.name AS batch, COALESCE(i.source, ?) AS source, COUNT(*) AS raw_items,
+       TOTAL(i.merged_into IS NULL) AS items, TOTAL(i.merged_into IS NULL AND i.is_key_task = 1) AS key_tasks
+FROM items i JOIN batches b ON b.id = i.batch_id {where}
+GROUP BY b.id, COALESCE(i.source, ?) ORDER BY b.id, MIN(i.id)
+"""
+
+
+def source_counts(led: Ledger, batches: Sequence[str] = ()) -> dict[str, list[dict]]:
+    """Per batch, its sources in file order with raw items, working items and
+    key tasks ("城乡居民……141条" in a plan's counted sentence)."""
+    names = batch_names(led, batches) if batches else []
+    where = f"WHERE b.name IN ({','.join('?' * len(names))})" if names else ""
+    out: dict[str, list[dict]] = {}
+    for r in led.conn.execute(_SOURCE_COUNTS.format(where=where), (UNKNOWN, *names, UNKNOWN)):
+        out.setdefault(r["batch"], []).append({"source": r["source"], "raw_items": r["raw_items"],
+                                               "items": int(r["items"]), "key_tasks": int(r["key_tasks"])})
+    return out
+
+
 def totals(counts: Iterable[dict]) -> dict[str, int]:
     """The per-batch counts added up."""
     counts = list(counts)
@@ -83,6 +103,9 @@ def ledger_status(ws) -> dict:
     cfg = ws.config()
     with ws.ledger() as led:
         batches = batch_counts(led)
+        sources = source_counts(led)
+        for b in batches:
+            b["sources"] = sources.get(b["batch"], [])
         last = led.conn.execute("SELECT at, command, action FROM history ORDER BY id DESC LIMIT 1").fetchone()
         changes = led.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
     sums = totals(batches)
@@ -165,4 +188,25 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
         "by_category": count_by(items, "category", missing=UNCLASSIFIED),
         "by_unit": count_by(tasks, "lead_unit"),
         "progress": progress([i for i in tasks if i["is_key_task"] != 0], today, warn_days),
+    }
+
+
+# -- the rectification plan ------------------------------------------------------
+
+def plan_figures(led: Ledger, batches: Sequence[str] = ()) -> dict:
+    """What the plan's 整改内容 says: totals, sources in file order, areas by count, key tasks."""
+    names = batch_names(led, batches)
+    counts = batch_counts(led, names) if names else []
+    sums = totals(counts) if counts else {k: 0 for k in _INTEGER_KEYS}
+    per_batch = source_counts(led, names) if names else {}
+    merged: dict[str, int] = {}
+    for b in names:
+        for s in per_batch.get(b, []):
+            merged[s["source"]] = merged.get(s["source"], 0) + s["raw_items"]
+    items = led.working_items(names) if names else []
+    return {
+        "batches": names, "period": "、".join(names), "unknown": UNKNOWN,
+        "raw_items": sums["raw_items"], "items": sums["items"], "key_tasks": sums["key_tasks"],
+        "sources": [{"source": k, "raw_items": v} for k, v in merged.items()],
+        "categories": [name for name, _ in count_by((i for i in items if i["category"]), "category")],
     }

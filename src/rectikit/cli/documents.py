@@ -90,3 +90,24 @@ def notice_cmd(
     for a in res["attachments"]:
         err.print(f"  附件{a['number']}：{a['files']['docx']}")
     emit(res, as_json)
+
+
+@app.command("plan", cls=Command, help="整改方案初稿（.docx）：整改内容一段由台账算出（总条数、各来源条数、涉及方面、重点任务数），附件1、附件2 一并生成；指导思想等留给本单位填写。")
+def plan_cmd(
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/整改方案”。")] = None,
+    batch: BatchesOpt = None,
+    today: Annotated[Optional[str], typer.Option("--today", help="落款日期，如 2020-06-10；默认今天。")] = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.documents.plan import plan
+
+    with working("正在起草整改方案…", as_json):
+        res = plan(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out_dir=out)
+    err.print(res["content"])
+    say(("已生成", "green"))
+    show_path("  ", res["path"])
+    for a in res["annexes"]:
+        show_path(f"  附件{a['number']}：", a["files"]["docx"])
+    emit({k: v for k, v in res.items() if k != "figures"} | {"figures": res["figures"]}, as_json)

@@ -30,6 +30,7 @@ EXAMPLES = {
     "track": "rectikit track --out 催办清单.xlsx",
     "closeout": "rectikit closeout 15 27 --date 2020-12-01",
     "reopen": "rectikit reopen 15 --reason 回访不满意",
+    "plan": "rectikit plan --batch 2019年度 --today 2020-06-10",
     "analyse": "rectikit analyse --today 2020-09-30",
     "notice": "rectikit notice --today 2020-12-31",
     "demo": "rectikit demo 演示工作区 --force",
