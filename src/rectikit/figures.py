@@ -158,6 +158,18 @@ def light_counts(lights: Iterable[str]) -> dict[str, int]:
     return {light: c[light] for light in LIGHTS if c[light]}
 
 
+def deadline_text(item: dict) -> str:
+    return "长期坚持" if item.get("long_term") else (item.get("deadline") or "")
+
+
+def task_table(items: Iterable[dict], today: dt.date, warn_days: int) -> list[dict]:
+    """Every assigned task with its light and days left, in ledger order."""
+    return [{"id": it["id"], "unit": it["lead_unit"], "co_units": it.get("co_units") or "",
+             "deadline": deadline_text(it), "progress": it["progress"] or "", "light": light, "days_left": left,
+             "text": it["text"]}
+            for it in items if it["lead_unit"] for light, left in [task_light(it, today, warn_days)]]
+
+
 def progress(tasks: Sequence[dict], today: dt.date, warn_days: int) -> dict:
     """Where the assigned tasks stand: lights counted, done (closed included)."""
     lights = light_counts(task_light(t, today, warn_days)[0] for t in tasks)
@@ -210,3 +222,57 @@ def plan_figures(led: Ledger, batches: Sequence[str] = ()) -> dict:
         "sources": [{"source": k, "raw_items": v} for k, v in merged.items()],
         "categories": [name for name, _ in count_by((i for i in items if i["category"]), "category")],
     }
+
+
+# -- the monthly report ------------------------------------------------------------
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """"2020-10" -> (2020-10-01, 2020-10-31)."""
+    year, mon = (int(x) for x in month.split("-"))
+    first = dt.date(year, mon, 1)
+    return first, (dt.date(year + (mon == 12), mon % 12 + 1, 1) - dt.timedelta(days=1))
+
+
+def monthly(led: Ledger, month: str, *, warn_days: int, batches: Sequence[str] = ()) -> dict:
+    """Per lead unit and in total, for one month (一过问、一审核、一报告): tasks,
+    completed this month and so far, closed out this month and so far,
+    overdue at the month's end, and whether the unit reported in the month.
+    Counted from the history, so any past month can be asked again."""
+    first, last = month_bounds(month)
+    lo, hi = first.isoformat(), (last + dt.timedelta(days=1)).isoformat()
+    tasks = [t for t in led.working_items(batches, key_only=True) if t["lead_unit"]]
+    unit_of = {t["id"]: t["lead_unit"] for t in tasks}
+
+    def ids(sql: str, *args) -> dict[int, str]:
+        """item id -> the day its event last happened up to the month's end."""
+        out: dict[int, str] = {}
+        for entity_id, at in led.conn.execute(sql, args):
+            if entity_id and entity_id.isdigit() and int(entity_id) in unit_of:
+                out[int(entity_id)] = at
+        return out
+
+    done_at = ids("SELECT entity_id, at FROM history WHERE entity='item' AND field='progress' AND new=? AND at < ?"
+                  " ORDER BY id", DONE, hi)
+    closed_at = ids("SELECT entity_id, at FROM history WHERE action='close-out' AND at < ? ORDER BY id", hi)
+    reported = {unit_of[i] for i in ids("SELECT entity_id, at FROM history WHERE action='collect' AND at >= ? AND at < ?",
+                                        lo, hi)}
+    rows: dict[str, dict] = {}
+    for t in tasks:
+        r = rows.setdefault(t["lead_unit"], {"unit": t["lead_unit"], "tasks": 0, "done_this_month": 0, "done": 0,
+                                             "closed_this_month": 0, "closed": 0, "overdue": 0, "reported": False})
+        r["tasks"] += 1
+        if t["id"] in done_at:
+            r["done"] += 1
+            r["done_this_month"] += done_at[t["id"]] >= lo
+        if t["id"] in closed_at:
+            r["closed"] += 1
+            r["closed_this_month"] += closed_at[t["id"]] >= lo
+        state = {**t, "closed": t["id"] in closed_at, "progress": DONE if t["id"] in done_at else None}
+        r["overdue"] += task_light(state, last, warn_days)[0] == "红灯"
+    for unit in rows:
+        rows[unit]["reported"] = unit in reported
+    units = sorted(rows.values(), key=lambda r: (-r["overdue"], r["unit"]))
+    keys = ("tasks", "done_this_month", "done", "closed_this_month", "closed", "overdue")
+    return {"month": month, "first": first.isoformat(), "last": last.isoformat(), "units": units,
+            "total": {k: sum(r[k] for r in units) for k in keys},
+            "not_reported": [r["unit"] for r in units if not r["reported"]]}

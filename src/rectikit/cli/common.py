@@ -71,10 +71,10 @@ class _ChineseHelp:
 
 # Commands are listed in help in the order of the work, whatever module defines them.
 ORDER = ("init", "import", "status", "export", "dedupe", "unmerge", "classify", "assign", "render", "dispatch",
-         "collect", "track", "closeout", "reopen", "plan", "analyse", "notice", "demo")
+         "collect", "track", "closeout", "reopen", "plan", "analyse", "notice", "report", "monthly", "demo")
 
 
-class _Group(_ChineseHelp, typer.core.TyperGroup):
+class Group(_ChineseHelp, typer.core.TyperGroup):
     def list_commands(self, ctx):
         rank = {name: k for k, name in enumerate(ORDER)}
         return sorted(super().list_commands(ctx), key=lambda name: (rank.get(name, len(rank)), name))
@@ -123,7 +123,7 @@ def _value_problem(text: str) -> str:
 
 
 app = typer.Typer(
-    cls=_Group,
+    cls=Group,
     help="rectikit：社会评价群众意见建议整改工具——导入、合并、分类、分解、跟踪、出表。",
     add_completion=False,
     no_args_is_help=True,

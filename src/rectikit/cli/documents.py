@@ -11,6 +11,7 @@ from rectikit.cli.common import (
     BatchesOpt,
     Command,
     DebugOpt,
+    Group,
     JsonOpt,
     WsOpt,
     app,
@@ -111,3 +112,28 @@ def plan_cmd(
     for a in res["annexes"]:
         show_path(f"  附件{a['number']}：", a["files"]["docx"])
     emit({k: v for k, v in res.items() if k != "figures"} | {"figures": res["figures"]}, as_json)
+
+
+report_app = typer.Typer(cls=Group, help="报告：monthly 整改工作月报。", no_args_is_help=True, add_completion=False)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("monthly", cls=Command, help="整改工作月报（.docx 给领导看，另附同样内容的 .xlsx）：本月新完成、累计完成、销号、逾期，未报送的单位，与上月对比。")
+def monthly_cmd(
+    month: Annotated[Optional[str], typer.Option("--month", help="哪个月，如 2020-10；默认本月。", metavar="年-月")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/月报”。")] = None,
+    batch: BatchesOpt = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.documents.monthly import monthly_report
+
+    with working("正在生成月报…", as_json):
+        res = monthly_report(workspace_of(workspace), month=month, batches=batch or [], out_dir=out)
+    err.print(res["overview"])
+    err.print(res["reporting"])
+    say(("已生成", "green"))
+    for path in res["files"].values():
+        show_path("  ", path)
+    emit(res, as_json)

@@ -34,6 +34,8 @@ EXAMPLES = {
     "analyse": "rectikit analyse --today 2020-09-30",
     "notice": "rectikit notice --today 2020-12-31",
     "demo": "rectikit demo 演示工作区 --force",
+    "report": "rectikit report monthly --month 2020-10",
+    "monthly": "rectikit report monthly --month 2020-10",
 }
 
 # What the value after an option is, in the usage and the option list.
@@ -148,6 +150,6 @@ def render(command, ctx) -> str:
         out += ["参数："] + _grid([(a.metavar or a.name, _option_help(a)) for a in arguments], cols) + [""]
     if options:
         out += ["选项："] + _grid([(_names(o), _option_help(o)) for o in options], cols) + [""]
-    example = EXAMPLES["rectikit"] if is_group else EXAMPLES.get(command.name, "")
+    example = EXAMPLES.get(command.name if ctx.parent else "rectikit", EXAMPLES["rectikit"])
     out += wrap("示例：" + example, cols)
     return "\n".join(out) + "\n"

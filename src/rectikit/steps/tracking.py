@@ -18,7 +18,7 @@ from pathlib import Path
 from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.names import child, distinct_files, file_part
 from rectikit.base.problems import ERROR, WARNING, Issue, Report
-from rectikit.figures import light_counts, task_light
+from rectikit.figures import deadline_text, light_counts, task_table
 from rectikit.files.readers import as_int
 from rectikit.store import books
 from rectikit.store.ledger import now
@@ -83,16 +83,12 @@ def dispatch(ws: Workspace, folder: Path | None = None, *, batch: str | None = N
             for unit, tasks in sorted(by_unit.items()):
                 book = books.register(led, "dispatch", {it["id"]: it["text"] for it in tasks}, unit=unit, batch=batch)
                 path = child(folder, names[unit])
-                rows = [[_deadline_text(it) if key == "deadline" else it.get(key) for key, *_ in columns]
+                rows = [[deadline_text(it) if key == "deadline" else it.get(key) for key, *_ in columns]
                         for it in tasks]
                 write_table(path, TASK_SHEET, [h for _, h, _ in columns], rows, widths=[w for *_, w in columns],
                             choices={progress_col: PROGRESS}, notes=TASK_NOTES, identity=book.identity(wid))
                 res.files[unit], res.tasks[unit] = str(path), len(tasks)
     return res
-
-
-def _deadline_text(item: dict) -> str:
-    return "长期坚持" if item.get("long_term") else (item.get("deadline") or "")
 
 
 @dataclass
@@ -222,14 +218,9 @@ def track(ws: Workspace, *, today: dt.date | None = None, batch: str | None = No
     res = TrackResult(today=today.isoformat())
     with ws.ledger() as led:
         items = led.working_items([batch] if batch else [], key_only=True)
-    for it in items:
-        if not it["lead_unit"]:
-            continue
-        light, left = task_light(it, today, warn)
-        res.tasks.append({"id": it["id"], "unit": it["lead_unit"], "deadline": _deadline_text(it),
-                          "progress": it["progress"] or "", "light": light, "days_left": left,
-                          "text": it["text"]})
-        res.by_unit.setdefault(it["lead_unit"], Counter())[light] += 1
+    res.tasks = task_table(items, today, warn)
+    for t in res.tasks:
+        res.by_unit.setdefault(t["unit"], Counter())[t["light"]] += 1
     res.by_unit = {u: dict(c) for u, c in sorted(res.by_unit.items())}
     if out:
         res.path = str(_write_chase_list(ws.output_file(out, out, (".xlsx",)), res))

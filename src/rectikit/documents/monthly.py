@@ -1,0 +1,86 @@
+"""The monthly report (月报) of 每月一过问、一审核、一报告: where the key tasks
+stand at a month's end, what moved in the month, which units did not report,
+beside the month before. A .docx for leaders and an .xlsx of the same table.
+The figures come from :func:`rectikit.figures.monthly`, worked out from the
+history, so any past month gives the same report again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from rectikit.base.errors import NotReadyError, UsageError
+from rectikit.base.names import child
+from rectikit.documents.builder import OfficialDocument
+from rectikit.documents.wording import cn_date, share_text
+from rectikit.figures import month_bounds, monthly
+from rectikit.store.workspace import Workspace
+
+HEADERS = ("牵头单位", "任务数", "本月完成", "累计完成", "本月销号", "累计销号", "逾期未完成", "本月报送")
+KEYS = ("tasks", "done_this_month", "done", "closed_this_month", "closed", "overdue")
+
+
+def _month(value: str | None, today: dt.date) -> str:
+    if not value:
+        return f"{today.year}-{today.month:02d}"
+    try:
+        month_bounds(value)
+    except ValueError:
+        raise UsageError(f"--month 应写成 2020-10 的形式，收到：{value}") from None
+    year, mon = value.split("-")
+    return f"{int(year)}-{int(mon):02d}"
+
+
+def _previous(month: str) -> str:
+    first, _ = month_bounds(month)
+    before = first - dt.timedelta(days=1)
+    return f"{before.year}-{before.month:02d}"
+
+
+def _change(now: int, before: int) -> str:
+    return "与上月持平" if now == before else f"比上月{'增加' if now > before else '减少'}{abs(now - before)}项"
+
+
+def monthly_report(ws: Workspace, *, month: str | None = None, batches: Sequence[str] = (),
+                   out_dir: Path | None = None, today: dt.date | None = None) -> dict:
+    """Write the month's report (.docx) and its table (.xlsx)."""
+    from rectikit.files.xlsxout import write_table
+
+    today = today or dt.date.today()
+    month = _month(month, today)
+    warn = int(ws.setting("tracking", "warn_days", 10))
+    with ws.ledger() as led:
+        fig = monthly(led, month, warn_days=warn, batches=batches)
+        before = monthly(led, _previous(month), warn_days=warn, batches=batches)
+    if not fig["units"]:
+        raise NotReadyError("还没有分解到牵头单位的重点整改任务，无法生成月报。", hint="先运行 rectikit assign。")
+    year, mon = (int(x) for x in month.split("-"))
+    title = f"{year}年{mon}月社会评价群众意见建议整改工作月报"
+    t, b = fig["total"], before["total"]
+    overview = (f"截至{cn_date(dt.date.fromisoformat(fig['last']))}，{t['tasks']}项重点整改任务中，累计完成{t['done']}项、"
+                f"占{share_text(t['done'], t['tasks'])}，其中本月新完成{t['done_this_month']}项；累计销号{t['closed']}项，"
+                f"其中本月销号{t['closed_this_month']}项；逾期未完成{t['overdue']}项，{_change(t['overdue'], b['overdue'])}。")
+    missing = fig["not_reported"]
+    reporting = (f"本月未报送整改进展的单位有{len(missing)}个：{'、'.join(missing)}。" if missing
+                 else "各牵头单位本月均已报送整改进展。")
+    rows = [[r["unit"], *(r[k] for k in KEYS), "是" if r["reported"] else "否"] for r in fig["units"]]
+    rows.append(["合计", *(t[k] for k in KEYS), f"{len(fig['units']) - len(missing)}/{len(fig['units'])}"])
+    out = Path(out_dir) if out_dir else ws.root / "输出" / "月报"
+    doc = OfficialDocument(title)
+    doc.issuer(ws.setting("office", "name", ""), today)
+    doc.heading("总体情况")
+    doc.paragraph(overview)
+    doc.heading("各单位整改进展")
+    doc.paragraph("各牵头单位的任务数、完成和销号情况如下表（按逾期项数排列，逾期多的在前）。")
+    doc.table(HEADERS, rows)
+    doc.heading("报送情况")
+    doc.paragraph(reporting)
+    doc.heading("存在问题和下一步工作")
+    doc.placeholder("请在此写明存在的问题、督办措施和下一步工作安排")
+    path = doc.save(child(out, f"整改工作月报-{month}.docx"))
+    table = write_table(child(out, f"整改工作月报-{month}.xlsx"), "月报", HEADERS, rows,
+                        widths=[28, 8, 9, 9, 9, 9, 10, 9], notes=[title, overview, reporting])
+    return {"title": title, "month": month, "overview": overview, "reporting": reporting, "figures": fig,
+            "previous": before["total"], "files": {"docx": str(path), "xlsx": str(table)}}
