@@ -11,13 +11,14 @@ from rectikit.cli.common import ORDER
 # English a user may meet in help: option and command names, file kinds, the
 # English aliases of choices, config keys and the environment variable.
 ALLOWED = {"rectikit", "json", "JSON", "xlsx", "xlsm", "xls", "ods", "csv", "docx", "all", "annex", "category", "lead_unit",
-           "county", "continuous", "per", "group", "auto_threshold", "RECTIKIT_WORKSPACE", "start_date", *ORDER}
+           "county", "continuous", "per", "group", "auto_threshold", "RECTIKIT_WORKSPACE", "start_date", "monthly",
+           *ORDER}
 
 
-@pytest.mark.parametrize("command", ["", *ORDER])
+@pytest.mark.parametrize("command", [[], *([c] for c in ORDER), ["report", "monthly"]], ids=str)
 def test_help_is_whole_and_chinese_at_80_columns(cli, monkeypatch, command):
     monkeypatch.setenv("COLUMNS", "80")
-    r = cli(*([command] if command else []), "--help")
+    r = cli(*command, "--help")
     assert r.code == 0, r.err
     text = r.out
     assert text.startswith("用法：rectikit") and "示例：" in text
