@@ -61,3 +61,26 @@ def items_by_id(ws) -> dict[int, dict]:
         return {r["id"]: dict(r) for r in con.execute("SELECT * FROM items ORDER BY id")}
     finally:
         con.close()
+
+
+def fill_sheet(path: Path, values: dict, out: Path, *, sheet: str = "整改任务", ids: dict | None = None) -> Path:
+    """Fill a sent workbook as a unit or staff would in Excel: ``values`` maps
+    an item's 编号 to {header: value}; ``ids`` rewrites 编号 cells (old -> new).
+    The header row is found by its 编号 cell, below any title lines."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    sh = wb[sheet]
+    head = next(r for r in sh.iter_rows(max_row=10) if any(c.value == "编号" for c in r))
+    col = {c.value: c.column for c in head}
+    id_col = col["编号"]
+    for row in sh.iter_rows(min_row=head[0].row + 1):
+        item = row[id_col - 1].value
+        for header, v in values.get(item, {}).items():
+            cell = sh.cell(row[0].row, col[header], v)
+            if isinstance(v, str) and v.startswith("="):
+                cell.data_type = "s"  # typed as text, not a formula
+        if ids and item in ids:
+            row[id_col - 1].value = ids[item]
+    wb.save(out)
+    return out

@@ -8,14 +8,13 @@ import sqlite3
 
 import pytest
 from docx import Document
-from openpyxl import load_workbook
 
 import rectikit.store.ledger as ledger_mod
 from rectikit.documents.monthly import monthly_report
 from rectikit.steps.ingest import import_files
-from rectikit.steps.tracking import TASK_SHEET, close_out, collect, dispatch
+from rectikit.steps.tracking import close_out, collect, dispatch
 
-from helpers import write_xlsx
+from helpers import fill_sheet, write_xlsx
 
 
 def _at(monkeypatch, stamp: str):
@@ -32,12 +31,8 @@ def october(ws, tmp_path, monkeypatch):
     con.commit()
     con.close()
     book = dispatch(ws, tmp_path / "交办").files["市住建局"]
-    wb = load_workbook(book)
-    sh = wb[TASK_SHEET]
-    col = {c.value: c.column for c in sh[1]}
-    for header, value in (("整改进展", "已完成"), ("整改成效", "已修复"), ("完成时间", "2020-10-15"), ("佐证材料", "照片")):
-        sh.cell(2, col[header], value)
-    wb.save(tmp_path / "报回.xlsx")
+    fill_sheet(book, {1: {"整改进展": "已完成", "整改成效": "已修复", "完成时间": "2020-10-15", "佐证材料": "照片"}},
+               tmp_path / "报回.xlsx")
     _at(monkeypatch, "2020-10-16T09:00:00+08:00")
     collect(ws, [tmp_path / "报回.xlsx"])
     _at(monkeypatch, "2020-10-28T09:00:00+08:00")

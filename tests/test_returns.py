@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 
 from rectikit.base.errors import InvalidDataError, UsageError
 from rectikit.steps.ingest import import_files
-from rectikit.steps.tracking import TASK_SHEET, close_out, collect, dispatch, reopen
+from rectikit.steps.tracking import close_out, collect, dispatch, reopen
 from rectikit.store.workspace import init_workspace
 
-from helpers import items_by_id, ledger_snapshot, write_xlsx
+from helpers import fill_sheet, items_by_id, ledger_snapshot, write_xlsx
 
 ROWS = [["意见建议内容"], ["民主路路灯不亮。"], ["实验小学门口拥堵。"], ["石门村村道坑洼。"], ["没有交办的意见。"]]
 PLAN = {1: "市住建局", 2: "市教育局", 3: "市住建局"}
@@ -38,18 +38,7 @@ def sent(ws, tmp_path):
 
 
 def _fill(path, out, edits: dict[int, dict[str, object]], *, ids: dict[int, int] | None = None):
-    """Fill a task sheet as a unit would; ``ids`` rewrites 编号 cells (old -> new)."""
-    wb = load_workbook(path)
-    sh = wb[TASK_SHEET]
-    col = {c.value: c.column for c in sh[1]}
-    for row in sh.iter_rows(min_row=2):
-        item = row[0].value
-        for header, v in edits.get(item, {}).items():
-            sh.cell(row[0].row, col[header], v)
-        if ids and item in ids:
-            row[0].value = ids[item]
-    wb.save(out)
-    return out
+    return fill_sheet(path, edits, out, ids=ids)
 
 
 def _refused(ws, files, code):
@@ -66,7 +55,7 @@ def test_a_row_of_another_units_task_is_refused(sent, tmp_path):
     # 住建局 changes one of its rows to 编号 2, which was sent to 教育局
     back = _fill(files["市住建局"], tmp_path / "r.xlsx", {1: {"整改进展": "推进中"}}, ids={1: 2})
     errors = _refused(ws, [back], "not-in-book")
-    assert "发给市住建局" in errors[0].message and errors[0].row == 2 and errors[0].column == "编号"
+    assert "发给市住建局" in errors[0].message and errors[0].row == 5 and errors[0].column == "编号"  # below 3 title lines
 
 
 def test_a_never_dispatched_item_is_refused(sent, tmp_path):
@@ -96,7 +85,7 @@ def test_a_copied_book_with_a_second_report_of_one_task(sent, tmp_path):
     a = _fill(files["市住建局"], tmp_path / "a.xlsx", {1: {"整改进展": "推进中"}})
     b = _fill(files["市住建局"], tmp_path / "b.xlsx", {1: {"整改进展": "未启动"}})
     errors = _refused(ws, [a, b], "duplicate-id")
-    assert errors[0].file == "b.xlsx" and "a.xlsx 第2行" in errors[0].message
+    assert errors[0].file == "b.xlsx" and "a.xlsx 第5行" in errors[0].message
 
 
 def test_closed_tasks_stay_closed_and_blanks_never_erase(sent, tmp_path):
@@ -111,7 +100,7 @@ def test_closed_tasks_stay_closed_and_blanks_never_erase(sent, tmp_path):
     res = collect(ws, [stale])
     got = items_by_id(ws)
     assert (got[1]["closed"], got[1]["progress"], got[1]["result"], got[1]["evidence"]) == (1, "已完成", "更换路灯", "照片")
-    assert [(i.code, i.row) for i in res.report.issues if i.code == "closed"] == [("closed", 2)]
+    assert [(i.code, i.row) for i in res.report.issues if i.code == "closed"] == [("closed", 5)]
     assert (got[3]["result"], got[3]["evidence"]) == ("已进场", "施工合同")  # blank cells kept what was stored
     cleared = _fill(files["市住建局"], tmp_path / "clear.xlsx", {3: {"佐证材料": "清空"}})
     collect(ws, [cleared])
@@ -180,7 +169,6 @@ def _refused_apply(ws, apply, path):
 
 
 def test_export_and_annex2_show_where_each_task_stands(sent, tmp_path):
-    from openpyxl import load_workbook
 
     from rectikit.documents.annexes import build_table
     from rectikit.documents.export import export_ledger

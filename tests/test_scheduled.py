@@ -16,6 +16,8 @@ from openpyxl import load_workbook
 
 from rectikit.demo import run_demo
 
+from helpers import fill_sheet
+
 SCRIPT = Path(__file__).resolve().parents[1] / "examples" / "scheduled" / "nightly.sh"
 pytestmark = pytest.mark.skipif(shutil.which("bash") is None or sys.platform == "win32", reason="needs bash")
 
@@ -39,11 +41,8 @@ def test_nightly_twice(tmp_path):
     (ws / "收件箱" / "2021年度" / "新意见.csv").write_text("意见建议内容,县区\n公交班次太少。,北湖区\n", encoding="utf-8")
     (ws / "报回").mkdir()
     book = next((ws / "交办").glob("*.xlsx"))
-    wb = load_workbook(book)
-    sh = wb["整改任务"]
-    col = {c.value: c.column for c in sh[1]}
-    sh.cell(2, col["整改进展"], "推进中")
-    wb.save(ws / "报回" / book.name)
+    first = next(r for r in load_workbook(book)["整改任务"].iter_rows(min_row=5, max_row=5, values_only=True))
+    fill_sheet(book, {first[0]: {"整改进展": "推进中"}}, ws / "报回" / book.name)
 
     first = _run(ws)
     assert first.returncode == 0, (first.stderr, (ws / "报告" / "定时任务.log").read_text(encoding="utf-8"))

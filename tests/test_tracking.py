@@ -9,7 +9,7 @@ from rectikit.documents.annexes import build_table
 from rectikit.steps.ingest import import_files
 from rectikit.steps.tracking import TASK_SHEET, close_out, collect, dispatch, track
 
-from helpers import items_by_id, ledger_snapshot, write_xlsx
+from helpers import fill_sheet, items_by_id, ledger_snapshot, write_xlsx
 
 ROWS = [
     ["意见建议内容", "县区"],
@@ -37,17 +37,7 @@ def tasks(ws, tmp_path):
 
 
 def _fill(path, values: dict[int, dict[str, object]], out):
-    """Fill a unit's task sheet as the unit would in Excel."""
-    wb = load_workbook(path)
-    sh = wb[TASK_SHEET]
-    col = {c.value: c.column for c in sh[1]}
-    for row in sh.iter_rows(min_row=2):
-        for header, v in values.get(row[0].value, {}).items():
-            cell = sh.cell(row[0].row, col[header], v)
-            if isinstance(v, str) and v.startswith("="):
-                cell.data_type = "s"  # typed as text, not a formula
-    wb.save(out)
-    return out
+    return fill_sheet(path, values, out)
 
 
 def test_one_task_sheet_per_lead_unit(tasks, tmp_path):
@@ -55,11 +45,29 @@ def test_one_task_sheet_per_lead_unit(tasks, tmp_path):
     assert res.tasks == {"市住建局": 2, "市教育局": 1, "市民政局": 1} and res.unassigned == [5]
     sh = load_workbook(res.files["市住建局"])[TASK_SHEET]
     rows = list(sh.values)
-    assert rows[0][-4:] == ("整改进展", "整改成效", "完成时间", "佐证材料")
-    assert [r[0] for r in rows[1:]] == [1, 3]
+    assert rows[0][0] == "整改任务交办表" and rows[1][0].startswith("承办单位：市住建局")  # the sheet says what and whose
+    assert "前报回" in rows[1][0] and rows[2][0].startswith("交办单位：测试市绩效办")
+    head = rows[3]
+    assert head[-4:] == ("整改进展", "整改成效", "完成时间", "佐证材料")
+    assert [r[0] for r in rows[4:]] == [1, 3] and {r[1] for r in rows[4:]} == {"牵头"}
     assert sh.data_validations.dataValidation  # the progress column is a dropdown
     民政 = list(load_workbook(res.files["市民政局"])[TASK_SHEET].values)
-    assert 民政[1][6] == "长期坚持"
+    assert 民政[4][head.index("整改时限")] == "长期坚持"
+
+
+def test_co_operating_units_get_their_tasks_marked(tasks, tmp_path):
+    con = sqlite3.connect(tasks.ledger_path)
+    con.execute("UPDATE items SET co_units='市教育局、市公安局' WHERE id=1")
+    con.commit()
+    con.close()
+    res = dispatch(tasks, tmp_path / "交办")
+    assert res.co_tasks == {"市教育局": 1, "市公安局": 1} and "市公安局" not in res.tasks
+    rows = list(load_workbook(res.files["市公安局"])[TASK_SHEET].values)
+    assert [(r[0], r[1]) for r in rows[4:]] == [(1, "配合")]
+    # what a co-operating unit writes is not taken: the lead unit reports
+    back = fill_sheet(res.files["市公安局"], {1: {"整改进展": "已完成", "整改成效": "配合巡逻"}}, tmp_path / "配合.xlsx")
+    got = collect(tasks, [back])
+    assert got.changed == 0 and [i.code for i in got.report.issues] == ["co-unit-row"]
 
 
 def test_dispatch_needs_assigned_tasks(ws, tmp_path):

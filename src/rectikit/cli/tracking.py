@@ -26,10 +26,11 @@ from rectikit.cli.common import (
 )
 
 
-@app.command("dispatch", cls=Command, help="给每个牵头单位生成一份整改任务交办表（.xlsx），由单位填写进展后报回。")
+@app.command("dispatch", cls=Command, help="给每个牵头单位（和配合单位）生成一份整改任务交办表（.xlsx），表头写明承办单位、报回时间和联系人，由单位填写进展后报回。")
 def dispatch_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区的“交办”文件夹。")] = None,
     batch: BatchOpt = None,
+    reply_by: Annotated[Optional[str], typer.Option("--reply-by", help="请单位在哪天前报回，如 2020-10-10；默认今天起 10 天（配置文件中可改）。", metavar="日期")] = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -37,10 +38,10 @@ def dispatch_cmd(
     from rectikit.steps.tracking import dispatch
 
     with working("正在生成交办表…", as_json):
-        res = dispatch(workspace_of(workspace), out, batch=batch)
-    t = table(f"整改任务交办表：{len(res.files)} 个单位，{sum(res.tasks.values())} 项", "牵头单位", "项数", "文件")
+        res = dispatch(workspace_of(workspace), out, batch=batch, reply_by=date_option(reply_by, "--reply-by"))
+    t = table(f"整改任务交办表：{len(res.files)} 个单位，牵头 {sum(res.tasks.values())} 项", "单位", "牵头", "配合", "文件")
     for unit, path in res.files.items():
-        t.add_row(unit, str(res.tasks[unit]), Path(path).name)
+        t.add_row(unit, str(res.tasks.get(unit, "")), str(res.co_tasks.get(unit, "")), Path(path).name)
     err.print(t)
     if res.unassigned:
         say(("还没有牵头单位的重点任务", "yellow"), f" {len(res.unassigned)} 项，未交办（先运行 rectikit assign）。")

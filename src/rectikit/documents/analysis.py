@@ -14,9 +14,10 @@ from pathlib import Path
 from rectikit.base.errors import NotReadyError
 from rectikit.base.names import child, file_part
 from rectikit.documents.builder import OfficialDocument
-from rectikit.documents.wording import cn_date, listing, share_text, with_shares
+from rectikit.documents.wording import listing, share_text, with_shares
 from rectikit.figures import LIGHTS, overview
 from rectikit.store.workspace import Workspace
+from rectikit.text.dates import cn_date
 
 # Kept importable from here: tests and scripts print shares as the report does.
 __all__ = ["Analysis", "Section", "analyse", "share_text", "write_docx"]

@@ -25,9 +25,10 @@ from xml.sax.saxutils import escape
 from rectikit.base.errors import RectikitError, UsageError
 from rectikit.base.fsutil import atomic_path
 from rectikit.base.names import child, file_part
-from rectikit.documents.wording import cn_date, cn_ordinal, iso_to_cn
+from rectikit.documents.wording import cn_ordinal
 from rectikit.steps.taxonomy import workspace_taxonomy
 from rectikit.store.workspace import Workspace
+from rectikit.text.dates import cn_date, iso_to_cn
 from rectikit.text.masking import mask
 
 ANNEXES = ("annex1", "annex2")

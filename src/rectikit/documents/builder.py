@@ -27,8 +27,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rectikit.base.fsutil import atomic_path
-from rectikit.documents.wording import cn_date, cn_ordinal
+from rectikit.documents.wording import cn_ordinal
 from rectikit.files.docxstyle import body_font, font, page_numbers, repeat_header
+from rectikit.text.dates import cn_date
 
 BODY = "仿宋_GB2312"
 TITLE = "方正小标宋简体"

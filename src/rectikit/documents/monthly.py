@@ -14,9 +14,10 @@ from pathlib import Path
 from rectikit.base.errors import NotReadyError, UsageError
 from rectikit.base.names import child
 from rectikit.documents.builder import OfficialDocument
-from rectikit.documents.wording import cn_date, share_text
+from rectikit.documents.wording import share_text
 from rectikit.figures import month_bounds, monthly
 from rectikit.store.workspace import Workspace
+from rectikit.text.dates import cn_date
 
 HEADERS = ("牵头单位", "任务数", "本月完成", "累计完成", "本月销号", "累计销号", "逾期未完成", "本月报送")
 KEYS = ("tasks", "done_this_month", "done", "closed_this_month", "closed", "overdue")

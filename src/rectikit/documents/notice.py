@@ -15,9 +15,9 @@ from pathlib import Path
 from rectikit.base.errors import NotReadyError
 from rectikit.documents.annexes import render
 from rectikit.documents.builder import OfficialDocument
-from rectikit.documents.wording import cn_date
 from rectikit.figures import batch_counts, totals
 from rectikit.store.workspace import Workspace
+from rectikit.text.dates import cn_date
 
 SECTIONS = [
     ("基本情况", "请在此写明整改工作的组织、部署和推进情况。"),

@@ -18,9 +18,9 @@ from rectikit.base.errors import NotReadyError
 from rectikit.base.names import child, file_part
 from rectikit.documents.annexes import render
 from rectikit.documents.builder import OfficialDocument
-from rectikit.documents.wording import iso_to_cn
 from rectikit.figures import plan_figures
 from rectikit.store.workspace import Workspace
+from rectikit.text.dates import iso_to_cn
 
 MISSING = "【请填写{}】"
 

@@ -7,7 +7,6 @@ there is; equal counts are said once ("B、C各 4 件、各占 3.1%").
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 _CN = "零一二三四五六七八九"
@@ -19,21 +18,6 @@ def cn_ordinal(n: int) -> str:
         return _CN[n]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
-
-
-def cn_date(d: dt.date) -> str:
-    """2020-09-30 -> 2020年9月30日."""
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def iso_to_cn(d: str | None) -> str:
-    """An ISO date from the ledger in Chinese; anything else as it is."""
-    if not d:
-        return ""
-    try:
-        return cn_date(dt.date.fromisoformat(d))
-    except ValueError:
-        return d
 
 
 def share_text(n: int, total: int) -> str:

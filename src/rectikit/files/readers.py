@@ -135,13 +135,14 @@ def as_int(v) -> int | None:
 
 @dataclass
 class HeadedTable:
-    """A sheet whose first row is its header: the shape of every rule table
-    and review file rectikit reads back."""
+    """A sheet read by its header row: the shape of every rule table and
+    review file rectikit reads back (title lines above the header allowed)."""
 
     file: str
     sheet: str
     header: list[str]
-    rows: list[list]  # data rows; rows[k] is Excel row k + 2
+    rows: list[list]  # data rows; rows[k] is Excel row first_row + k
+    first_row: int = 2
 
     def cell(self, row: list, name: str | None):
         j = self.header.index(name) if name in self.header else None
@@ -150,17 +151,25 @@ class HeadedTable:
     def text(self, row: list, name: str | None) -> str:
         return str(self.cell(row, name)).strip()
 
+    def row(self, number: int) -> list:
+        """The data row Excel shows as row ``number``."""
+        return self.rows[number - self.first_row]
+
     def records(self) -> Iterator[tuple[int, list]]:
         """(Excel row number, cells) for every row that is not blank."""
-        for k, row in enumerate(self.rows, start=2):
+        for k, row in enumerate(self.rows, start=self.first_row):
             if any(str(v).strip() for v in row):
                 yield k, row
 
 
+HEADER_SCAN = 8  # rows a header may sit below: a title, the unit, the date
+
+
 def read_table(path: Path, required: Sequence[str], *, sheet: str | None = None, what: str = "表格",
                hint: str = "") -> HeadedTable:
-    """The named sheet (else the first) with its header; a missing required
-    column is reported with file, sheet and column, and stops the work."""
+    """The named sheet (else the first) with its header: the first of the top
+    rows that holds every required column (else the first row). A missing
+    required column is reported with file, sheet and column, and stops the work."""
     from rectikit.base.errors import InvalidDataError
     from rectikit.base.problems import ERROR, Issue, Report
 
@@ -169,12 +178,14 @@ def read_table(path: Path, required: Sequence[str], *, sheet: str | None = None,
     chosen = next((s for s in sheets if s.name == sheet), sheets[0] if sheets else None)
     if chosen is None or not chosen.rows:
         raise InvalidDataError(f"{what} {path.name} 是空的。")
-    header = [str(h).strip() for h in chosen.rows[0]]
+    at = next((k for k, r in enumerate(chosen.rows[:HEADER_SCAN])
+               if required and set(required) <= {str(h).strip() for h in r}), 0)
+    header = [str(h).strip() for h in chosen.rows[at]]
     report = Report()
     for col in required:
         if col not in header:
             report.add(Issue("missing-column", f"缺少“{col}”列。{hint}", ERROR, file=path.name, sheet=chosen.name,
-                             row=1, column=col))
+                             row=at + 1, column=col))
     if report.errors:
         raise InvalidDataError(f"{what} {path.name} 格式不对。", report=report)
-    return HeadedTable(path.name, chosen.name, header, chosen.rows[1:])
+    return HeadedTable(path.name, chosen.name, header, chosen.rows[at + 1:], at + 2)

@@ -51,6 +51,7 @@ def write_table(
     shade: Sequence[bool] | None = None,
     notes: Sequence[str] | None = None,
     identity: Sequence[tuple[str, str]] | None = None,
+    title: Sequence[str] = (),
 ) -> Path:
     """Write one sheet: bold frozen header, autofilter, wrapped text cells,
     set up to print on A4 landscape.
@@ -59,6 +60,8 @@ def write_table(
     ``shade`` marks rows to tint (alternate groups), ``notes`` become a second
     sheet "说明" telling staff what to do. ``identity`` (name, value pairs)
     goes on a very hidden sheet: what the workbook is, for when it comes back.
+    ``title`` lines stand above the header (the first large): what the sheet
+    is, for whom, by when — as offices head the forms they send out.
     """
     import xlsxwriter
 
@@ -83,14 +86,20 @@ def write_table(
         fraction = wb.add_format({"font_name": "仿宋", "num_format": "0.00", "valign": "top"})
         tinted_fraction = wb.add_format({"font_name": "仿宋", "num_format": "0.00", "valign": "top",
                                          "bg_color": "#F2F2F2"})
+        top = len(title)  # the header's row
+        big = wb.add_format({"font_name": "方正小标宋简体", "font_size": 16, "align": "center", "valign": "vcenter"})
+        line = wb.add_format({"font_name": "仿宋", "font_size": 11, "valign": "vcenter"})
+        for r, text in enumerate(title):
+            ws.merge_range(r, 0, r, max(len(headers) - 1, 1), str(text), big if r == 0 else line)
+            ws.set_row(r, 30 if r == 0 else 18)
         for c, h in enumerate(headers):
-            ws.write_string(0, c, str(h), head)
+            ws.write_string(top, c, str(h), head)
             if widths:
                 ws.set_column(c, c, widths[c])
-        n = 0
-        for r, row in enumerate(rows, start=1):
+        n = top
+        for r, row in enumerate(rows, start=top + 1):
             n = r
-            tint = bool(shade and shade[r - 1])
+            tint = bool(shade and shade[r - top - 1])
             fmt, dfmt, ffmt = (tinted, tinted_date, tinted_fraction) if tint else (body, date, fraction)
             if widths:
                 # XlsxWriter cannot autofit, and LibreOffice does not on opening:
@@ -123,18 +132,18 @@ def write_table(
                 for r, value in enumerate(allowed):
                     opts.write_string(r, k, str(value))
                 col = chr(ord("A") + k)
-                ws.data_validation(1, c, max(n, 1), c, {
+                ws.data_validation(top + 1, c, max(n, top + 1), c, {
                     "validate": "list", "source": f"=选项!${col}$1:${col}${max(len(allowed), 1)}",
                     "error_title": "取值无效", "error_message": "请从下拉列表中选择。",
                 })
-        ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, max(n, 1), max(len(headers) - 1, 0))
+        ws.freeze_panes(top + 1, 0)
+        ws.autofilter(top, 0, max(n, top + 1), max(len(headers) - 1, 0))
         # Printable as offices print: A4 landscape, all columns on the page
         # width, the header row on every page, page numbers in the footer.
         ws.set_paper(9)
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
-        ws.repeat_rows(0)
+        ws.repeat_rows(top)
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         ws.set_footer("&C第 &P 页，共 &N 页")
         if notes:

@@ -10,6 +10,7 @@ Each step here is one function; the CLI calls them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,27 +18,29 @@ from pathlib import Path
 
 from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.names import child, distinct_files, file_part
-from rectikit.base.problems import ERROR, WARNING, Issue, Report
+from rectikit.base.problems import ERROR, INFO, WARNING, Issue, Report
 from rectikit.figures import deadline_text, light_counts, task_table
 from rectikit.files.readers import as_int
 from rectikit.store import books
 from rectikit.store.ledger import now
 from rectikit.store.values import DONE, PROGRESS
 from rectikit.store.workspace import Workspace
-from rectikit.text.dates import parse_date
+from rectikit.text.dates import cn_date, parse_date
 
 TASK_SHEET = "整改任务"
 CLEAR = ("清空", "（清空）", "(清空)")
 REOPENED = "推进中"  # where a reopened task starts again  # what a unit writes to empty a stored value; a blank cell keeps it
 # Columns the office fills / the unit fills, in the order of the task sheet.
-OFFICE_COLUMNS = [("id", "编号", 6), ("batch", "批次", 10), ("text", "意见建议内容", 40),
+LEAD, CO = "牵头", "配合"
+OFFICE_COLUMNS = [("id", "编号", 6), ("role", "分工", 6), ("batch", "批次", 10), ("text", "意见建议内容", 40),
                   ("disposition", "处理方式", 8), ("measures", "整改措施", 30), ("goal", "整改目标", 22),
                   ("deadline", "整改时限", 11), ("co_units", "配合单位", 16)]
 UNIT_COLUMNS = [("progress", "整改进展", 9), ("result", "整改成效", 30), ("done_on", "完成时间", 11),
                 ("evidence", "佐证材料", 24)]
 TASK_NOTES = [
     "整改任务交办表填写说明",
-    "1. 每行是交由本单位牵头整改的一项任务；请只填写右侧“整改进展”“整改成效”“完成时间”“佐证材料”四列。",
+    "1. 每行是交由本单位整改的一项任务。“分工”为牵头的，请填写右侧“整改进展”“整改成效”“完成时间”“佐证材料”四列；"
+    "为配合的，请配合牵头单位整改，进展由牵头单位报送，这几列不必填写。",
     f"2. “整改进展”下拉选择：{'、'.join(PROGRESS)}。选“已完成”的须填写整改成效和完成时间。",
     "3. “佐证材料”写明材料名称或存放位置（如：走访记录、通话记录、现场照片、自查报告）。",
     "4. 不要修改“编号”列和意见建议内容，不要删除列或工作表；填好后原样报回。",
@@ -49,28 +52,43 @@ TASK_NOTES = [
 class DispatchResult:
     folder: str
     files: dict[str, str] = field(default_factory=dict)  # unit -> path
-    tasks: dict[str, int] = field(default_factory=dict)  # unit -> number of tasks
+    tasks: dict[str, int] = field(default_factory=dict)  # unit -> number of tasks it leads
+    co_tasks: dict[str, int] = field(default_factory=dict)  # unit -> number of tasks it co-operates on
     unassigned: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"folder": self.folder, "files": self.files, "tasks": self.tasks, "unassigned": self.unassigned}
+        return {"folder": self.folder, "files": self.files, "tasks": self.tasks, "co_tasks": self.co_tasks,
+                "unassigned": self.unassigned}
 
 
-def dispatch(ws: Workspace, folder: Path | None = None, *, batch: str | None = None) -> DispatchResult:
-    """Write one task sheet per lead unit (整改任务交办表-单位.xlsx), each
-    remembered in the ledger so that what comes back can be checked against it."""
+def dispatch(ws: Workspace, folder: Path | None = None, *, batch: str | None = None,
+             reply_by: dt.date | None = None, today: dt.date | None = None) -> DispatchResult:
+    """Write one task sheet per unit (整改任务交办表-单位.xlsx): the tasks it
+    leads and, marked 配合, those it co-operates on; headed with its title,
+    the unit, the date to report back by and the office's contact. Each book
+    is remembered in the ledger so that what comes back can be checked."""
     from rectikit.files.xlsxout import write_table
 
+    today = today or dt.date.today()
+    reply_by = reply_by or today + dt.timedelta(days=int(ws.setting("tracking", "reply_days", 10)))
     folder = Path(folder) if folder else ws.root / "交办"
     res = DispatchResult(folder=str(folder))
+    office = ws.setting("office", "name", "")
+    contact = "　".join(x for x in (f"联系人：{ws.setting('office', 'contact', '')}".rstrip("：") if
+                                   ws.setting("office", "contact", "") else "",
+                                   f"电话：{ws.setting('office', 'phone', '')}" if ws.setting("office", "phone", "") else "")
+                       if x)
     with ws.ledger() as led:
         items = led.working_items([batch] if batch else [], key_only=True)
-        by_unit: dict[str, list[dict]] = defaultdict(list)
+        by_unit: dict[str, list[tuple[str, dict]]] = defaultdict(list)
         for it in items:
-            if it["lead_unit"]:
-                by_unit[it["lead_unit"]].append(it)
-            else:
+            if not it["lead_unit"]:
                 res.unassigned.append(it["id"])
+                continue
+            by_unit[it["lead_unit"]].append((LEAD, it))
+            for co in split_units(it["co_units"]):
+                if co != it["lead_unit"]:
+                    by_unit[co].append((CO, it))
         if not by_unit:
             raise NotReadyError("没有已分解到牵头单位的重点整改任务。", hint="先运行 rectikit assign。")
         names = {unit: f"整改任务交办表-{file_part(unit)}.xlsx" for unit in by_unit}
@@ -81,14 +99,26 @@ def dispatch(ws: Workspace, folder: Path | None = None, *, batch: str | None = N
         with led.transaction():  # the books are remembered only if every file was written
             wid = books.workspace_id(led)
             for unit, tasks in sorted(by_unit.items()):
-                book = books.register(led, "dispatch", {it["id"]: it["text"] for it in tasks}, unit=unit, batch=batch)
-                path = child(folder, names[unit])
-                rows = [[deadline_text(it) if key == "deadline" else it.get(key) for key, *_ in columns]
-                        for it in tasks]
-                write_table(path, TASK_SHEET, [h for _, h, _ in columns], rows, widths=[w for *_, w in columns],
-                            choices={progress_col: PROGRESS}, notes=TASK_NOTES, identity=book.identity(wid))
-                res.files[unit], res.tasks[unit] = str(path), len(tasks)
+                book = books.register(led, "dispatch", {it["id"]: it["text"] for _, it in tasks}, unit=unit,
+                                      batch=batch)
+                title = ["整改任务交办表",
+                         f"承办单位：{unit}　　交办日期：{cn_date(today)}　　请于{cn_date(reply_by)}前报回",
+                         f"交办单位：{office}　{contact}".rstrip()]
+                rows = [[role if key == "role" else deadline_text(it) if key == "deadline" else it.get(key)
+                         for key, *_ in columns] for role, it in tasks]
+                write_table(child(folder, names[unit]), TASK_SHEET, [h for _, h, _ in columns], rows,
+                            widths=[w for *_, w in columns], choices={progress_col: PROGRESS}, notes=TASK_NOTES,
+                            identity=book.identity(wid), title=title)
+                res.files[unit] = str(child(folder, names[unit]))
+                for role, counts in ((LEAD, res.tasks), (CO, res.co_tasks)):
+                    if n := sum(1 for r, _ in tasks if r == role):
+                        counts[unit] = n
     return res
+
+
+def split_units(cell: str | None) -> list[str]:
+    """The units of a 配合单位 cell (joined with 、 ， ; or spaces)."""
+    return [u for u in re.split(r"[、，,;；\s]+", cell or "") if u]
 
 
 @dataclass
@@ -133,6 +163,10 @@ def collect(ws: Workspace, files: Sequence[Path]) -> CollectResult:
                 new = {key: t.text(row, header) for key, header, _ in UNIT_COLUMNS}
                 if not any(new.values()):
                     continue  # nothing reported for this task yet
+                if t.text(row, "分工") == CO:
+                    res.report.add(Issue("co-unit-row", "配合的任务由牵头单位报送进展，本行填写的内容未采用。", INFO,
+                                         column="分工", value=CO, **where))
+                    continue
                 if item_id in seen:
                     res.report.add(Issue("duplicate-id", f"编号 {item_id} 已在 {seen[item_id]} 报回过，同一项只能报回一次。",
                                          ERROR, column="编号", value=str(item_id), **where))

@@ -125,7 +125,7 @@ def returned(led, path: Path, kind: str, table, report: Report):
     def ok(r: int, item_id: int) -> bool:
         if book is None:
             return False
-        row = table.rows[r - 2]
+        row = table.row(r)
         text = table.text(row, "意见建议内容") if "意见建议内容" in table.header else None
         return check_row(book, item_id, text, dict(file=table.file, sheet=table.sheet, row=r), report)
 

@@ -79,3 +79,18 @@ def parse_date(value) -> dt.date | None:
     if isinstance(value, str):
         return parse_date_text(value)
     return None
+
+
+def cn_date(d: dt.date) -> str:
+    """2020-09-30 -> 2020年9月30日."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def iso_to_cn(d: str | None) -> str:
+    """An ISO date from the ledger in Chinese; anything else as it is."""
+    if not d:
+        return ""
+    try:
+        return cn_date(dt.date.fromisoformat(d))
+    except ValueError:
+        return d
