@@ -146,3 +146,19 @@ def test_close_out_needs_finished_work_with_evidence(tasks, tmp_path):
     table = build_table(tasks, "annex2")
     row = next(r for kind, r in table.rows if kind == "row" and r[1].startswith("民主路"))
     assert row[-5:] == ["已完成", "更换路灯", "是", "2020年10月8日", "照片"]
+
+
+def test_supervision_notices_for_units_with_red_or_yellow_tasks(tasks, tmp_path):
+    from docx import Document
+
+    from rectikit.documents.supervision import supervise
+
+    write_xlsx(tasks.rules_dir / "单位名录.xlsx", [["单位全称", "简称/别名（用;分隔）", "层级", "责任领导", "联系人", "联系电话"],
+                                                 ["市住建局", "", "市直", "", "黄工", "0770-1234567"]])
+    res = supervise(tasks, today=dt.date(2020, 10, 1), reply_by=dt.date(2020, 10, 10), out_dir=tmp_path / "督办")
+    assert res["tasks"] == {"市住建局": 1, "市教育局": 1}  # 住建局: id 1 red; 教育局: id 2 yellow; 民政局 long-term
+    doc = Document(res["files"]["市住建局"])
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "已过整改时限仍未完成1项" in text and "2020年10月10日前" in text and "黄工（0770-1234567）" in text
+    rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
+    assert rows[1][1] == "1" and rows[1][5] == "红灯" and rows[1][6] == "逾期1天"

@@ -15,6 +15,7 @@ from rectikit.documents.annexes import render
 from rectikit.documents.export import export_ledger
 from rectikit.documents.notice import notice
 from rectikit.documents.plan import plan
+from rectikit.documents.supervision import supervise
 from rectikit.figures import ledger_status
 from rectikit.steps.assign import assign
 from rectikit.steps.classify import classify
@@ -64,6 +65,8 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
     sent = dispatch(ws, folder / "交办")
     say(f"交办：{len(sent.files)} 个牵头单位各一份整改任务交办表")
     lights = track(ws, today=DEMO_TODAY, out=folder / "催办清单.xlsx")
+    chased = supervise(ws, today=DEMO_TODAY)
+    say(f"督办通知：{len(chased['files'])} 个单位（有逾期或临近时限的任务）")
     say(f"整改进度（按 {DEMO_TODAY} 计）：" + "，".join(f"{k} {v} 项" for k, v in lights.counts().items()))
     rendered = [render(ws, annex, out_dir=folder / "输出", group_by="category") for annex in ("annex1", "annex2")]
     for r in rendered:
@@ -85,6 +88,6 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         "assign": {k: v for k, v in tasks.to_dict().items() if k != "assignments"},
         "track": {"today": lights.today, "counts": lights.counts()},
         "outputs": {"台账": out["path"], "分类审核表": classes.review_path, "交办表文件夹": sent.folder,
-                    "催办清单": lights.path, "整改方案": drafted["path"], "分析报告": report.path, "公示": public["path"],
+                    "催办清单": lights.path, "整改方案": drafted["path"], "督办通知文件夹": chased["folder"], "分析报告": report.path, "公示": public["path"],
                     **{f"附件{r['annex'][-1]}（{fmt}）": p for r in rendered for fmt, p in r["files"].items()}},
     }

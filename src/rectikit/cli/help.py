@@ -28,6 +28,7 @@ EXAMPLES = {
     "dispatch": "rectikit dispatch --out 交办",
     "collect": "rectikit collect 交办/报回/*.xlsx",
     "track": "rectikit track --out 催办清单.xlsx",
+    "supervise": "rectikit supervise --today 2020-09-30 --reply-by 2020-10-10",
     "closeout": "rectikit closeout 15 27 --date 2020-12-01",
     "reopen": "rectikit reopen 15 --reason 回访不满意",
     "plan": "rectikit plan --batch 2019年度 --today 2020-06-10",

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from rectikit.cli.common import (
+    BatchesOpt,
     BatchOpt,
     Command,
     DebugOpt,
@@ -115,4 +116,26 @@ def reopen_cmd(
 
     res = reopen(workspace_of(workspace), ids, reason=reason)
     say(("已重新打开", "green"), f" {len(res['reopened'])} 项，原因：{res['reason']}")
+    emit(res, as_json)
+
+
+@app.command("supervise", cls=Command, help="督办通知（.docx）：给每个有红灯（逾期）、黄灯（临近时限）任务的牵头单位一份，列出任务、逾期天数、报回时间和双方联系人。")
+def supervise_cmd(
+    today: Annotated[Optional[str], typer.Option("--today", help="按哪一天计算，如 2020-09-30；默认今天。")] = None,
+    reply_by: Annotated[Optional[str], typer.Option("--reply-by", help="请单位在哪天前报回，如 2020-10-10；默认 10 天后。", metavar="日期")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/督办”。")] = None,
+    batch: BatchesOpt = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.documents.supervision import supervise
+
+    with working("正在生成督办通知…", as_json):
+        res = supervise(workspace_of(workspace), today=date_option(today, "--today"),
+                        reply_by=date_option(reply_by, "--reply-by"), batches=batch or [], out_dir=out)
+    if not res["files"]:
+        say(("没有红灯、黄灯任务", "green"), "，无需督办。")
+    for unit, path in res["files"].items():
+        show_path(f"{unit}（{res['tasks'][unit]} 项）：", path)
     emit(res, as_json)

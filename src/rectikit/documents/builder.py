@@ -35,6 +35,7 @@ BODY = "仿宋_GB2312"
 TITLE = "方正小标宋简体"
 HEADING_FONTS = {1: ("黑体", 16), 2: ("楷体_GB2312", 16)}
 TABLE_HEAD, TABLE_BODY, TABLE_PT = "黑体", BODY, 12
+TEXT_WIDTH_MM = 210 - 28 - 26  # A4 less the left and right margins
 
 
 class OfficialDocument:
@@ -116,8 +117,12 @@ class OfficialDocument:
         return p
 
     # -- tables ------------------------------------------------------------------
-    def table(self, headers: Sequence[str], rows: Sequence[Sequence[object]]):
-        """A grid table: header row repeated on every page, cells as text."""
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[object]],
+              widths: Sequence[float] | None = None):
+        """A grid table: header row repeated on every page, cells as text;
+        ``widths`` are relative column widths across the text width."""
+        from docx.shared import Mm
+
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         repeat_header(table.rows[0])
@@ -126,6 +131,15 @@ class OfficialDocument:
         for row in rows:
             for cell, value in zip(table.add_row().cells, row):
                 font(cell.paragraphs[0].add_run(str(value)), TABLE_BODY, TABLE_PT)
+        if widths:  # Word reads the cells' widths, LibreOffice and WPS the grid's: set both
+            table.autofit = False
+            total = sum(widths)
+            sizes = [Mm(TEXT_WIDTH_MM * w / total) for w in widths]
+            for grid_col, size in zip(table._tbl.tblGrid.gridCol_lst, sizes):
+                grid_col.w = size
+            for column, size in zip(table.columns, sizes):
+                for cell in column.cells:
+                    cell.width = size
         return table
 
     # -- the end of a document -------------------------------------------------------

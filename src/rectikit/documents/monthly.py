@@ -75,7 +75,7 @@ def monthly_report(ws: Workspace, *, month: str | None = None, batches: Sequence
     doc.paragraph(overview)
     doc.heading("各单位整改进展")
     doc.paragraph("各牵头单位的任务数、完成和销号情况如下表（按逾期项数排列，逾期多的在前）。")
-    doc.table(HEADERS, rows)
+    doc.table(HEADERS, rows, widths=(44, 14, 16, 16, 16, 16, 18, 16))  # mm across 156
     doc.heading("报送情况")
     doc.paragraph(reporting)
     doc.heading("存在问题和下一步工作")
