@@ -41,3 +41,23 @@ def test_notice_figures_attachments_and_no_personal_data(ws, tmp_path):
         assert "13812345678" not in out and "张三" not in out
         assert "已更换路灯" in out
     assert doc.paragraphs[0].text == "附件1"
+
+
+def test_notice_gives_the_basis_the_areas_and_can_attach_every_item(ws, tmp_path):
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS_2019)], batch="2019年度")
+    con = sqlite3.connect(ws.ledger_path)
+    con.execute("UPDATE items SET category='基础设施建设'")
+    con.execute("UPDATE items SET category='社会治安', is_key_task=0 WHERE id=3")
+    con.execute("UPDATE items SET is_key_task=1, lead_unit='市住建局' WHERE id IN (1, 2)")
+    con.commit()
+    con.close()
+    config = ws.config_path.read_text(encoding="utf-8").replace(
+        'basis = ""', 'basis = "自治区绩效办《2020年度社会评价工作方案》（桂绩办发〔2020〕6号）"').replace(
+        'feedback_from = ""', 'feedback_from = "自治区"')
+    ws.config_path.write_text(config, encoding="utf-8")
+    res = notice(ws, today=dt.date(2020, 12, 31), out_dir=tmp_path / "公示", include_all=True)
+    assert res["opening"].startswith("根据自治区绩效办《2020年度社会评价工作方案》（桂绩办发〔2020〕6号）要求，"
+                                     "自治区反馈2019年度社会评价群众意见建议共3条。")
+    assert "反馈的问题涉及基础设施建设、社会治安等多个领域。" in res["opening"]
+    rows = list(load_workbook(res["attachments"][0]["files"]["xlsx"]).active.values)
+    assert sum(1 for r in rows if r and isinstance(r[0], (int, str)) and str(r[0]).isdigit()) == 3  # all items

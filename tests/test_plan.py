@@ -54,10 +54,7 @@ def test_the_counted_sentence_lists_every_source_in_file_order(ws, tmp_path):
 
 def test_the_plan_uses_the_config(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "清单.xlsx", _list([2] + [0] * 14, wrong=-1))], batch="2019年度")
-    config = ws.config_path.read_text(encoding="utf-8")
-    if "[plan]" not in config:
-        config += "\n[plan]\n"
-    config = config.replace('feedback_from = ""', 'feedback_from = "自治区"').replace(
+    config = ws.config_path.read_text(encoding="utf-8").replace('feedback_from = ""', 'feedback_from = "自治区"').replace(
         'basis = ""', 'basis = "《关于反馈2019年度绩效考评结果的通知》（桂绩办发〔2020〕2号）"').replace(
         'platform_due = ""', 'platform_due = "2020-06-26"').replace('monthly_report_day = ""', 'monthly_report_day = 5')
     ws.config_path.write_text(config, encoding="utf-8")

@@ -75,6 +75,7 @@ def analyse_cmd(
 @app.command("notice", cls=Command, help="整改情况公示（.docx）：开头的数字由台账算出，正文三部分留给本单位填写；每个批次附一份整改完成情况一览表（已遮盖个人信息）。")
 def notice_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/公示”。")] = None,
+    include_all: Annotated[bool, typer.Option("--all", help="附件列出所有条目（默认只列重点整改任务）。")] = False,
     batch: BatchesOpt = None,
     today: Annotated[Optional[str], typer.Option("--today", help="公示日期，如 2020-12-31；默认今天。")] = None,
     workspace: WsOpt = None,
@@ -84,7 +85,8 @@ def notice_cmd(
     from rectikit.documents.notice import notice
 
     with working("正在生成公示…", as_json):
-        res = notice(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out_dir=out)
+        res = notice(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out_dir=out,
+                     include_all=include_all)
     err.print(res["opening"])
     say(("已生成", "green"))
     show_path("  ", res["path"])

@@ -15,7 +15,7 @@ from pathlib import Path
 from rectikit.base.errors import NotReadyError
 from rectikit.documents.annexes import render
 from rectikit.documents.builder import OfficialDocument
-from rectikit.figures import batch_counts, totals
+from rectikit.figures import batch_counts, plan_figures, totals
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import cn_date
 
@@ -27,23 +27,27 @@ SECTIONS = [
 
 
 def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None,
-           out_dir: Path | None = None) -> dict:
-    """Write the notice (.docx) and, per batch, its attached completion table (.xlsx and .docx)."""
+           out_dir: Path | None = None, include_all: bool = False) -> dict:
+    """Write the notice (.docx) and, per batch, its attached completion table
+    (.xlsx and .docx) — of the key tasks, or of every item with ``include_all``."""
     today = today or dt.date.today()
     out = Path(out_dir) if out_dir else ws.root / "输出" / "公示"
     office = ws.setting("office", "name", "")
     with ws.ledger() as led:
         counts = batch_counts(led, batches)
+        areas = plan_figures(led, batches)["categories"]
     if not any(c["raw_items"] for c in counts):
         raise NotReadyError("台账中没有可公示的条目。", hint="先运行 rectikit import 导入意见建议。")
     names = [c["batch"] for c in counts]
     attachments = []
     for k, name in enumerate(names, start=1):
         title = f"{name}社会评价群众意见建议整改完成情况一览表"
-        annex = render(ws, "annex2", out_dir=out, batches=[name], number=str(k), stem=f"附件{k}-{title}")
+        annex = render(ws, "annex2", out_dir=out, batches=[name], number=str(k), stem=f"附件{k}-{title}",
+                       key_only=not include_all)
         attachments.append({"number": k, "title": title, "files": annex["files"]})
     title = f"{office}落实{'和'.join(names)}社会评价群众意见建议整改情况公示"
-    opening = _opening(counts, today)
+    basis = str(ws.setting("plan", "basis", "") or "")
+    opening = _opening(counts, areas, today, basis, str(ws.setting("plan", "feedback_from", "") or ""))
     doc = OfficialDocument(title)
     doc.blank()
     doc.paragraph(opening)
@@ -58,13 +62,17 @@ def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None 
     return {"title": title, "opening": opening, "path": str(path), "attachments": attachments}
 
 
-def _opening(counts: list[dict], today: dt.date) -> str:
+def _opening(counts: list[dict], areas: Sequence[str], today: dt.date, basis: str, feedback_from: str) -> str:
+    """Seed 003's opening: the basis, what came back per batch, what it was
+    merged to, the areas it touches, and where the key tasks stand."""
     received = "、".join(f"{c['batch']}社会评价群众意见建议共{c['raw_items']}条" for c in counts)
     merged = [c for c in counts if c["items"] != c["raw_items"]]
-    text = f"收到{received}。"
+    text = (f"根据{basis}要求，" if basis else "") + (f"{feedback_from}反馈" if feedback_from else "收到") + f"{received}。"
     if merged:
         text += ("由于部分意见建议内容相似或相同，经梳理归纳，"
                  + "、".join(f"{c['batch']}共归纳为{c['items']}条" for c in merged) + "意见建议。")
+    if areas:
+        text += f"反馈的问题涉及{'、'.join(areas[:12])}等{'多个' if len(areas) > 1 else ''}领域。"
     sums = totals(counts)
     text += (f"其中列为重点整改任务{sums['key_tasks']}项，截至{cn_date(today)}，"
              f"已完成整改{sums['done']}项，已销号{sums['closed']}项。现将整改情况公示如下。")
