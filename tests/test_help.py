@@ -11,11 +11,12 @@ from rectikit.cli.common import ORDER
 # English a user may meet in help: option and command names, file kinds, the
 # English aliases of choices, config keys and the environment variable.
 ALLOWED = {"rectikit", "json", "JSON", "xlsx", "xlsm", "xls", "ods", "csv", "docx", "all", "annex", "category", "lead_unit",
-           "county", "continuous", "per", "group", "auto_threshold", "RECTIKIT_WORKSPACE", "start_date", "monthly",
+           "county", "continuous", "per", "group", "auto_threshold", "RECTIKIT_WORKSPACE", "start_date", "monthly", "investigation",
            *ORDER}
 
 
-@pytest.mark.parametrize("command", [[], *([c] for c in ORDER), ["report", "monthly"]], ids=str)
+@pytest.mark.parametrize("command", [[], *([c] for c in ORDER), ["report", "monthly"], ["report", "investigation"]],
+                         ids=str)
 def test_help_is_whole_and_chinese_at_80_columns(cli, monkeypatch, command):
     monkeypatch.setenv("COLUMNS", "80")
     r = cli(*command, "--help")

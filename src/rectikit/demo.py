@@ -13,6 +13,8 @@ from rectikit.base.resources import examples_dir
 from rectikit.documents.analysis import analyse
 from rectikit.documents.annexes import render
 from rectikit.documents.export import export_ledger
+from rectikit.documents.investigation import investigation_reports
+from rectikit.documents.monthly import monthly_report
 from rectikit.documents.notice import notice
 from rectikit.documents.plan import plan
 from rectikit.documents.supervision import supervise
@@ -21,11 +23,13 @@ from rectikit.steps.assign import assign
 from rectikit.steps.classify import classify
 from rectikit.steps.dedupe import dedupe
 from rectikit.steps.ingest import import_files
+from rectikit.steps.investigation import dispatch_investigation
 from rectikit.steps.tracking import dispatch, track
 from rectikit.store.workspace import init_workspace
 
 # The demo's office works as of this day: deadlines are counted from 2020-06-10.
 DEMO_TODAY = dt.date(2020, 9, 30)
+DEMO_DISPATCHED = dt.date(2020, 6, 20)
 DEMO_BATCHES = [
     ("2019年度社会评价群众意见建议.xlsx", "2019年度"),
     ("2020年中期社会评价群众意见建议.csv", "2020年中期"),
@@ -62,8 +66,10 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         say(f"分类：{line['batch']} {line['sentence']}")
     tasks = assign(ws)
     say(f"责任分解：{len(tasks.assignments)} 项重点整改任务已分解到牵头单位，未分解 {len(tasks.unassigned)} 项")
-    sent = dispatch(ws, folder / "交办")
-    say(f"交办：{len(sent.files)} 个牵头单位各一份整改任务交办表")
+    sent = dispatch(ws, folder / "交办", today=DEMO_DISPATCHED)
+    say(f"交办：{len(sent.files)} 个单位各一份整改任务交办表（牵头和配合）")
+    inquiry = dispatch_investigation(ws, folder / "交办" / "调查", today=DEMO_DISPATCHED)
+    say(f"调查表：{len(inquiry.files)} 个单位各一份整改事项调查表")
     lights = track(ws, today=DEMO_TODAY, out=folder / "催办清单.xlsx")
     chased = supervise(ws, today=DEMO_TODAY)
     say(f"督办通知：{len(chased['files'])} 个单位（有逾期或临近时限的任务）")
@@ -73,6 +79,11 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         say(f"生成 {r['title']}（{r['rows']} 项）")
     drafted = plan(ws, batches=["2020年中期"], today=dt.date(2020, 6, 10))
     say(f"起草整改方案：{drafted['path']}")
+    month = monthly_report(ws, month=f"{DEMO_TODAY.year}-{DEMO_TODAY.month:02d}", today=DEMO_TODAY)
+    say(f"整改工作月报：{month['overview']}")
+    first = lights.tasks[0]["id"]  # a dispatched task: its units got an investigation form
+    inquired = investigation_reports(ws, [first], today=DEMO_TODAY)
+    say(f"调查报告（编号 {first}，各单位报回调查表后内容会填入）")
     report = analyse(ws, today=DEMO_TODAY, out=folder / "输出" / "分析报告.docx")
     say(f"生成分析报告：{report.overview}")
     public = notice(ws, today=DEMO_TODAY)
@@ -88,6 +99,8 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         "assign": {k: v for k, v in tasks.to_dict().items() if k != "assignments"},
         "track": {"today": lights.today, "counts": lights.counts()},
         "outputs": {"台账": out["path"], "分类审核表": classes.review_path, "交办表文件夹": sent.folder,
-                    "催办清单": lights.path, "整改方案": drafted["path"], "督办通知文件夹": chased["folder"], "分析报告": report.path, "公示": public["path"],
+                    "催办清单": lights.path, "整改方案": drafted["path"], "督办通知文件夹": chased["folder"],
+                    "整改工作月报": month["files"]["docx"], "调查报告": inquired["files"][first],
+                    "调查表文件夹": inquiry.folder, "分析报告": report.path, "公示": public["path"],
                     **{f"附件{r['annex'][-1]}（{fmt}）": p for r in rendered for fmt, p in r["files"].items()}},
     }

@@ -276,3 +276,16 @@ def monthly(led: Ledger, month: str, *, warn_days: int, batches: Sequence[str] =
     return {"month": month, "first": first.isoformat(), "last": last.isoformat(), "units": units,
             "total": {k: sum(r[k] for r in units) for k in keys},
             "not_reported": [r["unit"] for r in units if not r["reported"]]}
+
+
+# -- investigation reports -----------------------------------------------------------
+
+def investigation(led: Ledger, item_id: int) -> dict | None:
+    """An item with its batch and what each unit reported of its investigation, lead unit first."""
+    row = led.conn.execute("SELECT i.*, b.name AS batch FROM items i JOIN batches b ON b.id=i.batch_id"
+                           " WHERE i.id=? AND i.merged_into IS NULL", (item_id,)).fetchone()
+    if row is None:
+        return None
+    parts = [dict(r) for r in led.conn.execute(
+        "SELECT * FROM investigations WHERE item_id=? ORDER BY role != '牵头', id", (item_id,))]
+    return {"item": dict(row), "parts": parts}

@@ -116,7 +116,8 @@ def plan_cmd(
     emit({k: v for k, v in res.items() if k != "figures"} | {"figures": res["figures"]}, as_json)
 
 
-report_app = typer.Typer(cls=Group, help="报告：monthly 整改工作月报。", no_args_is_help=True, add_completion=False)
+report_app = typer.Typer(cls=Group, help="报告：monthly 整改工作月报，investigation 整改事项调查报告。", no_args_is_help=True,
+                         add_completion=False)
 app.add_typer(report_app, name="report")
 
 
@@ -136,6 +137,25 @@ def monthly_cmd(
     err.print(res["overview"])
     err.print(res["reporting"])
     say(("已生成", "green"))
+    for path in res["files"].values():
+        show_path("  ", path)
+    emit(res, as_json)
+
+
+@report_app.command("investigation", cls=Command, help="整改事项调查报告（.docx，每项一份）：整改事项、调查时间及人员、地点、对象、方式、过程、结果、工作计划、佐证材料清单九部分，各单位报送的内容分列在单位名下。")
+def investigation_cmd(
+    ids: Annotated[list[int], typer.Argument(help="条目编号，可多个。", metavar="编号...")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/调查报告”。")] = None,
+    today: Annotated[Optional[str], typer.Option("--today", help="落款日期，如 2021-05-20；默认今天。")] = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.documents.investigation import investigation_reports
+
+    with working("正在生成调查报告…", as_json):
+        res = investigation_reports(workspace_of(workspace), ids, today=date_option(today, "--today"), out_dir=out)
+    say(("已生成", "green"), f" {len(res['files'])} 份调查报告：")
     for path in res["files"].values():
         show_path("  ", path)
     emit(res, as_json)

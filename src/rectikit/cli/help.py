@@ -25,7 +25,7 @@ EXAMPLES = {
     "classify": "rectikit classify --review 分类审核.xlsx\n然后：rectikit classify --apply 分类审核.xlsx",
     "assign": "rectikit assign --export 责任分解.xlsx\n然后：rectikit assign --apply 责任分解.xlsx",
     "render": "rectikit render 附件1 --group-by 领域",
-    "dispatch": "rectikit dispatch --out 交办",
+    "dispatch": "rectikit dispatch --reply-by 2020-10-10\n调查表：rectikit dispatch --investigation",
     "collect": "rectikit collect 交办/报回/*.xlsx",
     "track": "rectikit track --out 催办清单.xlsx",
     "supervise": "rectikit supervise --today 2020-09-30 --reply-by 2020-10-10",
@@ -37,6 +37,7 @@ EXAMPLES = {
     "demo": "rectikit demo 演示工作区 --force",
     "report": "rectikit report monthly --month 2020-10",
     "monthly": "rectikit report monthly --month 2020-10",
+    "investigation": "rectikit report investigation 72 88",
 }
 
 # What the value after an option is, in the usage and the option list.

@@ -32,14 +32,17 @@ def dispatch_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区的“交办”文件夹。")] = None,
     batch: BatchOpt = None,
     reply_by: Annotated[Optional[str], typer.Option("--reply-by", help="请单位在哪天前报回，如 2020-10-10；默认今天起 10 天（配置文件中可改）。", metavar="日期")] = None,
+    investigation: Annotated[bool, typer.Option("--investigation", help="改为发整改事项调查表：牵头和配合单位逐项填写调查时间、人员、地点、对象、方式、过程、结果、工作计划和佐证材料。")] = False,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
+    from rectikit.steps.investigation import dispatch_investigation
     from rectikit.steps.tracking import dispatch
 
+    send = dispatch_investigation if investigation else dispatch
     with working("正在生成交办表…", as_json):
-        res = dispatch(workspace_of(workspace), out, batch=batch, reply_by=date_option(reply_by, "--reply-by"))
+        res = send(workspace_of(workspace), out, batch=batch, reply_by=date_option(reply_by, "--reply-by"))
     t = table(f"整改任务交办表：{len(res.files)} 个单位，牵头 {sum(res.tasks.values())} 项", "单位", "牵头", "配合", "文件")
     for unit, path in res.files.items():
         t.add_row(unit, str(res.tasks.get(unit, "")), str(res.co_tasks.get(unit, "")), Path(path).name)
@@ -49,17 +52,19 @@ def dispatch_cmd(
     emit(res.to_dict(), as_json)
 
 
-@app.command("collect", cls=Command, help="导入单位报回的整改任务交办表：整改进展、成效、完成时间、佐证材料。有错误则不做任何改动。")
+@app.command("collect", cls=Command, help="导入单位报回的整改任务交办表（整改进展、成效、完成时间、佐证材料）或整改事项调查表。有错误则不做任何改动。")
 def collect_cmd(
     files: Annotated[list[Path], typer.Argument(help="报回的交办表，可多个。", metavar="文件...")],
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
+    from rectikit.steps.investigation import collect_investigation, is_investigation
     from rectikit.steps.tracking import collect
 
-    with working("正在导入报回的交办表…", as_json):
-        res = collect(workspace_of(workspace), files)
+    take = collect_investigation if is_investigation(files) else collect
+    with working("正在导入报回的表格…", as_json):
+        res = take(workspace_of(workspace), files)
     print_issues(res.report)
     say(("已导入", "green"), f" {len(res.files)} 个文件、{res.rows} 项报回，更新 {res.changed} 处。")
     emit(res.to_dict(), as_json)

@@ -61,27 +61,36 @@ class DispatchResult:
                 "unassigned": self.unassigned}
 
 
-def dispatch(ws: Workspace, folder: Path | None = None, *, batch: str | None = None,
-             reply_by: dt.date | None = None, today: dt.date | None = None) -> DispatchResult:
-    """Write one task sheet per unit (整改任务交办表-单位.xlsx): the tasks it
-    leads and, marked 配合, those it co-operates on; headed with its title,
-    the unit, the date to report back by and the office's contact. Each book
-    is remembered in the ledger so that what comes back can be checked."""
+@dataclass(frozen=True)
+class Form:
+    """A workbook sent to each unit: what it is called, its sheet and columns
+    (key, header, width), the dropdowns and the notes on how to fill it."""
+
+    kind: str  # the kind of book (store.books.KINDS)
+    name: str  # 整改任务交办表
+    sheet: str
+    columns: list
+    notes: list[str]
+    choices: dict | None = None
+
+
+def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None, reply_by: dt.date | None,
+                  today: dt.date | None, res: DispatchResult) -> DispatchResult:
+    """One workbook of ``form`` per unit: the key tasks it leads and, marked
+    配合, those it co-operates on; headed with the form's name, the unit, the
+    date to report back by and the office's contact. Each book is remembered
+    in the ledger (one transaction: all are, or none) so that what comes back
+    can be checked."""
     from rectikit.files.xlsxout import write_table
 
     today = today or dt.date.today()
     reply_by = reply_by or today + dt.timedelta(days=int(ws.setting("tracking", "reply_days", 10)))
-    folder = Path(folder) if folder else ws.root / "交办"
-    res = DispatchResult(folder=str(folder))
     office = ws.setting("office", "name", "")
-    contact = "　".join(x for x in (f"联系人：{ws.setting('office', 'contact', '')}".rstrip("：") if
-                                   ws.setting("office", "contact", "") else "",
-                                   f"电话：{ws.setting('office', 'phone', '')}" if ws.setting("office", "phone", "") else "")
-                       if x)
+    contact = "　".join(f"{label}：{value}" for label, value in (("联系人", ws.setting("office", "contact", "")),
+                                                               ("电话", ws.setting("office", "phone", ""))) if value)
     with ws.ledger() as led:
-        items = led.working_items([batch] if batch else [], key_only=True)
         by_unit: dict[str, list[tuple[str, dict]]] = defaultdict(list)
-        for it in items:
+        for it in led.working_items([batch] if batch else [], key_only=True):
             if not it["lead_unit"]:
                 res.unassigned.append(it["id"])
                 continue
@@ -91,29 +100,39 @@ def dispatch(ws: Workspace, folder: Path | None = None, *, batch: str | None = N
                     by_unit[co].append((CO, it))
         if not by_unit:
             raise NotReadyError("没有已分解到牵头单位的重点整改任务。", hint="先运行 rectikit assign。")
-        names = {unit: f"整改任务交办表-{file_part(unit)}.xlsx" for unit in by_unit}
+        names = {unit: f"{form.name}-{file_part(unit)}.xlsx" for unit in by_unit}
         distinct_files(names)
         folder.mkdir(parents=True, exist_ok=True)
-        columns = OFFICE_COLUMNS + UNIT_COLUMNS
-        progress_col = len(OFFICE_COLUMNS)
-        with led.transaction():  # the books are remembered only if every file was written
+        with led.transaction():
             wid = books.workspace_id(led)
             for unit, tasks in sorted(by_unit.items()):
-                book = books.register(led, "dispatch", {it["id"]: it["text"] for _, it in tasks}, unit=unit,
+                book = books.register(led, form.kind, {it["id"]: it["text"] for _, it in tasks}, unit=unit,
                                       batch=batch)
-                title = ["整改任务交办表",
-                         f"承办单位：{unit}　　交办日期：{cn_date(today)}　　请于{cn_date(reply_by)}前报回",
+                title = [form.name, f"承办单位：{unit}　　交办日期：{cn_date(today)}　　请于{cn_date(reply_by)}前报回",
                          f"交办单位：{office}　{contact}".rstrip()]
                 rows = [[role if key == "role" else deadline_text(it) if key == "deadline" else it.get(key)
-                         for key, *_ in columns] for role, it in tasks]
-                write_table(child(folder, names[unit]), TASK_SHEET, [h for _, h, _ in columns], rows,
-                            widths=[w for *_, w in columns], choices={progress_col: PROGRESS}, notes=TASK_NOTES,
+                         for key, *_ in form.columns] for role, it in tasks]
+                path = child(folder, names[unit])
+                write_table(path, form.sheet, [h for _, h, _ in form.columns], rows,
+                            widths=[w for *_, w in form.columns], choices=form.choices, notes=form.notes,
                             identity=book.identity(wid), title=title)
-                res.files[unit] = str(child(folder, names[unit]))
+                res.files[unit] = str(path)
                 for role, counts in ((LEAD, res.tasks), (CO, res.co_tasks)):
                     if n := sum(1 for r, _ in tasks if r == role):
                         counts[unit] = n
     return res
+
+
+TASK_FORM = Form("dispatch", "整改任务交办表", TASK_SHEET, OFFICE_COLUMNS + UNIT_COLUMNS, TASK_NOTES,
+                 {len(OFFICE_COLUMNS): PROGRESS})
+
+
+def dispatch(ws: Workspace, folder: Path | None = None, *, batch: str | None = None,
+             reply_by: dt.date | None = None, today: dt.date | None = None) -> DispatchResult:
+    """Write one task sheet per unit (整改任务交办表-单位.xlsx), to come back with progress."""
+    folder = Path(folder) if folder else ws.root / "交办"
+    return send_to_units(ws, TASK_FORM, folder, batch=batch, reply_by=reply_by, today=today,
+                         res=DispatchResult(folder=str(folder)))
 
 
 def split_units(cell: str | None) -> list[str]:

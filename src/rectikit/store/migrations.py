@@ -234,3 +234,28 @@ MIGRATIONS.append(
         ],
     )
 )
+
+MIGRATIONS.append(
+    (
+        10,
+        "investigations: what each unit found when it looked into an item (seed 000's sections)",
+        [
+            """CREATE TABLE investigations(
+                id INTEGER PRIMARY KEY,
+                item_id INTEGER NOT NULL REFERENCES items(id),
+                unit TEXT NOT NULL,
+                role TEXT NOT NULL,
+                inquired_on TEXT,
+                people TEXT,
+                places TEXT,
+                subjects TEXT,
+                methods TEXT,
+                process TEXT,
+                result TEXT,
+                plan TEXT,
+                evidence TEXT,
+                reported_at TEXT NOT NULL,
+                UNIQUE(item_id, unit))""",
+        ],
+    )
+)

@@ -1,0 +1,69 @@
+"""The investigation report of one item (整改调查报告), in seed 000's nine
+sections: the item, when and who, where, whom, how, the process, the
+findings, the plan and the evidence — each unit's part under its name, lead
+unit first. A section no unit has reported is left marked for the office.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from rectikit.base.errors import UsageError
+from rectikit.base.names import child, file_part
+from rectikit.documents.builder import OfficialDocument
+from rectikit.figures import investigation
+from rectikit.store.workspace import Workspace
+from rectikit.text.masking import mask
+
+# heading, the fields it shows (label, field)
+SECTIONS = [
+    ("调查时间及人员", (("调查时间", "inquired_on"), ("调查人员", "people"))),
+    ("调查地点", (("", "places"),)),
+    ("调查对象", (("", "subjects"),)),
+    ("调查方式", (("", "methods"),)),
+    ("调查过程", (("", "process"),)),
+    ("调查结果", (("", "result"),)),
+    ("工作计划", (("", "plan"),)),
+    ("调查佐证材料清单", (("", "evidence"),)),
+]
+
+
+def investigation_reports(ws: Workspace, item_ids: Sequence[int], *, today: dt.date | None = None,
+                          out_dir: Path | None = None) -> dict:
+    """One .docx per item from what the units reported."""
+    today = today or dt.date.today()
+    office = ws.setting("office", "name", "")
+    basis = str(ws.setting("plan", "basis", "") or "").strip()
+    out = Path(out_dir) if out_dir else ws.root / "输出" / "调查报告"
+    with ws.ledger() as led:
+        found = {i: investigation(led, i) for i in item_ids}
+    missing = [str(i) for i, f in found.items() if f is None]
+    if missing:
+        raise UsageError(f"台账中没有编号 {'、'.join(missing)} 的条目（或已并入其他条目）。")
+    files = {}
+    for item_id, fig in found.items():
+        it, parts = fig["item"], fig["parts"]
+        number = it["seq"] or item_id
+        doc = OfficialDocument(f"{office}对{it['batch']}第{number}项社会评价意见建议整改调查报告")
+        doc.paragraph((f"根据{basis}要求，" if basis else "") + f"我们专项研究{it['batch']}社会评价意见建议整改工作，"
+                      "开展调查研究。调查情况报告如下：")
+        doc.heading("整改事项")
+        doc.paragraph(f"第{number}项：“{mask(it['text'] or '')}”")
+        for heading, fields in SECTIONS:
+            doc.heading(heading)
+            said = [(p, [(label, p[f]) for label, f in fields if p[f]]) for p in parts]
+            said = [(p, shown) for p, shown in said if shown]
+            if not said:
+                doc.placeholder(f"尚无单位报送{heading}，请补充")
+            for p, shown in said:
+                text = "；".join(f"{label}：{mask(v)}" if label else mask(v) for label, v in shown)
+                lead = f"{p['unit']}（{p['role']}）" if len(parts) > 1 else p["unit"]
+                doc.paragraph(f"{lead}：{text}" if heading != "调查过程" else
+                              f"针对群众反映的问题，{p['unit']}组织相关工作人员进行调查：{mask(p['process'])}")
+        doc.blank()
+        doc.signature(office, today)
+        name = file_part(f"调查报告-{it['batch']}-第{number}项")
+        files[item_id] = str(doc.save(child(out, f"{name}.docx")))
+    return {"files": files}

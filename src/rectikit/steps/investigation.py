@@ -1,0 +1,125 @@
+"""Per-item investigation (调查, seed 000): each unit a task was given to —
+the lead unit and those co-operating — looks into it and reports when and
+who, where, whom, how, what it found, its plan and its evidence. A form goes
+out per unit (``dispatch --investigation``), comes back through ``collect``
+with the same checks as task sheets, and each unit's part is kept per item
+for the investigation report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rectikit.base.errors import InvalidDataError
+from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.files.readers import as_int
+from rectikit.steps.tracking import LEAD, DispatchResult, Form, send_to_units
+from rectikit.store import books
+from rectikit.store.ledger import now
+from rectikit.store.workspace import Workspace
+
+SHEET = "调查情况"
+# What a unit writes: (field, header, width), in seed 000's order.
+FIELDS = [("inquired_on", "调查时间", 11), ("people", "调查人员", 12), ("places", "调查地点", 18),
+          ("subjects", "调查对象", 18), ("methods", "调查方式", 14), ("process", "调查过程", 40),
+          ("result", "调查结果", 30), ("plan", "工作计划", 30), ("evidence", "佐证材料清单", 22)]
+FORM = Form("investigation", "整改事项调查表", SHEET,
+            [("id", "编号", 6), ("role", "分工", 6), ("text", "意见建议内容", 36)] + FIELDS, [
+                "整改事项调查表填写说明",
+                "1. 每行是交由本单位调查的一项意见建议（“分工”写明牵头或配合），牵头和配合单位都要填写本单位的调查情况。",
+                "2. 调查方式可写：实地走访、电话询问、查阅资料、座谈会、问卷调查、内部调查等。",
+                "3. 调查过程、调查结果写清做了什么、发现了什么；工作计划写下一步措施和时间。",
+                "4. 佐证材料清单列出材料名称（如：走访记录、通话记录、照片、自查报告）。",
+                "5. 不要修改“编号”列和意见建议内容，不要删除列；填好后原样报回。",
+            ])
+
+
+def dispatch_investigation(ws: Workspace, folder: Path | None = None, *, batch: str | None = None,
+                           reply_by: dt.date | None = None, today: dt.date | None = None) -> DispatchResult:
+    """Write one investigation form per unit (整改事项调查表-单位.xlsx)."""
+    folder = Path(folder) if folder else ws.root / "交办" / "调查"
+    return send_to_units(ws, FORM, folder, batch=batch, reply_by=reply_by, today=today,
+                         res=DispatchResult(folder=str(folder)))
+
+
+def is_investigation(files: Sequence[Path]) -> bool:
+    """Whether the returned files are investigation forms (all of them); a
+    mix of forms and task sheets is a usage error: each kind is taken whole."""
+    from rectikit.base.errors import UsageError
+    from rectikit.files.readers import read_sheets
+
+    kinds = set()
+    for f in files:
+        try:
+            kinds.add(any(s.name == SHEET for s in read_sheets(Path(f), "all")))
+        except Exception:  # an unreadable file is reported by the collect that reads it
+            kinds.add(False)
+    if len(kinds) > 1:
+        raise UsageError("交办表和调查表请分开导入：一次 collect 只导入同一种表。")
+    return kinds == {True}
+
+
+@dataclass
+class InvestigationResult:
+    files: list[str]
+    rows: int = 0
+    changed: int = 0
+    report: Report = field(default_factory=Report)
+
+    def to_dict(self) -> dict:
+        return {"files": self.files, "rows": self.rows, "changed": self.changed, "report": self.report.to_dict()}
+
+
+def collect_investigation(ws: Workspace, files: Sequence[Path]) -> InvestigationResult:
+    """Take returned investigation forms into the ledger: all files or none.
+    A unit's part of an item is kept as it last reported it; a blank cell
+    keeps what it reported before."""
+    from rectikit.files.readers import read_table
+
+    res = InvestigationResult(files=[Path(f).name for f in files])
+    wanted: list[tuple[str, int, str, str, dict]] = []  # file, row, unit, role, values
+    with ws.ledger() as led:
+        for path in files:
+            t = read_table(Path(path), ["编号", "意见建议内容"] + [h for _, h, _ in FIELDS], sheet=SHEET,
+                           what="调查表", hint="请使用 rectikit dispatch --investigation 生成的原表，不要删除列。")
+            book = books.identify(led, Path(path), "investigation", res.report)
+            if book is None:
+                continue
+            for r, row in t.records():
+                where = dict(file=t.file, sheet=t.sheet, row=r)
+                item_id = as_int(t.cell(row, "编号"))
+                if item_id is None:
+                    res.report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=t.text(row, "编号"),
+                                         **where))
+                    continue
+                if not books.check_row(book, item_id, t.text(row, "意见建议内容"), where, res.report):
+                    continue
+                values = {key: t.text(row, header) for key, header, _ in FIELDS}
+                if any(values.values()):
+                    wanted.append((t.file, r, book.unit, t.text(row, "分工") or LEAD, {"item_id": item_id, **values}))
+        if res.report.errors:
+            raise InvalidDataError(f"报回的调查表有 {len(res.report.errors)} 处错误，未做任何改动。", report=res.report)
+        stamp = now()
+        with led.transaction() as conn:
+            for file, _, unit, role, values in wanted:
+                item_id = values.pop("item_id")
+                old = conn.execute("SELECT * FROM investigations WHERE item_id=? AND unit=?", (item_id, unit)).fetchone()
+                changes = {k: v for k, v in values.items() if v and (old is None or old[k] != v)}
+                res.rows += 1
+                if not changes:
+                    continue
+                if old is None:
+                    conn.execute(f"INSERT INTO investigations(item_id, unit, role, reported_at, {', '.join(changes)})"
+                                 f" VALUES (?, ?, ?, ?, {', '.join('?' * len(changes))})",
+                                 (item_id, unit, role, stamp, *changes.values()))
+                else:
+                    conn.execute(f"UPDATE investigations SET reported_at=?, {', '.join(f'{k}=?' for k in changes)}"
+                                 " WHERE id=?", (stamp, *changes.values(), old["id"]))
+                for k, v in changes.items():
+                    led.record("investigate", "item", item_id, field=k, old=old[k] if old else None, new=v,
+                               detail={"unit": unit, "file": file})
+                res.changed += len(changes)
+    return res
