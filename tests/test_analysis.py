@@ -39,7 +39,7 @@ def test_report_counts_and_sentences(ws, tmp_path):
     assert res.total == res.total_raw == 5
     region = res.sections[0]
     assert region.rows[0] == ("城中区", 2, "40%")
-    assert region.sentence == "从区域分布来看，城中区 2 件、占 40%，平山县、江南区、未注明各 1 件、各占 20%。"
+    assert region.sentence == "从区域分布来看，城中区 2 件、占 40%，平山县、江南区、未注明各 1 件、各占 20%。如下图："
     assert res.sections[1].rows[0] == ("城中区中山街道", 2, "40%")
     text = "\n".join(p.text for p in Document(res.path).paragraphs)
     assert "2020年中期共收到群众意见建议 5 条" in text and region.sentence in text
@@ -55,3 +55,45 @@ def test_sections_are_word_headings_in_gb9704_form(ws, tmp_path):
     sec = doc.sections[0]
     assert (round(sec.top_margin.mm), round(sec.left_margin.mm), round(sec.page_width.mm)) == (37, 28, 210)
     assert doc.styles["Heading 1"].font.color.rgb == (0, 0, 0)
+
+
+def test_native_charts_their_captions_and_the_tables_behind_them(ws, tmp_path):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    rows = ROWS + [["学校门口拥堵。", "江南区", "沙井街道", ]]
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", rows)], batch="2020年中期")
+    res = analyse(ws, today=dt.date(2020, 9, 30), out=tmp_path / "r.docx")
+    with zipfile.ZipFile(res.path) as z:
+        charts = [n for n in z.namelist() if n.startswith("word/charts/chart")]
+        embedded = [n for n in z.namelist() if n.startswith("word/embeddings/")]
+        first = z.read("word/charts/chart1.xml").decode()
+    assert len(charts) >= 3 and len(embedded) == len(charts)  # each chart carries its own data
+    assert "<c:pieChart>" in first and "城中区" in first
+    text = "\n".join(p.text for p in Document(res.path).paragraphs)
+    assert "图1　各县（市、区）分布" in text and "如下图：" in text
+    assert "【请在此写明领导批示" in text
+    sheet = list(load_workbook(res.tables).active.values)
+    assert ("城中区", 2, "33.3%") in [tuple(r) for r in sheet]
+    plain = analyse(ws, today=dt.date(2020, 9, 30), out=tmp_path / "plain.docx", charts=False, rounding="round")
+    with zipfile.ZipFile(plain.path) as z:
+        assert not [n for n in z.namelist() if n.startswith("word/charts/")]
+    assert "如下图" not in plain.sections[0].sentence and "33.3%" in plain.sections[0].sentence
+
+
+def test_rounding_as_asked():
+    assert share_text(19, 127) == "14.9%" and share_text(19, 127, "round") == "15%"
+    assert share_text(1, 8, "round") == "12.5%" and share_text(1, 6, "round") == "16.7%" and share_text(1, 6) == "16.6%"
+
+
+def test_categories_from_the_offices_file_count_each_value(ws, tmp_path):
+    rows = [["意见建议内容", "问题类别"], ["危房改造补助未兑现。", "住房保障、社会保障"], ["低保未批。", "社会保障"],
+            ["道路未硬化。", "基础设施建设"]]
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", rows)], batch="2020年12345热线")
+    res = analyse(ws, today=dt.date(2020, 9, 30), out=tmp_path / "r.docx", charts=False)
+    cats = next(s for s in res.sections if s.heading == "事项分类")
+    assert cats.rows[0] == ("社会保障", 2, "66.6%") and sum(n for _, n, _ in cats.rows) == 4
+    assert "分别计入" in cats.sentence
+    assert res.title == "2020年12345热线群众诉求办理情况分析报告" and res.overview.startswith("2020年12345热线共受理群众诉求 3 件")
+    assert "重点整改任务" not in res.overview  # none chosen yet: the sentence says nothing about them

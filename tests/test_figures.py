@@ -103,3 +103,10 @@ def test_done_closed_and_long_term_tasks_are_never_lit():
     assert task_light({**base, "progress": "已完成"}, today, 10) == ("已完成", None)
     assert task_light({**base, "long_term": 1}, today, 10) == ("长期坚持", None)
     assert task_light({**base, "deadline": None}, today, 10) == ("未定时限", None)
+
+
+def test_a_top_list_never_cuts_through_a_tie():
+    from rectikit.figures import top_with_ties
+
+    rows = [("甲", 5), ("乙", 4), ("丙", 3), ("丁", 3), ("戊", 3), ("己", 1)]
+    assert top_with_ties(rows, 3) == rows[:5] and top_with_ties(rows, 2) == rows[:2] and top_with_ties(rows, 9) == rows

@@ -11,6 +11,7 @@ a new figure is added here, next to the ones like it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -124,9 +125,32 @@ def ledger_status(ws) -> dict:
 
 # -- distributions ---------------------------------------------------------
 
+_MANY = re.compile(r"[、，,;；/／|]+")
+
+
+def split_values(cell: str | None) -> list[str]:
+    """A cell that may hold several values ("住房保障、社会保障"): each of them, in order, once."""
+    return list(dict.fromkeys(v.strip() for v in _MANY.split(cell or "") if v.strip()))
+
+
+def categories_of(item: dict) -> list[str]:
+    """The categories an item counts under: the office file's own (several
+    allowed, as in seed 004, where the category counts add up to more than
+    the items), else what classify gave it."""
+    return split_values(item.get("category_given")) or [item.get("category") or UNCLASSIFIED]
+
+
 def ranked(counts: Counter, *, last: Sequence[str] = (UNKNOWN, UNCLASSIFIED)) -> list[tuple[str, int]]:
     """Most first; equal counts keep the order first seen, with ``last`` (the not-stated) at the end."""
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] in last))
+
+
+def top_with_ties(rows: Sequence[tuple[str, int]], n: int) -> list[tuple[str, int]]:
+    """The first ``n`` of a ranking, and every one tied with the last of them: never an arbitrary cut."""
+    if len(rows) <= n or n <= 0:
+        return list(rows)
+    last = rows[n - 1][1]
+    return list(rows[:n]) + [r for r in rows[n:] if r[1] == last]
 
 
 def count_by(items: Iterable[dict], key, *, missing: str = UNKNOWN) -> list[tuple[str, int]]:
@@ -189,6 +213,7 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
     items = led.working_items(names)
     tasks = [i for i in items if i["lead_unit"]]
     towns = count_by((i for i in items if i["township"]), lambda i: f"{i['county'] or ''}{i['township']}")
+    months = Counter(i["received_on"][:7] for i in items if i["received_on"])
     return {
         "batches": names,
         "raw_items": totals(counts)["raw_items"] if counts else 0,
@@ -196,8 +221,9 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
         "key_tasks": sum(1 for i in items if i["is_key_task"] == 1),
         "by_county": count_by(items, "county"),
         "townships": len(towns),
-        "top_townships": towns[:top_townships],
-        "by_category": count_by(items, "category", missing=UNCLASSIFIED),
+        "top_townships": top_with_ties(towns, top_townships),
+        "by_category": ranked(Counter(c for i in items for c in categories_of(i))),
+        "by_month": [(f"{int(m[:4])}年{int(m[5:7])}月", n) for m, n in sorted(months.items())],
         "by_unit": count_by(tasks, "lead_unit"),
         "progress": progress([i for i in tasks if i["is_key_task"] != 0], today, warn_days),
     }

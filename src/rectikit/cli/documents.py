@@ -51,9 +51,11 @@ def render_cmd(
     emit(res, as_json)
 
 
-@app.command("analyse", cls=Command, help="分析报告（.docx）：区域分布、反映量居前的乡镇、事项分类、责任单位、整改进度，占比截取一位小数。")
+@app.command("analyse", cls=Command, help="分析报告（.docx，附图表数据 .xlsx）：区域分布、反映量居前的乡镇、事项分类、责任单位、月度趋势、整改进度，每节一段文字、一张表和一幅可在 Word/WPS 中编辑的图表；领导批示、存在问题、原因分析、工作建议留给本单位填写。")
 def analyse_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="报告文件（.docx）；默认工作区“输出”文件夹。")] = None,
+    rounding: Annotated[str, typer.Option("--rounding", help="占比取一位小数的方法：截取（默认，与范文相同）或 四舍五入（也可写 cut、round）。", metavar="方法")] = "截取",
+    no_charts: Annotated[bool, typer.Option("--no-charts", help="不插入图表。")] = False,
     batch: BatchesOpt = None,
     today: Annotated[Optional[str], typer.Option("--today", help="整改进度按哪一天计算，如 2020-09-30；默认今天。")] = None,
     workspace: WsOpt = None,
@@ -63,12 +65,14 @@ def analyse_cmd(
     from rectikit.documents.analysis import analyse
 
     with working("正在生成分析报告…", as_json):
-        res = analyse(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out=out)
+        res = analyse(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out=out,
+                      rounding=rounding, charts=not no_charts)
     err.print(res.overview)
     for s in res.sections:
         say((s.heading, "bold"), f"：{s.sentence}")
     say(("已生成", "green"))
     show_path("  ", res.path)
+    show_path("  图表数据：", res.tables)
     emit(res.to_dict(), as_json)
 
 

@@ -1,17 +1,22 @@
 """The analysis report (分析报告), modelled on seed 004: items by county, the
-townships that raised most, by category and by responsible unit, then how
-rectification stands. The figures come from :func:`rectikit.figures.overview`;
-this module only says them in sentences and tables.
+townships that raised most, by category (an item may count under several, as
+the office's file gives them), by responsible unit, month by month, then how
+rectification stands — each a sentence, a table and a native chart Word and
+WPS can edit ("如下图"), then sections left for the office (leaders'
+instructions, problems, reasons, recommendations). The figures come from
+:func:`rectikit.figures.overview`; the tables behind the charts go to an
+.xlsx beside the .docx.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rectikit.base.errors import NotReadyError
+from rectikit.base.errors import NotReadyError, UsageError
 from rectikit.base.names import child, file_part
 from rectikit.documents.builder import OfficialDocument
 from rectikit.documents.wording import listing, share_text, with_shares
@@ -21,6 +26,13 @@ from rectikit.text.dates import cn_date
 
 # Kept importable from here: tests and scripts print shares as the report does.
 __all__ = ["Analysis", "Section", "analyse", "share_text", "write_docx"]
+ROUNDINGS = {"cut": "cut", "截取": "cut", "round": "round", "四舍五入": "round"}
+HOTLINE = re.compile(r"热线|12345|专线|工单|诉求")
+# What only the office can write, after the counted sections.
+OFFICE_SECTIONS = [("领导批示情况", "请在此写明领导批示的时间、文件和内容"),
+                   ("存在问题", "请在此写明反映集中的问题和典型事例"),
+                   ("原因分析", "请在此从客观、主观两方面分析原因"),
+                   ("工作建议", "请在此写明下一步工作建议")]
 
 
 @dataclass
@@ -28,6 +40,8 @@ class Section:
     heading: str
     sentence: str
     rows: list[tuple[str, int, str]] = field(default_factory=list)  # label, count, share
+    chart: str = ""  # pie | bar | column | line; empty: no chart
+    caption: str = ""
 
 
 @dataclass
@@ -41,18 +55,23 @@ class Analysis:
     overview: str
     sections: list[Section] = field(default_factory=list)
     path: str | None = None
+    tables: str | None = None
 
     def to_dict(self) -> dict:
         return {"title": self.title, "office": self.office, "today": self.today, "total_raw": self.total_raw,
                 "total": self.total, "key_tasks": self.key_tasks, "overview": self.overview, "path": self.path,
-                "sections": [{"heading": s.heading, "sentence": s.sentence,
+                "tables": self.tables,
+                "sections": [{"heading": s.heading, "sentence": s.sentence, "chart": s.chart, "caption": s.caption,
                               "rows": [{"name": n, "count": c, "share": p} for n, c, p in s.rows]}
                              for s in self.sections]}
 
 
 def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None, out: Path | None = None,
-            top_townships: int = 10) -> Analysis:
-    """Write the report on the working items of the chosen batches (all by default) as .docx."""
+            top_townships: int = 10, rounding: str = "cut", charts: bool = True) -> Analysis:
+    """Write the report on the working items of the chosen batches (all by default) as .docx, and its tables as .xlsx."""
+    if rounding not in ROUNDINGS:
+        raise UsageError("占比的取法应为 cut（截取）或 round（四舍五入）。")
+    rounding = ROUNDINGS[rounding]
     today = today or dt.date.today()
     warn = int(ws.setting("tracking", "warn_days", 10))
     with ws.ledger() as led:
@@ -61,40 +80,66 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
         raise NotReadyError("台账中没有可分析的条目。", hint="先运行 rectikit import 导入意见建议。")
     total = fig["items"]
     period = "、".join(fig["batches"])
+    hotline = bool(HOTLINE.search(period))
     merged = f"，经梳理归纳为 {total} 条" if total != fig["raw_items"] else ""
+    key = f"，其中 {fig['key_tasks']} 项列为重点整改任务" if fig["key_tasks"] else ""
+    opening = (f"{period}共受理群众诉求 {fig['raw_items']} 件{merged}{key}。" if hotline else
+               f"{period}共收到群众意见建议 {fig['raw_items']} 条{merged}{key}。")
     res = Analysis(
-        title=f"{period}社会评价群众意见建议整改情况分析报告", office=ws.setting("office", "name", ""),
-        today=today.isoformat(), total_raw=fig["raw_items"], total=total, key_tasks=fig["key_tasks"],
-        overview=f"{period}共收到群众意见建议 {fig['raw_items']} 条{merged}，其中 {fig['key_tasks']} 项列为重点整改任务。",
+        title=f"{period}{'群众诉求办理' if hotline else '社会评价群众意见建议整改'}情况分析报告",
+        office=ws.setting("office", "name", ""), today=today.isoformat(), total_raw=fig["raw_items"], total=total,
+        key_tasks=fig["key_tasks"], overview=opening,
     )
-    rows = with_shares(fig["by_county"], total)
-    res.sections.append(Section("区域分布", f"从区域分布来看，{listing(rows)}。", rows))
-    top = with_shares(fig["top_townships"], total)
+    see = "如下图：" if charts else ""
+
+    def shares(counts, of):
+        return with_shares(counts, of, rounding)
+
+    rows = shares(fig["by_county"], total)
+    res.sections.append(Section("区域分布", f"从区域分布来看，{listing(rows)}。{see}", rows, "pie",
+                                "各县（市、区）分布"))
+    top = shares(fig["top_townships"], total)
     if top:
         names = "，".join(f"{n}（{p}）" for n, _, p in top)
-        res.sections.append(Section(f"反映量居前{len(top)}位的乡（镇、街道）",
+        shown = min(len(top), top_townships)
+        tied = "（含并列）" if len(top) > shown else ""
+        res.sections.append(Section(f"反映量居前{shown}位的乡（镇、街道）",
                                     f"共有 {fig['townships']} 个乡（镇、街道）的群众反映了意见建议，反映量居前"
-                                    f" {len(top)} 位的是：{names}。", top))
-    rows = with_shares(fig["by_category"], total)
-    res.sections.append(Section("事项分类", f"从事项分类来看，涉及{listing(rows)}。", rows))
+                                    f" {shown} 位{tied}的是：{names}。{see}", top, "bar", f"反映量居前{shown}位的乡（镇、街道）"))
+    rows = shares(fig["by_category"], total)
+    several = "（一件涉及多个类别的分别计入）" if sum(n for _, n, _ in rows) > total else ""
+    res.sections.append(Section("事项分类", f"从事项分类来看{several}，涉及{listing(rows)}。{see}", rows, "bar", "事项分类"))
     assigned = sum(n for _, n in fig["by_unit"])
     if assigned:
-        rows = with_shares(fig["by_unit"], assigned)
-        res.sections.append(Section("责任单位", f"已分解的 {assigned} 项任务中，牵头单位为{listing(rows)}。", rows))
+        rows = shares(fig["by_unit"], assigned)
+        res.sections.append(Section("责任单位", f"已分解的 {assigned} 项任务中，牵头单位为{listing(rows)}。{see}", rows,
+                                    "bar", "牵头单位"))
+    if len(fig["by_month"]) > 1:
+        rows = shares(fig["by_month"], total)
+        peak = max(fig["by_month"], key=lambda m: m[1])
+        res.sections.append(Section("月度趋势", f"从反映时间来看，{listing(rows)}，{peak[0]}最多。{see}", rows, "line",
+                                    "各月反映量"))
+    if assigned:
         p = fig["progress"]
-        rows = with_shares([(name, p["lights"][name]) for name in LIGHTS if name in p["lights"]], p["tasks"])
+        rows = shares([(name, p["lights"][name]) for name in LIGHTS if name in p["lights"]], p["tasks"])
         res.sections.append(Section(
             "整改进度",
-            f"截至 {cn_date(today)}，已完成 {p['done']} 项、占 {share_text(p['done'], p['tasks'])}"
+            f"截至 {cn_date(today)}，已完成 {p['done']} 项、占 {share_text(p['done'], p['tasks'], rounding)}"
             f"（其中已销号 {p['closed']} 项），逾期未完成 {p['overdue']} 项，"
-            f"临近整改时限 {p['due_soon']} 项，长期坚持 {p['long_term']} 项。", rows))
-    path = ws.output_file(out, child(ws.root / "输出", f"分析报告-{file_part(period)}.docx"), (".docx",))
+            f"临近整改时限 {p['due_soon']} 项，长期坚持 {p['long_term']} 项。{see}", rows,
+            "column", "整改进度"))
+    if not charts:
+        for s in res.sections:
+            s.chart = ""
+    folder = ws.root / "输出"
+    path = ws.output_file(out, child(folder, f"分析报告-{file_part(period)}.docx"), (".docx",))
     res.path = str(write_docx(res, path))
+    res.tables = str(_write_tables(res, path.with_suffix(".xlsx")))
     return res
 
 
 def write_docx(res: Analysis, path: Path) -> Path:
-    """Overview, then each section as a numbered heading, its sentence and its table."""
+    """Overview, then each counted section (sentence, table, chart), then the office's sections."""
     doc = OfficialDocument(res.title)
     doc.issuer(res.office, dt.date.fromisoformat(res.today))
     doc.heading("总体情况")
@@ -102,5 +147,22 @@ def write_docx(res: Analysis, path: Path) -> Path:
     for s in res.sections:
         doc.heading(s.heading)
         doc.paragraph(s.sentence)
-        doc.table(("名称", "件数", "占比"), s.rows)
+        if s.chart and s.rows:
+            doc.chart(s.chart, s.caption, [(name, n) for name, n, _ in s.rows], s.caption)
+        doc.table(("名称", "件数", "占比"), s.rows, widths=(96, 30, 30))
+    for heading, placeholder in OFFICE_SECTIONS:
+        doc.heading(heading)
+        doc.placeholder(placeholder)
     return doc.save(path)
+
+
+def _write_tables(res: Analysis, path: Path) -> Path:
+    """The tables behind the report's charts, one after another on one sheet."""
+    from rectikit.files.xlsxout import write_table
+
+    rows: list[list] = []
+    for s in res.sections:
+        rows.append([f"【{s.heading}】", None, None])
+        rows.extend([name, n, share] for name, n, share in s.rows)
+        rows.append([None, None, None])
+    return write_table(path, "数据", ["名称", "件数", "占比"], rows, widths=[40, 10, 10], notes=[res.title, res.overview])

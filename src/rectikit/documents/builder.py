@@ -56,6 +56,7 @@ class OfficialDocument:
         head.alignment = WD_ALIGN_PARAGRAPH.CENTER
         font(head.add_run(title), TITLE, 22)
         self._numbers = {1: 0, 2: 0}
+        self._figures = 0
 
     def _style_headings(self) -> None:
         """Word's own Heading 1/2 styles in the 公文 fonts, black, not bold."""
@@ -141,6 +142,19 @@ class OfficialDocument:
                 for cell in column.cells:
                     cell.width = size
         return table
+
+    def chart(self, kind: str, title: str, rows: Sequence[tuple[str, float]], caption: str) -> None:
+        """A native chart (Word/WPS can edit it) centred, and its caption "图N …" under it."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        from rectikit.files.docxchart import add_chart
+
+        self._figures += 1
+        holder = self.doc.add_paragraph()
+        holder.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        holder.paragraph_format.keep_with_next = True
+        add_chart(self.doc, holder, kind, title, [str(r[0]) for r in rows], [r[1] for r in rows], font=TABLE_HEAD)
+        self.line(f"图{self._figures}　{caption}", name="楷体_GB2312", align="center")
 
     # -- the end of a document -------------------------------------------------------
     def attachments(self, titles: Sequence[str], numbers: Sequence[object] | None = None) -> None:

@@ -20,18 +20,19 @@ def cn_ordinal(n: int) -> str:
     return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
 
 
-def share_text(n: int, total: int) -> str:
-    """n/total as a percentage cut to one decimal: 30/127 → 23.6%, 14/127 → 11%."""
+def share_text(n: int, total: int, rounding: str = "cut") -> str:
+    """n/total as a percentage to one decimal, cut (30/127 → 23.6%, 14/127 → 11%)
+    or, with ``rounding="round"``, rounded half up (19/127 → 15%)."""
     if total <= 0:
         return "0%"
-    tenths = n * 1000 // total
+    tenths = n * 1000 // total if rounding == "cut" else (n * 2000 + total) // (2 * total)
     whole, tenth = divmod(tenths, 10)
     return f"{whole}.{tenth}%" if tenth else f"{whole}%"
 
 
-def with_shares(counts: Sequence[tuple[str, int]], total: int) -> list[tuple[str, int, str]]:
+def with_shares(counts: Sequence[tuple[str, int]], total: int, rounding: str = "cut") -> list[tuple[str, int, str]]:
     """(name, count) pairs with each share of ``total`` as printed."""
-    return [(name, n, share_text(n, total)) for name, n in counts]
+    return [(name, n, share_text(n, total, rounding)) for name, n in counts]
 
 
 def listing(rows: Sequence[tuple[str, int, str]], unit: str = "件") -> str:
