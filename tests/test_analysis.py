@@ -97,3 +97,53 @@ def test_categories_from_the_offices_file_count_each_value(ws, tmp_path):
     assert "分别计入" in cats.sentence
     assert res.title == "2020年12345热线群众诉求办理情况分析报告" and res.overview.startswith("2020年12345热线共受理群众诉求 3 件")
     assert "重点整改任务" not in res.overview  # none chosen yet: the sentence says nothing about them
+
+
+SEED_004_COUNTIES = [("威宁自治县", 30), ("七星关区", 19), ("金沙县", 17), ("大方县", 14), ("黔西县", 13), ("赫章县", 13),
+                     ("纳雍县", 12), ("织金县", 8), ("金海湖新区", 1)]
+
+
+def _seed_004_workbook(path):
+    """127 hotline items laid out as seed 004's source data: county, township,
+    category (some with two), unit, nature, reported satisfaction, callback, date."""
+    rows = [["序号", "县(市、区)", "乡(镇)", "问题类别", "承办单位", "问题性质", "县区上报满意度", "省回访结果",
+             "来电时间", "诉求内容"]]
+    reported = ["满意"] * 107 + ["基本满意"] * 12 + ["不满意"] * 8
+    called = ["满意"] * 99 + ["不满意"] * 18 + ["停机"] * 4 + ["关机"] * 3 + ["无人接听"] * 3
+    k = 0
+    for county, n in SEED_004_COUNTIES:
+        for j in range(n):
+            cat = "住房保障、社会保障" if k < 5 else "住房保障" if k < 60 else "易地扶贫搬迁" if k < 78 else "基础设施建设"
+            rows.append([k + 1, county, f"{county[:2]}第{j % 4}乡", cat, "住建部门" if k < 60 else "移民部门",
+                         "政策咨询" if k % 3 else "资金未兑现", reported[k], called[k], f"2020-0{1 + k % 6}-15",
+                         f"第{k + 1}件诉求：危房改造补助未到位"])
+            k += 1
+    return write_xlsx(path, rows)
+
+
+def test_every_figure_seed_004_prints(ws, tmp_path):
+    config = ws.config_path.read_text(encoding="utf-8").replace(
+        "counties = []", 'counties = ["威宁自治县", "七星关区", "金沙县", "大方县", "黔西县", "赫章县", "纳雍县", "织金县", '
+        '"金海湖新区", "百里杜鹃管理区"]')
+    ws.config_path.write_text(config, encoding="utf-8")
+    import_files(ws, [_seed_004_workbook(tmp_path / "专线.xlsx")], batch="2020年上半年扶贫专线")
+    res = analyse(ws, today=dt.date(2020, 7, 27), out=tmp_path / "报告.docx")
+    text = {s.heading: s.sentence for s in res.sections}
+    assert res.overview.startswith("2020年上半年扶贫专线共受理群众诉求 127 件")
+    region = text["区域分布"]
+    for phrase in ("威宁自治县 30 件、占 23.6%", "七星关区 19 件、占 14.9%", "金沙县 17 件、占 13.3%", "大方县 14 件、占 11%",
+                   "黔西县、赫章县各 13 件、各占 10.2%", "纳雍县 12 件、占 9.4%", "织金县 8 件、占 6.2%",
+                   "金海湖新区 1 件、占 0.7%", "百里杜鹃管理区 0 件"):
+        assert phrase in region, phrase
+    cats = dict((n, c) for n, c, _ in next(s for s in res.sections if s.heading == "事项分类").rows)
+    assert cats["住房保障"] == 60 and cats["社会保障"] == 5 and sum(cats.values()) > 127
+    assert "住建部门 60 件、占 47.2%" in text["承办单位"]
+    sat = text["满意度"]
+    assert "满意的 107 件、占 84.2%，基本满意的 12 件、占 9.4%，不满意的 8 件、占 6.2%" in sat
+    assert "回访 127 件，联系上 117 件" in sat and "满意 99 件、占联系上的 84.6%、占回访的 77.9%" in sat
+    assert "不满意 18 件、占联系上的 15.3%、占回访的 14.1%" in sat and "未完成回访的 10 件" in sat
+    assert "问题性质" in text and "月度趋势" in text
+    import zipfile
+
+    with zipfile.ZipFile(res.path) as z:
+        assert len([n for n in z.namelist() if n.startswith("word/charts/chart")]) >= 5

@@ -140,6 +140,46 @@ def categories_of(item: dict) -> list[str]:
     return split_values(item.get("category_given")) or [item.get("category") or UNCLASSIFIED]
 
 
+SATISFACTION = ("满意", "基本满意", "不满意")
+
+
+def satisfaction_of(value: str | None) -> str | None:
+    """满意 / 基本满意 / 不满意 from what a file or a caller wrote (非常满意 is 满意), or None."""
+    text = value or ""
+    for word in ("不满意", "基本满意", "满意"):
+        if word in text:
+            return word
+    return None
+
+
+def satisfaction_counts(items: Iterable[dict], field: str = "satisfaction") -> dict:
+    """The reported satisfaction, counted (items that say none are left out)."""
+    c = Counter(s for i in items if (s := satisfaction_of(i.get(field))))
+    return {"total": sum(c.values()), **{k: c[k] for k in SATISFACTION}}
+
+
+def callback_counts(items: Iterable[dict]) -> dict:
+    """Callback results: called (any result written), reached, each satisfaction
+    among the reached, and the reasons for not reaching (停机、关机、无人接听 …)."""
+    called = reached = 0
+    results: Counter = Counter()
+    reasons: Counter = Counter()
+    for i in items:
+        value = (i.get("callback") or "").strip()
+        if not value:
+            continue
+        called += 1
+        result = satisfaction_of(value)
+        if result or "已回访" in value:
+            reached += 1
+            if result:
+                results[result] += 1
+        else:
+            reasons[value] += 1
+    return {"called": called, "reached": reached, "unreached": called - reached,
+            **{k: results[k] for k in SATISFACTION}, "reasons": ranked(reasons)}
+
+
 def ranked(counts: Counter, *, last: Sequence[str] = (UNKNOWN, UNCLASSIFIED)) -> list[tuple[str, int]]:
     """Most first; equal counts keep the order first seen, with ``last`` (the not-stated) at the end."""
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] in last))
@@ -205,6 +245,16 @@ def progress(tasks: Sequence[dict], today: dt.date, warn_days: int) -> dict:
 
 # -- the analysis report ------------------------------------------------------
 
+def _units(items: list[dict], tasks: list[dict]) -> dict:
+    """Units as the office's file names them (承办单位, several per item
+    allowed), else the lead units the ledger assigned."""
+    given = [i for i in items if i.get("unit_given")]
+    if given:
+        return {"by_unit": ranked(Counter(u for i in given for u in split_values(i["unit_given"]))),
+                "units_from": "file", "units_items": len(given)}
+    return {"by_unit": count_by(tasks, "lead_unit"), "units_from": "ledger", "units_items": len(tasks)}
+
+
 def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: int, top_townships: int = 10
              ) -> dict:
     """Everything the analysis report prints about the chosen batches (all by default)."""
@@ -224,7 +274,14 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
         "top_townships": top_with_ties(towns, top_townships),
         "by_category": ranked(Counter(c for i in items for c in categories_of(i))),
         "by_month": [(f"{int(m[:4])}年{int(m[5:7])}月", n) for m, n in sorted(months.items())],
-        "by_unit": count_by(tasks, "lead_unit"),
+        **_units(items, tasks),
+        "by_nature": ranked(Counter(v for i in items for v in split_values(i.get("nature")))),
+        "nature_by_county": {n: count_by((i for i in items if n in split_values(i.get("nature"))), "county")
+                             for n in [k for k, _ in ranked(Counter(v for i in items
+                                                                    for v in split_values(i.get("nature"))))][:8]},
+        "by_status": count_by((i for i in items if i.get("status_given")), "status_given"),
+        "satisfaction": satisfaction_counts(items),
+        "callback": callback_counts(items),
         "progress": progress([i for i in tasks if i["is_key_task"] != 0], today, warn_days),
     }
 

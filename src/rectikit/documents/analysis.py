@@ -20,7 +20,7 @@ from rectikit.base.errors import NotReadyError, UsageError
 from rectikit.base.names import child, file_part
 from rectikit.documents.builder import OfficialDocument
 from rectikit.documents.wording import listing, share_text, with_shares
-from rectikit.figures import LIGHTS, overview
+from rectikit.figures import LIGHTS, SATISFACTION, overview
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import cn_date
 
@@ -95,7 +95,8 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
     def shares(counts, of):
         return with_shares(counts, of, rounding)
 
-    rows = shares(fig["by_county"], total)
+    listed = [c for c in ws.setting("analysis", "counties", []) if c not in dict(fig["by_county"])]
+    rows = shares(fig["by_county"] + [(c, 0) for c in listed], total)  # a configured county with none is said too
     res.sections.append(Section("区域分布", f"从区域分布来看，{listing(rows)}。{see}", rows, "pie",
                                 "各县（市、区）分布"))
     top = shares(fig["top_townships"], total)
@@ -109,25 +110,40 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
     rows = shares(fig["by_category"], total)
     several = "（一件涉及多个类别的分别计入）" if sum(n for _, n, _ in rows) > total else ""
     res.sections.append(Section("事项分类", f"从事项分类来看{several}，涉及{listing(rows)}。{see}", rows, "bar", "事项分类"))
-    assigned = sum(n for _, n in fig["by_unit"])
-    if assigned:
-        rows = shares(fig["by_unit"], assigned)
-        res.sections.append(Section("责任单位", f"已分解的 {assigned} 项任务中，牵头单位为{listing(rows)}。{see}", rows,
-                                    "bar", "牵头单位"))
+    if fig["by_unit"]:
+        of = fig["units_items"]
+        rows = shares(fig["by_unit"], of)
+        if fig["units_from"] == "file":
+            several = "（一件涉及多个单位的分别计入）" if sum(n for _, n, _ in rows) > of else ""
+            res.sections.append(Section("承办单位", f"从承办单位来看{several}，{listing(rows)}。{see}", rows, "bar",
+                                        "承办单位"))
+        else:
+            res.sections.append(Section("责任单位", f"已分解的 {of} 项任务中，牵头单位为{listing(rows)}。{see}", rows,
+                                        "bar", "牵头单位"))
+    if fig["by_nature"]:
+        rows = shares(fig["by_nature"], total)
+        res.sections.append(Section("问题性质", f"从问题性质来看，{listing(rows)}。{see}", rows, "bar", "问题性质"))
+        where = "；".join(f"{n}主要在{'、'.join(f'{c}（{k}件）' for c, k in counties[:3])}"
+                         for n, counties in fig["nature_by_county"].items() if counties)
+        if where:
+            res.sections[-1].sentence += f"分县（市、区）看，{where}。"
     if len(fig["by_month"]) > 1:
         rows = shares(fig["by_month"], total)
         peak = max(fig["by_month"], key=lambda m: m[1])
         res.sections.append(Section("月度趋势", f"从反映时间来看，{listing(rows)}，{peak[0]}最多。{see}", rows, "line",
                                     "各月反映量"))
-    if assigned:
-        p = fig["progress"]
+    if fig["by_status"]:
+        rows = shares(fig["by_status"], sum(n for _, n in fig["by_status"]))
+        res.sections.append(Section("办理情况", f"从办理状态来看，{listing(rows)}。{see}", rows, "pie", "办理状态"))
+    p = fig["progress"]
+    if p["tasks"]:
         rows = shares([(name, p["lights"][name]) for name in LIGHTS if name in p["lights"]], p["tasks"])
         res.sections.append(Section(
             "整改进度",
             f"截至 {cn_date(today)}，已完成 {p['done']} 项、占 {share_text(p['done'], p['tasks'], rounding)}"
             f"（其中已销号 {p['closed']} 项），逾期未完成 {p['overdue']} 项，"
-            f"临近整改时限 {p['due_soon']} 项，长期坚持 {p['long_term']} 项。{see}", rows,
-            "column", "整改进度"))
+            f"临近整改时限 {p['due_soon']} 项，长期坚持 {p['long_term']} 项。{see}", rows, "column", "整改进度"))
+    res.sections.extend(_satisfaction(fig["satisfaction"], fig["callback"], rounding, see))
     if not charts:
         for s in res.sections:
             s.chart = ""
@@ -146,7 +162,8 @@ def write_docx(res: Analysis, path: Path) -> Path:
     doc.paragraph(res.overview)
     for s in res.sections:
         doc.heading(s.heading)
-        doc.paragraph(s.sentence)
+        if s.sentence:
+            doc.paragraph(s.sentence)
         if s.chart and s.rows:
             doc.chart(s.chart, s.caption, [(name, n) for name, n, _ in s.rows], s.caption)
         doc.table(("名称", "件数", "占比"), s.rows, widths=(96, 30, 30))
@@ -166,3 +183,32 @@ def _write_tables(res: Analysis, path: Path) -> Path:
         rows.extend([name, n, share] for name, n, share in s.rows)
         rows.append([None, None, None])
     return write_table(path, "数据", ["名称", "件数", "占比"], rows, widths=[40, 10, 10], notes=[res.title, res.overview])
+
+
+def _satisfaction(reported: dict, callback: dict, rounding: str, see: str) -> list[Section]:
+    """Seed 004's satisfaction paragraph: what units reported beside what the
+    callback found, each share with its denominator said."""
+    sections = []
+    parts = []
+    if reported["total"]:
+        rows = with_shares([(k, reported[k]) for k in SATISFACTION if reported[k]], reported["total"], rounding)
+        parts.append("各单位上报时，群众表示" + "，".join(f"{k}的 {n} 件、占 {share}" for k, n, share in rows))
+        sections.append(Section("上报满意度", "", rows, "pie", "上报满意度"))
+    if callback["called"]:
+        reached, called = callback["reached"], callback["called"]
+        said = [(k, callback[k]) for k in SATISFACTION if callback[k]]
+        detail = "，".join(f"{k} {n} 件、占联系上的 {share_text(n, reached, rounding)}、占回访的 {share_text(n, called, rounding)}"
+                           for k, n in said)
+        reasons = "、".join(r for r, _ in callback["reasons"][:3])
+        text = (f"回访 {called} 件，联系上 {reached} 件、占 {share_text(reached, called, rounding)}"
+                + (f"，其中{detail}" if detail else "")
+                + (f"；因{reasons}等原因未完成回访的 {callback['unreached']} 件" if callback["unreached"] else ""))
+        parts.append(text)
+        rows = with_shares([*said, ("未联系上", callback["unreached"])] if callback["unreached"] else said, called,
+                           rounding)
+        sections.append(Section("回访结果", "", rows, "pie", "回访结果"))
+    if not sections:
+        return []
+    sentence = "从满意度来看，" + "；".join(parts) + f"。{see}"
+    head = Section("满意度", sentence, sections[0].rows, sections[0].chart, sections[0].caption)
+    return [head, *[Section(f"满意度（{s.heading}）", "", s.rows, s.chart, s.caption) for s in sections[1:]]]

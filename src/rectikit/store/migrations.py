@@ -259,3 +259,14 @@ MIGRATIONS.append(
         ],
     )
 )
+
+MIGRATIONS.append(
+    (
+        11,
+        "what hotline and petition files already say: second-level category, nature, handling unit, status, "
+        "time limit, answer date, callback result, reported satisfaction",
+        [f"ALTER TABLE items ADD COLUMN {name} TEXT" for name in (
+            "category2", "nature", "unit_given", "status_given", "due_given", "answered_on", "callback",
+            "satisfaction")],
+    )
+)
