@@ -13,7 +13,8 @@ from docx import Document
 from rectikit.base.errors import InvalidDataError
 from rectikit.documents.investigation import investigation_reports
 from rectikit.steps.ingest import import_files
-from rectikit.steps.investigation import SHEET, collect_investigation, dispatch_investigation, is_investigation
+from rectikit.steps.investigation import SHEET, collect_investigation, dispatch_investigation
+from rectikit.steps.returns import take_back
 from rectikit.steps.tracking import dispatch
 
 from helpers import fill_sheet, ledger_snapshot, write_xlsx
@@ -40,8 +41,7 @@ def test_forms_come_back_and_make_a_report_in_nine_sections(sent, tmp_path):
         "工作计划": "每学期回访一次。", "佐证材料清单": "通话记录、资助系统截图"}}, tmp_path / "教育.xlsx", sheet=SHEET)
     civil = fill_sheet(res.files["城中区民政局"], {1: {"调查过程": "走访特困对象3户。", "调查结果": "救助金按月发放。"}},
                        tmp_path / "民政.xlsx", sheet=SHEET)
-    assert is_investigation([edu, civil])
-    got = collect_investigation(ws, [edu, civil])
+    got = take_back(ws, [edu, civil])  # recognised as investigation forms by what they say they are
     assert got.rows == 2 and got.report.ok
     out = investigation_reports(ws, [1], today=dt.date(2021, 5, 20), out_dir=tmp_path / "报告")
     doc = Document(out["files"][1])
@@ -71,4 +71,4 @@ def test_a_form_of_another_unit_or_a_task_sheet_mixed_in_is_refused(sent, tmp_pa
     from rectikit.base.errors import UsageError
 
     with pytest.raises(UsageError, match="分开导入"):
-        is_investigation([task_sheet, res.files["城中区公安分局"]])
+        take_back(ws, [task_sheet, res.files["城中区公安分局"]])

@@ -260,7 +260,7 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
     """Everything the analysis report prints about the chosen batches (all by default)."""
     names = batch_names(led, batches)
     counts = batch_counts(led, names) if names else []
-    items = led.working_items(names)
+    items = with_callbacks(led, led.working_items(names))
     tasks = [i for i in items if i["lead_unit"]]
     towns = count_by((i for i in items if i["township"]), lambda i: f"{i['county'] or ''}{i['township']}")
     months = Counter(i["received_on"][:7] for i in items if i["received_on"])
@@ -372,3 +372,73 @@ def investigation(led: Ledger, item_id: int) -> dict | None:
     parts = [dict(r) for r in led.conn.execute(
         "SELECT * FROM investigations WHERE item_id=? ORDER BY role != '牵头', id", (item_id,))]
     return {"item": dict(row), "parts": parts}
+
+
+# -- callbacks and satisfaction ---------------------------------------------------------
+
+def callback_results(led: Ledger) -> dict[int, str]:
+    """Item id -> what its latest recorded callback found: 满意 / 基本满意 / 不满意,
+    已回访 (reached, nothing said), or the reason it was not reached."""
+    out = {}
+    for item_id, reached, result, reason in led.conn.execute(
+            "SELECT item_id, reached, result, reason FROM callbacks ORDER BY id"):
+        out[item_id] = (result or "已回访") if reached else (reason or "未联系上")
+    return out
+
+
+def with_callbacks(led: Ledger, items: list[dict]) -> list[dict]:
+    """Items whose ``callback`` is the ledger's latest callback where there is
+    one, else what the office's file said."""
+    results = callback_results(led)
+    return [{**i, "callback": results[i["id"]]} if i["id"] in results else i for i in items]
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of k successes in n (95% by default): sound
+    for small samples and rates near 0 or 1, where the normal one is not."""
+    if n == 0:
+        return 0.0, 0.0
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+SATISFACTION_GROUPS = {"单位": "lead_unit", "乡镇": "township", "类别": "category", "批次": "batch", "县区": "county"}
+
+
+def satisfaction_table(led: Ledger, by: str = "单位", batches: Sequence[str] = ()) -> list[dict]:
+    """Per group: called, reached and its rate, each satisfaction with both
+    denominators (of the reached, of the called), and what units reported."""
+    key = SATISFACTION_GROUPS[by]
+    items = with_callbacks(led, led.working_items(batch_names(led, batches) if batches else []))
+    groups: dict[str, list[dict]] = {}
+    for i in items:
+        groups.setdefault(i.get(key) or UNKNOWN, []).append(i)
+    rows = []
+    for name, members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        cb, rep = callback_counts(members), satisfaction_counts(members)
+        if not cb["called"] and not rep["total"]:
+            continue
+        rows.append({"name": name, "called": cb["called"], "reached": cb["reached"],
+                     **{k: cb[k] for k in SATISFACTION}, "reported": rep})
+    return rows
+
+
+def callback_rounds(led: Ledger) -> list[dict]:
+    """Each round of callbacks (one call sheet sent out) in order: called,
+    reached, satisfied (满意 + 基本满意), the rate among the reached with its
+    Wilson 95% interval, and the change from the round before."""
+    rounds = []
+    for token, created, unit in led.conn.execute(
+            "SELECT token, created_at, unit FROM sent_books WHERE kind='callback' ORDER BY id"):
+        rows = led.conn.execute("SELECT reached, result FROM callbacks WHERE book=?", (token,)).fetchall()
+        reached = sum(1 for r in rows if r[0])
+        satisfied = sum(1 for r in rows if r[0] and r[1] in ("满意", "基本满意"))
+        lo, hi = wilson(satisfied, reached)
+        rounds.append({"book": token, "sent": created, "sheet": unit, "called": len(rows), "reached": reached,
+                       "satisfied": satisfied, "rate": satisfied / reached if reached else None, "low": lo, "high": hi})
+    for before, after in zip(rounds, rounds[1:]):
+        if before["rate"] is not None and after["rate"] is not None:
+            after["change"] = after["rate"] - before["rate"]
+    return rounds

@@ -20,6 +20,7 @@ from rectikit.cli.common import (
     err,
     say,
     show_path,
+    table,
     working,
     workspace_of,
 )
@@ -162,4 +163,26 @@ def investigation_cmd(
     say(("已生成", "green"), f" {len(res['files'])} 份调查报告：")
     for path in res["files"].values():
         show_path("  ", path)
+    emit(res, as_json)
+
+
+@app.command("satisfaction", cls=Command, help="满意度统计（.xlsx）：按单位、乡镇、类别、批次或县区列出回访、联系上比例、满意/基本满意/不满意（占联系上、占回访两种分母）和单位上报的满意度，以及每轮回访的满意率和 Wilson 95% 置信区间。")
+def satisfaction_cmd(
+    by: Annotated[str, typer.Option("--by", help="按什么分组：单位、乡镇、类别、批次、县区。", metavar="分组")] = "单位",
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件（.xlsx）；默认工作区“输出”。")] = None,
+    batch: BatchesOpt = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.documents.satisfaction import satisfaction_report
+
+    res = satisfaction_report(workspace_of(workspace), by=by, batches=batch or [], out=out)
+    t = table(f"满意度（按{res['by']}）", "名称", "回访", "联系上", "满意", "基本满意", "不满意", "上报 满意/基本/不满意")
+    for r in res["rows"]:
+        rep = r["reported"]
+        t.add_row(r["name"], str(r["called"]), str(r["reached"]), str(r["满意"]), str(r["基本满意"]), str(r["不满意"]),
+                  f"{rep['满意']}/{rep['基本满意']}/{rep['不满意']}")
+    err.print(t)
+    show_path("满意度统计：", res["path"])
     emit(res, as_json)

@@ -52,21 +52,22 @@ def dispatch_cmd(
     emit(res.to_dict(), as_json)
 
 
-@app.command("collect", cls=Command, help="导入单位报回的整改任务交办表（整改进展、成效、完成时间、佐证材料）或整改事项调查表。有错误则不做任何改动。")
+@app.command("collect", cls=Command, help="导入交回的表格：单位报回的整改任务交办表（进展、成效、完成时间、佐证材料）、整改事项调查表、回访记录表（不满意的重新打开）。有错误则不做任何改动。")
 def collect_cmd(
     files: Annotated[list[Path], typer.Argument(help="报回的交办表，可多个。", metavar="文件...")],
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    from rectikit.steps.investigation import collect_investigation, is_investigation
-    from rectikit.steps.tracking import collect
+    from rectikit.steps.returns import take_back
 
-    take = collect_investigation if is_investigation(files) else collect
     with working("正在导入报回的表格…", as_json):
-        res = take(workspace_of(workspace), files)
+        res = take_back(workspace_of(workspace), files)
     print_issues(res.report)
-    say(("已导入", "green"), f" {len(res.files)} 个文件、{res.rows} 项报回，更新 {res.changed} 处。")
+    say(("已导入", "green"), f" {len(res.files)} 个文件、{res.rows} 项报回"
+        + (f"，更新 {res.changed} 处" if hasattr(res, "changed") else "")
+        + (f"，回访不满意重新打开 {len(res.reopened)} 项（{'、'.join(map(str, res.reopened))}）" if getattr(res, "reopened", None)
+           else "") + "。")
     emit(res.to_dict(), as_json)
 
 
@@ -144,3 +145,29 @@ def supervise_cmd(
     for unit, path in res["files"].items():
         show_path(f"{unit}（{res['tasks'][unit]} 项）：", path)
     emit(res, as_json)
+
+
+@app.command("callback", cls=Command, help="回访：给已完成的条目（全部或分层随机抽样）生成回访记录表（内部资料，含群众联系方式），按单位或回访人分表；填好后用 rectikit collect 导入，不满意的重新打开。")
+def callback_cmd(
+    sample: Annotated[Optional[str], typer.Option("--sample", help="抽多少：条数如 50，或百分比如 20%；默认全部。", metavar="数量")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="分层抽样的依据：乡镇、单位、类别、县区、批次。", metavar="依据")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="随机种子，写上同样的数可重现同样的抽样；默认 0。", metavar="整数")] = None,
+    per: Annotated[str, typer.Option("--per", help="按 单位 或 回访人 分表。", metavar="分表")] = "单位",
+    callers: Annotated[Optional[str], typer.Option("--callers", help="回访人，逗号分隔，如 张三,李四（按回访人分表时用）。", metavar="姓名")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“回访”。")] = None,
+    batch: BatchOpt = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.steps.callbacks import call_sheets
+
+    with working("正在生成回访记录表…", as_json):
+        res = call_sheets(workspace_of(workspace), out, sample=sample, by=by, seed=seed, per=per,
+                          callers=[c.strip() for c in (callers or "").replace("，", ",").split(",") if c.strip()],
+                          batch=batch)
+    err.print(res.draw.explain())
+    for name, path in res.files.items():
+        show_path(f"{name}（{res.counts[name]} 项）：", path)
+    err.print("回访记录表含群众联系方式，属内部资料，请勿外传。")
+    emit(res.to_dict(), as_json)

@@ -45,23 +45,6 @@ def dispatch_investigation(ws: Workspace, folder: Path | None = None, *, batch: 
                          res=DispatchResult(folder=str(folder)))
 
 
-def is_investigation(files: Sequence[Path]) -> bool:
-    """Whether the returned files are investigation forms (all of them); a
-    mix of forms and task sheets is a usage error: each kind is taken whole."""
-    from rectikit.base.errors import UsageError
-    from rectikit.files.readers import read_sheets
-
-    kinds = set()
-    for f in files:
-        try:
-            kinds.add(any(s.name == SHEET for s in read_sheets(Path(f), "all")))
-        except Exception:  # an unreadable file is reported by the collect that reads it
-            kinds.add(False)
-    if len(kinds) > 1:
-        raise UsageError("交办表和调查表请分开导入：一次 collect 只导入同一种表。")
-    return kinds == {True}
-
-
 @dataclass
 class InvestigationResult:
     files: list[str]

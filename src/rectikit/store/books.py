@@ -20,7 +20,7 @@ from pathlib import Path
 from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.files.xlsxout import IDENTITY_SHEET
 
-KINDS = {"dispatch": "交办表", "investigation": "调查表", "classify-review": "分类审核表", "dedupe-review": "合并审核表",
+KINDS = {"dispatch": "交办表", "investigation": "调查表", "callback": "回访表", "classify-review": "分类审核表", "dedupe-review": "合并审核表",
          "assign-review": "责任分解表"}
 _LABELS = (("工作区", "workspace"), ("类型", "kind"), ("标识", "token"), ("单位", "unit"), ("批次", "batch"),
            ("轮次", "round"), ("生成时间", "created_at"))
@@ -64,6 +64,17 @@ def register(led, kind: str, items: dict[int, str | None], *, unit: str | None =
     led.record("send", "book", book.token, detail={"kind": kind, "unit": unit, "batch": batch, "round": rnd,
                                                     "items": len(items)})
     return book
+
+
+def kind_of(path: Path) -> str | None:
+    """The kind a workbook says it is on its identity sheet, or None (not one of ours, or unreadable)."""
+    from rectikit.files.readers import read_sheets
+
+    try:
+        rows = next(iter(read_sheets(path, IDENTITY_SHEET))).rows
+    except Exception:  # whoever takes the file back reports why it cannot be read
+        return None
+    return next((str(r[1]).strip() for r in rows if len(r) >= 2 and str(r[0]).strip() == "类型"), None)
 
 
 def identify(led, path: Path, kind: str, report: Report) -> Book | None:

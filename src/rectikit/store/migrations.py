@@ -270,3 +270,26 @@ MIGRATIONS.append(
             "satisfaction")],
     )
 )
+
+MIGRATIONS.append(
+    (
+        12,
+        "callbacks (回访): who was reached, how satisfied, what they said; site notice boards on tasks",
+        [
+            """CREATE TABLE callbacks(
+                id INTEGER PRIMARY KEY,
+                item_id INTEGER NOT NULL REFERENCES items(id),
+                book TEXT NOT NULL,
+                reached INTEGER NOT NULL,
+                reason TEXT,
+                result TEXT,
+                opinion TEXT,
+                caller TEXT,
+                called_on TEXT,
+                recorded_at TEXT NOT NULL,
+                UNIQUE(book, item_id))""",
+            "CREATE INDEX callbacks_item ON callbacks(item_id)",
+            "ALTER TABLE items ADD COLUMN board TEXT",
+        ],
+    )
+)

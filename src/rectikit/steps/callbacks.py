@@ -1,0 +1,245 @@
+"""Callbacks (回访): ask the people who raised finished items whether they
+are satisfied — seed 002's and seed 004's way of raising the satisfaction
+score. Items are picked (all finished, or a reproducible stratified sample),
+call sheets go to callers or units as staff-only workbooks with the
+citizen's contact, filled sheets come back with the same checks as task
+sheets, and an unsatisfied callback reopens the item for more work (重办).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
+from rectikit.base.names import child, distinct_files, file_part
+from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.figures import SATISFACTION
+from rectikit.files.readers import as_int
+from rectikit.store import books
+from rectikit.store.ledger import now
+from rectikit.store.values import DONE
+from rectikit.store.workspace import Workspace
+from rectikit.text.dates import cn_date, parse_date
+
+SHEET = "回访记录"
+REACHED = ("是", "否")
+REASONS = ("停机", "关机", "无人接听", "空号", "拒绝回访", "号码有误", "其他")
+REDO = "推进中"  # where an item goes back when the citizen is not satisfied
+STRATA = {"乡镇": "township", "单位": "lead_unit", "类别": "category", "县区": "county", "批次": "batch",
+          "township": "township", "unit": "lead_unit", "category": "category", "county": "county"}
+PER = {"单位": "lead_unit", "回访人": "caller", "unit": "lead_unit", "caller": "caller"}
+COLUMNS = [("id", "编号", 6), ("text", "意见建议内容", 36), ("contact_name", "联系人", 8), ("contact_phone", "联系电话", 13),
+           ("lead_unit", "牵头单位", 14), ("result", "整改成效", 28)]
+FILL = [("reached", "是否联系上", 8), ("reason", "未联系上原因", 10), ("satisfaction", "满意度", 9),
+        ("opinion", "群众意见", 28), ("caller", "回访人", 8), ("called_on", "回访时间", 11)]
+NOTES = ["回访记录表填写说明（内部资料，含群众联系方式，不得外传）",
+         "1. 逐项电话回访，问群众对整改结果是否满意。",
+         "2. “是否联系上”选 是/否；联系上的选“满意度”（满意、基本满意、不满意），记下群众意见；联系不上的选原因。",
+         "3. 填写回访人和回访时间；不要修改编号和意见建议内容，不要删除列；填好后原样交回。",
+         "4. 群众表示不满意的，该项会重新打开，交回牵头单位重新整改（重办）。"]
+
+
+@dataclass
+class Draw:
+    """What was picked for callbacks and how: the population, the strata, the seed."""
+
+    population: int
+    picked: list[int]
+    by: str | None
+    seed: int | None
+    strata: list[dict] = field(default_factory=list)  # name, population, picked
+
+    def explain(self) -> str:
+        if not self.by:
+            return f"回访全部 {self.population} 项已完成的条目。"
+        parts = "，".join(f"{s['name']} {s['picked']}/{s['population']}" for s in self.strata)
+        return (f"从 {self.population} 项已完成的条目中，按{self.by}分层、按比例随机抽取 {len(self.picked)} 项"
+                f"（随机种子 {self.seed}，同样的种子和台账抽到同样的条目）：{parts}。")
+
+
+def sample_size(spec: str | int | None, population: int) -> int:
+    """"50" → 50 items, "20%" → a fifth of them (at least one); None → all."""
+    if spec is None or spec == "":
+        return population
+    text = str(spec).strip()
+    try:
+        n = math.ceil(population * float(text[:-1]) / 100) if text.endswith("%") else int(text)
+    except ValueError:
+        raise UsageError(f"--sample 应写成条数（如 50）或百分比（如 20%），收到：{spec}") from None
+    if n <= 0:
+        raise UsageError("--sample 应大于 0。")
+    return min(n, population)
+
+
+def draw(items: Sequence[dict], *, sample: str | int | None = None, by: str | None = None,
+         seed: int | None = None) -> Draw:
+    """Pick items for callbacks: all, or a sample stratified by ``by`` with
+    proportional allocation (largest remainders), reproducible by ``seed``."""
+    if by and by not in STRATA:
+        raise UsageError(f"--by 应为 {'、'.join(k for k in STRATA if not k.isascii())} 之一。")
+    pool = sorted(items, key=lambda i: i["id"])
+    n = sample_size(sample, len(pool))
+    if n >= len(pool) and not by:
+        return Draw(len(pool), [i["id"] for i in pool], None, None)
+    seed = 0 if seed is None else seed
+    rng = random.Random(seed)
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for it in pool:
+        groups[(it.get(STRATA[by]) if by else None) or "未注明"].append(it)
+    quotas = {g: n * len(members) / len(pool) for g, members in groups.items()}
+    take = {g: int(q) for g, q in quotas.items()}
+    for g in sorted(quotas, key=lambda g: (-(quotas[g] - take[g]), g))[: n - sum(take.values())]:
+        take[g] += 1
+    picked, strata = [], []
+    for g in sorted(groups):
+        chosen = rng.sample(groups[g], take[g])
+        picked.extend(i["id"] for i in chosen)
+        strata.append({"name": g, "population": len(groups[g]), "picked": take[g]})
+    return Draw(len(pool), sorted(picked), by or None, seed, strata)
+
+
+@dataclass
+class CallSheets:
+    draw: Draw
+    folder: str
+    files: dict[str, str] = field(default_factory=dict)  # unit or caller -> path
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"folder": self.folder, "files": self.files, "counts": self.counts, "picked": self.draw.picked,
+                "population": self.draw.population, "strata": self.draw.strata, "seed": self.draw.seed,
+                "explain": self.draw.explain(), "contact_data_written_to": sorted(self.files.values())}
+
+
+def call_sheets(ws: Workspace, folder: Path | None = None, *, sample: str | int | None = None, by: str | None = None,
+                seed: int | None = None, per: str = "单位", callers: Sequence[str] = (), batch: str | None = None,
+                today: dt.date | None = None) -> CallSheets:
+    """Write call sheets (.xlsx, 内部资料) for the finished items picked, one per unit or per caller."""
+    from rectikit.files.xlsxout import write_table
+
+    if per not in PER:
+        raise UsageError("--per 应为 单位 或 回访人。")
+    if PER[per] == "caller" and not callers:
+        raise UsageError("按回访人分表时，请用 --callers 写明回访人，如 --callers 张三,李四。")
+    today = today or dt.date.today()
+    folder = Path(folder) if folder else ws.root / "回访"
+    with ws.ledger() as led:
+        done = [i for i in led.working_items([batch] if batch else []) if i["progress"] == DONE or i["closed"]]
+        if not done:
+            raise NotReadyError("还没有已完成的条目可回访。", hint="单位报回“已完成”后（rectikit collect）再回访。")
+        picked = draw(done, sample=sample, by=by, seed=seed)
+        chosen = [i for i in done if i["id"] in set(picked.picked)]
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for k, it in enumerate(chosen):
+            groups[callers[k % len(callers)] if PER[per] == "caller" else (it["lead_unit"] or "未分解")].append(it)
+        names = {g: f"回访记录表-{file_part(g)}.xlsx" for g in groups}
+        distinct_files(names)
+        res = CallSheets(picked, str(folder))
+        with led.transaction():
+            wid = books.workspace_id(led)
+            for g, members in sorted(groups.items()):
+                book = books.register(led, "callback", {i["id"]: i["text"] for i in members}, unit=g, batch=batch)
+                rows = [[i.get(key) for key, *_ in COLUMNS] + [None] * len(FILL) for i in members]
+                path = child(folder, names[g])
+                columns = COLUMNS + FILL
+                first = len(COLUMNS)
+                write_table(path, SHEET, [h for _, h, _ in columns], rows, widths=[w for *_, w in columns],
+                            choices={first: REACHED, first + 1: REASONS, first + 2: SATISFACTION}, notes=NOTES,
+                            identity=book.identity(wid),
+                            title=["回访记录表（内部资料，含群众联系方式，不得外传）",
+                                   f"{'回访人' if PER[per] == 'caller' else '牵头单位'}：{g}　　制表日期：{cn_date(today)}"])
+                res.files[g], res.counts[g] = str(path), len(members)
+    return res
+
+
+@dataclass
+class CallbackResult:
+    files: list[str]
+    rows: int = 0
+    reopened: list[int] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+
+    def to_dict(self) -> dict:
+        return {"files": self.files, "rows": self.rows, "reopened": self.reopened, "report": self.report.to_dict()}
+
+
+def collect_callbacks(ws: Workspace, files: Sequence[Path]) -> CallbackResult:
+    """Take filled call sheets into the ledger, all files or none; an
+    unsatisfied citizen reopens the item (重办), recorded in its history."""
+    from rectikit.files.readers import read_table
+
+    res = CallbackResult(files=[Path(f).name for f in files])
+    wanted: list[tuple[str, str, int, dict]] = []  # file, book, item id, values
+    with ws.ledger() as led:
+        for path in files:
+            t = read_table(Path(path), ["编号", "意见建议内容"] + [h for _, h, _ in FILL], sheet=SHEET, what="回访记录表",
+                           hint="请使用 rectikit callback 生成的原表，不要删除列。")
+            book = books.identify(led, Path(path), "callback", res.report)
+            if book is None:
+                continue
+            for r, row in t.records():
+                where = dict(file=t.file, sheet=t.sheet, row=r)
+                item_id = as_int(t.cell(row, "编号"))
+                if item_id is None or not books.check_row(book, item_id, t.text(row, "意见建议内容"), where, res.report):
+                    if item_id is None:
+                        res.report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", **where))
+                    continue
+                values = {key: t.text(row, header) for key, header, _ in FILL}
+                if not any(values.values()):
+                    continue  # not called yet
+                if _check(values, t.cell(row, "回访时间"), where, res.report):
+                    wanted.append((t.file, book.token, item_id, values))
+        if res.report.errors:
+            raise InvalidDataError(f"回访记录表有 {len(res.report.errors)} 处错误，未做任何改动。", report=res.report)
+        stamp = now()
+        with led.transaction() as conn:
+            for file, token, item_id, v in wanted:
+                reached = v["reached"] == "是"
+                fields = (1 if reached else 0, v["reason"] or None, v["satisfaction"] or None, v["opinion"] or None,
+                          v["caller"] or None, v["called_on"] or None)
+                old = conn.execute("SELECT reached, reason, result, opinion, caller, called_on FROM callbacks"
+                                   " WHERE book=? AND item_id=?", (token, item_id)).fetchone()
+                if old is not None and tuple(old) == fields:
+                    continue  # the same sheet again
+                conn.execute("INSERT INTO callbacks(item_id, book, reached, reason, result, opinion, caller, called_on,"
+                             " recorded_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(book, item_id) DO UPDATE SET"
+                             " reached=excluded.reached, reason=excluded.reason, result=excluded.result,"
+                             " opinion=excluded.opinion, caller=excluded.caller, called_on=excluded.called_on,"
+                             " recorded_at=excluded.recorded_at", (item_id, token, *fields, stamp))
+                led.record("callback", "item", item_id, field="callback", new=v["satisfaction"] or v["reason"],
+                           detail={"file": file, "reached": reached, "opinion": v["opinion"]})
+                res.rows += 1
+                if v["satisfaction"] == "不满意":
+                    it = conn.execute("SELECT progress, closed, closed_on FROM items WHERE id=?", (item_id,)).fetchone()
+                    conn.execute("UPDATE items SET progress=?, closed=NULL, closed_on=NULL WHERE id=?", (REDO, item_id))
+                    for key, new in (("progress", REDO), ("closed", None), ("closed_on", None)):
+                        led.record("callback-reopen", "item", item_id, field=key, old=it[key], new=new,
+                                   detail={"reason": "回访不满意", "opinion": v["opinion"]})
+                    res.reopened.append(item_id)
+    return res
+
+
+def _check(v: dict, called_cell, where: dict, report: Report) -> bool:
+    """One filled row: reached or not, the satisfaction or the reason, a real date."""
+    before = len(report.errors)
+    if v["reached"] not in REACHED:
+        report.add(Issue("bad-reached", "“是否联系上”应为 是 或 否。", ERROR, column="是否联系上", value=v["reached"],
+                         **where))
+    elif v["reached"] == "是" and v["satisfaction"] not in SATISFACTION:
+        report.add(Issue("bad-satisfaction", f"联系上的须选满意度：{'、'.join(SATISFACTION)}。", ERROR, column="满意度",
+                         value=v["satisfaction"], **where))
+    elif v["reached"] == "否" and not v["reason"]:
+        report.add(Issue("missing-reason", "未联系上的须写明原因。", ERROR, column="未联系上原因", **where))
+    if v["called_on"]:
+        day = parse_date(called_cell)
+        if day is None:
+            report.add(Issue("bad-date", "回访时间不是有效日期。", ERROR, column="回访时间", value=v["called_on"], **where))
+        else:
+            v["called_on"] = day.isoformat()
+    return len(report.errors) == before
