@@ -48,7 +48,7 @@ def test_one_task_sheet_per_lead_unit(tasks, tmp_path):
     assert rows[0][0] == "整改任务交办表" and rows[1][0].startswith("承办单位：市住建局")  # the sheet says what and whose
     assert "前报回" in rows[1][0] and rows[2][0].startswith("交办单位：测试市绩效办")
     head = rows[3]
-    assert head[-4:] == ("整改进展", "整改成效", "完成时间", "佐证材料")
+    assert head[-5:] == ("整改进展", "整改成效", "完成时间", "佐证材料", "公示牌设立情况")
     assert [r[0] for r in rows[4:]] == [1, 3] and {r[1] for r in rows[4:]} == {"牵头"}
     assert sh.data_validations.dataValidation  # the progress column is a dropdown
     民政 = list(load_workbook(res.files["市民政局"])[TASK_SHEET].values)
@@ -162,3 +162,20 @@ def test_supervision_notices_for_units_with_red_or_yellow_tasks(tasks, tmp_path)
     assert "已过整改时限仍未完成1项" in text and "2020年10月10日前" in text and "黄工（0770-1234567）" in text
     rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
     assert rows[1][1] == "1" and rows[1][5] == "红灯" and rows[1][6] == "逾期1天"
+
+
+def test_site_boards_for_unfinished_and_long_term_tasks(tasks, tmp_path):
+    from docx import Document
+
+    from rectikit.documents.boards import boards
+
+    sheet = dispatch(tasks, tmp_path / "交办").files["市住建局"]
+    collect(tasks, [fill_sheet(sheet, {3: {"整改进展": "推进中", "公示牌设立情况": "石门村口，9月1日，照片3张"}},
+                               tmp_path / "报回.xlsx")])
+    assert {t["id"]: t["board"] for t in track(tasks, today=dt.date(2020, 9, 2)).tasks}[3] == "石门村口，9月1日，照片3张"
+    res = boards(tasks, today=dt.date(2020, 9, 2), out=tmp_path / "公示牌.docx")
+    assert res["items"] == [1, 2, 3, 4]  # 4 is long-term: boards stay up
+    doc = Document(res["path"])
+    assert len(doc.tables) == 4 and doc.tables[0].rows[0].cells[0].text == "项目"
+    assert [r.cells[0].text for r in doc.tables[0].rows][1:] == ["群众反映的问题", "整改措施", "整改目标", "整改进度",
+                                                                 "责任单位", "整改时限", "监督电话"]

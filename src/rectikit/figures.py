@@ -230,7 +230,7 @@ def task_table(items: Iterable[dict], today: dt.date, warn_days: int) -> list[di
     """Every assigned task with its light and days left, in ledger order."""
     return [{"id": it["id"], "unit": it["lead_unit"], "co_units": it.get("co_units") or "",
              "deadline": deadline_text(it), "progress": it["progress"] or "", "light": light, "days_left": left,
-             "text": it["text"]}
+             "board": it.get("board") or "", "text": it["text"]}
             for it in items if it["lead_unit"] for light, left in [task_light(it, today, warn_days)]]
 
 

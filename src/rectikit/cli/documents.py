@@ -186,3 +186,21 @@ def satisfaction_cmd(
     err.print(t)
     show_path("满意度统计：", res["path"])
     emit(res, as_json)
+
+
+@app.command("boards", cls=Command, help="整改公示牌（.docx，每页一块）：未完成和长期坚持的重点任务，写明问题、整改措施、目标、进度、责任单位、时限和监督电话，供在现场张贴。")
+def boards_cmd(
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件（.docx）；默认工作区“输出/整改公示牌.docx”。")] = None,
+    today: Annotated[Optional[str], typer.Option("--today", help="落款日期，如 2020-10-01；默认今天。")] = None,
+    batch: BatchesOpt = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.documents.boards import boards
+
+    with working("正在生成公示牌…", as_json):
+        res = boards(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out=out)
+    say(("已生成", "green"), f" {res['boards']} 块公示牌：")
+    show_path("  ", res["path"])
+    emit(res, as_json)

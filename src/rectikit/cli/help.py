@@ -33,6 +33,7 @@ EXAMPLES = {
     "callback": "rectikit callback --sample 20% --by 乡镇 --seed 7\n然后：rectikit collect 回访/回访记录表-*.xlsx",
     "reopen": "rectikit reopen 15 --reason 回访不满意",
     "satisfaction": "rectikit satisfaction --by 乡镇",
+    "boards": "rectikit boards --today 2020-10-01",
     "plan": "rectikit plan --batch 2019年度 --today 2020-06-10",
     "analyse": "rectikit analyse --today 2020-09-30",
     "notice": "rectikit notice --today 2020-12-31",

@@ -97,6 +97,19 @@ class OfficialDocument:
     def blank(self) -> None:
         self.doc.add_paragraph()
 
+    def page_break(self) -> None:
+        from docx.enum.text import WD_BREAK
+
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def title(self, text: str) -> None:
+        """A further title in 2号小标宋, centred: a document that holds several (one per page)."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        p = self.doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        font(p.add_run(text), TITLE, 22)
+
     def placeholder(self, what: str):
         """Where the office writes its own text: bracketed and highlighted so it cannot be missed."""
         return self.line(f"【{what}】", indent=True, highlight=True)

@@ -22,7 +22,7 @@ COLUMNS = [
     ("lead_unit", "牵头单位", 22), ("co_units", "配合单位", 22), ("leader", "责任领导", 14), ("person", "责任人", 10),
     ("deadline", "整改时限", 12), ("measures", "整改措施", 40), ("goal", "整改目标", 30),
     ("progress", "整改进展", 10), ("result", "整改成效", 40), ("done_on", "完成时间", 12), ("evidence", "佐证材料", 24),
-    ("closed", "是否销号", 8), ("closed_on", "销号时间", 12), ("light", "整改状态", 10),
+    ("closed", "是否销号", 8), ("closed_on", "销号时间", 12), ("light", "整改状态", 10), ("board", "公示牌", 16),
     ("sources", "原始出处（文件/工作表/行）", 40),
 ]
 
@@ -35,7 +35,7 @@ SELECT i.id, b.name AS batch, i.seq, i.title, i.text, i.county, i.township, i.vi
        CASE WHEN i.long_term = 1 THEN '长期坚持' ELSE i.deadline END AS deadline, i.measures, i.goal,
        i.progress, i.result, i.done_on, i.evidence,
        CASE WHEN i.lead_unit IS NULL THEN NULL WHEN i.closed = 1 THEN '是' ELSE '否' END AS closed, i.closed_on,
-       NULL AS light,
+       NULL AS light, i.board,
        GROUP_CONCAT(f.file_name || '/' || f.sheet || '/第' || m.row_number || '行', '；') AS sources
 FROM items i
 JOIN batches b ON b.id = i.batch_id

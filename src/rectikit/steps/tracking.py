@@ -36,7 +36,8 @@ OFFICE_COLUMNS = [("id", "编号", 6), ("role", "分工", 6), ("batch", "批次"
                   ("disposition", "处理方式", 8), ("measures", "整改措施", 30), ("goal", "整改目标", 22),
                   ("deadline", "整改时限", 11), ("co_units", "配合单位", 16)]
 UNIT_COLUMNS = [("progress", "整改进展", 9), ("result", "整改成效", 30), ("done_on", "完成时间", 11),
-                ("evidence", "佐证材料", 24)]
+                ("evidence", "佐证材料", 24), ("board", "公示牌设立情况", 16)]
+REQUIRED_RETURN = ["编号", "意见建议内容", "整改进展", "整改成效", "完成时间", "佐证材料"]  # 公示牌 came later: optional
 TASK_NOTES = [
     "整改任务交办表填写说明",
     "1. 每行是交由本单位整改的一项任务。“分工”为牵头的，请填写右侧“整改进展”“整改成效”“完成时间”“佐证材料”四列；"
@@ -45,6 +46,7 @@ TASK_NOTES = [
     "3. “佐证材料”写明材料名称或存放位置（如：走访记录、通话记录、现场照片、自查报告）。",
     "4. 不要修改“编号”列和意见建议内容，不要删除列或工作表；填好后原样报回。",
     "5. 留空的格子表示不改动已报送的内容；要清除已报送的内容，请填写“清空”。",
+    "6. 需要在现场设立整改公示牌的（未完成或长期坚持的任务），在“公示牌设立情况”写明设立地点、时间和照片等佐证。",
 ]
 
 
@@ -165,7 +167,7 @@ def collect(ws: Workspace, files: Sequence[Path]) -> CollectResult:
     seen: dict[int, str] = {}
     with ws.ledger() as led:
         for path in files:
-            t = read_table(Path(path), ["编号", "意见建议内容"] + [h for _, h, _ in UNIT_COLUMNS], sheet=TASK_SHEET,
+            t = read_table(Path(path), REQUIRED_RETURN, sheet=TASK_SHEET,
                            what="交办表", hint="请使用 rectikit dispatch 生成的原表，不要删除列。")
             book = books.identify(led, Path(path), "dispatch", res.report)
             if book is None:
@@ -288,7 +290,8 @@ def _write_chase_list(path: Path, res: TrackResult) -> Path:
     rows = [[t["light"], t["unit"], t["id"], t["text"], t["deadline"], t["progress"],
              -t["days_left"] if t["days_left"] < 0 else 0, max(t["days_left"], 0)] for t in due]
     return write_table(path, "催办清单", ["状态", "牵头单位", "编号", "意见建议内容", "整改时限", "整改进展",
-                                      "逾期天数", "剩余天数"], rows, widths=[7, 18, 6, 50, 11, 9, 8, 8],
+                                      "逾期天数", "剩余天数", "公示牌"], [r + [t["board"]] for r, t in zip(rows, due)],
+                       widths=[7, 18, 6, 50, 11, 9, 8, 8, 14],
                        notes=[f"催办清单（截至 {res.today}）", "红灯：已过整改时限仍未完成；黄灯：临近整改时限。"])
 
 

@@ -1,0 +1,57 @@
+"""Site notice boards (整改公示牌, seed 002): for every key task not yet done,
+or long-term, a printable page to put up where the problem is — the problem,
+the plan and measures, the goal, how far it has got, the responsible unit,
+the deadline and a phone for the public. Published, so the citizen's words
+are masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from rectikit.base.errors import NotReadyError
+from rectikit.base.names import child
+from rectikit.documents.builder import OfficialDocument
+from rectikit.figures import deadline_text
+from rectikit.steps.units import UNITS_FILE
+from rectikit.steps.units import load as load_units
+from rectikit.store.values import DONE
+from rectikit.store.workspace import Workspace
+from rectikit.text.dates import iso_to_cn
+from rectikit.text.masking import mask
+
+
+def boards(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None,
+           out: Path | None = None) -> dict:
+    """One .docx, a board per page, for the unfinished and long-term key tasks."""
+    today = today or dt.date.today()
+    office = ws.setting("office", "name", "")
+    office_phone = ws.setting("office", "phone", "")
+    directory = load_units(ws.rules_dir / UNITS_FILE) if (ws.rules_dir / UNITS_FILE).exists() else None
+    with ws.ledger() as led:
+        tasks = [i for i in led.working_items(batches, key_only=True)
+                 if i["lead_unit"] and not i["closed"] and (i["progress"] != DONE or i["long_term"])]
+    if not tasks:
+        raise NotReadyError("没有需要设立公示牌的任务（未完成或长期坚持、已分解到单位的重点任务）。",
+                            hint="先运行 rectikit assign。")
+    doc = OfficialDocument("整改公示牌")
+    for k, it in enumerate(tasks):
+        if k:
+            doc.page_break()
+            doc.title("整改公示牌")
+        unit = directory.units.get(it["lead_unit"]) if directory else None
+        phone = (unit.phone if unit and unit.phone else "") or office_phone
+        rows = [("群众反映的问题", mask(it["text"] or "")), ("整改措施", mask(it["measures"] or "") or "（由责任单位填写）"),
+                ("整改目标", mask(it["goal"] or "") or "（由责任单位填写）"),
+                ("整改进度", "，".join(x for x in (it["progress"] or "未启动", mask(it["result"] or "")) if x)),
+                ("责任单位", it["lead_unit"] + (f"（配合：{it['co_units']}）" if it["co_units"] else "")),
+                ("整改时限", iso_to_cn(deadline_text(it)) or "（待定）"), ("监督电话", phone or "（请填写）")]
+        doc.table(("项目", "内容"), rows, widths=(36, 120))
+        doc.blank()
+        doc.line("欢迎广大群众监督。", indent=True)
+        doc.signature(office, today)
+    path = ws.output_file(out, child(ws.root / "输出", "整改公示牌.docx"), (".docx",))
+    doc.save(path)
+    return {"path": str(path), "boards": len(tasks), "items": [i["id"] for i in tasks]}
