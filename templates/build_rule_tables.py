@@ -15,6 +15,7 @@ from rectikit.steps.classify import DISPOSITION_FILE, DISPOSITIONS
 from rectikit.steps.taxonomy import HEADERS as TAXONOMY_HEADERS
 from rectikit.steps.taxonomy import TAXONOMY_FILE
 from rectikit.steps.units import HEADERS as UNIT_HEADERS
+from rectikit.steps.frames import FRAME_COLUMNS, FRAME_FILE, FRAME_HEADERS, FRAME_SHEET, QUOTA_HEADERS, QUOTA_SHEET
 from rectikit.steps.units import UNITS_FILE
 
 HERE = Path(__file__).resolve().parent / "rules"
@@ -52,10 +53,19 @@ DISPOSITION_RULES = [
 
 
 def build(folder: Path) -> list[Path]:
-    """Write the four default tables into ``folder``."""
+    """Write the default tables into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     return [taxonomy(folder / TAXONOMY_FILE), dispositions(folder / DISPOSITION_FILE),
-            units(folder / UNITS_FILE), assignment_rules(folder / RULES_FILE)]
+            units(folder / UNITS_FILE), assignment_rules(folder / RULES_FILE), frame(folder / FRAME_FILE)]
+
+
+def frame(path: Path) -> Path:
+    return write_table(path, FRAME_SHEET, FRAME_HEADERS, FRAME_COLUMNS, widths=[16, 8, 50], notes=[
+        "样本框定义说明",
+        "1. 每行是样本框名单的一列：列名、是否必填（是/否）、填写说明。“联系电话”会核对号码格式，“所属村(社区)”"
+        "须与发给的村（社区、单位）一致。",
+        "2. 在“名额”工作表写各村（社区、单位）应报的人数；rectikit frame templates 按它给每个村（单位）生成一份名单表。",
+    ], extra_sheets={QUOTA_SHEET: (QUOTA_HEADERS, [])})
 
 
 def taxonomy(path: Path) -> Path:

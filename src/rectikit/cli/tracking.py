@@ -12,6 +12,7 @@ from rectikit.cli.common import (
     BatchOpt,
     Command,
     DebugOpt,
+    Group,
     JsonOpt,
     WsOpt,
     app,
@@ -170,4 +171,43 @@ def callback_cmd(
     for name, path in res.files.items():
         show_path(f"{name}（{res.counts[name]} 项）：", path)
     err.print("回访记录表含群众联系方式，属内部资料，请勿外传。")
+    emit(res.to_dict(), as_json)
+
+
+frame_app = typer.Typer(cls=Group, help="样本框：templates 给各村（社区、单位）生成名单表，merge 核对报回的名单并合并。",
+                        no_args_is_help=True, add_completion=False)
+app.add_typer(frame_app, name="frame")
+
+
+@frame_app.command("templates", cls=Command, help="按 rules/样本框定义.xlsx（列、必填项、各村名额）给每个村（社区、单位）生成一份名单表。")
+def frame_templates_cmd(
+    name: Annotated[str, typer.Option("--name", help="样本框名称，如 基层干部样本框。", metavar="名称")] = "样本框",
+    reply_by: Annotated[Optional[str], typer.Option("--reply-by", help="请在哪天前报回，如 2020-10-10；默认 10 天后。", metavar="日期")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“样本框/下发”。")] = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.steps.frames import frame_templates
+
+    res = frame_templates(workspace_of(workspace), out, name=name, reply_by=date_option(reply_by, "--reply-by"))
+    for place, path in res.files.items():
+        show_path(f"{place}：", path)
+    emit(res.to_dict(), as_json)
+
+
+@frame_app.command("merge", cls=Command, help="核对报回的名单（必填项、电话号码、是不是本村的人、重复报送、名额）并合并成一份样本框；有错误则不生成。")
+def frame_merge_cmd(
+    files: Annotated[list[Path], typer.Argument(help="报回的名单表，可多个。", metavar="文件...")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="合并后的样本框（.xlsx）；默认工作区“样本框/样本框名单.xlsx”。")] = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.steps.frames import collect_frames
+
+    res = collect_frames(workspace_of(workspace), files, out)
+    print_issues(res.report)
+    say(("已合并", "green"), f" {len(res.files)} 份名单、{res.people} 人（内部资料，不得外传）：")
+    show_path("  ", res.path)
     emit(res.to_dict(), as_json)

@@ -52,6 +52,7 @@ def write_table(
     notes: Sequence[str] | None = None,
     identity: Sequence[tuple[str, str]] | None = None,
     title: Sequence[str] = (),
+    extra_sheets: dict[str, tuple[Sequence[str], Sequence[Sequence]]] | None = None,
 ) -> Path:
     """Write one sheet: bold frozen header, autofilter, wrapped text cells,
     set up to print on A4 landscape.
@@ -62,6 +63,7 @@ def write_table(
     goes on a very hidden sheet: what the workbook is, for when it comes back.
     ``title`` lines stand above the header (the first large): what the sheet
     is, for whom, by when — as offices head the forms they send out.
+    ``extra_sheets`` (name -> headers, rows) follow as further plain sheets.
     """
     import xlsxwriter
 
@@ -151,6 +153,15 @@ def write_table(
             help_ws.set_column(0, 0, 100)
             for r, line in enumerate(notes):
                 help_ws.write_string(r, 0, line, head if r == 0 else body)
+        for name, (extra_headers, extra_rows) in (extra_sheets or {}).items():
+            extra = wb.add_worksheet(name)
+            for c, h in enumerate(extra_headers):
+                extra.write_string(0, c, str(h), head)
+                extra.set_column(c, c, 20)
+            for r, row in enumerate(extra_rows, start=1):
+                for c, v in enumerate(row):
+                    if v not in (None, ""):
+                        extra.write(r, c, v, body)
         if identity:
             tag = wb.add_worksheet(IDENTITY_SHEET)
             for r, (key, value) in enumerate(identity):
