@@ -179,7 +179,7 @@ frame_app = typer.Typer(cls=Group, help="样本框：templates 给各村（社�
 app.add_typer(frame_app, name="frame")
 
 
-@frame_app.command("templates", cls=Command, help="按 rules/样本框定义.xlsx（列、必填项、各村名额）给每个村（社区、单位）生成一份名单表。")
+@frame_app.command("templates", cls=Command, help="按规则表文件夹中的样本框定义.xlsx（列、必填项、各村名额）给每个村（社区、单位）生成一份名单表。")
 def frame_templates_cmd(
     name: Annotated[str, typer.Option("--name", help="样本框名称，如 基层干部样本框。", metavar="名称")] = "样本框",
     reply_by: Annotated[Optional[str], typer.Option("--reply-by", help="请在哪天前报回，如 2020-10-10；默认 10 天后。", metavar="日期")] = None,
