@@ -193,3 +193,29 @@ def test_training_takes_text_from_whichever_text_column_a_row_filled(loaded, tmp
     assert texts[:2] == ["学校0实验小学班额过大，第0班有六十多名学生。", "第0号路段道路坑洼，希望修路。"]
     assert labels[:2] == ["教育文体", "城乡建设"]
     assert train(loaded, file=path)["items"] == 30
+
+
+def test_a_model_file_is_data_and_never_code(tmp_path):
+    """A pickle put where the model belongs (a shared folder) is refused, never run (issue #19)."""
+    import pickle
+
+    from rectikit.text.model import TextModel
+
+    texts = [f"路灯不亮第{k}处" for k in range(12)] + [f"学校食堂饭菜第{k}次" for k in range(12)]
+    labels = ["城乡建设"] * 12 + ["教育文体"] * 12
+    model = TextModel().fit(texts, labels)
+    path = model.save(tmp_path / "分类模型.npz")
+    again = TextModel.load(path)
+    probe = ["民主路路灯不亮", "学校食堂饭菜不好"]
+    assert again.predict(probe) == model.predict(probe)
+    ran = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(ran), "w"))
+
+    evil = tmp_path / "坏模型.npz"
+    evil.write_bytes(pickle.dumps(Evil()))
+    with pytest.raises(InvalidDataError, match="重新训练"):
+        TextModel.load(evil)
+    assert not ran.exists()

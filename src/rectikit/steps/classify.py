@@ -26,7 +26,7 @@ from rectikit.store.ledger import Ledger
 from rectikit.store.workspace import Workspace
 
 DISPOSITION_FILE = "处理方式.xlsx"
-MODEL_FILE = "models/分类模型.joblib"
+MODEL_FILE = "models/分类模型.npz"  # arrays only: loading it runs nothing
 DISPOSITIONS = ("立行立改", "回访帮助", "解读说明", "引导化解", "长期坚持")
 YES, NO = "是", "否"
 MANUAL = "manual"
