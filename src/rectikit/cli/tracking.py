@@ -65,10 +65,8 @@ def collect_cmd(
     with working("正在导入报回的表格…", as_json):
         res = take_back(workspace_of(workspace), files)
     print_issues(res.report)
-    say(("已导入", "green"), f" {len(res.files)} 个文件、{res.rows} 项报回"
-        + (f"，更新 {res.changed} 处" if hasattr(res, "changed") else "")
-        + (f"，回访不满意重新打开 {len(res.reopened)} 项（{'、'.join(map(str, res.reopened))}）" if getattr(res, "reopened", None)
-           else "") + "。")
+    reopened = f"，回访不满意重新打开 {len(res.reopened)} 项（{'、'.join(map(str, res.reopened))}）" if res.reopened else ""
+    say(("已导入", "green"), f" {len(res.files)} 个文件、{res.rows} 项，更新 {res.changed} 处{reopened}。")
     emit(res.to_dict(), as_json)
 
 

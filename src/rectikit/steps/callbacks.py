@@ -20,7 +20,7 @@ from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.names import child, distinct_files, file_part
 from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.figures import SATISFACTION
-from rectikit.files.readers import as_int
+from rectikit.steps.tracking import CollectResult
 from rectikit.store import books
 from rectikit.store.ledger import now
 from rectikit.store.values import DONE
@@ -158,43 +158,19 @@ def call_sheets(ws: Workspace, folder: Path | None = None, *, sample: str | int 
     return res
 
 
-@dataclass
-class CallbackResult:
-    files: list[str]
-    rows: int = 0
-    reopened: list[int] = field(default_factory=list)
-    report: Report = field(default_factory=Report)
-
-    def to_dict(self) -> dict:
-        return {"files": self.files, "rows": self.rows, "reopened": self.reopened, "report": self.report.to_dict()}
-
-
-def collect_callbacks(ws: Workspace, files: Sequence[Path]) -> CallbackResult:
+def collect_callbacks(ws: Workspace, files: Sequence[Path]) -> CollectResult:
     """Take filled call sheets into the ledger, all files or none; an
     unsatisfied citizen reopens the item (重办), recorded in its history."""
-    from rectikit.files.readers import read_table
-
-    res = CallbackResult(files=[Path(f).name for f in files])
+    res = CollectResult(files=[Path(f).name for f in files])
     wanted: list[tuple[str, str, int, dict]] = []  # file, book, item id, values
     with ws.ledger() as led:
-        for path in files:
-            t = read_table(Path(path), ["编号", "意见建议内容"] + [h for _, h, _ in FILL], sheet=SHEET, what="回访记录表",
-                           hint="请使用 rectikit callback 生成的原表，不要删除列。")
-            book = books.identify(led, Path(path), "callback", res.report)
-            if book is None:
-                continue
-            for r, row in t.records():
-                where = dict(file=t.file, sheet=t.sheet, row=r)
-                item_id = as_int(t.cell(row, "编号"))
-                if item_id is None or not books.check_row(book, item_id, t.text(row, "意见建议内容"), where, res.report):
-                    if item_id is None:
-                        res.report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", **where))
-                    continue
-                values = {key: t.text(row, header) for key, header, _ in FILL}
-                if not any(values.values()):
-                    continue  # not called yet
-                if _check(values, t.cell(row, "回访时间"), where, res.report):
-                    wanted.append((t.file, book.token, item_id, values))
+        for t, book, r, row, item_id in books.returned_rows(
+                led, files, "callback", sheet=SHEET, required=["编号", "意见建议内容"] + [h for _, h, _ in FILL],
+                what="回访记录表", hint="请使用 rectikit callback 生成的原表，不要删除列。", report=res.report):
+            values = {key: t.text(row, header) for key, header, _ in FILL}
+            if any(values.values()) and _check(values, t.cell(row, "回访时间"), dict(file=t.file, sheet=t.sheet, row=r),
+                                               res.report):
+                wanted.append((t.file, book.token, item_id, values))
         if res.report.errors:
             raise InvalidDataError(f"回访记录表有 {len(res.report.errors)} 处错误，未做任何改动。", report=res.report)
         stamp = now()
@@ -215,6 +191,7 @@ def collect_callbacks(ws: Workspace, files: Sequence[Path]) -> CallbackResult:
                 led.record("callback", "item", item_id, field="callback", new=v["satisfaction"] or v["reason"],
                            detail={"file": file, "reached": reached, "opinion": v["opinion"]})
                 res.rows += 1
+                res.changed += 1
                 if v["satisfaction"] == "不满意":
                     it = conn.execute("SELECT progress, closed, closed_on FROM items WHERE id=?", (item_id,)).fetchone()
                     conn.execute("UPDATE items SET progress=?, closed=NULL, closed_on=NULL WHERE id=?", (REDO, item_id))

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rectikit.base.errors import InvalidDataError
-from rectikit.base.problems import ERROR, Issue, Report
-from rectikit.files.readers import as_int
-from rectikit.steps.tracking import LEAD, DispatchResult, Form, send_to_units
+from rectikit.steps.tracking import LEAD, CollectResult, DispatchResult, Form, send_to_units
 from rectikit.store import books
 from rectikit.store.ledger import now
 from rectikit.store.workspace import Workspace
@@ -45,44 +42,19 @@ def dispatch_investigation(ws: Workspace, folder: Path | None = None, *, batch: 
                          res=DispatchResult(folder=str(folder)))
 
 
-@dataclass
-class InvestigationResult:
-    files: list[str]
-    rows: int = 0
-    changed: int = 0
-    report: Report = field(default_factory=Report)
-
-    def to_dict(self) -> dict:
-        return {"files": self.files, "rows": self.rows, "changed": self.changed, "report": self.report.to_dict()}
-
-
-def collect_investigation(ws: Workspace, files: Sequence[Path]) -> InvestigationResult:
+def collect_investigation(ws: Workspace, files: Sequence[Path]) -> CollectResult:
     """Take returned investigation forms into the ledger: all files or none.
     A unit's part of an item is kept as it last reported it; a blank cell
     keeps what it reported before."""
-    from rectikit.files.readers import read_table
-
-    res = InvestigationResult(files=[Path(f).name for f in files])
+    res = CollectResult(files=[Path(f).name for f in files])
     wanted: list[tuple[str, int, str, str, dict]] = []  # file, row, unit, role, values
     with ws.ledger() as led:
-        for path in files:
-            t = read_table(Path(path), ["编号", "意见建议内容"] + [h for _, h, _ in FIELDS], sheet=SHEET,
-                           what="调查表", hint="请使用 rectikit dispatch --investigation 生成的原表，不要删除列。")
-            book = books.identify(led, Path(path), "investigation", res.report)
-            if book is None:
-                continue
-            for r, row in t.records():
-                where = dict(file=t.file, sheet=t.sheet, row=r)
-                item_id = as_int(t.cell(row, "编号"))
-                if item_id is None:
-                    res.report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=t.text(row, "编号"),
-                                         **where))
-                    continue
-                if not books.check_row(book, item_id, t.text(row, "意见建议内容"), where, res.report):
-                    continue
-                values = {key: t.text(row, header) for key, header, _ in FIELDS}
-                if any(values.values()):
-                    wanted.append((t.file, r, book.unit, t.text(row, "分工") or LEAD, {"item_id": item_id, **values}))
+        for t, book, r, row, item_id in books.returned_rows(
+                led, files, "investigation", sheet=SHEET, required=["编号", "意见建议内容"] + [h for _, h, _ in FIELDS],
+                what="调查表", hint="请使用 rectikit dispatch --investigation 生成的原表，不要删除列。", report=res.report):
+            values = {key: t.text(row, header) for key, header, _ in FIELDS}
+            if any(values.values()):
+                wanted.append((t.file, r, book.unit, t.text(row, "分工") or LEAD, {"item_id": item_id, **values}))
         if res.report.errors:
             raise InvalidDataError(f"报回的调查表有 {len(res.report.errors)} 处错误，未做任何改动。", report=res.report)
         stamp = now()

@@ -20,7 +20,6 @@ from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.names import child, distinct_files, file_part
 from rectikit.base.problems import ERROR, INFO, WARNING, Issue, Report
 from rectikit.figures import deadline_text, light_counts, task_table
-from rectikit.files.readers import as_int
 from rectikit.store import books
 from rectikit.store.ledger import now
 from rectikit.store.values import DONE, PROGRESS
@@ -144,13 +143,17 @@ def split_units(cell: str | None) -> list[str]:
 
 @dataclass
 class CollectResult:
+    """What taking back returned workbooks did (task sheets, investigation forms, call sheets)."""
+
     files: list[str]
     rows: int = 0
     changed: int = 0
+    reopened: list[int] = field(default_factory=list)  # items an unsatisfied callback sent back
     report: Report = field(default_factory=Report)
 
     def to_dict(self) -> dict:
-        return {"files": self.files, "rows": self.rows, "changed": self.changed, "report": self.report.to_dict()}
+        return {"files": self.files, "rows": self.rows, "changed": self.changed, "reopened": self.reopened,
+                "report": self.report.to_dict()}
 
 
 def collect(ws: Workspace, files: Sequence[Path]) -> CollectResult:
@@ -160,41 +163,28 @@ def collect(ws: Workspace, files: Sequence[Path]) -> CollectResult:
     cell keeps what is stored (write 清空 to clear it); a task already closed
     out (销号) is left as it is, with a warning, until it is reopened.
     """
-    from rectikit.files.readers import read_table
-
     res = CollectResult(files=[Path(f).name for f in files])
     wanted: list[tuple[str, int, int, dict]] = []  # file, row, item id, new values
     seen: dict[int, str] = {}
     with ws.ledger() as led:
-        for path in files:
-            t = read_table(Path(path), REQUIRED_RETURN, sheet=TASK_SHEET,
-                           what="交办表", hint="请使用 rectikit dispatch 生成的原表，不要删除列。")
-            book = books.identify(led, Path(path), "dispatch", res.report)
-            if book is None:
+        for t, _book, r, row, item_id in books.returned_rows(
+                led, files, "dispatch", sheet=TASK_SHEET, required=REQUIRED_RETURN, what="交办表",
+                hint="请使用 rectikit dispatch 生成的原表，不要删除列。", report=res.report):
+            where = dict(file=t.file, sheet=t.sheet, row=r)
+            new = {key: t.text(row, header) for key, header, _ in UNIT_COLUMNS}
+            if not any(new.values()):
+                continue  # nothing reported for this task yet
+            if t.text(row, "分工") == CO:
+                res.report.add(Issue("co-unit-row", "配合的任务由牵头单位报送进展，本行填写的内容未采用。", INFO,
+                                     column="分工", value=CO, **where))
                 continue
-            for r, row in t.records():
-                where = dict(file=t.file, sheet=t.sheet, row=r)
-                item_id = as_int(t.cell(row, "编号"))
-                if item_id is None:
-                    res.report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=t.text(row, "编号"),
-                                         **where))
-                    continue
-                if not books.check_row(book, item_id, t.text(row, "意见建议内容"), where, res.report):
-                    continue
-                new = {key: t.text(row, header) for key, header, _ in UNIT_COLUMNS}
-                if not any(new.values()):
-                    continue  # nothing reported for this task yet
-                if t.text(row, "分工") == CO:
-                    res.report.add(Issue("co-unit-row", "配合的任务由牵头单位报送进展，本行填写的内容未采用。", INFO,
-                                         column="分工", value=CO, **where))
-                    continue
-                if item_id in seen:
-                    res.report.add(Issue("duplicate-id", f"编号 {item_id} 已在 {seen[item_id]} 报回过，同一项只能报回一次。",
-                                         ERROR, column="编号", value=str(item_id), **where))
-                    continue
-                seen[item_id] = f"{t.file} 第{r}行"
-                _check_return(new, t.cell(row, "完成时间"), where, res.report)
-                wanted.append((t.file, r, item_id, new))
+            if item_id in seen:
+                res.report.add(Issue("duplicate-id", f"编号 {item_id} 已在 {seen[item_id]} 报回过，同一项只能报回一次。",
+                                     ERROR, column="编号", value=str(item_id), **where))
+                continue
+            seen[item_id] = f"{t.file} 第{r}行"
+            _check_return(new, t.cell(row, "完成时间"), where, res.report)
+            wanted.append((t.file, r, item_id, new))
         current = {}
         for file, r, item_id, new in wanted:
             row = led.conn.execute("SELECT * FROM items WHERE id=? AND merged_into IS NULL", (item_id,)).fetchone()

@@ -141,3 +141,23 @@ def returned(led, path: Path, kind: str, table, report: Report):
         return check_row(book, item_id, text, dict(file=table.file, sheet=table.sheet, row=r), report)
 
     return book, ok
+
+
+def returned_rows(led, paths, kind: str, *, sheet: str, required: list[str], what: str, hint: str, report: Report):
+    """Every row of returned workbooks of ``kind`` that its book carried,
+    unchanged in 编号 and text: (table, book, Excel row number, cells, item id).
+    Everything else is reported and left out."""
+    from rectikit.files.readers import as_int, read_table
+
+    for path in paths:
+        t = read_table(Path(path), required, sheet=sheet, what=what, hint=hint)
+        book = identify(led, Path(path), kind, report)
+        if book is None:
+            continue
+        for r, row in t.records():
+            where = dict(file=t.file, sheet=t.sheet, row=r)
+            item_id = as_int(t.cell(row, "编号"))
+            if item_id is None:
+                report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=t.text(row, "编号"), **where))
+            elif check_row(book, item_id, t.text(row, "意见建议内容"), where, report):
+                yield t, book, r, row, item_id
