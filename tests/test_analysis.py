@@ -147,3 +147,10 @@ def test_every_figure_seed_004_prints(ws, tmp_path):
 
     with zipfile.ZipFile(res.path) as z:
         assert len([n for n in z.namelist() if n.startswith("word/charts/chart")]) >= 5
+
+
+def test_the_opening_compares_with_the_batch_before(ws, tmp_path):
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2020年中期")
+    import_files(ws, [write_xlsx(tmp_path / "b.xlsx", ROWS[:3])], batch="2020年度")
+    res = analyse(ws, batches=["2020年度"], today=dt.date(2020, 12, 30), out=tmp_path / "r.docx", charts=False)
+    assert "与上期（2020年中期，5 条）相比减少 3 条、60%。" in res.overview

@@ -264,8 +264,12 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
     tasks = [i for i in items if i["lead_unit"]]
     towns = count_by((i for i in items if i["township"]), lambda i: f"{i['county'] or ''}{i['township']}")
     months = Counter(i["received_on"][:7] for i in items if i["received_on"])
+    order = [r[0] for r in led.conn.execute("SELECT name FROM batches ORDER BY id")]
+    before = order[order.index(names[0]) - 1] if names and order.index(names[0]) > 0 else None
     return {
         "batches": names,
+        "previous": ({"batch": before, "raw_items": batch_counts(led, [before])[0]["raw_items"]} if before
+                     and before not in names else None),
         "raw_items": totals(counts)["raw_items"] if counts else 0,
         "items": len(items),
         "key_tasks": sum(1 for i in items if i["is_key_task"] == 1),

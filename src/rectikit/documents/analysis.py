@@ -85,6 +85,11 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
     key = f"，其中 {fig['key_tasks']} 项列为重点整改任务" if fig["key_tasks"] else ""
     opening = (f"{period}共受理群众诉求 {fig['raw_items']} 件{merged}{key}。" if hotline else
                f"{period}共收到群众意见建议 {fig['raw_items']} 条{merged}{key}。")
+    if fig["previous"] and fig["previous"]["raw_items"]:
+        before, now_ = fig["previous"]["raw_items"], fig["raw_items"]
+        change = "持平" if now_ == before else (f"{'增加' if now_ > before else '减少'} {abs(now_ - before)} "
+                                               f"{'件' if hotline else '条'}、{share_text(abs(now_ - before), before, rounding)}")
+        opening += f"与上期（{fig['previous']['batch']}，{before} {'件' if hotline else '条'}）相比{change}。"
     res = Analysis(
         title=f"{period}{'群众诉求办理' if hotline else '社会评价群众意见建议整改'}情况分析报告",
         office=ws.setting("office", "name", ""), today=today.isoformat(), total_raw=fig["raw_items"], total=total,
