@@ -278,9 +278,10 @@ def _cell(text: str, width: int, *, font: str = "仿宋_GB2312", bold: bool = Fa
             f'<w:jc w:val="{align}"/></w:pPr>{_run(text, font, bold)}</w:p></w:tc>')
 
 
-def table_xml(table: Table) -> str:
-    """The whole table as one XML string: header repeated on every page, rows
-    never split across pages, fonts set for East Asian text."""
+def table_xml(table: Table):
+    """The table's XML, a row at a time: header repeated on every page, rows
+    never split across pages, fonts set for East Asian text. A generator, so
+    a 100k-row annex is written as a stream and never held whole."""
     cols = table.layout.columns
     total = sum(w for *_, w in cols)
     widths = [int(_TABLE_WIDTH * w / total) for *_, w in cols]
@@ -289,25 +290,27 @@ def table_xml(table: Table) -> str:
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     borders = "".join(f'<w:{b} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for b in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    out = [f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+    yield (f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
            f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
            f'<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr>'
-           f"<w:tblGrid>{grid}</w:tblGrid>",
-           '<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>',
-           *(_cell(h, widths[c], font="黑体", bold=True, align="center") for c, (h, *_r) in enumerate(cols)),
-           "</w:tr>"]
+           f"<w:tblGrid>{grid}</w:tblGrid>"
+           '<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>'
+           + "".join(_cell(h, widths[c], font="黑体", bold=True, align="center") for c, (h, *_r) in enumerate(cols))
+           + "</w:tr>")
     for kind, value in table.rows:
-        out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         if kind == "group":
-            out.append(_cell(str(value), sum(widths), font="黑体", span=len(cols)))
+            cells = _cell(str(value), sum(widths), font="黑体", span=len(cols))
         else:
-            out.extend(_cell(v, widths[c], align="center" if c in centred else "left") for c, v in enumerate(value))
-        out.append("</w:tr>")
-    out.append("</w:tbl>")
-    return "".join(out)
+            cells = "".join(_cell(v, widths[c], align="center" if c in centred else "left") for c, v in enumerate(value))
+        yield f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>"
+    yield "</w:tbl>"
+
+
+_MARK = "RECTIKIT-TABLE-GOES-HERE"
 
 
 def write_docx(table: Table, template: Path, path: Path) -> Path:
+    from docx.oxml.ns import qn
     from docxtpl import DocxTemplate
     from jinja2.sandbox import SandboxedEnvironment
     from lxml import etree
@@ -331,11 +334,50 @@ def write_docx(table: Table, template: Path, path: Path) -> Path:
     holder = next((p for p in doc.paragraphs if PLACEHOLDER in p.text), None)
     if holder is None:
         raise TemplateError(f"Word 模板 {template.name} 中没有“{PLACEHOLDER}”段落，不知道表格放在哪里。")
-    holder._p.addnext(etree.fromstring(table_xml(table)))
+    marker = etree.SubElement(etree.SubElement(etree.Element(qn("w:p")), qn("w:r")), qn("w:t"))
+    marker.text = _MARK
+    holder._p.addnext(marker.getparent().getparent())
     holder._p.getparent().remove(holder._p)
     with atomic_path(Path(path)) as tmp:
         doc.save(str(tmp))
+        _stream_table(tmp, table)
     return Path(path)
+
+
+def _stream_table(path: Path, table: Table) -> None:
+    """Put the table where the marker paragraph stands, writing document.xml
+    anew into a copy of the package in chunks of rows: memory stays flat
+    however many rows there are."""
+    import os
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        doc = src.read("word/document.xml").decode("utf-8")
+        at = doc.index(_MARK)
+        start, end = doc.rindex("<w:p>", 0, at), doc.index("</w:p>", at) + len("</w:p>")
+        streamed = path.with_name(path.name + ".stream")
+        try:
+            with zipfile.ZipFile(streamed, "w", zipfile.ZIP_DEFLATED) as dst:
+                for info in src.infolist():
+                    if info.filename != "word/document.xml":
+                        dst.writestr(info, src.read(info))
+                        continue
+                    entry = zipfile.ZipInfo(info.filename, info.date_time)
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    with dst.open(entry, "w", force_zip64=True) as out:
+                        out.write(doc[:start].encode("utf-8"))
+                        chunk = []
+                        for part in table_xml(table):
+                            chunk.append(part)
+                            if len(chunk) >= 1000:
+                                out.write("".join(chunk).encode("utf-8"))
+                                chunk = []
+                        out.write("".join(chunk).encode("utf-8"))
+                        out.write(doc[end:].encode("utf-8"))
+            os.replace(streamed, path)
+        finally:
+            if streamed.exists():
+                streamed.unlink()
 
 
 def render(ws: Workspace, annex: str, *, formats: Sequence[str] = FORMATS, out_dir: Path | None = None,
