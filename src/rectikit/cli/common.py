@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 import typer.core
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -32,8 +33,9 @@ def show_path(label: str, path) -> None:
 
 
 def table(title: str, *headers: str) -> Table:
-    """A table whose cells wrap at the terminal's width and are never cut short."""
-    t = Table(title=title)
+    """A table whose cells wrap at the terminal's width and are never cut short
+    (no vertical rules: Chinese headers keep their room at 80 columns)."""
+    t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
     for h in headers:
         t.add_column(h, overflow="fold")
     return t
@@ -184,13 +186,19 @@ def print_issues(report, limit: int = 30) -> None:
 
 
 def print_status(st: dict) -> None:
-    t = table(f"{st['office']} · {st['year']}年度 台账", "批次", "原始条数", "归纳后", "连续反映", "已分类",
-              "重点任务", "已分解", "已完成", "已销号", "逾期", "反映时间")
+    """Per batch, the counts people look at first; everything else is in --json."""
+    t = table(f"{st['office']} · {st['year']}年度 台账", "批次", "原始", "归纳后", "已分类", "重点任务", "已分解", "已完成",
+              "已销号", "逾期")
+    t.columns[0].no_wrap = True  # a batch name is read whole; the numbers make room
     for b in st["batches"]:
-        span = f"{b['first_date'] or ''} 至 {b['last_date'] or ''}" if b["first_date"] else ""
-        t.add_row(b["batch"], *(str(b[k]) for k in ("raw_items", "items", "repeats", "classified", "key_tasks",
-                                                      "assigned", "done", "closed", "overdue")), span)
+        t.add_row(b["batch"], *(str(b[k]) for k in ("raw_items", "items", "classified", "key_tasks", "assigned", "done",
+                                                      "closed", "overdue")))
     err.print(t)
+    for b in st["batches"]:
+        extra = [f"连续反映 {b['repeats']} 条" if b["repeats"] else "",
+                 f"反映时间 {b['first_date']} 至 {b['last_date']}" if b["first_date"] else ""]
+        if any(extra):
+            err.print(f"{b['batch']}：" + "，".join(x for x in extra if x))
     err.print(f"合计：原始 {st['total_raw_items']} 条，工作条目 {st['total_items']} 条；历史记录 {st['history_entries']} 条。")
 
 
