@@ -187,7 +187,7 @@ def print_issues(report, limit: int = 30) -> None:
 
 def print_status(st: dict) -> None:
     """Per batch, the counts people look at first; everything else is in --json."""
-    t = table(f"{st['office']} · {st['year']}年度 台账", "批次", "原始", "归纳后", "已分类", "重点任务", "已分解", "已完成",
+    t = table(f"{st['office']} · {st['year']}年度 台账", "批次", "原始", "归纳后", "已分类", "重点", "已分解", "已完成",
               "已销号", "逾期")
     t.columns[0].no_wrap = True  # a batch name is read whole; the numbers make room
     for b in st["batches"]:
