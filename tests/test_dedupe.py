@@ -129,7 +129,11 @@ def test_review_round_trip(loaded, tmp_path):
     assert res.review_path == str(path)
     wb = load_workbook(path)
     sheet = wb["合并审核"]
-    assert [c.value for c in sheet[1]][:3] == ["组号", "相似度", "编号"]
+    assert [c.value for c in sheet[1]][:4] == ["组号", "相似度", "依据", "编号"]
+    reasons = [r[2] for r in sheet.iter_rows(min_row=2, values_only=True) if r[2]]
+    assert reasons and all(r.startswith("内容相似度") for r in reasons)
+    scores = [r[1] for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] is not None]
+    assert scores == sorted(scores)  # the least certain group first
     assert sheet.data_validations.dataValidation[0].formula1 == "选项!$A$1:$A$3"
     assert [c.value for c in wb["选项"]["A"]] == ["合并", "不合并", "移出此项"]
     assert "说明" in wb.sheetnames
@@ -197,7 +201,7 @@ def test_review_mixing_batches_is_refused(loaded, tmp_path):
     dedupe(loaded, review=path)
     wb = load_workbook(path)
     ws = wb["合并审核"]
-    ws.cell(row=2, column=3).value = 8  # an item of the other batch
+    ws.cell(row=2, column=4).value = 8  # an item of the other batch
     wb.save(path)
     with pytest.raises(InvalidDataError, match="错误"):
         apply_review(loaded, path)
@@ -247,3 +251,13 @@ def test_two_tracked_items_are_never_merged(loaded, tmp_path):
         apply_review(loaded, res.review_path)
     assert "tracked-items" in [i.code for i in e.value.report.errors]
     assert ledger_snapshot(loaded) == before
+
+
+def test_each_group_says_why(ws, tmp_path):
+    rows = [["标题", "意见建议内容", "联系电话"],
+            ["民主路路灯不亮", "民主路路灯不亮，晚上出行很不安全，希望尽快维修。", "13812345678"],
+            ["民主路路灯不亮", "民主路路灯不亮,晚上出行很不安全,希望尽快维修", "13812345678"]]
+    import_files(ws, [write_xlsx(tmp_path / "t.xlsx", rows)], batch="b")
+    [group] = propose(ws).groups
+    assert "标题相同" in group.reasons and "同一地点：" in group.reasons and "民主路" in group.reasons
+    assert group.reasons.endswith("联系电话相同")

@@ -31,7 +31,8 @@ DEFAULT_AUTO_THRESHOLD = 0.9
 MERGE, KEEP_APART, TAKE_OUT = "合并", "不合并", "移出此项"
 DECISIONS = (MERGE, KEEP_APART, TAKE_OUT)
 REVIEW_SHEET = "合并审核"
-REVIEW_HEADERS = ["组号", "相似度", "编号", "批次", "意见建议内容", "来源", "县(市、区)", "原始条数", "建议保留", "处理意见"]
+REVIEW_HEADERS = ["组号", "相似度", "依据", "编号", "批次", "意见建议内容", "来源", "县(市、区)", "原始条数", "建议保留",
+                  "处理意见"]
 _REQUIRED = ("组号", "编号", "处理意见")
 
 
@@ -44,6 +45,7 @@ class ProposedGroup:
     sources: list[str]
     counties: list[str]
     raw_counts: list[int]
+    reasons: str = ""  # why the reviewer is shown this group: similarities, shared places, the same contact
 
 
 @dataclass
@@ -129,10 +131,33 @@ def propose(
             res.groups.append(ProposedGroup(
                 rep["batch"], [m["id"] for m in ordered], g.score, [m["text"] for m in ordered],
                 [m["source"] or "" for m in ordered], [m["county"] or "" for m in ordered],
-                [m["raw_count"] for m in ordered]))
+                [m["raw_count"] for m in ordered], _reasons(ordered, g.score)))
     if across_batches:
         res.repeats = _repeats(rows, norms, threshold, batch)
     return res
+
+
+def _reasons(members: list[dict], score: float) -> str:
+    """What the group's members share, in words a reviewer checks: the body
+    similarity, the titles', the places all of them name, the same contact
+    (which supports a merge, never makes one)."""
+    from rapidfuzz.distance import Indel
+
+    from rectikit.text.normalise import normalise_many, places
+
+    norms = normalise_many([m["text"] for m in members])
+    said = [f"内容相似度 {score:.2f}"]
+    titles = normalise_many([m.get("title") or "" for m in members])
+    if all(titles):
+        least = min(Indel.normalized_similarity(a, b) for a, b in itertools.combinations(titles, 2))
+        said.append("标题相同" if least == 1 else f"标题相似度 {least:.2f}")
+    shared = set.intersection(*(places(n) for n in norms))
+    if shared:
+        said.append("同一地点：" + "、".join(sorted(shared, key=len)[:3]))
+    phones = {m.get("contact_phone") for m in members}
+    if len(phones) == 1 and None not in phones and "" not in phones:
+        said.append("联系电话相同")
+    return "；".join(said)
 
 
 def _repeats(rows: list[dict], norms: list[str], threshold: float, batch: str | None) -> list[Repeat]:
@@ -277,18 +302,20 @@ REVIEW_NOTES = [
 
 
 def write_review(ws: Workspace, groups: Sequence[ProposedGroup], path: Path) -> Path:
-    """The proposed groups as a workbook: one row per item, a dropdown to decide."""
+    """The proposed groups as a workbook: one row per item, a dropdown to
+    decide, why each group is proposed, the least certain groups first (the
+    reviewer's time goes where it matters)."""
     from rectikit.files.xlsxout import write_table
 
     rows, shade, items = [], [], {}
-    for no, g in enumerate(groups, start=1):
+    for no, g in enumerate(sorted(groups, key=lambda g: g.score), start=1):
         for k, member in enumerate(zip(g.item_ids, g.texts, g.sources, g.counties, g.raw_counts)):
             item_id, text, source, county, raw_count = member
-            rows.append([no, g.score if k == 0 else None, item_id, g.batch, text, source, county, raw_count,
-                         "是" if k == 0 else "", MERGE])
+            rows.append([no, g.score if k == 0 else None, g.reasons if k == 0 else None, item_id, g.batch, text,
+                         source, county, raw_count, "是" if k == 0 else "", MERGE])
             items[item_id] = text
             shade.append(no % 2 == 0)
-    widths = [6, 8, 8, 12, 70, 22, 12, 8, 8, 10]
+    widths = [6, 8, 24, 8, 12, 60, 22, 12, 8, 8, 10]
     with ws.ledger() as led:
         return books.send(led, "dedupe-review", items, lambda identity: write_table(
             path, REVIEW_SHEET, REVIEW_HEADERS, rows, widths=widths, choices={REVIEW_HEADERS.index("处理意见"): DECISIONS},
