@@ -204,3 +204,12 @@ def test_a_cell_longer_than_excel_holds_says_where_the_rest_is(ws, tmp_path):
     assert len(cell.value) == 32_767 and cell.value.endswith("rectikit export 导出 .csv 查看）")
     csv = export_ledger(ws, tmp_path / "台账.csv")["path"]
     assert long in open(csv, encoding="utf-8-sig").read()
+
+
+def test_a_list_enumerated_with_chinese_numerals_is_items_not_headings(ws, tmp_path):
+    rows = [["意见建议"], ["一、希望增加公交班次。"], ["二、路灯不亮。"], ["三、学校门口拥堵。"]]
+    res = import_files(ws, [write_xlsx(tmp_path / "单列.xlsx", rows)], batch="b")
+    assert res.added == 3 and not [i for i in res.report.issues if i.code == "group-row"]
+    nested = [["意见建议"], ["一、城乡居民"], ["（一）教育"], ["学校门口拥堵。"], ["二、企业"], ["办照难。"]]
+    res = import_files(ws, [write_xlsx(tmp_path / "分组.xlsx", nested)], batch="c")
+    assert res.added == 2 and len([i for i in res.report.issues if i.code == "group-row"]) == 3

@@ -409,8 +409,9 @@ def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], s
     keep = []
     groups = _Groups(file, sh.name, report)
     sources = cols[ITEM_FIELDS.index("source")]
+    headings = _headings(body, texts)
     for k, text in enumerate(texts):
-        heading = _heading(body[k]) if text is None or text.startswith(_HEADING_START) else None
+        heading = headings.get(k)
         if heading:  # 一、城乡居民（141条）: its items follow, their source unless the row says one
             sr.skipped += 1
             groups.start(heading, start + k + 1)
@@ -501,6 +502,18 @@ def _heading(row: list) -> Heading | None:
     if not m or (m.group("count") is None and len(filled[0]) > 40):
         return None
     return Heading(2 if m.group("mark")[0] in "（(" else 1, m.group("name").strip(), _int(m.group("count")))
+
+
+def _headings(body: list[list], texts: list[str | None]) -> dict[int, Heading]:
+    """The rows that head a group. A heading with no count ("一、城乡居民")
+    must have an item under it: a run of such rows is a list enumerated
+    一、二、三、, whose rows are items, not headings."""
+    found = {k: h for k, text in enumerate(texts)
+             if (text is None or text.startswith(_HEADING_START)) and (h := _heading(body[k]))}
+    filled = [k for k, row in enumerate(body) if any(_as_text(v) for v in row)]
+    after = {a: b for a, b in zip(filled, filled[1:])}
+    return {k: h for k, h in found.items()
+            if h.count is not None or (k in after and (after[k] not in found or found[after[k]].level > h.level))}
 
 
 def _int(text: str | None) -> int | None:
