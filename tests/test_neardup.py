@@ -71,3 +71,18 @@ def test_lsh_finds_light_edits_among_many():
 def test_empty_and_tiny_texts():
     assert find_groups([], 0.8) == []
     assert find_groups(["", "", "a"], 0.8)[0].members == (0, 1)
+
+
+def test_a_repost_with_its_body_rewritten_is_found_by_its_title():
+    from rectikit.text.neardup import find_groups
+
+    texts = ["民主路路灯已经坏了三个月，晚上出行很不安全，老人小孩经常摔倒，希望相关部门尽快派人维修。",
+             "上次反映的问题还没有解决：民主路的路灯到现在还是不亮，晚上黑漆漆的，请尽快处理。",
+             "中山路路灯不亮，晚上出行很不安全。", "学校门口拥堵，希望增派交警。"]
+    titles = ["反映民主路路灯长期不亮的问题", "再次反映民主路路灯长期不亮的问题", "反映中山路路灯长期不亮的问题", "道路问题"]
+    assert find_groups(texts, 0.8) == []  # the bodies alone are too far apart
+    [group] = find_groups(texts, 0.8, titles=titles)
+    assert group.members == (0, 1) and group.score < 0.8  # a reviewer decides; --auto never merges it
+    # a generic title says too little, and a title naming another road is another problem
+    assert find_groups(texts[2:], 0.8, titles=["道路问题", "道路问题"]) == []
+    assert find_groups(texts[:1] + texts[2:3], 0.8, titles=titles[:1] + titles[2:3]) == []

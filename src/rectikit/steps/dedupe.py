@@ -124,7 +124,7 @@ def propose(
         pos = {rows[k]["id"]: n for n, k in enumerate(idx)}
         forbidden = [(pos[a], pos[b]) for a, b in banned if a in pos and b in pos]
         for g in find_groups([rows[k]["text"] for k in idx], threshold, forbidden=forbidden,
-                             norms=[norms[k] for k in idx], progress=progress):
+                             norms=[norms[k] for k in idx], progress=progress, titles=[rows[k]["title"] for k in idx]):
             members = [rows[idx[m]] for m in g.members]
             rep = _representative(members)
             ordered = [rep] + [m for m in members if m is not rep]

@@ -51,6 +51,8 @@ _DIGITS = re.compile(r"\d+")
 OPENINGS = tuple(sorted((
     "我想反映一下", "我想反映", "我要反映", "群众反映", "强烈建议", "强烈要求", "恳请", "希望", "建议", "反映",
     "我们这里", "我们这边", "我们", "关于", "请求", "请", "要求", "提议",
+    # a problem posted again says so first: "再次反映……" is the same problem as "反映……"
+    "再次反映", "再次投诉", "再次咨询", "再次举报", "再次", "重新反映", "继续反映", "第二次反映", "二次反映",
 ), key=len, reverse=True))
 CLOSINGS = tuple(sorted(("谢谢", "谢谢了", "感谢", "非常感谢", "谢谢领导", "谢谢政府"), key=len, reverse=True))
 
