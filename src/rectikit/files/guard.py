@@ -190,19 +190,6 @@ def _chunks(zf: zipfile.ZipFile, name: str, overlap: int = 256):
             tail = data[cut:]
 
 
-def _longest_shared_string(zf: zipfile.ZipFile) -> int:
-    """Bytes of the longest shared string's XML (an upper bound of its text)."""
-    name = next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
-    longest, offset, last = 0, 0, None
-    for chunk in _chunks(zf, name) if name else ():
-        starts = [m.start() + offset for m in _SI.finditer(chunk)]
-        if starts:
-            gaps = [b - a for a, b in zip([last if last is not None else starts[0], *starts], starts)]
-            longest, last = max(longest, *gaps), starts[-1]
-        offset += len(chunk)
-    return max(longest, offset - last) if last is not None else 0
-
-
 def _shared_string_sizes(zf: zipfile.ZipFile) -> list[int]:
     """Bytes of each shared string's XML, in order."""
     name = next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
@@ -236,7 +223,7 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
 def _check_xlsx_sheets(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows: int, max_text: int) -> None:
     sheets = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
     names = _sheet_names(zf)
-    longest: int | None = None
+    sizes: list[int] | None = None  # shared strings are scanned once for all sheets
     for info in sheets:
         rows, cols = _xlsx_extent(zf, info.filename)
         where = f" 的工作表“{names.get(info.filename, Path(info.filename).stem)}”"
@@ -246,9 +233,11 @@ def _check_xlsx_sheets(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows:
             raise too_large(file, where, f"使用区域（{rows} 行 × {cols} 列）", rows * cols, max_cells,
                             "cells_per_byte、max_cells")
         # Each cell gets its own copy of the shared string it shows.
-        longest = _longest_shared_string(zf) if longest is None else longest
+        if sizes is None:
+            sizes = _shared_string_sizes(zf)
+            longest = max(sizes, default=0)
         if longest * rows * cols > max_text:
-            total = _shared_text(zf, info.filename, _shared_string_sizes(zf))
+            total = _shared_text(zf, info.filename, sizes)
             if total > max_text:
                 raise too_large(file, where, "读入后的文字（字节）", total, max_text, "text_per_byte")
 
