@@ -20,7 +20,7 @@ from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.names import child, distinct_files, file_part
 from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.figures import SATISFACTION
-from rectikit.steps.tracking import CollectResult
+from rectikit.steps.tracking import CollectResult, reopen_item
 from rectikit.store import books
 from rectikit.store.ledger import now
 from rectikit.store.values import DONE
@@ -30,7 +30,6 @@ from rectikit.text.dates import cn_date, parse_date
 SHEET = "回访记录"
 REACHED = ("是", "否")
 REASONS = ("停机", "关机", "无人接听", "空号", "拒绝回访", "号码有误", "其他")
-REDO = "推进中"  # where an item goes back when the citizen is not satisfied
 STRATA = {"乡镇": "township", "单位": "lead_unit", "类别": "category", "县区": "county", "批次": "batch",
           "township": "township", "unit": "lead_unit", "category": "category", "county": "county"}
 PER = {"单位": "lead_unit", "回访人": "caller", "unit": "lead_unit", "caller": "caller"}
@@ -193,11 +192,8 @@ def collect_callbacks(ws: Workspace, files: Sequence[Path]) -> CollectResult:
                 res.rows += 1
                 res.changed += 1
                 if v["satisfaction"] == "不满意":
-                    it = conn.execute("SELECT progress, closed, closed_on FROM items WHERE id=?", (item_id,)).fetchone()
-                    conn.execute("UPDATE items SET progress=?, closed=NULL, closed_on=NULL WHERE id=?", (REDO, item_id))
-                    for key, new in (("progress", REDO), ("closed", None), ("closed_on", None)):
-                        led.record("callback-reopen", "item", item_id, field=key, old=it[key], new=new,
-                                   detail={"reason": "回访不满意", "opinion": v["opinion"]})
+                    it = conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone()
+                    reopen_item(led, dict(it), "callback-reopen", {"reason": "回访不满意", "opinion": v["opinion"]})
                     res.reopened.append(item_id)
     return res
 

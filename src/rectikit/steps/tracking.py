@@ -27,8 +27,8 @@ from rectikit.store.workspace import Workspace
 from rectikit.text.dates import cn_date, parse_date
 
 TASK_SHEET = "整改任务"
-CLEAR = ("清空", "（清空）", "(清空)")
-REOPENED = "推进中"  # where a reopened task starts again  # what a unit writes to empty a stored value; a blank cell keeps it
+CLEAR = ("清空", "（清空）", "(清空)")  # what a unit writes to empty a stored value; a blank cell keeps it
+REOPENED = "推进中"  # where a reopened task starts again
 # Columns the office fills / the unit fills, in the order of the task sheet.
 LEAD, CO = "牵头", "配合"
 OFFICE_COLUMNS = [("id", "编号", 6), ("role", "分工", 6), ("batch", "批次", 10), ("text", "意见建议内容", 40),
@@ -324,10 +324,15 @@ def reopen(ws: Workspace, item_ids: Sequence[int], *, reason: str) -> dict:
     with ws.ledger() as led:
         rows = _checked_items(led, item_ids, lambda it: None if it["closed"] else "尚未销号，无需重新打开。",
                               "cannot-reopen", "重新打开")
-        with led.transaction() as conn:
+        with led.transaction():
             for i in item_ids:
-                it = rows[i]
-                conn.execute("UPDATE items SET closed=NULL, closed_on=NULL, progress=? WHERE id=?", (REOPENED, i))
-                for key, new in (("closed", None), ("closed_on", None), ("progress", REOPENED)):
-                    led.record("reopen", "item", i, field=key, old=it[key], new=new, detail={"reason": reason})
+                reopen_item(led, rows[i], "reopen", {"reason": reason})
     return {"reopened": list(item_ids), "reason": reason}
+
+
+def reopen_item(led, item: dict, action: str, detail: dict) -> None:
+    """Send one item back to work (inside a transaction): its close-out
+    undone, its progress back to 推进中, each change in the history."""
+    led.conn.execute("UPDATE items SET closed=NULL, closed_on=NULL, progress=? WHERE id=?", (REOPENED, item["id"]))
+    for key, new in (("closed", None), ("closed_on", None), ("progress", REOPENED)):
+        led.record(action, "item", item["id"], field=key, old=item[key], new=new, detail=detail)
