@@ -47,20 +47,19 @@ def collect_investigation(ws: Workspace, files: Sequence[Path]) -> CollectResult
     A unit's part of an item is kept as it last reported it; a blank cell
     keeps what it reported before."""
     res = CollectResult(files=[Path(f).name for f in files])
-    wanted: list[tuple[str, int, str, str, dict]] = []  # file, row, unit, role, values
+    wanted: list[tuple[str, str, str, int, dict]] = []  # file, unit, role, item id, values
     with ws.ledger() as led:
-        for t, book, r, row, item_id in books.returned_rows(
+        for t, book, _r, row, item_id in books.returned_rows(
                 led, files, "investigation", sheet=SHEET, required=["编号", "意见建议内容"] + [h for _, h, _ in FIELDS],
                 what="调查表", hint="请使用 rectikit dispatch --investigation 生成的原表，不要删除列。", report=res.report):
             values = {key: t.text(row, header) for key, header, _ in FIELDS}
             if any(values.values()):
-                wanted.append((t.file, r, book.unit, t.text(row, "分工") or LEAD, {"item_id": item_id, **values}))
+                wanted.append((t.file, book.unit, t.text(row, "分工") or LEAD, item_id, values))
         if res.report.errors:
             raise InvalidDataError(f"报回的调查表有 {len(res.report.errors)} 处错误，未做任何改动。", report=res.report)
         stamp = now()
         with led.transaction() as conn:
-            for file, _, unit, role, values in wanted:
-                item_id = values.pop("item_id")
+            for file, unit, role, item_id, values in wanted:
                 old = conn.execute("SELECT * FROM investigations WHERE item_id=? AND unit=?", (item_id, unit)).fetchone()
                 changes = {k: v for k, v in values.items() if v and (old is None or old[k] != v)}
                 res.rows += 1

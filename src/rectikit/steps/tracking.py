@@ -259,7 +259,7 @@ def track(ws: Workspace, *, today: dt.date | None = None, batch: str | None = No
           ) -> TrackResult:
     """Light every task: red when overdue, yellow within ``[tracking] warn_days`` of its deadline, else green."""
     today = today or dt.date.today()
-    warn = int(ws.config().get("tracking", {}).get("warn_days", 10))
+    warn = int(ws.setting("tracking", "warn_days", 10))
     res = TrackResult(today=today.isoformat())
     with ws.ledger() as led:
         items = led.working_items([batch] if batch else [], key_only=True)
