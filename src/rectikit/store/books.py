@@ -66,31 +66,34 @@ def register(led, kind: str, items: dict[int, str | None], *, unit: str | None =
     return book
 
 
-def kind_of(path: Path) -> str | None:
-    """The kind a workbook says it is on its identity sheet, or None (not one of ours, or unreadable)."""
+def _tag(path: Path) -> dict[str, str]:
+    """The identity sheet's label -> value rows (InputFileError when the workbook has none)."""
     from rectikit.files.readers import read_sheets
 
+    rows = next(iter(read_sheets(path, IDENTITY_SHEET))).rows
+    return {str(r[0]).strip(): str(r[1]).strip() for r in rows if len(r) >= 2}
+
+
+def kind_of(path: Path) -> str | None:
+    """The kind a workbook says it is on its identity sheet, or None (not one of ours, or unreadable)."""
     try:
-        rows = next(iter(read_sheets(path, IDENTITY_SHEET))).rows
+        return _tag(path).get("类型")
     except Exception:  # whoever takes the file back reports why it cannot be read
         return None
-    return next((str(r[1]).strip() for r in rows if len(r) >= 2 and str(r[0]).strip() == "类型"), None)
 
 
 def identify(led, path: Path, kind: str, report: Report) -> Book | None:
     """The book a returned workbook was sent as; problems go to ``report``."""
     from rectikit.base.errors import InputFileError
-    from rectikit.files.readers import read_sheets
 
     name = Path(path).name
     what = KINDS[kind]
     try:
-        rows = next(iter(read_sheets(path, IDENTITY_SHEET))).rows
+        tag = _tag(path)
     except InputFileError:
         report.add(Issue("no-identity", f"不是本工作区生成的{what}（缺少 rectikit 标识），请使用 rectikit 生成的原表填写后报回。",
                          ERROR, file=name))
         return None
-    tag = {str(r[0]).strip(): str(r[1]).strip() for r in rows if len(r) >= 2}
     if tag.get("工作区") != workspace_id(led):
         report.add(Issue("other-workspace", f"这份{what}来自另一个工作区，不能导入本工作区。", ERROR, file=name,
                          sheet=IDENTITY_SHEET))
