@@ -193,12 +193,12 @@ def _write_tables(res: Analysis, path: Path) -> Path:
 def _satisfaction(reported: dict, callback: dict, rounding: str, see: str) -> list[Section]:
     """Seed 004's satisfaction paragraph: what units reported beside what the
     callback found, each share with its denominator said."""
-    sections = []
+    pies: list[tuple[str, list]] = []  # caption, rows
     parts = []
     if reported["total"]:
         rows = with_shares([(k, reported[k]) for k in SATISFACTION if reported[k]], reported["total"], rounding)
         parts.append("各单位上报时，群众表示" + "，".join(f"{k}的 {n} 件、占 {share}" for k, n, share in rows))
-        sections.append(Section("上报满意度", "", rows, "pie", "上报满意度"))
+        pies.append(("上报满意度", rows))
     if callback["called"]:
         reached, called = callback["reached"], callback["called"]
         said = [(k, callback[k]) for k in SATISFACTION if callback[k]]
@@ -211,9 +211,10 @@ def _satisfaction(reported: dict, callback: dict, rounding: str, see: str) -> li
         parts.append(text)
         rows = with_shares([*said, ("未联系上", callback["unreached"])] if callback["unreached"] else said, called,
                            rounding)
-        sections.append(Section("回访结果", "", rows, "pie", "回访结果"))
-    if not sections:
+        pies.append(("回访结果", rows))
+    if not pies:
         return []
     sentence = "从满意度来看，" + "；".join(parts) + f"。{see}"
-    head = Section("满意度", sentence, sections[0].rows, sections[0].chart, sections[0].caption)
-    return [head, *[Section(f"满意度（{s.heading}）", "", s.rows, s.chart, s.caption) for s in sections[1:]]]
+    (caption, rows), *rest = pies
+    return [Section("满意度", sentence, rows, "pie", caption),
+            *[Section(f"满意度（{caption}）", "", rows, "pie", caption) for caption, rows in rest]]
