@@ -510,6 +510,8 @@ def _headings(body: list[list], texts: list[str | None]) -> dict[int, Heading]:
     一、二、三、, whose rows are items, not headings."""
     found = {k: h for k, text in enumerate(texts)
              if (text is None or text.startswith(_HEADING_START)) and (h := _heading(body[k]))}
+    if not found:
+        return {}  # most sheets: no need to look at every row again
     filled = [k for k, row in enumerate(body) if any(_as_text(v) for v in row)]
     after = {a: b for a, b in zip(filled, filled[1:])}
     return {k: h for k, h in found.items()
