@@ -256,14 +256,15 @@ def _earlier_version(led: Ledger, name: str, sha: str, batch: str, plans: list[_
     if not texts or len(plans) != 1:
         return None
     candidates = led.conn.execute(
-        "SELECT f.id, f.file_name, f.sheet FROM source_files f JOIN batches b ON b.id=f.batch_id"
+        "SELECT f.id, f.file_name FROM source_files f JOIN batches b ON b.id=f.batch_id"
         " WHERE b.name=? AND f.sha256 != ?", (batch, sha)).fetchall()
     best = None
-    for file_id, file_name, sheet in candidates:
+    counted = Counter(texts)
+    for file_id, file_name in candidates:
         old = [r[0] for r in led.conn.execute("SELECT text FROM items WHERE file_id=?", (file_id,))]
         if not old:
             continue
-        same = sum((Counter(texts) & Counter(old)).values())
+        same = sum((counted & Counter(old)).values())
         if (file_name.casefold() == name.casefold() or same * 2 >= min(len(old), len(texts))) and \
                 (best is None or same > best[3]):
             best = (file_id, file_name, len(old), same)
