@@ -19,7 +19,7 @@ from pathlib import Path
 from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.names import child, distinct_files, file_part
 from rectikit.base.problems import ERROR, Issue, Report
-from rectikit.figures import SATISFACTION
+from rectikit.figures import SATISFACTION, SATISFACTION_GROUPS, UNKNOWN
 from rectikit.steps.tracking import CollectResult, reopen_item
 from rectikit.store import books
 from rectikit.store.ledger import now
@@ -30,8 +30,8 @@ from rectikit.text.dates import cn_date, parse_date
 SHEET = "回访记录"
 REACHED = ("是", "否")
 REASONS = ("停机", "关机", "无人接听", "空号", "拒绝回访", "号码有误", "其他")
-STRATA = {"乡镇": "township", "单位": "lead_unit", "类别": "category", "县区": "county", "批次": "batch",
-          "township": "township", "unit": "lead_unit", "category": "category", "county": "county"}
+# The groups a sample is stratified by: those the satisfaction table groups by, and English aliases for scripts.
+STRATA = {**SATISFACTION_GROUPS, "township": "township", "unit": "lead_unit", "category": "category", "county": "county"}
 PER = {"单位": "lead_unit", "回访人": "caller", "unit": "lead_unit", "caller": "caller"}
 COLUMNS = [("id", "编号", 6), ("text", "意见建议内容", 36), ("contact_name", "联系人", 8), ("contact_phone", "联系电话", 13),
            ("lead_unit", "牵头单位", 14), ("result", "整改成效", 28)]
@@ -90,7 +90,7 @@ def draw(items: Sequence[dict], *, sample: str | int | None = None, by: str | No
     rng = random.Random(seed)
     groups: dict[str, list[dict]] = defaultdict(list)
     for it in pool:
-        groups[(it.get(STRATA[by]) if by else None) or "未注明"].append(it)
+        groups[(it.get(STRATA[by]) if by else None) or UNKNOWN].append(it)
     quotas = {g: n * len(members) / len(pool) for g, members in groups.items()}
     take = {g: int(q) for g, q in quotas.items()}
     for g in sorted(quotas, key=lambda g: (-(quotas[g] - take[g]), g))[: n - sum(take.values())]:
