@@ -26,6 +26,7 @@ from rectikit.base.errors import RectikitError, UsageError
 from rectikit.base.fsutil import atomic_path
 from rectikit.base.names import child, file_part
 from rectikit.documents.wording import cn_ordinal
+from rectikit.figures import deadline_text
 from rectikit.steps.taxonomy import workspace_taxonomy
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import cn_date, iso_to_cn
@@ -117,10 +118,6 @@ def load_layout(path: Path) -> Layout:
                   str(data.get("docx_template", f"{path.stem}.docx")), str(data.get("file_name", path.stem)), cols)
 
 
-def _deadline(item: dict) -> str:
-    return "长期坚持" if item.get("long_term") else iso_to_cn(item.get("deadline"))
-
-
 def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
     """One row as printed. Annexes are published: every free-text cell — the
     citizen's words and what units wrote — goes out masked."""
@@ -129,7 +126,7 @@ def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
         text += f"（{item['raw_count']}条意见建议归纳）"
     values = {
         "number": str(number), "text": text, "category": item.get("category") or "",
-        "aspect": aspect(item.get("category")), "deadline": _deadline(item),
+        "aspect": aspect(item.get("category")), "deadline": iso_to_cn(deadline_text(item)),
         "note": "连续反映" if item.get("repeat_of") else "", "raw_count": str(item.get("raw_count") or ""),
         "closed": "是" if item.get("closed") else "否" if item.get("lead_unit") else "", "closed_on": iso_to_cn(item.get("closed_on")),
         "done_on": iso_to_cn(item.get("done_on")),
