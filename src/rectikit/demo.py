@@ -74,7 +74,7 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
     chased = supervise(ws, today=DEMO_TODAY)
     say(f"督办通知：{len(chased['files'])} 个单位（有逾期或临近时限的任务）")
     say(f"整改进度（按 {DEMO_TODAY} 计）：" + "，".join(f"{k} {v} 项" for k, v in lights.counts().items()))
-    rendered = [render(ws, annex, out_dir=folder / "输出", group_by="category") for annex in ("annex1", "annex2")]
+    rendered = [render(ws, annex, out_dir=ws.outputs_dir, group_by="category") for annex in ("annex1", "annex2")]
     for r in rendered:
         say(f"生成 {r['title']}（{r['rows']} 项）")
     drafted = plan(ws, batches=["2020年中期"], today=dt.date(2020, 6, 10))
@@ -84,7 +84,7 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
     first = lights.tasks[0]["id"]  # a dispatched task: its units got an investigation form
     inquired = investigation_reports(ws, [first], today=DEMO_TODAY)
     say(f"调查报告（编号 {first}，各单位报回调查表后内容会填入）")
-    report = analyse(ws, today=DEMO_TODAY, out=folder / "输出" / "分析报告.docx")
+    report = analyse(ws, today=DEMO_TODAY, out=ws.outputs_dir / "分析报告.docx")
     say(f"生成分析报告：{report.overview}")
     public = notice(ws, today=DEMO_TODAY)
     say(f"生成整改情况公示及 {len(public['attachments'])} 份附件")

@@ -152,7 +152,7 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
     if not charts:
         for s in res.sections:
             s.chart = ""
-    folder = ws.root / "输出"
+    folder = ws.outputs_dir
     path = ws.output_file(out, child(folder, f"分析报告-{file_part(period)}.docx"), (".docx",))
     res.path = str(write_docx(res, path))
     res.tables = str(_write_tables(res, path.with_suffix(".xlsx")))

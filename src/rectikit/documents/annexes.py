@@ -392,7 +392,7 @@ def render(ws: Workspace, annex: str, *, formats: Sequence[str] = FORMATS, out_d
     annex = ANNEX_NAMES[annex]
     if number is not None:
         table.layout = dataclasses.replace(table.layout, number=number)
-    out = Path(out_dir) if out_dir else ws.root / "输出"
+    out = Path(out_dir) if out_dir else ws.outputs_dir
     stem = file_part(stem or f"{table.layout.file_name}-{'和'.join(batches) if batches else '全部批次'}")
     paths = {}
     for fmt in formats:

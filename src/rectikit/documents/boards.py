@@ -52,6 +52,6 @@ def boards(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None 
         doc.blank()
         doc.line("欢迎广大群众监督。", indent=True)
         doc.signature(office, today)
-    path = ws.output_file(out, child(ws.root / "输出", "整改公示牌.docx"), (".docx",))
+    path = ws.output_file(out, child(ws.outputs_dir, "整改公示牌.docx"), (".docx",))
     doc.save(path)
     return {"path": str(path), "boards": len(tasks), "items": [i["id"] for i in tasks]}

@@ -36,7 +36,7 @@ def investigation_reports(ws: Workspace, item_ids: Sequence[int], *, today: dt.d
     today = today or dt.date.today()
     office = ws.setting("office", "name", "")
     basis = str(ws.setting("plan", "basis", "") or "").strip()
-    out = Path(out_dir) if out_dir else ws.root / "输出" / "调查报告"
+    out = Path(out_dir) if out_dir else ws.outputs_dir / "调查报告"
     with ws.ledger() as led:
         found = {i: investigation(led, i) for i in item_ids}
     missing = [str(i) for i, f in found.items() if f is None]

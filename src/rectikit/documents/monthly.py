@@ -68,7 +68,7 @@ def monthly_report(ws: Workspace, *, month: str | None = None, batches: Sequence
                  else "各牵头单位本月均已报送整改进展。")
     rows = [[r["unit"], *(r[k] for k in KEYS), "是" if r["reported"] else "否"] for r in fig["units"]]
     rows.append(["合计", *(t[k] for k in KEYS), f"{len(fig['units']) - len(missing)}/{len(fig['units'])}"])
-    out = Path(out_dir) if out_dir else ws.root / "输出" / "月报"
+    out = Path(out_dir) if out_dir else ws.outputs_dir / "月报"
     doc = OfficialDocument(title)
     doc.issuer(ws.setting("office", "name", ""), today)
     doc.heading("总体情况")

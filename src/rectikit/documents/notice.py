@@ -31,7 +31,7 @@ def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None 
     """Write the notice (.docx) and, per batch, its attached completion table
     (.xlsx and .docx) — of the key tasks, or of every item with ``include_all``."""
     today = today or dt.date.today()
-    out = Path(out_dir) if out_dir else ws.root / "输出" / "公示"
+    out = Path(out_dir) if out_dir else ws.outputs_dir / "公示"
     office = ws.setting("office", "name", "")
     with ws.ledger() as led:
         counts = batch_counts(led, batches)

@@ -56,7 +56,7 @@ def plan(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = 
          out_dir: Path | None = None) -> dict:
     """Write the plan draft (.docx) and its two annexes (.xlsx and .docx)."""
     today = today or dt.date.today()
-    out = Path(out_dir) if out_dir else ws.root / "输出" / "整改方案"
+    out = Path(out_dir) if out_dir else ws.outputs_dir / "整改方案"
     office = ws.setting("office", "name", "")
     with ws.ledger() as led:
         fig = plan_figures(led, batches)

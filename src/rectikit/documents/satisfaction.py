@@ -34,7 +34,7 @@ def satisfaction_report(ws: Workspace, *, by: str = "单位", batches: Sequence[
               *(f"{r[k]}（{share_text(r[k], r['reached'])}）" for k in SATISFACTION),
               *(f"{r[k]}（{share_text(r[k], r['called'])}）" for k in SATISFACTION),
               *(r["reported"][k] for k in SATISFACTION)] for r in rows]
-    path = ws.output_file(out, child(ws.root / "输出", f"满意度统计-按{by}.xlsx"), (".xlsx",))
+    path = ws.output_file(out, child(ws.outputs_dir, f"满意度统计-按{by}.xlsx"), (".xlsx",))
     notes = ["满意度统计说明", "联系上比例 = 联系上 / 回访；占联系上、占回访分别以联系上件数、回访件数为分母；"
              "上报满意度取自原表（如县区上报满意度）。", "回访轮次（满意率 = 满意和基本满意 / 联系上，区间为 Wilson 95% 置信区间）："]
     notes += [f"第{k}轮（{r['sheet']}，{r['sent'][:10]}）：回访 {r['called']}，联系上 {r['reached']}，"

@@ -43,7 +43,7 @@ def supervise(ws: Workspace, *, today: dt.date | None = None, reply_by: dt.date 
         if t["light"] in CHASED:
             by_unit[t["unit"]].append(t)
     directory = load_units(ws.rules_dir / UNITS_FILE) if (ws.rules_dir / UNITS_FILE).exists() else None
-    out = Path(out_dir) if out_dir else ws.root / "输出" / "督办"
+    out = Path(out_dir) if out_dir else ws.outputs_dir / "督办"
     files = {}
     for unit, chased in sorted(by_unit.items()):
         chased.sort(key=lambda t: (t["days_left"], t["id"]))

@@ -20,6 +20,7 @@ CONFIG_NAME = "rectikit.toml"
 LEDGER_NAME = "台账.sqlite"
 RULES_DIR = "rules"
 REPORTS_DIR = "报告"
+OUTPUTS_DIR = "输出"  # documents and tables for people, unless a command is told where
 ENV_VAR = "RECTIKIT_WORKSPACE"
 
 
@@ -42,6 +43,10 @@ class Workspace:
     @property
     def reports_dir(self) -> Path:
         return self.root / REPORTS_DIR
+
+    @property
+    def outputs_dir(self) -> Path:
+        return self.root / OUTPUTS_DIR
 
     def config(self) -> dict:
         try:
