@@ -10,8 +10,11 @@ no gain). Memory lifted it to 0.901 (0.898 on another shuffle of the folds):
 a vote of the five most similar labelled items, which keeps the local
 patterns (a kind of complaint an office keeps labelling the same way) that
 one hyperplane per class smooths over. The SVM's probabilities come from
-sigmoid calibration and the vote is a distribution too, so the blended
-confidence is a probability a review threshold can use.
+sigmoid calibration on out-of-fold margins and the vote is a distribution
+too, so the blended confidence is a probability a review threshold can use.
+The same fold fits give each training item's out-of-fold answer and
+confidence; the model keeps them, so the office's precision target turns
+into a threshold (:meth:`TextModel.accept_above`) without fitting again.
 
 A model is data, not code: after fitting, it keeps plain arrays (n-gram
 columns and their idf, the word vocabulary and its idf, the SVM's weights,
@@ -31,7 +34,7 @@ from pathlib import Path
 from rectikit.base.errors import InvalidDataError
 
 _SPACE = re.compile(r"\s+")
-FORMAT = 3
+FORMAT = 4
 NEIGHBOURS = 5
 VOTE_WEIGHT = 0.3
 WORD_WEIGHT = 0.7
@@ -106,48 +109,87 @@ class TextModel:
 
     # -- training -----------------------------------------------------------------
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "TextModel":
+        """Fit, and keep the out-of-fold confidences: how often an answer at a given confidence was right
+        on items the model had not seen, which is what a review threshold needs (:meth:`accept_above`)."""
         from collections import Counter
 
         import numpy as np
-        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
         from sklearn.svm import LinearSVC
 
         counts = Counter(labels)
         if len(counts) < 2:
             raise InvalidDataError("训练数据至少要有两个类别。")
         x = self._features(texts, fit=True)
-        folds = min(5, min(counts.values()))
-        if folds >= 2:
-            # ensemble=False: one SVM on all the data, calibrated on its out-of-fold margins (0.004 better
-            # than averaging the fold models, which each see only part of a small history).
-            clf = CalibratedClassifierCV(LinearSVC(C=self.C), cv=folds, method="sigmoid", ensemble=False).fit(x, labels)
-            fitted = clf.calibrated_classifiers_[0]
-            svm = fitted.estimator
-            self.calib_a = np.array([c.a_ for c in fitted.calibrators], dtype="float64")
-            self.calib_b = np.array([c.b_ for c in fitted.calibrators], dtype="float64")
-        else:  # too few examples per class to calibrate: a softmax of the margins
-            svm = LinearSVC(C=self.C).fit(x, labels)
-            self.calib_a = self.calib_b = np.zeros(0)
+        y = np.asarray(labels)
+        svm = LinearSVC(C=self.C).fit(x, y)
         self.classes = np.array([str(c) for c in svm.classes_])
         self.coef, self.intercept = svm.coef_.astype("float64"), np.atleast_1d(svm.intercept_).astype("float64")
         self.memory = x
-        self.memory_labels = np.searchsorted(self.classes, np.asarray(labels))
+        self.memory_labels = np.searchsorted(self.classes, y)
+        self.calib_a = self.calib_b = np.zeros(0)
+        self.cv_confidence = self.cv_correct = np.zeros(0)
+        folds = min(5, min(counts.values()))
+        if folds >= 2:
+            # Margins of SVMs that did not see the item, calibrated one class against the rest with a
+            # sigmoid (Platt scaling, as CalibratedClassifierCV does); the same fold fits give the
+            # out-of-fold answers and confidences.
+            margins = cross_val_predict(LinearSVC(C=self.C), x, y, method="decision_function",
+                                        cv=StratifiedKFold(folds, shuffle=True, random_state=0))
+            self._calibrate(margins.reshape(len(y), -1), y)
+            proba = self._blend(self._proba_of(margins.reshape(len(y), -1)), x, leave_out_self=True)
+            best = proba.argmax(axis=1)
+            self.cv_confidence = proba[np.arange(len(y)), best]
+            self.cv_correct = self.classes[best] == y
         self.meta = {"format": FORMAT, "trained_at": dt.datetime.now().isoformat(timespec="seconds"),
                      "items": len(texts), "labels": dict(counts)}
         return self
+
+    def _calibrate(self, margins, y) -> None:
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+
+        columns = [self.classes[1]] if len(self.classes) == 2 else list(self.classes)
+        a, b = [], []
+        for j, label in enumerate(columns):
+            target = y == label
+            if target.all() or not target.any():
+                a.append(0.0), b.append(0.0)
+                continue
+            lr = LogisticRegression(C=1e4).fit(margins[:, j:j + 1], target)
+            a.append(-float(lr.coef_[0, 0])), b.append(-float(lr.intercept_[0]))
+        self.calib_a, self.calib_b = np.array(a), np.array(b)
 
     @property
     def labels(self) -> list[str]:
         return [str(c) for c in self.classes]
 
+    def accept_above(self, precision: float) -> float | None:
+        """The lowest confidence at which answers were right at least ``precision`` of the time on items
+        the model had not seen (cross-validation while training); None when nothing reaches it."""
+        import numpy as np
+
+        if not len(self.cv_confidence):
+            return None
+        order = np.argsort(-self.cv_confidence, kind="stable")
+        right = np.cumsum(self.cv_correct[order]) / np.arange(1, len(order) + 1)
+        good = np.flatnonzero(right >= precision)
+        return float(self.cv_confidence[order[good[-1]]]) if len(good) else None
+
+    def accepted_share(self, threshold: float | None) -> tuple[float, float]:
+        """Out-of-fold share of items at or above ``threshold``, and how many of those were right."""
+        if threshold is None or not len(self.cv_confidence):
+            return 0.0, 0.0
+        taken = self.cv_confidence >= threshold
+        return float(taken.mean()), float(self.cv_correct[taken].mean()) if taken.any() else 0.0
+
     # -- predicting -------------------------------------------------------------------
-    def _proba(self, x):
+    def _proba_of(self, d):
         """Class probabilities from the SVM's margins: sigmoid-calibrated one-vs-rest, normalised
         (as scikit-learn's calibration does), or a softmax when there was too little to calibrate."""
         import numpy as np
         from scipy.special import expit
 
-        d = np.asarray(x @ self.coef.T) + self.intercept
         k = len(self.classes)
         if not len(self.calib_a):
             d = d if k > 2 else np.hstack([-d, d])
@@ -159,24 +201,39 @@ class TextModel:
         total = p.sum(axis=1, keepdims=True)
         return np.divide(p, total, out=np.full_like(p, 1 / k), where=total != 0)
 
-    def predict(self, texts: Sequence[str]) -> tuple[list[str], list[float]]:
-        """Labels and a confidence (a blended probability) for each text."""
-        if not texts:
-            return [], []
-        x = self._features(texts, fit=False)
-        proba = self._proba(x)
-        proba = (proba + VOTE_WEIGHT * self._vote(x, proba.shape[1])) / (1 + VOTE_WEIGHT)
-        best = proba.argmax(axis=1)
-        return [str(self.classes[k]) for k in best], [round(float(proba[i, k]), 4) for i, k in enumerate(best)]
+    def _blend(self, proba, x, leave_out_self: bool = False):
+        return (proba + VOTE_WEIGHT * self._vote(x, proba.shape[1], leave_out_self)) / (1 + VOTE_WEIGHT)
 
-    def _vote(self, x, n_classes: int):
-        """Each text's nearest labelled items vote for their label, weighted by squared cosine similarity."""
+    def rank(self, texts: Sequence[str], top: int = 2) -> list[list[tuple[str, float]]]:
+        """Each text's ``top`` most likely labels with their confidence (a blended probability), best first."""
         import numpy as np
 
-        k = min(NEIGHBOURS, self.memory.shape[0])
+        if not texts:
+            return []
+        x = self._features(texts, fit=False)
+        proba = self._blend(self._proba_of(np.asarray(x @ self.coef.T) + self.intercept), x)
+        order = np.argsort(-proba, axis=1, kind="stable")[:, :top]
+        return [[(str(self.classes[j]), round(float(proba[i, j]), 4)) for j in row] for i, row in enumerate(order)]
+
+    def predict(self, texts: Sequence[str]) -> tuple[list[str], list[float]]:
+        """Labels and a confidence for each text."""
+        best = [r[0] for r in self.rank(texts, top=1)]
+        return [b[0] for b in best], [b[1] for b in best]
+
+    def _vote(self, x, n_classes: int, leave_out_self: bool = False):
+        """Each text's nearest labelled items vote for their label, weighted by squared cosine similarity
+        (while training, an item does not vote for itself)."""
+        import numpy as np
+
+        k = min(NEIGHBOURS, self.memory.shape[0] - leave_out_self)
         votes = np.zeros((x.shape[0], n_classes))
+        if k < 1:
+            return votes
         for start in range(0, x.shape[0], 500):  # bounded memory for long batches and long histories
             sim = (x[start:start + 500] @ self.memory.T).toarray()
+            if leave_out_self:
+                rows = np.arange(sim.shape[0])
+                sim[rows, rows + start] = -np.inf
             near = np.argpartition(-sim, k - 1, axis=1)[:, :k]
             weight = np.take_along_axis(sim, near, axis=1) ** 2
             rows = np.arange(near.shape[0])[:, None] + start
@@ -186,7 +243,7 @@ class TextModel:
 
     # -- saving: arrays only ------------------------------------------------------------
     _ARRAYS = ("char_cols", "char_idf", "word_idf", "classes", "coef", "intercept", "calib_a", "calib_b",
-               "memory_labels")
+               "memory_labels", "cv_confidence", "cv_correct")
 
     def save(self, path: Path) -> Path:
         import json
