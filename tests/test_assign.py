@@ -204,4 +204,4 @@ def test_example_rules_assign_every_example_key_task(ws):
     import_files(ws, [examples_dir() / "2019年度社会评价群众意见建议.xlsx"], batch="2019年度")
     classify(ws)
     res = assign(ws)
-    assert res.unassigned == [] and len(res.assignments) > 400
+    assert res.unassigned == [] and 0.2 * 538 <= len(res.assignments) <= 0.26 * 538  # key tasks: about a quarter

@@ -46,7 +46,7 @@ def test_init_writes_editable_rule_tables(ws):
 
 
 def test_rules_classify_and_explain(loaded):
-    res = classify(loaded)
+    res = classify(loaded, reclassify=True)
     assert res.method == "rules"
     by = {d.item_id: d for d in res.decisions}
     assert by[1].category == "教育" and "学生" in by[1].basis
@@ -135,7 +135,7 @@ def test_review_with_a_deleted_column(loaded, tmp_path):
     path = tmp_path / "分类审核.xlsx"
     classify(loaded, review=path)
     wb = load_workbook(path)
-    wb["分类审核"].delete_cols(8)  # 类别
+    wb["分类审核"].delete_cols(12)  # 类别
     wb.save(path)
     with pytest.raises(InvalidDataError) as e:
         apply_review(loaded, path)
@@ -153,12 +153,41 @@ def _labelled(tmp_path, n=40):
 def test_train_and_predict_with_confidence(loaded, tmp_path):
     res = train(loaded, file=_labelled(tmp_path))
     assert res["items"] == 80 and set(res["labels"]) == {"教育文体", "城乡建设"}
-    out = classify(loaded)
-    assert out.method == "model"
+    assert res["cross_validation"]["accuracy"] == 1.0  # two plainly different kinds of text
+    out = classify(loaded, reclassify=True)
+    assert out.method == "model" and out.accept_above is not None
     by = {d.item_id: d for d in out.decisions}
     assert by[1].category == "教育文体" and by[2].category == "城乡建设"
     assert all(0 <= d.confidence <= 1 for d in out.decisions)
+    assert all(d.review == ("自动采纳" if d.confidence >= out.accept_above else "待审核") for d in out.decisions)
     assert classify(loaded, use_model=False).method == "rules"
+
+
+def test_the_files_own_category_is_kept_unless_asked(loaded, tmp_path):
+    by = {d.item_id: d for d in classify(loaded).decisions}
+    assert (by[1].category, by[1].review, by[1].basis) == ("教育", "原表", "原表类别")
+    assert by[5].category is None  # the file left it empty: classified as usual (here nothing matched)
+    with loaded.ledger() as led:
+        led.conn.execute("UPDATE items SET category_given='住房、城乡建设' WHERE id=2")
+    by = {d.item_id: d for d in classify(loaded).decisions}
+    assert (by[2].category, by[2].secondary) == ("住房", "城乡建设")  # seed 004 counts some items twice
+    path = tmp_path / "审核.xlsx"
+    classify(loaded, review=path)
+    assert apply_review(loaded, path).changed == 0  # "住房" is not in the table, but the file gave it: no error
+
+
+def test_review_puts_the_least_certain_first_and_says_why(loaded, tmp_path):
+    path = tmp_path / "审核.xlsx"
+    classify(loaded, reclassify=True, review=path)
+    sh = load_workbook(path)["分类审核"]
+    head = [c.value for c in sh[1]]
+    rows = [dict(zip(head, (c.value for c in r))) for r in sh.iter_rows(min_row=2)]
+    order = [r["采纳"] for r in rows]
+    assert order == sorted(order, key=lambda a: {"待审核": 0, "自动采纳": 1}[a])
+    assert rows[0]["编号"] == 5  # nothing matched: first to look at
+    lamp = next(r for r in rows if r["编号"] == 2)
+    assert "指明地点：民主路" in lamp["处理方式依据"] and "具体诉求：维修" in lamp["处理方式依据"]
+    assert lamp["优先分"] >= 3 and lamp["重点任务"] == "是"
 
 
 def test_train_needs_data(loaded, tmp_path):

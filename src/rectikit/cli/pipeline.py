@@ -104,6 +104,7 @@ def classify_cmd(
     model: Annotated[
         Optional[bool], typer.Option("--model/--rules", help="用学习模型或关键词规则分类；默认有模型就用模型。")
     ] = None,
+    reclassify: Annotated[bool, typer.Option("--reclassify", help="原表已有类别的条目也重新分类（默认保留原表类别）。")] = False,
     review: Annotated[Optional[Path], typer.Option("--review", help="写出分类审核表（.xlsx），人工修改后用 --apply 导回。")] = None,
     apply: Annotated[Optional[Path], typer.Option("--apply", help="按分类审核表更新；人工确定的结果以后不会被自动覆盖。")] = None,
     train: Annotated[Optional[Path], typer.Option("--train", help="用已标注的表格（含内容列和类别列）训练学习模型。")] = None,
@@ -122,6 +123,10 @@ def classify_cmd(
         with working("正在训练…", as_json):
             res = cl.train(ws, file=train, from_ledger=from_ledger, text_column=text_column, label_column=label_column)
         say(("已训练学习模型", "green"), f"：{res['items']} 条，{len(res['labels'])} 个类别（{res['source']}）。")
+        cv = res["cross_validation"]
+        if cv["accuracy"] is not None:
+            say(f"交叉验证：正确率 {cv['accuracy']:.1%}；置信度 {cv['accept_above'] or 1:.2f} 以上的自动采纳，约占 "
+                f"{cv['accepted_share']:.0%}，其中正确率 {cv['accepted_accuracy']:.1%}（要求 {cv['accept_precision']:.0%}）。")
         emit(res, as_json)
         return
     if apply:
@@ -129,7 +134,7 @@ def classify_cmd(
         say(("已按审核表更新", "green"), f" {out.changed} 项。")
     else:
         with working("正在分类…", as_json) as st:
-            out = cl.classify(ws, batch=batch, use_model=model, review=review, dry_run=dry_run,
+            out = cl.classify(ws, batch=batch, use_model=model, reclassify=reclassify, review=review, dry_run=dry_run,
                               progress=lambda m: st.update(m))
         _print_classes(out)
         if out.review_path:
@@ -152,7 +157,8 @@ def _print_classes(res) -> None:
         err.print(f"未命中任何类别：{len(res.unmatched)} 条（编号 {'、'.join(map(str, res.unmatched[:15]))}"
                   f"{'……' if len(res.unmatched) > 15 else ''}），请人工分类。")
     if res.flagged:
-        err.print(f"置信度偏低、建议人工审核：{len(res.flagged)} 条。")
+        basis = f"置信度低于 {res.accept_above:.2f}" if res.accept_above is not None else "判断不够明确"
+        err.print(f"待审核（{basis}）：{len(res.flagged)} 条，在审核表中排在前面。")
 
 
 @app.command("assign", cls=Command, help="责任分解：按分解规则确定牵头单位、配合单位、责任领导、责任人、整改时限、措施和目标。")

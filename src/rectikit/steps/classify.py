@@ -1,13 +1,15 @@
 """`rectikit classify`: category, nature (disposition) and key-task triage.
 
-Day one has no history, so keyword rules from the office's category table
-classify and say which words decided. Once labelled items exist (last year's
-ledger or a labelled workbook), a learned model (:mod:`rectikit.text.model`)
-takes over and gives a confidence; low-confidence items are flagged for
-review. Nature follows seed 001 §4.1: 立行立改 / 回访帮助 / 解读说明 / 引导化解,
-plus 长期坚持. Key tasks (重点整改任务) are suggested by configurable rules.
-Staff correct everything in Excel; a manual decision is never overwritten by
-a later automatic run.
+A category the imported file already gives is kept unless the office asks to
+reclassify. Otherwise, on day one (no history), keyword rules from the
+office's category table classify and say which words decided. Once labelled
+items exist (last year's ledger or a labelled workbook), a learned model
+(:mod:`rectikit.text.model`) takes over; its confidence is calibrated, and
+the threshold that splits 自动采纳 from 待审核 comes from cross-validation on
+the training data ([classify] accept_precision). Disposition and key tasks
+follow the written guideline (:mod:`rectikit.steps.triage`, docs/TRIAGE.md),
+each with its reasons. Staff correct everything in Excel; a manual decision
+is never overwritten by a later automatic run.
 """
 
 from __future__ import annotations
@@ -18,18 +20,19 @@ from pathlib import Path
 
 from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.problems import ERROR, Issue, Report
-from rectikit.figures import batch_counts
+from rectikit.figures import batch_counts, split_values
 from rectikit.files.readers import as_int
 from rectikit.steps.taxonomy import workspace_taxonomy
+from rectikit.steps.triage import DISPOSITIONS, Settings, Triage, decide, select_key_tasks
 from rectikit.store import books
 from rectikit.store.ledger import Ledger
 from rectikit.store.workspace import Workspace
 
 DISPOSITION_FILE = "处理方式.xlsx"
 MODEL_FILE = "models/分类模型.npz"  # arrays only: loading it runs nothing
-DISPOSITIONS = ("立行立改", "回访帮助", "解读说明", "引导化解", "长期坚持")
 YES, NO = "是", "否"
-MANUAL = "manual"
+MANUAL, GIVEN = "manual", "given"
+ACCEPTED, REVIEW, FROM_FILE, BY_PERSON = "自动采纳", "待审核", "原表", "人工确定"
 
 
 
@@ -42,6 +45,11 @@ class Decision:
     disposition: str
     key_task: bool
     needs_review: bool
+    secondary: str | None = None
+    review: str = REVIEW  # 自动采纳 / 待审核 / 原表
+    disposition_basis: str = ""
+    key_score: int = 0
+    source: str = "rules"
 
 
 @dataclass
@@ -53,11 +61,12 @@ class ClassifyResult:
     flagged: list[int] = field(default_factory=list)
     review_path: str | None = None
     summary: list[dict] = field(default_factory=list)
+    accept_above: float | None = None
 
     def to_dict(self) -> dict:
         return {"method": self.method, "changed": self.changed, "unmatched": self.unmatched,
                 "flagged": self.flagged, "review_path": self.review_path, "summary": self.summary,
-                "decisions": [asdict(d) for d in self.decisions]}
+                "accept_above": self.accept_above, "decisions": [asdict(d) for d in self.decisions]}
 
 
 # -- rule tables ----------------------------------------------------------
@@ -90,9 +99,9 @@ def load_dispositions(path: Path) -> list[tuple[str, list[str], float]]:
 
 # -- deciding ---------------------------------------------------------------
 
-def rule_category(norm: str, taxonomy) -> tuple[str | None, float, list[str]]:
-    """Best category by keyword score, its score and the words that matched."""
-    best, best_score, best_words = None, 0.0, []
+def rule_scores(norm: str, taxonomy) -> list[tuple[str, float, list[str]]]:
+    """Every category that matched: name, keyword score and the words, best first."""
+    out = []
     for c in taxonomy.categories.values():
         score, words = 0.0, []
         for word, weight in c.keywords.items():
@@ -100,17 +109,15 @@ def rule_category(norm: str, taxonomy) -> tuple[str | None, float, list[str]]:
             if hits:
                 score += weight * min(hits, 3)
                 words.append(word)
-        if score > best_score:
-            best, best_score, best_words = c.name, score, words
-    return best, best_score, best_words
+        if score > 0:
+            out.append((c.name, score, words))
+    return sorted(out, key=lambda r: -r[1])
 
 
-def rule_disposition(norm: str, rules, default: str) -> tuple[str, list[str]]:
-    for name, words, _ in rules:
-        hit = [w for w in words if w in norm]
-        if hit:
-            return name, hit
-    return default, []
+def rule_category(norm: str, taxonomy) -> tuple[str | None, float, list[str]]:
+    """Best category by keyword score, its score and the words that matched."""
+    ranked = rule_scores(norm, taxonomy)
+    return ranked[0] if ranked else (None, 0.0, [])
 
 
 def key_task_summary(led: Ledger) -> list[dict]:
@@ -129,24 +136,23 @@ def classify(
     *,
     batch: str | None = None,
     use_model: bool | None = None,
+    reclassify: bool = False,
     review: Path | None = None,
     dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> ClassifyResult:
-    """Classify working items: category, disposition, key task.
+    """Classify working items: category (and a second one), disposition, key task, each with reasons.
 
     ``use_model=None`` uses the trained model when the workspace has one.
-    Fields a person decided (source 'manual') are left as they are.
+    ``reclassify`` classifies items whose file gave a category too. Fields a
+    person decided (source 'manual') are left as they are.
     """
-    from rectikit.text.normalise import names_place, normalise_many
+    from rectikit.text.normalise import normalise_many
 
     say = progress or (lambda _m: None)
     taxonomy = workspace_taxonomy(ws)
     disp_rules = load_dispositions(ws.rules_dir / DISPOSITION_FILE)
-    default_disp = ws.setting("classify", "default_disposition", "立行立改")
-    key_disps = set(ws.setting("classify", "key_task_dispositions", ["立行立改", "长期坚持"]))
-    min_raw = int(ws.setting("classify", "key_task_min_raw", 1))
-    review_below = float(ws.setting("classify", "review_below", 0.6))
+    settings = Settings.of(ws)
     review = ws.output_file(review, review, (".xlsx",)) if review else None  # checked before anything changes
     model_path = ws.root / MODEL_FILE
     if use_model is None:
@@ -162,29 +168,29 @@ def classify(
         return res
     norms = normalise_many([i["text"] for i in items])
     if use_model:
-        from rectikit.text.model import TextModel
-
         say("正在用学习模型分类…")
-        labels, confs = TextModel.load(model_path).predict([model_text(i["title"], i["text"]) for i in items])
-    for k, (item, norm) in enumerate(zip(items, norms)):
-        if use_model:
-            cat, conf, basis = labels[k], confs[k], "学习模型"
-        else:
-            cat, score, words = rule_category(norm, taxonomy)
-            conf, basis = None, "、".join(words[:6])
-        disp, disp_words = rule_disposition(norm, disp_rules, default_disp)
-        key = disp in key_disps and item["raw_count"] >= min_raw and (disp == "长期坚持" or names_place(norm))
-        flagged = cat is None or (conf is not None and conf < review_below)
-        res.decisions.append(Decision(item["id"], cat, conf, basis, disp, key, flagged))
+        guesses, res.accept_above = _model_guesses(ws, model_path, items)
+    else:
+        guesses = [_rule_guess(norm, taxonomy) for norm in norms]
+    triages = [decide(norm, disp_rules, text=item["text"], nature=item.get("nature"), raw_count=item["raw_count"])
+               for item, norm in zip(items, norms)]
+    _choose_key_tasks(items, triages, settings)
+    for item, guess, t in zip(items, guesses, triages):
+        given = [] if reclassify else split_values(item["category_given"])
+        if given:
+            guess = (given[0], None, "原表类别", given[1] if len(given) > 1 else None, FROM_FILE, GIVEN)
+        cat, conf, basis, secondary, adopted, source = guess
+        res.decisions.append(Decision(item["id"], cat, conf, basis, t.disposition, t.key_task,
+                                      cat is None or adopted == REVIEW, secondary, adopted, t.basis, t.score, source))
         if cat is None:
             res.unmatched.append(item["id"])
-        elif flagged:
+        elif adopted == REVIEW:
             res.flagged.append(item["id"])
     if not dry_run:
         with ws.ledger() as led, led.transaction():
             current = {i["id"]: i for i in items}
             for d in res.decisions:
-                res.changed += _store(led, current[d.item_id], d, res.method)
+                res.changed += _store(led, current[d.item_id], d)
         with ws.ledger() as led:
             res.summary = key_task_summary(led)
     if review:
@@ -192,11 +198,54 @@ def classify(
     return res
 
 
-def _store(led: Ledger, item: dict, d: Decision, method: str) -> int:
-    """Write an automatic decision, field by field, unless a person set it."""
+def _model_guesses(ws: Workspace, model_path: Path, items: list[dict]) -> tuple[list[tuple], float | None]:
+    """The learned model's best and second category for each item, and the confidence from which an
+    answer is taken without review (the lowest at which cross-validation was right often enough)."""
+    from rectikit.text.model import TextModel
+
+    model = TextModel.load(model_path)
+    accept_at = model.accept_above(float(ws.setting("classify", "accept_precision", 0.97)))
+    if accept_at is None and not len(model.cv_confidence):  # too little history to cross-validate
+        accept_at = float(ws.setting("classify", "review_below", 0.6))
+    second_at = float(ws.setting("classify", "secondary_above", 0.25))
+    out = []
+    for ranked in model.rank([model_text(i["title"], i["text"]) for i in items]):
+        (cat, conf), second = ranked[0], ranked[1] if len(ranked) > 1 else (None, 0.0)
+        adopted = ACCEPTED if accept_at is not None and conf >= accept_at else REVIEW
+        out.append((cat, conf, "学习模型", second[0] if second[1] >= second_at else None, adopted, "model"))
+    return out, accept_at
+
+
+def _rule_guess(norm: str, taxonomy) -> tuple:
+    """Keyword rules: taken without review only when one category clearly leads (at least two points
+    and twice the next); a second category when it scores at least half the first."""
+    ranked = rule_scores(norm, taxonomy)
+    if not ranked:
+        return None, None, "", None, REVIEW, "rules"
+    (cat, score, words), rest = ranked[0], ranked[1:]
+    runner = rest[0][1] if rest else 0.0
+    adopted = ACCEPTED if score >= 2 and score >= 2 * runner else REVIEW
+    return cat, None, "、".join(words[:6]), rest[0][0] if rest and runner >= score / 2 else None, adopted, "rules"
+
+
+def _choose_key_tasks(items: list[dict], triages: list[Triage], settings: Settings) -> None:
+    """Key tasks per batch, by the guideline and within the batch's share; items whose key-task flag a
+    person set keep it and use up the share when they are key tasks."""
+    by_batch: dict[str, list[int]] = {}
+    for k, item in enumerate(items):
+        by_batch.setdefault(item["batch"], []).append(k)
+    for ks in by_batch.values():
+        free = [k for k in ks if items[k]["key_task_source"] != MANUAL]
+        fixed_yes = sum(1 for k in ks if items[k]["key_task_source"] == MANUAL and items[k]["is_key_task"] == 1)
+        select_key_tasks([triages[k] for k in free], [items[k]["raw_count"] for k in free], settings,
+                         batch_size=len(ks), fixed_yes=fixed_yes)
+
+
+def _store(led: Ledger, item: dict, d: Decision) -> int:
+    """Write an automatic decision, field by field, unless a person set it; the reasons go with it."""
     changes = []
     if item["category_source"] != MANUAL and (item["category"], item["category_confidence"]) != (d.category, d.confidence):
-        changes.append(("category", item["category"], d.category, {"category_source": method,
+        changes.append(("category", item["category"], d.category, {"category_source": d.source,
                                                                    "category_confidence": d.confidence,
                                                                    "category_basis": d.basis}))
     if item["disposition_source"] != MANUAL and item["disposition"] != d.disposition:
@@ -207,7 +256,12 @@ def _store(led: Ledger, item: dict, d: Decision, method: str) -> int:
     for fld, old, new, extra in changes:
         sets = ", ".join(f"{c}=?" for c in (fld, *extra))
         led.conn.execute(f"UPDATE items SET {sets} WHERE id=?", (new, *extra.values(), item["id"]))
-        led.record("classify", "item", item["id"], field=fld, old=old, new=new, detail={"method": method})
+        led.record("classify", "item", item["id"], field=fld, old=old, new=new, detail={"method": d.source})
+    if item["category_source"] != MANUAL:
+        led.conn.execute("UPDATE items SET category_secondary=?, category_review=? WHERE id=?",
+                         (d.secondary, d.review, item["id"]))
+    led.conn.execute("UPDATE items SET disposition_basis=?, key_task_score=? WHERE id=?",
+                     (d.disposition_basis, d.key_score, item["id"]))
     return len(changes)
 
 
@@ -244,10 +298,17 @@ def train(ws: Workspace, *, file: Path | None = None, from_ledger: bool = False,
     model = TextModel().fit(texts, labels)
     model.meta["source"] = source
     path = model.save(ws.root / MODEL_FILE)
+    precision = float(ws.setting("classify", "accept_precision", 0.97))
+    accept_at = model.accept_above(precision)
+    share, right = model.accepted_share(accept_at)
+    checked = {"accuracy": round(float(model.cv_correct.mean()), 4) if len(model.cv_correct) else None,
+               "accept_precision": precision, "accept_above": accept_at, "accepted_share": round(share, 4),
+               "accepted_accuracy": round(right, 4)}
     with ws.ledger() as led, led.transaction():
         led.record("train", "model", None, detail={"source": source, "items": len(texts),
-                                                    "labels": model.meta["labels"]})
-    return {"model": str(path), "items": len(texts), "labels": model.meta["labels"], "source": source}
+                                                    "labels": model.meta["labels"], **checked})
+    return {"model": str(path), "items": len(texts), "labels": model.meta["labels"], "source": source,
+            "cross_validation": checked}
 
 
 def _labelled_file(path: Path, text_column: str | None, label_column: str | None) -> tuple[list[str], list[str]]:
@@ -287,40 +348,53 @@ def _labelled_file(path: Path, text_column: str | None, label_column: str | None
 # -- review round trip ------------------------------------------------------
 
 REVIEW_SHEET = "分类审核"
-REVIEW_HEADERS = ["编号", "批次", "意见建议内容", "原始条数", "建议类别", "置信度", "依据", "类别", "处理方式", "重点任务"]
+REVIEW_HEADERS = ["编号", "批次", "意见建议内容", "原始条数", "建议类别", "置信度", "采纳", "第二类别", "类别依据",
+                  "处理方式依据", "优先分", "类别", "处理方式", "重点任务"]
 REVIEW_NOTES = [
     "分类审核说明",
-    "1. “建议类别”“置信度”“依据”是系统给出的参考；请在“类别”“处理方式”“重点任务”三列下拉选择最终结果。",
-    "2. 不要修改“编号”列，也不要删除列；不需要改的行可以不动，也可以整行删除。",
-    "3. 保存后运行：rectikit classify --apply 本文件。改动过的结果记为人工确定，以后不会被自动分类覆盖；"
+    "1. “建议类别”至“优先分”是系统给出的参考：置信度是学习模型判断正确的概率；“采纳”为“自动采纳”的，按训练数据交叉验证，"
+    "这一置信度以上的判断正确率不低于设定值（rectikit.toml 中 [classify] accept_precision）；“待审核”的请重点核对。"
+    "表格按最需要审核的排在前面（待审核、置信度低的在前）。",
+    "2. “处理方式依据”列出命中的信号（指明地点、具体问题、具体诉求、政策咨询、个人诉求等），“优先分”越高越优先列为重点整改任务；"
+    "判断标准见 rectikit 文档 docs/TRIAGE.md。",
+    "3. 请在“类别”“处理方式”“重点任务”三列下拉选择最终结果。不要修改“编号”列，也不要删除列；不需要改的行可以不动，也可以整行删除。",
+    "4. 保存后运行：rectikit classify --apply 本文件。改动过的结果记为人工确定，以后不会被自动分类覆盖；"
     "未改动的仍按自动结果处理。",
 ]
+_REVIEW_ORDER = {None: 0, REVIEW: 1, ACCEPTED: 2, FROM_FILE: 3, BY_PERSON: 4}
 
 
 def write_review(ws: Workspace, path: Path, *, batch: str | None = None,
                  suggestions: Sequence[Decision] = ()) -> Path:
+    """The review workbook, the least certain items first."""
     from rectikit.files.xlsxout import write_table
 
     taxonomy = workspace_taxonomy(ws)
     hint = {d.item_id: d for d in suggestions}
     with ws.ledger() as led:
         items = led.working_items([batch] if batch else [])
-    rows, shade = [], []
-    for it in items:
+    lines = []
+    for k, it in enumerate(items):
         d = hint.get(it["id"])
-        rows.append([
-            it["id"], it["batch"], it["text"], it["raw_count"],
-            d.category if d else it["category"], d.confidence if d else it["category_confidence"],
-            d.basis if d else it["category_basis"],
-            it["category"] or (d.category if d else None),
+        category = d.category if d else it["category"]
+        adopted = (BY_PERSON if it["category_source"] == MANUAL else d.review if d else it["category_review"])
+        confidence = d.confidence if d else it["category_confidence"]
+        row = [
+            it["id"], it["batch"], it["text"], it["raw_count"], category, confidence, adopted,
+            d.secondary if d else it["category_secondary"], d.basis if d else it["category_basis"],
+            d.disposition_basis if d else it["disposition_basis"], d.key_score if d else it["key_task_score"],
+            it["category"] or category,
             it["disposition"] or (d.disposition if d else None),
             {1: YES, 0: NO}.get(it["is_key_task"], YES if d and d.key_task else None),
-        ])
-        shade.append(bool(d and d.needs_review))
+        ]
+        doubt = category is None or adopted in (REVIEW, None)
+        lines.append(((_REVIEW_ORDER.get(adopted if category else None, 1), confidence or 0.0, k), row, doubt))
+    lines.sort(key=lambda line: line[0])
+    rows, shade = [line[1] for line in lines], [line[2] for line in lines]
     with ws.ledger() as led:
         return books.send(led, "classify-review", {it["id"]: it["text"] for it in items}, lambda identity: write_table(
-            path, REVIEW_SHEET, REVIEW_HEADERS, rows, widths=[8, 12, 60, 8, 12, 8, 20, 14, 12, 10],
-            choices={7: taxonomy.names, 8: DISPOSITIONS, 9: (YES, NO)}, shade=shade, notes=REVIEW_NOTES,
+            path, REVIEW_SHEET, REVIEW_HEADERS, rows, widths=[8, 12, 60, 8, 12, 8, 10, 12, 20, 40, 8, 14, 12, 10],
+            choices={11: taxonomy.names, 12: DISPOSITIONS, 13: (YES, NO)}, shade=shade, notes=REVIEW_NOTES,
             identity=identity), batch=batch)
 
 
@@ -340,8 +414,6 @@ def apply_review(ws: Workspace, path: Path) -> ClassifyResult:
             report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=t.text(row, "编号"), **where))
             continue
         cat, disp, key = t.text(row, "类别"), t.text(row, "处理方式"), t.text(row, "重点任务")
-        if cat and cat not in taxonomy.categories:
-            report.add(Issue("unknown-category", "类别不在分类体系表中。", ERROR, column="类别", value=cat, **where))
         if disp and disp not in DISPOSITIONS:
             report.add(Issue("bad-disposition", f"处理方式应为 {'、'.join(DISPOSITIONS)} 之一。", ERROR,
                              column="处理方式", value=disp, **where))
@@ -360,6 +432,10 @@ def apply_review(ws: Workspace, path: Path) -> ClassifyResult:
                                  sheet=t.sheet, row=r, column="编号", value=str(item_id)))
             else:
                 current[item_id] = dict(row)
+        for r, item_id, cat, *_ in wanted:  # a category the file gave may stay as it is, even outside the table
+            if cat and cat not in taxonomy.categories and item_id in current and cat != current[item_id]["category"]:
+                report.add(Issue("unknown-category", "类别不在分类体系表中。", ERROR, file=t.file, sheet=t.sheet, row=r,
+                                 column="类别", value=cat))
         if report.errors:
             raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction() as conn:

@@ -56,7 +56,7 @@ OPENINGS = tuple(sorted((
 ), key=len, reverse=True))
 CLOSINGS = tuple(sorted(("谢谢", "谢谢了", "感谢", "非常感谢", "谢谢领导", "谢谢政府"), key=len, reverse=True))
 
-_PLACE_SUFFIX = re.compile(
+PLACE_SUFFIX = re.compile(
     r"(?=(街道|社区|小区|花园|大道|家园|小学|中学|医院|卫生院|市场|公园"
     # a one-character suffix followed by these is a word, not a place: 路灯, 村民, 县城, 河道
     r"|(?:村|镇|乡|县|区|市|路|街|巷|苑|河|桥|屯|组)(?![灯面口段况边民里上城道梁织域别委长干内外级])))"
@@ -146,7 +146,7 @@ def _facts(text: str, lo: int, hi: int) -> list[str]:
     for m in _DIGITS.finditer(text):
         if m.start() < hi and m.end() > lo:
             out.append(text[m.start() : m.end() + 1])
-    m = _PLACE_SUFFIX.search(text, lo)
+    m = PLACE_SUFFIX.search(text, lo)
     if m is not None and m.start() <= hi + 2:
         out.append(text[lo : m.start() + len(m.group(1))])
     return out
@@ -154,10 +154,10 @@ def _facts(text: str, lo: int, hi: int) -> list[str]:
 
 def places(norm: str) -> set[str]:
     """The place names a comparison form mentions (two to six characters before a place suffix)."""
-    return {norm[max(0, m.start() - 6):m.start()] + m.group(1) for m in _PLACE_SUFFIX.finditer(norm) if m.start() >= 2}
+    return {norm[max(0, m.start() - 6):m.start()] + m.group(1) for m in PLACE_SUFFIX.finditer(norm) if m.start() >= 2}
 
 
 def names_place(norm: str) -> bool:
     """Does the text point at a specific place (a name before 村, 路, 小区 …)?
     Seed 001 asks that key tasks be "指向性明确"."""
-    return any(m.start() >= 2 for m in _PLACE_SUFFIX.finditer(norm))
+    return any(m.start() >= 2 for m in PLACE_SUFFIX.finditer(norm))

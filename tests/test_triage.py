@@ -1,0 +1,99 @@
+"""Triage by the written guideline (docs/TRIAGE.md): dispositions with reasons, key tasks within a share."""
+
+import pytest
+
+from rectikit.steps.classify import DISPOSITION_FILE, load_dispositions
+from rectikit.steps.triage import Settings, decide, select_key_tasks
+from rectikit.text.normalise import normalise
+from rectikit.text.specificity import named_places, signals
+
+
+@pytest.fixture(scope="module")
+def rules(tmp_path_factory):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "templates"))
+    from build_rule_tables import build
+
+    folder = tmp_path_factory.mktemp("rules")
+    build(folder)
+    return load_dispositions(folder / DISPOSITION_FILE)
+
+
+@pytest.mark.parametrize("text, disposition", [
+    ("高岭村村口路段没有路灯，晚上出行很不安全，反映多次仍未解决。", "立行立改"),
+    ("民主路与建设路交叉口没有红绿灯，早晚高峰车辆抢行。", "立行立改"),
+    ("希望政府多为老百姓办实事、办好事。", "长期坚持"),
+    ("建议加大招商引资力度，让年轻人在家门口就业。", "长期坚持"),
+    ("城中区城区学位紧张，孩子就近入学难。", "长期坚持"),
+    ("请问外地驾驶证迁回本县需要走什么程序？", "解读说明"),
+    ("咨询一下星沙联络线的进度，什么时候修？", "解读说明"),
+    ("我是听力残疾人，今年29岁，无工作，吃低保，请求援助。", "回访帮助"),
+    ("这几年的回复都是骗人的，睁眼说瞎话。", "引导化解"),
+])
+def test_dispositions_follow_the_guideline(rules, text, disposition):
+    assert decide(normalise(text), rules, text=text).disposition == disposition
+
+
+def test_reasons_name_the_signals_that_fired(rules):
+    t = decide(normalise("高岭村村口路段没有路灯，晚上出行很不安全，反映多次仍未解决。"), rules)
+    assert "指明地点：高岭村" in t.basis and "具体设施：路灯" in t.basis and "反复反映：反映多次" in t.basis
+    assert t.basis.endswith(f"优先分 {t.score}") and t.score >= 5
+    closing = decide(normalise("上林村饮水工程水质浑浊，请有关部门重视。"), rules)
+    assert "笼统" not in closing.basis  # a closing formula on a concrete complaint is not a general wish
+    general = decide(normalise("建议加大职业教育投入。"), rules)
+    assert general.score < 0 and "笼统" in general.basis
+
+
+def test_a_hotline_files_own_nature_counts(rules):
+    text = normalise("为什么F公馆沿工业路大庆河边没有绿化")
+    assert decide(text, rules, nature="咨询").disposition == "解读说明"
+    assert "性质为咨询" in decide(text, rules, nature="咨询").basis
+
+
+def test_merged_opinions_raise_priority(rules):
+    text = normalise("高岭村村口路段没有路灯。")
+    assert decide(text, rules, raw_count=3).score == decide(text, rules).score + 4
+    assert "3条合并" in decide(text, rules, raw_count=3).basis
+
+
+def test_generic_place_words_are_not_places():
+    assert named_places(normalise("建议公共服务向农村延伸")) == []
+    assert named_places(normalise("城区公厕数量少")) == []
+    assert named_places(normalise("希望各社区多开展活动")) == []
+    assert named_places(normalise("石桥市青溪县")) == []  # a city or county alone is not specific
+    assert named_places(normalise("实验小学门口拥堵")) == ["实验小学"]
+    assert "place" in signals(normalise("高岭村没有路灯"))
+
+
+def _triages(rules, n_specific, n_general):
+    texts = [f"第{k}村到镇上的村道坑洼不平，下雨天泥泞难行，反映多次仍未解决。" for k in range(n_specific)]
+    texts += ["希望政府多为老百姓办实事。"] * n_general
+    return [decide(normalise(t), rules) for t in texts]
+
+
+def test_key_tasks_are_eligible_and_within_the_share(rules):
+    triages = _triages(rules, 30, 70)
+    select_key_tasks(triages, [1] * 100, Settings())
+    chosen = [t for t in triages if t.key_task]
+    assert len(chosen) == 22  # 22% of 100
+    assert all(t.disposition == "立行立改" for t in chosen)
+    triages = _triages(rules, 5, 95)
+    select_key_tasks(triages, [1] * 100, Settings())
+    assert sum(t.key_task for t in triages) == 5  # fewer eligible than the share: only those
+    triages = _triages(rules, 30, 70)
+    select_key_tasks(triages, [1] * 100, Settings(max_share=1))
+    assert sum(t.key_task for t in triages) == 30  # no share: the guideline alone
+
+
+def test_key_tasks_a_person_chose_use_up_the_share(rules):
+    triages = _triages(rules, 30, 70)
+    select_key_tasks(triages, [1] * 100, Settings(), batch_size=110, fixed_yes=10)
+    assert sum(t.key_task for t in triages) == 15  # ceil(0.22 * 110) = 25, 10 already chosen
+
+
+def test_more_merged_opinions_win_a_tie(rules):
+    triages = _triages(rules, 4, 0)
+    select_key_tasks(triages, [1, 1, 1, 2], Settings(max_share=0.25))
+    assert [t.key_task for t in triages] == [False, False, False, True]
