@@ -248,3 +248,12 @@ def test_a_model_file_is_data_and_never_code(tmp_path):
     with pytest.raises(InvalidDataError, match="重新训练"):
         TextModel.load(evil)
     assert not ran.exists()
+
+
+def test_a_school_canteens_hygiene_is_food_safety_with_education_second(ws):
+    from rectikit.steps.classify import _rule_guess
+    from rectikit.steps.taxonomy import workspace_taxonomy
+
+    cat, _, _, second, _, _ = _rule_guess(normalise("实验小学食堂卫生差，饭菜里有苍蝇，学生吃了拉肚子。"),
+                                          workspace_taxonomy(ws))
+    assert (cat, second) == ("食品药品监管", "教育")

@@ -83,8 +83,10 @@ def decide(norm: str, rules: Sequence[tuple[str, list[str], float]], *, text: st
     if role:
         fired.setdefault(role, []).append(f"性质为{nature.strip()}")
     has = fired.__contains__
-    specific = has("place") or has("facility") or has("number")
     concrete = has("problem") or has("ask")
+    # A named place, facility or number points at something; a county or district does when it names a
+    # concrete problem there ("北湖区城区黑臭水体整治后又反弹").
+    specific = has("place") or has("facility") or has("number") or has("region") and concrete
     if has("venting"):
         disposition = "引导化解"
     elif norm.startswith(_ASKING) or norm.startswith("问") and not norm.startswith("问题") or (

@@ -65,17 +65,18 @@ SIGNALS: tuple[tuple[str, str, re.Pattern], ...] = (
         r"提高.{0,6}(?:水平|待遇|标准|收入|效率|积极性)|加强.{0,6}(?:建设|管理|监管|宣传|培养|保护|协调|教育|监督)|"
         r"完善.{0,6}(?:机制|制度|体系|政策)|优化.{0,4}环境|落实到位|整体|总体|满意|关爱|惠民|民生|希望政府")),
 )
-LABELS = {name: label for name, label, _ in SIGNALS} | {"place": "指明地点", "number": "具体数字"}
+LABELS = {name: label for name, label, _ in SIGNALS} | {"place": "指明地点", "region": "指明县区", "number": "具体数字"}
 
 
-def named_places(norm: str) -> list[str]:
-    """Names before a place suffix (高岭村, 民主路, 实验小学), not 农村, 各社区, 医院."""
+def named_places(norm: str, regions: bool = False) -> list[str]:
+    """Names before a place suffix (高岭村, 民主路, 实验小学), not 农村, 各社区, 医院; with ``regions``,
+    the cities, counties and districts instead (北湖区, 青溪县)."""
     out = []
     for m in PLACE_SUFFIX.finditer(norm):
         start, suffix = m.start(), m.group(1)
         if start < 2 or norm[start - 1] in _NOT_A_NAME_BEFORE:
             continue
-        if suffix in _REGIONS or norm[start - 1:start] + suffix in _GENERIC_PLACES or norm[start - 2:start] + suffix in _GENERIC_PLACES:
+        if (suffix in _REGIONS) != regions or norm[start - 1:start] + suffix in _GENERIC_PLACES or norm[start - 2:start] + suffix in _GENERIC_PLACES:
             continue
         name = norm[max(0, start - 3):start] + suffix
         out.append(name)
@@ -87,6 +88,8 @@ def signals(norm: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     if places := named_places(norm):
         found["place"] = places
+    if regions := named_places(norm, regions=True):
+        found["region"] = regions
     if numbers := _NUMBER.findall(norm):
         found["number"] = list(dict.fromkeys(numbers))
     for name, _label, pattern in SIGNALS:
