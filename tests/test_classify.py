@@ -218,7 +218,8 @@ def test_training_takes_text_from_whichever_text_column_a_row_filled(loaded, tmp
         rows.append(["教育文体", f"学校{i}", f"实验小学班额过大，第{i}班有六十多名学生。", ""])
         rows.append(["城乡建设", "", "", f"第{i}号路段道路坑洼，希望修路。"])
     path = write_xlsx(tmp_path / "dev.xlsx", rows)
-    texts, labels = _labelled_file(path, None, None)
+    rows = _labelled_file(path, None, None)
+    texts, labels = [r[0] for r in rows], [r[1] for r in rows]
     assert texts[:2] == ["学校0实验小学班额过大，第0班有六十多名学生。", "第0号路段道路坑洼，希望修路。"]
     assert labels[:2] == ["教育文体", "城乡建设"]
     assert train(loaded, file=path)["items"] == 30
@@ -257,3 +258,22 @@ def test_a_school_canteens_hygiene_is_food_safety_with_education_second(ws):
     cat, _, _, second, _, _ = _rule_guess(normalise("实验小学食堂卫生差，饭菜里有苍蝇，学生吃了拉肚子。"),
                                           workspace_taxonomy(ws))
     assert (cat, second) == ("食品药品监管", "教育")
+
+
+def test_the_files_own_disposition_is_kept_and_a_learned_one_is_used(ws, tmp_path):
+    rows = [["意见建议内容", "处理方式"], ["民主路路灯不亮，晚上出行不安全，希望尽快维修。", "解读说明"],
+            ["希望政府多为老百姓办实事。", ""], ["第99号路段道路坑洼，路灯不亮，希望修路。", ""]]
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", rows)], batch="今年")
+    by = {d.item_id: d for d in classify(ws).decisions}
+    assert by[1].disposition == "解读说明" and by[1].disposition_basis.startswith("原表处理方式：解读说明")
+    assert classify(ws, reclassify=True).decisions[0].disposition == "立行立改"
+    labelled = [["留言详情", "一级标签", "处理方式"]]
+    for i in range(30):
+        labelled.append([f"第{i}号路段道路坑洼，路灯不亮，希望修路。", "城乡建设", "立行立改"])
+        labelled.append([f"请问第{i}类补贴怎么申请，需要什么材料？", "社会保障", "解读说明"])
+    res = train(ws, file=write_xlsx(tmp_path / "labelled.xlsx", labelled))
+    assert res["disposition_model"]["items"] == 60
+    assert (ws.root / "models" / "处理方式模型.npz").exists()
+    by = {d.item_id: d for d in classify(ws, reclassify=True).decisions}
+    assert by[3].disposition_basis.startswith("学习模型：立行立改")  # confident on a text like its training
+    assert not by[2].disposition_basis.startswith("学习模型")  # unlike anything it learned: the guideline decides

@@ -123,10 +123,11 @@ def classify_cmd(
         with working("正在训练…", as_json):
             res = cl.train(ws, file=train, from_ledger=from_ledger, text_column=text_column, label_column=label_column)
         say(("已训练学习模型", "green"), f"：{res['items']} 条，{len(res['labels'])} 个类别（{res['source']}）。")
-        cv = res["cross_validation"]
-        if cv["accuracy"] is not None:
-            say(f"交叉验证：正确率 {cv['accuracy']:.1%}；置信度 {cv['accept_above'] or 1:.2f} 以上的自动采纳，约占 "
-                f"{cv['accepted_share']:.0%}，其中正确率 {cv['accepted_accuracy']:.1%}（要求 {cv['accept_precision']:.0%}）。")
+        _print_checked("类别", res["cross_validation"])
+        if "disposition_model" in res:
+            d = res["disposition_model"]
+            say(("已训练处理方式模型", "green"), f"：{d['items']} 条，{len(d['labels'])} 种处理方式。")
+            _print_checked("处理方式", d["cross_validation"])
         emit(res, as_json)
         return
     if apply:
@@ -143,6 +144,16 @@ def classify_cmd(
     for line in out.summary:
         err.print(f"{line['batch']}：{line['sentence']}" + (f"（未分类 {line['unclassified']} 条）" if line["unclassified"] else ""))
     emit(out.to_dict(), as_json)
+
+
+def _print_checked(what: str, cv: dict) -> None:
+    if cv["accuracy"] is None:
+        return
+    if cv["accept_above"] is None:
+        say(f"{what}交叉验证：正确率 {cv['accuracy']:.1%}，达不到自动采纳要求（{cv['accept_precision']:.0%}），全部待审核。")
+        return
+    say(f"{what}交叉验证：正确率 {cv['accuracy']:.1%}；置信度 {cv['accept_above']:.2f} 以上的自动采纳，约占 "
+        f"{cv['accepted_share']:.0%}，其中正确率 {cv['accepted_accuracy']:.1%}（要求 {cv['accept_precision']:.0%}）。")
 
 
 def _print_classes(res) -> None:

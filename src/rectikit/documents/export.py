@@ -17,7 +17,8 @@ COLUMNS = [
     ("text", "意见建议内容", 60), ("county", "县(市、区)", 12), ("township", "乡(镇、街道)", 12),
     ("village", "村(社区)", 10), ("source", "来源", 18), ("received_on", "反映时间", 12),
     ("contact_name", "联系人", 10), ("contact_phone", "联系电话", 14), ("category_given", "原表类别", 12),
-    ("category2", "原表二级分类", 12), ("nature", "问题性质", 10), ("unit_given", "原表承办单位", 18),
+    ("category2", "原表二级分类", 12), ("nature", "问题性质", 10), ("disposition_given", "原表处理方式", 10),
+    ("unit_given", "原表承办单位", 18),
     ("status_given", "原表办理状态", 10), ("due_given", "原表办理时限", 12), ("answered_on", "办结时间", 12),
     ("satisfaction", "上报满意度", 10), ("callback", "原表回访结果", 12),
     ("raw_count", "原始条数", 8), ("repeat_of", "连续反映（前批编号）", 10),
@@ -32,7 +33,7 @@ COLUMNS = [
 _QUERY = """
 SELECT i.id, b.name AS batch, i.seq, i.title, i.text, i.county, i.township, i.village, i.source,
        i.received_on, i.contact_name, i.contact_phone, i.category_given,
-       i.category2, i.nature, i.unit_given, i.status_given, i.due_given, i.answered_on, i.satisfaction, i.callback,
+       i.category2, i.nature, i.disposition_given, i.unit_given, i.status_given, i.due_given, i.answered_on, i.satisfaction, i.callback,
        COUNT(m.id) AS raw_count, i.repeat_of, i.category, i.disposition,
        CASE i.is_key_task WHEN 1 THEN '是' WHEN 0 THEN '否' END AS is_key_task,
        i.lead_unit, i.co_units, i.leader, i.person,

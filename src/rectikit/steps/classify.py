@@ -30,6 +30,7 @@ from rectikit.store.workspace import Workspace
 
 DISPOSITION_FILE = "处理方式.xlsx"
 MODEL_FILE = "models/分类模型.npz"  # arrays only: loading it runs nothing
+DISPOSITION_MODEL_FILE = "models/处理方式模型.npz"
 YES, NO = "是", "否"
 MANUAL, GIVEN = "manual", "given"
 ACCEPTED, REVIEW, FROM_FILE, BY_PERSON = "自动采纳", "待审核", "原表", "人工确定"
@@ -174,6 +175,7 @@ def classify(
         guesses = [_rule_guess(norm, taxonomy) for norm in norms]
     triages = [decide(norm, disp_rules, text=item["text"], nature=item.get("nature"), raw_count=item["raw_count"])
                for item, norm in zip(items, norms)]
+    _take_given_or_learned(ws, items, triages, use_model=use_model, reclassify=reclassify)
     _choose_key_tasks(items, triages, settings)
     for item, guess, t in zip(items, guesses, triages):
         given = [] if reclassify else split_values(item["category_given"])
@@ -228,6 +230,29 @@ def _rule_guess(norm: str, taxonomy) -> tuple:
     return cat, None, "、".join(words[:6]), rest[0][0] if rest and runner >= score / 2 else None, adopted, "rules"
 
 
+def _take_given_or_learned(ws: Workspace, items: list[dict], triages: list[Triage], *, use_model: bool,
+                           reclassify: bool) -> None:
+    """The disposition the file gives wins (unless reclassifying); else the office's learned disposition
+    model where it is confident enough (its own cross-validated threshold); else the guideline's. The
+    signals stay as reasons either way."""
+    learned: list[tuple[str, float] | None] = [None] * len(items)
+    path = ws.root / DISPOSITION_MODEL_FILE
+    if use_model and path.exists():
+        from rectikit.text.model import TextModel
+
+        model = TextModel.load(path)
+        accept_at = model.accept_above(float(ws.setting("classify", "accept_precision", 0.97)))
+        if accept_at is not None:
+            ranked = model.rank([model_text(i["title"], i["text"]) for i in items], top=1)
+            learned = [r[0] if r[0][1] >= accept_at else None for r in ranked]
+    for item, t, guess in zip(items, triages, learned):
+        given = None if reclassify else _disposition_named(item.get("disposition_given"))
+        if given:
+            t.disposition, t.fired = given, {"given": [given], **t.fired}
+        elif guess:
+            t.disposition, t.fired = guess[0], {"learned": [f"{guess[0]} {guess[1]:.2f}"], **t.fired}
+
+
 def _choose_key_tasks(items: list[dict], triages: list[Triage], settings: Settings) -> None:
     """Key tasks per batch, by the guideline and within the batch's share; items whose key-task flag a
     person set keep it and use up the share when they are key tasks."""
@@ -277,27 +302,38 @@ def model_text(title: str | None, text: str | None) -> str:
 
 def train(ws: Workspace, *, file: Path | None = None, from_ledger: bool = False, text_column: str | None = None,
           label_column: str | None = None) -> dict:
-    """Train the learned classifier from a labelled workbook or the ledger."""
-    from rectikit.text.model import TextModel
-
+    """Train the learned classifiers from a labelled workbook or the ledger: the category model, and the
+    disposition model too when at least 20 items say their 处理方式."""
     if bool(file) == bool(from_ledger):
         raise UsageError("请指定训练数据：--train 已标注表格.xlsx，或 --from-ledger（用台账中已定类别的条目）。")
     if from_ledger:
         with ws.ledger() as led:
             rows = led.conn.execute(
-                "SELECT title, text, COALESCE(CASE WHEN category_source='manual' THEN category END, category_given)"
+                "SELECT title, text, COALESCE(CASE WHEN category_source='manual' THEN category END, category_given),"
+                " COALESCE(CASE WHEN disposition_source='manual' THEN disposition END, disposition_given)"
                 " FROM items WHERE merged_into IS NULL").fetchall()
-        rows = [r for r in rows if r[2]]
-        texts, labels = [model_text(r[0], r[1]) for r in rows], [r[2] for r in rows]
+        rows = [(model_text(r[0], r[1]), r[2] or "", r[3] or "") for r in rows]
         source = "台账中人工确定或原表自带的类别"
     else:
-        texts, labels = _labelled_file(Path(file), text_column, label_column)
+        rows = _labelled_file(Path(file), text_column, label_column)
         source = Path(file).name
-    if len(texts) < 20:
-        raise InvalidDataError(f"训练数据只有 {len(texts)} 条，至少需要 20 条已标注的意见建议。")
-    model = TextModel().fit(texts, labels)
+    categories = [(t, c) for t, c, _ in rows if t and c]
+    dispositions = [(t, _disposition_named(d)) for t, _, d in rows if t and _disposition_named(d)]
+    if len(categories) < 20:
+        raise InvalidDataError(f"训练数据只有 {len(categories)} 条，至少需要 20 条已标注的意见建议。")
+    out = {**_fit(ws, categories, MODEL_FILE, source, "model"), "source": source}
+    if len(dispositions) >= 20 and len({d for _, d in dispositions}) >= 2:
+        out["disposition_model"] = _fit(ws, dispositions, DISPOSITION_MODEL_FILE, source, "disposition-model")
+    return out
+
+
+def _fit(ws: Workspace, pairs: list[tuple[str, str]], file: str, source: str, entity: str) -> dict:
+    """Fit, save and record one model; say how it did on items it had not seen (cross-validation)."""
+    from rectikit.text.model import TextModel
+
+    model = TextModel().fit([t for t, _ in pairs], [lab for _, lab in pairs])
     model.meta["source"] = source
-    path = model.save(ws.root / MODEL_FILE)
+    path = model.save(ws.root / file)
     precision = float(ws.setting("classify", "accept_precision", 0.97))
     accept_at = model.accept_above(precision)
     share, right = model.accepted_share(accept_at)
@@ -305,13 +341,19 @@ def train(ws: Workspace, *, file: Path | None = None, from_ledger: bool = False,
                "accept_precision": precision, "accept_above": accept_at, "accepted_share": round(share, 4),
                "accepted_accuracy": round(right, 4)}
     with ws.ledger() as led, led.transaction():
-        led.record("train", "model", None, detail={"source": source, "items": len(texts),
-                                                    "labels": model.meta["labels"], **checked})
-    return {"model": str(path), "items": len(texts), "labels": model.meta["labels"], "source": source,
-            "cross_validation": checked}
+        led.record("train", entity, None, detail={"source": source, "items": len(pairs),
+                                                  "labels": model.meta["labels"], **checked})
+    return {"model": str(path), "items": len(pairs), "labels": model.meta["labels"], "cross_validation": checked}
 
 
-def _labelled_file(path: Path, text_column: str | None, label_column: str | None) -> tuple[list[str], list[str]]:
+def _disposition_named(value: str | None) -> str | None:
+    """The disposition a cell names (“立行立改”, “属于解读说明类”), or None."""
+    return next((d for d in DISPOSITIONS if d in (value or "")), None)
+
+
+def _labelled_file(path: Path, text_column: str | None, label_column: str | None) -> list[tuple[str, str, str]]:
+    """(text, category, disposition) of each labelled row of the first sheet with a text column and a
+    category or 处理方式 column."""
     from rectikit.files.columns import detect_header, map_columns, synonym_columns
     from rectikit.files.readers import read_sheets
 
@@ -325,8 +367,8 @@ def _labelled_file(path: Path, text_column: str | None, label_column: str | None
         if not header:
             continue
         m = map_columns(header.names, overrides)
-        if "text" in m and "category_given" in m:
-            lj, hj = m["category_given"], m.get("title")
+        if "text" in m and ("category_given" in m or "disposition_given" in m):
+            lj, dj, hj = m.get("category_given"), m.get("disposition_given"), m.get("title")
             # Exports often have several text columns filled for different rows
             # (详情 here, 主题+详情 there): take the first one a row has.
             text_js = [m["text"]] + [j for j in synonym_columns(header.names, "text") if j != m["text"]]
@@ -334,15 +376,15 @@ def _labelled_file(path: Path, text_column: str | None, label_column: str | None
             def cell(row: list, j: int | None) -> str:
                 return str(row[j]).strip() if j is not None and j < len(row) else ""
 
-            texts, labels = [], []
+            rows = []
             for row in sheet.rows[header.data_start:]:
                 text = next((t for j in text_js if (t := cell(row, j))), "")
-                t, lab = model_text(cell(row, hj), text), cell(row, lj)
-                if t and lab:
-                    texts.append(t)
-                    labels.append(lab)
-            return texts, labels
-    raise InvalidDataError(f"{path.name} 中没有同时含内容列和类别列的工作表。可用 --text-column、--label-column 指定列名。")
+                t, lab, disp = model_text(cell(row, hj), text), cell(row, lj), cell(row, dj)
+                if t and (lab or disp):
+                    rows.append((t, lab, disp))
+            return rows
+    raise InvalidDataError(f"{path.name} 中没有同时含内容列和类别列（或处理方式列）的工作表。"
+                           "可用 --text-column、--label-column 指定列名。")
 
 
 # -- review round trip ------------------------------------------------------

@@ -35,6 +35,7 @@ ITEM_FIELDS = (
     "seq", "title", "text", "county", "township", "village", "source",
     "received_on", "contact_name", "contact_phone", "category_given",
     "category2", "nature", "unit_given", "status_given", "due_given", "answered_on", "callback", "satisfaction",
+    "disposition_given",
 )
 _NOTE_PREFIXES = ("填表说明", "说明", "注：", "注:", "备注：", "备注:", "合计", "总计", "小计",
                   "制表", "填表人", "审核人", "单位负责人", "联系人：", "联系人:")

@@ -21,7 +21,8 @@ DISPOSITIONS = ("立行立改", "回访帮助", "解读说明", "引导化解", 
 # What a disposition's keywords stand for when they fire (the rule table's rows).
 _ROLE = {"引导化解": "venting", "解读说明": "policy", "回访帮助": "personal", "长期坚持": "structural",
          "立行立改": "ask"}
-_ROLE_LABELS = {"venting": "情绪宣泄", "policy": "政策咨询", "personal": "个人诉求", "structural": "长期性"}
+_ROLE_LABELS = {"venting": "情绪宣泄", "policy": "政策咨询", "personal": "个人诉求", "structural": "长期性",
+                "given": "原表处理方式", "learned": "学习模型"}
 # What a hotline's own 性质 column adds (fuzhou 12345: 投诉/咨询/建议/举报/求助).
 _NATURE = {"咨询": "policy", "求助": "personal", "投诉": "problem", "举报": "problem"}
 # An opinion that opens with these is a question first, whatever it mentions ("请问" is "问" by then: the

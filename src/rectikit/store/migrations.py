@@ -298,8 +298,9 @@ MIGRATIONS.append(
     (
         13,
         "triage with reasons: a second category, whether the category was taken without review, why the "
-        "disposition, the key-task priority score",
+        "disposition, the key-task priority score; the disposition an imported file gives",
         [f"ALTER TABLE items ADD COLUMN {name}" for name in (
-            "category_secondary TEXT", "category_review TEXT", "disposition_basis TEXT", "key_task_score INTEGER")],
+            "category_secondary TEXT", "category_review TEXT", "disposition_basis TEXT", "key_task_score INTEGER",
+            "disposition_given TEXT")],
     )
 )
