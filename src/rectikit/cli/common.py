@@ -159,9 +159,11 @@ BatchOpt = Annotated[Optional[str], typer.Option("--batch", "-b", help="只处�
 BatchesOpt = Annotated[Optional[list[str]], typer.Option("--batch", "-b", help="批次，可重复；默认全部批次。", metavar="批次")]
 
 
-def emit(data: dict, as_json: bool) -> None:
-    """The command's result as JSON on stdout, with "ok" first (a failure's JSON is written by main)."""
+def emit(data, as_json: bool) -> None:
+    """The command's result as JSON on stdout, with "ok" first (a failure's JSON is written by main).
+    A result object is turned into a dict only then: for 100k items that alone takes seconds."""
     if as_json:
+        data = data.to_dict() if hasattr(data, "to_dict") else data
         sys.stdout.write(json.dumps({"ok": True, **data}, ensure_ascii=False, indent=2, default=str) + "\n")
 
 

@@ -74,7 +74,7 @@ def analyse_cmd(
     say(("已生成", "green"))
     show_path("  ", res.path)
     show_path("  图表数据：", res.tables)
-    emit(res.to_dict(), as_json)
+    emit(res, as_json)
 
 
 @app.command("notice", cls=Command, help="整改情况公示（.docx）：开头的数字由台账算出，正文三部分留给本单位填写；每个批次附一份整改完成情况一览表（已遮盖个人信息）。")

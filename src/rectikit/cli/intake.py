@@ -97,7 +97,7 @@ def import_cmd(
     if res.report_path:
         show_path("校验报告：", res.report_path)
     err.print(f"本次新增 {res.added} 条。")
-    emit(res.to_dict(), as_json)
+    emit(res, as_json)
     if not res.ok:
         raise typer.Exit(EXIT_FAILED)
 

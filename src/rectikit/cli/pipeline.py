@@ -61,7 +61,7 @@ def dedupe_cmd(
             err.print("审核表（在“处理意见”列选择后运行 rectikit dedupe --apply 该文件）：")
             show_path("  ", res.review_path)
     _print_merge_summary(res.summary)
-    emit(res.to_dict(), as_json)
+    emit(res, as_json)
 
 
 def _print_groups(groups, limit: int = 20) -> None:
@@ -143,7 +143,7 @@ def classify_cmd(
             show_path("  ", out.review_path)
     for line in out.summary:
         err.print(f"{line['batch']}：{line['sentence']}" + (f"（未分类 {line['unclassified']} 条）" if line["unclassified"] else ""))
-    emit(out.to_dict(), as_json)
+    emit(out, as_json)
 
 
 def _print_checked(what: str, cv: dict) -> None:
@@ -209,4 +209,4 @@ def assign_cmd(
     if export:
         path = asg.export_assignments(ws, export, batch=batch, include_all=include_all)
         show_path("责任分解表：", path)
-    emit(res.to_dict(), as_json)
+    emit(res, as_json)

@@ -50,7 +50,7 @@ def dispatch_cmd(
     err.print(t)
     if res.unassigned:
         say(("还没有牵头单位的重点任务", "yellow"), f" {len(res.unassigned)} 项，未交办（先运行 rectikit assign）。")
-    emit(res.to_dict(), as_json)
+    emit(res, as_json)
 
 
 @app.command("collect", cls=Command, help="导入交回的表格：单位报回的整改任务交办表（进展、成效、完成时间、佐证材料）、整改事项调查表、回访记录表（不满意的重新打开）。有错误则不做任何改动。")
@@ -67,7 +67,7 @@ def collect_cmd(
     print_issues(res.report)
     reopened = f"，回访不满意重新打开 {len(res.reopened)} 项（{'、'.join(map(str, res.reopened))}）" if res.reopened else ""
     say(("已导入", "green"), f" {len(res.files)} 个文件、{res.rows} 项，更新 {res.changed} 处{reopened}。")
-    emit(res.to_dict(), as_json)
+    emit(res, as_json)
 
 
 @app.command("track", cls=Command, help="整改进度：每项任务亮红灯（逾期未完成）、黄灯（临近时限）、绿灯，按单位汇总；可写出催办清单。")
@@ -91,7 +91,7 @@ def track_cmd(
     err.print("合计：" + "，".join(f"{k} {v} 项" for k, v in res.counts().items()))
     if res.path:
         show_path("催办清单：", res.path)
-    emit(res.to_dict(), as_json)
+    emit(res, as_json)
 
 
 @app.command("closeout", cls=Command, help="销号：把已完成且有佐证材料的任务销号。任何一项不符合则都不销号。")
@@ -169,7 +169,7 @@ def callback_cmd(
     for name, path in res.files.items():
         show_path(f"{name}（{res.counts[name]} 项）：", path)
     err.print("回访记录表含群众联系方式，属内部资料，请勿外传。")
-    emit(res.to_dict(), as_json)
+    emit(res, as_json)
 
 
 frame_app = typer.Typer(cls=Group, help="样本框：templates 给各村（社区、单位）生成名单表，merge 核对报回的名单并合并。",
@@ -191,7 +191,7 @@ def frame_templates_cmd(
     res = frame_templates(workspace_of(workspace), out, name=name, reply_by=date_option(reply_by, "--reply-by"))
     for place, path in res.files.items():
         show_path(f"{place}：", path)
-    emit(res.to_dict(), as_json)
+    emit(res, as_json)
 
 
 @frame_app.command("merge", cls=Command, help="核对报回的名单（必填项、电话号码、是不是本村的人、重复报送、名额）并合并成一份样本框；有错误则不生成。")
@@ -208,4 +208,4 @@ def frame_merge_cmd(
     print_issues(res.report)
     say(("已合并", "green"), f" {len(res.files)} 份名单、{res.people} 人（内部资料，不得外传）：")
     show_path("  ", res.path)
-    emit(res.to_dict(), as_json)
+    emit(res, as_json)

@@ -102,17 +102,7 @@ def load_dispositions(path: Path) -> list[tuple[str, list[str], float]]:
 
 def rule_scores(norm: str, taxonomy) -> list[tuple[str, float, list[str]]]:
     """Every category that matched: name, keyword score and the words, best first."""
-    out = []
-    for c in taxonomy.categories.values():
-        score, words = 0.0, []
-        for word, weight in c.keywords.items():
-            hits = norm.count(word)
-            if hits:
-                score += weight * min(hits, 3)
-                words.append(word)
-        if score > 0:
-            out.append((c.name, score, words))
-    return sorted(out, key=lambda r: -r[1])
+    return taxonomy.scores(norm)
 
 
 def rule_category(norm: str, taxonomy) -> tuple[str | None, float, list[str]]:
