@@ -196,8 +196,10 @@ def write_xlsx(table: Table, path: Path) -> Path:
     widths = [max(4.0, w * scale) for *_, w in cols]
     last = len(cols) - 1
     with atomic_path(Path(path)) as tmp:
+        # Constant memory: rows are streamed to disk as written (in order), with inline strings; a shared
+        # string table for 100k rows took 6 s to write at the close.
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+                                            "strings_to_numbers": False, "constant_memory": True})
         ws = wb.add_worksheet("附件" + table.layout.number if table.layout.number else table.layout.name)
         f = wb.add_format
         mark = f({"font_name": "黑体", "font_size": 16})

@@ -38,8 +38,10 @@ def display_width(text: str) -> int:
 def lines_needed(text: str, width: float) -> int:
     """How many wrapped lines a cell of ``width`` units needs for ``text``
     (a CJK character in an 11-point font is about 2.2 units wide)."""
-    usable = max((width - 1) / 1.1, 4)
-    return sum(max(1, -(-display_width(part) // int(usable))) for part in text.split("\n"))
+    usable = int(max((width - 1) / 1.1, 4))
+    if 2 * len(text) <= usable and "\n" not in text:  # fits even if every character is wide
+        return 1
+    return sum(max(1, -(-display_width(part) // usable)) for part in text.split("\n"))
 
 
 def write_table(

@@ -617,9 +617,8 @@ def _take_over(led: Ledger, old_file: int, new_file: int, first: int, end: int) 
     on them, which stops the replacement. Call inside the import's transaction."""
     conn = led.conn
     fields = ", ".join(ITEM_FIELDS)
-    new = [dict(r) for r in conn.execute(f"SELECT id, row_number, {fields} FROM items WHERE id >= ? AND id < ?",
-                                         (first, end))]
-    old = [dict(r) for r in conn.execute("SELECT * FROM items WHERE file_id=? ORDER BY id", (old_file,))]
+    new = led.dicts(f"SELECT id, row_number, {fields} FROM items WHERE id >= ? AND id < ?", (first, end))
+    old = led.dicts("SELECT * FROM items WHERE file_id=? ORDER BY id", (old_file,))
     waiting: dict[str, list[dict]] = {}
     for it in new:
         waiting.setdefault(it["text"], []).append(it)
