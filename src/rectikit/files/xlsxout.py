@@ -103,23 +103,25 @@ def write_table(
             if widths:
                 ws.set_column(c, c, widths[c])
         n = top
+        # A cell shorter than this many characters fits on one line even if every character is wide.
+        short = [int(max((w - 1) / 1.1, 4)) // 2 for w in widths] if widths else []
         for r, row in enumerate(rows, start=top + 1):
             n = r
             tint = bool(shade and shade[r - top - 1])
             fmt, dfmt, ffmt = (tinted, tinted_date, tinted_fraction) if tint else (body, date, fraction)
-            if widths:
-                # XlsxWriter cannot autofit, and LibreOffice does not on opening:
-                # give wrapped rows the height their longest text needs.
-                lines = max((lines_needed(v, widths[c]) for c, v in enumerate(row) if isinstance(v, str) and v),
-                            default=1)
-                if lines > 1:
-                    ws.set_row(r, LINE_HEIGHT_PT * min(lines, MAX_LINES))
+            lines = 1
             for c, v in enumerate(row):
                 if v is None or v == "":
                     if fmt is tinted:
                         ws.write_blank(r, c, None, fmt)
                     continue
-                if isinstance(v, bool):
+                if v.__class__ is str:  # most cells: checked first, in one test
+                    if short and (len(v) > short[c] or "\n" in v):
+                        # XlsxWriter cannot autofit, and LibreOffice does not on opening:
+                        # give wrapped rows the height their longest text needs.
+                        lines = max(lines, lines_needed(v, widths[c]))
+                    ws.write_string(r, c, v if len(v) <= CELL_LIMIT else fit_cell(v), fmt)
+                elif isinstance(v, bool):
                     ws.write_boolean(r, c, v, fmt)
                 elif isinstance(v, float) and not v.is_integer():
                     ws.write_number(r, c, v, ffmt)
@@ -129,6 +131,8 @@ def write_table(
                     ws.write_datetime(r, c, v, dfmt)
                 else:
                     ws.write_string(r, c, fit_cell(str(v)), fmt)
+            if lines > 1:  # the row is still open: constant-memory mode writes it when the next begins
+                ws.set_row(r, LINE_HEIGHT_PT * min(lines, MAX_LINES))
         if choices:
             # Allowed values live on a hidden sheet: an inline list may hold
             # only 255 characters, which a category table easily exceeds.
