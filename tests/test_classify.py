@@ -277,3 +277,14 @@ def test_the_files_own_disposition_is_kept_and_a_learned_one_is_used(ws, tmp_pat
     by = {d.item_id: d for d in classify(ws, reclassify=True).decisions}
     assert by[3].disposition_basis.startswith("学习模型：立行立改")  # confident on a text like its training
     assert not by[2].disposition_basis.startswith("学习模型")  # unlike anything it learned: the guideline decides
+
+
+def test_history_keeps_one_row_per_item_and_run_with_every_change(loaded):
+    classify(loaded, reclassify=True)
+    with loaded.ledger() as led:
+        rows = led.conn.execute("SELECT field, json_extract(new, '$.category'), json_extract(old, '$.category')"
+                                " FROM history WHERE action='classify' AND entity_id='2'").fetchall()
+    assert len(rows) == 1
+    fields, new, old = rows[0]
+    assert set(fields.split(",")) >= {"category", "disposition", "is_key_task"}
+    assert (new, old) == ("基础设施建设", None)  # first classified: nothing before

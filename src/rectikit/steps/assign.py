@@ -12,6 +12,7 @@ by a later automatic run unless asked (``--reassign``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -143,6 +144,13 @@ def _matches(rule: Rule, item: dict, norm: str) -> bool:
     return not rule.keywords or any(k in norm for k in rule.keywords)
 
 
+@functools.lru_cache(maxsize=256)
+def _deadline(cell, start: dt.date | None, year: int):
+    """A rule's deadline, worked out once per rule rather than once per item (working days are counted
+    day by day)."""
+    return parse_deadline(cell, start=start, year=year)
+
+
 def _unit(name: str, item: dict, units: Directory) -> str | None:
     return units.resolve(name.replace(COUNTY, item.get("county") or ""))
 
@@ -187,8 +195,10 @@ def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False
         if not dry_run:
             with led.transaction():
                 current = {i["id"]: i for i in items}
+                rows = []
                 for a in res.assignments:
-                    res.changed += _store(led, current[a.item_id], a, source="rules")
+                    res.changed += _store(led, current[a.item_id], a, source="rules", rows=rows)
+                led.conn.executemany(_UPDATE, rows)
     return res
 
 
@@ -207,7 +217,7 @@ def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, 
                              file=RULES_FILE, sheet="分解规则", row=rule.row, column="配合单位", value=name))
         elif u != lead and u not in co:
             co.append(u)
-    d = parse_deadline(rule.deadline_cell, start=start, year=year)
+    d = _deadline(rule.deadline_cell, start, year)
     unit = units.units[lead]
     return Assignment(
         item["id"], lead, "、".join(co), rule.outputs["责任领导"] or unit.leader, rule.outputs["责任人"] or unit.contact,
@@ -217,18 +227,24 @@ def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, 
     )
 
 
-def _store(led, item: dict, a: Assignment, *, source: str) -> int:
+_UPDATE = f"UPDATE items SET {', '.join(f'{f}=?' for f in FIELDS)}, assign_rule=?, assign_source=? WHERE id=?"
+
+
+def _store(led, item: dict, a: Assignment, *, source: str, rows: list | None = None) -> int:
+    """Write one assignment (or queue it in ``rows`` for one executemany) and one history row listing
+    what changed."""
     new = {f: getattr(a, f) for f in FIELDS}
     changed = {f: v for f, v in new.items() if (item.get(f) or None) != (v or None)}
     if not changed and item["assign_rule"] == a.rule and item["assign_source"] == source:
         return 0
-    led.conn.execute(
-        f"UPDATE items SET {', '.join(f'{f}=?' for f in FIELDS)}, assign_rule=?, assign_source=? WHERE id=?",
-        (*new.values(), a.rule, source, item["id"]),
-    )
-    for f, v in changed.items():
-        led.record("assign", "item", item["id"], field=f, old=item.get(f), new=v, detail={"rule": a.rule,
-                                                                                           "source": source})
+    params = (*new.values(), a.rule, source, item["id"])
+    if rows is None:
+        led.conn.execute(_UPDATE, params)
+    else:
+        rows.append(params)
+    if changed:
+        led.record_changes("assign", item["id"], {f: (item.get(f), v) for f, v in changed.items()},
+                           detail={"rule": a.rule, "source": source})
     return len(changed) or 1
 
 

@@ -38,12 +38,17 @@ class Directory:
     def __init__(self, units: list[Unit]):
         self.units = {u.name: u for u in units}
         self._by_key: dict[str, str] = {}
+        self._resolved: dict[str, str | None] = {}
         for u in units:
             for n in (u.name, *u.aliases):
                 self._by_key.setdefault(_key(n), u.name)
 
     def resolve(self, name: str) -> str | None:
-        return self._by_key.get(_key(name))
+        """The full name a name or alias stands for (remembered: assign asks the same few names for
+        every item)."""
+        if name not in self._resolved:
+            self._resolved[name] = self._by_key.get(_key(name))
+        return self._resolved[name]
 
     def closest(self, name: str, limit: int = 3) -> list[str]:
         from rapidfuzz import fuzz, process

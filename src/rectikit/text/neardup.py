@@ -113,6 +113,34 @@ def lsh_candidates(rows: np.ndarray, sig: np.ndarray, bands: int = BANDS, max_bu
     return np.stack((rows[i], rows[j]), axis=1)
 
 
+PARALLEL_PAIRS = 100_000  # from here close pairs are checked in two processes
+_FORMS: Sequence[str] = ()  # a worker's copy of the texts, set once when it starts
+
+
+def _keep_forms(forms: Sequence[str]) -> None:
+    global _FORMS
+    _FORMS = forms
+
+
+def _check(forms: Sequence[str] | None, pairs: np.ndarray) -> list[bool]:
+    forms = _FORMS if forms is None else forms
+    return [same_problem(forms[i], forms[j]) for i, j in pairs.tolist()]
+
+
+def same_problems(forms: Sequence[str], pairs: np.ndarray) -> list[bool]:
+    """:func:`same_problem` for each pair of indexes into ``forms``. The rule is Python (1.1 M close
+    pairs of 100k template-like texts take 7 s), so a long list is split over two processes; the
+    worker receives the texts once and then only indexes."""
+    if len(pairs) < PARALLEL_PAIRS:
+        return _check(forms, pairs)
+    from concurrent.futures import ProcessPoolExecutor
+
+    half = len(pairs) // 2
+    with ProcessPoolExecutor(max_workers=1, initializer=_keep_forms, initargs=(list(forms),)) as pool:
+        theirs = pool.submit(_check, None, pairs[half:])
+        return _check(forms, pairs[:half]) + theirs.result()
+
+
 class _Judge:
     """Decides, with a cache, whether two comparison forms say the same thing."""
 
@@ -227,10 +255,11 @@ def find_groups(
         left = [forms[i] for i in pairs[:, 0]]
         right = [forms[j] for j in pairs[:, 1]]
         scores = process.cpdist(left, right, scorer=Indel.normalized_similarity, workers=-1)
-        for k in np.flatnonzero(scores >= threshold):
+        close = np.flatnonzero(scores >= threshold)
+        for k, same in zip(close, same_problems(forms, pairs[close])):
             i, j = int(pairs[k, 0]), int(pairs[k, 1])
             s = float(scores[k])
-            if judge.rules_ok(i, j):
+            if same and (i, j) not in judge.forbidden:
                 judge.cache[(i, j)] = s
                 matches.append((s, i, j))
             else:
