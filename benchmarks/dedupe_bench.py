@@ -7,7 +7,9 @@ Texts are template-like on purpose (the same phrases about many places),
 which is where precision breaks at scale. A fifth of the items get 1-2
 repeats made with the edits citizens' texts really show: punctuation, full
 width, traditional characters, an opening "希望/建议", a closing "谢谢", one
-wording change. Each size runs in a fresh subprocess: wall time, peak RSS,
+wording change, a filler character slipped in (also inside a place name:
+人民了医院), a typo. A tenth get a hard negative: the same sentence about
+another place, another number or another complaint. Each size runs in a fresh subprocess: wall time, peak RSS,
 precision and recall over pairs. The brute-force baseline (rapidfuzz over all
 pairs, same threshold and rules) runs where it can finish (10k).
 """
@@ -50,8 +52,19 @@ def base_text(rng: random.Random) -> str:
     return "，".join(parts) + "。"
 
 
+FILLERS = "了的啊呢吧呀"
+
+
 def repeat(text: str, rng: random.Random) -> str:
-    kind = rng.choice(["punct", "width", "trad", "opening", "closing", "wording", "wording2"])
+    kind = rng.choice(["punct", "width", "trad", "opening", "closing", "wording", "wording2", "filler", "filler",
+                       "typo"])
+    if kind == "filler":  # a filler character slipped in, also inside a place name (人民了医院)
+        at = rng.randrange(1, len(text) - 1)
+        return text[:at] + rng.choice(FILLERS) + text[at:]
+    if kind == "typo":  # one character of boilerplate mistyped
+        for a, b in (("解决", "解央"), ("部门", "部们"), ("意见", "意建"), ("重视", "重是"), ("投入", "头入")):
+            if a in text:
+                return text.replace(a, b, 1)
     if kind == "punct":
         return text.replace("，", ",").replace("。", "")
     if kind == "width":
@@ -70,8 +83,25 @@ def repeat(text: str, rng: random.Random) -> str:
     return text.rstrip("。") + "，请尽快处理。"
 
 
+def hard_negative(text: str, rng: random.Random) -> str:
+    """The same sentence about another problem: another place, another number, or another complaint."""
+    kind = rng.choice(["place", "number", "phrase"])
+    if kind == "number" and any(c.isdigit() for c in text):
+        k = next(i for i, c in enumerate(text) if c.isdigit())
+        return text[:k] + str((int(text[k]) + rng.randint(1, 8)) % 10) + text[k + 1:]
+    if kind == "phrase":
+        present = [p for p in PHRASES if p in text]
+        if present:
+            return text.replace(present[-1], rng.choice([p for p in PHRASES if p not in present]), 1)
+    k = next(i for i, c in enumerate(text) if c in "村区路镇道屯")  # the place name's suffix
+    name = text[:k]
+    return name[:-1] + rng.choice([c for c in NAME_CHARS if c != name[-1]]) + text[k:]
+
+
 def make(n: int, seed: int = 11) -> tuple[list[str], list[int]]:
-    """n texts and, for each, the id of the problem it states."""
+    """n texts and, for each, the id of the problem it states. A fifth of the problems are repeated
+    (1-2 times, edited as citizens' re-posts are); a tenth get a hard negative: the same sentence
+    about another place, number or complaint, which is another problem."""
     rng = random.Random(seed)
     texts, truth, seen = [], [], set()
     problem = 0
@@ -85,6 +115,13 @@ def make(n: int, seed: int = 11) -> tuple[list[str], list[int]]:
         if rng.random() < 0.2:
             for _ in range(rng.choice((1, 1, 2))):
                 texts.append(repeat(t, rng))
+                truth.append(problem)
+        if rng.random() < 0.1:
+            other = hard_negative(t, rng)
+            if other not in seen:
+                seen.add(other)
+                problem += 1
+                texts.append(other)
                 truth.append(problem)
         problem += 1
     return texts[:n], truth[:n]
@@ -122,11 +159,12 @@ else:
     from rapidfuzz import process
     from rapidfuzz.distance import Indel
     from rectikit.text.normalise import normalise_many, same_problem
+    from rectikit.text.specificity import TOPICS
     norms = normalise_many(texts)
     m = process.cdist(norms, norms, scorer=Indel.normalized_similarity, score_cutoff=0.8, workers=-1,
                       dtype=np.float32)
     i, j = np.nonzero(np.triu(m, 1))
-    groups = [(int(a), int(c)) for a, c in zip(i, j) if same_problem(norms[a], norms[c])]
+    groups = [(int(a), int(c)) for a, c in zip(i, j) if same_problem(norms[a], norms[c], TOPICS)]
 el = time.perf_counter() - t
 p, r, n_true = b.score(groups, truth)
 print(json.dumps({"s": el, "precision": p, "recall": r, "true_pairs": n_true,

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rectikit.text.normalise import cn_number, normalise, normalise_many, same_problem
+from rectikit.text.normalise import FILLERS, cn_number, normalise, normalise_many, same_problem
 
 
 @pytest.mark.parametrize("s,n", [("三", 3), ("十", 10), ("十一", 11), ("二十六", 26), ("三百五十", 350),
@@ -68,3 +68,27 @@ def test_same_problem(a, b, same):
 
 def test_nfkc_width_forms_compare_equal():
     assert normalise("（城中区）") == normalise(unicodedata.normalize("NFKC", "（城中区）"))
+
+
+def test_a_filler_character_that_slipped_in_changes_nothing():
+    assert same_problem(normalise("高新区人民医院门口路灯不亮"), normalise("高新区人民了医院门口路灯不亮"))
+    assert not same_problem(normalise("东村路灯不亮"), normalise("西村路灯不亮"))  # another village still is
+
+
+def test_template_texts_about_other_complaints_are_other_problems():
+    from rectikit.text.specificity import TOPICS
+
+    a = normalise("城中区公交班次少，路灯不亮，已经24天了，希望尽快解决。")
+    b = normalise("城中区公交班次少，噪音扰民，已经24天了，希望尽快解决。")
+    assert same_problem(a, b) and not same_problem(a, b, TOPICS)
+    c = normalise("城中区公交班次少，路灯不亮，已经24天了，请相关部门尽快处理。")
+    assert same_problem(a, c, TOPICS)  # the closing formula differs, not the complaint
+
+
+@given(st.text(alphabet="东西村路灯不亮噪音扰民已经天了希望尽快解决0123456789", min_size=4, max_size=40),
+       st.integers(min_value=0, max_value=40), st.sampled_from(sorted(FILLERS)))
+def test_inserting_a_filler_keeps_the_same_problem(text, at, filler):
+    from rectikit.text.specificity import TOPICS
+
+    at = min(at, len(text))
+    assert same_problem(text, text[:at] + filler + text[at:], TOPICS)

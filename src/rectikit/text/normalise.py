@@ -115,7 +115,10 @@ def normalise(text: str) -> str:
     return normalise_many([text])[0]
 
 
-def same_problem(a: str, b: str) -> bool:
+FILLERS = frozenset("了的啊呢吧呀嘛哦")  # characters that slip into a text without changing it
+
+
+def same_problem(a: str, b: str, topics: re.Pattern | None = None) -> bool:
     """Do two similar comparison forms differ only in wording?
 
     They do not when a stretch that differs names a fact the other text does
@@ -124,7 +127,14 @@ def same_problem(a: str, b: str) -> bool:
     starts in it or within two characters after it). "中山街道…" vs
     "河东街道…" or "市人民医院" vs "市第二人民医院" are different problems;
     "希望尽快解决" vs "望尽快解决" is the same one, and so is a repost that
-    adds "A7县" to its greeting when the body names A7县 anyway.
+    adds "A7县" to its greeting when the body names A7县 anyway. A single
+    filler character that slipped in ("人民了医院") changes nothing.
+
+    With ``topics`` (a pattern of complaint words: 路灯, 停水, 扰民 …), a
+    change where each text names a complaint the other does not ("路灯不亮"
+    where the other says "噪音扰民"), or where one does and the other wrote
+    three or more other characters in its place, is a different problem too:
+    template texts that share all their boilerplate otherwise read as the same.
 
     A long letter reposted with a typo fixed is still the same letter: one
     unmatched fact is tolerated per 150 characters of the shorter text, so a
@@ -134,8 +144,8 @@ def same_problem(a: str, b: str) -> bool:
         return True
     allowed = min(len(a), len(b)) // 150
     unmatched = 0
-    for tag, i1, i2, j1, j2 in _indel().opcodes(a, b):
-        if tag == "equal":
+    for i1, i2, j1, j2 in _changes(a, b):
+        if (i1 == i2 and j2 - j1 == 1 and b[j1] in FILLERS) or (j1 == j2 and i2 - i1 == 1 and a[i1] in FILLERS):
             continue
         for text, lo, hi, other in ((a, i1, i2, b), (b, j1, j2, a)):
             if lo == hi:
@@ -143,9 +153,38 @@ def same_problem(a: str, b: str) -> bool:
             for fact in _facts(text, lo, hi):
                 if fact not in other:
                     unmatched += 1
-                    if unmatched > allowed:
-                        return False
+        if topics is not None and i1 < i2 and j1 < j2:
+            mine = [w for w in _words_in(a, i1, i2, topics) if w not in b]
+            theirs = [w for w in _words_in(b, j1, j2, topics) if w not in a]
+            # each names a complaint the other lacks; or one does and the other put something else there
+            if (mine and theirs) or ((mine or theirs) and min(i2 - i1, j2 - j1) >= 3):
+                unmatched += 1
+        if unmatched > allowed:
+            return False
     return True
+
+
+def _changes(a: str, b: str) -> list[tuple[int, int, int, int]]:
+    """The stretches where two texts differ, each as (a from, a to, b from, b to): Indel's deletions
+    and insertions between two equal stretches taken together."""
+    out, current = [], None
+    for tag, i1, i2, j1, j2 in _indel().opcodes(a, b):
+        if tag == "equal":
+            if current:
+                out.append(tuple(current))
+            current = None
+        elif current is None:
+            current = [i1, i2, j1, j2]
+        else:
+            current[1], current[3] = max(current[1], i2), max(current[3], j2)
+    if current:
+        out.append(tuple(current))
+    return out
+
+
+def _words_in(text: str, lo: int, hi: int, pattern: re.Pattern) -> list[str]:
+    """The words of ``pattern`` that overlap text[lo:hi]."""
+    return [m.group() for m in pattern.finditer(text, max(0, lo - 8), hi + 8) if m.start() < hi and m.end() > lo]
 
 
 def _facts(text: str, lo: int, hi: int) -> list[str]:

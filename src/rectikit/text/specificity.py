@@ -65,6 +65,12 @@ SIGNALS: tuple[tuple[str, str, re.Pattern], ...] = (
         r"提高.{0,6}(?:水平|待遇|标准|收入|效率|积极性)|加强.{0,6}(?:建设|管理|监管|宣传|培养|保护|协调|教育|监督)|"
         r"完善.{0,6}(?:机制|制度|体系|政策)|优化.{0,4}环境|落实到位|整体|总体|满意|关爱|惠民|民生|希望政府")),
 )
+# What a complaint is about, to tell two template texts apart (rectikit.text.normalise.same_problem):
+# facilities and concrete problems, without the words every complaint uses.
+_EVERY_COMPLAINT = {"投诉", "举报", "乱", "严重影响", "困难", "不方便", "不安全", "不足", "缺少", "缺乏", "不够"}
+TOPICS = re.compile("|".join(sorted(
+    {w for name, _l, p in SIGNALS if name in ("facility", "problem") for w in p.pattern.split("|")} - _EVERY_COMPLAINT,
+    key=len, reverse=True)))
 LABELS = {name: label for name, label, _ in SIGNALS} | {"place": "指明地点", "region": "指明县区", "number": "具体数字"}
 
 
