@@ -261,3 +261,32 @@ def test_each_group_says_why(ws, tmp_path):
     [group] = propose(ws).groups
     assert "标题相同" in group.reasons and "同一地点：" in group.reasons and "民主路" in group.reasons
     assert group.reasons.endswith("联系电话相同")
+
+
+def test_words_alike_join_a_retold_repost_for_review_but_not_other_places(ws, tmp_path):
+    from rectikit.text.neardup import find_groups
+
+    texts = ["龙盛矿业拖欠我42天的维修工资6000元，多次讨要没有结果，希望劳动监察部门帮忙追讨。",
+             "本人在龙盛矿业做维修工42天，工资6000元至今被拖欠，讨要多次没有结果，请劳动监察部门帮忙追讨工资。",
+             "城东街道坡头村的集中供水点旱季断水，村民要到3公里外挑水。",
+             "城东街道水口村的集中供水点旱季断水，村民要到8公里外挑水。"]
+    assert find_groups(texts, 0.8) == []
+    [g] = find_groups(texts, 0.8, words=0.6)
+    assert g.members == (0, 1) and g.signals == ("words",) and g.score < 0.8  # goes to a reviewer
+
+
+def test_a_group_joined_by_titles_is_never_merged_automatically():
+    from rectikit.steps.dedupe import ProposedGroup
+
+    g = ProposedGroup("b", [1, 2], 0.95, ["a", "b"], ["", ""], ["", ""], [1, 1], signals=("body", "title"))
+    assert not g.automatic(0.9) and ProposedGroup("b", [1, 2], 0.95, [], [], [], [], signals=("body",)).automatic(0.9)
+
+
+def test_a_problem_raised_again_in_a_later_batch_is_found_by_its_title(ws, tmp_path):
+    first = [["标题", "内容"], ["希望解决清水塘三小学生出行安全问题", "清水塘三小门口没有红绿灯，学生过马路很危险，请尽快安装。"]]
+    later = [["标题", "内容"], ["希望解决清水塘三小学生出行安全问题",
+                               "去年反映过，清水塘三小门口车辆多、车速快，孩子上学放学过马路仍然很危险，至今没有解决。"]]
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", first)], batch="2019年度")
+    import_files(ws, [write_xlsx(tmp_path / "b.xlsx", later)], batch="2020年中期")
+    res = dedupe(ws, across_batches=True)
+    assert [(r.item_id, r.earlier_id) for r in res.repeats] == [(2, 1)]

@@ -28,6 +28,9 @@ from rectikit.store.workspace import Workspace
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_AUTO_THRESHOLD = 0.9
+# Off unless the office turns it on: on template-like survey lists (the examples) it proposes the same
+# sentence about other places for review, and a group it joins is never merged by --auto.
+DEFAULT_WORDS_THRESHOLD = 0.0
 MERGE, KEEP_APART, TAKE_OUT = "合并", "不合并", "移出此项"
 DECISIONS = (MERGE, KEEP_APART, TAKE_OUT)
 REVIEW_SHEET = "合并审核"
@@ -46,6 +49,11 @@ class ProposedGroup:
     counties: list[str]
     raw_counts: list[int]
     reasons: str = ""  # why the reviewer is shown this group: similarities, shared places, the same contact
+    signals: tuple[str, ...] = ()  # what joined it beyond the bodies: "title", "words"
+
+    def automatic(self, auto_min: float) -> bool:
+        """Nearly identical bodies and nothing else: what --auto may merge without a person."""
+        return self.score >= auto_min and not set(self.signals) - {"body"}
 
 
 @dataclass
@@ -114,6 +122,7 @@ def propose(
         rows = led.working_items([batch] if batch and not across_batches else [])
         banned = _forbidden(led)
         res.summary = merge_summary(led)
+    words = float(ws.setting("dedupe", "words_threshold", DEFAULT_WORDS_THRESHOLD)) or None
     norms = normalise_many([r["text"] for r in rows])
     by_batch: dict[int, list[int]] = {}
     for k, r in enumerate(rows):
@@ -124,29 +133,34 @@ def propose(
         pos = {rows[k]["id"]: n for n, k in enumerate(idx)}
         forbidden = [(pos[a], pos[b]) for a, b in banned if a in pos and b in pos]
         for g in find_groups([rows[k]["text"] for k in idx], threshold, forbidden=forbidden,
-                             norms=[norms[k] for k in idx], progress=progress, titles=[rows[k]["title"] for k in idx]):
+                             norms=[norms[k] for k in idx], progress=progress, titles=[rows[k]["title"] for k in idx],
+                             words=words):
             members = [rows[idx[m]] for m in g.members]
             rep = _representative(members)
             ordered = [rep] + [m for m in members if m is not rep]
             res.groups.append(ProposedGroup(
                 rep["batch"], [m["id"] for m in ordered], g.score, [m["text"] for m in ordered],
                 [m["source"] or "" for m in ordered], [m["county"] or "" for m in ordered],
-                [m["raw_count"] for m in ordered], _reasons(ordered, g.score)))
+                [m["raw_count"] for m in ordered], _reasons(ordered, g), g.signals))
     if across_batches:
-        res.repeats = _repeats(rows, norms, threshold, batch)
+        res.repeats = _repeats(rows, norms, threshold, batch, words)
     return res
 
 
-def _reasons(members: list[dict], score: float) -> str:
+_SIGNALS = {"title": "标题几乎相同", "words": "用词相近（内容改写过）"}
+
+
+def _reasons(members: list[dict], group) -> str:
     """What the group's members share, in words a reviewer checks: the body
-    similarity, the titles', the places all of them name, the same contact
+    similarity, what else joined them (near-identical titles, words alike),
+    the titles' similarity, the places all of them name, the same contact
     (which supports a merge, never makes one)."""
     from rapidfuzz.distance import Indel
 
     from rectikit.text.normalise import normalise_many, places
 
     norms = normalise_many([m["text"] for m in members])
-    said = [f"内容相似度 {score:.2f}"]
+    said = [f"内容相似度 {group.score:.2f}"] + [_SIGNALS[s] for s in group.signals if s in _SIGNALS]
     titles = normalise_many([m.get("title") or "" for m in members])
     if all(titles):
         least = min(Indel.normalized_similarity(a, b) for a, b in itertools.combinations(titles, 2))
@@ -160,12 +174,15 @@ def _reasons(members: list[dict], score: float) -> str:
     return "；".join(said)
 
 
-def _repeats(rows: list[dict], norms: list[str], threshold: float, batch: str | None) -> list[Repeat]:
-    """Items that repeat an item of an earlier batch ("连续两年反映")."""
+def _repeats(rows: list[dict], norms: list[str], threshold: float, batch: str | None,
+             words: float | None = None) -> list[Repeat]:
+    """Items that repeat an item of an earlier batch ("连续两年反映"): by the same signals as merging
+    (bodies, near-identical titles, words alike)."""
     from rectikit.text.neardup import find_groups
 
     out = []
-    for g in find_groups([r["text"] for r in rows], threshold, norms=norms):
+    for g in find_groups([r["text"] for r in rows], threshold, norms=norms, titles=[r["title"] for r in rows],
+                         words=words):
         members = [rows[m] for m in g.members]
         first_batch = min(m["batch_id"] for m in members)
         earlier = [m for m in members if m["batch_id"] == first_batch]
@@ -195,9 +212,9 @@ def dedupe(
     if auto or res.repeats:
         with ws.ledger() as led, led.transaction():
             if auto:
-                to_review = [g for g in res.groups if g.score < auto_min]
+                to_review = [g for g in res.groups if not g.automatic(auto_min)]
                 for g in res.groups:
-                    if g.score < auto_min:
+                    if not g.automatic(auto_min):
                         continue
                     if len(_tracked(led, g.item_ids)) > 1:  # two tracked tasks: a person decides
                         to_review.append(g)

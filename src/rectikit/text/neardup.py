@@ -42,6 +42,7 @@ _MASK32 = np.uint64(0xFFFFFFFF)
 class Group:
     members: tuple[int, ...]  # indexes into the input texts, ascending
     score: float  # the lowest similarity between two members (1.0 when identical)
+    signals: tuple[str, ...] = ()  # what joined them: "body", "title", "words" (see find_groups)
 
 
 def minhash_signatures(norms: Sequence[str], num_perm: int = NUM_PERM, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -152,6 +153,7 @@ class _Judge:
         self.forbidden = forbidden
         self.titles = titles
         self.cache: dict[tuple[int, int], float | None] = {}
+        self.signal: dict[tuple[int, int], str] = {}  # which signal let a pair through, when not the body
 
     def titles_agree(self, i: int, j: int, body: float) -> bool:
         """A re-post with its body rewritten: near-identical, specific titles
@@ -175,7 +177,9 @@ class _Judge:
             from rapidfuzz.distance import Indel
 
             s = Indel.normalized_similarity(self.norms[key[0]], self.norms[key[1]])
-            passes = (s >= self.threshold and self.rules_ok(*key)) or self.titles_agree(*key, s)
+            passes = s >= self.threshold and self.rules_ok(*key)
+            if not passes and self.titles_agree(*key, s):
+                passes, self.signal[key] = True, "title"
             self.cache[key] = s if passes else None
         return self.cache[key]
 
@@ -202,6 +206,45 @@ def _title_candidates(titles: Sequence[str]) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
+SEMANTIC_THRESHOLD = 0.6  # cosine of word TF-IDF vectors (jieba words, sublinear tf)
+SEMANTIC_MAX = 20_000  # texts: the all-pairs word comparison grows with the square (about 5 s at 20k)
+
+
+def _word_pairs(forms: Sequence[str], threshold: float) -> list[tuple[int, int]]:
+    """Pairs whose words (jieba, TF-IDF weighted) are alike: the same problem retold in other words.
+    On 2,816 real petition messages, cosine >= 0.6 found 4 of the 11 re-posts that bodies and titles
+    missed, and proposed 22 pairs those signals had not."""
+    import rjieba
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    x = TfidfVectorizer(tokenizer=rjieba.cut, token_pattern=None, lowercase=False, sublinear_tf=True).fit_transform(
+        forms)
+    out = []
+    for start in range(0, x.shape[0], 1000):  # bounded memory: 1000 rows of similarities at a time
+        sim = (x[start:start + 1000] @ x.T).toarray()
+        rows, cols = np.nonzero(sim >= threshold)
+        rows += start
+        keep = cols > rows
+        out.extend(zip(rows[keep].tolist(), cols[keep].tolist()))
+    return out
+
+
+_NUMBER = __import__("re").compile(r"\d+\D?")
+
+
+def _facts_differ(a: str, b: str) -> bool:
+    """Each text names a place or a number the other does not (中山街道 / 河东街道, 8个月 / 2个月),
+    beyond one per 150 characters: different problems, however alike the words."""
+    from rectikit.text.specificity import named_places
+
+    def facts(t: str) -> set[str]:
+        return set(named_places(t)) | set(named_places(t, regions=True)) | set(_NUMBER.findall(t))
+
+    fa, fb = facts(a), facts(b)
+    allowed = min(len(a), len(b)) // 150  # a long letter retold may add a date: as same_problem tolerates
+    return len(fa - fb) > allowed and len(fb - fa) > allowed
+
+
 def find_groups(
     texts: Sequence[str],
     threshold: float = 0.8,
@@ -210,6 +253,7 @@ def find_groups(
     norms: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
     titles: Sequence[str | None] | None = None,
+    words: float | None = None,
 ) -> list[Group]:
     """Groups of two or more texts that say the same thing.
 
@@ -218,7 +262,11 @@ def find_groups(
     text, where the file has one) also finds a problem posted again with its
     body rewritten: its score stays the body's similarity, below the
     threshold, so such groups go to a reviewer and are never merged by
-    ``--auto``.
+    ``--auto``. ``words`` (a cosine threshold) also joins texts whose words
+    are alike though their characters are not (up to :data:`SEMANTIC_MAX`
+    texts, and never two texts that each name a place or number the other
+    does not); such groups go to a reviewer too. Each group says which
+    signals joined it.
     """
     say = progress or (lambda _m: None)
     norms = list(norms) if norms is not None else normalise_many(list(texts))
@@ -269,9 +317,21 @@ def find_groups(
         s = judge.score(i, j)
         if s is not None:
             matches.append((s, i, j))
+    if words and 1 < len(forms) <= SEMANTIC_MAX:
+        from rapidfuzz.distance import Indel
+
+        for i, j in _word_pairs(forms, words):
+            if (i, j) in judge.cache or (i, j) in banned or _facts_differ(forms[i], forms[j]):
+                continue
+            s = Indel.normalized_similarity(forms[i], forms[j])
+            judge.cache[(i, j)], judge.signal[(i, j)] = s, "words"
+            matches.append((s, i, j))
+    elif words:
+        say(f"{len(forms)} 条超过 {SEMANTIC_MAX} 条，不做用词相近的比对")
     # 4. complete linkage over the unique forms
     cluster = list(range(len(forms)))
     parts: dict[int, list[int]] = {u: [u] for u in range(len(forms))}
+    joined: dict[int, set[str]] = {}
     for _score, i, j in sorted(matches, reverse=True):
         ci, cj = cluster[i], cluster[j]
         if ci == cj:
@@ -281,6 +341,7 @@ def find_groups(
             for u in parts[small]:
                 cluster[u] = big
             parts[big].extend(parts.pop(small))
+            joined[big] = joined.pop(big, set()) | joined.pop(small, set()) | {judge.signal.get((i, j), "body")}
     groups = []
     for units in parts.values():
         idxs = sorted(i for u in units for i in members[u])
@@ -290,6 +351,6 @@ def find_groups(
             score = 1.0
         else:
             score = min(judge.score(a, b) for k, a in enumerate(units) for b in units[k + 1 :])
-        groups.append(Group(tuple(idxs), round(float(score), 4)))
+        groups.append(Group(tuple(idxs), round(float(score), 4), tuple(sorted(joined.get(cluster[units[0]], ())))))
     groups.sort(key=lambda g: g.members[0])
     return groups
