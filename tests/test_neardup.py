@@ -86,3 +86,15 @@ def test_a_repost_with_its_body_rewritten_is_found_by_its_title():
     # a generic title says too little, and a title naming another road is another problem
     assert find_groups(texts[2:], 0.8, titles=["道路问题", "道路问题"]) == []
     assert find_groups(texts[:1] + texts[2:3], 0.8, titles=titles[:1] + titles[2:3]) == []
+
+
+def test_a_generic_hotline_title_joins_nothing_but_a_title_naming_the_place_does():
+    from rectikit.text.neardup import find_groups
+
+    bodies = ["仓山区摩卡生活馆门口的金港河施工工地凌晨0点14分还在施工，噪音严重扰民。特此投诉，望处理。",
+              "仓山区白湖亭河下濂段晚上11点多还有钩机在作业，噪音严重扰民。特此投诉，望处理。"]
+    assert find_groups(bodies, 0.8, titles=["河道施工扰民", "河道施工扰民"]) == []
+    retold = ["仓山区三叉街地铁口旁边的龙津河晚上时不时会有一股化学臭味飘出，很臭，希望尽快解决这个问题。",
+              "从去年起就说近期整治，到现在都没有任何处理，时不时有化学臭味飘出，前段时间咳嗽鼻炎严重，希望尽快解决。"]
+    [g] = find_groups(retold, 0.8, titles=["龙津河很臭的问题", "龙津河很臭的问题"])
+    assert g.signals == ("title",) and g.score < 0.8
