@@ -19,3 +19,14 @@ def test_text_stays_text_and_long_cells_say_where_the_rest_is(tmp_path):
     sh = load_workbook(path)["表"]
     assert sh["A2"].value == "=1+1" and sh["A2"].data_type == "s"
     assert len(sh["A3"].value) == CELL_LIMIT and sh["A3"].value.endswith("rectikit export 导出 .csv 查看）")
+
+
+def test_many_tables_are_written_in_order_also_when_two_processes_share_them(tmp_path, monkeypatch):
+    from rectikit.files import xlsxout
+
+    monkeypatch.setattr(xlsxout, "PARALLEL_ROWS", 1)
+    jobs = [dict(path=tmp_path / f"{k}.xlsx", sheet="表", headers=["编号"], rows=[[k]] * (k + 1)) for k in range(4)]
+    paths = xlsxout.write_tables(jobs)
+    assert paths == [tmp_path / f"{k}.xlsx" for k in range(4)]
+    for k, p in enumerate(paths):
+        assert [r[0].value for r in load_workbook(p)["表"].iter_rows(min_row=2)] == [k] * (k + 1)

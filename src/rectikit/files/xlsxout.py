@@ -180,6 +180,34 @@ def write_table(
     return path
 
 
+PARALLEL_ROWS = 20_000  # from here several tables are written in two processes
+
+
+def _write_all(jobs: list[dict]) -> list[Path]:
+    return [write_table(**job) for job in jobs]
+
+
+def write_tables(jobs: Sequence[dict]) -> list[Path]:
+    """Several tables (each the keyword arguments of :func:`write_table`), in order. Cell writing
+    is Python-bound, so when they hold many rows between them a second process writes about half
+    of the rows (21 unit workbooks of 93k tasks: 4.0 s in one process)."""
+    jobs = list(jobs)
+    sizes = [len(job["rows"]) for job in jobs]
+    if len(jobs) < 2 or sum(sizes) < PARALLEL_ROWS:
+        return _write_all(jobs)
+    from concurrent.futures import ProcessPoolExecutor
+
+    theirs, mine, load = [], [], 0
+    for k in sorted(range(len(jobs)), key=lambda k: -sizes[k]):  # the biggest first, to the lighter side
+        (theirs if load <= 0 else mine).append(k)
+        load += sizes[k] if load <= 0 else -sizes[k]
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(_write_all, [jobs[k] for k in theirs])
+        done = dict(zip(mine, _write_all([jobs[k] for k in mine])))
+        done.update(zip(theirs, pending.result()))
+    return [done[k] for k in range(len(jobs))]
+
+
 def write_problems(report, path: Path) -> Path:
     """A validation report (:class:`rectikit.base.problems.Report`) as a workbook the office can open and filter."""
     from rectikit.base.problems import SEVERITY_LABELS

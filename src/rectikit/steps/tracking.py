@@ -82,7 +82,7 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
     date to report back by and the office's contact. Each book is remembered
     in the ledger (one transaction: all are, or none) so that what comes back
     can be checked."""
-    from rectikit.files.xlsxout import write_table
+    from rectikit.files.xlsxout import write_tables
 
     today = today or dt.date.today()
     reply_by = reply_by or today + dt.timedelta(days=int(ws.setting("tracking", "reply_days", 10)))
@@ -104,8 +104,9 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
         names = {unit: f"{form.name}-{file_part(unit)}.xlsx" for unit in by_unit}
         distinct_files(names)
         folder.mkdir(parents=True, exist_ok=True)
-        with led.transaction():
+        with led.transaction():  # the books are remembered only if every workbook is written
             wid = books.workspace_id(led)
+            jobs = []
             for unit, tasks in sorted(by_unit.items()):
                 book = books.register(led, form.kind, {it["id"]: it["text"] for _, it in tasks}, unit=unit,
                                       batch=batch)
@@ -113,14 +114,15 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
                          f"交办单位：{office}　{contact}".rstrip()]
                 rows = [[role if key == "role" else deadline_text(it) if key == "deadline" else it.get(key)
                          for key, *_ in form.columns] for role, it in tasks]
-                path = child(folder, names[unit])
-                write_table(path, form.sheet, [h for _, h, _ in form.columns], rows,
-                            widths=[w for *_, w in form.columns], choices=form.choices, notes=form.notes,
-                            identity=book.identity(wid), title=title)
-                res.files[unit] = str(path)
+                jobs.append(dict(path=child(folder, names[unit]), sheet=form.sheet,
+                                 headers=[h for _, h, _ in form.columns], rows=rows,
+                                 widths=[w for *_, w in form.columns], choices=form.choices, notes=form.notes,
+                                 identity=book.identity(wid), title=title))
+                res.files[unit] = str(jobs[-1]["path"])
                 for role, counts in ((LEAD, res.tasks), (CO, res.co_tasks)):
                     if n := sum(1 for r, _ in tasks if r == role):
                         counts[unit] = n
+            write_tables(jobs)
     return res
 
 
