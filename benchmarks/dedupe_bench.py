@@ -159,12 +159,12 @@ else:
     from rapidfuzz import process
     from rapidfuzz.distance import Indel
     from rectikit.text.normalise import normalise_many, same_problem
-    from rectikit.text.specificity import TOPICS
+    from rectikit.text.specificity import topics
     norms = normalise_many(texts)
     m = process.cdist(norms, norms, scorer=Indel.normalized_similarity, score_cutoff=0.8, workers=-1,
                       dtype=np.float32)
     i, j = np.nonzero(np.triu(m, 1))
-    groups = [(int(a), int(c)) for a, c in zip(i, j) if same_problem(norms[a], norms[c], TOPICS)]
+    groups = [(int(a), int(c)) for a, c in zip(i, j) if same_problem(norms[a], norms[c], topics)]
 el = time.perf_counter() - t
 p, r, n_true = b.score(groups, truth)
 print(json.dumps({"s": el, "precision": p, "recall": r, "true_pairs": n_true,

@@ -76,19 +76,19 @@ def test_a_filler_character_that_slipped_in_changes_nothing():
 
 
 def test_template_texts_about_other_complaints_are_other_problems():
-    from rectikit.text.specificity import TOPICS
+    from rectikit.text.specificity import topics
 
     a = normalise("城中区公交班次少，路灯不亮，已经24天了，希望尽快解决。")
     b = normalise("城中区公交班次少，噪音扰民，已经24天了，希望尽快解决。")
-    assert same_problem(a, b) and not same_problem(a, b, TOPICS)
+    assert same_problem(a, b) and not same_problem(a, b, topics)
     c = normalise("城中区公交班次少，路灯不亮，已经24天了，请相关部门尽快处理。")
-    assert same_problem(a, c, TOPICS)  # the closing formula differs, not the complaint
+    assert same_problem(a, c, topics)  # the closing formula differs, not the complaint
 
 
 @given(st.text(alphabet="东西村路灯不亮噪音扰民已经天了希望尽快解决0123456789", min_size=4, max_size=40),
        st.integers(min_value=0, max_value=40), st.sampled_from(sorted(FILLERS)))
 def test_inserting_a_filler_keeps_the_same_problem(text, at, filler):
-    from rectikit.text.specificity import TOPICS
+    from rectikit.text.specificity import topics
 
     at = min(at, len(text))
-    assert same_problem(text, text[:at] + filler + text[at:], TOPICS)
+    assert same_problem(text, text[:at] + filler + text[at:], topics)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rectikit.text.normalise import normalise_many, same_problem
-from rectikit.text.specificity import TOPICS
+from rectikit.text.specificity import topics
 
 # 16 bands of 6 rows: a pair with bigram Jaccard 0.8 becomes a candidate with
 # p = 0.997, one with 0.5 with p = 0.22. On 100k template-like texts this kept
@@ -126,7 +126,7 @@ def _keep_forms(forms: Sequence[str]) -> None:
 
 def _check(forms: Sequence[str] | None, pairs: np.ndarray) -> list[bool]:
     forms = _FORMS if forms is None else forms
-    return [same_problem(forms[i], forms[j], TOPICS) for i, j in pairs.tolist()]
+    return [same_problem(forms[i], forms[j], topics) for i, j in pairs.tolist()]
 
 
 def same_problems(forms: Sequence[str], pairs: np.ndarray) -> list[bool]:
@@ -165,10 +165,10 @@ class _Judge:
 
         a, b = self.titles[i], self.titles[j]
         return (min(len(a), len(b)) >= TITLE_MIN and Indel.normalized_similarity(a, b) >= TITLE_THRESHOLD
-                and same_problem(a, b, TOPICS) and _about_one_place(a, b, self.norms[i], self.norms[j]))
+                and same_problem(a, b, topics) and _about_one_place(a, b, self.norms[i], self.norms[j]))
 
     def rules_ok(self, i: int, j: int) -> bool:
-        return (i, j) not in self.forbidden and same_problem(self.norms[i], self.norms[j], TOPICS)
+        return (i, j) not in self.forbidden and same_problem(self.norms[i], self.norms[j], topics)
 
     def score(self, i: int, j: int) -> float | None:
         """The similarity if the pair passes, else None."""

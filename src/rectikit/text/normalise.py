@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -118,7 +119,7 @@ def normalise(text: str) -> str:
 FILLERS = frozenset("了的啊呢吧呀嘛哦")  # characters that slip into a text without changing it
 
 
-def same_problem(a: str, b: str, topics: re.Pattern | None = None) -> bool:
+def same_problem(a: str, b: str, topics: Callable[[str], list[tuple[int, int, str]]] | None = None) -> bool:
     """Do two similar comparison forms differ only in wording?
 
     They do not when a stretch that differs names a fact the other text does
@@ -130,7 +131,7 @@ def same_problem(a: str, b: str, topics: re.Pattern | None = None) -> bool:
     adds "A7县" to its greeting when the body names A7县 anyway. A single
     filler character that slipped in ("人民了医院") changes nothing.
 
-    With ``topics`` (a pattern of complaint words: 路灯, 停水, 扰民 …), a
+    With ``topics`` (where a text names complaints: 路灯, 停水, 扰民 … as (start, end, word)), a
     change where each text names a complaint the other does not ("路灯不亮"
     where the other says "噪音扰民"), or where one does and the other wrote
     three or more other characters in its place, is a different problem too:
@@ -182,9 +183,9 @@ def _changes(a: str, b: str) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def _words_in(text: str, lo: int, hi: int, pattern: re.Pattern) -> list[str]:
-    """The words of ``pattern`` that overlap text[lo:hi]."""
-    return [m.group() for m in pattern.finditer(text, max(0, lo - 8), hi + 8) if m.start() < hi and m.end() > lo]
+def _words_in(text: str, lo: int, hi: int, topics: Callable[[str], list[tuple[int, int, str]]]) -> list[str]:
+    """The complaint words that overlap text[lo:hi]."""
+    return [w for start, end, w in topics(text) if start < hi and end > lo]
 
 
 def _facts(text: str, lo: int, hi: int) -> list[str]:

@@ -14,6 +14,7 @@ All patterns read the comparison form from :func:`rectikit.text.normalise`
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rectikit.text.normalise import PLACE_SUFFIX
 
@@ -30,48 +31,74 @@ _NOT_A_NAME_BEFORE = set("各全本我该此这每哪多些个的在到向进和
 _NUMBER = re.compile(r"\d+(?:多|余)?(?:个|公里|米|次|趟|户|名|人|栋|幢|号|楼|层|元|块|天|年|月|日|辆|间|座|处|亩|吨|小时|分钟|路|组|岁|所|条|家|周)")
 
 
-def _words(text: str) -> re.Pattern:
-    return re.compile("|".join(sorted(set(text.split()), key=len, reverse=True)))
+# name: (label, words). The label is what the review workbook prints. Words are in the comparison form
+# (simplified, lower case).
+WORD_SIGNALS: dict[str, tuple[str, str]] = {
+    "facility": ("具体设施",
+                 "路灯 红绿灯 信号灯 减速带 斑马线 人行道 人行天桥 天桥 护栏 路面 村道 通屯路 泥巴路 危桥 桥梁 电梯 管网 管道 水管 水表"
+                 " 电表 排水沟 下水道 井盖 垃圾桶 垃圾站 垃圾池 公厕 厕所 监控 摄像头 公交站 站点 站牌 班车 班次 停车位 停车场"
+                 " 消防通道 围墙 变电站 自来水 水厂 饮水工程 路基 河道 沟渠 水渠 绿化带 健身器材 食堂 教室 宿舍 校门 工地 楼道 窗口"
+                 " 教学点 卫生室 卫生院 检测点 服务中心 登记中心 办事大厅 营业厅 安置房 回迁房 农贸市场 菜市场 夜市 烧烤摊 夜宵摊"
+                 " ktv 麻将馆 养猪场 养殖场 加工厂 砂场 工厂"),
+    "problem": ("具体问题",
+                "坑洼 坑坑洼洼 破损 损坏 坏了 不亮 堵塞 积水 水浸 漏水 渗水 停水 断水 停电 黑臭 发臭 臭味 恶臭 臭气 异味 噪音 噪声"
+                " 扰民 夜间施工 通宵施工 直排 偷排 排污 乱排 污染 粉尘 占道 乱停 乱放 乱搭 违建 违章 私建 乱收费 违规收费 拖欠 没人管"
+                " 无人管 无人清理 没有清理 没有修 未修复 泥泞 没有路灯 故障 开裂 倾斜 塌 淤泥 垃圾堆积 污水横流 油烟 水质浑浊 缺货"
+                " 堵死 拥堵 停运 停工 烂尾 延期交房 办不了 跑了 要跑 来回跑 等很久 排队 卡顿 赌博 盗窃 偷盗 诈骗 传销 非法营运"
+                " 非法捕捞 扰乱 不规范 不合理 超标 无证 无照 私宰 强买强卖 推诿 投诉 举报 违规 违法 非法 不合格 质量差 欺骗 虚假"
+                " 强制 乱 严重影响 无法通行 停车难 出行难 不作为 没有兑现 未兑现 过大 过多 过高 过少 太少 太多 太贵 太长 太远 太差"
+                " 偏高 偏低 不足 缺少 缺乏 不够 不及时 不到位 不方便 不安全 困难 复杂 繁琐 手续多 环节多 时间长 办理慢 没有建好"
+                " 还没有 不一致 不公开 不透明 不办事 要等 价格高 收费高 分量少"),
+    "ask": ("具体诉求",
+            "修复 修补 维修 修好 修缮 安装 加装 增设 设置 清理 清淤 疏通 整治 查处 取缔 拆除 制止 硬化 恢复 更换 搬迁 关停 处罚"
+            " 开通 增加班次 加强巡查 派人 检测 抽检 公开 退还 补发 兑现 纳入"),
+    "severity": ("安全", "安全隐患 危险 危桥 危房 消防 溺水 事故 中毒 食品安全 倒塌 坍塌 触电 伤人 致癌 火灾 塌方 滑坡 三无食品"),
+    "repeat": ("反复反映",
+               "反映多次 多次反映 多次投诉 多次举报 再次 一再 去年反映 上次反映 仍未 至今 还是没有 整改不彻底 又反弹 又出现 没有结果"
+               " 几年了 多年"),
+    "breadth": ("涉及人多",
+                "群众 村民 居民 学生 老人 家长 业主 市民 大家 附近 周边 全村 每家每户 行人 过往 商户 几万 几千 上百 全体"),
+}
+# A general wish: the one signal that needs a pattern, not a word list.
+GENERAL = re.compile(
+    r"加大.{0,8}(?:力度|投入|支持|扶持)|多关心|多关注|多为|多听|多下基层|多到基层|进一步|继续|越来越|更加|更好|"
+    r"提高.{0,6}(?:水平|待遇|标准|收入|效率|积极性)|加强.{0,6}(?:建设|管理|监管|宣传|培养|保护|协调|教育|监督)|"
+    r"完善.{0,6}(?:机制|制度|体系|政策)|优化.{0,4}环境|落实到位|整体|总体|满意|关爱|惠民|民生|希望政府")
+# Every word once, with the signals it belongs to (危桥 is a facility and a danger).
+_WORDS: list[str] = sorted({w for _label, words in WORD_SIGNALS.values() for w in words.split()})
+_OWNERS: list[tuple[str, ...]] = [tuple(n for n, (_l, words) in WORD_SIGNALS.items() if w in words.split())
+                                  for w in _WORDS]
 
 
-# (name, label, pattern): the label is what the review workbook prints.
-SIGNALS: tuple[tuple[str, str, re.Pattern], ...] = (
-    ("facility", "具体设施", _words(
-        "路灯 红绿灯 信号灯 减速带 斑马线 人行道 人行天桥 天桥 护栏 路面 村道 通屯路 泥巴路 危桥 桥梁 电梯 管网 管道 水管 水表 电表"
-        " 排水沟 下水道 井盖 垃圾桶 垃圾站 垃圾池 公厕 厕所 监控 摄像头 公交站 站点 站牌 班车 班次 停车位 停车场 消防通道 围墙"
-        " 变电站 自来水 水厂 饮水工程 路基 河道 沟渠 水渠 绿化带 健身器材 食堂 教室 宿舍 校门 工地 楼道 窗口 教学点 卫生室"
-        " 卫生院 检测点 服务中心 登记中心 办事大厅 营业厅 安置房 回迁房 农贸市场 菜市场 夜市 烧烤摊 夜宵摊 KTV 麻将馆 养猪场 养殖场 加工厂 砂场 工厂")),
-    ("problem", "具体问题", _words(
-        "坑洼 坑坑洼洼 破损 损坏 坏了 不亮 堵塞 积水 水浸 漏水 渗水 停水 断水 停电 黑臭 发臭 臭味 恶臭 臭气 异味 噪音 噪声 扰民"
-        " 夜间施工 通宵施工 直排 偷排 排污 乱排 污染 粉尘 占道 乱停 乱放 乱搭 违建 违章 私建 乱收费 违规收费 拖欠 没人管 无人管"
-        " 无人清理 没有清理 没有修 未修复 泥泞 没有路灯 故障 开裂 倾斜 塌 淤泥 垃圾堆积 污水横流 油烟 水质浑浊 缺货 堵死 拥堵"
-        " 停运 停工 烂尾 延期交房 办不了 跑了 要跑 来回跑 等很久 排队 卡顿 赌博 盗窃 偷盗 诈骗 传销 非法营运 非法捕捞 扰乱"
-        " 不规范 不合理 超标 无证 无照 私宰 强买强卖 推诿 投诉 举报 违规 违法 非法 不合格 质量差 欺骗 虚假 强制 乱 严重影响"
-        " 无法通行 停车难 出行难 不作为 没有兑现 未兑现 过大 过多 过高 过少 太少 太多 太贵 太长 太远 太差 偏高 偏低 不足 缺少"
-        " 缺乏 不够 不及时 不到位 不方便 不安全 困难 复杂 繁琐 手续多 环节多 时间长 办理慢 没有建好 还没有 不一致 不公开"
-        " 不透明 不办事 要等 价格高 收费高 分量少")),
-    ("ask", "具体诉求", _words(
-        "修复 修补 维修 修好 修缮 安装 加装 增设 设置 清理 清淤 疏通 整治 查处 取缔 拆除 制止 硬化 恢复 更换 搬迁 关停 处罚"
-        " 开通 增加班次 加强巡查 派人 检测 抽检 公开 退还 补发 兑现 纳入")),
-    ("severity", "安全", _words(
-        "安全隐患 危险 危桥 危房 消防 溺水 事故 中毒 食品安全 倒塌 坍塌 触电 伤人 致癌 火灾 塌方 滑坡 三无食品")),
-    ("repeat", "反复反映", _words(
-        "反映多次 多次反映 多次投诉 多次举报 再次 一再 去年反映 上次反映 仍未 至今 还是没有 整改不彻底 又反弹 又出现 没有结果"
-        " 几年了 多年")),
-    ("breadth", "涉及人多", _words(
-        "群众 村民 居民 学生 老人 家长 业主 市民 大家 附近 周边 全村 每家每户 行人 过往 商户 几万 几千 上百 全体")),
-    ("general", "笼统", re.compile(
-        r"加大.{0,8}(?:力度|投入|支持|扶持)|多关心|多关注|多为|多听|多下基层|多到基层|进一步|继续|越来越|更加|更好|"
-        r"提高.{0,6}(?:水平|待遇|标准|收入|效率|积极性)|加强.{0,6}(?:建设|管理|监管|宣传|培养|保护|协调|教育|监督)|"
-        r"完善.{0,6}(?:机制|制度|体系|政策)|优化.{0,4}环境|落实到位|整体|总体|满意|关爱|惠民|民生|希望政府")),
-)
+@lru_cache(maxsize=1)
+def _signal_matcher():
+    from ahocorasick_rs import AhoCorasick
+
+    return AhoCorasick(_WORDS)
+
+
 # What a complaint is about, to tell two template texts apart (rectikit.text.normalise.same_problem):
 # facilities and concrete problems, without the words every complaint uses.
 _EVERY_COMPLAINT = {"投诉", "举报", "乱", "严重影响", "困难", "不方便", "不安全", "不足", "缺少", "缺乏", "不够"}
-TOPICS = re.compile("|".join(sorted(
-    {w for name, _l, p in SIGNALS if name in ("facility", "problem") for w in p.pattern.split("|")} - _EVERY_COMPLAINT,
-    key=len, reverse=True)))
-LABELS = {name: label for name, label, _ in SIGNALS} | {"place": "指明地点", "region": "指明县区", "number": "具体数字"}
+_TOPIC_WORDS = sorted({w for name in ("facility", "problem") for w in WORD_SIGNALS[name][1].split()} - _EVERY_COMPLAINT)
+
+
+@lru_cache(maxsize=1)
+def _topic_matcher():
+    from ahocorasick_rs import AhoCorasick
+
+    return AhoCorasick(_TOPIC_WORDS)
+
+
+@lru_cache(maxsize=300_000)
+def topics(norm: str) -> list[tuple[int, int, str]]:
+    """Where a text names a complaint (a facility or a concrete problem), as (start, end, word), every
+    occurrence, overlaps included: one Aho-Corasick pass, remembered (a text is compared with many)."""
+    return [(start, end, _TOPIC_WORDS[k]) for k, start, end in
+            _topic_matcher().find_matches_as_indexes(norm, overlapping=True)]
+_ORDER = ("place", "region", "number", *WORD_SIGNALS, "general")  # as the reasons are read out
+LABELS = {name: label for name, (label, _w) in WORD_SIGNALS.items()} | {
+    "general": "笼统", "place": "指明地点", "region": "指明县区", "number": "具体数字"}
 
 
 def named_places(norm: str, regions: bool = False) -> list[str]:
@@ -98,7 +125,11 @@ def signals(norm: str) -> dict[str, list[str]]:
         found["region"] = regions
     if numbers := _NUMBER.findall(norm):
         found["number"] = list(dict.fromkeys(numbers))
-    for name, _label, pattern in SIGNALS:
-        if hits := pattern.findall(norm):
-            found[name] = list(dict.fromkeys(hits))
-    return found
+    for k, _start, _end in _signal_matcher().find_matches_as_indexes(norm, overlapping=True):
+        for name in _OWNERS[k]:
+            words = found.setdefault(name, [])
+            if _WORDS[k] not in words:
+                words.append(_WORDS[k])
+    if general := GENERAL.findall(norm):
+        found["general"] = list(dict.fromkeys(general))
+    return {name: found[name] for name in _ORDER if name in found}
