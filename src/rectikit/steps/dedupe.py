@@ -124,6 +124,7 @@ def propose(
         res.summary = merge_summary(led)
     words = float(ws.setting("dedupe", "words_threshold", DEFAULT_WORDS_THRESHOLD)) or None
     norms = normalise_many([r["text"] for r in rows])
+    titles = normalise_many([r["title"] or "" for r in rows])
     by_batch: dict[int, list[int]] = {}
     for k, r in enumerate(rows):
         by_batch.setdefault(r["batch_id"], []).append(k)
@@ -138,10 +139,12 @@ def propose(
             members = [rows[idx[m]] for m in g.members]
             rep = _representative(members)
             ordered = [rep] + [m for m in members if m is not rep]
+            forms = {m["id"]: (norms[idx[k]], titles[idx[k]]) for k, m in zip(g.members, members)}
             res.groups.append(ProposedGroup(
                 rep["batch"], [m["id"] for m in ordered], g.score, [m["text"] for m in ordered],
                 [m["source"] or "" for m in ordered], [m["county"] or "" for m in ordered],
-                [m["raw_count"] for m in ordered], _reasons(ordered, g), g.signals))
+                [m["raw_count"] for m in ordered], _reasons(ordered, g, [forms[m["id"]] for m in ordered]),
+                g.signals))
     if across_batches:
         res.repeats = _repeats(rows, norms, threshold, batch, words)
     return res
@@ -150,22 +153,22 @@ def propose(
 _SIGNALS = {"title": "标题几乎相同", "words": "用词相近（内容改写过）"}
 
 
-def _reasons(members: list[dict], group) -> str:
+def _reasons(members: list[dict], group, forms: list[tuple[str, str]]) -> str:
     """What the group's members share, in words a reviewer checks: the body
     similarity, what else joined them (near-identical titles, words alike),
     the titles' similarity, the places all of them name, the same contact
-    (which supports a merge, never makes one)."""
+    (which supports a merge, never makes one). ``forms`` are the members'
+    comparison forms of text and title, made once for the whole batch."""
     from rapidfuzz.distance import Indel
 
-    from rectikit.text.normalise import normalise_many, places
+    from rectikit.text.normalise import places
 
-    norms = normalise_many([m["text"] for m in members])
     said = [f"内容相似度 {group.score:.2f}"] + [_SIGNALS[s] for s in group.signals if s in _SIGNALS]
-    titles = normalise_many([m.get("title") or "" for m in members])
+    titles = [t for _n, t in forms]
     if all(titles):
         least = min(Indel.normalized_similarity(a, b) for a, b in itertools.combinations(titles, 2))
         said.append("标题相同" if least == 1 else f"标题相似度 {least:.2f}")
-    shared = set.intersection(*(places(n) for n in norms))
+    shared = set.intersection(*(places(n) for n, _t in forms))
     if shared:
         said.append("同一地点：" + "、".join(sorted(shared, key=len)[:3]))
     phones = {m.get("contact_phone") for m in members}
