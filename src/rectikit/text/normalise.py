@@ -144,6 +144,8 @@ def same_problem(a: str, b: str, topics: Callable[[str], list[tuple[int, int, st
     if a == b:
         return True
     allowed = min(len(a), len(b)) // 150
+    if topics is not None and not allowed and _cross(a, b, topics) and _cross(b, a, topics):
+        return False  # each names a complaint the other never mentions: no need to align them
     unmatched = 0
     for i1, i2, j1, j2 in _changes(a, b):
         if (i1 == i2 and j2 - j1 == 1 and b[j1] in FILLERS) or (j1 == j2 and i2 - i1 == 1 and a[i1] in FILLERS):
@@ -163,6 +165,11 @@ def same_problem(a: str, b: str, topics: Callable[[str], list[tuple[int, int, st
         if unmatched > allowed:
             return False
     return True
+
+
+def _cross(a: str, b: str, topics: Callable[[str], list[tuple[int, int, str]]]) -> bool:
+    """Does ``a`` name a complaint word that ``b`` does not contain at all?"""
+    return any(w not in b for _s, _e, w in topics(a))
 
 
 def _changes(a: str, b: str) -> list[tuple[int, int, int, int]]:
