@@ -9,6 +9,7 @@ Every refusal is an :class:`InputFileError` in Chinese.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -119,6 +120,24 @@ def _open_workbook(path: Path):
         raise InputFileError(f"{Path(path).name} 文件已损坏或不是有效表格（{e}）。") from None
 
 
+def cell_text(v) -> str:
+    """A cell as the person who typed it sees it: 13912345678 not 13912345678.0, 2020-12-01 not
+    2020-12-01 00:00:00, 是/否 for a tick box, no surrounding spaces."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, dt.datetime) and v.time() == dt.time():
+        return v.date().isoformat()
+    if isinstance(v, (dt.date, dt.datetime, dt.time)):
+        return v.isoformat()
+    return str(v).strip()
+
+
 def as_int(v) -> int | None:
     """A whole number from a cell (12, 12.0, "12"), or None."""
     if isinstance(v, bool):
@@ -149,7 +168,7 @@ class HeadedTable:
         return row[j] if j is not None and j < len(row) else ""
 
     def text(self, row: list, name: str | None) -> str:
-        return str(self.cell(row, name)).strip()
+        return cell_text(self.cell(row, name))
 
     def row(self, number: int) -> list:
         """The data row Excel shows as row ``number``."""
