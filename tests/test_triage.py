@@ -31,6 +31,7 @@ def rules(tmp_path_factory):
     ("咨询一下星沙联络线的进度，什么时候修？", "解读说明"),
     ("我是听力残疾人，今年29岁，无工作，吃低保，请求援助。", "回访帮助"),
     ("这几年的回复都是骗人的，睁眼说瞎话。", "引导化解"),
+    ("我叫张三，是石桥村村民，我家的电表被拆了，我的孩子吓坏了，我想问问凭什么。", "回访帮助"),  # "I" throughout
 ])
 def test_dispositions_follow_the_guideline(rules, text, disposition):
     assert decide(normalise(text), rules, text=text).disposition == disposition

@@ -12,6 +12,7 @@ rule table 处理方式.xlsx; the specificity signals are in
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +29,16 @@ _NATURE = {"咨询": "policy", "求助": "personal", "投诉": "problem", "举�
 # An opinion that opens with these is a question first, whatever it mentions ("请问" is "问" by then: the
 # comparison form drops an opening "请").
 _ASKING = ("咨询", "请问", "询问", "想问", "请教")
+# A letter about one's own case says "I" again and again ("我叫…是…村民，我家…"): that many times, it
+# is a personal case even though it mentions villagers or neighbours.
+FIRST_PERSON = 4
+_I = re.compile(r"我(?![们市县区省乡镇村国党])")
+
+
+def _first_person(norm: str) -> int:
+    return len(_I.findall(norm))
+
+
 # Priority points: how much each signal adds to a key task's rank.
 WEIGHTS = {"place": 1, "number": 1, "facility": 1, "problem": 1, "ask": 1, "severity": 2, "repeat": 2, "breadth": 1,
            "general": -2}
@@ -93,7 +104,7 @@ def decide(norm: str, rules: Sequence[tuple[str, list[str], float]], *, text: st
     elif norm.startswith(_ASKING) or norm.startswith("问") and not norm.startswith("问题") or (
             has("policy") and not concrete):
         disposition = "解读说明"
-    elif has("personal") and not has("breadth"):
+    elif has("personal") and (not has("breadth") or _first_person(norm) >= FIRST_PERSON):
         disposition = "回访帮助"
     elif has("structural") and not (has("place") and has("problem")):
         disposition = "长期坚持"
