@@ -137,6 +137,24 @@ def load_rules(path: Path, units: Directory, *, start: dt.date | None, year: int
     return rules
 
 
+def _by_category(rules: list[Rule]):
+    """The rules that may match an item of a category, in table order: those naming the category and
+    those naming none (most rules route by category; 20 rules x 100k items was 1.9 M checks)."""
+    anyone = [k for k, r in enumerate(rules) if not r.conditions.get("category")]
+    named: dict[str, list[int]] = {}
+    for k, r in enumerate(rules):
+        for c in r.conditions.get("category") or ():
+            named.setdefault(c, []).append(k)
+    cache: dict[str | None, list[Rule]] = {}
+
+    def candidates(category: str | None) -> list[Rule]:
+        if category not in cache:
+            cache[category] = [rules[k] for k in sorted(anyone + named.get(category or "", []))]
+        return cache[category]
+
+    return candidates
+
+
 def _matches(rule: Rule, item: dict, norm: str) -> bool:
     for f, allowed in rule.conditions.items():
         if allowed and (item.get(f) or "") not in allowed:
@@ -165,6 +183,7 @@ def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False
     rules = load_rules(ws.rules_dir / RULES_FILE, units, start=start, year=year)
     res = AssignResult()
     report = Report()
+    for_category = _by_category(rules)
     with ws.ledger() as led:
         items = led.working_items([batch] if batch else [], key_only=not include_all)
         norms = normalise_many([i["text"] for i in items])
@@ -174,7 +193,7 @@ def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False
             if item["assign_source"] == MANUAL and not reassign:
                 res.kept_manual += 1
                 continue
-            hits = [r for r in rules if _matches(r, item, norm)]
+            hits = [r for r in for_category(item.get("category")) if _matches(r, item, norm)]
             if not hits:
                 res.unassigned.append(item["id"])
                 continue
