@@ -17,13 +17,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from rectikit.text.normalise import normalise_many, same_problem
-from rectikit.text.specificity import topics
+from rectikit.text.specificity import named_places, topics
 
 # 16 bands of 6 rows: a pair with bigram Jaccard 0.8 becomes a candidate with
 # p = 0.997, one with 0.5 with p = 0.22. On 100k template-like texts this kept
@@ -189,8 +190,6 @@ def _about_one_place(title_a: str, title_b: str, body_a: str, body_b: str) -> bo
     numbers apart: hotline titles such as 深夜施工扰民 are shared by complaints about many places.
     (Requiring the bodies to agree on places even when the titles name one cost a fifth of the
     re-posts on real petitions, whose rewritten letters add details.)"""
-    from rectikit.text.specificity import named_places
-
     def where(t: str) -> set[str]:
         return set(named_places(t)) | set(named_places(t, regions=True))
 
@@ -244,14 +243,12 @@ def _word_pairs(forms: Sequence[str], threshold: float) -> list[tuple[int, int]]
     return out
 
 
-_NUMBER = __import__("re").compile(r"\d+\D?")
+_NUMBER = re.compile(r"\d+\D?")
 
 
 def _facts_differ(a: str, b: str) -> bool:
     """Each text names a place or a number the other does not (中山街道 / 河东街道, 8个月 / 2个月),
     beyond one per 150 characters: different problems, however alike the words."""
-    from rectikit.text.specificity import named_places
-
     def facts(t: str) -> set[str]:
         return set(named_places(t)) | set(named_places(t, regions=True)) | set(_NUMBER.findall(t))
 
