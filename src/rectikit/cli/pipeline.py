@@ -104,11 +104,11 @@ def classify_cmd(
     model: Annotated[
         Optional[bool], typer.Option("--model/--rules", help="用学习模型或关键词规则分类；默认有模型就用模型。")
     ] = None,
-    reclassify: Annotated[bool, typer.Option("--reclassify", help="原表已有类别的条目也重新分类（默认保留原表类别）。")] = False,
+    reclassify: Annotated[bool, typer.Option("--reclassify", help="原表已有类别或处理方式的条目也重新判断（默认保留原表的）。")] = False,
     review: Annotated[Optional[Path], typer.Option("--review", help="写出分类审核表（.xlsx），人工修改后用 --apply 导回。")] = None,
     apply: Annotated[Optional[Path], typer.Option("--apply", help="按分类审核表更新；人工确定的结果以后不会被自动覆盖。")] = None,
-    train: Annotated[Optional[Path], typer.Option("--train", help="用已标注的表格（含内容列和类别列）训练学习模型。")] = None,
-    from_ledger: Annotated[bool, typer.Option("--from-ledger", help="用台账中人工确定（或原表自带）的类别训练学习模型。")] = False,
+    train: Annotated[Optional[Path], typer.Option("--train", help="用已标注的表格（含内容列和类别列）训练学习模型；有“处理方式”列的同时学习处理方式。")] = None,
+    from_ledger: Annotated[bool, typer.Option("--from-ledger", help="用台账中人工确定（或原表自带）的类别和处理方式训练学习模型。")] = False,
     text_column: Annotated[Optional[str], typer.Option("--text-column", help="训练表格中内容列的列名。")] = None,
     label_column: Annotated[Optional[str], typer.Option("--label-column", help="训练表格中类别列的列名。")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示结果，不写入台账。")] = False,
