@@ -101,14 +101,9 @@ def load_dispositions(path: Path) -> list[tuple[str, list[str], float]]:
 
 # -- deciding ---------------------------------------------------------------
 
-def rule_scores(norm: str, taxonomy) -> list[tuple[str, float, list[str]]]:
-    """Every category that matched: name, keyword score and the words, best first."""
-    return taxonomy.scores(norm)
-
-
 def rule_category(norm: str, taxonomy) -> tuple[str | None, float, list[str]]:
     """Best category by keyword score, its score and the words that matched."""
-    ranked = rule_scores(norm, taxonomy)
+    ranked = taxonomy.scores(norm)
     return ranked[0] if ranked else (None, 0.0, [])
 
 
@@ -217,7 +212,7 @@ def _rule_guess(norm: str, taxonomy) -> tuple:
     """Keyword rules: always for review (on 2,758 real messages even a category scoring twice the
     next was right only 83% of the time, far from what 自动采纳 promises); a second category when
     it scores at least half the first. The margin (how far the first leads) orders the review."""
-    ranked = rule_scores(norm, taxonomy)
+    ranked = taxonomy.scores(norm)
     if not ranked:
         return None, None, "", None, REVIEW, "rules", 0.0
     (cat, score, words), rest = ranked[0], ranked[1:]

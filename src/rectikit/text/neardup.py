@@ -220,7 +220,6 @@ def _title_candidates(titles: Sequence[str]) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-SEMANTIC_THRESHOLD = 0.6  # cosine of word TF-IDF vectors (jieba words, sublinear tf)
 SEMANTIC_MAX = 20_000  # texts: the all-pairs word comparison grows with the square (about 5 s at 20k)
 
 

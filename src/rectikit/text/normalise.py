@@ -216,8 +216,3 @@ def places(norm: str) -> set[str]:
     """The place names a comparison form mentions (two to six characters before a place suffix)."""
     return {norm[max(0, m.start() - 6):m.start()] + m.group(1) for m in PLACE_SUFFIX.finditer(norm) if m.start() >= 2}
 
-
-def names_place(norm: str) -> bool:
-    """Does the text point at a specific place (a name before 村, 路, 小区 …)?
-    Seed 001 asks that key tasks be "指向性明确"."""
-    return any(m.start() >= 2 for m in PLACE_SUFFIX.finditer(norm))
