@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape
 from rectikit.base.errors import RectikitError, UsageError
 from rectikit.base.fsutil import atomic_path
 from rectikit.base.names import child, file_part
+from rectikit.base.parallel import side_by_side
 from rectikit.documents.wording import cn_ordinal
 from rectikit.figures import deadline_text
 from rectikit.steps.taxonomy import workspace_taxonomy
@@ -403,13 +404,9 @@ def render(ws: Workspace, annex: str, *, formats: Sequence[str] = FORMATS, out_d
     if len(formats) > 1 and table.count >= PARALLEL_ROWS:
         # A long list: the Word table is written in a second process while this one writes the
         # workbook (both are Python-bound; 100k rows: 12.7 s one after the other).
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=1) as pool:
-            docx = pool.submit(write_docx, table, template, targets["docx"])
-            xlsx = write_xlsx(table, targets["xlsx"])
-            written = {"xlsx": xlsx, "docx": docx.result()}
-        paths = {fmt: str(written[fmt]) for fmt in formats}
+        xlsx, docx = side_by_side(lambda: write_xlsx(table, targets["xlsx"]),
+                                  write_docx, table, template, targets["docx"])
+        paths = {fmt: str({"xlsx": xlsx, "docx": docx}[fmt]) for fmt in formats}
     else:
         for fmt in formats:
             paths[fmt] = str(write_xlsx(table, targets[fmt]) if fmt == "xlsx"

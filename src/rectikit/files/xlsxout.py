@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rectikit.base.fsutil import atomic_path
+from rectikit.base.parallel import side_by_side
 
 LINE_HEIGHT_PT = 15
 IDENTITY_SHEET = "_rectikit"  # very hidden: Excel and WPS show it only through VBA
@@ -198,16 +199,12 @@ def write_tables(jobs: Sequence[dict]) -> list[Path]:
     sizes = [len(job["rows"]) for job in jobs]
     if len(jobs) < 2 or sum(sizes) < PARALLEL_ROWS:
         return _write_all(jobs)
-    from concurrent.futures import ProcessPoolExecutor
-
     theirs, mine, load = [], [], 0
     for k in sorted(range(len(jobs)), key=lambda k: -sizes[k]):  # the biggest first, to the lighter side
         (theirs if load <= 0 else mine).append(k)
         load += sizes[k] if load <= 0 else -sizes[k]
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(_write_all, [jobs[k] for k in theirs])
-        done = dict(zip(mine, _write_all([jobs[k] for k in mine])))
-        done.update(zip(theirs, pending.result()))
+    here, there = side_by_side(lambda: _write_all([jobs[k] for k in mine]), _write_all, [jobs[k] for k in theirs])
+    done = dict(zip(mine, here)) | dict(zip(theirs, there))
     return [done[k] for k in range(len(jobs))]
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rectikit.base.parallel import side_by_side
 from rectikit.text.normalise import normalise_many, same_problem
 from rectikit.text.specificity import named_places, topics
 
@@ -136,12 +137,10 @@ def same_problems(forms: Sequence[str], pairs: np.ndarray) -> list[bool]:
     worker receives the texts once and then only indexes."""
     if len(pairs) < PARALLEL_PAIRS:
         return _check(forms, pairs)
-    from concurrent.futures import ProcessPoolExecutor
-
     half = len(pairs) // 2
-    with ProcessPoolExecutor(max_workers=1, initializer=_keep_forms, initargs=(list(forms),)) as pool:
-        theirs = pool.submit(_check, None, pairs[half:])
-        return _check(forms, pairs[:half]) + theirs.result()
+    mine, theirs = side_by_side(lambda: _check(forms, pairs[:half]), _check, None, pairs[half:],
+                                initializer=_keep_forms, initargs=(list(forms),))
+    return mine + theirs
 
 
 class _Judge:

@@ -1,0 +1,31 @@
+"""The second core: both halves come back, in order, and a failure in the worker is raised here."""
+
+import numpy as np
+import pytest
+
+from rectikit.base.errors import InvalidDataError
+from rectikit.base.parallel import side_by_side
+
+
+def _fails(message: str):
+    raise InvalidDataError(message)
+
+
+def test_both_halves_come_back_in_order():
+    assert side_by_side(lambda: "here", str.upper, "there") == ("here", "THERE")
+
+
+def test_a_failure_in_the_worker_is_raised_here_as_it_was():
+    with pytest.raises(InvalidDataError, match="坏数据"):
+        side_by_side(lambda: None, _fails, "坏数据")
+
+
+def test_close_pairs_checked_in_two_processes_match_one(monkeypatch):
+    from rectikit.text import neardup
+    from rectikit.text.normalise import normalise_many
+
+    forms = normalise_many(["东村路灯不亮", "西村路灯不亮", "东村路灯不亮了", "东村噪音扰民"])
+    pairs = np.array([(0, 1), (0, 2), (0, 3), (1, 2)])
+    alone = neardup.same_problems(forms, pairs)
+    monkeypatch.setattr(neardup, "PARALLEL_PAIRS", 1)
+    assert neardup.same_problems(forms, pairs) == alone == [False, True, False, False]
