@@ -36,10 +36,15 @@ def display_width(text: str) -> int:
     return len(text.encode("gb18030", "replace"))
 
 
+def _usable(width: float) -> int:
+    """Display width that fits on one line of a cell ``width`` units wide (a CJK character in an
+    11-point font is about 2.2 units wide, and counts two)."""
+    return int(max((width - 1) / 1.1, 4))
+
+
 def lines_needed(text: str, width: float) -> int:
-    """How many wrapped lines a cell of ``width`` units needs for ``text``
-    (a CJK character in an 11-point font is about 2.2 units wide)."""
-    usable = int(max((width - 1) / 1.1, 4))
+    """How many wrapped lines a cell of ``width`` units needs for ``text``."""
+    usable = _usable(width)
     if 2 * len(text) <= usable and "\n" not in text:  # fits even if every character is wide
         return 1
     return sum(max(1, -(-display_width(part) // usable)) for part in text.split("\n"))
@@ -108,7 +113,7 @@ def write_table(
                 ws.set_column(c, c, widths[c])
         n = top
         # A cell shorter than this many characters fits on one line even if every character is wide.
-        short = [int(max((w - 1) / 1.1, 4)) // 2 for w in widths] if widths else []
+        short = [_usable(w) // 2 for w in widths] if widths else []
         for r, row in enumerate(rows, start=top + 1):
             n = r
             tint = bool(shade and shade[r - top - 1])

@@ -21,7 +21,7 @@ from pathlib import Path
 from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.figures import batch_counts, split_values
-from rectikit.files.readers import as_int
+from rectikit.files.readers import as_int, cell_text
 from rectikit.steps.taxonomy import workspace_taxonomy
 from rectikit.steps.triage import DISPOSITIONS, Settings, Triage, decide, select_key_tasks
 from rectikit.store import books
@@ -190,18 +190,28 @@ def classify(
     return res
 
 
-def _model_guesses(ws: Workspace, model_path: Path, items: list[dict]) -> tuple[list[tuple], float | None]:
-    """The learned model's best and second category for each item, and the confidence from which an
+def _accept_precision(ws: Workspace) -> float:
+    return float(ws.setting("classify", "accept_precision", 0.97))
+
+
+def _learned(ws: Workspace, path: Path, items: list[dict], top: int):
+    """A saved model's ``top`` answers for each item, the model, and the confidence from which an
     answer is taken without review (the lowest at which cross-validation was right often enough)."""
     from rectikit.text.model import TextModel
 
-    model = TextModel.load(model_path)
-    accept_at = model.accept_above(float(ws.setting("classify", "accept_precision", 0.97)))
+    model = TextModel.load(path)
+    ranked = model.rank([model_text(i["title"], i["text"]) for i in items], top=top)
+    return ranked, model, model.accept_above(_accept_precision(ws))
+
+
+def _model_guesses(ws: Workspace, model_path: Path, items: list[dict]) -> tuple[list[tuple], float | None]:
+    """The learned model's best and second category for each item, and where 自动采纳 begins."""
+    all_ranked, model, accept_at = _learned(ws, model_path, items, top=2)
     if accept_at is None and not len(model.cv_confidence):  # too little history to cross-validate
         accept_at = float(ws.setting("classify", "review_below", 0.6))
     second_at = float(ws.setting("classify", "secondary_above", 0.25))
     out = []
-    for ranked in model.rank([model_text(i["title"], i["text"]) for i in items]):
+    for ranked in all_ranked:
         (cat, conf), second = ranked[0], ranked[1] if len(ranked) > 1 else (None, 0.0)
         adopted = ACCEPTED if accept_at is not None and conf >= accept_at else REVIEW
         out.append((cat, conf, "学习模型", second[0] if second[1] >= second_at else None, adopted, "model", conf))
@@ -229,12 +239,8 @@ def _take_given_or_learned(ws: Workspace, items: list[dict], triages: list[Triag
     learned: list[tuple[str, float] | None] = [None] * len(items)
     path = ws.root / DISPOSITION_MODEL_FILE
     if use_model and path.exists():
-        from rectikit.text.model import TextModel
-
-        model = TextModel.load(path)
-        accept_at = model.accept_above(float(ws.setting("classify", "accept_precision", 0.97)))
+        ranked, _model, accept_at = _learned(ws, path, items, top=1)
         if accept_at is not None:
-            ranked = model.rank([model_text(i["title"], i["text"]) for i in items], top=1)
             learned = [r[0] if r[0][1] >= accept_at else None for r in ranked]
     for item, t, guess in zip(items, triages, learned):
         given = None if reclassify else _disposition_named(item.get("disposition_given"))
@@ -328,7 +334,7 @@ def _fit(ws: Workspace, pairs: list[tuple[str, str]], file: str, source: str, en
     model = TextModel().fit([t for t, _ in pairs], [lab for _, lab in pairs])
     model.meta["source"] = source
     path = model.save(ws.root / file)
-    precision = float(ws.setting("classify", "accept_precision", 0.97))
+    precision = _accept_precision(ws)
     accept_at = model.accept_above(precision)
     share, right = model.accepted_share(accept_at)
     checked = {"accuracy": round(float(model.cv_correct.mean()), 4) if len(model.cv_correct) else None,
@@ -368,7 +374,7 @@ def _labelled_file(path: Path, text_column: str | None, label_column: str | None
             text_js = [m["text"]] + [j for j in synonym_columns(header.names, "text") if j != m["text"]]
 
             def cell(row: list, j: int | None) -> str:
-                return str(row[j]).strip() if j is not None and j < len(row) else ""
+                return cell_text(row[j]) if j is not None and j < len(row) else ""
 
             rows = []
             for row in sheet.rows[header.data_start:]:
