@@ -9,7 +9,6 @@ import sqlite3
 import pytest
 from docx import Document
 
-import rectikit.store.ledger as ledger_mod
 from rectikit.documents.monthly import monthly_report
 from rectikit.steps.ingest import import_files
 from rectikit.steps.tracking import close_out, collect, dispatch
@@ -17,12 +16,8 @@ from rectikit.steps.tracking import close_out, collect, dispatch
 from helpers import fill_sheet, write_xlsx
 
 
-def _at(monkeypatch, stamp: str):
-    monkeypatch.setattr(ledger_mod, "now", lambda: stamp)
-
-
 @pytest.fixture
-def october(ws, tmp_path, monkeypatch):
+def october(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", [["意见建议内容"], ["路灯不亮。"], ["学校门口拥堵。"], ["村道坑洼。"]])],
                  batch="2019年度")
     con = sqlite3.connect(ws.ledger_path)
@@ -33,10 +28,8 @@ def october(ws, tmp_path, monkeypatch):
     book = dispatch(ws, tmp_path / "交办").files["市住建局"]
     fill_sheet(book, {1: {"整改进展": "已完成", "整改成效": "已修复", "完成时间": "2020-10-15", "佐证材料": "照片"}},
                tmp_path / "报回.xlsx")
-    _at(monkeypatch, "2020-10-16T09:00:00+08:00")
-    collect(ws, [tmp_path / "报回.xlsx"])
-    _at(monkeypatch, "2020-10-28T09:00:00+08:00")
-    close_out(ws, [1], on=dt.date(2020, 10, 28))
+    collect(ws, [tmp_path / "报回.xlsx"], today=dt.date(2020, 10, 16))
+    close_out(ws, [1], on=dt.date(2020, 10, 28), today=dt.date(2020, 10, 28))
     return ws
 
 

@@ -120,10 +120,14 @@ def test_reopen_is_the_way_back(sent, tmp_path):
     got = items_by_id(ws)[1]
     assert (got["closed"], got["closed_on"], got["progress"]) == (None, None, "推进中")
     con = sqlite3.connect(ws.ledger_path)
-    assert con.execute("SELECT COUNT(*) FROM history WHERE action='reopen' AND detail LIKE '%回访不满意%'").fetchone()[0] == 3
+    assert con.execute("SELECT COUNT(*) FROM history WHERE action='reopen' AND detail LIKE '%回访不满意%'").fetchone()[0] == 1
     con.close()
-    again = _fill(files["市住建局"], tmp_path / "again.xlsx", {1: {"整改进展": "已完成", "整改成效": "全部更换"}})
-    collect(ws, [again])
+    # the sheet sent before the reopening is stale for that task; the next dispatch carries it again
+    stale = _fill(files["市住建局"], tmp_path / "stale.xlsx", {1: {"整改进展": "已完成", "整改成效": "全部更换"}})
+    res = collect(ws, [stale])
+    assert "stale-book" in [i.code for i in res.report.issues] and items_by_id(ws)[1]["result"] is None
+    fresh = dispatch(ws, tmp_path / "交办2").files["市住建局"]
+    collect(ws, [_fill(fresh, tmp_path / "again.xlsx", {1: {"整改进展": "已完成", "整改成效": "全部更换"}})])
     assert items_by_id(ws)[1]["result"] == "全部更换"
 
 

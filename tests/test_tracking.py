@@ -171,7 +171,7 @@ def test_site_boards_for_unfinished_and_long_term_tasks(tasks, tmp_path):
 
     sheet = dispatch(tasks, tmp_path / "交办").files["市住建局"]
     collect(tasks, [fill_sheet(sheet, {3: {"整改进展": "推进中", "公示牌设立情况": "石门村口，9月1日，照片3张"}},
-                               tmp_path / "报回.xlsx")])
+                               tmp_path / "报回.xlsx")], today=dt.date(2020, 9, 1))
     assert {t["id"]: t["board"] for t in track(tasks, today=dt.date(2020, 9, 2)).tasks}[3] == "石门村口，9月1日，照片3张"
     res = boards(tasks, today=dt.date(2020, 9, 2), out=tmp_path / "公示牌.docx")
     assert res["items"] == [1, 2, 3, 4]  # 4 is long-term: boards stay up

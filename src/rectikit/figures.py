@@ -15,8 +15,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from rectikit.store.items import as_of
 from rectikit.store.ledger import SCHEMA_VERSION, Ledger
 from rectikit.store.values import DONE
+from rectikit.text.dates import cn_date
 
 UNKNOWN = "未注明"
 UNCLASSIFIED = "未分类"
@@ -70,6 +72,15 @@ def batch_counts(led: Ledger, batches: Sequence[str] = (), today: dt.date | None
         for k in _INTEGER_KEYS:
             d[k] = int(d[k])
         rows.append(d)
+    latest = led.conn.execute("SELECT MAX(on_date) FROM events").fetchone()[0]
+    if latest and latest > day:  # the rows say what is true now: count the tasks as they stood on the day
+        on_day = tasks_on(led, [r["batch"] for r in rows], dt.date.fromisoformat(day))
+        for r in rows:
+            mine = [t for t in on_day if t["batch"] == r["batch"]]
+            lights = [task_light(t, dt.date.fromisoformat(day), 0)[0] for t in mine if t["lead_unit"]]
+            r["done"] = sum(1 for t in mine if t["is_key_task"] == 1 and (t["progress"] == DONE or t["closed"]))
+            r["closed"] = sum(1 for t in mine if t["is_key_task"] == 1 and t["closed"])
+            r["overdue"] = lights.count("红灯")
     return rows
 
 
@@ -222,6 +233,22 @@ def light_counts(lights: Iterable[str]) -> dict[str, int]:
     return {light: c[light] for light in LIGHTS if c[light]}
 
 
+def task_note(item: dict) -> str:
+    """What a list of tasks says beside a reopened one: 重新整改, since when and why."""
+    if not item.get("reopened"):
+        return ""
+    return f"重新整改（{cn_date(dt.date.fromisoformat(item['reopened_on']))}起，{item['reopened']}）" \
+        if item.get("reopened_on") else f"重新整改（{item['reopened']}）"
+
+
+
+def tasks_on(led: Ledger, batches: Sequence[str], day: dt.date, *, key_only: bool = True,
+             mark: int | None = None) -> list[dict]:
+    """The working items (key tasks by default) as they stood at the end of ``day``; with ``mark``, as the
+    ledger knew them when that event was the newest (an earlier edition of a report)."""
+    return as_of(led, led.working_items(batches, key_only=key_only), day, mark=mark)
+
+
 def deadline_text(item: dict) -> str:
     return "长期坚持" if item.get("long_term") else (item.get("deadline") or "")
 
@@ -230,7 +257,7 @@ def task_table(items: Iterable[dict], today: dt.date, warn_days: int) -> list[di
     """Every assigned task with its light and days left, in ledger order."""
     return [{"id": it["id"], "unit": it["lead_unit"], "co_units": it.get("co_units") or "",
              "deadline": deadline_text(it), "progress": it["progress"] or "", "light": light, "days_left": left,
-             "board": it.get("board") or "", "text": it["text"]}
+             "board": it.get("board") or "", "text": it["text"], "note": task_note(it)}
             for it in items if it["lead_unit"] for light, left in [task_light(it, today, warn_days)]]
 
 
@@ -260,7 +287,7 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
     """Everything the analysis report prints about the chosen batches (all by default)."""
     names = batch_names(led, batches)
     counts = batch_counts(led, names) if names else []
-    items = with_callbacks(led, led.working_items(names))
+    items = with_callbacks(led, as_of(led, led.working_items(names), today), today)
     tasks = [i for i in items if i["lead_unit"]]
     towns = count_by((i for i in items if i["township"]), lambda i: f"{i['county'] or ''}{i['township']}")
     months = Counter(i["received_on"][:7] for i in items if i["received_on"])
@@ -320,49 +347,62 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     return first, (dt.date(year + (mon == 12), mon % 12 + 1, 1) - dt.timedelta(days=1))
 
 
-def monthly(led: Ledger, month: str, *, warn_days: int, batches: Sequence[str] = ()) -> dict:
-    """Per lead unit and in total, for one month (一过问、一审核、一报告): tasks,
-    completed this month and so far, closed out this month and so far,
-    overdue at the month's end, and whether the unit reported in the month.
-    Counted from the history, so any past month can be asked again."""
+def monthly(led: Ledger, month: str, *, warn_days: int, batches: Sequence[str] = (), today: dt.date | None = None,
+            mark: int | None = None) -> dict:
+    """Per lead unit and in total, for one month (一过问、一审核、一报告), as the tasks stood at the month's
+    end (or ``today`` while the month is not over): tasks, completed this month (by the unit's 完成时间)
+    and so far, closed out this month (by the close-out date) and so far, overdue on that day, and whether
+    the unit reported in the month. Rebuilt from the events, so any past month gives the same figures;
+    ``mark`` gives them as the ledger knew them then (an earlier edition)."""
     first, last = month_bounds(month)
-    lo, hi = first.isoformat(), (last + dt.timedelta(days=1)).isoformat()
-    tasks = [t for t in led.working_items(batches, key_only=True) if t["lead_unit"]]
-    unit_of = {t["id"]: t["lead_unit"] for t in tasks}
+    day = min(last, today) if today else last
+    before = first - dt.timedelta(days=1)
+    tasks = [t for t in tasks_on(led, batches, day, mark=mark) if t["lead_unit"]]
+    earlier = {t["id"]: t for t in tasks_on(led, batches, before, mark=mark)}
+    lo = first.isoformat()
 
-    def ids(sql: str, *args) -> dict[int, str]:
-        """item id -> the day its event last happened up to the month's end."""
-        out: dict[int, str] = {}
-        for entity_id, at in led.conn.execute(sql, args):
-            if entity_id and entity_id.isdigit() and int(entity_id) in unit_of:
-                out[int(entity_id)] = at
-        return out
+    def done(t: dict) -> bool:
+        return t["progress"] == DONE or bool(t["closed"])
 
-    done_at = ids("SELECT entity_id, at FROM history WHERE entity='item' AND field='progress' AND new=? AND at < ?"
-                  " ORDER BY id", DONE, hi)
-    closed_at = ids("SELECT entity_id, at FROM history WHERE action='close-out' AND at < ? ORDER BY id", hi)
-    reported = {unit_of[i] for i in ids("SELECT entity_id, at FROM history WHERE action='collect' AND at >= ? AND at < ?",
-                                        lo, hi)}
+    sql = ("SELECT DISTINCT s.unit FROM events e JOIN sent_books s ON s.token = e.book WHERE e.kind = 'collect'"
+           " AND e.recorded_on >= ? AND e.recorded_on <= ?" + (" AND e.id <= ?" if mark is not None else ""))
+    reported = {r[0] for r in led.conn.execute(sql, (lo, day.isoformat(), *(() if mark is None else (mark,))))}
     rows: dict[str, dict] = {}
+    states: dict[int, str] = {}
     for t in tasks:
         r = rows.setdefault(t["lead_unit"], {"unit": t["lead_unit"], "tasks": 0, "done_this_month": 0, "done": 0,
                                              "closed_this_month": 0, "closed": 0, "overdue": 0, "reported": False})
+        e = earlier.get(t["id"], {})
         r["tasks"] += 1
-        if t["id"] in done_at:
+        if done(t):
             r["done"] += 1
-            r["done_this_month"] += done_at[t["id"]] >= lo
-        if t["id"] in closed_at:
+            r["done_this_month"] += not done(e) or (t["done_on"] or "") >= lo  # done again after a reopening
+        if t["closed"]:
             r["closed"] += 1
-            r["closed_this_month"] += closed_at[t["id"]] >= lo
-        state = {**t, "closed": t["id"] in closed_at, "progress": DONE if t["id"] in done_at else None}
-        r["overdue"] += task_light(state, last, warn_days)[0] == "红灯"
+            r["closed_this_month"] += not e.get("closed") or (t["closed_on"] or "") >= lo
+        light = task_light(t, day, warn_days)[0]
+        r["overdue"] += light == "红灯"
+        states[t["id"]] = light
     for unit in rows:
         rows[unit]["reported"] = unit in reported
     units = sorted(rows.values(), key=lambda r: (-r["overdue"], r["unit"]))
     keys = ("tasks", "done_this_month", "done", "closed_this_month", "closed", "overdue")
-    return {"month": month, "first": first.isoformat(), "last": last.isoformat(), "units": units,
-            "total": {k: sum(r[k] for r in units) for k in keys},
-            "not_reported": [r["unit"] for r in units if not r["reported"]]}
+    return {"month": month, "first": first.isoformat(), "last": last.isoformat(), "as_of": day.isoformat(),
+            "units": units, "total": {k: sum(r[k] for r in units) for k in keys},
+            "not_reported": [r["unit"] for r in units if not r["reported"]], "states": states}
+
+
+def late_news(led: Ledger, mark: int, day: dt.date, item_ids: Iterable[int]) -> list[dict]:
+    """What was recorded after ``mark`` about the named items that happened by ``day``: the returns,
+    close-outs and reopenings that arrived late for a report already made."""
+    wanted = set(item_ids)
+    out = []
+    for r in led.dicts("SELECT e.item_id, e.kind, e.on_date, e.recorded_on, e.changes, s.unit FROM events e"
+                       " LEFT JOIN sent_books s ON s.token = e.book WHERE e.id > ? AND e.on_date <= ? ORDER BY e.id",
+                       (mark, day.isoformat())):
+        if r["item_id"] in wanted:
+            out.append(r)
+    return out
 
 
 # -- investigation reports -----------------------------------------------------------
@@ -380,20 +420,21 @@ def investigation(led: Ledger, item_id: int) -> dict | None:
 
 # -- callbacks and satisfaction ---------------------------------------------------------
 
-def callback_results(led: Ledger) -> dict[int, str]:
-    """Item id -> what its latest recorded callback found: 满意 / 基本满意 / 不满意,
+def callback_results(led: Ledger, today: dt.date | None = None) -> dict[int, str]:
+    """Item id -> what its latest callback up to ``today`` (by 回访时间) found: 满意 / 基本满意 / 不满意,
     已回访 (reached, nothing said), or the reason it was not reached."""
     out = {}
     for item_id, reached, result, reason in led.conn.execute(
-            "SELECT item_id, reached, result, reason FROM callbacks ORDER BY id"):
+            "SELECT item_id, reached, result, reason FROM callbacks WHERE COALESCE(called_on, substr(recorded_at, 1, 10))"
+            " <= ? ORDER BY id", ((today or dt.date.max).isoformat(),)):
         out[item_id] = (result or "已回访") if reached else (reason or "未联系上")
     return out
 
 
-def with_callbacks(led: Ledger, items: list[dict]) -> list[dict]:
-    """Items whose ``callback`` is the ledger's latest callback where there is
+def with_callbacks(led: Ledger, items: list[dict], today: dt.date | None = None) -> list[dict]:
+    """Items whose ``callback`` is the ledger's latest callback (up to ``today``) where there is
     one, else what the office's file said."""
-    results = callback_results(led)
+    results = callback_results(led, today)
     return [{**i, "callback": results[i["id"]]} if i["id"] in results else i for i in items]
 
 
@@ -411,11 +452,12 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
 SATISFACTION_GROUPS = {"单位": "lead_unit", "乡镇": "township", "类别": "category", "批次": "batch", "县区": "county"}
 
 
-def satisfaction_table(led: Ledger, by: str = "单位", batches: Sequence[str] = ()) -> list[dict]:
+def satisfaction_table(led: Ledger, by: str = "单位", batches: Sequence[str] = (), today: dt.date | None = None
+                       ) -> list[dict]:
     """Per group: called, reached and its rate, each satisfaction with both
-    denominators (of the reached, of the called), and what units reported."""
+    denominators (of the reached, of the called), and what units reported; calls up to ``today``."""
     key = SATISFACTION_GROUPS[by]
-    items = with_callbacks(led, led.working_items(batch_names(led, batches) if batches else []))
+    items = with_callbacks(led, led.working_items(batch_names(led, batches) if batches else []), today)
     groups: dict[str, list[dict]] = {}
     for i in items:
         groups.setdefault(i.get(key) or UNKNOWN, []).append(i)
@@ -430,19 +472,29 @@ def satisfaction_table(led: Ledger, by: str = "单位", batches: Sequence[str] =
 
 
 def callback_rounds(led: Ledger) -> list[dict]:
-    """Each round of callbacks (one call sheet sent out) in order: called,
-    reached, satisfied (满意 + 基本满意), the rate among the reached with its
-    Wilson 95% interval, and the change from the round before."""
-    rounds = []
-    for token, created, unit in led.conn.execute(
-            "SELECT token, created_at, unit FROM sent_books WHERE kind='callback' ORDER BY id"):
-        rows = led.conn.execute("SELECT reached, result FROM callbacks WHERE book=?", (token,)).fetchall()
-        reached = sum(1 for r in rows if r[0])
-        satisfied = sum(1 for r in rows if r[0] and r[1] in ("满意", "基本满意"))
+    """Each round of callbacks in order — one ``callback`` run, however many sheets it wrote: called,
+    reached, satisfied (满意 + 基本满意), the rate among the reached with its Wilson 95% interval, the rate
+    among the called, the change from the round before in percentage points, and the first and last
+    day of the calls (回访时间)."""
+    rounds: dict[str, dict] = {}
+    for token, created, run in led.conn.execute(
+            "SELECT token, created_at, COALESCE(run, token) FROM sent_books WHERE kind='callback' ORDER BY id"):
+        r = rounds.setdefault(run, {"run": run, "sent": created, "sheets": 0, "rows": []})
+        r["sheets"] += 1
+        r["rows"] += led.conn.execute("SELECT reached, result, called_on FROM callbacks WHERE book=?",
+                                      (token,)).fetchall()
+    out = []
+    for r in rounds.values():
+        rows = r.pop("rows")
+        reached = sum(1 for x in rows if x[0])
+        satisfied = sum(1 for x in rows if x[0] and x[1] in ("满意", "基本满意"))
+        days = sorted(x[2] for x in rows if x[2])
         lo, hi = wilson(satisfied, reached)
-        rounds.append({"book": token, "sent": created, "sheet": unit, "called": len(rows), "reached": reached,
-                       "satisfied": satisfied, "rate": satisfied / reached if reached else None, "low": lo, "high": hi})
-    for before, after in zip(rounds, rounds[1:]):
+        out.append({**r, "called": len(rows), "reached": reached, "satisfied": satisfied,
+                    "rate": satisfied / reached if reached else None, "low": lo, "high": hi,
+                    "rate_of_called": satisfied / len(rows) if rows else None,
+                    "first_call": days[0] if days else None, "last_call": days[-1] if days else None})
+    for before, after in zip(out, out[1:]):
         if before["rate"] is not None and after["rate"] is not None:
-            after["change"] = after["rate"] - before["rate"]
-    return rounds
+            after["change_points"] = round((after["rate"] - before["rate"]) * 100, 1)
+    return out

@@ -83,7 +83,13 @@ class Group(_ChineseHelp, typer.core.TyperGroup):
 
 
 class Command(_ChineseHelp, typer.core.TyperCommand):
-    pass
+    def invoke(self, ctx):
+        """A command's ``--today`` is the office's today for everything it does: the library's defaults
+        (``rectikit.base.clock``) read it."""
+        from rectikit.base import clock
+
+        with clock.fixed(date_option(ctx.params.get("today"), "--today")):
+            return super().invoke(ctx)
 
 
 # click's usage messages, said in Chinese; anything else is shown as click says it.
@@ -156,6 +162,9 @@ WsOpt = Annotated[
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示完整的调试信息。")]
 BatchOpt = Annotated[Optional[str], typer.Option("--batch", "-b", help="只处理该批次；默认全部批次。", metavar="批次")]
+TodayOpt = Annotated[Optional[str], typer.Option(
+    "--today", help="按哪一天办理和计算（记入台账的业务日期、报告的截止日），如 2020-09-30；默认今天。"
+    "也可用环境变量 RECTIKIT_TODAY。", metavar="日期")]
 BatchesOpt = Annotated[Optional[list[str]], typer.Option("--batch", "-b", help="批次，可重复；默认全部批次。", metavar="批次")]
 
 

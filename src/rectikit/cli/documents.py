@@ -13,6 +13,7 @@ from rectikit.cli.common import (
     DebugOpt,
     Group,
     JsonOpt,
+    TodayOpt,
     WsOpt,
     app,
     date_option,
@@ -37,6 +38,7 @@ def render_cmd(
     ] = None,
     numbering: Annotated[str, typer.Option("--numbering", help="编号：连续，或每组（每组重新编号）。")] = "连续",
     batch: BatchesOpt = None,
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -58,7 +60,7 @@ def analyse_cmd(
     rounding: Annotated[str, typer.Option("--rounding", help="占比取一位小数的方法：截取（默认，与范文相同）或 四舍五入（也可写 cut、round）。", metavar="方法")] = "截取",
     no_charts: Annotated[bool, typer.Option("--no-charts", help="不插入图表。")] = False,
     batch: BatchesOpt = None,
-    today: Annotated[Optional[str], typer.Option("--today", help="整改进度按哪一天计算，如 2020-09-30；默认今天。")] = None,
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -82,7 +84,7 @@ def notice_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/公示”。")] = None,
     include_all: Annotated[bool, typer.Option("--all", help="附件列出所有条目（默认只列重点整改任务）。")] = False,
     batch: BatchesOpt = None,
-    today: Annotated[Optional[str], typer.Option("--today", help="公示日期，如 2020-12-31；默认今天。")] = None,
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -104,7 +106,7 @@ def notice_cmd(
 def plan_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/整改方案”。")] = None,
     batch: BatchesOpt = None,
-    today: Annotated[Optional[str], typer.Option("--today", help="落款日期，如 2020-06-10；默认今天。")] = None,
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -131,6 +133,8 @@ def monthly_cmd(
     month: Annotated[Optional[str], typer.Option("--month", help="哪个月，如 2020-10；默认本月。", metavar="年-月")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/月报”。")] = None,
     batch: BatchesOpt = None,
+    edition: Annotated[Optional[int], typer.Option("--edition", help="重新生成该月月报的第几版（与当时生成的完全相同）；默认按台账现有信息生成，与上一版不同时写明哪些任务因后来补报的信息而变化。", metavar="版次")] = None,
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -138,8 +142,11 @@ def monthly_cmd(
     from rectikit.documents.monthly import monthly_report
 
     with working("正在生成月报…", as_json):
-        res = monthly_report(workspace_of(workspace), month=month, batches=batch or [], out_dir=out)
+        res = monthly_report(workspace_of(workspace), month=month, batches=batch or [], out_dir=out,
+                             today=date_option(today, "--today"), edition=edition)
     err.print(res["overview"])
+    if res["late"] and res["late"]["text"]:
+        say(("补报：", "yellow"), res["late"]["text"])
     err.print(res["reporting"])
     say(("已生成", "green"))
     for path in res["files"].values():
@@ -151,7 +158,7 @@ def monthly_cmd(
 def investigation_cmd(
     ids: Annotated[list[int], typer.Argument(help="条目编号，可多个。", metavar="编号...")],
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/调查报告”。")] = None,
-    today: Annotated[Optional[str], typer.Option("--today", help="落款日期，如 2021-05-20；默认今天。")] = None,
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -171,13 +178,15 @@ def satisfaction_cmd(
     by: Annotated[str, typer.Option("--by", help="按什么分组：单位、乡镇、类别、批次、县区。", metavar="分组")] = "单位",
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件（.xlsx）；默认工作区“输出”。")] = None,
     batch: BatchesOpt = None,
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     from rectikit.documents.satisfaction import satisfaction_report
 
-    res = satisfaction_report(workspace_of(workspace), by=by, batches=batch or [], out=out)
+    res = satisfaction_report(workspace_of(workspace), by=by, batches=batch or [], out=out,
+                              today=date_option(today, "--today"))
     t = table(f"满意度（按{res['by']}）", "名称", "回访", "联系上", "满意", "基本满意", "不满意", "上报 满意/基本/不满意")
     for r in res["rows"]:
         rep = r["reported"]
@@ -191,7 +200,7 @@ def satisfaction_cmd(
 @app.command("boards", cls=Command, help="整改公示牌（.docx，每页一块）：未完成和长期坚持的重点任务，写明问题、整改措施、目标、进度、责任单位、时限和监督电话，供在现场张贴。")
 def boards_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件（.docx）；默认工作区“输出/整改公示牌.docx”。")] = None,
-    today: Annotated[Optional[str], typer.Option("--today", help="落款日期，如 2020-10-01；默认今天。")] = None,
+    today: TodayOpt = None,
     batch: BatchesOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,

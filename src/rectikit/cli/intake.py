@@ -14,6 +14,7 @@ from rectikit.cli.common import (
     Command,
     DebugOpt,
     JsonOpt,
+    TodayOpt,
     WsOpt,
     app,
     emit,
@@ -71,6 +72,7 @@ def import_cmd(
     report: Annotated[Optional[Path], typer.Option("--report", help="校验报告 .xlsx 的保存位置。")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="文件是本批次已导入文件修改后的新版本时，用它替换旧版本；未改动的条目保留已做的工作。")] = False,
     add: Annotated[bool, typer.Option("--add", help="文件与已导入的相似，但确是另一份材料时，照常新增导入。")] = False,
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -115,6 +117,7 @@ def status_cmd(workspace: WsOpt = None, as_json: JsonOpt = False, debug: DebugOp
 def export_cmd(
     out: Annotated[Path, typer.Argument(help="输出文件，如 台账.xlsx。", metavar="输出文件")],
     batch: BatchOpt = None,
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -132,6 +135,7 @@ def export_cmd(
 def demo_cmd(
     folder: Annotated[Path, typer.Argument(help="演示工作区文件夹。", metavar="[文件夹]")] = Path("rectikit-演示"),
     force: Annotated[bool, typer.Option("--force", help="文件夹已是演示工作区时，先删除再重建。")] = False,
+    today: TodayOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:

@@ -14,6 +14,7 @@ from rectikit.cli.common import (
     DebugOpt,
     Group,
     JsonOpt,
+    TodayOpt,
     WsOpt,
     app,
     date_option,
@@ -34,6 +35,7 @@ def dispatch_cmd(
     batch: BatchOpt = None,
     reply_by: Annotated[Optional[str], typer.Option("--reply-by", help="请单位在哪天前报回，如 2020-10-10；默认今天起 10 天（配置文件中可改）。", metavar="日期")] = None,
     investigation: Annotated[bool, typer.Option("--investigation", help="改为发整改事项调查表：牵头和配合单位逐项填写调查时间、人员、地点、对象、方式、过程、结果、工作计划和佐证材料。")] = False,
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -56,6 +58,7 @@ def dispatch_cmd(
 @app.command("collect", cls=Command, help="导入交回的表格：单位报回的整改任务交办表（进展、成效、完成时间、佐证材料）、整改事项调查表、回访记录表（不满意的重新打开）。有错误则不做任何改动。")
 def collect_cmd(
     files: Annotated[list[Path], typer.Argument(help="报回的交办表，可多个。", metavar="文件...")],
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -73,7 +76,7 @@ def collect_cmd(
 @app.command("track", cls=Command, help="整改进度：每项任务亮红灯（逾期未完成）、黄灯（临近时限）、绿灯，按单位汇总；可写出催办清单。")
 def track_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="把红灯、黄灯任务写成催办清单（.xlsx）。")] = None,
-    today: Annotated[Optional[str], typer.Option("--today", help="按哪一天计算，如 2020-09-30；默认今天。")] = None,
+    today: TodayOpt = None,
     batch: BatchOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
@@ -98,6 +101,7 @@ def track_cmd(
 def closeout_cmd(
     ids: Annotated[list[int], typer.Argument(help="要销号的条目编号，可多个。", metavar="编号...")],
     on: Annotated[Optional[str], typer.Option("--date", help="销号日期，如 2020-12-01；默认今天。")] = None,
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -113,6 +117,7 @@ def closeout_cmd(
 def reopen_cmd(
     ids: Annotated[list[int], typer.Argument(help="要重新打开的条目编号，可多个。", metavar="编号...")],
     reason: Annotated[str, typer.Option("--reason", help="重新整改的原因，如：回访不满意。")] = "",
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -126,7 +131,7 @@ def reopen_cmd(
 
 @app.command("supervise", cls=Command, help="督办通知（.docx）：给每个有红灯（逾期）、黄灯（临近时限）任务的牵头单位一份，列出任务、逾期天数、报回时间和双方联系人。")
 def supervise_cmd(
-    today: Annotated[Optional[str], typer.Option("--today", help="按哪一天计算，如 2020-09-30；默认今天。")] = None,
+    today: TodayOpt = None,
     reply_by: Annotated[Optional[str], typer.Option("--reply-by", help="请单位在哪天前报回，如 2020-10-10；默认 10 天后。", metavar="日期")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/督办”。")] = None,
     batch: BatchesOpt = None,
@@ -155,6 +160,7 @@ def callback_cmd(
     callers: Annotated[Optional[str], typer.Option("--callers", help="回访人，逗号分隔，如 张三,李四（按回访人分表时用）。", metavar="姓名")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“回访”。")] = None,
     batch: BatchOpt = None,
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -182,6 +188,7 @@ def frame_templates_cmd(
     name: Annotated[str, typer.Option("--name", help="样本框名称，如 基层干部样本框。", metavar="名称")] = "样本框",
     reply_by: Annotated[Optional[str], typer.Option("--reply-by", help="请在哪天前报回，如 2020-10-10；默认 10 天后。", metavar="日期")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“样本框/下发”。")] = None,
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -198,6 +205,7 @@ def frame_templates_cmd(
 def frame_merge_cmd(
     files: Annotated[list[Path], typer.Argument(help="报回的名单表，可多个。", metavar="文件...")],
     out: Annotated[Optional[Path], typer.Option("--out", help="合并后的样本框（.xlsx）；默认工作区“样本框/样本框名单.xlsx”。")] = None,
+    today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,

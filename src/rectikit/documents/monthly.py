@@ -8,14 +8,17 @@ history, so any past month gives the same report again.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from rectikit.base import clock
 from rectikit.base.errors import NotReadyError, UsageError
 from rectikit.base.names import child
 from rectikit.documents.builder import OfficialDocument
 from rectikit.documents.wording import share_text
-from rectikit.figures import month_bounds, monthly
+from rectikit.figures import late_news, month_bounds, monthly
+from rectikit.store import editions
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import cn_date
 
@@ -44,23 +47,64 @@ def _change(now: int, before: int) -> str:
     return "与上月持平" if now == before else f"比上月{'增加' if now > before else '减少'}{abs(now - before)}项"
 
 
+_KINDS = {"collect": "报回", "close-out": "销号", "reopen": "重新整改", "callback-reopen": "回访不满意重新整改",
+          "callback": "回访", "assign": "重新分解", "dispatch": "交办"}
+
+
+def _late(led, earlier: dict, fig: dict, day: dt.date) -> dict:
+    """How this edition differs from an earlier one of the same month: the items whose state changed and
+    the late news that changed them."""
+    old = {int(k): v for k, v in earlier["figures"]["states"].items()}
+    new = fig["states"]
+    changed = sorted(i for i in set(old) | set(new) if old.get(i) != new.get(i))
+    news = late_news(led, earlier["event_mark"], day, changed)
+    lines = [f"编号{n['item_id']}：{n['unit'] or ''}{_KINDS.get(n['kind'], n['kind'])}于{cn_date(dt.date.fromisoformat(n['recorded_on']))}"
+             f"录入，发生于{cn_date(dt.date.fromisoformat(n['on_date']))}" for n in news]
+    text = (f"本报告与{cn_date(dt.date.fromisoformat(earlier['made_on']))}生成的第{earlier['number']}版相比，"
+            f"有{len(changed)}项任务的情况因此后补报、录入的信息而变化：" + "；".join(lines) + "。") if changed else ""
+    return {"edition": earlier["number"], "made_on": earlier["made_on"], "changed": changed, "news": news,
+            "text": text}
+
+
 def monthly_report(ws: Workspace, *, month: str | None = None, batches: Sequence[str] = (),
-                   out_dir: Path | None = None, today: dt.date | None = None) -> dict:
-    """Write the month's report (.docx) and its table (.xlsx)."""
+                   out_dir: Path | None = None, today: dt.date | None = None, edition: int | None = None) -> dict:
+    """Write the month's report (.docx) and its table (.xlsx), as the tasks stood at the month's end (or
+    today, while the month is not over). Each different report made is kept as an edition: made again
+    later, the report is the same, or says which items changed since the last edition and why;
+    ``edition`` makes an earlier edition again as it was."""
     from rectikit.files.xlsxout import write_table
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     month = _month(month, today)
     warn = int(ws.setting("tracking", "warn_days", 10))
+    scope = "、".join(batches)
+    late = None
     with ws.ledger() as led:
-        fig = monthly(led, month, warn_days=warn, batches=batches)
-        before = monthly(led, _previous(month), warn_days=warn, batches=batches)
+        if month_bounds(month)[0] > today:
+            raise UsageError(f"{month} 还没有开始（今天是 {today.isoformat()}）。")
+        earlier = editions.latest(led, "monthly", month, scope)
+        if edition is not None:
+            chosen = editions.numbered(led, "monthly", month, scope, edition)
+            if chosen is None:
+                raise UsageError(f"{month} 的月报没有第{edition}版（已有 {earlier['number'] if earlier else 0} 版）。")
+            today = dt.date.fromisoformat(chosen["made_on"])
+            fig = monthly(led, month, warn_days=warn, batches=batches, today=today, mark=chosen["event_mark"])
+            before = monthly(led, _previous(month), warn_days=warn, batches=batches, mark=chosen["event_mark"])
+        else:
+            fig = monthly(led, month, warn_days=warn, batches=batches, today=today)
+            before = monthly(led, _previous(month), warn_days=warn, batches=batches)
+            stored = json.loads(json.dumps(fig, sort_keys=True))
+            if earlier is None or earlier["figures"] != stored:
+                if earlier is not None and earlier["figures"]["as_of"] == fig["as_of"]:
+                    late = _late(led, earlier, fig, dt.date.fromisoformat(fig["as_of"]))
+                with led.transaction():
+                    editions.remember(led, "monthly", month, scope, today, fig)
     if not fig["units"]:
         raise NotReadyError("还没有分解到牵头单位的重点整改任务，无法生成月报。", hint="先运行 rectikit assign。")
     year, mon = (int(x) for x in month.split("-"))
     title = f"{year}年{mon}月社会评价群众意见建议整改工作月报"
     t, b = fig["total"], before["total"]
-    overview = (f"截至{cn_date(dt.date.fromisoformat(fig['last']))}，{t['tasks']}项重点整改任务中，累计完成{t['done']}项、"
+    overview = (f"截至{cn_date(dt.date.fromisoformat(fig['as_of']))}，{t['tasks']}项重点整改任务中，累计完成{t['done']}项、"
                 f"占{share_text(t['done'], t['tasks'])}，其中本月新完成{t['done_this_month']}项；累计销号{t['closed']}项，"
                 f"其中本月销号{t['closed_this_month']}项；逾期未完成{t['overdue']}项，{_change(t['overdue'], b['overdue'])}。")
     missing = fig["not_reported"]
@@ -68,11 +112,16 @@ def monthly_report(ws: Workspace, *, month: str | None = None, batches: Sequence
                  else "各牵头单位本月均已报送整改进展。")
     rows = [[r["unit"], *(r[k] for k in KEYS), "是" if r["reported"] else "否"] for r in fig["units"]]
     rows.append(["合计", *(t[k] for k in KEYS), f"{len(fig['units']) - len(missing)}/{len(fig['units'])}"])
+    dates = ("完成数按单位报送的完成时间计入所在月份，销号数按销号日期计入，逾期按当日的整改时限计算"
+             "（重新整改的任务按新的时限）。")
     out = Path(out_dir) if out_dir else ws.outputs_dir / "月报"
     doc = OfficialDocument(title)
     doc.issuer(ws.setting("office", "name", ""), today)
     doc.heading("总体情况")
     doc.paragraph(overview)
+    doc.paragraph(dates)
+    if late and late["text"]:
+        doc.paragraph(late["text"])
     doc.heading("各单位整改进展")
     doc.paragraph("各牵头单位的任务数、完成和销号情况如下表（按逾期项数排列，逾期多的在前）。")
     doc.table(HEADERS, rows, widths=(44, 14, 16, 16, 16, 16, 18, 16))  # mm across 156
@@ -80,8 +129,11 @@ def monthly_report(ws: Workspace, *, month: str | None = None, batches: Sequence
     doc.paragraph(reporting)
     doc.heading("存在问题和下一步工作")
     doc.placeholder("请在此写明存在的问题、督办措施和下一步工作安排")
-    path = doc.save(child(out, f"整改工作月报-{month}.docx"))
-    table = write_table(child(out, f"整改工作月报-{month}.xlsx"), "月报", HEADERS, rows,
-                        widths=[28, 8, 9, 9, 9, 9, 10, 9], notes=[title, overview, reporting])
-    return {"title": title, "month": month, "overview": overview, "reporting": reporting, "figures": fig,
-            "previous": before["total"], "files": {"docx": str(path), "xlsx": str(table)}}
+    suffix = f"-第{edition}版" if edition is not None else ""
+    path = doc.save(child(out, f"整改工作月报-{month}{suffix}.docx"))
+    notes = [title, overview, dates, *([late["text"]] if late and late["text"] else []), reporting]
+    table = write_table(child(out, f"整改工作月报-{month}{suffix}.xlsx"), "月报", HEADERS, rows,
+                        widths=[28, 8, 9, 9, 9, 9, 10, 9], notes=notes)
+    return {"title": title, "month": month, "as_of": fig["as_of"], "overview": overview, "reporting": reporting,
+            "figures": {k: v for k, v in fig.items() if k != "states"}, "previous": before["total"],
+            "late": late, "files": {"docx": str(path), "xlsx": str(table)}}

@@ -16,13 +16,16 @@ import functools
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, WorkspaceError
 from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.files.readers import as_int
-from rectikit.steps.deadlines import DeadlineError, parse_deadline
+from rectikit.steps.deadlines import COUNT_FROM, DeadlineError, parse_deadline, task_start
 from rectikit.steps.units import UNITS_FILE, Directory
 from rectikit.steps.units import load as load_units
 from rectikit.store import books
+from rectikit.store import items as itemstore
+from rectikit.store.items import decided_since
 from rectikit.store.workspace import Workspace
 
 RULES_FILE = "分解规则.xlsx"
@@ -69,9 +72,11 @@ class AssignResult:
     unassigned: list[int] = field(default_factory=list)
     changed: int = 0
     kept_manual: int = 0
+    from_directory: list[int] = field(default_factory=list)  # new lead unit: leader and person from the directory
 
     def to_dict(self) -> dict:
         return {"assigned": len(self.assignments), "changed": self.changed, "kept_manual": self.kept_manual,
+                "from_directory": self.from_directory,
                 "unassigned": self.unassigned, "assignments": [asdict(a) for a in self.assignments]}
 
 
@@ -174,11 +179,14 @@ def _unit(name: str, item: dict, units: Directory) -> str | None:
 
 
 def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False, only_unassigned: bool = False,
-           reassign: bool = False, dry_run: bool = False) -> AssignResult:
-    """Assign items by the rule table; all or nothing."""
+           reassign: bool = False, dry_run: bool = False, today: dt.date | None = None) -> AssignResult:
+    """Assign items by the rule table; all or nothing. What a person assigned stays (unless ``reassign``);
+    a relative deadline counts from each item's own start (see :func:`task_start`)."""
     from rectikit.text.normalise import normalise_many
 
+    today = today or clock.today()
     start, year = _settings(ws)
+    count_from = _count_from(ws)
     units = load_units(ws.rules_dir / UNITS_FILE)
     rules = load_rules(ws.rules_dir / RULES_FILE, units, start=start, year=year)
     res = AssignResult()
@@ -206,7 +214,8 @@ def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False
                                  row=best[1].row, column="牵头单位"))
                 continue
             rule = best[0]
-            a = _build(item, rule, units, start, year, report)
+            a = _build(item, rule, units, task_start(item, default=start, count_from=count_from) or today, year,
+                       report)
             if a:
                 res.assignments.append(a)
         if report.errors:
@@ -214,11 +223,19 @@ def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False
         if not dry_run:
             with led.transaction():
                 current = {i["id"]: i for i in items}
-                rows = []
+                rows, events = [], []
                 for a in res.assignments:
-                    res.changed += _store(led, current[a.item_id], a, source="rules", rows=rows)
+                    res.changed += _store(led, current[a.item_id], a, source="rules", rows=rows, events=events)
                 led.conn.executemany(_UPDATE, rows)
+                itemstore.events_many(led, events, kind="assign", source=itemstore.RULE, today=today)
     return res
+
+
+def _count_from(ws: Workspace) -> str:
+    value = str(ws.setting("assign", "count_from", "dispatch"))
+    if value not in COUNT_FROM:
+        raise WorkspaceError(f"rectikit.toml 中 [assign] count_from 应为 {' 或 '.join(COUNT_FROM)}，收到“{value}”。")
+    return value
 
 
 def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, report: Report) -> Assignment | None:
@@ -249,21 +266,20 @@ def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, 
 _UPDATE = f"UPDATE items SET {', '.join(f'{f}=?' for f in FIELDS)}, assign_rule=?, assign_source=? WHERE id=?"
 
 
-def _store(led, item: dict, a: Assignment, *, source: str, rows: list | None = None) -> int:
-    """Write one assignment (or queue it in ``rows`` for one executemany) and one history row listing
-    what changed."""
+def _store(led, item: dict, a: Assignment, *, source: str, rows: list, events: list) -> int:
+    """Queue one assignment in ``rows`` (for one executemany) and its event in ``events``, and write one
+    history row listing what changed."""
     new = {f: getattr(a, f) for f in FIELDS}
+    if item.get("reopened") and source != MANUAL:  # a reopened task keeps the deadline it was given then
+        new.update({f: item.get(f) for f in ("deadline", "deadline_text", "long_term")})
     changed = {f: v for f, v in new.items() if (item.get(f) or None) != (v or None)}
     if not changed and item["assign_rule"] == a.rule and item["assign_source"] == source:
         return 0
-    params = (*new.values(), a.rule, source, item["id"])
-    if rows is None:
-        led.conn.execute(_UPDATE, params)
-    else:
-        rows.append(params)
+    rows.append((*new.values(), a.rule, source, item["id"]))
     if changed:
         led.record_changes("assign", item["id"], {f: (item.get(f), v) for f, v in changed.items()},
                            detail={"rule": a.rule, "source": source})
+        events.append((item["id"], changed))
     return len(changed) or 1
 
 
@@ -293,10 +309,15 @@ def export_assignments(ws: Workspace, path: Path, *, batch: str | None = None, i
             identity=identity), batch=batch)
 
 
-def apply_assignments(ws: Workspace, path: Path) -> AssignResult:
+def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None) -> AssignResult:
+    """Take a person's assignments from an exported file: all or nothing. What changed is pinned (later
+    automatic runs keep it); a row someone decided anew since the file was exported is refused; a new
+    lead unit whose 责任领导/责任人 were left as they were gets the new unit's from the directory."""
     from rectikit.files.readers import read_table
 
+    today = today or clock.today()
     start, year = _settings(ws)
+    count_from = _count_from(ws)
     units = load_units(ws.rules_dir / UNITS_FILE)
     t = read_table(path, ["编号", *OUTPUTS], sheet=SHEET, what="责任分解表",
                    hint="请使用 rectikit assign --export 生成的原表，不要删除列。")
@@ -307,7 +328,7 @@ def apply_assignments(ws: Workspace, path: Path) -> AssignResult:
 
     res = AssignResult()
     with ws.ledger() as led:
-        _, carried = books.returned(led, Path(path), "assign-review", t, report)
+        book, carried = books.returned(led, Path(path), "assign-review", t, report)
         wanted: list[tuple[dict, Assignment]] = []
         for r, row in t.records():
             item_id = as_int(t.cell(row, "编号"))
@@ -333,24 +354,39 @@ def apply_assignments(ws: Workspace, path: Path) -> AssignResult:
                     co.append(u)
             text = t.cell(row, "整改时限")
             try:
-                d = parse_deadline(text, start=start, year=year)
+                d = parse_deadline(text, start=task_start(item, default=start, count_from=count_from) or today,
+                                   year=year)
             except DeadlineError as e:
                 bad("bad-deadline", str(e), r, "整改时限", text)
                 continue
             if lead is None:
                 continue
+            if book is not None and (newer := decided_since(led, item_id, book.event_mark, ("assign",),
+                                                             book=book.token)):
+                bad("newer-decision", f"编号 {item_id} 在本表导出后已由{newer}重新分解，本表较旧，请重新导出后再改。",
+                    r, "编号", item_id)
+                continue
+            leader, person = t.text(row, "责任领导"), t.text(row, "责任人")
+            if lead != item["lead_unit"] and (leader or None) == (item["leader"] or None) \
+                    and (person or None) == (item["person"] or None):
+                leader, person = units.units[lead].leader or "", units.units[lead].contact or ""
+                res.from_directory.append(item_id)
             wanted.append((item, Assignment(
-                item_id, lead, "、".join(co), t.text(row, "责任领导"), t.text(row, "责任人"),
+                item_id, lead, "、".join(co), leader, person,
                 d.date.isoformat() if d.date else (d.checkpoint.isoformat() if d.checkpoint else None),
                 text.isoformat() if isinstance(text, dt.date) else str(text).strip(), 1 if d.long_term else 0,
                 t.text(row, "整改措施"), t.text(row, "整改目标"), t.file)))
         if report.errors:
             raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction():
+            rows, events = [], []
             for item, a in wanted:
                 same = all((item.get(f) or None) == (getattr(a, f) or None) for f in FIELDS)
                 if same:
                     continue
-                res.changed += _store(led, item, a, source=MANUAL)
+                res.changed += _store(led, item, a, source=MANUAL, rows=rows, events=events)
                 res.assignments.append(a)
+            led.conn.executemany(_UPDATE, rows)
+            itemstore.events_many(led, events, kind="assign", source=itemstore.PERSON, today=today,
+                                  book=book.token if book else None, detail={"file": t.file})
     return res

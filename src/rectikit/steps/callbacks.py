@@ -16,12 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.names import child, distinct_files, file_part
 from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.figures import SATISFACTION, SATISFACTION_GROUPS, UNKNOWN
-from rectikit.steps.tracking import CollectResult, reopen_item
+from rectikit.steps.tracking import CollectResult, reopen_item, reopen_phrase
 from rectikit.store import books
+from rectikit.store import items as itemstore
 from rectikit.store.ledger import now
 from rectikit.store.values import DONE
 from rectikit.store.workspace import Workspace
@@ -126,7 +128,7 @@ def call_sheets(ws: Workspace, folder: Path | None = None, *, sample: str | int 
         raise UsageError("--per 应为 单位 或 回访人。")
     if PER[per] == "caller" and not callers:
         raise UsageError("按回访人分表时，请用 --callers 写明回访人，如 --callers 张三,李四。")
-    today = today or dt.date.today()
+    today = today or clock.today()
     folder = Path(folder) if folder else ws.root / "回访"
     with ws.ledger() as led:
         done = [i for i in led.working_items([batch] if batch else []) if i["progress"] == DONE or i["closed"]]
@@ -142,8 +144,10 @@ def call_sheets(ws: Workspace, folder: Path | None = None, *, sample: str | int 
         res = CallSheets(picked, str(folder))
         with led.transaction():
             wid = books.workspace_id(led)
+            run = books.new_run()  # one callback run is one round, however many sheets it writes
             for g, members in sorted(groups.items()):
-                book = books.register(led, "callback", {i["id"]: i["text"] for i in members}, unit=g, batch=batch)
+                book = books.register(led, "callback", {i["id"]: i["text"] for i in members}, unit=g, batch=batch,
+                                      run=run)
                 rows = [[i.get(key) for key, *_ in COLUMNS] + [None] * len(FILL) for i in members]
                 path = child(folder, names[g])
                 columns = COLUMNS + FILL
@@ -157,9 +161,11 @@ def call_sheets(ws: Workspace, folder: Path | None = None, *, sample: str | int 
     return res
 
 
-def collect_callbacks(ws: Workspace, files: Sequence[Path]) -> CollectResult:
-    """Take filled call sheets into the ledger, all files or none; an
-    unsatisfied citizen reopens the item (重办), recorded in its history."""
+def collect_callbacks(ws: Workspace, files: Sequence[Path], *, today: dt.date | None = None) -> CollectResult:
+    """Take filled call sheets into the ledger, all files or none; a citizen
+    who was reached and is unsatisfied reopens the item (重办) from the day of
+    the call, with a new deadline, recorded in its history."""
+    today = today or clock.today()
     res = CollectResult(files=[Path(f).name for f in files])
     wanted: list[tuple[str, str, int, dict]] = []  # file, book, item id, values
     with ws.ledger() as led:
@@ -167,12 +173,13 @@ def collect_callbacks(ws: Workspace, files: Sequence[Path]) -> CollectResult:
                 led, files, "callback", sheet=SHEET, required=["编号", "意见建议内容"] + [h for _, h, _ in FILL],
                 what="回访记录表", hint="请使用 rectikit callback 生成的原表，不要删除列。", report=res.report):
             values = {key: t.text(row, header) for key, header, _ in FILL}
-            if any(values.values()) and _check(values, t.cell(row, "回访时间"), dict(file=t.file, sheet=t.sheet, row=r),
-                                               res.report):
+            if any(values.values()) and _check(values, t.cell(row, "回访时间"), today,
+                                               dict(file=t.file, sheet=t.sheet, row=r), res.report):
                 wanted.append((t.file, book.token, item_id, values))
         if res.report.errors:
             raise InvalidDataError(f"回访记录表有 {len(res.report.errors)} 处错误，未做任何改动。", report=res.report)
         stamp = now()
+        phrase = reopen_phrase(ws)
         with led.transaction() as conn:
             for file, token, item_id, v in wanted:
                 reached = v["reached"] == "是"
@@ -191,14 +198,19 @@ def collect_callbacks(ws: Workspace, files: Sequence[Path]) -> CollectResult:
                            detail={"file": file, "reached": reached, "opinion": v["opinion"]})
                 res.rows += 1
                 res.changed += 1
-                if v["satisfaction"] == "不满意":
-                    it = conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone()
-                    reopen_item(led, dict(it), "callback-reopen", {"reason": "回访不满意", "opinion": v["opinion"]})
+                if reached and v["satisfaction"] == "不满意":
+                    it = dict(conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone())
+                    on = dt.date.fromisoformat(v["called_on"]) if v["called_on"] else today
+                    if it["reopened_on"] and it["reopened_on"] >= on.isoformat():
+                        continue  # already sent back on or after this call
+                    reopen_item(led, it, kind="callback-reopen", reason="回访不满意", on=on, phrase=phrase,
+                                today=today, source=itemstore.CALLBACK,
+                                detail={"opinion": v["opinion"], "book": token})
                     res.reopened.append(item_id)
     return res
 
 
-def _check(v: dict, called_cell, where: dict, report: Report) -> bool:
+def _check(v: dict, called_cell, today: dt.date, where: dict, report: Report) -> bool:
     """One filled row: reached or not, the satisfaction or the reason, a real date."""
     before = len(report.errors)
     if v["reached"] not in REACHED:
@@ -213,6 +225,9 @@ def _check(v: dict, called_cell, where: dict, report: Report) -> bool:
         day = parse_date(called_cell)
         if day is None:
             report.add(Issue("bad-date", "回访时间不是有效日期。", ERROR, column="回访时间", value=v["called_on"], **where))
+        elif day > today:
+            report.add(Issue("future-date", f"回访时间 {day.isoformat()} 晚于今天（{today.isoformat()}）。", ERROR,
+                             column="回访时间", value=v["called_on"], **where))
         else:
             v["called_on"] = day.isoformat()
     return len(report.errors) == before

@@ -14,10 +14,12 @@ is never overwritten by a later automatic run.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.figures import batch_counts, split_values
@@ -25,6 +27,8 @@ from rectikit.files.readers import as_int, cell_text
 from rectikit.steps.taxonomy import workspace_taxonomy
 from rectikit.steps.triage import DISPOSITIONS, Settings, Triage, decide, select_key_tasks
 from rectikit.store import books
+from rectikit.store import items as itemstore
+from rectikit.store.items import decided_since
 from rectikit.store.ledger import Ledger
 from rectikit.store.workspace import Workspace
 
@@ -441,10 +445,12 @@ def write_review(ws: Workspace, path: Path, *, batch: str | None = None,
             identity=identity), batch=batch)
 
 
-def apply_review(ws: Workspace, path: Path) -> ClassifyResult:
-    """Take staff corrections from a review workbook: all or nothing."""
+def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> ClassifyResult:
+    """Take staff decisions from a review workbook: all or nothing. Every decision left in the file is
+    pinned; a row decided anew since the file was written is refused."""
     from rectikit.files.readers import read_table
 
+    today = today or clock.today()
     taxonomy = workspace_taxonomy(ws)
     t = read_table(path, ("编号", "类别", "处理方式", "重点任务"), sheet=REVIEW_SHEET, what="分类审核表",
                    hint="请使用 rectikit classify --review 生成的原表，不要删除列。")
@@ -465,8 +471,13 @@ def apply_review(ws: Workspace, path: Path) -> ClassifyResult:
         wanted.append((r, item_id, cat, disp, key))
     res = ClassifyResult(method="review")
     with ws.ledger() as led:
-        _, carried = books.returned(led, Path(path), "classify-review", t, report)
+        book, carried = books.returned(led, Path(path), "classify-review", t, report)
         wanted = [w for w in wanted if carried(w[0], w[1])]
+        for r, item_id, *_ in wanted:  # an older review file never undoes a newer decision
+            newer = book and decided_since(led, item_id, book.event_mark, ("classify",), book=book.token)
+            if newer:
+                report.add(Issue("newer-decision", f"编号 {item_id} 在本表生成后已由{newer}，本表较旧，请重新生成审核表后再改。",
+                                 ERROR, file=t.file, sheet=t.sheet, row=r, column="编号", value=str(item_id)))
         current = {}
         for r, item_id, *_ in wanted:
             row = led.conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone()
@@ -482,17 +493,26 @@ def apply_review(ws: Workspace, path: Path) -> ClassifyResult:
         if report.errors:
             raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction() as conn:
+            events = []
             for _, item_id, cat, disp, key in wanted:
                 it = current[item_id]
+                decided = {}
                 for fld, new, src in (("category", cat or None, "category_source"),
                                       ("disposition", disp or None, "disposition_source"),
                                       ("is_key_task", {YES: 1, NO: 0}.get(key), "key_task_source")):
-                    if new is None or it[fld] == new:  # a correction is a value that differs
+                    # A value the reviewer left in the file is decided by a person, changed or not:
+                    # automatic runs keep it from now on.
+                    if new is None or (it[fld] == new and it[src] == MANUAL):
                         continue
                     conn.execute(f"UPDATE items SET {fld}=?, {src}=? WHERE id=?", (new, MANUAL, item_id))
-                    led.record("classify", "item", item_id, field=fld, old=it[fld], new=new,
-                               detail={"method": "review", "file": t.file})
-                    res.changed += 1
+                    decided[fld] = new
+                    if it[fld] != new:
+                        led.record("classify", "item", item_id, field=fld, old=it[fld], new=new,
+                                   detail={"method": "review", "file": t.file})
+                        res.changed += 1
+                events.append((item_id, decided))
+            itemstore.events_many(led, events, kind="classify", source=itemstore.PERSON, today=today,
+                                  book=book.token if book else None, detail={"file": t.file})
         res.summary = key_task_summary(led)
     return res
 

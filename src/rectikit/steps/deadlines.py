@@ -67,8 +67,11 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def parse_deadline(phrase, *, start: dt.date | None, year: int, checkpoint: dt.date | None = None) -> Deadline:
-    """A deadline from a cell: a date, a relative phrase (counted from ``start``), or 长期坚持."""
+def parse_deadline(phrase, *, start: dt.date | None, year: int, checkpoint: dt.date | None = None,
+                   weekdays_if_unpublished: bool = False) -> Deadline:
+    """A deadline from a cell: a date, a relative phrase (counted from ``start``), or 长期坚持.
+    ``weekdays_if_unpublished`` counts Monday to Friday where the year's holidays are not yet published
+    (a reopened task must get a deadline even in December)."""
     if isinstance(phrase, dt.datetime):
         return Deadline(phrase.date())
     if isinstance(phrase, dt.date):
@@ -86,7 +89,16 @@ def parse_deadline(phrase, *, start: dt.date | None, year: int, checkpoint: dt.d
         raise DeadlineError(f"“{s}”是相对时限，须先在 rectikit.toml 的 [assign] 中写明起算日期，如 start_date = \"2020-06-10\"。")
     m = _WORKDAYS.match(s)
     if m:
-        return Deadline(add_workdays(start, _n(m.group(1))))
+        try:
+            return Deadline(add_workdays(start, _n(m.group(1))))
+        except DeadlineError:
+            if not weekdays_if_unpublished:
+                raise
+            d, left = start, _n(m.group(1))
+            while left > 0:
+                d += dt.timedelta(days=1)
+                left -= d.weekday() < 5
+            return Deadline(d)
     m = _DAYS.match(s)
     if m:
         return Deadline(start + dt.timedelta(days=_n(m.group(1))))
@@ -108,3 +120,28 @@ def parse_deadline(phrase, *, start: dt.date | None, year: int, checkpoint: dt.d
     raise DeadlineError(
         f"无法识别的整改时限“{s}”。可写：2020年11月30日、11月底、年底前、6月中旬、30天、15个工作日、长期坚持。"
     )
+
+
+def is_relative(phrase) -> bool:
+    """Whether a deadline counts from a start (30天, 15个工作日) rather than naming a day."""
+    s = unicodedata.normalize("NFKC", str(phrase or "")).strip().replace(" ", "")
+    return bool(_WORKDAYS.match(s) or _DAYS.match(s))
+
+
+COUNT_FROM = ("dispatch", "received")
+
+
+def task_start(item: dict, *, default: dt.date | None, count_from: str = "dispatch") -> dt.date | None:
+    """The day an item's relative deadline counts from: its first dispatch, or the day it was received
+    (hotline items; ``count_from = "received"`` puts that first); ``default`` ([assign] start_date) only for
+    an item with neither; never before the item was received."""
+    def day(value):
+        try:
+            return dt.date.fromisoformat(str(value)[:10]) if value else None
+        except ValueError:
+            return None
+
+    received, started = day(item.get("received_on")), day(item.get("started_on"))
+    first = (received or started) if count_from == "received" else (started or received)
+    start = first or default
+    return max(start, received) if start and received else start

@@ -42,7 +42,7 @@ def dispatch_investigation(ws: Workspace, folder: Path | None = None, *, batch: 
                          res=DispatchResult(folder=str(folder)))
 
 
-def collect_investigation(ws: Workspace, files: Sequence[Path]) -> CollectResult:
+def collect_investigation(ws: Workspace, files: Sequence[Path], *, today: dt.date | None = None) -> CollectResult:
     """Take returned investigation forms into the ledger: all files or none.
     A unit's part of an item is kept as it last reported it; a blank cell
     keeps what it reported before."""

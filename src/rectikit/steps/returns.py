@@ -17,7 +17,7 @@ from rectikit.store import books
 TAKERS = {"dispatch": collect, "investigation": collect_investigation, "callback": collect_callbacks}
 
 
-def take_back(ws, files: Sequence[Path]):
+def take_back(ws, files: Sequence[Path], *, today=None):
     """Collect returned workbooks of one kind; a file that is none of ours is
     taken as a task sheet, whose checks then say what is wrong with it."""
     kinds = {books.kind_of(Path(f)) or "dispatch" for f in files}
@@ -25,4 +25,4 @@ def take_back(ws, files: Sequence[Path]):
     if len(kinds) > 1:
         raise UsageError("一次 collect 只导入同一种表（交办表、调查表、回访记录表），请分开导入："
                          + "、".join(books.KINDS[k] for k in sorted(kinds)) + "。")
-    return TAKERS[kinds.pop()](ws, files)
+    return TAKERS[kinds.pop()](ws, files, today=today)

@@ -16,11 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
+from rectikit.base import clock
+from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError, WorkspaceError
 from rectikit.base.names import child, distinct_files, file_part
 from rectikit.base.problems import ERROR, INFO, WARNING, Issue, Report
-from rectikit.figures import deadline_text, light_counts, task_table
+from rectikit.figures import deadline_text, light_counts, task_note, task_table, tasks_on
 from rectikit.store import books
+from rectikit.store import items as itemstore
+from rectikit.store.items import events_of
 from rectikit.store.ledger import now
 from rectikit.store.values import DONE, PROGRESS
 from rectikit.store.workspace import Workspace
@@ -33,7 +36,7 @@ REOPENED = "推进中"  # where a reopened task starts again
 LEAD, CO = "牵头", "配合"
 OFFICE_COLUMNS = [("id", "编号", 6), ("role", "分工", 6), ("batch", "批次", 10), ("text", "意见建议内容", 40),
                   ("disposition", "处理方式", 8), ("measures", "整改措施", 30), ("goal", "整改目标", 22),
-                  ("deadline", "整改时限", 11), ("co_units", "配合单位", 16)]
+                  ("deadline", "整改时限", 11), ("co_units", "配合单位", 16), ("note", "备注", 16)]
 UNIT_COLUMNS = [("progress", "整改进展", 9), ("result", "整改成效", 30), ("done_on", "完成时间", 11),
                 ("evidence", "佐证材料", 24), ("board", "公示牌设立情况", 16)]
 REQUIRED_RETURN = ["编号", "意见建议内容", "整改进展", "整改成效", "完成时间", "佐证材料"]  # 公示牌 came later: optional
@@ -84,7 +87,7 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
     can be checked."""
     from rectikit.files.xlsxout import write_tables
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     reply_by = reply_by or today + dt.timedelta(days=int(ws.setting("tracking", "reply_days", 10)))
     office = ws.setting("office", "name", "")
     contact = "　".join(f"{label}：{value}" for label, value in (("联系人", ws.setting("office", "contact", "")),
@@ -105,15 +108,18 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
         distinct_files(names)
         folder.mkdir(parents=True, exist_ok=True)
         with led.transaction():  # the books are remembered only if every workbook is written
+            if form.kind == "dispatch":
+                _start_tasks(ws, led, [it for tasks in by_unit.values() for role, it in tasks if role == LEAD], today)
             wid = books.workspace_id(led)
             jobs = []
+            run = books.new_run()
             for unit, tasks in sorted(by_unit.items()):
                 book = books.register(led, form.kind, {it["id"]: it["text"] for _, it in tasks}, unit=unit,
-                                      batch=batch)
+                                      batch=batch, roles={it["id"]: role for role, it in tasks}, run=run)
                 title = [form.name, f"承办单位：{unit}　　交办日期：{cn_date(today)}　　请于{cn_date(reply_by)}前报回",
                          f"交办单位：{office}　{contact}".rstrip()]
-                rows = [[role if key == "role" else deadline_text(it) if key == "deadline" else it.get(key)
-                         for key, *_ in form.columns] for role, it in tasks]
+                rows = [[role if key == "role" else deadline_text(it) if key == "deadline" else task_note(it)
+                         if key == "note" else it.get(key) for key, *_ in form.columns] for role, it in tasks]
                 jobs.append(dict(path=child(folder, names[unit]), sheet=form.sheet,
                                  headers=[h for _, h, _ in form.columns], rows=rows,
                                  widths=[w for *_, w in form.columns], choices=form.choices, notes=form.notes,
@@ -124,6 +130,26 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
                         counts[unit] = n
             write_tables(jobs)
     return res
+
+
+def _start_tasks(ws: Workspace, led, tasks: list[dict], today: dt.date) -> None:
+    """A task's first dispatch is its start: a relative deadline (30天, 15个工作日) counts from it, unless
+    the office counts from the day an item was received (``[assign] count_from = "received"``)."""
+    from rectikit.steps.deadlines import DeadlineError, is_relative, parse_deadline, task_start
+
+    count_from = str(ws.setting("assign", "count_from", "dispatch"))
+    year = int(ws.setting("office", "year", today.year))
+    for it in {t["id"]: t for t in tasks}.values():
+        if it["started_on"]:
+            continue
+        new = {"started_on": today.isoformat()}
+        if is_relative(it["deadline_text"]) and not it["long_term"]:
+            start = task_start({**it, **new}, default=None, count_from=count_from)
+            try:
+                new["deadline"] = parse_deadline(it["deadline_text"], start=start, year=year).date.isoformat()
+            except DeadlineError:
+                pass  # the assigned deadline stands
+        itemstore.change(led, it, new, kind="dispatch", source=itemstore.DISPATCH, on=today, today=today)
 
 
 TASK_FORM = Form("dispatch", "整改任务交办表", TASK_SHEET, OFFICE_COLUMNS + UNIT_COLUMNS, TASK_NOTES,
@@ -158,37 +184,60 @@ class CollectResult:
                 "report": self.report.to_dict()}
 
 
-def collect(ws: Workspace, files: Sequence[Path]) -> CollectResult:
+def newer_state(led, item: dict, book) -> str | None:
+    """Why a returned row of ``book`` must not change ``item``, or None: the task moved on after the book
+    was sent (given to another unit, reopened, closed out) or a newer round of returns was already taken.
+    What a book may change comes from the ledger, never from a cell."""
+    if book.unit and item["lead_unit"] and book.unit != item["lead_unit"] and book.role(item["id"]) != CO:
+        return f"该项已改由{item['lead_unit']}牵头，本表（发给{book.unit}）的内容未采用。"
+    for e in reversed(events_of(led, item["id"], after=book.event_mark)):
+        if e["kind"] in ("reopen", "callback-reopen"):
+            return (f"本表发出后，该项已于{e['on_date']}重新整改（{e['changes'].get('reopened') or ''}），"
+                    "请用新的交办表报送。")
+        if e["kind"] == "collect" and e["book"] and e["book"] != book.token:
+            newer = led.conn.execute("SELECT round, id FROM sent_books WHERE token=?", (e["book"],)).fetchone()
+            if newer and newer["id"] > book.id:
+                return f"已导入更新一轮（第{newer['round']}轮）交办表的报送，本表较旧，内容未采用。"
+    return None
+
+
+def collect(ws: Workspace, files: Sequence[Path], *, today: dt.date | None = None) -> CollectResult:
     """Take the units' returned task sheets into the ledger: all files or none.
 
-    Each row must be one its book carried, unchanged in 编号 and text; a blank
-    cell keeps what is stored (write 清空 to clear it); a task already closed
-    out (销号) is left as it is, with a warning, until it is reopened.
+    Each row must be one its book carried, unchanged in 编号 and text, and the
+    book must be the newest word on the task (see :func:`newer_state`); older
+    rounds are applied before newer ones. A blank cell keeps what is stored
+    (write 清空 to clear it); a task already closed out (销号) is left as it
+    is, with a warning, until it is reopened. A completion counts from the
+    unit's 完成时间, anything else from the day it is collected.
     """
+    today = today or clock.today()
     res = CollectResult(files=[Path(f).name for f in files])
-    wanted: list[tuple[str, int, int, dict]] = []  # file, row, item id, new values
+    wanted: list[tuple[str, int, int, dict, books.Book]] = []  # file, row, item id, new values, book
     seen: dict[int, str] = {}
     with ws.ledger() as led:
-        for t, _book, r, row, item_id in books.returned_rows(
+        for t, book, r, row, item_id in books.returned_rows(
                 led, files, "dispatch", sheet=TASK_SHEET, required=REQUIRED_RETURN, what="交办表",
                 hint="请使用 rectikit dispatch 生成的原表，不要删除列。", report=res.report):
             where = dict(file=t.file, sheet=t.sheet, row=r)
             new = {key: t.text(row, header) for key, header, _ in UNIT_COLUMNS}
             if not any(new.values()):
                 continue  # nothing reported for this task yet
-            if t.text(row, "分工") == CO:
+            if (book.role(item_id) or t.text(row, "分工")) == CO:
                 res.report.add(Issue("co-unit-row", "配合的任务由牵头单位报送进展，本行填写的内容未采用。", INFO,
                                      column="分工", value=CO, **where))
                 continue
-            if item_id in seen:
-                res.report.add(Issue("duplicate-id", f"编号 {item_id} 已在 {seen[item_id]} 报回过，同一项只能报回一次。",
+            key = (item_id, book.token)
+            if key in seen:
+                res.report.add(Issue("duplicate-id", f"编号 {item_id} 已在 {seen[key]} 报回过，同一项只能报回一次。",
                                      ERROR, column="编号", value=str(item_id), **where))
                 continue
-            seen[item_id] = f"{t.file} 第{r}行"
-            _check_return(new, t.cell(row, "完成时间"), where, res.report)
-            wanted.append((t.file, r, item_id, new))
+            seen[key] = f"{t.file} 第{r}行"
+            _check_return(new, t.cell(row, "完成时间"), today, where, res.report)
+            wanted.append((t.file, r, item_id, new, book))
+        wanted.sort(key=lambda w: (w[4].id, w[0], w[1]))  # older rounds first
         current = {}
-        for file, r, item_id, new in wanted:
+        for file, r, item_id, new, _book in wanted:
             row = led.conn.execute("SELECT * FROM items WHERE id=? AND merged_into IS NULL", (item_id,)).fetchone()
             if row is None:
                 res.report.add(Issue("unknown-id", f"编号 {item_id} 已并入其他条目或已不在台账中。", ERROR, file=file,
@@ -199,26 +248,39 @@ def collect(ws: Workspace, files: Sequence[Path]) -> CollectResult:
         if res.report.errors:
             raise InvalidDataError(f"报回的交办表有 {len(res.report.errors)} 处错误，未做任何改动。", report=res.report)
         stamp = now()
-        with led.transaction() as conn:
-            for file, r, item_id, new in wanted:
+        with led.transaction():
+            for file, r, item_id, new, book in wanted:
                 it = current[item_id]
                 after = {k: None if v in CLEAR else v for k, v in new.items() if v}  # a blank cell keeps what is stored
                 changes = {k: v for k, v in after.items() if v != it[k]}
-                if changes and it["closed"]:
+                if not changes:
+                    continue  # the same return again
+                where = dict(file=file, sheet=TASK_SHEET, row=r, column="编号", value=str(item_id))
+                if it["closed"]:
                     res.report.add(Issue("closed", f"编号 {item_id} 已销号，报回的内容未采用；如需重新整改，先运行 "
-                                         f"rectikit reopen {item_id}。", WARNING, file=file, sheet=TASK_SHEET, row=r,
-                                         column="编号", value=str(item_id)))
+                                         f"rectikit reopen {item_id}。", WARNING, **where))
                     continue
+                why = newer_state(led, it, book)
+                if why:
+                    res.report.add(Issue("stale-book", f"编号 {item_id}：{why}", WARNING, **where))
+                    continue
+                state = {**it, **changes}
+                if state["reopened_on"] and state["done_on"] and state["done_on"] < state["reopened_on"] \
+                        and "done_on" in changes:
+                    res.report.add(Issue("before-reopen", f"编号 {item_id} 于{state['reopened_on']}重新整改，完成时间"
+                                         f"{state['done_on']}早于此，未采用。", WARNING, **{**where, "column": "完成时间"}))
+                    continue
+                on = state["done_on"] if state["progress"] == DONE and state["done_on"] else today
                 res.rows += 1
-                for key, value in changes.items():
-                    conn.execute(f"UPDATE items SET {key}=?, reported_at=? WHERE id=?", (value, stamp, item_id))
-                    led.record("collect", "item", item_id, field=key, old=it[key], new=value, detail={"file": file})
-                    res.changed += 1
+                res.changed += len(itemstore.change(led, it, changes, kind="collect", source=itemstore.RETURN, on=on,
+                                                today=today, book=book.token, detail={"file": file, "round": book.round}))
+                led.conn.execute("UPDATE items SET reported_at=? WHERE id=?", (stamp, item_id))
     return res
 
 
-def _check_return(new: dict, done_cell, where: dict, report: Report) -> None:
-    """Validate one returned row in place: a known progress, a real date."""
+def _check_return(new: dict, done_cell, today: dt.date, where: dict, report: Report) -> None:
+    """Validate one returned row in place: a known progress, a real date that has already come, and a
+    completion date only for finished work."""
     if new["progress"] and new["progress"] not in (*PROGRESS, *CLEAR):
         report.add(Issue("bad-progress", f"整改进展应为 {'、'.join(PROGRESS)} 之一。", ERROR, column="整改进展",
                          value=new["progress"], **where))
@@ -227,8 +289,14 @@ def _check_return(new: dict, done_cell, where: dict, report: Report) -> None:
         if day is None:
             report.add(Issue("bad-date", "完成时间不是有效日期。", ERROR, column="完成时间", value=new["done_on"],
                              **where))
+        elif day > today:
+            report.add(Issue("future-date", f"完成时间 {day.isoformat()} 晚于今天（{today.isoformat()}）。", ERROR,
+                             column="完成时间", value=new["done_on"], **where))
         else:
             new["done_on"] = day.isoformat()
+            if new["progress"] in ("未启动", "推进中"):
+                report.add(Issue("done-on-unfinished", f"整改进展为“{new['progress']}”，不应填写完成时间。", ERROR,
+                                 column="完成时间", value=new["done_on"], **where))
 
 
 def _check_finished(new: dict, stored: dict, where: dict, report: Report) -> None:
@@ -259,13 +327,14 @@ class TrackResult:
 
 def track(ws: Workspace, *, today: dt.date | None = None, batch: str | None = None, out: Path | None = None
           ) -> TrackResult:
-    """Light every task: red when overdue, yellow within ``[tracking] warn_days`` of its deadline, else green."""
-    today = today or dt.date.today()
+    """Light every task as it stood at the end of ``today``: red when overdue, yellow within ``[tracking]
+    warn_days`` of its deadline, else green."""
+    today = today or clock.today()
     warn = int(ws.setting("tracking", "warn_days", 10))
     res = TrackResult(today=today.isoformat())
     with ws.ledger() as led:
-        items = led.working_items([batch] if batch else [], key_only=True)
-    res.tasks = task_table(items, today, warn)
+        tasks = tasks_on(led, [batch] if batch else [], today)
+    res.tasks = task_table(tasks, today, warn)
     for t in res.tasks:
         res.by_unit.setdefault(t["unit"], Counter())[t["light"]] += 1
     res.by_unit = {u: dict(c) for u, c in sorted(res.by_unit.items())}
@@ -303,38 +372,73 @@ def _checked_items(led, item_ids: Sequence[int], why_not, code: str, verb: str) 
     return rows
 
 
-def close_out(ws: Workspace, item_ids: Sequence[int], *, on: dt.date | None = None) -> dict:
-    """销号: close finished tasks that have evidence. All named items or none."""
-    on = on or dt.date.today()
+def close_out(ws: Workspace, item_ids: Sequence[int], *, on: dt.date | None = None,
+              today: dt.date | None = None) -> dict:
+    """销号: close finished tasks that have evidence, on ``on`` (today by default, never a day still to come
+    nor before the unit finished). All named items or none."""
+    today = today or clock.today()
+    on = on or today
+    if on > today:
+        raise UsageError(f"销号日期 {on.isoformat()} 晚于今天（{today.isoformat()}）。")
+
+    def why_not(it):
+        if it["closed"]:
+            return "已经销号。"
+        if it["progress"] != DONE:
+            return "整改进展不是“已完成”。"
+        if not it["evidence"]:
+            return "没有佐证材料（重新整改的任务须报送新的佐证材料）。" if it["reopened"] else "没有佐证材料。"
+        if it["done_on"] and it["done_on"] > on.isoformat():
+            return f"销号日期早于完成时间 {it['done_on']}。"
+        return None
+
     with ws.ledger() as led:
-        _checked_items(led, item_ids, lambda it: "已经销号。" if it["closed"] else "整改进展不是“已完成”。"
-                       if it["progress"] != DONE else "没有佐证材料。" if not it["evidence"] else None,
-                       "cannot-close", "销号")
-        with led.transaction() as conn:
+        rows = _checked_items(led, item_ids, why_not, "cannot-close", "销号")
+        with led.transaction():
             for i in item_ids:
-                conn.execute("UPDATE items SET closed=1, closed_on=? WHERE id=?", (on.isoformat(), i))
-                led.record("close-out", "item", i, field="closed", old=None, new=1, detail={"on": on.isoformat()})
+                itemstore.change(led, rows[i], {"closed": 1, "closed_on": on.isoformat()}, kind="close-out",
+                             source=itemstore.PERSON, on=on, today=today)
     return {"closed": list(item_ids), "on": on.isoformat()}
 
 
-def reopen(ws: Workspace, item_ids: Sequence[int], *, reason: str) -> dict:
+def reopen(ws: Workspace, item_ids: Sequence[int], *, reason: str, today: dt.date | None = None) -> dict:
     """Reopen closed-out tasks for more work (重办): the only way a closed task
     changes again. The reason goes into the history. All named items or none."""
+    today = today or clock.today()
     reason = (reason or "").strip()
     if not reason:
         raise UsageError("请用 --reason 写明重新整改的原因（记入台账历史）。")
+    phrase = reopen_phrase(ws)
     with ws.ledger() as led:
         rows = _checked_items(led, item_ids, lambda it: None if it["closed"] else "尚未销号，无需重新打开。",
                               "cannot-reopen", "重新打开")
         with led.transaction():
             for i in item_ids:
-                reopen_item(led, rows[i], "reopen", {"reason": reason})
-    return {"reopened": list(item_ids), "reason": reason}
+                reopen_item(led, rows[i], kind="reopen", reason=reason, on=today, phrase=phrase, today=today,
+                            source=itemstore.PERSON)
+    return {"reopened": list(item_ids), "reason": reason, "on": today.isoformat()}
 
 
-def reopen_item(led, item: dict, action: str, detail: dict) -> None:
-    """Send one item back to work (inside a transaction): its close-out
-    undone, its progress back to 推进中, each change in the history."""
-    led.conn.execute("UPDATE items SET closed=NULL, closed_on=NULL, progress=? WHERE id=?", (REOPENED, item["id"]))
-    for key, new in (("closed", None), ("closed_on", None), ("progress", REOPENED)):
-        led.record(action, "item", item["id"], field=key, old=item[key], new=new, detail=detail)
+def reopen_phrase(ws: Workspace) -> str:
+    """How long a reopened task gets, as a deadline phrase counted from the reopen date (``[tracking]
+    reopen_days``: 20个工作日 by default, or a number of working days)."""
+    value = ws.setting("tracking", "reopen_days", "20个工作日")
+    return f"{value}个工作日" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+def reopen_item(led, item: dict, *, kind: str, reason: str, on: dt.date, phrase: str, today: dt.date,
+                source: str, detail: dict | None = None) -> None:
+    """Send one item back to work (inside a transaction): close-out undone, progress back to 推进中, the
+    earlier result, completion date and evidence left to the history (closing again needs new evidence),
+    a new deadline counted from ``on``, and the reason kept on the item (重新整改)."""
+    from rectikit.steps.deadlines import DeadlineError, parse_deadline
+
+    try:
+        d = parse_deadline(phrase, start=on, year=on.year, weekdays_if_unpublished=True)
+    except DeadlineError as e:
+        raise WorkspaceError(f"rectikit.toml 中 [tracking] reopen_days 无法计算新的整改时限：{e}") from None
+    new_deadline = (d.date or d.checkpoint).isoformat() if (d.date or d.checkpoint) else item["deadline"]
+    itemstore.change(led, item, {"closed": None, "closed_on": None, "progress": REOPENED, "result": None, "done_on": None,
+                             "evidence": None, "reopened": reason, "reopened_on": on.isoformat(),
+                             "deadline": new_deadline, "deadline_text": new_deadline},
+                 kind=kind, source=source, on=on, today=today, detail={"reason": reason, **(detail or {})})

@@ -40,6 +40,13 @@ class Book:
     round: int
     created_at: str
     items: dict[int, str]  # item id -> digest
+    id: int = 0
+    event_mark: int = 0  # the newest event when it was sent: events after it are news to the book
+    roles: dict[int, str] | None = None  # item id -> 牵头 / 配合, as sent (None for books from before)
+    run: str | None = None  # the books written by one command (one callback round)
+
+    def role(self, item_id: int) -> str | None:
+        return (self.roles or {}).get(item_id)
 
     def identity(self, workspace_id: str) -> list[tuple[str, str]]:
         """The hidden sheet's rows."""
@@ -53,17 +60,29 @@ def workspace_id(led) -> str:
 
 
 def register(led, kind: str, items: dict[int, str | None], *, unit: str | None = None,
-             batch: str | None = None) -> Book:
-    """Remember a book about to be written (call inside a transaction); ``items`` maps id -> fixed text."""
+             batch: str | None = None, roles: dict[int, str] | None = None, run: str | None = None) -> Book:
+    """Remember a book about to be written (call inside a transaction); ``items`` maps id -> fixed text,
+    ``roles`` what the unit is asked to do for each, ``run`` names the command's set of books."""
+    from rectikit.store.items import last_event
     from rectikit.store.ledger import now
 
     rnd = 1 + led.conn.execute("SELECT COUNT(*) FROM sent_books WHERE kind=? AND unit IS ?", (kind, unit)).fetchone()[0]
-    book = Book(secrets.token_hex(8), kind, unit, batch, rnd, now(), {i: digest(i, t) for i, t in items.items()})
-    led.conn.execute("INSERT INTO sent_books(token, kind, unit, batch, round, created_at, items) VALUES (?,?,?,?,?,?,?)",
-                     (book.token, kind, unit, batch, rnd, book.created_at, json.dumps(book.items)))
+    book = Book(secrets.token_hex(8), kind, unit, batch, rnd, now(), {i: digest(i, t) for i, t in items.items()},
+                event_mark=last_event(led), roles=roles, run=run)
+    cur = led.conn.execute(
+        "INSERT INTO sent_books(token, kind, unit, batch, round, created_at, items, event_mark, roles, run)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (book.token, kind, unit, batch, rnd, book.created_at, json.dumps(book.items), book.event_mark,
+         json.dumps(roles, ensure_ascii=False) if roles else None, run))
+    book.id = cur.lastrowid
     led.record("send", "book", book.token, detail={"kind": kind, "unit": unit, "batch": batch, "round": rnd,
                                                     "items": len(items)})
     return book
+
+
+def new_run() -> str:
+    """A name for the books one command writes together (one callback round is one run)."""
+    return secrets.token_hex(6)
 
 
 def _tag(path: Path) -> dict[str, str]:
@@ -105,7 +124,8 @@ def identify(led, path: Path, kind: str, report: Report) -> Book | None:
                          sheet=IDENTITY_SHEET))
         return None
     return Book(row["token"], row["kind"], row["unit"], row["batch"], row["round"], row["created_at"],
-                {int(k): v for k, v in json.loads(row["items"]).items()})
+                {int(k): v for k, v in json.loads(row["items"]).items()}, row["id"], row["event_mark"] or 0,
+                {int(k): v for k, v in json.loads(row["roles"]).items()} if row["roles"] else None, row["run"])
 
 
 def check_row(book: Book, item_id: int, text: str | None, where: dict, report: Report) -> bool:

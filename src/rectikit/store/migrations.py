@@ -304,3 +304,58 @@ MIGRATIONS.append(
             "disposition_given TEXT")],
     )
 )
+
+# What an item's task looks like at any moment is rebuilt from its events:
+# the plan (units, deadline, measures) and the outcome (progress, result,
+# close-out, reopening). The items row keeps the latest values for speed.
+_TRACKED = ("lead_unit", "co_units", "leader", "person", "deadline", "deadline_text", "long_term", "measures", "goal",
+            "progress", "result", "done_on", "evidence", "board", "closed", "closed_on")
+
+MIGRATIONS.append(
+    (
+        14,
+        "events with business dates and sources; reopening and start dates on items; what each book carried by "
+        "role and the last event it saw; callback runs; report editions",
+        [
+            """CREATE TABLE events(
+                id INTEGER PRIMARY KEY,
+                item_id INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                source TEXT NOT NULL,
+                on_date TEXT NOT NULL,
+                recorded_on TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                book TEXT,
+                changes TEXT NOT NULL,
+                detail TEXT)""",
+            "CREATE INDEX events_item ON events(item_id)",
+            "CREATE INDEX events_on ON events(on_date)",
+            """CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+                BEGIN SELECT RAISE(ABORT, 'events are append-only'); END""",
+            """CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+                BEGIN SELECT RAISE(ABORT, 'events are append-only'); END""",
+            "ALTER TABLE items ADD COLUMN reopened TEXT",
+            "ALTER TABLE items ADD COLUMN reopened_on TEXT",
+            "ALTER TABLE items ADD COLUMN started_on TEXT",
+            "ALTER TABLE sent_books ADD COLUMN event_mark INTEGER",
+            "ALTER TABLE sent_books ADD COLUMN roles TEXT",
+            "ALTER TABLE sent_books ADD COLUMN run TEXT",
+            """CREATE TABLE editions(
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                period TEXT NOT NULL,
+                scope TEXT NOT NULL,
+                made_on TEXT NOT NULL,
+                made_at TEXT NOT NULL,
+                event_mark INTEGER NOT NULL,
+                figures TEXT NOT NULL)""",
+            # A ledger from before: each item's state as it stands, dated by its last change.
+            "INSERT INTO events(item_id, kind, source, on_date, recorded_on, recorded_at, changes)"
+            " SELECT i.id, 'baseline', 'import', COALESCE(h.d, date('now')), date('now'), datetime('now'), json_object("
+            + ", ".join(f"'{f}', i.{f}" for f in _TRACKED) + ")"
+            " FROM items i LEFT JOIN (SELECT CAST(entity_id AS INTEGER) AS id, substr(MAX(at), 1, 10) AS d FROM history"
+            " WHERE entity = 'item' GROUP BY entity_id) h ON h.id = i.id"
+            " WHERE i.merged_into IS NULL AND (i.lead_unit IS NOT NULL OR i.progress IS NOT NULL OR i.closed IS NOT NULL)",
+        ],
+    )
+)

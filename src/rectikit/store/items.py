@@ -1,0 +1,154 @@
+"""One home for an item's task state and its changes.
+
+Why events: an office asks what was true on a given day (the October report
+made in December), which of two returns is newer, and whether a person
+decided a value. The items row keeps only the latest values; every change to
+a task goes through :func:`change` (or :func:`change_many` for bulk steps),
+which writes the row, the history row and an event together. An event has
+the day it happened in the office's world (``on_date``: 完成时间, 销号日期,
+回访时间, the reopen date, the dispatch date …), the day it was recorded
+(the command's ``--today``), the machine time, its source and, for a unit's
+return, the book it came in.
+
+:func:`as_of` rebuilds every task at the end of a day from the events:
+events are taken in the order they were recorded, each counting only from its
+own business date, so a later return that says "finished on the 15th" makes
+the task finished from the 15th, and an older claim never undoes a newer one.
+The plan of a task (units, deadline, measures) as first assigned holds from
+the start; later changes to it count from their date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+
+from rectikit.base import clock
+
+# The plan of a task: as first assigned it holds from the start.
+PLAN = ("lead_unit", "co_units", "leader", "person", "deadline", "deadline_text", "long_term", "measures", "goal",
+        "started_on")
+# What happened to it: each value counts from its business date.
+OUTCOME = ("progress", "result", "done_on", "evidence", "board", "closed", "closed_on", "reopened", "reopened_on")
+TRACKED = PLAN + OUTCOME
+
+# Sources of a change.
+IMPORT, RULE, MODEL, PERSON, RETURN, CALLBACK, DISPATCH = ("import", "rule", "model", "person", "return", "callback",
+                                                           "dispatch")
+
+
+def _day(value) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)[:10]
+
+
+def _event_row(item_id: int, kind: str, source: str, on, changes: dict, *, today: dt.date, stamp: str,
+               book: str | None = None, detail: dict | None = None) -> tuple:
+    return (item_id, kind, source, _day(on), today.isoformat(), stamp, book,
+            json.dumps(changes, ensure_ascii=False, default=str),
+            json.dumps(detail, ensure_ascii=False, default=str) if detail else None)
+
+
+_INSERT = ("INSERT INTO events(item_id, kind, source, on_date, recorded_on, recorded_at, book, changes, detail)"
+           " VALUES (?,?,?,?,?,?,?,?,?)")
+
+
+def change(led, item: dict, new: dict, *, kind: str, source: str, on=None, today: dt.date | None = None,
+           book: str | None = None, detail: dict | None = None) -> dict:
+    """Set ``new`` fields of one item (inside a transaction): the row, one history row and one event for
+    the fields that differ. ``item`` is updated in place; returns {field: (old, new)} of what changed."""
+    from rectikit.store.ledger import now
+
+    diff = {f: (item.get(f), v) for f, v in new.items() if item.get(f) != v}
+    if not diff:
+        return {}
+    today = today or clock.today()
+    led.conn.execute(f"UPDATE items SET {', '.join(f'{f}=?' for f in diff)} WHERE id=?",
+                     (*(v for _o, v in diff.values()), item["id"]))
+    led.record_changes(kind, item["id"], diff, detail={**(detail or {}), "source": source, "on": _day(on or today),
+                                                       **({"book": book} if book else {})})
+    tracked = {f: v for f, (_o, v) in diff.items()}
+    led.conn.execute(_INSERT, _event_row(item["id"], kind, source, on or today, tracked, today=today, stamp=now(),
+                                         book=book, detail=detail))
+    item.update(new)
+    return diff
+
+
+def events_many(led, rows: Iterable[tuple[int, dict]], *, kind: str, source: str, on=None,
+                today: dt.date | None = None, book: str | None = None, detail: dict | None = None) -> None:
+    """Events for a bulk step that updated the rows itself: (item id, {field: new value}) each."""
+    from rectikit.store.ledger import now
+
+    today = today or clock.today()
+    stamp = now()
+    led.conn.executemany(_INSERT, [_event_row(i, kind, source, on or today, ch, today=today, stamp=stamp, book=book,
+                                              detail=detail) for i, ch in rows if ch])
+
+
+def decided_since(led, item_id: int, mark: int, kinds: Sequence[str], *, fields: Sequence[str] = (),
+                  book: str | None = None) -> str | None:
+    """Who decided an item anew after the mark ``mark`` (a book's), in words, or None: a person's events of
+    ``kinds`` (touching one of ``fields`` when given), other than those taken from ``book`` itself."""
+    for e in reversed(events_of(led, item_id, after=mark)):
+        if e["source"] != PERSON or e["kind"] not in kinds or (book and e["book"] == book):
+            continue
+        if fields and not set(fields) & set(e["changes"]):
+            continue
+        where = e["detail"].get("file")
+        return f"{e['recorded_on']} 人工确定" + (f"（{where}）" if where else "")
+    return None
+
+
+def last_event(led) -> int:
+    """The id of the newest event (0 when there is none): a mark that later events are newer than."""
+    return led.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+
+
+def events_of(led, item_id: int, *, after: int = 0) -> list[dict]:
+    """An item's events recorded after the mark ``after``, oldest first, changes decoded."""
+    rows = led.dicts("SELECT * FROM events WHERE item_id=? AND id>? ORDER BY id", (item_id, after))
+    for r in rows:
+        r["changes"] = json.loads(r["changes"])
+        r["detail"] = json.loads(r["detail"]) if r["detail"] else {}
+    return rows
+
+
+def as_of(led, items: Sequence[dict], day: dt.date, *, mark: int | None = None) -> list[dict]:
+    """``items`` as they stood at the end of ``day``: the tracked fields rebuilt from the events recorded up to
+    ``mark`` (all by default) whose business date is not after ``day``. An item or a field no event touched
+    keeps its row's value (ledgers and tables written before events existed)."""
+    iso = day.isoformat()
+    if mark is None:
+        latest = led.conn.execute("SELECT MAX(on_date) FROM events").fetchone()[0]
+        if latest is None or latest <= iso:
+            return list(items)  # nothing dated after the day: the rows are the state
+    wanted = {it["id"] for it in items}
+    state: dict[int, dict] = {}
+    seen: dict[int, dict] = {}  # item -> fields any event touched (plan fields: their first value)
+    cur = led.conn.cursor()
+    cur.row_factory = None
+    sql = "SELECT item_id, on_date, changes FROM events" + (" WHERE id <= ?" if mark is not None else "") + " ORDER BY id"
+    for item_id, on_date, changes in cur.execute(sql, () if mark is None else (mark,)):
+        if item_id not in wanted:
+            continue
+        ch = json.loads(changes)
+        first = seen.setdefault(item_id, {})
+        for f, v in ch.items():
+            first.setdefault(f, v)
+        if on_date <= iso:
+            state.setdefault(item_id, {}).update(ch)
+    out = []
+    for it in items:
+        touched = seen.get(it["id"])
+        if not touched:
+            out.append(it)
+            continue
+        now_ = state.get(it["id"], {})
+        it = dict(it)
+        for f in TRACKED:
+            if f in now_:
+                it[f] = now_[f]
+            elif f in touched:
+                it[f] = touched[f] if f in PLAN else None
+        out.append(it)
+    return out
