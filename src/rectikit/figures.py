@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from rectikit.base import clock
 from rectikit.store.items import as_of
 from rectikit.store.ledger import SCHEMA_VERSION, Ledger
 from rectikit.store.values import DONE
@@ -65,7 +66,7 @@ def batch_counts(led: Ledger, batches: Sequence[str] = (), today: dt.date | None
     ``today`` (red lights), and the date range."""
     names = batch_names(led, batches) if batches else []
     where = f"WHERE b.name IN ({','.join('?' * len(names))})" if names else ""
-    day = (today or dt.date.today()).isoformat()
+    day = (today or clock.today()).isoformat()
     rows = []
     for r in led.conn.execute(_BATCH_COUNTS.format(where=where), (DONE, DONE, day, *names)):
         d = dict(r)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rectikit.base import clock
 from rectikit.base.errors import NotReadyError, UsageError
 from rectikit.base.names import child, file_part
 from rectikit.documents.builder import OfficialDocument
@@ -72,7 +73,7 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
     if rounding not in ROUNDINGS:
         raise UsageError("占比的取法应为 cut（截取）或 round（四舍五入）。")
     rounding = ROUNDINGS[rounding]
-    today = today or dt.date.today()
+    today = today or clock.today()
     warn = int(ws.setting("tracking", "warn_days", 10))
     with ws.ledger() as led:
         fig = overview(led, batches, today, warn_days=warn, top_townships=top_townships)

@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from rectikit.base import clock
 from rectikit.base.errors import RectikitError, UsageError
 from rectikit.base.fsutil import atomic_path
 from rectikit.base.names import child, file_part
 from rectikit.base.parallel import side_by_side
 from rectikit.documents.wording import cn_ordinal
-from rectikit.figures import deadline_text
+from rectikit.figures import deadline_text, task_note, tasks_on
 from rectikit.steps.taxonomy import workspace_taxonomy
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import cn_date, iso_to_cn
@@ -132,14 +133,17 @@ def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
         "note": "连续反映" if item.get("repeat_of") else "", "raw_count": str(item.get("raw_count") or ""),
         "closed": "是" if item.get("closed") else "否" if item.get("lead_unit") else "", "closed_on": iso_to_cn(item.get("closed_on")),
         "done_on": iso_to_cn(item.get("done_on")),
+        "progress": "；".join(x for x in (item.get("progress") or "", task_note(item)) if x),
     }
     return [values[f] if f in values else mask(str(item.get(f) or "")) if f in FREE_TEXT else str(item.get(f) or "")
             for _, f, _ in layout.columns]
 
 
 def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: str | None = None,
-                numbering: str = "continuous", batches: Sequence[str] = ()) -> Table:
-    """The rows of an annex from the ledger (cells stay empty where a step has not run)."""
+                numbering: str = "continuous", batches: Sequence[str] = (), today: dt.date | None = None) -> Table:
+    """The rows of an annex from the ledger as the tasks stood at the end of ``today`` (cells stay empty
+    where a step has not run)."""
+    today = today or clock.today()
     if annex not in ANNEX_NAMES:
         raise UsageError(f"未知的附件“{annex}”，可选：附件1、附件2（也可写 annex1、annex2）。")
     if group_by and group_by not in GROUPS:
@@ -151,7 +155,7 @@ def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: s
     layout = load_layout(_template_dir(ws) / f"{annex}.toml")
     cfg = ws.config()
     with ws.ledger() as led:
-        items = led.working_items(list(batches), key_only=key_only)
+        items = tasks_on(led, list(batches), today, key_only=key_only)
         chosen = list(batches) or [r[0] for r in led.conn.execute("SELECT name FROM batches ORDER BY id")]
     try:
         taxonomy = workspace_taxonomy(ws)
@@ -165,7 +169,7 @@ def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: s
     values = {"office": office, "year": cfg.get("office", {}).get("year", ""), "batches": "和".join(chosen),
               "count": len(items)}
     table = Table(layout, layout.title.format_map(values), layout.subtitle.format_map(values),
-                  context={**values, "date": cn_date(dt.date.today())})
+                  context={**values, "date": cn_date(today)})
     if group_by:
         groups: dict[str, list[dict]] = {}
         for it in items:
@@ -383,8 +387,9 @@ def _stream_table(path: Path, table: Table) -> None:
 
 def render(ws: Workspace, annex: str, *, formats: Sequence[str] = FORMATS, out_dir: Path | None = None,
            key_only: bool = True, group_by: str | None = None, numbering: str = "continuous",
-           batches: Sequence[str] = (), number: str | None = None, stem: str | None = None) -> dict:
-    """Render one annex in the given formats; returns the files written.
+           batches: Sequence[str] = (), number: str | None = None, stem: str | None = None,
+           today: dt.date | None = None) -> dict:
+    """Render one annex in the given formats, as of ``today``; returns the files written.
 
     ``number`` and ``stem`` are for an annex attached to another document
     (the notice's 附件1, 附件2 …): the attachment mark and the file name.
@@ -392,7 +397,8 @@ def render(ws: Workspace, annex: str, *, formats: Sequence[str] = FORMATS, out_d
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise UsageError(f"格式应为 {'、'.join(FORMATS)}，收到：{'、'.join(bad) or '（空）'}。")
-    table = build_table(ws, annex, key_only=key_only, group_by=group_by, numbering=numbering, batches=batches)
+    table = build_table(ws, annex, key_only=key_only, group_by=group_by, numbering=numbering, batches=batches,
+                        today=today)
     annex = ANNEX_NAMES[annex]
     if number is not None:
         table.layout = dataclasses.replace(table.layout, number=number)

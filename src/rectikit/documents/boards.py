@@ -11,10 +11,11 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from rectikit.base import clock
 from rectikit.base.errors import NotReadyError
 from rectikit.base.names import child
 from rectikit.documents.builder import OfficialDocument
-from rectikit.figures import deadline_text
+from rectikit.figures import deadline_text, tasks_on
 from rectikit.steps.units import UNITS_FILE
 from rectikit.steps.units import load as load_units
 from rectikit.store.values import DONE
@@ -26,12 +27,12 @@ from rectikit.text.masking import mask
 def boards(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None,
            out: Path | None = None) -> dict:
     """One .docx, a board per page, for the unfinished and long-term key tasks."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     office = ws.setting("office", "name", "")
     office_phone = ws.setting("office", "phone", "")
     directory = load_units(ws.rules_dir / UNITS_FILE) if (ws.rules_dir / UNITS_FILE).exists() else None
     with ws.ledger() as led:
-        tasks = [i for i in led.working_items(batches, key_only=True)
+        tasks = [i for i in tasks_on(led, batches, today)
                  if i["lead_unit"] and not i["closed"] and (i["progress"] != DONE or i["long_term"])]
     if not tasks:
         raise NotReadyError("没有需要设立公示牌的任务（未完成或长期坚持、已分解到单位的重点任务）。",

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+from rectikit.base import clock
 from rectikit.base.fsutil import atomic_path
 from rectikit.figures import task_light
 from rectikit.store.workspace import Workspace
@@ -62,7 +63,7 @@ def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None, today: 
     Tracked tasks carry their light as of ``today`` (红灯 = overdue)."""
     out = ws.output_file(out, out, (".xlsx", ".csv"))
     suffix = out.suffix.lower()
-    today = today or dt.date.today()
+    today = today or clock.today()
     warn = int(ws.setting("tracking", "warn_days", 10))
     with ws.ledger() as led:
         params: tuple = ()

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from rectikit.base import clock
 from rectikit.base.errors import UsageError
 from rectikit.base.names import child, file_part
 from rectikit.documents.builder import OfficialDocument
@@ -33,7 +34,7 @@ SECTIONS = [
 def investigation_reports(ws: Workspace, item_ids: Sequence[int], *, today: dt.date | None = None,
                           out_dir: Path | None = None) -> dict:
     """One .docx per item from what the units reported."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     office = ws.setting("office", "name", "")
     basis = str(ws.setting("plan", "basis", "") or "").strip()
     out = Path(out_dir) if out_dir else ws.outputs_dir / "调查报告"

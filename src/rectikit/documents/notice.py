@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from rectikit.base import clock
 from rectikit.base.errors import NotReadyError
 from rectikit.documents.annexes import render
 from rectikit.documents.builder import OfficialDocument
@@ -30,11 +31,11 @@ def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None 
            out_dir: Path | None = None, include_all: bool = False) -> dict:
     """Write the notice (.docx) and, per batch, its attached completion table
     (.xlsx and .docx) — of the key tasks, or of every item with ``include_all``."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     out = Path(out_dir) if out_dir else ws.outputs_dir / "公示"
     office = ws.setting("office", "name", "")
     with ws.ledger() as led:
-        counts = batch_counts(led, batches)
+        counts = batch_counts(led, batches, today)
         areas = plan_figures(led, batches)["categories"]
     if not any(c["raw_items"] for c in counts):
         raise NotReadyError("台账中没有可公示的条目。", hint="先运行 rectikit import 导入意见建议。")
@@ -42,7 +43,7 @@ def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None 
     attachments = []
     for k, name in enumerate(names, start=1):
         title = f"{name}社会评价群众意见建议整改完成情况一览表"
-        annex = render(ws, "annex2", out_dir=out, batches=[name], number=str(k), stem=f"附件{k}-{title}",
+        annex = render(ws, "annex2", out_dir=out, batches=[name], number=str(k), stem=f"附件{k}-{title}", today=today,
                        key_only=not include_all)
         attachments.append({"number": k, "title": title, "files": annex["files"]})
     title = f"{office}落实{'和'.join(names)}社会评价群众意见建议整改情况公示"

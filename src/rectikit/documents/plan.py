@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from rectikit.base import clock
 from rectikit.base.errors import NotReadyError
 from rectikit.base.names import child, file_part
 from rectikit.documents.annexes import render
@@ -55,7 +56,7 @@ def areas_sentence(categories: Sequence[str]) -> str:
 def plan(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None,
          out_dir: Path | None = None) -> dict:
     """Write the plan draft (.docx) and its two annexes (.xlsx and .docx)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     out = Path(out_dir) if out_dir else ws.outputs_dir / "整改方案"
     office = ws.setting("office", "name", "")
     with ws.ledger() as led:
@@ -68,7 +69,7 @@ def plan(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = 
                 or f"{feedback_from + '反馈' if feedback_from else ''}{period}社会评价群众意见建议整改方案")
     annexes = []
     for number, annex in ((1, "annex1"), (2, "annex2")):
-        done = render(ws, annex, out_dir=out, batches=fig["batches"], number=str(number),
+        done = render(ws, annex, out_dir=out, batches=fig["batches"], number=str(number), today=today,
                       stem=f"附件{number}-{period}")
         annexes.append({"number": number, "title": done["title"], "files": done["files"]})
     key_sentence = (f"经责任分解，梳理归纳，将符合整改条件的{fig['key_tasks']}项具体意见建议作为重点整改任务，"

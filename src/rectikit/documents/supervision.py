@@ -12,10 +12,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+from rectikit.base import clock
 from rectikit.base.errors import NotReadyError
 from rectikit.base.names import child, file_part
 from rectikit.documents.builder import OfficialDocument
-from rectikit.figures import task_table
+from rectikit.figures import task_table, tasks_on
 from rectikit.steps.units import UNITS_FILE
 from rectikit.steps.units import load as load_units
 from rectikit.store.workspace import Workspace
@@ -29,13 +30,13 @@ HEADERS = ("序号", "编号", "意见建议内容", "整改时限", "整改进�
 def supervise(ws: Workspace, *, today: dt.date | None = None, reply_by: dt.date | None = None,
               batches: Sequence[str] = (), out_dir: Path | None = None) -> dict:
     """Write a 督办通知 (.docx) for every lead unit with red or yellow tasks."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     reply_by = reply_by or today + dt.timedelta(days=int(ws.setting("tracking", "reply_days", 10)))
     warn = int(ws.setting("tracking", "warn_days", 10))
     office = ws.setting("office", "name", "")
     office_contact = "，".join(x for x in (ws.setting("office", "contact", ""), ws.setting("office", "phone", "")) if x)
     with ws.ledger() as led:
-        tasks = task_table(led.working_items(batches, key_only=True), today, warn)
+        tasks = task_table(tasks_on(led, batches, today), today, warn)
     if not tasks:
         raise NotReadyError("还没有分解到牵头单位的重点整改任务。", hint="先运行 rectikit assign。")
     by_unit: dict[str, list[dict]] = defaultdict(list)

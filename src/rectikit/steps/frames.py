@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, NotReadyError
 from rectikit.base.names import child, distinct_files, file_part, name_problem
 from rectikit.base.problems import ERROR, WARNING, Issue, Report
@@ -89,7 +90,7 @@ def frame_templates(ws: Workspace, folder: Path | None = None, *, name: str = "�
     """One list template per village or unit of the quota sheet."""
     from rectikit.files.xlsxout import write_table
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     reply_by = reply_by or today + dt.timedelta(days=int(ws.setting("tracking", "reply_days", 10)))
     definition = load_definition(ws)
     folder = Path(folder) if folder else ws.root / "样本框" / "下发"
