@@ -279,7 +279,7 @@ def _store(led, item: dict, a: Assignment, *, source: str, rows: list, events: l
     if changed:
         led.record_changes("assign", item["id"], {f: (item.get(f), v) for f, v in changed.items()},
                            detail={"rule": a.rule, "source": source})
-        events.append((item["id"], changed))
+        events.append((item["id"], {f: (item.get(f), v) for f, v in changed.items()}))
     return len(changed) or 1
 
 

@@ -15,7 +15,8 @@ events are taken in the order they were recorded, each counting only from its
 own business date, so a later return that says "finished on the 15th" makes
 the task finished from the 15th, and an older claim never undoes a newer one.
 The plan of a task (units, deadline, measures) as first assigned holds from
-the start; later changes to it count from their date.
+the start; later changes to it count from their date (an event keeps the
+values it replaced, so the plan before a reopening is known).
 """
 
 from __future__ import annotations
@@ -43,14 +44,15 @@ def _day(value) -> str:
 
 
 def _event_row(item_id: int, kind: str, source: str, on, changes: dict, *, today: dt.date, stamp: str,
-               book: str | None = None, detail: dict | None = None) -> tuple:
+               book: str | None = None, detail: dict | None = None, before: dict | None = None) -> tuple:
     return (item_id, kind, source, _day(on), today.isoformat(), stamp, book,
             json.dumps(changes, ensure_ascii=False, default=str),
+            json.dumps(before, ensure_ascii=False, default=str) if before else None,
             json.dumps(detail, ensure_ascii=False, default=str) if detail else None)
 
 
-_INSERT = ("INSERT INTO events(item_id, kind, source, on_date, recorded_on, recorded_at, book, changes, detail)"
-           " VALUES (?,?,?,?,?,?,?,?,?)")
+_INSERT = ("INSERT INTO events(item_id, kind, source, on_date, recorded_on, recorded_at, book, changes, before, detail)"
+           " VALUES (?,?,?,?,?,?,?,?,?,?)")
 
 
 def change(led, item: dict, new: dict, *, kind: str, source: str, on=None, today: dt.date | None = None,
@@ -67,22 +69,30 @@ def change(led, item: dict, new: dict, *, kind: str, source: str, on=None, today
                      (*(v for _o, v in diff.values()), item["id"]))
     led.record_changes(kind, item["id"], diff, detail={**(detail or {}), "source": source, "on": _day(on or today),
                                                        **({"book": book} if book else {})})
-    tracked = {f: v for f, (_o, v) in diff.items()}
-    led.conn.execute(_INSERT, _event_row(item["id"], kind, source, on or today, tracked, today=today, stamp=now(),
-                                         book=book, detail=detail))
+    led.conn.execute(_INSERT, _event_row(item["id"], kind, source, on or today, {f: v for f, (_o, v) in diff.items()},
+                                         today=today, stamp=now(), book=book, detail=detail,
+                                         before={f: o for f, (o, _v) in diff.items() if o is not None}))
     item.update(new)
     return diff
 
 
-def events_many(led, rows: Iterable[tuple[int, dict]], *, kind: str, source: str, on=None,
+def events_many(led, rows: Iterable[tuple], *, kind: str, source: str, on=None,
                 today: dt.date | None = None, book: str | None = None, detail: dict | None = None) -> None:
-    """Events for a bulk step that updated the rows itself: (item id, {field: new value}) each."""
+    """Events for a bulk step that updated the rows itself: (item id, {field: new value}) each, or
+    (item id, {field: (old, new)})."""
     from rectikit.store.ledger import now
 
     today = today or clock.today()
     stamp = now()
-    led.conn.executemany(_INSERT, [_event_row(i, kind, source, on or today, ch, today=today, stamp=stamp, book=book,
-                                              detail=detail) for i, ch in rows if ch])
+    out = []
+    for i, ch in rows:
+        if not ch:
+            continue
+        pairs = all(isinstance(v, tuple) for v in ch.values())
+        out.append(_event_row(i, kind, source, on or today, {f: v[1] for f, v in ch.items()} if pairs else ch,
+                              today=today, stamp=stamp, book=book, detail=detail,
+                              before={f: v[0] for f, v in ch.items() if v[0] is not None} if pairs else None))
+    led.conn.executemany(_INSERT, out)
 
 
 def decided_since(led, item_id: int, mark: int, kinds: Sequence[str], *, fields: Sequence[str] = (),
@@ -127,15 +137,18 @@ def as_of(led, items: Sequence[dict], day: dt.date, *, mark: int | None = None) 
     seen: dict[int, dict] = {}  # item -> fields any event touched (plan fields: their first value)
     cur = led.conn.cursor()
     cur.row_factory = None
-    sql = "SELECT item_id, on_date, changes FROM events" + (" WHERE id <= ?" if mark is not None else "") + " ORDER BY id"
-    for item_id, on_date, changes in cur.execute(sql, () if mark is None else (mark,)):
+    # Every event says which fields it touched (so a later value is not taken from the row); only those
+    # recorded up to the mark and dated by the day make the state.
+    for event_id, item_id, on_date, changes, before in cur.execute(
+            "SELECT id, item_id, on_date, changes, before FROM events ORDER BY id"):
         if item_id not in wanted:
             continue
         ch = json.loads(changes)
+        old = json.loads(before) if before else {}
         first = seen.setdefault(item_id, {})
         for f, v in ch.items():
-            first.setdefault(f, v)
-        if on_date <= iso:
+            first.setdefault(f, old.get(f, v))  # a plan field before its first change: what it was, else this
+        if on_date <= iso and (mark is None or event_id <= mark):
             state.setdefault(item_id, {}).update(ch)
     out = []
     for it in items:

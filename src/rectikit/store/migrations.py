@@ -327,6 +327,7 @@ MIGRATIONS.append(
                 recorded_at TEXT NOT NULL,
                 book TEXT,
                 changes TEXT NOT NULL,
+                before TEXT,
                 detail TEXT)""",
             "CREATE INDEX events_item ON events(item_id)",
             "CREATE INDEX events_on ON events(on_date)",
