@@ -361,6 +361,9 @@ def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None
                 continue
             if lead is None:
                 continue
+            if book is not None and lead == item["lead_unit"] and led.conn.execute(
+                    "SELECT 1 FROM events WHERE item_id=? AND book=?", (item_id, book.token)).fetchone():
+                continue  # this file's decision for the row is already taken
             if book is not None and (newer := decided_since(led, item_id, book.event_mark, ("assign",),
                                                              book=book.token)):
                 bad("newer-decision", f"编号 {item_id} 在本表导出后已由{newer}重新分解，本表较旧，请重新导出后再改。",
