@@ -167,7 +167,7 @@ def _matches(rule: Rule, item: dict, norm: str) -> bool:
     return not rule.keywords or any(k in norm for k in rule.keywords)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=4096)
 def _deadline(cell, start: dt.date | None, year: int):
     """A rule's deadline, worked out once per rule rather than once per item (working days are counted
     day by day)."""

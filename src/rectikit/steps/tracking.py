@@ -10,6 +10,7 @@ Each step here is one function; the CLI calls them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -135,21 +136,34 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
 def _start_tasks(ws: Workspace, led, tasks: list[dict], today: dt.date) -> None:
     """A task's first dispatch is its start: a relative deadline (30天, 15个工作日) counts from it, unless
     the office counts from the day an item was received (``[assign] count_from = "received"``)."""
-    from rectikit.steps.deadlines import DeadlineError, is_relative, parse_deadline, task_start
+    from rectikit.steps.deadlines import is_relative, task_start
 
     count_from = str(ws.setting("assign", "count_from", "dispatch"))
     year = int(ws.setting("office", "year", today.year))
+    changes = []
     for it in {t["id"]: t for t in tasks}.values():
         if it["started_on"]:
             continue
         new = {"started_on": today.isoformat()}
         if is_relative(it["deadline_text"]) and not it["long_term"]:
-            start = task_start({**it, **new}, default=None, count_from=count_from)
-            try:
-                new["deadline"] = parse_deadline(it["deadline_text"], start=start, year=year).date.isoformat()
-            except DeadlineError:
-                pass  # the assigned deadline stands
-        itemstore.change(led, it, new, kind="dispatch", source=itemstore.DISPATCH, on=today, today=today)
+            day = _deadline_from(it["deadline_text"], task_start({**it, **new}, default=None, count_from=count_from),
+                                 year)
+            if day:  # else the assigned deadline stands (e.g. next year's holidays not yet published)
+                new["deadline"] = day.isoformat()
+        changes.append((it, new))
+    itemstore.change_many(led, changes, kind="dispatch", source=itemstore.DISPATCH, on=today, today=today)
+
+
+@functools.lru_cache(maxsize=4096)
+def _deadline_from(phrase: str, start: dt.date, year: int) -> dt.date | None:
+    """A relative deadline from a start, or None where it cannot be worked out; remembered either way
+    (100k tasks share a handful of phrases and starts)."""
+    from rectikit.steps.deadlines import DeadlineError, parse_deadline
+
+    try:
+        return parse_deadline(phrase, start=start, year=year).date
+    except DeadlineError:
+        return None
 
 
 TASK_FORM = Form("dispatch", "整改任务交办表", TASK_SHEET, OFFICE_COLUMNS + UNIT_COLUMNS, TASK_NOTES,

@@ -76,6 +76,28 @@ def change(led, item: dict, new: dict, *, kind: str, source: str, on=None, today
     return diff
 
 
+def change_many(led, changes: Iterable[tuple[dict, dict]], *, kind: str, source: str, on=None,
+                today: dt.date | None = None, detail: dict | None = None) -> int:
+    """:func:`change` for many items at once (inside a transaction): (item, new fields) pairs, the rows
+    updated with one executemany per set of fields. Returns how many items changed."""
+    from collections import defaultdict
+
+    by_fields: dict[tuple, list] = defaultdict(list)
+    events = []
+    for item, new in changes:
+        diff = {f: (item.get(f), v) for f, v in new.items() if item.get(f) != v}
+        if not diff:
+            continue
+        by_fields[tuple(diff)].append((*(v for _o, v in diff.values()), item["id"]))
+        led.record_changes(kind, item["id"], diff, detail={**(detail or {}), "source": source})
+        events.append((item["id"], diff))
+        item.update(new)
+    for fields, params in by_fields.items():
+        led.conn.executemany(f"UPDATE items SET {', '.join(f'{f}=?' for f in fields)} WHERE id=?", params)
+    events_many(led, events, kind=kind, source=source, on=on, today=today, detail=detail)
+    return len(events)
+
+
 def events_many(led, rows: Iterable[tuple], *, kind: str, source: str, on=None,
                 today: dt.date | None = None, book: str | None = None, detail: dict | None = None) -> None:
     """Events for a bulk step that updated the rows itself: (item id, {field: new value}) each, or
@@ -128,11 +150,15 @@ def as_of(led, items: Sequence[dict], day: dt.date, *, mark: int | None = None) 
     ``mark`` (all by default) whose business date is not after ``day``. An item or a field no event touched
     keeps its row's value (ledgers and tables written before events existed)."""
     iso = day.isoformat()
-    if mark is None:
-        latest = led.conn.execute("SELECT MAX(on_date) FROM events").fetchone()[0]
-        if latest is None or latest <= iso:
-            return list(items)  # nothing dated after the day: the rows are the state
-    wanted = {it["id"] for it in items}
+    # Only items with an event after the day (or the mark) can differ from their row, and not even those
+    # whose only such event is the first assignment of their plan, which holds from the start anyway.
+    late = {r[0] for r in led.conn.execute(
+        "SELECT DISTINCT e.item_id FROM events e WHERE (e.on_date > ? OR e.id > ?) AND (e.kind NOT IN ('assign',"
+        " 'baseline') OR EXISTS (SELECT 1 FROM events f WHERE f.item_id = e.item_id AND f.id < e.id))",
+        (iso, mark if mark is not None else 1 << 62))}
+    wanted = {it["id"] for it in items} & late
+    if not wanted:
+        return list(items)
     state: dict[int, dict] = {}
     seen: dict[int, dict] = {}  # item -> fields any event touched (plan fields: their first value)
     cur = led.conn.cursor()
@@ -152,7 +178,7 @@ def as_of(led, items: Sequence[dict], day: dt.date, *, mark: int | None = None) 
             state.setdefault(item_id, {}).update(ch)
     out = []
     for it in items:
-        touched = seen.get(it["id"])
+        touched = seen.get(it["id"]) if it["id"] in wanted else None
         if not touched:
             out.append(it)
             continue
