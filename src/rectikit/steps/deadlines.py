@@ -48,19 +48,26 @@ def _n(s: str) -> int:
 def add_workdays(start: dt.date, n: int) -> dt.date:
     """The n-th working day after ``start`` (holidays off, make-up days on).
     Cached: a rule table has a handful of phrases and one start date."""
-    import chinese_calendar
-
     d, left = start, n
     try:
         while left > 0:
             d += dt.timedelta(days=1)
-            if chinese_calendar.is_workday(d):
+            if _is_workday(d):
                 left -= 1
     except NotImplementedError:
         raise DeadlineError(
             f"节假日数据只覆盖到已公布的年份，无法计算 {d.year} 年的工作日。请升级 chinesecalendar（pip install -U chinesecalendar）。"
         ) from None
     return d
+
+
+@lru_cache(maxsize=8192)
+def _is_workday(d: dt.date) -> bool:
+    """One day looked up once: items counted from many different starts walk the same days
+    (chinese_calendar validates each date it is asked about)."""
+    import chinese_calendar
+
+    return chinese_calendar.is_workday(d)
 
 
 def _month_end(year: int, month: int) -> dt.date:
