@@ -110,7 +110,10 @@ def test_closed_tasks_stay_closed_and_blanks_never_erase(sent, tmp_path):
 def test_reopen_is_the_way_back(sent, tmp_path):
     ws, files = sent
     collect(ws, [_fill(files["市住建局"], tmp_path / "d.xlsx",
-                       {1: {"整改进展": "已完成", "整改成效": "更换路灯", "佐证材料": "照片"}})])
+                       {1: {"整改进展": "已完成", "整改成效": "更换路灯", "佐证材料": "照片"}})], today=dt.date(2020, 9, 30))
+    with pytest.raises(InvalidDataError) as e:  # closed before the unit said it was finished
+        close_out(ws, [1], on=dt.date(2020, 9, 29))
+    assert "销号日期早于完成日期 2020-09-30" in e.value.report.errors[0].message
     close_out(ws, [1], on=dt.date(2020, 10, 1))
     with pytest.raises(UsageError, match="原因"):
         reopen(ws, [1], reason=" ")
@@ -179,7 +182,7 @@ def test_export_and_annex2_show_where_each_task_stands(sent, tmp_path):
 
     ws, files = sent
     collect(ws, [_fill(files["市住建局"], tmp_path / "d.xlsx",
-                       {1: {"整改进展": "已完成", "整改成效": "更换路灯", "佐证材料": "照片"}})])
+                       {1: {"整改进展": "已完成", "整改成效": "更换路灯", "佐证材料": "照片"}})], today=dt.date(2020, 9, 30))
     close_out(ws, [1], on=dt.date(2020, 10, 1))
     path = export_ledger(ws, tmp_path / "台账.xlsx", today=dt.date(2021, 1, 5))["path"]
     rows = list(load_workbook(path)["台账"].values)

@@ -135,7 +135,8 @@ def test_lights_and_the_chase_list(tasks, tmp_path):
 def test_close_out_needs_finished_work_with_evidence(tasks, tmp_path):
     sheet = dispatch(tasks, tmp_path / "交办").files["市住建局"]
     collect(tasks, [_fill(sheet, {1: {"整改进展": "已完成", "整改成效": "更换路灯", "佐证材料": "照片"},
-                                  3: {"整改进展": "已完成", "整改成效": "村道已硬化"}}, tmp_path / "报回.xlsx")])
+                                  3: {"整改进展": "已完成", "整改成效": "村道已硬化"}}, tmp_path / "报回.xlsx")],
+            today=dt.date(2020, 10, 5))
     before = ledger_snapshot(tasks)
     with pytest.raises(InvalidDataError) as e:
         close_out(tasks, [1, 3], on=dt.date(2020, 10, 8))

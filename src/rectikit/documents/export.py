@@ -10,7 +10,8 @@ from pathlib import Path
 
 from rectikit.base import clock
 from rectikit.base.fsutil import atomic_path
-from rectikit.figures import task_light
+from rectikit.figures import deadline_text, task_light, task_note
+from rectikit.store.items import TRACKED, as_of
 from rectikit.store.workspace import Workspace
 
 COLUMNS = [
@@ -28,6 +29,7 @@ COLUMNS = [
     ("deadline", "整改时限", 12), ("measures", "整改措施", 40), ("goal", "整改目标", 30),
     ("progress", "整改进展", 10), ("result", "整改成效", 40), ("done_on", "完成时间", 12), ("evidence", "佐证材料", 24),
     ("closed", "是否销号", 8), ("closed_on", "销号时间", 12), ("light", "整改状态", 10), ("board", "公示牌", 16),
+    ("reopened", "重新整改", 24),
     ("sources", "原始出处（文件/工作表/行）", 40),
 ]
 
@@ -41,7 +43,7 @@ SELECT i.id, b.name AS batch, i.seq, i.title, i.text, i.county, i.township, i.vi
        CASE WHEN i.long_term = 1 THEN '长期坚持' ELSE i.deadline END AS deadline, i.measures, i.goal,
        i.progress, i.result, i.done_on, i.evidence,
        CASE WHEN i.lead_unit IS NULL THEN NULL WHEN i.closed = 1 THEN '是' ELSE '否' END AS closed, i.closed_on,
-       NULL AS light, i.board,
+       NULL AS light, i.board, NULL AS reopened,
        GROUP_CONCAT(f.file_name || '/' || f.sheet || '/第' || m.row_number || '行', '；') AS sources
 FROM items i
 JOIN batches b ON b.id = i.batch_id
@@ -50,8 +52,11 @@ LEFT JOIN source_files f ON f.id = m.file_id
 WHERE i.merged_into IS NULL {where}
 GROUP BY i.id ORDER BY i.id
 """
-# What a task's light is worked out from (figures.task_light), fetched beside the columns.
-_LIGHT_QUERY = "SELECT id, closed, progress, long_term, deadline, lead_unit, is_key_task FROM items WHERE merged_into IS NULL"
+# A task's state on the day (store.items.as_of) and its light (figures.task_light), fetched beside the columns.
+_STATE_QUERY = (f"SELECT id, is_key_task, {', '.join(TRACKED)} FROM items WHERE merged_into IS NULL")
+# Columns that show the task's state: on a past day, as it stood then.
+_STATE_COLUMNS = ("lead_unit", "co_units", "leader", "person", "measures", "goal", "progress", "result", "done_on",
+                  "evidence", "closed_on", "board")
 
 # A cell starting with one of these is read as a formula by Excel/WPS when a
 # CSV is opened; the apostrophe makes it text (OWASP's advice for CSV).
@@ -59,8 +64,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None, today: dt.date | None = None) -> dict:
-    """Write the ledger's items to ``out`` (.xlsx or .csv); return a summary.
-    Tracked tasks carry their light as of ``today`` (红灯 = overdue)."""
+    """Write the ledger's items to ``out`` (.xlsx or .csv); return a summary. Tasks are shown as they
+    stood at the end of ``today``, with their light then (红灯 = overdue) and the 重新整改 mark."""
     out = ws.output_file(out, out, (".xlsx", ".csv"))
     suffix = out.suffix.lower()
     today = today or clock.today()
@@ -71,10 +76,21 @@ def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None, today: 
         if batch:
             led.require_batch(batch)
             where, params = "AND b.name = ?", (batch,)
-        lights = {r["id"]: task_light(dict(r), today, warn)[0] for r in led.conn.execute(_LIGHT_QUERY)
-                  if r["lead_unit"] and r["is_key_task"] != 0}
-        light_col = [k for k, *_ in COLUMNS].index("light")
-        rows = [tuple(lights.get(r[0]) if j == light_col else v for j, v in enumerate(r))
+        states = {t["id"]: t for t in as_of(led, led.dicts(_STATE_QUERY), today)}
+        keys = [k for k, *_ in COLUMNS]
+
+        def cell(key: str, value, t: dict):
+            if key == "light":
+                return task_light(t, today, warn)[0] if t["lead_unit"] and t["is_key_task"] != 0 else None
+            if key == "reopened":
+                return task_note(t) or None
+            if key == "deadline":
+                return deadline_text(t) or None
+            if key == "closed":
+                return None if not t["lead_unit"] else "是" if t["closed"] else "否"
+            return t[key] if key in _STATE_COLUMNS else value
+
+        rows = [tuple(cell(k, v, states[r[0]]) for k, v in zip(keys, r))
                 for r in led.conn.execute(_QUERY.format(where=where), params)]
     headers = [label for _, label, _ in COLUMNS]
     if suffix == ".xlsx":

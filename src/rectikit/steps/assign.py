@@ -277,9 +277,9 @@ def _store(led, item: dict, a: Assignment, *, source: str, rows: list, events: l
         return 0
     rows.append((*new.values(), a.rule, source, item["id"]))
     if changed:
-        led.record_changes("assign", item["id"], {f: (item.get(f), v) for f, v in changed.items()},
-                           detail={"rule": a.rule, "source": source})
-        events.append((item["id"], {f: (item.get(f), v) for f, v in changed.items()}))
+        pairs = {f: (item.get(f), v) for f, v in changed.items()}
+        events.append((item["id"], pairs, led.record_changes("assign", item["id"], pairs,
+                                                             detail={"rule": a.rule, "source": source})))
     return len(changed) or 1
 
 

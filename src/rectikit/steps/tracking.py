@@ -402,8 +402,9 @@ def close_out(ws: Workspace, item_ids: Sequence[int], *, on: dt.date | None = No
             return "整改进展不是“已完成”。"
         if not it["evidence"]:
             return "没有佐证材料（重新整改的任务须报送新的佐证材料）。" if it["reopened"] else "没有佐证材料。"
-        if it["done_on"] and it["done_on"] > on.isoformat():
-            return f"销号日期早于完成时间 {it['done_on']}。"
+        done = it["done_on"] or _done_since(led, it["id"])
+        if done and done > on.isoformat():
+            return f"销号日期早于完成日期 {done}。"
         return None
 
     with ws.ledger() as led:
@@ -413,6 +414,14 @@ def close_out(ws: Workspace, item_ids: Sequence[int], *, on: dt.date | None = No
                 itemstore.change(led, rows[i], {"closed": 1, "closed_on": on.isoformat()}, kind="close-out",
                              source=itemstore.PERSON, on=on, today=today)
     return {"closed": list(item_ids), "on": on.isoformat()}
+
+
+def _done_since(led, item_id: int) -> str | None:
+    """The business date of the event that last reported the task finished (a return without 完成时间)."""
+    for e in reversed(events_of(led, item_id)):
+        if e["changes"].get("progress") == DONE:
+            return e["on_date"]
+    return None
 
 
 def reopen(ws: Workspace, item_ids: Sequence[int], *, reason: str, today: dt.date | None = None) -> dict:

@@ -46,7 +46,7 @@ def _day(value) -> str:
 def _event_row(item_id: int, kind: str, source: str, on, changes: dict, *, today: dt.date, stamp: str,
                book: str | None = None, detail: dict | None = None, before: dict | None = None) -> tuple:
     return (item_id, kind, source, _day(on), today.isoformat(), stamp, book,
-            json.dumps(changes, ensure_ascii=False, default=str),
+            changes if isinstance(changes, str) else json.dumps(changes, ensure_ascii=False, default=str),
             json.dumps(before, ensure_ascii=False, default=str) if before else None,
             json.dumps(detail, ensure_ascii=False, default=str) if detail else None)
 
@@ -89,8 +89,8 @@ def change_many(led, changes: Iterable[tuple[dict, dict]], *, kind: str, source:
         if not diff:
             continue
         by_fields[tuple(diff)].append((*(v for _o, v in diff.values()), item["id"]))
-        led.record_changes(kind, item["id"], diff, detail={**(detail or {}), "source": source})
-        events.append((item["id"], diff))
+        events.append((item["id"], diff, led.record_changes(kind, item["id"], diff,
+                                                            detail={**(detail or {}), "source": source})))
         item.update(new)
     for fields, params in by_fields.items():
         led.conn.executemany(f"UPDATE items SET {', '.join(f'{f}=?' for f in fields)} WHERE id=?", params)
@@ -101,17 +101,18 @@ def change_many(led, changes: Iterable[tuple[dict, dict]], *, kind: str, source:
 def events_many(led, rows: Iterable[tuple], *, kind: str, source: str, on=None,
                 today: dt.date | None = None, book: str | None = None, detail: dict | None = None) -> None:
     """Events for a bulk step that updated the rows itself: (item id, {field: new value}) each, or
-    (item id, {field: (old, new)})."""
+    (item id, {field: (old, new)}, the new values' JSON from :meth:`Ledger.record_changes` or None)."""
     from rectikit.store.ledger import now
 
     today = today or clock.today()
     stamp = now()
     out = []
-    for i, ch in rows:
+    for i, ch, *encoded in rows:
         if not ch:
             continue
         pairs = all(isinstance(v, tuple) for v in ch.values())
-        out.append(_event_row(i, kind, source, on or today, {f: v[1] for f, v in ch.items()} if pairs else ch,
+        new = (encoded[0] if encoded and encoded[0] else {f: v[1] for f, v in ch.items()}) if pairs else ch
+        out.append(_event_row(i, kind, source, on or today, new,
                               today=today, stamp=stamp, book=book, detail=detail,
                               before={f: v[0] for f, v in ch.items() if v[0] is not None} if pairs else None))
     led.conn.executemany(_INSERT, out)

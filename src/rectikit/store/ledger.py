@@ -194,19 +194,21 @@ class Ledger:
         else:
             self._pending.append(row)
 
-    def record_changes(self, action: str, item_id: int, changes: dict[str, tuple], detail: dict | None = None) -> None:
+    def record_changes(self, action: str, item_id: int, changes: dict[str, tuple], detail: dict | None = None
+                       ) -> str | None:
         """One history row for an item's changes in one run: a single field as :meth:`record` writes
         it; several as their names joined by commas, with old and new values as JSON objects keyed by
         field (query them with json_extract). Bulk steps wrote a row per field: 888k rows for 100k
-        items."""
+        items. Returns the new values' JSON when it made one, for the item's event to reuse."""
         if len(changes) == 1:
             (fld, (old, new)), = changes.items()
             self.record(action, "item", item_id, field=fld, old=old, new=new, detail=detail)
-            return
+            return None
+        encoded = json.dumps({f: n for f, (_o, n) in changes.items()}, ensure_ascii=False, default=str)
         self.record(action, "item", item_id, field=",".join(changes),
                     old=json.dumps({f: o for f, (o, _n) in changes.items()}, ensure_ascii=False, default=str),
-                    new=json.dumps({f: n for f, (_o, n) in changes.items()}, ensure_ascii=False, default=str),
-                    detail=detail)
+                    new=encoded, detail=detail)
+        return encoded
 
     # -- small shared queries --------------------------------------------
     def original_rows(self, item_id: int) -> list[dict]:
