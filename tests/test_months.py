@@ -113,7 +113,7 @@ def test_a_month_made_before_late_returns_says_what_arrived_late(story):
     assert later["figures"]["total"]["done"] == 6
     late = later["late"]
     assert late["changed"] == [3, 4, 7] and late["edition"] == 1
-    assert "编号3：市住建局报回于2020年8月5日录入，发生于2020年7月15日" in late["text"]
+    assert "编号3：市住建局报回已完成，完成于2020年7月15日，2020年8月5日录入" in late["text"]
     from docx import Document
 
     assert any(late["text"] == p.text for p in Document(later["files"]["docx"]).paragraphs)
@@ -206,10 +206,10 @@ def test_a_second_round_is_compared_in_percentage_points(story, tmp_path):
     res = satisfaction_report(ws, out=tmp_path / "满意度.xlsx", today=D(2020, 11, 30))
     first, second = res["rounds"]
     assert second["rate"] == 1.0 and second["change_points"] == pytest.approx(20.0)
-    notes = [r[0] for r in load_workbook(res["path"]).worksheets[-1].iter_rows(values_only=True) if r and r[0]]
-    assert any("提高 20.0 个百分点" in str(n) for n in notes) or any(
-        "提高 20.0 个百分点" in str(c) for sh in load_workbook(res["path"]).worksheets
-        for row in sh.iter_rows(values_only=True) for c in row if c)
+    cells = [str(c) for sh in load_workbook(res["path"]).worksheets for row in sh.iter_rows(values_only=True)
+             for c in row if c]
+    assert any("第2轮（2020-11-21" in c and "比上一轮提高 20.0 个百分点" in c for c in cells)
+    assert any("比上一轮提高 20.0 个百分点" in line for line in res["round_lines"])
 
 
 def test_the_command_line_takes_today(story, cli):

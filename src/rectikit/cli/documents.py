@@ -193,6 +193,8 @@ def satisfaction_cmd(
         t.add_row(r["name"], str(r["called"]), str(r["reached"]), str(r["满意"]), str(r["基本满意"]), str(r["不满意"]),
                   f"{rep['满意']}/{rep['基本满意']}/{rep['不满意']}")
     err.print(t)
+    for line in res["round_lines"]:
+        err.print(line)
     show_path("满意度统计：", res["path"])
     emit(res, as_json)
 

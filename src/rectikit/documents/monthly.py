@@ -19,6 +19,7 @@ from rectikit.documents.builder import OfficialDocument
 from rectikit.documents.wording import share_text
 from rectikit.figures import late_news, month_bounds, monthly
 from rectikit.store import editions
+from rectikit.store.values import DONE
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import cn_date
 
@@ -47,8 +48,20 @@ def _change(now: int, before: int) -> str:
     return "与上月持平" if now == before else f"比上月{'增加' if now > before else '减少'}{abs(now - before)}项"
 
 
-_KINDS = {"collect": "报回", "close-out": "销号", "reopen": "重新整改", "callback-reopen": "回访不满意重新整改",
-          "callback": "回访", "assign": "重新分解", "dispatch": "交办"}
+def _news_line(n: dict) -> str:
+    """One piece of late news in words: which item, who, what happened when, and when it was entered."""
+    changes = json.loads(n["changes"])
+    on, entered = (cn_date(dt.date.fromisoformat(n[k])) for k in ("on_date", "recorded_on"))
+    if n["kind"] == "collect":
+        what = f"{n['unit'] or '单位'}报回" + (f"已完成，完成于{on}" if changes.get("progress") == DONE
+                                              else f"{changes.get('progress') or '整改情况'}（{on}）")
+    elif n["kind"] == "close-out":
+        what = f"销号，销号日期{on}"
+    elif n["kind"] in ("reopen", "callback-reopen"):
+        what = f"{'回访不满意，' if n['kind'] == 'callback-reopen' else ''}自{on}起重新整改"
+    else:
+        what = f"{on}有变动"
+    return f"编号{n['item_id']}：{what}，{entered}录入"
 
 
 def _late(led, earlier: dict, fig: dict, day: dt.date) -> dict:
@@ -58,10 +71,9 @@ def _late(led, earlier: dict, fig: dict, day: dt.date) -> dict:
     new = fig["states"]
     changed = sorted(i for i in set(old) | set(new) if old.get(i) != new.get(i))
     news = late_news(led, earlier["event_mark"], day, changed)
-    lines = [f"编号{n['item_id']}：{n['unit'] or ''}{_KINDS.get(n['kind'], n['kind'])}于{cn_date(dt.date.fromisoformat(n['recorded_on']))}"
-             f"录入，发生于{cn_date(dt.date.fromisoformat(n['on_date']))}" for n in news]
     text = (f"本报告与{cn_date(dt.date.fromisoformat(earlier['made_on']))}生成的第{earlier['number']}版相比，"
-            f"有{len(changed)}项任务的情况因此后补报、录入的信息而变化：" + "；".join(lines) + "。") if changed else ""
+            f"有{len(changed)}项任务的情况因此后补报、录入的信息而变化：" + "；".join(map(_news_line, news)) + "。"
+            ) if changed else ""
     return {"edition": earlier["number"], "made_on": earlier["made_on"], "changed": changed, "news": news,
             "text": text}
 

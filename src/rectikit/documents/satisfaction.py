@@ -40,9 +40,10 @@ def satisfaction_report(ws: Workspace, *, by: str = "单位", batches: Sequence[
     path = ws.output_file(out, child(ws.outputs_dir, f"满意度统计-按{by}.xlsx"), (".xlsx",))
     notes = ["满意度统计说明", "联系上比例 = 联系上 / 回访；占联系上、占回访分别以联系上件数、回访件数为分母；"
              "上报满意度取自原表（如县区上报满意度）。", "回访轮次（满意率 = 满意和基本满意 / 联系上，区间为 Wilson 95% 置信区间）："]
-    notes += [_round_line(k, r) for k, r in enumerate(rounds, start=1)]
+    lines = [_round_line(k, r) for k, r in enumerate(rounds, start=1)]
+    notes += lines
     write_table(path, "满意度", HEADERS, table, widths=[24, 6, 7, 9] + [12] * 6 + [8] * 3, notes=notes)
-    return {"by": by, "rows": rows, "rounds": rounds, "path": str(path)}
+    return {"by": by, "rows": rows, "rounds": rounds, "round_lines": lines, "path": str(path)}
 
 
 def _round_line(k: int, r: dict) -> str:
