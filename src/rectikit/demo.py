@@ -29,6 +29,7 @@ from rectikit.store.workspace import init_workspace
 
 # The demo's office works as of this day: deadlines are counted from 2020-06-10.
 DEMO_TODAY = dt.date(2020, 9, 30)
+DEMO_ASSIGNED = dt.date(2020, 6, 10)
 DEMO_DISPATCHED = dt.date(2020, 6, 20)
 DEMO_BATCHES = [
     ("2019年度社会评价群众意见建议.xlsx", "2019年度"),
@@ -64,7 +65,7 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
     classes = classify(ws, review=folder / "分类审核.xlsx")
     for line in classes.summary:
         say(f"分类：{line['batch']} {line['sentence']}")
-    tasks = assign(ws)
+    tasks = assign(ws, today=DEMO_ASSIGNED)
     say(f"责任分解：{len(tasks.assignments)} 项重点整改任务已分解到牵头单位，未分解 {len(tasks.unassigned)} 项")
     sent = dispatch(ws, folder / "交办", today=DEMO_DISPATCHED)
     say(f"交办：{len(sent.files)} 个单位各一份整改任务交办表（牵头和配合）")

@@ -196,6 +196,9 @@ def assign_cmd(
     if apply:
         res = asg.apply_assignments(ws, apply)
         say(("已按责任分解表更新", "green"), f" {len(res.assignments)} 项（记为人工确定）。")
+        if res.from_directory:
+            err.print(f"改了牵头单位而未改责任领导、责任人的 {len(res.from_directory)} 项，已按单位名录换成新牵头单位的"
+                      f"（编号 {'、'.join(map(str, res.from_directory[:20]))}）。")
     else:
         with working("正在分解…", as_json):
             res = asg.assign(ws, batch=batch, include_all=include_all, only_unassigned=only_unassigned,
