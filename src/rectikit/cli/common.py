@@ -182,6 +182,12 @@ def workspace_of(path: Path | None):
     return find_workspace(explicit=path)
 
 
+def print_kept(kept: dict[str, str]) -> None:
+    """Files that may have been filled in were left alone: where each new workbook went instead."""
+    for old, new in kept.items():
+        say(("未覆盖", "yellow"), f" {Path(old).name} 已被改动（可能已填写），新表写到 {Path(new).name}。")
+
+
 def print_issues(report, limit: int = 30) -> None:
     from rectikit.base.problems import INFO, SEVERITY_LABELS
 

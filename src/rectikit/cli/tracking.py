@@ -21,6 +21,7 @@ from rectikit.cli.common import (
     emit,
     err,
     print_issues,
+    print_kept,
     say,
     show_path,
     table,
@@ -52,6 +53,7 @@ def dispatch_cmd(
     err.print(t)
     if res.unassigned:
         say(("还没有牵头单位的重点任务", "yellow"), f" {len(res.unassigned)} 项，未交办（先运行 rectikit assign）。")
+    print_kept(res.kept)
     emit(res, as_json)
 
 
@@ -175,6 +177,7 @@ def callback_cmd(
     for name, path in res.files.items():
         show_path(f"{name}（{res.counts[name]} 项）：", path)
     err.print("回访记录表含群众联系方式，属内部资料，请勿外传。")
+    print_kept(res.kept)
     emit(res, as_json)
 
 
@@ -198,6 +201,7 @@ def frame_templates_cmd(
     res = frame_templates(workspace_of(workspace), out, name=name, reply_by=date_option(reply_by, "--reply-by"))
     for place, path in res.files.items():
         show_path(f"{place}：", path)
+    print_kept(res.kept)
     emit(res, as_json)
 
 

@@ -304,9 +304,9 @@ def export_assignments(ws: Workspace, path: Path, *, batch: str | None = None, i
              "2. 单位名称须在单位名录中；整改时限写法同分解规则表。",
              "3. 保存后运行：rectikit assign --apply 本文件。改动过的条目记为人工确定，以后自动分解不会覆盖。"]
     with ws.ledger() as led:
-        return books.send(led, "assign-review", {i["id"]: i["text"] for i in items}, lambda identity: write_table(
-            path, SHEET, EXPORT_HEADERS, rows, widths=[8, 12, 50, 12, 22, 22, 16, 10, 12, 40, 30, 18], notes=notes,
-            identity=identity), batch=batch)
+        return books.send(led, "assign-review", {i["id"]: i["text"] for i in items}, lambda identity, target: write_table(
+            target, SHEET, EXPORT_HEADERS, rows, widths=[8, 12, 50, 12, 22, 22, 16, 10, 12, 40, 30, 18], notes=notes,
+            identity=identity), path, batch=batch)
 
 
 def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None) -> AssignResult:

@@ -68,11 +68,18 @@ def sample_size(spec: str | int | None, population: int) -> int:
     """"50" → 50 items, "20%" → a fifth of them (at least one); None → all."""
     if spec is None or spec == "":
         return population
-    text = str(spec).strip()
+    text = str(spec).strip().replace("％", "%")
+    wrong = UsageError(f"--sample 应写成条数（如 50）或 0 到 100 之间的百分比（如 20%），收到：{spec}")
     try:
-        n = math.ceil(population * float(text[:-1]) / 100) if text.endswith("%") else int(text)
+        if text.endswith("%"):
+            share = float(text[:-1])
+            if not 0 < share <= 100:  # also refuses nan and inf
+                raise wrong
+            n = math.ceil(population * share / 100)
+        else:
+            n = int(text)
     except ValueError:
-        raise UsageError(f"--sample 应写成条数（如 50）或百分比（如 20%），收到：{spec}") from None
+        raise wrong from None
     if n <= 0:
         raise UsageError("--sample 应大于 0。")
     return min(n, population)
@@ -111,9 +118,11 @@ class CallSheets:
     folder: str
     files: dict[str, str] = field(default_factory=dict)  # unit or caller -> path
     counts: dict[str, int] = field(default_factory=dict)
+    kept: dict[str, str] = field(default_factory=dict)  # a filled copy left in place -> where the new one went
 
     def to_dict(self) -> dict:
-        return {"folder": self.folder, "files": self.files, "counts": self.counts, "picked": self.draw.picked,
+        return {"folder": self.folder, "files": self.files, "counts": self.counts, "kept": self.kept,
+                "picked": self.draw.picked,
                 "population": self.draw.population, "strata": self.draw.strata, "seed": self.draw.seed,
                 "explain": self.draw.explain(), "contact_data_written_to": sorted(self.files.values())}
 
@@ -149,7 +158,9 @@ def call_sheets(ws: Workspace, folder: Path | None = None, *, sample: str | int 
                 book = books.register(led, "callback", {i["id"]: i["text"] for i in members}, unit=g, batch=batch,
                                       run=run)
                 rows = [[i.get(key) for key, *_ in COLUMNS] + [None] * len(FILL) for i in members]
-                path = child(folder, names[g])
+                path = books.free_path(led, child(folder, names[g]))
+                if path.name != names[g]:
+                    res.kept[str(child(folder, names[g]))] = str(path)
                 columns = COLUMNS + FILL
                 first = len(COLUMNS)
                 write_table(path, SHEET, [h for _, h, _ in columns], rows, widths=[w for *_, w in columns],
@@ -157,6 +168,7 @@ def call_sheets(ws: Workspace, folder: Path | None = None, *, sample: str | int 
                             identity=book.identity(wid),
                             title=["回访记录表（内部资料，含群众联系方式，不得外传）",
                                    f"{'回访人' if PER[per] == 'caller' else '牵头单位'}：{g}　　制表日期：{cn_date(today)}"])
+                books.remember_file(led, book, path)
                 res.files[g], res.counts[g] = str(path), len(members)
     return res
 

@@ -439,10 +439,10 @@ def write_review(ws: Workspace, path: Path, *, batch: str | None = None,
     lines.sort(key=lambda line: line[0])
     rows, shade = [line[1] for line in lines], [line[2] for line in lines]
     with ws.ledger() as led:
-        return books.send(led, "classify-review", {it["id"]: it["text"] for it in items}, lambda identity: write_table(
-            path, REVIEW_SHEET, REVIEW_HEADERS, rows, widths=[8, 12, 60, 8, 12, 8, 10, 12, 20, 40, 8, 14, 12, 10],
+        return books.send(led, "classify-review", {it["id"]: it["text"] for it in items}, lambda identity, target: write_table(
+            target, REVIEW_SHEET, REVIEW_HEADERS, rows, widths=[8, 12, 60, 8, 12, 8, 10, 12, 20, 40, 8, 14, 12, 10],
             choices={11: taxonomy.names, 12: DISPOSITIONS, 13: (YES, NO)}, shade=shade, notes=REVIEW_NOTES,
-            identity=identity), batch=batch)
+            identity=identity), path, batch=batch)
 
 
 def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> ClassifyResult:

@@ -337,9 +337,9 @@ def write_review(ws: Workspace, groups: Sequence[ProposedGroup], path: Path) -> 
             shade.append(no % 2 == 0)
     widths = [6, 8, 24, 8, 12, 60, 22, 12, 8, 8, 10]
     with ws.ledger() as led:
-        return books.send(led, "dedupe-review", items, lambda identity: write_table(
-            path, REVIEW_SHEET, REVIEW_HEADERS, rows, widths=widths, choices={REVIEW_HEADERS.index("处理意见"): DECISIONS},
-            shade=shade, notes=REVIEW_NOTES, identity=identity))
+        return books.send(led, "dedupe-review", items, lambda identity, target: write_table(
+            target, REVIEW_SHEET, REVIEW_HEADERS, rows, widths=widths, choices={REVIEW_HEADERS.index("处理意见"): DECISIONS},
+            shade=shade, notes=REVIEW_NOTES, identity=identity), path)
 
 
 def apply_review(ws: Workspace, path: Path) -> DedupeResult:

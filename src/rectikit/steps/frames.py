@@ -80,9 +80,10 @@ def load_definition(ws: Workspace) -> Definition:
 class FrameTemplates:
     folder: str
     files: dict[str, str] = field(default_factory=dict)
+    kept: dict[str, str] = field(default_factory=dict)  # a filled copy left in place -> where the new one went
 
     def to_dict(self) -> dict:
-        return {"folder": self.folder, "files": self.files}
+        return {"folder": self.folder, "files": self.files, "kept": self.kept}
 
 
 def frame_templates(ws: Workspace, folder: Path | None = None, *, name: str = "样本框",
@@ -103,13 +104,16 @@ def frame_templates(ws: Workspace, folder: Path | None = None, *, name: str = "�
         wid = books.workspace_id(led)
         for place, quota in definition.quotas.items():
             book = books.register(led, "frame", {}, unit=place, batch=name)
-            path = child(folder, names[place])
+            path = books.free_path(led, child(folder, names[place]))
+            if path.name != names[place]:
+                res.kept[str(child(folder, names[place]))] = str(path)
             write_table(path, LIST_SHEET, headers, [], widths=[16] * len(headers), identity=book.identity(wid),
                         title=[f"{name}名单（内部资料）", f"村(社区)/单位：{place}　　名额：{quota} 人　　"
                                f"请于{cn_date(reply_by)}前报回"],
                         notes=[f"{name}名单填写说明", f"1. 请报 {quota} 人，每行一人；必填：{required}。",
                                f"2. “{PLACE_COLUMN}”一律填“{place}”。联系电话填手机或座机，核对无误。",
                                "3. 名单含个人信息，仅用于调查，不得外传。"])
+            books.remember_file(led, book, path)
             res.files[place] = str(path)
     return res
 

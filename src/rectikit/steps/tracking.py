@@ -60,10 +60,11 @@ class DispatchResult:
     tasks: dict[str, int] = field(default_factory=dict)  # unit -> number of tasks it leads
     co_tasks: dict[str, int] = field(default_factory=dict)  # unit -> number of tasks it co-operates on
     unassigned: list[int] = field(default_factory=list)
+    kept: dict[str, str] = field(default_factory=dict)  # a filled copy left in place -> where the new one went
 
     def to_dict(self) -> dict:
         return {"folder": self.folder, "files": self.files, "tasks": self.tasks, "co_tasks": self.co_tasks,
-                "unassigned": self.unassigned}
+                "unassigned": self.unassigned, "kept": self.kept}
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
             if form.kind == "dispatch":
                 _start_tasks(ws, led, [it for tasks in by_unit.values() for role, it in tasks if role == LEAD], today)
             wid = books.workspace_id(led)
-            jobs = []
+            jobs, sent = [], []
             run = books.new_run()
             for unit, tasks in sorted(by_unit.items()):
                 book = books.register(led, form.kind, {it["id"]: it["text"] for _, it in tasks}, unit=unit,
@@ -121,15 +122,20 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
                          f"交办单位：{office}　{contact}".rstrip()]
                 rows = [[role if key == "role" else deadline_text(it) if key == "deadline" else task_note(it)
                          if key == "note" else it.get(key) for key, *_ in form.columns] for role, it in tasks]
-                jobs.append(dict(path=child(folder, names[unit]), sheet=form.sheet,
+                path = books.free_path(led, child(folder, names[unit]))
+                if path.name != names[unit]:
+                    res.kept[str(child(folder, names[unit]))] = str(path)
+                jobs.append(dict(path=path, sheet=form.sheet,
                                  headers=[h for _, h, _ in form.columns], rows=rows,
                                  widths=[w for *_, w in form.columns], choices=form.choices, notes=form.notes,
                                  identity=book.identity(wid), title=title))
                 res.files[unit] = str(jobs[-1]["path"])
+                sent.append(book)
                 for role, counts in ((LEAD, res.tasks), (CO, res.co_tasks)):
                     if n := sum(1 for r, _ in tasks if r == role):
                         counts[unit] = n
-            write_tables(jobs)
+            for book, path in zip(sent, write_tables(jobs)):
+                books.remember_file(led, book, path)
     return res
 
 

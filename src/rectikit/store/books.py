@@ -142,13 +142,43 @@ def check_row(book: Book, item_id: int, text: str | None, where: dict, report: R
     return True
 
 
-def send(led, kind: str, items: dict[int, str | None], write, *, unit: str | None = None,
-         batch: str | None = None):
-    """Remember a book and write it in one transaction: ``write(identity)``
-    writes the file; if it fails, the ledger forgets the book."""
+def send(led, kind: str, items: dict[int, str | None], write, path: Path, *, unit: str | None = None,
+         batch: str | None = None) -> Path:
+    """Remember a book and write it in one transaction: ``write(identity, path)`` writes the file (beside
+    ``path`` when a filled copy is there, see :func:`free_path`); if it fails, the ledger forgets the book.
+    Returns where it was written."""
     with led.transaction():
         book = register(led, kind, items, unit=unit, batch=batch)
-        return write(book.identity(workspace_id(led)))
+        target = free_path(led, Path(path))
+        written = Path(write(book.identity(workspace_id(led)), target))
+        remember_file(led, book, written)
+        return written
+
+
+def _sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def free_path(led, path: Path) -> Path:
+    """Where to write a workbook meant for ``path``: there when nothing is there or what is there is a
+    copy rectikit wrote and nobody changed; else beside it (名称（第2版）.xlsx …), so a sheet a unit or a
+    colleague may have filled is never written over."""
+    path = Path(path)
+    if not path.exists() or led.conn.execute("SELECT 1 FROM sent_books WHERE file_sha=?", (_sha(path),)).fetchone():
+        return path
+    k = 2
+    while (beside := path.with_name(f"{path.stem}（第{k}版）{path.suffix}")).exists():
+        k += 1
+    return beside
+
+
+def remember_file(led, book: Book, path: Path) -> None:
+    """Keep the fingerprint of the file a book was written to (inside the transaction that registered it)."""
+    led.conn.execute("UPDATE sent_books SET file_sha=? WHERE id=?", (_sha(Path(path)), book.id))
 
 
 def returned(led, path: Path, kind: str, table, report: Report):

@@ -360,3 +360,11 @@ MIGRATIONS.append(
         ],
     )
 )
+
+MIGRATIONS.append(
+    (
+        15,
+        "the fingerprint of each workbook file sent out, so a filled copy is never written over",
+        ["ALTER TABLE sent_books ADD COLUMN file_sha TEXT", "CREATE INDEX sent_books_file_sha ON sent_books(file_sha)"],
+    )
+)
