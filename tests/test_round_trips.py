@@ -73,3 +73,50 @@ def test_sample_sizes_that_make_no_sense(spec):
 @pytest.mark.parametrize("spec,n", [("100%", 40), ("20%", 8), ("50", 40), ("3", 3), ("12.5％", 5), (None, 40)])
 def test_sample_sizes(spec, n):
     assert sample_size(spec, 40) == n
+
+
+def test_a_co_units_sheet_names_the_lead_unit_and_its_contact(ws, tmp_path):
+    from openpyxl import load_workbook
+
+    from rectikit.steps.assign import RULES_FILE, assign
+    from rectikit.steps.units import UNITS_FILE
+    from test_decisions import ITEMS, RULES, UNITS
+
+    write_xlsx(ws.rules_dir / UNITS_FILE, UNITS)
+    write_xlsx(ws.rules_dir / RULES_FILE, RULES)
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ITEMS)], batch="热线")
+    con = sqlite3.connect(ws.ledger_path)
+    con.execute("UPDATE items SET is_key_task=1")
+    con.commit()
+    con.close()
+    assign(ws, today=D(2020, 8, 20))
+    sent = dispatch(ws, tmp_path / "交办", today=D(2020, 8, 25)).files
+    sh = load_workbook(sent["某市城中区人民政府"])["整改任务"]
+    rows = [r for r in sh.iter_rows(values_only=True) if r and r[0] is not None]
+    head = next(r for r in rows if r[0] == "编号")
+    lines = [dict(zip(head, r)) for r in rows if isinstance(r[0], int)]
+    co = next(r for r in lines if r["分工"] == "配合")
+    assert co["牵头单位及联系人"] == "某市教育局（陈某　0770-2）"
+    assert all(not r["牵头单位及联系人"] for r in lines if r["分工"] == "牵头")
+
+
+def test_returns_are_cleaned_and_dated_like_imports(tasks, tmp_path):
+    from rectikit.base.errors import InvalidDataError
+    from rectikit.steps.tracking import collect
+
+    from helpers import items_by_id
+
+    con = sqlite3.connect(tasks.ledger_path)
+    con.execute("UPDATE items SET progress=NULL, result=NULL, received_on='2020-08-11'")
+    con.commit()
+    con.close()
+    path = dispatch(tasks, tmp_path / "交办", today=D(2020, 9, 1)).files["市住建局"]
+    # text pasted from Word: control characters, kept in the file as Excel escapes them
+    pasted = fill_sheet(path, {1: {"整改进展": "推进中", "整改成效": "已采购_x0007_灯具_x001B_[31m"}}, tmp_path / "r.xlsx")
+    collect(tasks, [pasted], today=D(2020, 9, 5))
+    assert items_by_id(tasks)[1]["result"] == "已采购灯具[31m"
+    early = fill_sheet(path, {2: {"整改进展": "已完成", "整改成效": "已疏导", "完成时间": "2020-08-01"}},
+                       tmp_path / "early.xlsx")
+    with pytest.raises(InvalidDataError) as e:
+        collect(tasks, [early], today=D(2020, 9, 5))
+    assert [i.code for i in e.value.report.errors] == ["done-before-raised"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rectikit.base.errors import InputFileError
+from rectikit.base.names import without_control
 from rectikit.files.guard import Limits, check_zip, sniff_format, too_large
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
@@ -168,7 +169,9 @@ class HeadedTable:
         return row[j] if j is not None and j < len(row) else ""
 
     def text(self, row: list, name: str | None) -> str:
-        return cell_text(self.cell(row, name))
+        """A cell as the person typed it, without the control characters text pasted from Word carries
+        (they would break the workbooks and documents it goes into)."""
+        return without_control(cell_text(self.cell(row, name)))
 
     def row(self, number: int) -> list:
         """The data row Excel shows as row ``number``."""

@@ -123,8 +123,8 @@ def load_rules(path: Path, units: Directory, *, start: dt.date | None, year: int
                 if COUNTY not in name and units.resolve(name) is None:
                     bad("unknown-unit", units.unknown_message(name), r, h, name)
         deadline = t.cell(row, "整改时限")
-        try:
-            parse_deadline(deadline, start=start, year=year)
+        try:  # the phrase is checked here; each item counts a relative one from its own start
+            parse_deadline(deadline, start=start or dt.date(year, 1, 2), year=year)
         except DeadlineError as e:
             bad("bad-deadline", str(e), r, "整改时限", deadline)
         rules.append(Rule(r, float(priority), {f: _split(t.cell(row, h)) for h, f in CONDITIONS.items()},

@@ -37,14 +37,15 @@ REOPENED = "推进中"  # where a reopened task starts again
 LEAD, CO = "牵头", "配合"
 OFFICE_COLUMNS = [("id", "编号", 6), ("role", "分工", 6), ("batch", "批次", 10), ("text", "意见建议内容", 40),
                   ("disposition", "处理方式", 8), ("measures", "整改措施", 30), ("goal", "整改目标", 22),
-                  ("deadline", "整改时限", 11), ("co_units", "配合单位", 16), ("note", "备注", 16)]
+                  ("deadline", "整改时限", 11), ("co_units", "配合单位", 16), ("lead", "牵头单位及联系人", 18),
+                  ("note", "备注", 16)]
 UNIT_COLUMNS = [("progress", "整改进展", 9), ("result", "整改成效", 30), ("done_on", "完成时间", 11),
                 ("evidence", "佐证材料", 24), ("board", "公示牌设立情况", 16)]
 REQUIRED_RETURN = ["编号", "意见建议内容", "整改进展", "整改成效", "完成时间", "佐证材料"]  # 公示牌 came later: optional
 TASK_NOTES = [
     "整改任务交办表填写说明",
     "1. 每行是交由本单位整改的一项任务。“分工”为牵头的，请填写右侧“整改进展”“整改成效”“完成时间”“佐证材料”四列；"
-    "为配合的，请配合牵头单位整改，进展由牵头单位报送，这几列不必填写。",
+    "为配合的，请与“牵头单位及联系人”一列写明的牵头单位联系，配合整改，进展由牵头单位报送，这几列不必填写。",
     f"2. “整改进展”下拉选择：{'、'.join(PROGRESS)}。选“已完成”的须填写整改成效和完成时间。",
     "3. “佐证材料”写明材料名称或存放位置（如：走访记录、通话记录、现场照片、自查报告）。",
     "4. 不要修改“编号”列和意见建议内容，不要删除列或工作表；填好后原样报回。",
@@ -94,6 +95,7 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
     office = ws.setting("office", "name", "")
     contact = "　".join(f"{label}：{value}" for label, value in (("联系人", ws.setting("office", "contact", "")),
                                                                ("电话", ws.setting("office", "phone", ""))) if value)
+    lead_contact = _contacts(ws)
     with ws.ledger() as led:
         by_unit: dict[str, list[tuple[str, dict]]] = defaultdict(list)
         for it in led.working_items([batch] if batch else [], key_only=True):
@@ -121,7 +123,8 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
                 title = [form.name, f"承办单位：{unit}　　交办日期：{cn_date(today)}　　请于{cn_date(reply_by)}前报回",
                          f"交办单位：{office}　{contact}".rstrip()]
                 rows = [[role if key == "role" else deadline_text(it) if key == "deadline" else task_note(it)
-                         if key == "note" else it.get(key) for key, *_ in form.columns] for role, it in tasks]
+                         if key == "note" else (lead_contact(it["lead_unit"]) if role == CO else "") if key == "lead"
+                         else it.get(key) for key, *_ in form.columns] for role, it in tasks]
                 path = books.free_path(led, child(folder, names[unit]))
                 if path.name != names[unit]:
                     res.kept[str(child(folder, names[unit]))] = str(path)
@@ -137,6 +140,23 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
             for book, path in zip(sent, write_tables(jobs)):
                 books.remember_file(led, book, path)
     return res
+
+
+def _contacts(ws: Workspace):
+    """A lead unit as a co-operating unit should know it: its name, contact person and phone (from the
+    units directory, when the workspace has one)."""
+    from rectikit.steps.units import UNITS_FILE
+    from rectikit.steps.units import load as load_units
+
+    path = ws.rules_dir / UNITS_FILE
+    units = load_units(path).units if path.exists() else {}
+
+    def contact(name: str) -> str:
+        unit = units.get(name)
+        extra = "　".join(x for x in ((unit.contact, unit.phone) if unit else ()) if x)
+        return f"{name}（{extra}）" if extra else name
+
+    return contact
 
 
 def _start_tasks(ws: Workspace, led, tasks: list[dict], today: dt.date) -> None:
@@ -320,8 +340,13 @@ def _check_return(new: dict, done_cell, today: dt.date, where: dict, report: Rep
 
 
 def _check_finished(new: dict, stored: dict, where: dict, report: Report) -> None:
-    """Finished work needs its results, reported now or before."""
+    """Finished work needs its results, reported now or before, and cannot be finished before the
+    citizen raised it."""
     after = {k: (stored[k] if not v else None if v in CLEAR else v) for k, v in new.items()}
+    raised = str(stored.get("received_on") or "")[:10]
+    if new["done_on"] and new["done_on"] not in CLEAR and len(raised) == 10 and new["done_on"] < raised:
+        report.add(Issue("done-before-raised", f"完成时间 {new['done_on']} 早于群众反映的时间 {raised}。", ERROR,
+                         column="完成时间", value=new["done_on"], **where))
     if after["progress"] == DONE:
         if not after["result"]:
             report.add(Issue("missing-result", "标为已完成，须填写整改成效。", ERROR, column="整改成效", **where))
