@@ -120,3 +120,31 @@ def test_returns_are_cleaned_and_dated_like_imports(tasks, tmp_path):
     with pytest.raises(InvalidDataError) as e:
         collect(tasks, [early], today=D(2020, 9, 5))
     assert [i.code for i in e.value.report.errors] == ["done-before-raised"]
+
+
+def test_one_item_without_a_county_never_blocks_assign(ws, tmp_path, cli):
+    from openpyxl import load_workbook
+
+    from rectikit.steps.assign import RULES_FILE, assign, export_assignments
+    from rectikit.steps.units import UNITS_FILE
+    from test_decisions import RULES, UNITS
+
+    write_xlsx(ws.rules_dir / UNITS_FILE, UNITS)
+    write_xlsx(ws.rules_dir / RULES_FILE, RULES)
+    items = [["意见建议", "县区"], ["民主路路灯不亮。", "城中区"], ["广场舞太吵。", ""], ["菜市场脏乱。", "江北区"],
+             ["小区停车难。", "城中区"]]
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", items)], batch="b")
+    con = sqlite3.connect(ws.ledger_path)
+    con.execute("UPDATE items SET is_key_task=1")
+    con.commit()
+    con.close()
+    res = assign(ws, today=D(2020, 8, 20))
+    assert {a.item_id for a in res.assignments} == {1, 4} and set(res.left) == {2, 3}
+    assert "没有填写县(市、区)" in res.left[2] and "{县区}" not in res.left[2]
+    assert "江北区政府" in res.left[3]
+    path = export_assignments(ws, tmp_path / "分解.xlsx", left=res.left)
+    rows = [r for r in load_workbook(path)["责任分解"].iter_rows(values_only=True)]
+    assert [r[0] for r in rows[1:3]] == [2, 3] and rows[1][-1].startswith("未分解：")
+    r = cli("assign", "--export", tmp_path / "分解2.xlsx", "--json", "-w", ws.root)
+    assert r.code == 1, r.out + r.err
+    assert r.json()["complete"] is False and (tmp_path / "分解2.xlsx").exists()

@@ -17,6 +17,7 @@ from rectikit.cli.common import (
     app,
     emit,
     err,
+    print_issues,
     say,
     show_path,
     table,
@@ -214,7 +215,12 @@ def assign_cmd(
         if res.unassigned:
             say(("没有规则命中", "yellow"), f"：{len(res.unassigned)} 项（编号 {'、'.join(map(str, res.unassigned[:20]))}"
                       f"{'……' if len(res.unassigned) > 20 else ''}），请补充分解规则或用 --export 后人工填写。")
+        if res.left:
+            print_issues(res.report)
+            say(("未能分解", "yellow"), f" {len(res.left)} 项（原因见上表），其余已分解；用 --export 导出后人工填写。")
     if export:
-        path = asg.export_assignments(ws, export, batch=batch, include_all=include_all)
+        path = asg.export_assignments(ws, export, batch=batch, include_all=include_all,
+                                      left=None if apply else res.left)
         show_path("责任分解表：", path)
     emit(res, as_json)
+    return 0 if apply or res.complete else 1

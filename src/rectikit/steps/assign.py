@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, WorkspaceError
-from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.base.problems import ERROR, WARNING, Issue, Report
 from rectikit.files.readers import as_int
 from rectikit.steps.deadlines import COUNT_FROM, DeadlineError, parse_deadline, task_start
 from rectikit.steps.units import UNITS_FILE, Directory
@@ -73,10 +73,18 @@ class AssignResult:
     changed: int = 0
     kept_manual: int = 0
     from_directory: list[int] = field(default_factory=list)  # new lead unit: leader and person from the directory
+    left: dict[int, str] = field(default_factory=dict)  # items a rule named but could not be assigned: why
+    report: Report = field(default_factory=Report)
+
+    @property
+    def complete(self) -> bool:
+        """Every item asked about has a lead unit (or kept a person's)."""
+        return not self.unassigned and not self.left
 
     def to_dict(self) -> dict:
         return {"assigned": len(self.assignments), "changed": self.changed, "kept_manual": self.kept_manual,
-                "from_directory": self.from_directory,
+                "from_directory": self.from_directory, "complete": self.complete,
+                "left": {str(k): v for k, v in self.left.items()}, "report": self.report.to_dict(),
                 "unassigned": self.unassigned, "assignments": [asdict(a) for a in self.assignments]}
 
 
@@ -190,7 +198,6 @@ def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False
     units = load_units(ws.rules_dir / UNITS_FILE)
     rules = load_rules(ws.rules_dir / RULES_FILE, units, start=start, year=year)
     res = AssignResult()
-    report = Report()
     for_category = _by_category(rules)
     with ws.ledger() as led:
         items = led.working_items([batch] if batch else [], key_only=not include_all)
@@ -209,17 +216,17 @@ def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False
             best = [r for r in hits if r.priority == top]
             leads = {_unit(r.outputs["牵头单位"], item, units) for r in best}
             if len(leads) > 1:
-                report.add(Issue("conflicting-rules", f"编号 {item['id']} 同时命中优先级相同、牵头单位不同的规则："
-                                 + "、".join(f"第{r.row}行" for r in best), ERROR, file=RULES_FILE, sheet="分解规则",
-                                 row=best[1].row, column="牵头单位"))
+                why = ("同时命中优先级相同、牵头单位不同的规则：" + "、".join(f"第{r.row}行" for r in best)
+                       + "，请调整规则的优先级或人工分解。")
+                res.left[item["id"]] = why
+                res.report.add(Issue("conflicting-rules", f"编号 {item['id']} {why}", WARNING, file=RULES_FILE,
+                                     sheet="分解规则", row=best[1].row, column="牵头单位"))
                 continue
             rule = best[0]
             a = _build(item, rule, units, task_start(item, default=start, count_from=count_from) or today, year,
-                       report)
+                       res)
             if a:
                 res.assignments.append(a)
-        if report.errors:
-            raise InvalidDataError(f"责任分解有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         if not dry_run:
             with led.transaction():
                 current = {i["id"]: i for i in items}
@@ -238,21 +245,37 @@ def _count_from(ws: Workspace) -> str:
     return value
 
 
-def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, report: Report) -> Assignment | None:
+def _unit_problem(name: str, item: dict, units: Directory, rule: Rule) -> str:
+    """Why a rule's unit cannot be found for an item, in words an office can act on."""
+    if COUNTY in name and not (item.get("county") or "").strip():
+        return (f"该条目没有填写县(市、区)，分解规则第{rule.row}行的“{name.replace(COUNTY, '（县区）')}”无法确定，"
+                "请补充县区或人工分解。")
+    return units.unknown_message(name.replace(COUNTY, item.get("county") or ""))
+
+
+def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, res: AssignResult
+           ) -> Assignment | None:
+    """One item's assignment by its rule, or None with the reason kept in ``res.left`` (the item waits for
+    a person; the other items go on)."""
+    problems = []
     lead = _unit(rule.outputs["牵头单位"], item, units)
     if lead is None:
-        name = rule.outputs["牵头单位"].replace(COUNTY, item.get("county") or "")
-        report.add(Issue("unknown-unit", f"编号 {item['id']}：" + units.unknown_message(name), ERROR, file=RULES_FILE,
-                         sheet="分解规则", row=rule.row, column="牵头单位", value=name))
-        return None
+        problems.append(("牵头单位", rule.outputs["牵头单位"]))
     co = []
     for name in _split(rule.outputs["配合单位"]):
         u = _unit(name, item, units)
         if u is None:
-            report.add(Issue("unknown-unit", f"编号 {item['id']}：" + units.unknown_message(name), ERROR,
-                             file=RULES_FILE, sheet="分解规则", row=rule.row, column="配合单位", value=name))
+            problems.append(("配合单位", name))
         elif u != lead and u not in co:
             co.append(u)
+    if problems:
+        whys = [f"{column}：{_unit_problem(name, item, units, rule)}" for column, name in problems]
+        res.left[item["id"]] = "；".join(whys)
+        for (column, name), why in zip(problems, whys):
+            res.report.add(Issue("unknown-unit", f"编号 {item['id']} 未分解，{why}", WARNING, file=RULES_FILE,
+                                 sheet="分解规则", row=rule.row, column=column,
+                                 value=name.replace(COUNTY, item.get("county") or "")))
+        return None
     d = _deadline(rule.deadline_cell, start, year)
     unit = units.units[lead]
     return Assignment(
@@ -290,15 +313,21 @@ EXPORT_HEADERS = ["编号", "批次", "意见建议内容", "类别", "牵头单
                   "整改措施", "整改目标", "依据"]
 
 
-def export_assignments(ws: Workspace, path: Path, *, batch: str | None = None, include_all: bool = False) -> Path:
+def export_assignments(ws: Workspace, path: Path, *, batch: str | None = None, include_all: bool = False,
+                       left: dict[int, str] | None = None) -> Path:
+    """The assignments as a workbook a person corrects and applies; ``left`` (from :func:`assign`) says in
+    依据 why an item has no lead unit yet, and those come first."""
     from rectikit.files.xlsxout import write_table
 
     path = ws.output_file(path, path, (".xlsx",))
+    left = left or {}
     with ws.ledger() as led:
         items = led.working_items([batch] if batch else [], key_only=not include_all)
+    items.sort(key=lambda i: (i["id"] not in left, bool(i["lead_unit"])))  # what waits for a person first
     rows = [[i["id"], i["batch"], i["text"], i["category"], i["lead_unit"], i["co_units"], i["leader"], i["person"],
              i["deadline_text"] or i["deadline"], i["measures"], i["goal"],
-             "人工确定" if i["assign_source"] == MANUAL else i["assign_rule"]] for i in items]
+             f"未分解：{left[i['id']]}" if i["id"] in left else "人工确定" if i["assign_source"] == MANUAL
+             else i["assign_rule"] or "未分解：没有规则命中"] for i in items]
     notes = ["责任分解表说明",
              "1. 可修改牵头单位、配合单位、责任领导、责任人、整改时限、整改措施、整改目标；不要修改“编号”，不要删除列。",
              "2. 单位名称须在单位名录中；整改时限写法同分解规则表。",
