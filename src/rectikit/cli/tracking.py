@@ -57,7 +57,7 @@ def dispatch_cmd(
     emit(res, as_json)
 
 
-@app.command("collect", cls=Command, help="导入交回的表格：单位报回的整改任务交办表（进展、成效、完成时间、佐证材料）、整改事项调查表、回访记录表（不满意的重新打开）。有错误则不做任何改动。")
+@app.command("collect", cls=Command, help="导入交回的表格：单位报回的整改任务交办表（进展、成效、完成时间、佐证材料）、整改事项调查表、回访记录表（不满意的重新打开），可混在一起。每个文件单独导入：有错误的文件不做任何改动，其余照常导入；按发出的先后导入。")
 def collect_cmd(
     files: Annotated[list[Path], typer.Argument(help="报回的交办表，可多个。", metavar="文件...")],
     today: TodayOpt = None,
@@ -70,9 +70,15 @@ def collect_cmd(
     with working("正在导入报回的表格…", as_json):
         res = take_back(workspace_of(workspace), files)
     print_issues(res.report)
+    for name in res.taken:
+        say(("已导入", "green"), f" {name}")
+    for name, why in res.failed.items():
+        say(("未导入", "red"), f" {name}：{why}")
     reopened = f"，回访不满意重新打开 {len(res.reopened)} 项（{'、'.join(map(str, res.reopened))}）" if res.reopened else ""
-    say(("已导入", "green"), f" {len(res.files)} 个文件、{res.rows} 项，更新 {res.changed} 处{reopened}。")
+    say(("合计", "green"), f" 导入 {len(res.taken)} 个文件、{res.rows} 项，更新 {res.changed} 处{reopened}"
+        + (f"；{len(res.failed)} 个文件有错误未导入（其余文件已导入）。" if res.failed else "。"))
     emit(res, as_json)
+    return 1 if res.failed else 0
 
 
 @app.command("track", cls=Command, help="整改进度：每项任务亮红灯（逾期未完成）、黄灯（临近时限）、绿灯，按单位汇总；可写出催办清单。")

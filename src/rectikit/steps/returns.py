@@ -1,6 +1,12 @@
 """Whatever comes back: a returned workbook says on its identity sheet what
 it was sent as (task sheet, investigation form, call sheet), and is taken
-back by the step that sent it. One collect takes one kind, whole.
+back by the step that sent it.
+
+Each file is taken on its own, all or nothing: a nightly run over a folder
+of returns takes every good file and reports each bad one with its reason,
+so one unit's broken sheet never holds back the others. Files are taken in
+the order their books were sent, so an older round never comes after a
+newer one.
 """
 
 from __future__ import annotations
@@ -8,21 +14,38 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from rectikit.base.errors import UsageError
+from rectikit.base.errors import InputFileError, InvalidDataError
 from rectikit.steps.callbacks import collect_callbacks
 from rectikit.steps.investigation import collect_investigation
-from rectikit.steps.tracking import collect
+from rectikit.steps.tracking import CollectResult, collect
 from rectikit.store import books
 
 TAKERS = {"dispatch": collect, "investigation": collect_investigation, "callback": collect_callbacks}
 
 
-def take_back(ws, files: Sequence[Path], *, today=None):
-    """Collect returned workbooks of one kind; a file that is none of ours is
-    taken as a task sheet, whose checks then say what is wrong with it."""
-    kinds = {books.kind_of(Path(f)) or "dispatch" for f in files}
-    kinds = {k if k in TAKERS else "dispatch" for k in kinds}
-    if len(kinds) > 1:
-        raise UsageError("一次 collect 只导入同一种表（交办表、调查表、回访记录表），请分开导入："
-                         + "、".join(books.KINDS[k] for k in sorted(kinds)) + "。")
-    return TAKERS[kinds.pop()](ws, files, today=today)
+def take_back(ws, files: Sequence[Path], *, today=None) -> CollectResult:
+    """Collect returned workbooks of any kind, each file all or nothing, in the order they were sent; a file
+    that is none of ours is taken as a task sheet, whose checks then say what is wrong with it. When no file
+    could be taken, the error of the first is raised (as for one file); else the failures are in the result."""
+    with ws.ledger() as led:
+        keyed = [(books.sort_key(led, Path(f)), Path(f)) for f in files]
+    order = sorted(keyed, key=lambda kp: (kp[0][1], str(kp[1])))
+    res = CollectResult(files=[Path(f).name for f in files])
+    first_error = None
+    for (kind, _), path in order:
+        try:
+            got = TAKERS.get(kind or "", collect)(ws, [path], today=today)
+        except (InvalidDataError, InputFileError) as e:
+            first_error = first_error or e
+            res.failed[path.name] = str(e)
+            if e.report is not None:
+                res.report.extend(e.report)
+            continue
+        res.taken.append(path.name)
+        res.rows += got.rows
+        res.changed += got.changed
+        res.reopened += got.reopened
+        res.report.extend(got.report)
+    if first_error is not None and not res.taken:
+        raise first_error
+    return res

@@ -218,10 +218,12 @@ class CollectResult:
     changed: int = 0
     reopened: list[int] = field(default_factory=list)  # items an unsatisfied callback sent back
     report: Report = field(default_factory=Report)
+    taken: list[str] = field(default_factory=list)  # files taken (when files are taken one by one)
+    failed: dict[str, str] = field(default_factory=dict)  # file -> why it was not taken
 
     def to_dict(self) -> dict:
         return {"files": self.files, "rows": self.rows, "changed": self.changed, "reopened": self.reopened,
-                "report": self.report.to_dict()}
+                "taken": self.taken, "failed": self.failed, "report": self.report.to_dict()}
 
 
 def newer_state(led, item: dict, book) -> str | None:

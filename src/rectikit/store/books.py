@@ -95,10 +95,18 @@ def _tag(path: Path) -> dict[str, str]:
 
 def kind_of(path: Path) -> str | None:
     """The kind a workbook says it is on its identity sheet, or None (not one of ours, or unreadable)."""
+    return sort_key(None, path)[0]
+
+
+def sort_key(led, path: Path) -> tuple[str | None, int]:
+    """What a returned workbook says it is and when it was sent (the ledger's order of books; 0 when
+    unknown): older rounds are taken back before newer ones."""
     try:
-        return _tag(path).get("类型")
+        tag = _tag(path)
     except Exception:  # whoever takes the file back reports why it cannot be read
-        return None
+        return None, 0
+    row = led.conn.execute("SELECT id FROM sent_books WHERE token=?", (tag.get("标识", ""),)).fetchone() if led else None
+    return tag.get("类型"), row[0] if row else 0
 
 
 def identify(led, path: Path, kind: str, report: Report) -> Book | None:
