@@ -148,3 +148,60 @@ def test_one_item_without_a_county_never_blocks_assign(ws, tmp_path, cli):
     r = cli("assign", "--export", tmp_path / "分解2.xlsx", "--json", "-w", ws.root)
     assert r.code == 1, r.out + r.err
     assert r.json()["complete"] is False and (tmp_path / "分解2.xlsx").exists()
+
+
+def _merge_review(ws, path, keep: int | None = None):
+    from openpyxl import load_workbook
+
+    from rectikit.steps.dedupe import dedupe
+
+    dedupe(ws, review=path)
+    wb = load_workbook(path)
+    sh = wb["合并审核"]
+    head = [c.value for c in sh[1]]
+    if keep is not None:
+        for row in sh.iter_rows(min_row=2):
+            row[head.index("建议保留")].value = "是" if row[head.index("编号")].value == keep else ""
+    wb.save(path)
+    return path
+
+
+MERGED = [["意见建议内容", "联系人", "联系电话"],
+          ["民主路路灯不亮，晚上出行很不安全，希望尽快维修。", "", ""],
+          ["民主路路灯不亮,晚上出行很不安全,希望尽快维修", "张某", "13912345678"],
+          ["建议：民主路路灯不亮，晚上出行很不安全，希望尽快维修，谢谢！", "李某", "13812345678"]]
+
+
+def test_a_merged_item_keeps_every_citizen(ws, tmp_path):
+    from openpyxl import load_workbook
+
+    from rectikit.documents.export import export_ledger
+    from rectikit.steps.dedupe import apply_review
+
+    from helpers import items_by_id
+
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", MERGED)], batch="b")
+    apply_review(ws, _merge_review(ws, tmp_path / "合并.xlsx"))
+    kept = next(i for i, it in items_by_id(ws).items() if it["merged_into"] is None)
+    rows = list(load_workbook(export_ledger(ws, tmp_path / "台账.xlsx")["path"])["台账"].values)
+    line = dict(zip(rows[0], next(r for r in rows[1:] if r[0] == kept)))
+    assert line["联系人"] == "张某；李某" and line["联系电话"] == "13912345678；13812345678"
+    con = sqlite3.connect(ws.ledger_path)
+    con.execute("UPDATE items SET lead_unit='市住建局', is_key_task=1, progress='已完成', result='已修复'"
+                " WHERE merged_into IS NULL")
+    con.commit()
+    con.close()
+    sheet = call_sheets(ws, tmp_path / "回访", today=D(2020, 10, 1)).files["市住建局"]
+    cells = [c for r in load_workbook(sheet)["回访记录"].iter_rows(values_only=True) for c in r if c]
+    assert "13912345678；13812345678" in cells
+
+
+def test_the_text_a_reviewer_keeps_is_the_one_kept(ws, tmp_path):
+    from rectikit.steps.dedupe import apply_review
+
+    from helpers import items_by_id
+
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", MERGED)], batch="b")
+    apply_review(ws, _merge_review(ws, tmp_path / "合并.xlsx", keep=2))  # not the longest, the reviewer's choice
+    kept = [i for i, it in items_by_id(ws).items() if it["merged_into"] is None]
+    assert kept == [2]

@@ -35,7 +35,10 @@ COLUMNS = [
 
 _QUERY = """
 SELECT i.id, b.name AS batch, i.seq, i.title, i.text, i.county, i.township, i.village, i.source,
-       i.received_on, i.contact_name, i.contact_phone, i.category_given,
+       i.received_on,
+       GROUP_CONCAT(printf('%012d', m.id) || char(31) || COALESCE(m.contact_name, '') || char(31)
+                    || COALESCE(m.contact_phone, ''), char(30)) AS contact_name,
+       NULL AS contact_phone, i.category_given,
        i.category2, i.nature, i.disposition_given, i.unit_given, i.status_given, i.due_given, i.answered_on, i.satisfaction, i.callback,
        COUNT(m.id) AS raw_count, i.repeat_of, i.category, i.disposition,
        CASE i.is_key_task WHEN 1 THEN '是' WHEN 0 THEN '否' END AS is_key_task,
@@ -90,8 +93,20 @@ def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None, today: 
                 return None if not t["lead_unit"] else "是" if t["closed"] else "否"
             return t[key] if key in _STATE_COLUMNS else value
 
-        rows = [tuple(cell(k, v, states[r[0]]) for k, v in zip(keys, r))
-                for r in led.conn.execute(_QUERY.format(where=where), params)]
+        def people(packed: str | None) -> tuple[str | None, str | None]:
+            """Everyone merged into an item, in import order, each name and phone once."""
+            members = sorted(p.split("\x1f") for p in (packed or "").split("\x1e") if p)
+            names, phones = ({v.strip(): None for v in col if v.strip()} for col in
+                             ([m[1] for m in members], [m[2] for m in members]))
+            return "；".join(names) or None, "；".join(phones) or None
+
+        name_col = keys.index("contact_name")
+
+        rows = []
+        for r in led.conn.execute(_QUERY.format(where=where), params):
+            r = list(r)
+            r[name_col], r[name_col + 1] = people(r[name_col])
+            rows.append(tuple(cell(k, v, states[r[0]]) for k, v in zip(keys, r)))
     headers = [label for _, label, _ in COLUMNS]
     if suffix == ".xlsx":
         from rectikit.files.xlsxout import write_table

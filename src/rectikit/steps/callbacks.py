@@ -144,7 +144,8 @@ def call_sheets(ws: Workspace, folder: Path | None = None, *, sample: str | int 
         if not done:
             raise NotReadyError("还没有已完成的条目可回访。", hint="单位报回“已完成”后（rectikit collect）再回访。")
         picked = draw(done, sample=sample, by=by, seed=seed)
-        chosen = [i for i in done if i["id"] in set(picked.picked)]
+        people = led.contacts(picked.picked)  # a merged item: everyone who raised it
+        chosen = [{**i, **people.get(i["id"], {})} for i in done if i["id"] in set(picked.picked)]
         groups: dict[str, list[dict]] = defaultdict(list)
         for k, it in enumerate(chosen):
             groups[callers[k % len(callers)] if PER[per] == "caller" else (it["lead_unit"] or "未分解")].append(it)

@@ -259,18 +259,20 @@ def _tracked(led: Ledger, item_ids: Sequence[int]) -> list[dict]:
         " AND (progress IS NOT NULL OR closed = 1)", roots)]
 
 
-def _merge(led: Ledger, item_ids: Sequence[int], *, method: str, score: float | None = None) -> bool:
-    """Merge items (by their current roots) onto the most complete one — or
-    onto the one already being tracked, so its progress and close-out stay in
-    view. Returns False when they are already one item. Call inside a
-    transaction, after :func:`_tracked` found at most one tracked item."""
+def _merge(led: Ledger, item_ids: Sequence[int], *, method: str, score: float | None = None,
+           keep: int | None = None) -> bool:
+    """Merge items (by their current roots) onto the one already being tracked, so its progress and
+    close-out stay in view, else the one a reviewer chose to keep (``keep``), else the most complete one.
+    Returns False when they are already one item. Call inside a transaction, after :func:`_tracked`
+    found at most one tracked item."""
     roots = sorted({_root(led, i) for i in item_ids})
     if len(roots) < 2:
         return False
     rows = [dict(r) for r in led.conn.execute(
         f"SELECT id, text FROM items WHERE id IN ({','.join('?' * len(roots))})", roots)]
     tracked = _tracked(led, roots)
-    rep = tracked[0]["id"] if tracked else _representative(rows)["id"]
+    chosen = _root(led, keep) if keep is not None else None
+    rep = tracked[0]["id"] if tracked else chosen if chosen in roots else _representative(rows)["id"]
     others = [r for r in roots if r != rep]
     marks = ",".join("?" * len(others))
     # Flat: members of a merged item follow it, so an item's rows are itself plus what points at it.
@@ -313,7 +315,8 @@ def unmerge(ws: Workspace, item_id: int) -> dict:
 
 REVIEW_NOTES = [
     "合并审核说明",
-    "1. 每一组是系统认为内容相似或相同、建议合并为一条的意见建议；“建议保留”为“是”的一条内容最完整，合并后保留其文字。",
+    "1. 每一组是系统认为内容相似或相同、建议合并为一条的意见建议；“建议保留”为“是”的一条内容最完整，合并后保留其文字；"
+    "要保留另一条的文字，把“是”改到那一条（每组只能一条）。各条的反映人和联系方式都会保留。",
     "2. 在“处理意见”列选择：合并（本条并入本组）、移出此项（本条不并入，其余照常合并）、不合并（整组都不合并）。",
     "3. 不要修改“组号”“编号”两列，也不要删除列；可以删除整组的行（表示本次不处理）。",
     "4. 保存后运行：rectikit dedupe --apply 本文件。可以重复执行，已合并的不会重复合并。",
@@ -350,8 +353,11 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
                    hint="请使用 rectikit dedupe --review 生成的原表，不要删除列。")
     report = Report()
     groups: dict[int, list[tuple[int, str, int]]] = {}
+    keep: dict[int, list[tuple[int, int]]] = {}  # group -> (item, row) marked 建议保留 = 是
     for r, row in t.records():
         g, i, d = as_int(t.cell(row, "组号")), as_int(t.cell(row, "编号")), t.text(row, "处理意见")
+        if g is not None and i is not None and t.text(row, "建议保留") == "是" and d == MERGE:
+            keep.setdefault(g, []).append((i, r))
         where = dict(file=t.file, sheet=t.sheet, row=r)
         if g is None:
             report.add(Issue("bad-group", "组号应为整数。", ERROR, column="组号", value=t.text(row, "组号"), **where))
@@ -383,6 +389,14 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
                                  sheet=t.sheet, row=members[0][2], column="编号"))
             merging = [i for i, d, _ in members if d == MERGE and i in known]
             tracked = _tracked(led, merging) if len(merging) > 1 else []
+            chosen = keep.get(g, [])
+            if len(chosen) > 1:
+                report.add(Issue("keep-many", f"第 {g} 组有 {len(chosen)} 条标为“建议保留”，只能保留一条的文字。", ERROR,
+                                 file=t.file, sheet=t.sheet, row=chosen[1][1], column="建议保留", value="是"))
+            elif chosen and tracked and _root(led, chosen[0][0]) != tracked[0]["id"]:
+                report.add(Issue("keep-tracked", f"第 {g} 组中编号 {tracked[0]['id']} 已有整改进展或已销号，合并后须保留它；"
+                                 "请把“建议保留”改到这一条。", ERROR, file=t.file, sheet=t.sheet, row=chosen[0][1],
+                                 column="建议保留", value="是"))
             if len(tracked) > 1:
                 report.add(Issue("tracked-items", f"第 {g} 组中编号 {'、'.join(str(x['id']) for x in tracked)} 都已有整改进展"
                                  "或已销号，合并会丢掉其中一项的进展；请把其中一项选为“移出此项”。", ERROR, file=t.file,
@@ -390,7 +404,7 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
         if report.errors:
             raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction():
-            for _g, members in sorted(groups.items()):
+            for g, members in sorted(groups.items()):
                 ids_in = [i for i, d, _ in members if d == MERGE]
                 if any(d == KEEP_APART for _, d, _ in members):
                     for (a, _, _), (b, _, _) in itertools.combinations(members, 2):
@@ -400,7 +414,8 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
                     if d == TAKE_OUT:
                         for i in ids_in:
                             res.kept_apart += _keep_apart(led, out, i)
-                if len(ids_in) >= 2 and _merge(led, ids_in, method="review"):
+                chosen = keep.get(g, [])
+                if len(ids_in) >= 2 and _merge(led, ids_in, method="review", keep=chosen[0][0] if chosen else None):
                     res.merged_groups += 1
         res.summary = merge_summary(led)
     return res

@@ -108,6 +108,12 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
                     by_unit[co].append((CO, it))
         if not by_unit:
             raise NotReadyError("没有已分解到牵头单位的重点整改任务。", hint="先运行 rectikit assign。")
+        if any(key == "contacts" for key, *_ in form.columns):  # staff-only forms: everyone who raised each item
+            people = led.contacts([it["id"] for tasks in by_unit.values() for _, it in tasks])
+            for tasks in by_unit.values():
+                for _, it in tasks:
+                    p = people.get(it["id"], {})
+                    it["contacts"] = "；".join(x for x in (p.get("contact_name"), p.get("contact_phone")) if x)
         names = {unit: f"{form.name}-{file_part(unit)}.xlsx" for unit in by_unit}
         distinct_files(names)
         folder.mkdir(parents=True, exist_ok=True)
