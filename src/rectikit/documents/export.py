@@ -80,38 +80,32 @@ def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None, today: 
             led.require_batch(batch)
             where, params = "AND b.name = ?", (batch,)
         states = {t["id"]: t for t in as_of(led, led.dicts(_STATE_QUERY), today)}
-        keys = [k for k, *_ in COLUMNS]
-
-        def cell(key: str, value, t: dict):
-            if key == "light":
-                return task_light(t, today, warn)[0] if t["lead_unit"] and t["is_key_task"] != 0 else None
-            if key == "reopened":
-                return task_note(t) or None
-            if key == "deadline":
-                return deadline_text(t) or None
-            if key == "closed":
-                return None if not t["lead_unit"] else "是" if t["closed"] else "否"
-            return t[key] if key in _STATE_COLUMNS else value
+        col = {k: j for j, (k, *_) in enumerate(COLUMNS)}
+        state_cols = [(col[k], k) for k in _STATE_COLUMNS]
 
         def people(packed: str | None) -> tuple[str | None, str | None]:
             """Everyone merged into an item, in import order, each name and phone once."""
             members = sorted(p.split("\x1f") for p in (packed or "").split("\x1e") if p)
-            names, phones = ({v.strip(): None for v in col if v.strip()} for col in
+            names, phones = ({v.strip(): None for v in c if v.strip()} for c in
                              ([m[1] for m in members], [m[2] for m in members]))
             return "；".join(names) or None, "；".join(phones) or None
 
-        name_col = keys.index("contact_name")
-
         rows = []
         for r in led.conn.execute(_QUERY.format(where=where), params):
-            r = list(r)
-            r[name_col], r[name_col + 1] = people(r[name_col])
-            rows.append(tuple(cell(k, v, states[r[0]]) for k, v in zip(keys, r)))
+            r, t = list(r), states[r[0]]
+            r[col["contact_name"]], r[col["contact_phone"]] = people(r[col["contact_name"]])
+            for j, k in state_cols:
+                r[j] = t[k]
+            r[col["deadline"]] = deadline_text(t) or None
+            r[col["closed"]] = None if not t["lead_unit"] else "是" if t["closed"] else "否"
+            r[col["light"]] = task_light(t, today, warn)[0] if t["lead_unit"] and t["is_key_task"] != 0 else None
+            r[col["reopened"]] = task_note(t) or None
+            rows.append(r)
     headers = [label for _, label, _ in COLUMNS]
     if suffix == ".xlsx":
         from rectikit.files.xlsxout import write_table
 
-        date_col = [k for k, *_ in COLUMNS].index("received_on")
+        date_col = col["received_on"]
         cooked = ([dt.date.fromisoformat(v) if j == date_col and v else v for j, v in enumerate(r)] for r in rows)
         write_table(out, "台账", headers, cooked, widths=[w for *_, w in COLUMNS])
     else:
