@@ -59,7 +59,13 @@ def test_rules_classify_and_explain(loaded):
 
 
 def test_keyword_weights():
-    assert parse_keywords("路灯:2，学位 坑洼:x") == {"路灯": 2.0, "学位": 1.0, "坑洼": 1.0}
+    assert parse_keywords("路灯:2，学位 坑洼：1.5") == {"路灯": 2.0, "学位": 1.0, "坑洼": 1.5}
+
+
+@pytest.mark.parametrize("cell", ["坑洼:x", "坑洼:nan", "坑洼:inf", "坑洼:-1", "坑洼:0", "坑洼:1e9"])
+def test_keyword_weights_that_would_skew_every_score(cell):
+    with pytest.raises(ValueError, match="权重"):
+        parse_keywords(cell)
 
 
 def test_summary_sentence(loaded):

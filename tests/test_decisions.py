@@ -104,9 +104,10 @@ def test_a_reviewed_key_task_survives_a_plain_classify(ready, tmp_path):
     _edit(path, "分类审核", 1, {"重点任务": "是"})  # the reviewer confirms what was suggested
     apply_review(ready, path, today=D(2020, 8, 1))
     ready.config_path.write_text(ready.config_path.read_text(encoding="utf-8").replace(
-        "key_task_max_share = 0.22", "key_task_max_share = 0"), encoding="utf-8")
-    classify(ready)  # with no room for key tasks, the automatic choice would drop it
-    assert items_by_id(ready)[1]["is_key_task"] == 1
+        "key_task_min_score = 3", "key_task_min_score = 100"), encoding="utf-8")
+    classify(ready)  # no item scores 100: the automatic choice drops every key task but the person's
+    got = items_by_id(ready)
+    assert got[1]["is_key_task"] == 1 and got[2]["is_key_task"] == 0
 
 
 def test_an_older_review_file_is_refused_where_a_newer_decision_exists(ready, tmp_path):

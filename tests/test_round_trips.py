@@ -205,3 +205,45 @@ def test_the_text_a_reviewer_keeps_is_the_one_kept(ws, tmp_path):
     apply_review(ws, _merge_review(ws, tmp_path / "合并.xlsx", keep=2))  # not the longest, the reviewer's choice
     kept = [i for i, it in items_by_id(ws).items() if it["merged_into"] is None]
     assert kept == [2]
+
+
+@pytest.mark.parametrize("old,new,key", [
+    ('key_task_dispositions = ["立行立改"]', 'key_task_dispositions = "立行立改"', "[classify] key_task_dispositions"),
+    ("counties = []", 'counties = "江南区"', "[analysis] counties"),
+    ("warn_days = 10", "warn_days = -100", "[tracking] warn_days"),
+    ("key_task_max_share = 0.22", "key_task_max_share = 5", "[classify] key_task_max_share"),
+    ("threshold = 0.8", "threshold = nan", "[dedupe] threshold"),
+    ('start_date = ""', 'start_date = "6月10日"', "[assign] start_date"),
+    ('count_from = "dispatch"', 'count_from = "yesterday"', "[assign] count_from"),
+    ('reopen_days = "20个工作日"', 'reopen_days = "下个月"', "[tracking] reopen_days"),
+])
+def test_a_wrong_setting_is_named_before_anything_changes(ws, old, new, key, cli):
+    from rectikit.base.errors import WorkspaceError
+
+    text = ws.config_path.read_text(encoding="utf-8")
+    assert old in text
+    ws.config_path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(WorkspaceError) as e:
+        ws.config()
+    assert key in str(e.value)
+    r = cli("status", "-w", ws.root)
+    assert r.code == 1 and key in r.err and "Traceback" not in r.err
+
+
+def test_rule_tables_are_checked_when_loaded(ws, tmp_path):
+    from rectikit.base.errors import InvalidDataError
+    from rectikit.steps.assign import RULES_FILE, assign
+    from rectikit.steps.units import UNITS_FILE
+    from rectikit.steps.units import load as load_units
+    from test_decisions import RULES, UNITS
+
+    write_xlsx(ws.rules_dir / UNITS_FILE, UNITS + [["某市教育局", "教育局", "市直", "", "", ""]])
+    with pytest.raises(InvalidDataError) as e:
+        load_units(ws.rules_dir / UNITS_FILE)
+    assert [(i.code, i.row) for i in e.value.report.errors] == [("duplicate-unit", 5)]
+    write_xlsx(ws.rules_dir / UNITS_FILE, UNITS)
+    write_xlsx(ws.rules_dir / RULES_FILE, RULES[:2] + [[10, "", "", "", "", "路灯", "市住建局", "", "", "", "99999天",
+                                                        "", ""]])
+    with pytest.raises(InvalidDataError) as e:
+        assign(ws)
+    assert [(i.code, i.row, i.column) for i in e.value.report.errors] == [("bad-deadline", 3, "整改时限")]

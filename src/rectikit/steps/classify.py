@@ -79,7 +79,7 @@ class ClassifyResult:
 
 def load_dispositions(path: Path) -> list[tuple[str, list[str], float]]:
     from rectikit.files.readers import read_table
-    from rectikit.steps.taxonomy import parse_keywords
+    from rectikit.steps.taxonomy import keywords_or_issue
 
     t = read_table(path, ["处理方式", "关键词"], what="处理方式规则表")
     report = Report()
@@ -97,7 +97,7 @@ def load_dispositions(path: Path) -> list[tuple[str, list[str], float]]:
         except ValueError:
             report.add(Issue("bad-priority", "优先级应为数字。", ERROR, column="优先级", value=priority, **where))
             continue
-        rules.append((name, list(parse_keywords(t.text(row, "关键词"))), priority))
+        rules.append((name, list(keywords_or_issue(t, row, r, report)), priority))
     if report.errors:
         raise InvalidDataError(f"处理方式规则表 {t.file} 有 {len(report.errors)} 处错误。", report=report)
     return sorted(rules, key=lambda r: -r[2])

@@ -20,6 +20,7 @@ from rectikit.text.dates import parse_date_text
 from rectikit.text.normalise import cn_number
 
 LONG_TERM = "长期坚持"
+MAX_DAYS = 1000  # a relative deadline longer than this (about three years) is a typo, or 长期坚持
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ def parse_deadline(phrase, *, start: dt.date | None, year: int, checkpoint: dt.d
     if d:
         return Deadline(d)
     m = _WORKDAYS.match(s) or _DAYS.match(s)
+    if m and not 0 < _n(m.group(1)) <= MAX_DAYS:
+        raise DeadlineError(f"“{s}”不是合理的整改时限（应在 1 到 {MAX_DAYS} 天之间；更长的写“长期坚持”）。")
     if m and start is None:
         raise DeadlineError(f"“{s}”是相对时限，须先在 rectikit.toml 的 [assign] 中写明起算日期，如 start_date = \"2020-06-10\"。")
     m = _WORKDAYS.match(s)

@@ -11,6 +11,8 @@ levels' names serve as keywords of the first level.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,18 +84,33 @@ class Taxonomy:
 
 
 def parse_keywords(cell: str) -> dict[str, float]:
-    """"路灯 坑洼:2，学位" -> {"路灯": 1, "坑洼": 2, "学位": 1}."""
+    """"路灯 坑洼:2，学位" -> {"路灯": 1, "坑洼": 2, "学位": 1}. A weight that is not a positive finite
+    number (坑洼:x, 坑洼:nan, 坑洼:-1) is a ValueError with a Chinese message: it would skew every score."""
     out: dict[str, float] = {}
-    for token in str(cell or "").replace("，", " ").replace(",", " ").replace("、", " ").replace("；", " ").split():
+    text = str(cell or "").replace("：", ":")
+    for token in text.replace("，", " ").replace(",", " ").replace("、", " ").replace("；", " ").split():
         word, _, weight = token.partition(":")
         word = word.strip()
         if not word:
             continue
         try:
-            out[word] = float(weight) if weight else 1.0
+            value = float(weight) if weight else 1.0
         except ValueError:
-            out[word] = 1.0
+            value = math.nan
+        if not (math.isfinite(value) and 0 < value <= 100):
+            raise ValueError(f"关键词“{token}”的权重应为 0 到 100 之间的数（如 坑洼:2），收到“{weight}”。")
+        out[word] = value
     return out
+
+
+def keywords_or_issue(t, row: list, r: int, report: Report, column: str = "关键词") -> dict[str, float]:
+    """The keywords of a rule-table row, or none with the problem added to ``report`` (file, row, column)."""
+    try:
+        return parse_keywords(t.text(row, column))
+    except ValueError as e:
+        report.add(Issue("bad-keyword-weight", str(e), ERROR, file=t.file, sheet=t.sheet, row=r, column=column,
+                         value=t.text(row, column)))
+        return {}
 
 
 def load(path: Path) -> Taxonomy:
@@ -111,7 +128,7 @@ def load(path: Path) -> Taxonomy:
             continue
         c = tax.categories.setdefault(name, Category(name))
         c.aspect = t.text(row, "所属方面") or c.aspect
-        c.keywords.update(parse_keywords(t.text(row, "关键词")))
+        c.keywords.update(keywords_or_issue(t, row, r, report))
         for level in _LEVEL_NAMES[1:]:
             sub = t.text(row, level)
             if sub and sub not in c.subcategories:

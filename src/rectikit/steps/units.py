@@ -75,7 +75,7 @@ def load(path: Path) -> Directory:
     t = read_table(path, ["单位全称"], what="单位名录")
     alias_col = next((h for h in t.header if h.startswith("简称")), None)
     report = Report()
-    units, seen, files = [], {}, {}
+    units, seen, files, full = [], {}, {}, {}
     for r, row in t.records():
         name = t.text(row, "单位全称")
         if not name:
@@ -84,6 +84,10 @@ def load(path: Path) -> Directory:
         problem = name_problem(name)
         if problem:  # a unit's name becomes the name of its task sheet
             report.add(Issue("bad-unit-name", f"单位名称{problem}", ERROR, **where))
+        if _key(name) in full:
+            report.add(Issue("duplicate-unit", f"单位全称与第{full[_key(name)]}行重复，每个单位只写一行。", ERROR, **where))
+            continue
+        full[_key(name)] = r
         other = files.setdefault(file_part(name).casefold(), (name, r))
         if other[0] != name:
             report.add(Issue("same-file-name", f"与第{other[1]}行“{other[0]}”写成文件名后相同，交办表会互相覆盖，请改名。",

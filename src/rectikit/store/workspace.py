@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rectikit.base.errors import WorkspaceError
 from rectikit.base.resources import templates_dir
+from rectikit.store.settings import problems
 
 CONFIG_NAME = "rectikit.toml"
 LEDGER_NAME = "台账.sqlite"
@@ -49,13 +50,19 @@ class Workspace:
         return self.root / OUTPUTS_DIR
 
     def config(self) -> dict:
+        """The settings, checked key by key (:mod:`rectikit.store.settings`) before anything uses them."""
         try:
             with open(self.config_path, "rb") as f:
-                return tomllib.load(f)
+                data = tomllib.load(f)
         except FileNotFoundError:
             raise WorkspaceError(f"工作区缺少配置文件：{self.config_path}") from None
         except tomllib.TOMLDecodeError as e:
             raise WorkspaceError(f"配置文件 {self.config_path} 格式有误：{e}") from None
+        wrong = problems(data)
+        if wrong:
+            raise WorkspaceError(f"配置文件 {self.config_path} 有 {len(wrong)} 处设置不对：" + "；".join(wrong) + "。",
+                                 hint="用记事本打开 rectikit.toml 改正后再运行。")
+        return data
 
     def setting(self, section: str, key: str, default):
         return self.config().get(section, {}).get(key, default)
