@@ -70,3 +70,38 @@ def test_replace_stops_when_a_dropped_row_had_work(imported):
 def test_add_imports_it_as_more_items(imported):
     ws, second = imported
     assert import_files(ws, [second], batch="2019年度", add=True).added == 4
+
+
+def test_replace_recognises_a_row_whose_text_was_corrected(imported, tmp_path):
+    """The worked row's text is edited in the new version: same item, corrected text, its work kept."""
+    ws, _ = imported
+    edited = [["意见建议内容", "县区"], ["民主路的路灯不亮，晚上很黑。", "城中区"], ["村道坑洼。", "平山县"],
+              ["学校门口拥堵。", "江南区"], ["菜市场脏乱。", "城中区"]]
+    (tmp_path / "改").mkdir()
+    res = import_files(ws, [write_xlsx(tmp_path / "改" / "汇总.xlsx", edited)], batch="2019年度", replace=True)
+    assert res.ok and res.files[0].status == "replaced" and res.added == 0
+    got = items_by_id(ws)
+    assert (got[1]["text"], got[1]["lead_unit"], got[1]["category_source"]) == ("民主路的路灯不亮，晚上很黑。", "市住建局",
+                                                                               "manual")
+    assert "1 条的内容有改正" in res.files[0].message
+    con = sqlite3.connect(ws.ledger_path)
+    assert con.execute("SELECT old FROM history WHERE action='replace' AND entity_id='1' AND field='text'"
+                       ).fetchone()[0] == "民主路路灯不亮。"
+    con.close()
+
+
+def test_replace_names_assigned_items_whose_county_changed(imported):
+    ws, second = imported
+    con = sqlite3.connect(ws.ledger_path)
+    con.execute("UPDATE items SET lead_unit='平山县政府', assign_source='rules' WHERE id=2")
+    con.commit()
+    con.close()
+    res = import_files(ws, [second], batch="2019年度", replace=True)
+    assert res.files[0].reassign == [2] and "rectikit assign" in res.files[0].message
+
+
+def test_replace_without_an_earlier_version_is_an_error(ws, tmp_path):
+    before = ledger_snapshot(ws)
+    res = import_files(ws, [write_xlsx(tmp_path / "新材料.xlsx", FIRST)], batch="2019年度", replace=True)
+    assert not res.ok and res.files[0].status == "no-earlier" and "没有找到" in res.files[0].message
+    assert ledger_snapshot(ws) == before

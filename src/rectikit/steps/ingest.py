@@ -54,10 +54,11 @@ class SheetResult:
 @dataclass
 class FileResult:
     file: str
-    status: str  # imported | replaced | already | would-import | rejected | changed-version | empty | unreadable
+    status: str  # imported | replaced | already | would-import | rejected | changed-version | no-earlier | empty | unreadable
     sha256: str = ""
     sheets: list[SheetResult] = field(default_factory=list)
     message: str = ""
+    reassign: list[int] = field(default_factory=list)  # replaced rows whose county etc. changed after assign
 
     @property
     def added(self) -> int:
@@ -93,6 +94,7 @@ class ImportResult:
                     "sha256": f.sha256,
                     "message": f.message,
                     "added": f.added,
+                    "reassign": f.reassign,
                     "sheets": [s.__dict__ for s in f.sheets],
                 }
                 for f in self.files
@@ -217,6 +219,13 @@ def _import_one(
             p.result.rows = 0
         return fr
     earlier = _earlier_version(led, path.name, fr.sha256, batch, fresh) if version != "add" else None
+    if version == "replace" and not earlier:
+        fr.status = "no-earlier"
+        fr.message = (f"本批次（{batch}）中没有找到《{path.name}》的旧版本（同名、或一半以上条目相同的已导入文件），"
+                      "无从替换，未导入。")
+        report.add(Issue("no-earlier-version", fr.message + "若是新材料，去掉 --replace 重新导入；若旧版本在别的批次，"
+                         "请用 --batch 写明那个批次。", ERROR, file=path.name))
+        return fr
     if earlier and version != "replace":
         name, rows, same = earlier[1:]
         fr.status = "changed-version"
@@ -244,6 +253,13 @@ def _import_one(
         fr.status, fresh[0].result.rows = "replaced", written["added"]
         fr.message = (f"已替换本批次的《{earlier[1]}》：保留 {written['kept']} 条（连同已做的工作），新增 {written['added']} 条，"
                       f"撤下 {written['withdrawn']} 条。")
+        if written["corrected"]:
+            fr.message += f"其中 {len(written['corrected'])} 条的内容有改正，已记入历史。"
+        if written["reassign"]:
+            ids = "、".join(map(str, written["reassign"][:20]))
+            fr.message += (f"编号 {ids} 的县区、乡镇、来源或类别改了，而它们已按规则分解，请运行 rectikit assign "
+                           "重新分解（人工确定的不受影响）。")
+            fr.reassign = written["reassign"]
         report.add(Issue("replaced", fr.message, INFO, file=path.name))
     return fr
 
@@ -595,10 +611,49 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan], re
     return True
 
 
-def _take_over(led: Ledger, old_file: int, new_file: int, first: int, end: int) -> dict[str, int]:
+SAME_ROW_SIMILARITY = 0.5  # an edited text at the same 原序号 or row
+ANYWHERE_SIMILARITY = 0.85  # an edited text that moved
+
+
+def _pair_versions(old: list[dict], waiting: dict[str, list[dict]]
+                   ) -> tuple[dict[int, dict], dict[int, tuple[int, float]]]:
+    """Which new row each old item is: the same text; else the same 原序号 or the same row with a text
+    close enough (a corrected typo, an added sentence); else a text very close anywhere. Returns the
+    pairs (old id -> new row) and, for old items left over, the closest new row and its similarity (to
+    say so when unsure)."""
+    from rapidfuzz import fuzz
+
+    pairs: dict[int, dict] = {}
+    for it in old:
+        match = waiting.get(it["text"])
+        if match:
+            pairs[it["id"]] = match.pop(0)
+    free = [r for rows in waiting.values() for r in rows]
+    left = [it for it in old if it["id"] not in pairs]
+
+    def similarity(a: dict, b: dict) -> float:
+        return fuzz.ratio(a["text"] or "", b["text"] or "") / 100
+
+    unsure: dict[int, tuple[int, float]] = {}
+    for it in left:
+        near = [r for r in free if (it["seq"] and r["seq"] == it["seq"]) or r["row_number"] == it["row_number"]]
+        best = max(((similarity(it, r), r) for r in near), default=(0.0, None), key=lambda x: x[0])
+        if (best[1] is None or best[0] < SAME_ROW_SIMILARITY) and len(left) * len(free) <= 2_000_000:
+            best = max(((similarity(it, r), r) for r in free), default=(0.0, None), key=lambda x: x[0])
+            if best[1] is not None and best[0] < ANYWHERE_SIMILARITY:
+                unsure[it["id"]] = (best[1]["row_number"], best[0])
+                continue
+        if best[1] is not None:
+            pairs[it["id"]] = best[1]
+            free.remove(best[1])
+    return pairs, unsure
+
+
+def _take_over(led: Ledger, old_file: int, new_file: int, first: int, end: int) -> dict:
     """The new version's rows take the place of the old version's: an old item
-    whose text is unchanged stays (with everything done to it) and takes the
-    new row's place and cells; rows new in this version stay new items; old
+    whose text is unchanged, or corrected (see :func:`_pair_versions`), stays
+    (with everything done to it) and takes the new row's place and cells, the
+    correction in its history; rows new in this version stay new items; old
     items the new version no longer has are withdrawn — unless work was done
     on them, which stops the replacement. Call inside the import's transaction."""
     conn = led.conn
@@ -608,15 +663,22 @@ def _take_over(led: Ledger, old_file: int, new_file: int, first: int, end: int) 
     waiting: dict[str, list[dict]] = {}
     for it in new:
         waiting.setdefault(it["text"], []).append(it)
-    gone = []
+    gone, taken = [], set()
+    pairs, unsure = _pair_versions(old, waiting)
+    corrected, reassign = [], []
     for it in old:
-        match = waiting.get(it["text"])
-        if not match:
+        row = pairs.get(it["id"])
+        if row is None:
             gone.append(it)
             continue
-        row = match.pop(0)
         changed = {f: row[f] for f in ITEM_FIELDS if row[f] != it[f]}
+        if "text" in changed:
+            corrected.append(it["id"])
+        if it["lead_unit"] and it["assign_source"] != "manual" and \
+                {"county", "township", "source", "category_given"} & set(changed):
+            reassign.append(it["id"])
         conn.execute("DELETE FROM items WHERE id=?", (row["id"],))
+        taken.add(row["id"])
         sets = ", ".join(f"{f}=?" for f in ("file_id", "row_number", *changed))
         conn.execute(f"UPDATE items SET {sets} WHERE id=?", (new_file, row["row_number"], *changed.values(), it["id"]))
         for f, value in changed.items():
@@ -624,16 +686,20 @@ def _take_over(led: Ledger, old_file: int, new_file: int, first: int, end: int) 
     worked = [it["id"] for it in gone if it["progress"] or it["closed"] or it["lead_unit"] or it["category_source"] == "manual"
               or conn.execute("SELECT 1 FROM items WHERE merged_into=? LIMIT 1", (it["id"],)).fetchone()]
     if worked:
+        maybe = [f"编号 {i} 可能是新版本第 {unsure[i][0]} 行（内容相似度 {unsure[i][1]:.0%}）" for i in worked if i in unsure]
         raise InvalidDataError(
             f"新版本中没有编号 {'、'.join(map(str, worked[:20]))} 等 {len(worked)} 条，而它们已有合并、人工分类、分解或整改记录，"
-            "不能随旧版本删除；未做任何改动。请核对新版本是否漏了这些行。")
+            "不能随旧版本删除；未做任何改动。请核对新版本是否漏了这些行" + ("（" + "；".join(maybe[:10]) + "，改动太大认不准，"
+            "可在新版本中保留原序号列）" if maybe else "") + "。")
     for it in gone:
         conn.execute("UPDATE items SET repeat_of=NULL, repeat_score=NULL WHERE repeat_of=?", (it["id"],))
         conn.execute("DELETE FROM not_duplicates WHERE item_a=? OR item_b=?", (it["id"], it["id"]))
         conn.execute("DELETE FROM items WHERE id=?", (it["id"],))
         led.record("withdraw", "item", it["id"], old=it["text"], detail={"replaced_by_file": new_file})
     conn.execute("DELETE FROM source_files WHERE id=?", (old_file,))
-    counts = {"kept": len(old) - len(gone), "withdrawn": len(gone), "added": sum(map(len, waiting.values()))}
+    counts = {"kept": len(old) - len(gone), "withdrawn": len(gone),
+              "added": sum(1 for rows in waiting.values() for r in rows if r["id"] not in taken),
+              "corrected": corrected, "reassign": reassign}
     led.record("replace", "source_file", old_file, new=new_file, detail=counts)
     return counts
 
