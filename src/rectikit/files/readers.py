@@ -189,25 +189,30 @@ HEADER_SCAN = 8  # rows a header may sit below: a title, the unit, the date
 
 def read_table(path: Path, required: Sequence[str], *, sheet: str | None = None, what: str = "表格",
                hint: str = "") -> HeadedTable:
-    """The named sheet (else the first) with its header: the first of the top
-    rows that holds every required column (else the first row). A missing
-    required column is reported with file, sheet and column, and stops the work."""
+    """The named sheet (else the first) with its header: see :func:`headed`."""
+    path = Path(path)
+    return headed(path.name, list(read_sheets(path, None)), required, sheet=sheet, what=what, hint=hint)
+
+
+def headed(file: str, sheets: Sequence[Sheet], required: Sequence[str], *, sheet: str | None = None,
+           what: str = "表格", hint: str = "") -> HeadedTable:
+    """One of the sheets already read (the named one, else the first) with its header: the first of the
+    top rows that holds every required column (else the first row). A missing required column is
+    reported with file, sheet and column, and stops the work."""
     from rectikit.base.errors import InvalidDataError
     from rectikit.base.problems import ERROR, Issue, Report
 
-    path = Path(path)
-    sheets = list(read_sheets(path, None))
     chosen = next((s for s in sheets if s.name == sheet), sheets[0] if sheets else None)
     if chosen is None or not chosen.rows:
-        raise InvalidDataError(f"{what} {path.name} 是空的。")
+        raise InvalidDataError(f"{what} {file} 是空的。")
     at = next((k for k, r in enumerate(chosen.rows[:HEADER_SCAN])
                if required and set(required) <= {str(h).strip() for h in r}), 0)
     header = [str(h).strip() for h in chosen.rows[at]]
     report = Report()
     for col in required:
         if col not in header:
-            report.add(Issue("missing-column", f"缺少“{col}”列。{hint}", ERROR, file=path.name, sheet=chosen.name,
+            report.add(Issue("missing-column", f"缺少“{col}”列。{hint}", ERROR, file=file, sheet=chosen.name,
                              row=at + 1, column=col))
     if report.errors:
-        raise InvalidDataError(f"{what} {path.name} 格式不对。", report=report)
-    return HeadedTable(path.name, chosen.name, header, chosen.rows[at + 1:], at + 2)
+        raise InvalidDataError(f"{what} {file} 格式不对。", report=report)
+    return HeadedTable(file, chosen.name, header, chosen.rows[at + 1:], at + 2)

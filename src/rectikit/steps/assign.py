@@ -342,14 +342,13 @@ def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None
     """Take a person's assignments from an exported file: all or nothing. What changed is pinned (later
     automatic runs keep it); a row someone decided anew since the file was exported is refused; a new
     lead unit whose 责任领导/责任人 were left as they were gets the new unit's from the directory."""
-    from rectikit.files.readers import read_table
-
     today = today or clock.today()
     start, year = _settings(ws)
     count_from = _count_from(ws)
     units = load_units(ws.rules_dir / UNITS_FILE)
-    t = read_table(path, ["编号", *OUTPUTS], sheet=SHEET, what="责任分解表",
-                   hint="请使用 rectikit assign --export 生成的原表，不要删除列。")
+    ret = books.read_returned(path)
+    t = ret.table(["编号", *OUTPUTS], sheet=SHEET, what="责任分解表",
+                  hint="请使用 rectikit assign --export 生成的原表，不要删除列。")
     report = Report()
 
     def bad(code, msg, r, column, value=""):
@@ -357,7 +356,7 @@ def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None
 
     res = AssignResult()
     with ws.ledger() as led:
-        book, carried = books.returned(led, Path(path), "assign-review", t, report)
+        book, carried = books.returned(led, ret, "assign-review", t, report)
         wanted: list[tuple[dict, Assignment]] = []
         for r, row in t.records():
             item_id = as_int(t.cell(row, "编号"))

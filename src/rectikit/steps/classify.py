@@ -448,12 +448,11 @@ def write_review(ws: Workspace, path: Path, *, batch: str | None = None,
 def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> ClassifyResult:
     """Take staff decisions from a review workbook: all or nothing. Every decision left in the file is
     pinned; a row decided anew since the file was written is refused."""
-    from rectikit.files.readers import read_table
-
     today = today or clock.today()
     taxonomy = workspace_taxonomy(ws)
-    t = read_table(path, ("编号", "类别", "处理方式", "重点任务"), sheet=REVIEW_SHEET, what="分类审核表",
-                   hint="请使用 rectikit classify --review 生成的原表，不要删除列。")
+    ret = books.read_returned(path)
+    t = ret.table(("编号", "类别", "处理方式", "重点任务"), sheet=REVIEW_SHEET, what="分类审核表",
+                  hint="请使用 rectikit classify --review 生成的原表，不要删除列。")
     report = Report()
     wanted: list[tuple[int, int, str, str, str]] = []
     for r, row in t.records():
@@ -471,7 +470,7 @@ def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> 
         wanted.append((r, item_id, cat, disp, key))
     res = ClassifyResult(method="review")
     with ws.ledger() as led:
-        book, carried = books.returned(led, Path(path), "classify-review", t, report)
+        book, carried = books.returned(led, ret, "classify-review", t, report)
         wanted = [w for w in wanted if carried(w[0], w[1])]
         for r, item_id, *_ in wanted:  # an older review file never undoes a newer decision
             newer = book and decided_since(led, item_id, book.event_mark, ("classify",), book=book.token)

@@ -347,10 +347,9 @@ def write_review(ws: Workspace, groups: Sequence[ProposedGroup], path: Path) -> 
 
 def apply_review(ws: Workspace, path: Path) -> DedupeResult:
     """Apply staff decisions from a review workbook, all or nothing."""
-    from rectikit.files.readers import read_table
-
-    t = read_table(path, _REQUIRED, sheet=REVIEW_SHEET, what="合并审核表",
-                   hint="请使用 rectikit dedupe --review 生成的原表，不要删除列。")
+    ret = books.read_returned(path)
+    t = ret.table(_REQUIRED, sheet=REVIEW_SHEET, what="合并审核表",
+                  hint="请使用 rectikit dedupe --review 生成的原表，不要删除列。")
     report = Report()
     groups: dict[int, list[tuple[int, str, int]]] = {}
     keep: dict[int, list[tuple[int, int]]] = {}  # group -> (item, row) marked 建议保留 = 是
@@ -370,7 +369,7 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
             groups.setdefault(g, []).append((i, d, r))
     res = DedupeResult(threshold=0.0)
     with ws.ledger() as led:
-        _, carried = books.returned(led, Path(path), "dedupe-review", t, report)
+        _, carried = books.returned(led, ret, "dedupe-review", t, report)
         groups = {g: [m for m in members if carried(m[2], m[0])] for g, members in groups.items()}
         known = {}
         ids = sorted({i for members in groups.values() for i, _, _ in members})

@@ -131,7 +131,6 @@ class MergedFrame:
 
 def collect_frames(ws: Workspace, files: Sequence[Path], out: Path | None = None) -> MergedFrame:
     """Check the returned lists and merge them into one frame (.xlsx); nothing is written if any list has errors."""
-    from rectikit.files.readers import read_table
     from rectikit.files.xlsxout import write_table
 
     definition = load_definition(ws)
@@ -142,9 +141,10 @@ def collect_frames(ws: Workspace, files: Sequence[Path], out: Path | None = None
     counted: dict[str, int] = {}
     with ws.ledger() as led:
         for path in files:
-            t = read_table(Path(path), headers, sheet=LIST_SHEET, what="样本框名单",
-                           hint="请使用 rectikit frame templates 生成的原表，不要删除列。")
-            book = books.identify(led, Path(path), "frame", res.report)
+            ret = books.read_returned(path)
+            t = ret.table(headers, sheet=LIST_SHEET, what="样本框名单",
+                          hint="请使用 rectikit frame templates 生成的原表，不要删除列。")
+            book = books.identify(led, ret, "frame", res.report)
             if book is None:
                 continue
             place = book.unit

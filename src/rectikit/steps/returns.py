@@ -12,7 +12,6 @@ newer one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from rectikit.base.errors import InputFileError, InvalidDataError
 from rectikit.steps.callbacks import collect_callbacks
@@ -23,25 +22,25 @@ from rectikit.store import books
 TAKERS = {"dispatch": collect, "investigation": collect_investigation, "callback": collect_callbacks}
 
 
-def take_back(ws, files: Sequence[Path], *, today=None) -> CollectResult:
+def take_back(ws, files: Sequence, *, today=None) -> CollectResult:
     """Collect returned workbooks of any kind, each file all or nothing, in the order they were sent; a file
     that is none of ours is taken as a task sheet, whose checks then say what is wrong with it. When no file
     could be taken, the error of the first is raised (as for one file); else the failures are in the result."""
+    read = [books.read_returned(f) for f in files]  # each file is opened here, once
     with ws.ledger() as led:
-        keyed = [(books.sort_key(led, Path(f)), Path(f)) for f in files]
-    order = sorted(keyed, key=lambda kp: (kp[0][1], str(kp[1])))
-    res = CollectResult(files=[Path(f).name for f in files])
+        order = sorted(read, key=lambda ret: (books.sent_order(led, ret), ret.name))
+    res = CollectResult(files=[ret.name for ret in read])
     first_error = None
-    for (kind, _), path in order:
+    for ret in order:
         try:
-            got = TAKERS.get(kind or "", collect)(ws, [path], today=today)
+            got = TAKERS.get(ret.kind or "", collect)(ws, [ret], today=today)
         except (InvalidDataError, InputFileError) as e:
             first_error = first_error or e
-            res.failed[path.name] = str(e)
+            res.failed[ret.name] = str(e)
             if e.report is not None:
                 res.report.extend(e.report)
             continue
-        res.taken.append(path.name)
+        res.taken.append(ret.name)
         res.rows += got.rows
         res.changed += got.changed
         res.reopened += got.reopened

@@ -85,39 +85,74 @@ def new_run() -> str:
     return secrets.token_hex(6)
 
 
-def _tag(path: Path) -> dict[str, str]:
-    """The identity sheet's label -> value rows (InputFileError when the workbook has none)."""
+@dataclass
+class Returned:
+    """A workbook that came back, read once: every sheet, and what its identity sheet says (``tag``,
+    None when it has none). Whoever takes it back — the router, the step, the row checks — reads
+    these, never the file again. ``error`` is why it could not be read at all."""
+
+    path: Path
+    sheets: list
+    tag: dict[str, str] | None = None
+    error: Exception | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def __fspath__(self) -> str:  # Path(returned) is its file, for messages and names
+        return str(self.path)
+
+    @property
+    def kind(self) -> str | None:
+        return (self.tag or {}).get("类型")
+
+    def table(self, required, *, sheet: str, what: str, hint: str = ""):
+        """The data sheet by its header (:func:`rectikit.files.readers.headed`); an unreadable file raises."""
+        from rectikit.files.readers import headed
+
+        if self.error is not None:
+            raise self.error
+        return headed(self.name, [s for s in self.sheets if s.name != IDENTITY_SHEET], required, sheet=sheet,
+                      what=what, hint=hint)
+
+
+def read_returned(path) -> Returned:
+    """Open a returned workbook once (guarded like any input) and keep every sheet; a file that cannot be
+    read is kept with its error, for whoever takes it to report. Already read: as it is."""
+    from rectikit.base.errors import InputFileError
     from rectikit.files.readers import read_sheets
 
-    rows = next(iter(read_sheets(path, IDENTITY_SHEET))).rows
-    return {str(r[0]).strip(): str(r[1]).strip() for r in rows if len(r) >= 2}
+    if isinstance(path, Returned):
+        return path
+    path = Path(path)
+    try:
+        sheets = list(read_sheets(path, "all"))
+    except InputFileError as e:
+        return Returned(path, [], None, e)
+    ident = next((s for s in sheets if s.name == IDENTITY_SHEET), None)
+    tag = {str(r[0]).strip(): str(r[1]).strip() for r in ident.rows if len(r) >= 2} if ident else None
+    return Returned(path, sheets, tag)
 
 
-def kind_of(path: Path) -> str | None:
+def kind_of(path) -> str | None:
     """The kind a workbook says it is on its identity sheet, or None (not one of ours, or unreadable)."""
-    return sort_key(None, path)[0]
+    return read_returned(path).kind
 
 
-def sort_key(led, path: Path) -> tuple[str | None, int]:
-    """What a returned workbook says it is and when it was sent (the ledger's order of books; 0 when
+def sent_order(led, ret: Returned) -> int:
+    """When the book a returned workbook came from was sent (the ledger's order of books; 0 when
     unknown): older rounds are taken back before newer ones."""
-    try:
-        tag = _tag(path)
-    except Exception:  # whoever takes the file back reports why it cannot be read
-        return None, 0
-    row = led.conn.execute("SELECT id FROM sent_books WHERE token=?", (tag.get("标识", ""),)).fetchone() if led else None
-    return tag.get("类型"), row[0] if row else 0
+    row = led.conn.execute("SELECT id FROM sent_books WHERE token=?", ((ret.tag or {}).get("标识", ""),)).fetchone()
+    return row[0] if row else 0
 
 
-def identify(led, path: Path, kind: str, report: Report) -> Book | None:
+def identify(led, ret: Returned, kind: str, report: Report) -> Book | None:
     """The book a returned workbook was sent as; problems go to ``report``."""
-    from rectikit.base.errors import InputFileError
-
-    name = Path(path).name
+    name = ret.name
     what = KINDS[kind]
-    try:
-        tag = _tag(path)
-    except InputFileError:
+    tag = ret.tag
+    if tag is None:
         report.add(Issue("no-identity", f"不是本工作区生成的{what}（缺少 rectikit 标识），请使用 rectikit 生成的原表填写后报回。",
                          ERROR, file=name))
         return None
@@ -189,10 +224,10 @@ def remember_file(led, book: Book, path: Path) -> None:
     led.conn.execute("UPDATE sent_books SET file_sha=? WHERE id=?", (_sha(Path(path)), book.id))
 
 
-def returned(led, path: Path, kind: str, table, report: Report):
+def returned(led, ret: Returned, kind: str, table, report: Report):
     """The book a returned review file was sent as, and a check for its rows:
     ``ok(row_number, item_id)`` says whether the row is one the book carried."""
-    book = identify(led, path, kind, report)
+    book = identify(led, ret, kind, report)
 
     def ok(r: int, item_id: int) -> bool:
         if book is None:
@@ -204,15 +239,16 @@ def returned(led, path: Path, kind: str, table, report: Report):
     return book, ok
 
 
-def returned_rows(led, paths, kind: str, *, sheet: str, required: list[str], what: str, hint: str, report: Report):
-    """Every row of returned workbooks of ``kind`` that its book carried,
-    unchanged in 编号 and text: (table, book, Excel row number, cells, item id).
-    Everything else is reported and left out."""
-    from rectikit.files.readers import as_int, read_table
+def returned_rows(led, files, kind: str, *, sheet: str, required: list[str], what: str, hint: str, report: Report):
+    """Every row of returned workbooks of ``kind`` (paths, or workbooks already read) that its book
+    carried, unchanged in 编号 and text: (table, book, Excel row number, cells, item id). Everything
+    else is reported and left out."""
+    from rectikit.files.readers import as_int
 
-    for path in paths:
-        t = read_table(Path(path), required, sheet=sheet, what=what, hint=hint)
-        book = identify(led, Path(path), kind, report)
+    for f in files:
+        ret = read_returned(f)
+        t = ret.table(required, sheet=sheet, what=what, hint=hint)
+        book = identify(led, ret, kind, report)
         if book is None:
             continue
         for r, row in t.records():
