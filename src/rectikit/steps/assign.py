@@ -317,8 +317,6 @@ def export_assignments(ws: Workspace, path: Path, *, batch: str | None = None, i
                        left: dict[int, str] | None = None) -> Path:
     """The assignments as a workbook a person corrects and applies; ``left`` (from :func:`assign`) says in
     依据 why an item has no lead unit yet, and those come first."""
-    from rectikit.files.xlsxout import write_table
-
     path = ws.output_file(path, path, (".xlsx",))
     left = left or {}
     with ws.ledger() as led:
@@ -333,9 +331,10 @@ def export_assignments(ws: Workspace, path: Path, *, batch: str | None = None, i
              "2. 单位名称须在单位名录中；整改时限写法同分解规则表。",
              "3. 保存后运行：rectikit assign --apply 本文件。改动过的条目记为人工确定，以后自动分解不会覆盖。"]
     with ws.ledger() as led:
-        return books.send(led, "assign-review", {i["id"]: i["text"] for i in items}, lambda identity, target: write_table(
-            target, SHEET, EXPORT_HEADERS, rows, widths=[8, 12, 50, 12, 22, 22, 16, 10, 12, 40, 30, 18], notes=notes,
-            identity=identity), path, batch=batch)
+        return books.send(led, [books.Outgoing(
+            "assign-review", {i["id"]: i["text"] for i in items}, path,
+            dict(sheet=SHEET, headers=EXPORT_HEADERS, rows=rows, widths=[8, 12, 50, 12, 22, 22, 16, 10, 12, 40, 30, 18],
+                 notes=notes), batch=batch)]).paths[0]
 
 
 def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None) -> AssignResult:

@@ -131,8 +131,6 @@ def call_sheets(ws: Workspace, folder: Path | None = None, *, sample: str | int 
                 seed: int | None = None, per: str = "单位", callers: Sequence[str] = (), batch: str | None = None,
                 today: dt.date | None = None) -> CallSheets:
     """Write call sheets (.xlsx, 内部资料) for the finished items picked, one per unit or per caller."""
-    from rectikit.files.xlsxout import write_table
-
     if per not in PER:
         raise UsageError("--per 应为 单位 或 回访人。")
     if PER[per] == "caller" and not callers:
@@ -152,25 +150,19 @@ def call_sheets(ws: Workspace, folder: Path | None = None, *, sample: str | int 
         names = {g: f"回访记录表-{file_part(g)}.xlsx" for g in groups}
         distinct_files(names)
         res = CallSheets(picked, str(folder))
-        with led.transaction():
-            wid = books.workspace_id(led)
-            run = books.new_run()  # one callback run is one round, however many sheets it writes
-            for g, members in sorted(groups.items()):
-                book = books.register(led, "callback", {i["id"]: i["text"] for i in members}, unit=g, batch=batch,
-                                      run=run)
-                rows = [[i.get(key) for key, *_ in COLUMNS] + [None] * len(FILL) for i in members]
-                path = books.free_path(led, child(folder, names[g]))
-                if path.name != names[g]:
-                    res.kept[str(child(folder, names[g]))] = str(path)
-                columns = COLUMNS + FILL
-                first = len(COLUMNS)
-                write_table(path, SHEET, [h for _, h, _ in columns], rows, widths=[w for *_, w in columns],
-                            choices={first: REACHED, first + 1: REASONS, first + 2: SATISFACTION}, notes=NOTES,
-                            identity=book.identity(wid),
-                            title=["回访记录表（内部资料，含群众联系方式，不得外传）",
-                                   f"{'回访人' if PER[per] == 'caller' else '牵头单位'}：{g}　　制表日期：{cn_date(today)}"])
-                books.remember_file(led, book, path)
-                res.files[g], res.counts[g] = str(path), len(members)
+        columns, first = COLUMNS + FILL, len(COLUMNS)
+        order = sorted(groups)
+        sent = books.send(led, [books.Outgoing(  # one callback run is one round, however many sheets it writes
+            "callback", {i["id"]: i["text"] for i in groups[g]}, child(folder, names[g]),
+            dict(sheet=SHEET, headers=[h for _, h, _ in columns],
+                 rows=[[i.get(key) for key, *_ in COLUMNS] + [None] * len(FILL) for i in groups[g]],
+                 widths=[w for *_, w in columns], choices={first: REACHED, first + 1: REASONS, first + 2: SATISFACTION},
+                 notes=NOTES, title=["回访记录表（内部资料，含群众联系方式，不得外传）",
+                                     f"{'回访人' if PER[per] == 'caller' else '牵头单位'}：{g}　　制表日期：{cn_date(today)}"]),
+            unit=g, batch=batch) for g in order])
+    res.files = {g: str(p) for g, p in zip(order, sent.paths)}
+    res.counts = {g: len(groups[g]) for g in order}
+    res.kept = sent.kept
     return res
 
 

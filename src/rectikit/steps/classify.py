@@ -413,8 +413,6 @@ _REVIEW_ORDER = {None: 0, REVIEW: 1, ACCEPTED: 2, FROM_FILE: 3, BY_PERSON: 4}
 def write_review(ws: Workspace, path: Path, *, batch: str | None = None,
                  suggestions: Sequence[Decision] = ()) -> Path:
     """The review workbook, the least certain items first."""
-    from rectikit.files.xlsxout import write_table
-
     taxonomy = workspace_taxonomy(ws)
     hint = {d.item_id: d for d in suggestions}
     with ws.ledger() as led:
@@ -439,10 +437,12 @@ def write_review(ws: Workspace, path: Path, *, batch: str | None = None,
     lines.sort(key=lambda line: line[0])
     rows, shade = [line[1] for line in lines], [line[2] for line in lines]
     with ws.ledger() as led:
-        return books.send(led, "classify-review", {it["id"]: it["text"] for it in items}, lambda identity, target: write_table(
-            target, REVIEW_SHEET, REVIEW_HEADERS, rows, widths=[8, 12, 60, 8, 12, 8, 10, 12, 20, 40, 8, 14, 12, 10],
-            choices={11: taxonomy.names, 12: DISPOSITIONS, 13: (YES, NO)}, shade=shade, notes=REVIEW_NOTES,
-            identity=identity), path, batch=batch)
+        return books.send(led, [books.Outgoing(
+            "classify-review", {it["id"]: it["text"] for it in items}, path,
+            dict(sheet=REVIEW_SHEET, headers=REVIEW_HEADERS, rows=rows,
+                 widths=[8, 12, 60, 8, 12, 8, 10, 12, 20, 40, 8, 14, 12, 10],
+                 choices={11: taxonomy.names, 12: DISPOSITIONS, 13: (YES, NO)}, shade=shade, notes=REVIEW_NOTES),
+            batch=batch)]).paths[0]
 
 
 def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> ClassifyResult:

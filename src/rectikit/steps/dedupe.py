@@ -328,8 +328,6 @@ def write_review(ws: Workspace, groups: Sequence[ProposedGroup], path: Path) -> 
     """The proposed groups as a workbook: one row per item, a dropdown to
     decide, why each group is proposed, the least certain groups first (the
     reviewer's time goes where it matters)."""
-    from rectikit.files.xlsxout import write_table
-
     rows, shade, items = [], [], {}
     for no, g in enumerate(sorted(groups, key=lambda g: g.score), start=1):
         for k, member in enumerate(zip(g.item_ids, g.texts, g.sources, g.counties, g.raw_counts)):
@@ -340,9 +338,10 @@ def write_review(ws: Workspace, groups: Sequence[ProposedGroup], path: Path) -> 
             shade.append(no % 2 == 0)
     widths = [6, 8, 24, 8, 12, 60, 22, 12, 8, 8, 10]
     with ws.ledger() as led:
-        return books.send(led, "dedupe-review", items, lambda identity, target: write_table(
-            target, REVIEW_SHEET, REVIEW_HEADERS, rows, widths=widths, choices={REVIEW_HEADERS.index("处理意见"): DECISIONS},
-            shade=shade, notes=REVIEW_NOTES, identity=identity), path)
+        return books.send(led, [books.Outgoing(
+            "dedupe-review", items, path,
+            dict(sheet=REVIEW_SHEET, headers=REVIEW_HEADERS, rows=rows, widths=widths,
+                 choices={REVIEW_HEADERS.index("处理意见"): DECISIONS}, shade=shade, notes=REVIEW_NOTES))]).paths[0]
 
 
 def apply_review(ws: Workspace, path: Path) -> DedupeResult:

@@ -89,8 +89,6 @@ class FrameTemplates:
 def frame_templates(ws: Workspace, folder: Path | None = None, *, name: str = "样本框",
                     reply_by: dt.date | None = None, today: dt.date | None = None) -> FrameTemplates:
     """One list template per village or unit of the quota sheet."""
-    from rectikit.files.xlsxout import write_table
-
     today = today or clock.today()
     reply_by = reply_by or today + dt.timedelta(days=int(ws.setting("tracking", "reply_days", 10)))
     definition = load_definition(ws)
@@ -100,21 +98,19 @@ def frame_templates(ws: Workspace, folder: Path | None = None, *, name: str = "�
     res = FrameTemplates(str(folder))
     headers = [c for c, _ in definition.columns]
     required = "、".join(c for c, req in definition.columns if req)
-    with ws.ledger() as led, led.transaction():
-        wid = books.workspace_id(led)
-        for place, quota in definition.quotas.items():
-            book = books.register(led, "frame", {}, unit=place, batch=name)
-            path = books.free_path(led, child(folder, names[place]))
-            if path.name != names[place]:
-                res.kept[str(child(folder, names[place]))] = str(path)
-            write_table(path, LIST_SHEET, headers, [], widths=[16] * len(headers), identity=book.identity(wid),
-                        title=[f"{name}名单（内部资料）", f"村(社区)/单位：{place}　　名额：{quota} 人　　"
-                               f"请于{cn_date(reply_by)}前报回"],
-                        notes=[f"{name}名单填写说明", f"1. 请报 {quota} 人，每行一人；必填：{required}。",
-                               f"2. “{PLACE_COLUMN}”一律填“{place}”。联系电话填手机或座机，核对无误。",
-                               "3. 名单含个人信息，仅用于调查，不得外传。"])
-            books.remember_file(led, book, path)
-            res.files[place] = str(path)
+    places = list(definition.quotas)
+    with ws.ledger() as led:
+        sent = books.send(led, [books.Outgoing(
+            "frame", {}, child(folder, names[place]),
+            dict(sheet=LIST_SHEET, headers=headers, rows=[], widths=[16] * len(headers),
+                 title=[f"{name}名单（内部资料）", f"村(社区)/单位：{place}　　名额：{quota} 人　　"
+                        f"请于{cn_date(reply_by)}前报回"],
+                 notes=[f"{name}名单填写说明", f"1. 请报 {quota} 人，每行一人；必填：{required}。",
+                        f"2. “{PLACE_COLUMN}”一律填“{place}”。联系电话填手机或座机，核对无误。",
+                        "3. 名单含个人信息，仅用于调查，不得外传。"]),
+            unit=place, batch=name) for place, quota in definition.quotas.items()])
+    res.files = {place: str(p) for place, p in zip(places, sent.paths)}
+    res.kept = sent.kept
     return res
 
 

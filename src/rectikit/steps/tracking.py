@@ -88,8 +88,6 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
     date to report back by and the office's contact. Each book is remembered
     in the ledger (one transaction: all are, or none) so that what comes back
     can be checked."""
-    from rectikit.files.xlsxout import write_tables
-
     today = today or clock.today()
     reply_by = reply_by or today + dt.timedelta(days=int(ws.setting("tracking", "reply_days", 10)))
     office = ws.setting("office", "name", "")
@@ -117,34 +115,29 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
         names = {unit: f"{form.name}-{file_part(unit)}.xlsx" for unit in by_unit}
         distinct_files(names)
         folder.mkdir(parents=True, exist_ok=True)
-        with led.transaction():  # the books are remembered only if every workbook is written
+        with led.transaction():  # the tasks start and the books are remembered only if every workbook is written
             if form.kind == "dispatch":
                 _start_tasks(ws, led, [it for tasks in by_unit.values() for role, it in tasks if role == LEAD], today)
-            wid = books.workspace_id(led)
-            jobs, sent = [], []
-            run = books.new_run()
-            for unit, tasks in sorted(by_unit.items()):
-                book = books.register(led, form.kind, {it["id"]: it["text"] for _, it in tasks}, unit=unit,
-                                      batch=batch, roles={it["id"]: role for role, it in tasks}, run=run)
+            units = sorted(by_unit)
+            jobs = []
+            for unit in units:
+                tasks = by_unit[unit]
                 title = [form.name, f"承办单位：{unit}　　交办日期：{cn_date(today)}　　请于{cn_date(reply_by)}前报回",
                          f"交办单位：{office}　{contact}".rstrip()]
                 rows = [[role if key == "role" else deadline_text(it) if key == "deadline" else task_note(it)
                          if key == "note" else (lead_contact(it["lead_unit"]) if role == CO else "") if key == "lead"
                          else it.get(key) for key, *_ in form.columns] for role, it in tasks]
-                path = books.free_path(led, child(folder, names[unit]))
-                if path.name != names[unit]:
-                    res.kept[str(child(folder, names[unit]))] = str(path)
-                jobs.append(dict(path=path, sheet=form.sheet,
-                                 headers=[h for _, h, _ in form.columns], rows=rows,
-                                 widths=[w for *_, w in form.columns], choices=form.choices, notes=form.notes,
-                                 identity=book.identity(wid), title=title))
-                res.files[unit] = str(jobs[-1]["path"])
-                sent.append(book)
+                jobs.append(books.Outgoing(
+                    form.kind, {it["id"]: it["text"] for _, it in tasks}, child(folder, names[unit]),
+                    dict(sheet=form.sheet, headers=[h for _, h, _ in form.columns], rows=rows,
+                         widths=[w for *_, w in form.columns], choices=form.choices, notes=form.notes, title=title),
+                    unit=unit, batch=batch, roles={it["id"]: role for role, it in tasks}))
                 for role, counts in ((LEAD, res.tasks), (CO, res.co_tasks)):
                     if n := sum(1 for r, _ in tasks if r == role):
                         counts[unit] = n
-            for book, path in zip(sent, write_tables(jobs)):
-                books.remember_file(led, book, path)
+            sent = books.send(led, jobs)
+    res.files = {unit: str(path) for unit, path in zip(units, sent.paths)}
+    res.kept = sent.kept
     return res
 
 

@@ -185,17 +185,52 @@ def check_row(book: Book, item_id: int, text: str | None, where: dict, report: R
     return True
 
 
-def send(led, kind: str, items: dict[int, str | None], write, path: Path, *, unit: str | None = None,
-         batch: str | None = None) -> Path:
-    """Remember a book and write it in one transaction: ``write(identity, path)`` writes the file (beside
-    ``path`` when a filled copy is there, see :func:`free_path`); if it fails, the ledger forgets the book.
-    Returns where it was written."""
+@dataclass
+class Outgoing:
+    """A workbook about to go out: what kind of book, the items it carries (id -> fixed text) and the
+    role asked of the unit for each, to whom, where it should go, and the table to write there (the
+    keyword arguments of :func:`rectikit.files.xlsxout.write_table`, without path and identity)."""
+
+    kind: str
+    items: dict[int, str | None]
+    path: Path
+    table: dict
+    unit: str | None = None
+    batch: str | None = None
+    roles: dict[int, str] | None = None
+
+
+@dataclass
+class Sent:
+    """What :func:`send` did: the books, where each went, and the filled copies it left alone."""
+
+    books: list[Book]
+    paths: list[Path]
+    kept: dict[str, str]  # the path a book was meant for -> where it went instead
+
+
+def send(led, jobs: list[Outgoing]) -> Sent:
+    """The one way a workbook goes out: every book registered (one run, the newest event marked), each
+    written beside a file someone may have filled (:func:`free_path`), with its identity on a very hidden
+    sheet, and its fingerprint kept — all in one transaction: if one file cannot be written, the ledger
+    forgets them all. Many rows are written in two processes (``write_tables``)."""
+    from rectikit.files.xlsxout import write_tables
+
+    run = new_run()
     with led.transaction():
-        book = register(led, kind, items, unit=unit, batch=batch)
-        target = free_path(led, Path(path))
-        written = Path(write(book.identity(workspace_id(led)), target))
-        remember_file(led, book, written)
-        return written
+        wid = workspace_id(led)
+        made, targets, kept = [], [], {}
+        for job in jobs:
+            book = register(led, job.kind, job.items, unit=job.unit, batch=job.batch, roles=job.roles, run=run)
+            target = free_path(led, Path(job.path))
+            if target != Path(job.path):
+                kept[str(job.path)] = str(target)
+            made.append(book)
+            targets.append(dict(job.table, path=target, identity=book.identity(wid)))
+        paths = write_tables(targets)
+        for book, path in zip(made, paths):
+            remember_file(led, book, path)
+    return Sent(made, [Path(p) for p in paths], kept)
 
 
 def _sha(path: Path) -> str:
