@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from rectikit.base.fsutil import sha256_file
 from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.files.xlsxout import IDENTITY_SHEET
 
@@ -233,20 +234,12 @@ def send(led, jobs: list[Outgoing]) -> Sent:
     return Sent(made, [Path(p) for p in paths], kept)
 
 
-def _sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def free_path(led, path: Path) -> Path:
     """Where to write a workbook meant for ``path``: there when nothing is there or what is there is a
     copy rectikit wrote and nobody changed; else beside it (名称（第2版）.xlsx …), so a sheet a unit or a
     colleague may have filled is never written over."""
     path = Path(path)
-    if not path.exists() or led.conn.execute("SELECT 1 FROM sent_books WHERE file_sha=?", (_sha(path),)).fetchone():
+    if not path.exists() or led.conn.execute("SELECT 1 FROM sent_books WHERE file_sha=?", (sha256_file(path),)).fetchone():
         return path
     k = 2
     while (beside := path.with_name(f"{path.stem}（第{k}版）{path.suffix}")).exists():
@@ -256,7 +249,7 @@ def free_path(led, path: Path) -> Path:
 
 def remember_file(led, book: Book, path: Path) -> None:
     """Keep the fingerprint of the file a book was written to (inside the transaction that registered it)."""
-    led.conn.execute("UPDATE sent_books SET file_sha=? WHERE id=?", (_sha(Path(path)), book.id))
+    led.conn.execute("UPDATE sent_books SET file_sha=? WHERE id=?", (sha256_file(Path(path)), book.id))
 
 
 def returned(led, ret: Returned, kind: str, table, report: Report):
