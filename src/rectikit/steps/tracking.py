@@ -124,8 +124,8 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
                 tasks = by_unit[unit]
                 title = [form.name, f"承办单位：{unit}　　交办日期：{cn_date(today)}　　请于{cn_date(reply_by)}前报回",
                          f"交办单位：{office}　{contact}".rstrip()]
-                rows = [[role if key == "role" else deadline_text(it) if key == "deadline" else task_note(it)
-                         if key == "note" else (lead_contact(it["lead_unit"]) if role == CO else "") if key == "lead"
+                rows = [[role if key == "role" else deadline_text(it) if key == "deadline" else task_note(it) or None
+                         if key == "note" else (lead_contact(it["lead_unit"]) if role == CO else None) if key == "lead"
                          else it.get(key) for key, *_ in form.columns] for role, it in tasks]
                 jobs.append(books.Outgoing(
                     form.kind, {it["id"]: it["text"] for _, it in tasks}, child(folder, names[unit]),
