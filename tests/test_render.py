@@ -30,8 +30,8 @@ def test_cn_ordinal():
 
 
 def test_mask_personal_data():
-    assert mask("电话13812345678，身份证450102198601011234") == "电话138****5678，身份证450102********1234"
-    assert mask("我叫张三丰，座机0771-5501234") == "我叫张某，座机0771-****1234"
+    assert mask("电话13812345678，身份证450102198601011234") == "电话138****5678，身份证45**************34"
+    assert mask("我叫张三丰，座机0771-5501234") == "我叫张某，座机0771-****34"
 
 
 def test_unprocessed_ledger_renders_with_empty_cells(loaded, tmp_path):

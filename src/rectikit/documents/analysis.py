@@ -24,6 +24,7 @@ from rectikit.documents.wording import listing, share_text, with_shares
 from rectikit.figures import LIGHTS, SATISFACTION, overview
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import cn_date
+from rectikit.text.masking import mask
 
 # Kept importable from here: tests and scripts print shares as the report does.
 __all__ = ["Analysis", "Section", "analyse", "share_text", "write_docx"]
@@ -67,6 +68,19 @@ class Analysis:
                              for s in self.sections]}
 
 
+_LABELLED = ("by_county", "top_townships", "by_category", "by_unit", "by_nature", "by_status")
+
+
+def _public(fig: dict) -> dict:
+    """The report is public: every label people typed (a county, a township, a category, a unit, a
+    nature, a status — someone may have put a phone or a name there) is masked like free text, in the
+    text, the tables and the charts' data alike."""
+    fig = {**fig, **{k: [(mask(str(name)), n) for name, n in fig[k]] for k in _LABELLED}}
+    fig["nature_by_county"] = {mask(str(nature)): [(mask(str(c)), n) for c, n in rows]
+                               for nature, rows in fig["nature_by_county"].items()}
+    return fig
+
+
 def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None, out: Path | None = None,
             top_townships: int = 10, rounding: str = "cut", charts: bool = True) -> Analysis:
     """Write the report on the working items of the chosen batches (all by default) as .docx, and its tables as .xlsx."""
@@ -76,7 +90,7 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
     today = today or clock.today()
     warn = int(ws.setting("tracking", "warn_days", 10))
     with ws.ledger() as led:
-        fig = overview(led, batches, today, warn_days=warn, top_townships=top_townships)
+        fig = _public(overview(led, batches, today, warn_days=warn, top_townships=top_townships))
     if not fig["items"]:
         raise NotReadyError("台账中没有可分析的条目。", hint="先运行 rectikit import 导入意见建议。")
     total = fig["items"]

@@ -22,6 +22,7 @@ from rectikit.documents.builder import OfficialDocument
 from rectikit.figures import plan_figures
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import iso_to_cn
+from rectikit.text.masking import mask
 
 MISSING = "【请填写{}】"
 
@@ -40,7 +41,7 @@ def counted_sentence(fig: dict, feedback_from: str) -> str:
     text = f"{received}{fig['period']}社会评价群众意见建议共{fig['raw_items']}条{merged}。"
     named = [s for s in fig["sources"] if s["source"] != fig["unknown"]]
     if named:
-        parts = [f"{s['source']}的意见建议{s['raw_items']}条" for s in fig["sources"]]
+        parts = [f"{mask(s['source'])}的意见建议{s['raw_items']}条" for s in fig["sources"]]  # a typed label: masked
         text += "其中：" + "；".join(parts) + "。"
     return text
 
