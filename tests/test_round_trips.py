@@ -247,3 +247,21 @@ def test_rule_tables_are_checked_when_loaded(ws, tmp_path):
     with pytest.raises(InvalidDataError) as e:
         assign(ws)
     assert [(i.code, i.row, i.column) for i in e.value.report.errors] == [("bad-deadline", 3, "整改时限")]
+
+
+def test_staff_only_workbooks_say_so(tasks, tmp_path):
+    from openpyxl import load_workbook
+
+    from rectikit.documents.export import export_ledger
+    from rectikit.steps.tracking import track
+
+    made = [export_ledger(tasks, tmp_path / "台账.xlsx")["path"],
+            track(tasks, today=D(2021, 1, 5), out=tmp_path / "催办清单.xlsx").path,
+            dispatch(tasks, tmp_path / "交办", today=D(2020, 9, 1)).files["市住建局"],
+            call_sheets(tasks, tmp_path / "回访", today=D(2020, 10, 1)).files["市住建局"]]
+    for path in made:
+        wb = load_workbook(path)
+        assert "内部资料" in (wb.properties.keywords or "") and "不得外传" in (wb.properties.subject or ""), path
+        assert "内部资料" in wb.worksheets[0].oddHeader.center.text, path
+    first = load_workbook(made[2]).worksheets[0]["A1"].value
+    assert "内部资料" in first

@@ -45,7 +45,7 @@ def test_one_task_sheet_per_lead_unit(tasks, tmp_path):
     assert res.tasks == {"市住建局": 2, "市教育局": 1, "市民政局": 1} and res.unassigned == [5]
     sh = load_workbook(res.files["市住建局"])[TASK_SHEET]
     rows = list(sh.values)
-    assert rows[0][0] == "整改任务交办表" and rows[1][0].startswith("承办单位：市住建局")  # the sheet says what and whose
+    assert rows[0][0] == "整改任务交办表（内部资料）" and rows[1][0].startswith("承办单位：市住建局")  # the sheet says what and whose
     assert "前报回" in rows[1][0] and rows[2][0].startswith("交办单位：测试市绩效办")
     head = rows[3]
     assert head[-5:] == ("整改进展", "整改成效", "完成时间", "佐证材料", "公示牌设立情况")

@@ -50,6 +50,9 @@ def lines_needed(text: str, width: float) -> int:
     return sum(max(1, -(-display_width(part) // usable)) for part in text.split("\n"))
 
 
+INTERNAL = "内部资料：含群众个人信息，不得外传、不得公开"
+
+
 def write_table(
     path: Path,
     sheet: str,
@@ -63,9 +66,13 @@ def write_table(
     identity: Sequence[tuple[str, str]] | None = None,
     title: Sequence[str] = (),
     extra_sheets: dict[str, tuple[Sequence[str], Sequence[Sequence]]] | None = None,
+    internal: bool = False,
 ) -> Path:
     """Write one sheet: bold frozen header, autofilter, wrapped text cells,
     set up to print on A4 landscape.
+
+    ``internal`` marks a staff-only workbook (citizens' names and phones): 内部资料 in its title line,
+    on every printed page and in the file's properties, so it is never mistaken for a public table.
 
     For review files: ``choices`` gives a column a dropdown of allowed values,
     ``shade`` marks rows to tint (alternate groups), ``notes`` become a second
@@ -92,6 +99,11 @@ def write_table(
             },
         )
         ws = wb.add_worksheet(sheet)
+        if internal:
+            wb.set_properties({"title": f"{title[0] if title else sheet}（内部资料）", "subject": INTERNAL,
+                               "keywords": "内部资料", "comments": INTERNAL, "category": "内部资料"})
+            if title and "内部资料" not in str(title[0]):
+                title = [f"{title[0]}（内部资料）", *title[1:]]
         head = wb.add_format({"bold": True, "font_name": "黑体", "border": 1, "bg_color": "#D9E1F2", "valign": "vcenter"})
         body = None  # the default style (above)
         date = wb.add_format({"font_name": "仿宋", "num_format": "yyyy-mm-dd", "valign": "top"})
@@ -165,6 +177,8 @@ def write_table(
         ws.repeat_rows(top)
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         ws.set_footer("&C第 &P 页，共 &N 页")
+        if internal:
+            ws.set_header("&C内部资料　含群众个人信息，不得外传")
         if notes:
             help_ws = wb.add_worksheet("说明")
             help_ws.set_column(0, 0, 100)

@@ -398,8 +398,8 @@ def _write_chase_list(path: Path, res: TrackResult) -> Path:
              -t["days_left"] if t["days_left"] < 0 else 0, max(t["days_left"], 0)] for t in due]
     return write_table(path, "催办清单", ["状态", "牵头单位", "编号", "意见建议内容", "整改时限", "整改进展",
                                       "逾期天数", "剩余天数", "公示牌"], [r + [t["board"]] for r, t in zip(rows, due)],
-                       widths=[7, 18, 6, 50, 11, 9, 8, 8, 14],
-                       notes=[f"催办清单（截至 {res.today}）", "红灯：已过整改时限仍未完成；黄灯：临近整改时限。"])
+                       widths=[7, 18, 6, 50, 11, 9, 8, 8, 14], internal=True,
+                       notes=[f"催办清单（截至 {res.today}，内部资料）", "红灯：已过整改时限仍未完成；黄灯：临近整改时限。"])
 
 
 def _checked_items(led, item_ids: Sequence[int], why_not, code: str, verb: str) -> dict[int, dict]:

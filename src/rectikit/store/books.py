@@ -213,7 +213,7 @@ class Sent:
 def send(led, jobs: list[Outgoing]) -> Sent:
     """The one way a workbook goes out: every book registered (one run, the newest event marked), each
     written beside a file someone may have filled (:func:`free_path`), with its identity on a very hidden
-    sheet, and its fingerprint kept — all in one transaction: if one file cannot be written, the ledger
+    sheet, marked 内部资料 (it carries citizens' words), and its fingerprint kept — all in one transaction: if one file cannot be written, the ledger
     forgets them all. Many rows are written in two processes (``write_tables``)."""
     from rectikit.files.xlsxout import write_tables
 
@@ -227,7 +227,7 @@ def send(led, jobs: list[Outgoing]) -> Sent:
             if target != Path(job.path):
                 kept[str(job.path)] = str(target)
             made.append(book)
-            targets.append(dict(job.table, path=target, identity=book.identity(wid)))
+            targets.append(dict(job.table, path=target, identity=book.identity(wid), internal=True))
         paths = write_tables(targets)
         for book, path in zip(made, paths):
             remember_file(led, book, path)
