@@ -67,3 +67,15 @@ def test_a_missed_quota_is_a_warning_and_a_list_from_elsewhere_an_error(ws, tmp_
     with pytest.raises(InvalidDataError) as e:
         collect_frames(ws, [forged])
     assert e.value.report.errors[0].code == "no-identity"
+
+
+@pytest.mark.parametrize("typed", ["+86 138 1234 5678", "86-13812345678", "０１３８１２３４５６７８"[1:], "(+86)138-1234-5678"])
+def test_the_same_person_in_two_lists_however_the_phone_is_written(ws, tmp_path, typed):
+    _define(ws)
+    sent = frame_templates(ws, tmp_path / "下发", name="样本框")
+    shimen = _fill(sent.files["石门村"], [["张某", "村委委员", "", "13812345678", "石门村"],
+                                          ["李某", "群众代表", "", "13900001111", "石门村"]], tmp_path / "石门.xlsx")
+    datang = _fill(sent.files["大塘村"], [["张某", "党员代表", "", typed, "大塘村"]], tmp_path / "大塘.xlsx")
+    with pytest.raises(InvalidDataError) as e:
+        collect_frames(ws, [shimen, datang], tmp_path / "样本框.xlsx")
+    assert [i.code for i in e.value.report.errors] == ["duplicate-person"]

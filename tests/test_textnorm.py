@@ -92,3 +92,22 @@ def test_inserting_a_filler_keeps_the_same_problem(text, at, filler):
 
     at = min(at, len(text))
     assert same_problem(text, text[:at] + filler + text[at:], topics)
+
+
+@given(st.sampled_from(["", "+86 ", "+86-", "86-", "0086 ", "(+86)"]), st.sampled_from(["", " ", "-", "—", "."]),
+       st.booleans(), st.text("0123456789", min_size=9, max_size=9), st.sampled_from("3456789"))
+def test_a_phone_has_one_key_however_it_is_typed(prefix, sep, fullwidth, tail, second):
+    from rectikit.text.normalise import phone_key
+
+    number = "1" + second + tail
+    typed = prefix + number[:3] + sep + number[3:7] + sep + number[7:]
+    if fullwidth:
+        typed = typed.translate(str.maketrans("0123456789+", "０１２３４５６７８９＋"))
+    assert phone_key(typed) == number
+
+
+def test_what_is_not_a_phone_has_no_key():
+    from rectikit.text.normalise import phone_key
+
+    assert [phone_key(x) for x in ("12345", "电话", "", None, "0771-5501234", "(0771)5501234", "5501234")] == \
+        [None, None, None, None, "07715501234", "07715501234", "5501234"]

@@ -13,7 +13,6 @@ the ledger.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from rectikit.files.readers import as_int
 from rectikit.store import books
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import cn_date
+from rectikit.text.normalise import phone_key
 
 FRAME_FILE = "样本框定义.xlsx"
 FRAME_SHEET = "列"
@@ -35,7 +35,6 @@ FRAME_COLUMNS = [["姓名", "是", ""], ["身份/职务", "否", "如 村委委�
 QUOTA_SHEET = "名额"
 QUOTA_HEADERS = ["村(社区)/单位", "名额"]
 LIST_SHEET = "名单"
-PHONE = re.compile(r"^(?:\+?86[-\s]?)?(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 PHONE_COLUMN = "联系电话"
 PLACE_COLUMN = "所属村(社区)"
 
@@ -150,8 +149,8 @@ def collect_frames(ws: Workspace, files: Sequence[Path], out: Path | None = None
                 for c, required in definition.columns:
                     if required and not values[c]:
                         res.report.add(Issue("missing", f"“{c}”必填。", ERROR, column=c, **where))
-                phone = re.sub(r"[\s-]", "", values.get(PHONE_COLUMN, ""))
-                if PHONE_COLUMN in values and values[PHONE_COLUMN] and not PHONE.match(values[PHONE_COLUMN].replace(" ", "")):
+                phone = phone_key(values.get(PHONE_COLUMN)) or ""
+                if PHONE_COLUMN in values and values[PHONE_COLUMN] and not phone:
                     res.report.add(Issue("bad-phone", "联系电话不是有效的手机或座机号码。", ERROR, column=PHONE_COLUMN,
                                          value=values[PHONE_COLUMN], **where))
                 if PLACE_COLUMN in values and values[PLACE_COLUMN] and values[PLACE_COLUMN] != place:

@@ -216,3 +216,21 @@ def places(norm: str) -> set[str]:
     """The place names a comparison form mentions (two to six characters before a place suffix)."""
     return {norm[max(0, m.start() - 6):m.start()] + m.group(1) for m in PLACE_SUFFIX.finditer(norm) if m.start() >= 2}
 
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s\-–—_./()（）]")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{9,11}$|^\d{7,8}$")
+
+
+def phone_key(text: str | None) -> str | None:
+    """One form for a phone number however it was typed (+86 138-1234-5678, 86 13812345678, full-width
+    digits, spaces, brackets around an area code), or None when it is not a mobile or landline number:
+    two lists naming the same person are told by it."""
+    s = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", str(text or "")))
+    s = s.removeprefix("+")
+    for prefix in ("0086", "86"):
+        if s.startswith(prefix) and _MOBILE.match(s[len(prefix):]):
+            s = s[len(prefix):]
+            break
+    return s if _MOBILE.match(s) or _LANDLINE.match(s) else None
