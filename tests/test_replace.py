@@ -105,3 +105,31 @@ def test_replace_without_an_earlier_version_is_an_error(ws, tmp_path):
     res = import_files(ws, [write_xlsx(tmp_path / "新材料.xlsx", FIRST)], batch="2019年度", replace=True)
     assert not res.ok and res.files[0].status == "no-earlier" and "没有找到" in res.files[0].message
     assert ledger_snapshot(ws) == before
+
+
+def test_a_corrected_workbook_of_several_sheets_is_recognised(ws, tmp_path):
+    from openpyxl import Workbook
+
+    def workbook(path, first_county):
+        wb = Workbook()
+        a = wb.active
+        a.title = "城乡居民"
+        for r in [["意见建议内容", "县区"], ["民主路路灯不亮。", first_county], ["村道坑洼。", "平山县"]]:
+            a.append(r)
+        b = wb.create_sheet("企业开办")
+        for r in [["意见建议内容", "县区"], ["办证时间太长。", "城中区"], ["窗口人少。", "江南区"]]:
+            b.append(r)
+        wb.save(path)
+        return path
+
+    import_files(ws, [workbook(tmp_path / "汇总.xlsx", "城中区")], batch="b", sheet="all")
+    (tmp_path / "新").mkdir()
+    corrected = workbook(tmp_path / "新" / "汇总.xlsx", "江南区")
+    before = ledger_snapshot(ws)
+    res = import_files(ws, [corrected], batch="b", sheet="all")
+    assert res.files[0].status == "changed-version" and "工作表" in res.files[0].message
+    assert ledger_snapshot(ws) == before
+    res = import_files(ws, [corrected], batch="b", sheet="all", replace=True)
+    assert res.ok and res.files[0].status == "replaced" and res.added == 0
+    got = items_by_id(ws)
+    assert len(got) == 4 and got[1]["county"] == "江南区"

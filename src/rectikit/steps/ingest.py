@@ -218,7 +218,7 @@ def _import_one(
         for p in fresh:
             p.result.rows = 0
         return fr
-    earlier = _earlier_version(led, path.name, fr.sha256, batch, fresh) if version != "add" else None
+    earlier = _earlier_version(led, path.name, fr.sha256, batch, fresh) if version != "add" else {}
     if version == "replace" and not earlier:
         fr.status = "no-earlier"
         fr.message = (f"本批次（{batch}）中没有找到《{path.name}》的旧版本（同名、或一半以上条目相同的已导入文件），"
@@ -227,9 +227,10 @@ def _import_one(
                          "请用 --batch 写明那个批次。", ERROR, file=path.name))
         return fr
     if earlier and version != "replace":
-        name, rows, same = earlier[1:]
         fr.status = "changed-version"
-        fr.message = (f"与本批次已导入的《{name}》（{rows} 条）有 {same} 条相同，像是它修改后的新版本，未导入。"
+        alike = "；".join(f"《{name}》{'（工作表 ' + sheet + '）' if len(fresh) > 1 else ''}（{rows} 条）有 {same} 条相同"
+                         for sheet, (_id, name, rows, same) in earlier.items())
+        fr.message = (f"与本批次已导入的{alike}，像是它修改后的新版本，未导入。"
                       "要用新版本替换旧版本，加 --replace（未改动的条目保留已做的合并、分类、分解和整改记录）；"
                       "确是另一份材料，加 --add。")
         report.add(Issue("changed-version", fr.message, ERROR, file=path.name))
@@ -238,7 +239,7 @@ def _import_one(
         fr.status = "would-import"
         return fr
     with _gc_paused():
-        written = _write(led, path, fr.sha256, batch, fresh, replaces=earlier[0] if earlier else None)
+        written = _write(led, path, fr.sha256, batch, fresh, replaces={k: v[0] for k, v in earlier.items()})
     if not written:
         fr.status, fr.message = "already", "该文件刚被另一个 rectikit 进程导入，本次未新增。"
         for p in plans:
@@ -250,8 +251,11 @@ def _import_one(
             p.result.rows = 0
     fr.status = "imported"
     if earlier:
-        fr.status, fresh[0].result.rows = "replaced", written["added"]
-        fr.message = (f"已替换本批次的《{earlier[1]}》：保留 {written['kept']} 条（连同已做的工作），新增 {written['added']} 条，"
+        fr.status = "replaced"
+        for p in fresh:  # a sheet that replaced an earlier one adds only its new rows
+            p.result.rows = written["per_sheet"].get(p.result.sheet, p.result.rows)
+        names = "、".join(dict.fromkeys(f"《{v[1]}》" for v in earlier.values()))
+        fr.message = (f"已替换本批次的{names}：保留 {written['kept']} 条（连同已做的工作），新增 {written['added']} 条，"
                       f"撤下 {written['withdrawn']} 条。")
         if written["corrected"]:
             fr.message += f"其中 {len(written['corrected'])} 条的内容有改正，已记入历史。"
@@ -265,27 +269,36 @@ def _import_one(
 
 
 def _earlier_version(led: Ledger, name: str, sha: str, batch: str, plans: list[_Plan]
-                     ) -> tuple[int, str, int, int] | None:
-    """An imported file of this batch that the new one looks like a corrected
-    copy of: the same file name, or at least half its rows the same text.
-    Returns (file id, its name, its rows, rows in common)."""
-    texts = [t for p in plans for t in p.columns[ITEM_FIELDS.index("text")] if t]
-    if not texts or len(plans) != 1:
-        return None
+                     ) -> dict[str, tuple[int, str, int, int]]:
+    """For each sheet of the new file, an imported sheet of this batch that it looks like a corrected copy
+    of: the same file name (and, for a workbook of several sheets, the same sheet name), or at least half
+    its rows the same text. Returns sheet -> (file id, its name, its rows, rows in common); a sheet with
+    none is left out."""
     candidates = led.conn.execute(
-        "SELECT f.id, f.file_name FROM source_files f JOIN batches b ON b.id=f.batch_id"
+        "SELECT f.id, f.file_name, f.sheet FROM source_files f JOIN batches b ON b.id=f.batch_id"
         " WHERE b.name=? AND f.sha256 != ?", (batch, sha)).fetchall()
-    best = None
-    counted = Counter(texts)
-    for file_id, file_name in candidates:
-        old = [r[0] for r in led.conn.execute("SELECT text FROM items WHERE file_id=?", (file_id,))]
-        if not old:
+    found: dict[str, tuple[int, str, int, int]] = {}
+    taken: set[int] = set()
+    for plan in plans:
+        texts = [t for t in plan.columns[ITEM_FIELDS.index("text")] if t]
+        if not texts:
             continue
-        same = sum((counted & Counter(old)).values())
-        if (file_name.casefold() == name.casefold() or same * 2 >= min(len(old), len(texts))) and \
-                (best is None or same > best[3]):
-            best = (file_id, file_name, len(old), same)
-    return best
+        counted = Counter(texts)
+        best = None
+        for file_id, file_name, sheet in candidates:
+            if file_id in taken or (len(plans) > 1 and sheet != plan.result.sheet):
+                continue
+            old = [r[0] for r in led.conn.execute("SELECT text FROM items WHERE file_id=?", (file_id,))]
+            if not old:
+                continue
+            same = sum((counted & Counter(old)).values())
+            if (file_name.casefold() == name.casefold() or same * 2 >= min(len(old), len(texts))) and \
+                    (best is None or same > best[3]):
+                best = (file_id, file_name, len(old), same)
+        if best:
+            found[plan.result.sheet] = best
+            taken.add(best[0])
+    return found
 
 
 @contextlib.contextmanager
@@ -559,11 +572,12 @@ class _Groups:
                                   file=self.file, sheet=self.sheet, row=row, value=f"{heading.name}（{heading.count}条）"))
 
 
-def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan], replaces: int | None = None
-           ) -> bool | dict[str, int]:
+def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan],
+           replaces: dict[str, int] | None = None) -> bool | dict:
     """Write the planned sheets in one transaction; False when another process
     imported the same file meanwhile (checked again under the write lock).
-    ``replaces``: the id of the earlier version this file takes the place of."""
+    ``replaces``: sheet -> the id of the earlier version that sheet takes the place of; then the
+    counts of what the replacement kept, added and withdrew, summed over the sheets."""
     import hashlib
 
     stamp = now()
@@ -577,6 +591,7 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan], re
             return False
         batch_id = led.batch_id(batch, create=True)
         conn.execute("INSERT OR IGNORE INTO source_blobs(sha256, content) VALUES (?, ?)", (sha, content))
+        counts: dict = {}
         for plan in plans:
             sr = plan.result
             cur = conn.execute(
@@ -606,9 +621,12 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan], re
                         "items": [first, first + sr.rows - 1] if sr.rows else [],
                         "rows": sr.rows, "rejected": sr.rejected},
             )
-            if replaces is not None:
-                return _take_over(led, replaces, file_id, first, first + sr.rows)
-    return True
+            if replaces and sr.sheet in replaces:
+                got = _take_over(led, replaces[sr.sheet], file_id, first, first + sr.rows)
+                for k, v in got.items():
+                    counts[k] = counts.get(k, 0 if isinstance(v, int) else []) + v
+                counts.setdefault("per_sheet", {})[sr.sheet] = got["added"]
+    return counts if replaces else True
 
 
 SAME_ROW_SIMILARITY = 0.5  # an edited text at the same 原序号 or row
