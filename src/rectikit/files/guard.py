@@ -17,6 +17,7 @@ write (``<c r="B7" …``); any other form takes an exact, slower path.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
@@ -146,7 +147,7 @@ def check_zip(path: Path, limits: Limits | int = Limits()) -> str:
             if kind == "xlsx":
                 _check_xlsx_sheets(zf, path.name, *allowed)
             elif "content.xml" in names:
-                _check_ods(zf, path.name, *allowed[:2])
+                _check_ods(zf, path.name, *allowed)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
             raise InputFileError(f"{path.name} 文件已损坏或不完整（{e}），请重新获取原文件。") from None
     return kind
@@ -156,11 +157,12 @@ def check_zip(path: Path, limits: Limits | int = Limits()) -> str:
 
 _ROW_TAG = re.compile(rb'<row r="(\d+)"')
 _ODD_CELL = re.compile(rb'<c(?! r=")[\s/>]')  # a cell whose first attribute is not its position
-_PREFIXED = re.compile(rb"<\w+:worksheet\b")
+_PREFIXED = re.compile(rb"<\w+:(?:worksheet|sheetData|row|c)\b")
+_ODD_ROW = re.compile(rb'<row(?! r=")[\s/>]')  # a row whose first attribute is not its number
+_LETTERS_DOWN = [bytes([c]) for c in range(ord("Z"), ord("A") - 1, -1)]
 _FAR = re.compile(rb'r="(?:[A-Z]{2}|[A-Z]\d{6})')
 _WIDE_OR_FAR_CELL = re.compile(rb'<c r="([A-Z]{2,3})(\d+)"|<c r="([A-Z])(\d{6,})"')
-_SHARED_REF = re.compile(rb'<c r="[A-Z]+\d+"[^>]*?t="s"[^>]*>\s*<v>(\d+)</v>')
-_SI = re.compile(rb"<si[\s>]")
+_SI = re.compile(rb"<(?:\w+:)?si[\s>]")
 _ANY_CELL = re.compile(rb'<(?:\w+:)?c(?=[\s/>])([^>]*)>')
 _ANY_ROW = re.compile(rb'<(?:\w+:)?row(?=[\s/>])([^>]*)>')
 _ATTR_R = re.compile(rb'\sr="([A-Z]*)(\d*)"')
@@ -191,8 +193,12 @@ def _chunks(zf: zipfile.ZipFile, name: str, overlap: int = 256):
 
 
 def _shared_string_sizes(zf: zipfile.ZipFile) -> list[int]:
-    """Bytes of each shared string's XML, in order."""
-    name = next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
+    """Bytes of each shared string's XML, in order (the part the workbook's relationships name, else
+    xl/sharedStrings.xml)."""
+    book = _workbook_part(zf)
+    named = next((t for kind, t in _relationships(zf, book).values() if kind.endswith("/sharedStrings")), None)
+    name = _member(zf, named) if named else None
+    name = name or next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
     starts, offset = [], 0
     for chunk in _chunks(zf, name) if name else ():
         starts.extend(m.start() + offset for m in _SI.finditer(chunk))
@@ -205,57 +211,101 @@ def _attr(tag: bytes, name: bytes) -> str:
     return m.group(1).decode("utf-8", "replace") if m else ""
 
 
-def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part -> the sheet's name as Excel shows it."""
-    try:
-        book = zf.read("xl/workbook.xml")
-        rels = zf.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
+def _member(zf: zipfile.ZipFile, name: str) -> str | None:
+    """The zip member a part name means (readers match names without regard to case)."""
+    names = {n.lower(): n for n in zf.namelist()}
+    return names.get(name.lstrip("/").lower())
+
+
+def _part(base: str, target: str) -> str:
+    """A relationship's target as a part name, resolved against the folder of the part that names it."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target)).lstrip("./")
+
+
+def _relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Id -> (type, target part) of a part's relationships."""
+    rels = _member(zf, posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels"))
+    if rels is None:
         return {}
-    targets = {_attr(t, b"Id"): _attr(t, b"Target") for t in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels)}
     out = {}
-    for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", book):
-        target = targets.get(_attr(tag, b"r:id"), "").lstrip("/")
-        out[target if target.startswith("xl/") else "xl/" + target] = _attr(tag, b"name")
+    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", zf.read(rels)):
+        out[_attr(tag, b"Id")] = (_attr(tag, b"Type"), _part(part, _attr(tag, b"Target")))
+    return out
+
+
+def _workbook_part(zf: zipfile.ZipFile) -> str:
+    """The workbook part the package's relationships point to (xl/workbook.xml when they say none)."""
+    return next((t for kind, t in _relationships(zf, "").values() if kind.endswith("/officeDocument")),
+                "xl/workbook.xml")
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet member -> the sheet's name as Excel shows it: found the way a reader finds them, from the
+    package's relationships to the workbook and from the workbook's to its sheets, whatever their folder,
+    case or namespace prefix."""
+    book = _workbook_part(zf)
+    member = _member(zf, book)
+    if member is None:
+        return {}
+    targets = _relationships(zf, book)
+    out = {}
+    for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", zf.read(member)):
+        rid = re.search(rb'\s(?:\w+:)?id="([^"]*)"', tag)
+        target = targets.get(rid.group(1).decode("utf-8", "replace") if rid else "", ("", ""))[1]
+        found = _member(zf, target) if target else None
+        if found:
+            out[found] = _attr(tag, b"name")
     return out
 
 
 def _check_xlsx_sheets(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows: int, max_text: int) -> None:
-    sheets = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+    """Every worksheet a reader would open — by the relationships, and any part under xl/worksheets — is
+    measured, and its rows, cells and text are added up: a hundred sheets each within a limit are together
+    what the reader holds."""
     names = _sheet_names(zf)
+    parts = list(dict.fromkeys([*names, *(i.filename for i in zf.infolist()
+                                          if i.filename.lower().startswith("xl/worksheets/")
+                                          and i.filename.lower().endswith(".xml"))]))
     sizes: list[int] | None = None  # shared strings are scanned once for all sheets
-    for info in sheets:
-        rows, cols = _xlsx_extent(zf, info.filename)
-        where = f" 的工作表“{names.get(info.filename, Path(info.filename).stem)}”"
-        if rows > max_rows:
-            raise too_large(file, where, "行数", rows, max_rows, "rows_per_byte")
-        if rows * cols > max_cells:
-            raise too_large(file, where, f"使用区域（{rows} 行 × {cols} 列）", rows * cols, max_cells,
-                            "cells_per_byte、max_cells")
-        # Each cell gets its own copy of the shared string it shows.
+    rows_sum = cells_sum = text_sum = 0
+    for part in parts:
+        rows, cols = _xlsx_extent(zf, part)
+        where = f" 的工作表“{names.get(part, Path(part).stem)}”"
+        rows_sum, cells_sum = rows_sum + rows, cells_sum + rows * cols
+        if rows_sum > max_rows:
+            raise too_large(file, where if rows_sum == rows else "（各工作表合计）", "行数", rows_sum, max_rows,
+                            "rows_per_byte")
+        if cells_sum > max_cells:
+            raise too_large(file, where if cells_sum == rows * cols else "（各工作表合计）",
+                            f"使用区域（{rows} 行 × {cols} 列）" if cells_sum == rows * cols else "使用区域（单元格）",
+                            cells_sum, max_cells, "cells_per_byte、max_cells")
+        # Each cell gets its own copy of the shared string it shows; inline text is no longer than the part.
         if sizes is None:
             sizes = _shared_string_sizes(zf)
             longest = max(sizes, default=0)
-        if longest * rows * cols > max_text:
-            total = _shared_text(zf, info.filename, sizes)
-            if total > max_text:
-                raise too_large(file, where, "读入后的文字（字节）", total, max_text, "text_per_byte")
+        if text_sum + longest * rows * cols + zf.getinfo(part).file_size > max_text:
+            text_sum += _cell_text(zf, part, sizes)
+            if text_sum > max_text:
+                raise too_large(file, where, "读入后的文字（字节）", text_sum, max_text, "text_per_byte")
 
 
 def _xlsx_extent(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
     """(last row, last column) of one worksheet's cells."""
     ext = _Extent()
     for chunk in _chunks(zf, name):
-        if not ext.rows and not ext.exact and _PREFIXED.search(chunk[:4096]):
-            ext.exact = True  # elements with a namespace prefix (<x:c …>)
-        if ext.exact or _ODD_CELL.search(chunk):
-            ext.exact = True  # another writer's form: follow every row and cell from here on
+        if not ext.exact and (_PREFIXED.search(chunk) or _ODD_CELL.search(chunk) or _ODD_ROW.search(chunk)):
+            ext.exact = True  # a namespace prefix (<x:c …>) or another writer's form: follow every row and cell
+        if ext.exact:
             ext.follow(chunk)
             continue
-        # Every cell says where it is, Excel's way: only rows and far cells matter.
+        # Every cell says where it is, Excel's way: rows, the last of columns A–Z, and far cells matter.
         for m in _ROW_TAG.findall(chunk):
             ext.rows = max(ext.rows, int(m))
-        ext.cols = max(ext.cols, 1 if b"<c " in chunk else 0)
+        if b"<c " in chunk and ext.cols < 26:
+            ext.cols = max(ext.cols, next((26 - k for k, letter in enumerate(_LETTERS_DOWN)
+                                           if b'<c r="' + letter in chunk), 1))
         if _FAR.search(chunk):
             for a, b, c, d in _WIDE_OR_FAR_CELL.findall(chunk):
                 ext.cols = max(ext.cols, _col_number(a or c))
@@ -287,10 +337,15 @@ class _Extent:
             self.rows, self.cols = max(self.rows, self.row), max(self.cols, self.col)
 
 
-def _shared_text(zf: zipfile.ZipFile, name: str, sizes: list[int]) -> int:
-    total = 0
+_SHARED_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt="s"[^>]*>\s*<(?:\w+:)?v>\s*(\d+)\s*</')
+
+
+def _cell_text(zf: zipfile.ZipFile, name: str, sizes: list[int]) -> int:
+    """Bytes of text a reader gives a worksheet's cells: each shared-string cell a copy of its string
+    (whatever the cell's form), and the part's own bytes as the bound of every inline text."""
+    total = zf.getinfo(name).file_size
     for chunk in _chunks(zf, name):
-        for k in _SHARED_REF.findall(chunk):
+        for k in _SHARED_CELL.findall(chunk):
             k = int(k)
             total += sizes[k] if k < len(sizes) else 0
     return total
@@ -302,18 +357,35 @@ _ODS_EVENT = re.compile(rb'<table:(table-row|table-cell|covered-table-cell|table
 _REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="(\d+)"')
 
 
-def _check_ods(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows: int) -> None:
-    """The used area of every table: repeated rows or cells count as far as
-    a cell with content reaches, as a parser lays them out."""
-    rows = cols = 0
+def _check_ods(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows: int, max_text: int) -> None:
+    """The used area of every table, added up over the tables: repeated rows or cells count as far as a
+    cell with content reaches, as a parser lays them out; and the text, each cell's content once for every
+    time it is repeated (a 30 KB cell repeated over 26 × 10,000 cells is 7.8 GB to a reader)."""
+    done_rows = done_cells = text = 0
+    rows = cols = 0  # the used area of the table being read
     next_row = row = n_rows = col = 0
+    pending = 0  # the text of a cell cut at a chunk's end goes on, repeated this many times
+
+    def check() -> None:
+        if done_rows + rows > max_rows:
+            raise too_large(file, "", "行数", done_rows + rows, max_rows, "rows_per_byte")
+        if done_cells + rows * cols > max_cells:
+            what = f"使用区域（{rows} 行 × {cols} 列）" if not done_cells else "各表合计的使用区域（单元格）"
+            raise too_large(file, "", what, done_cells + rows * cols, max_cells, "cells_per_byte、max_cells")
+        if text > max_text:
+            raise too_large(file, "", "读入后的文字（字节）", text, max_text, "text_per_byte")
+
     for chunk in _chunks(zf, "content.xml"):
-        for m in _ODS_EVENT.finditer(chunk):
+        events = list(_ODS_EVENT.finditer(chunk))
+        text += pending * (events[0].start() if events else len(chunk))
+        pending = 0
+        for k, m in enumerate(events):
             kind, attrs, empty = m.group(1), m.group(2) or b"", m.group(3)
             rep = _REPEAT.search(attrs)
             n = int(rep.group(1)) if rep else 1
-            if kind is None or kind == b"table":  # a table starts or ends
-                next_row = 0
+            if kind is None or kind == b"table":  # a table starts or ends: its area joins the sum
+                done_rows, done_cells = done_rows + rows, done_cells + rows * cols
+                rows = cols = next_row = 0
             elif kind == b"table-row":
                 row, n_rows, col = next_row, n, 0
                 next_row += n
@@ -321,8 +393,9 @@ def _check_ods(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows: int) ->
                 start, col = col, col + n
                 if not empty:  # a cell with content: the area reaches it, on every repeat of its row
                     rows, cols = max(rows, row + n_rows), max(cols, start + n)
-            if rows > max_rows:
-                raise too_large(file, "", "行数", rows, max_rows, "rows_per_byte")
-            if rows * cols > max_cells:
-                raise too_large(file, "", f"使用区域（{rows} 行 × {cols} 列）", rows * cols, max_cells,
-                                "cells_per_byte、max_cells")
+                    end = events[k + 1].start() if k + 1 < len(events) else len(chunk)
+                    text += (end - m.end()) * n * n_rows
+                    if k + 1 == len(events):
+                        pending = n * n_rows
+            check()
+        check()
