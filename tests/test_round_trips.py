@@ -265,3 +265,17 @@ def test_staff_only_workbooks_say_so(tasks, tmp_path):
         assert "内部资料" in wb.worksheets[0].oddHeader.center.text, path
     first = load_workbook(made[2]).worksheets[0]["A1"].value
     assert "内部资料" in first
+
+
+def test_a_returned_workbook_of_many_sheets_is_refused_early(tasks, tmp_path):
+    from openpyxl import Workbook
+
+    from rectikit.base.errors import InputFileError
+    from rectikit.steps.returns import take_back
+
+    wb = Workbook()
+    for k in range(30):
+        wb.create_sheet(f"S{k}").append(["编号", "意见建议内容"])
+    wb.save(tmp_path / "多表.xlsx")
+    with pytest.raises(InputFileError, match="工作表"):
+        take_back(tasks, [tmp_path / "多表.xlsx"])

@@ -86,6 +86,9 @@ def new_run() -> str:
     return secrets.token_hex(6)
 
 
+MAX_RETURNED_SHEETS = 20  # what rectikit sends has at most four (the table, 说明, 选项, the identity)
+
+
 @dataclass
 class Returned:
     """A workbook that came back, read once: every sheet, and what its identity sheet says (``tag``,
@@ -127,8 +130,13 @@ def read_returned(path) -> Returned:
     if isinstance(path, Returned):
         return path
     path = Path(path)
+    sheets = []
     try:
-        sheets = list(read_sheets(path, "all"))
+        for sheet in read_sheets(path, "all"):  # sheet by sheet: a crafted book of thousands stops early
+            sheets.append(sheet)
+            if len(sheets) > MAX_RETURNED_SHEETS:
+                raise InputFileError(f"{path.name} 有 {MAX_RETURNED_SHEETS} 个以上的工作表，不是 rectikit 发出的表格"
+                                     "（发出的表只有几个工作表），拒绝读取。")
     except InputFileError as e:
         return Returned(path, [], None, e)
     ident = next((s for s in sheets if s.name == IDENTITY_SHEET), None)
