@@ -56,7 +56,13 @@ def _masked_number(digits: str, context: str) -> str | None:
     return None
 
 
+_ANY_NUMBER = re.compile(r"[\d０-９]|[〇零一二三四五六七八九]{7}")
+_ANY_CONTACT = re.compile(r"[@A-Za-z\d０-９]")
+
+
 def _numbers(text: str) -> str:
+    if _ANY_NUMBER.search(text) is None:  # most texts: nothing to look at
+        return text
     plain = text.translate(_HALF)
     out, last = [], 0
     for m in _RUN.finditer(plain):
@@ -81,11 +87,17 @@ _ROOM = re.compile(r"\d+\s*(?:栋|幢|号楼|座|单元)(?:\s*[-之]?\s*\d+\s*(?
                    r"|\d{3,4}\s*(?:室|房|号房)")
 
 
+_ROOM_HINT = re.compile(r"[栋幢座元室房]")
+
+
 def _contacts(text: str) -> str:
-    text = _EMAIL.sub(lambda m: m.group(1) + "***@" + m.group(2), text)
+    if _ANY_CONTACT.search(text) is None:
+        return text
+    if "@" in text:
+        text = _EMAIL.sub(lambda m: m.group(1) + "***@" + m.group(2), text)
     text = _CHAT.sub(lambda m: m.group(1) + m.group(2)[:2] + "****", text)
     text = _PLATE.sub(lambda m: m.group(1) + "****", text)
-    return _ROOM.sub(lambda m: re.sub(r"\d+", "*", m.group()), text)
+    return _ROOM.sub(lambda m: re.sub(r"\d+", "*", m.group()), text) if _ROOM_HINT.search(text) else text
 
 
 _COMPOUND = ("欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 轩辕 端木 独孤 南宫 西门 百里 呼延 "
