@@ -153,17 +153,21 @@ def as_of(led, items: Sequence[dict], day: dt.date, *, mark: int | None = None) 
     iso = day.isoformat()
     # Only items with an event after the day (or the mark) can differ from their row, and not even those
     # whose only such event is the first assignment of their plan, which holds from the start anyway.
-    late = {r[0] for r in led.conn.execute(
-        "SELECT DISTINCT e.item_id FROM events e WHERE (e.on_date > ? OR e.id > ?) AND (e.kind NOT IN ('assign',"
-        " 'baseline') OR EXISTS (SELECT 1 FROM events f WHERE f.item_id = e.item_id AND f.id < e.id))",
-        (iso, mark if mark is not None else 1 << 62))}
+    cur = led.conn.cursor()
+    cur.row_factory = None
+    cut = mark if mark is not None else 1 << 62
+    seen_first: set[int] = set()
+    late: set[int] = set()
+    for item_id, event_id, kind, on_date in cur.execute("SELECT item_id, id, kind, on_date FROM events ORDER BY id"):
+        first = item_id not in seen_first
+        seen_first.add(item_id)
+        if (on_date > iso or event_id > cut) and (not first or kind not in ("assign", "baseline")):
+            late.add(item_id)
     wanted = {it["id"] for it in items} & late
     if not wanted:
         return list(items)
     state: dict[int, dict] = {}
     seen: dict[int, dict] = {}  # item -> fields any event touched (plan fields: their first value)
-    cur = led.conn.cursor()
-    cur.row_factory = None
     # Every event says which fields it touched (so a later value is not taken from the row); only those
     # recorded up to the mark and dated by the day make the state.
     for event_id, item_id, on_date, changes, before in cur.execute(
