@@ -234,10 +234,13 @@ def light_counts(lights: Iterable[str]) -> dict[str, int]:
     return {light: c[light] for light in LIGHTS if c[light]}
 
 
-def task_note(item: dict) -> str:
-    """What a list of tasks says beside a reopened one: 重新整改, since when and why."""
+def task_note(item: dict, *, short: bool = False) -> str:
+    """What a list of tasks says beside a reopened one: 重新整改, since when and why (``short``: why only,
+    for a narrow column of a public table whose 整改时限 already shows the new deadline)."""
     if not item.get("reopened"):
         return ""
+    if short:
+        return f"重新整改（{item['reopened']}）"
     return f"重新整改（{cn_date(dt.date.fromisoformat(item['reopened_on']))}起，{item['reopened']}）" \
         if item.get("reopened_on") else f"重新整改（{item['reopened']}）"
 

@@ -133,7 +133,7 @@ def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
         "note": "连续反映" if item.get("repeat_of") else "", "raw_count": str(item.get("raw_count") or ""),
         "closed": "是" if item.get("closed") else "否" if item.get("lead_unit") else "", "closed_on": iso_to_cn(item.get("closed_on")),
         "done_on": iso_to_cn(item.get("done_on")),
-        "progress": "；".join(x for x in (item.get("progress") or "", task_note(item)) if x),
+        "progress": "；".join(x for x in (item.get("progress") or "", task_note(item, short=True)) if x),
     }
     return [values[f] if f in values else mask(str(item.get(f) or "")) if f in FREE_TEXT else str(item.get(f) or "")
             for _, f, _ in layout.columns]
