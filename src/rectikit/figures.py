@@ -124,6 +124,7 @@ def ledger_status(ws) -> dict:
     sums = totals(batches)
     return {
         "workspace": str(ws.root),
+        "today": clock.today().isoformat(),  # done, closed and overdue are counted as of this day
         "office": cfg.get("office", {}).get("name", ""),
         "year": cfg.get("office", {}).get("year"),
         "schema_version": SCHEMA_VERSION,

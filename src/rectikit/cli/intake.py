@@ -105,7 +105,8 @@ def import_cmd(
 
 
 @app.command("status", cls=Command, help="查看台账：各批次的文件数、原始条数、工作条数。")
-def status_cmd(workspace: WsOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False) -> None:
+def status_cmd(today: TodayOpt = None, workspace: WsOpt = None, as_json: JsonOpt = False,
+               debug: DebugOpt = False) -> None:
     from rectikit.figures import ledger_status
 
     st = ledger_status(workspace_of(workspace))
