@@ -218,3 +218,14 @@ def test_the_command_line_takes_today(story, cli):
     assert json.loads(r.out)["counts"]["红灯"] == 3
     bad = cli("track", "--today", "2020-13-01", "-w", story["ws"].root)
     assert bad.code == 2
+
+
+@pytest.mark.parametrize("command", [c.split() for c in (
+    "import status export dedupe unmerge classify assign render dispatch collect track supervise closeout reopen "
+    "callback satisfaction boards plan analyse notice demo").split()] + [["report", "monthly"],
+                                                                       ["report", "investigation"],
+                                                                       ["frame", "templates"], ["frame", "merge"]],
+    ids=" ".join)
+def test_every_command_takes_today(cli, command):
+    r = cli(*command, "--help")
+    assert r.code == 0 and "--today" in r.out
