@@ -42,31 +42,46 @@ WB_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://s
            '</Relationships>')
 
 
-def xlsx(path: Path, rows, strings: list[str], refs: bool = True) -> Path:
+def xlsx(path: Path, rows, strings: list[str], refs: bool = True, *, target: str = "worksheets/sheet1.xml",
+         prefix: str = "", copies: int = 1) -> Path:
     """A workbook from (row number, [(column letters, shared string index)]) written as a stream;
-    ``refs=False`` leaves out the positions (allowed, and it packs a thousand times tighter)."""
+    ``refs=False`` leaves out the positions (allowed, and it packs a thousand times tighter); ``target``
+    puts the sheet where the relationships say (any folder or case), ``prefix`` writes rows and cells with
+    a namespace prefix (x:), ``copies`` writes the same sheet that many times."""
+    p = prefix
+
     def sheet():
-        yield b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/' \
-              b'spreadsheetml/2006/main"><sheetData>'
+        yield (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+               b'spreadsheetml/2006/main" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+               b'<sheetData>')
         for r, cells in rows:
             if refs:
-                yield (f'<row r="{r}">' + "".join(f'<c r="{c}{r}" t="s"><v>{k}</v></c>' for c, k in cells)
-                       + "</row>").encode()
+                yield (f'<{p}row r="{r}">' + "".join(f'<{p}c r="{c}{r}" t="s"><{p}v>{k}</{p}v></{p}c>' for c, k in cells)
+                       + f"</{p}row>").encode()
             else:
-                yield ("<row>" + "".join(f'<c t="s"><v>{k}</v></c>' for _, k in cells) + "</row>").encode()
+                yield (f"<{p}row>" + "".join(f'<{p}c t="s"><{p}v>{k}</{p}v></{p}c>' for _, k in cells)
+                       + f"</{p}row>").encode()
         yield b"</sheetData></worksheet>"
 
+    targets = [target] if copies == 1 else [f"worksheets/sheet{k}.xml" for k in range(1, copies + 1)]
+    book = WB.replace('<sheet name="汇总" sheetId="1" r:id="rId1"/>', "".join(
+        f'<sheet name="汇总{k}" sheetId="{k}" r:id="rS{k}"/>' for k in range(1, len(targets) + 1)))
+    book_rels = WB_RELS.replace('<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                                'relationships/worksheet" Target="worksheets/sheet1.xml"/>', "".join(
+        f'<Relationship Id="rS{k}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        f'worksheet" Target="{t}"/>' for k, t in enumerate(targets, 1)))
     sst = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
            'main">' + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         z.writestr("[Content_Types].xml", CONTENT_TYPES)
         z.writestr("_rels/.rels", RELS)
-        z.writestr("xl/workbook.xml", WB)
-        z.writestr("xl/_rels/workbook.xml.rels", WB_RELS)
+        z.writestr("xl/workbook.xml", book)
+        z.writestr("xl/_rels/workbook.xml.rels", book_rels)
         z.writestr("xl/sharedStrings.xml", sst)
-        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
-            for part in sheet():
-                f.write(part)
+        for t in targets:
+            with z.open(t[3:] if t.startswith("../") else "xl/" + t, "w", force_zip64=True) as f:
+                for part in sheet():
+                    f.write(part)
     return path
 
 
@@ -100,6 +115,17 @@ def crafted() -> list[Path]:
              strings),
         xlsx(OUT / "long-shared-string.xlsx", [HEAD, *((r, [("A", 1), ("B", 2)]) for r in range(2, 150_000))],
              [*strings, "长" * 32_000]),
+        xlsx(OUT / "relocated-sheet.xlsx", [HEAD, (1048576, [("XFD", 1)])], strings, target="../data/s.XML"),
+        xlsx(OUT / "prefixed-cells.xlsx", [HEAD, (1048576, [("XFD", 1)])], strings, prefix="x:"),
+        xlsx(OUT / "no-refs-A-Z-30KB.xlsx", [HEAD, *((r, [(chr(65 + c), 2) for c in range(26)]) for r in range(2, 3000))],
+             [*strings, "长" * 10_000], refs=False),
+        xlsx(OUT / "A-Z-30KB.xlsx", [HEAD, *((r, [(chr(65 + c), 2) for c in range(26)]) for r in range(2, 3000))],
+             [*strings, "长" * 10_000]),
+        xlsx(OUT / "100-sheets.xlsx", [HEAD, *((r, [("A", 1)]) for r in range(2, 50_000))], strings, refs=False,
+             copies=100),
+        ods(OUT / "ods-text-repeated.ods", '<table:table-row table:number-rows-repeated="10000"><table:table-cell '
+            'table:number-columns-repeated="26" office:value-type="string"><text:p>' + "长" * 10_000
+            + "</text:p></table:table-cell></table:table-row>"),
         ods(OUT / "repeated.ods", f"<table:table-row>{cell}</table:table-row>"
             '<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
             'table:number-columns-repeated="1000"/></table:table-row>'
