@@ -16,8 +16,7 @@ from rectikit.base.errors import NotReadyError
 from rectikit.base.names import child
 from rectikit.documents.builder import OfficialDocument
 from rectikit.figures import deadline_text, tasks_on
-from rectikit.steps.units import UNITS_FILE
-from rectikit.steps.units import load as load_units
+from rectikit.steps.units import directory_of
 from rectikit.store.values import DONE
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import iso_to_cn
@@ -30,7 +29,7 @@ def boards(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None 
     today = today or clock.today()
     office = ws.setting("office", "name", "")
     office_phone = ws.setting("office", "phone", "")
-    directory = load_units(ws.rules_dir / UNITS_FILE) if (ws.rules_dir / UNITS_FILE).exists() else None
+    directory = directory_of(ws)
     with ws.ledger() as led:
         tasks = [i for i in tasks_on(led, batches, today)
                  if i["lead_unit"] and not i["closed"] and (i["progress"] != DONE or i["long_term"])]

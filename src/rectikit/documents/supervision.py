@@ -17,8 +17,7 @@ from rectikit.base.errors import NotReadyError
 from rectikit.base.names import child, file_part
 from rectikit.documents.builder import OfficialDocument
 from rectikit.figures import task_table, tasks_on
-from rectikit.steps.units import UNITS_FILE
-from rectikit.steps.units import load as load_units
+from rectikit.steps.units import directory_of
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import cn_date, iso_to_cn
 from rectikit.text.masking import mask
@@ -43,7 +42,7 @@ def supervise(ws: Workspace, *, today: dt.date | None = None, reply_by: dt.date 
     for t in tasks:
         if t["light"] in CHASED:
             by_unit[t["unit"]].append(t)
-    directory = load_units(ws.rules_dir / UNITS_FILE) if (ws.rules_dir / UNITS_FILE).exists() else None
+    directory = directory_of(ws)
     out = Path(out_dir) if out_dir else ws.outputs_dir / "督办"
     files = {}
     for unit, chased in sorted(by_unit.items()):

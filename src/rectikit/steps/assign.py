@@ -12,7 +12,6 @@ by a later automatic run unless asked (``--reassign``).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, WorkspaceError
 from rectikit.base.problems import ERROR, WARNING, Issue, Report
 from rectikit.files.readers import as_int
-from rectikit.steps.deadlines import COUNT_FROM, DeadlineError, parse_deadline, task_start
+from rectikit.steps.deadlines import COUNT_FROM, DeadlineError, deadline_once, parse_deadline, task_start
 from rectikit.steps.units import UNITS_FILE, Directory
 from rectikit.steps.units import load as load_units
 from rectikit.store import books
@@ -95,7 +94,7 @@ def _split(cell) -> list[str]:
 
 def _settings(ws: Workspace) -> tuple[dt.date | None, int]:
     """The start of relative deadlines (None until the office sets it: never today by default) and the year."""
-    year = int(ws.setting("office", "year", dt.date.today().year))
+    year = int(ws.setting("office", "year", clock.today().year))
     start = ws.setting("assign", "start_date", "")
     try:
         return (dt.date.fromisoformat(str(start)) if start else None), year
@@ -173,13 +172,6 @@ def _matches(rule: Rule, item: dict, norm: str) -> bool:
         if allowed and (item.get(f) or "") not in allowed:
             return False
     return not rule.keywords or any(k in norm for k in rule.keywords)
-
-
-@functools.lru_cache(maxsize=4096)
-def _deadline(cell, start: dt.date | None, year: int):
-    """A rule's deadline, worked out once per rule rather than once per item (working days are counted
-    day by day)."""
-    return parse_deadline(cell, start=start, year=year)
 
 
 def _unit(name: str, item: dict, units: Directory) -> str | None:
@@ -276,7 +268,7 @@ def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, 
                                  sheet="分解规则", row=rule.row, column=column,
                                  value=name.replace(COUNTY, item.get("county") or "")))
         return None
-    d = _deadline(rule.deadline_cell, start, year)
+    d = deadline_once(rule.deadline_cell, start, year)
     unit = units.units[lead]
     return Assignment(
         item["id"], lead, "、".join(co), rule.outputs["责任领导"] or unit.leader, rule.outputs["责任人"] or unit.contact,

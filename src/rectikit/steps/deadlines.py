@@ -155,3 +155,21 @@ def task_start(item: dict, *, default: dt.date | None, count_from: str = "dispat
     first = (received or started) if count_from == "received" else (started or received)
     start = first or default
     return max(start, received) if start and received else start
+
+
+@lru_cache(maxsize=4096)
+def _remembered(phrase, start: dt.date | None, year: int) -> Deadline | DeadlineError:
+    try:
+        return parse_deadline(phrase, start=start, year=year)
+    except DeadlineError as e:
+        return e
+
+
+def deadline_once(phrase, start: dt.date | None, year: int) -> Deadline:
+    """:func:`parse_deadline`, worked out once per phrase, start and year (a rule table has a handful of
+    phrases; 100k items share a few starts) — a phrase that cannot be worked out is remembered too,
+    so an unpublished holiday year is not walked again for every item."""
+    got = _remembered(phrase, start, year)
+    if isinstance(got, DeadlineError):
+        raise got
+    return got

@@ -10,7 +10,6 @@ Each step here is one function; the CLI calls them.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -144,11 +143,10 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
 def _contacts(ws: Workspace):
     """A lead unit as a co-operating unit should know it: its name, contact person and phone (from the
     units directory, when the workspace has one)."""
-    from rectikit.steps.units import UNITS_FILE
-    from rectikit.steps.units import load as load_units
+    from rectikit.steps.units import directory_of
 
-    path = ws.rules_dir / UNITS_FILE
-    units = load_units(path).units if path.exists() else {}
+    directory = directory_of(ws)
+    units = directory.units if directory else {}
 
     def contact(name: str) -> str:
         unit = units.get(name)
@@ -161,7 +159,7 @@ def _contacts(ws: Workspace):
 def _start_tasks(ws: Workspace, led, tasks: list[dict], today: dt.date) -> None:
     """A task's first dispatch is its start: a relative deadline (30天, 15个工作日) counts from it, unless
     the office counts from the day an item was received (``[assign] count_from = "received"``)."""
-    from rectikit.steps.deadlines import is_relative, task_start
+    from rectikit.steps.deadlines import DeadlineError, deadline_once, is_relative, task_start
 
     count_from = str(ws.setting("assign", "count_from", "dispatch"))
     year = int(ws.setting("office", "year", today.year))
@@ -171,24 +169,13 @@ def _start_tasks(ws: Workspace, led, tasks: list[dict], today: dt.date) -> None:
             continue
         new = {"started_on": today.isoformat()}
         if is_relative(it["deadline_text"]) and not it["long_term"]:
-            day = _deadline_from(it["deadline_text"], task_start({**it, **new}, default=None, count_from=count_from),
-                                 year)
-            if day:  # else the assigned deadline stands (e.g. next year's holidays not yet published)
-                new["deadline"] = day.isoformat()
+            try:
+                new["deadline"] = deadline_once(it["deadline_text"], task_start({**it, **new}, default=None,
+                                                                                count_from=count_from), year).date.isoformat()
+            except DeadlineError:
+                pass  # the assigned deadline stands (e.g. next year's holidays not yet published)
         changes.append((it, new))
     itemstore.change_many(led, changes, kind="dispatch", source=itemstore.DISPATCH, on=today, today=today)
-
-
-@functools.lru_cache(maxsize=4096)
-def _deadline_from(phrase: str, start: dt.date, year: int) -> dt.date | None:
-    """A relative deadline from a start, or None where it cannot be worked out; remembered either way
-    (100k tasks share a handful of phrases and starts)."""
-    from rectikit.steps.deadlines import DeadlineError, parse_deadline
-
-    try:
-        return parse_deadline(phrase, start=start, year=year).date
-    except DeadlineError:
-        return None
 
 
 TASK_FORM = Form("dispatch", "整改任务交办表", TASK_SHEET, OFFICE_COLUMNS + UNIT_COLUMNS, TASK_NOTES,

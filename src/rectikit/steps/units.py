@@ -105,3 +105,9 @@ def load(path: Path) -> Directory:
     if report.errors:
         raise InvalidDataError(f"单位名录 {t.file} 有 {len(report.errors)} 处错误。", report=report)
     return Directory(units)
+
+
+def directory_of(ws) -> Directory | None:
+    """The workspace's units directory, or None when it has none (documents then leave contacts out)."""
+    path = ws.rules_dir / UNITS_FILE
+    return load(path) if path.exists() else None

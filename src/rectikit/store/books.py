@@ -144,11 +144,6 @@ def read_returned(path) -> Returned:
     return Returned(path, sheets, tag)
 
 
-def kind_of(path) -> str | None:
-    """The kind a workbook says it is on its identity sheet, or None (not one of ours, or unreadable)."""
-    return read_returned(path).kind
-
-
 def sent_order(led, ret: Returned) -> int:
     """When the book a returned workbook came from was sent (the ledger's order of books; 0 when
     unknown): older rounds are taken back before newer ones."""

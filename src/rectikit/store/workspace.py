@@ -6,13 +6,13 @@ upwards, unless ``--workspace`` or ``RECTIKIT_WORKSPACE`` names one.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from rectikit.base import clock
 from rectikit.base.errors import WorkspaceError
 from rectikit.base.resources import templates_dir
 from rectikit.store.settings import problems
@@ -115,7 +115,7 @@ def init_workspace(path: Path, *, office: str = "", year: int | None = None) -> 
     if root.exists() and not root.is_dir():
         raise WorkspaceError(f"{root} 已存在且不是文件夹。")
     root.mkdir(parents=True, exist_ok=True)
-    year = year or dt.date.today().year
+    year = year or clock.today().year
     office = office or root.name
     text = (templates_dir() / "config.toml").read_text(encoding="utf-8")
     text = text.replace("{office}", office.replace("\\", "\\\\").replace('"', '\\"')).replace("{year}", str(int(year)))
