@@ -20,32 +20,7 @@ SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://sc
 
 def _workbook(path: Path, sheet_xml: str, strings: list[str]) -> Path:
     """A minimal valid .xlsx around one hand-written worksheet."""
-    ct = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-          'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-          'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
-          'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-          '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-          'officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="'
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-    rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            'officeDocument" Target="xl/workbook.xml"/></Relationships>')
-    book = ('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-            '<sheet name="汇总" sheetId="1" r:id="rId1"/></sheets></workbook>')
-    book_rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                 'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-                 '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="'
-                 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="'
-                 'sharedStrings.xml"/></Relationships>')
-    sst = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-           + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in (("[Content_Types].xml", ct), ("_rels/.rels", rels), ("xl/workbook.xml", book),
-                           ("xl/_rels/workbook.xml.rels", book_rels), ("xl/sharedStrings.xml", sst),
-                           ("xl/worksheets/sheet1.xml", sheet_xml)):
-            z.writestr(name, data)
-    return path
+    return _package(path, [("worksheets/sheet1.xml", sheet_xml)], strings)
 
 
 def _refused(ws, path: Path, *expect: str) -> None:
@@ -215,6 +190,19 @@ def test_a_list_enumerated_with_chinese_numerals_is_items_not_headings(ws, tmp_p
     assert res.added == 2 and len([i for i in res.report.issues if i.code == "group-row"]) == 3
 
 
+CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                 'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                 'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+                 'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                 '{sheets}<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+
+
+def _in_package(target: str) -> str:
+    """Where a workbook relationship's target lives in the zip."""
+    return target[3:] if target.startswith("../") else "xl/" + target
+
+
 def _package(path: Path, sheets: list[tuple[str, str]], strings: list[str]) -> Path:
     """A workbook whose sheets live where the relationships say (any folder, any case)."""
     rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -233,13 +221,14 @@ def _package(path: Path, sheets: list[tuple[str, str]], strings: list[str]) -> P
     sst = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
            + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+        z.writestr("[Content_Types].xml", CONTENT_TYPES.format(sheets="".join(
+            f'<Override PartName="/{_in_package(target)}" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.worksheet+xml"/>' for target, _ in sheets)))
         for name, data in (("_rels/.rels", rels), ("xl/workbook.xml", book), ("xl/_rels/workbook.xml.rels", book_rels),
                            ("xl/sharedStrings.xml", sst)):
             z.writestr(name, data)
         for target, xml in sheets:
-            z.writestr(target[3:] if target.startswith("../") else "xl/" + target, xml)
+            z.writestr(_in_package(target), xml)
     return path
 
 
