@@ -97,6 +97,22 @@ def ods(path: Path, body: str) -> Path:
     return path
 
 
+def xls(path: Path, sheets: int, rows, value: str) -> Path:
+    """A legacy BIFF8 workbook (xlwt, from the test extras): ``rows`` (row, col) cells showing ``value``
+    on each of ``sheets`` sheets."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    cells = list(rows)
+    for k in range(sheets):
+        sheet = book.add_sheet(f"S{k}")
+        sheet.write(0, 0, "意见建议内容")
+        for r, c in cells:
+            sheet.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
 HEAD = (1, [("A", 0)])
 
 
@@ -130,6 +146,10 @@ def crafted() -> list[Path]:
             '<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
             'table:number-columns-repeated="1000"/></table:table-row>'
             f'<table:table-row><table:table-cell table:number-columns-repeated="900"/>{cell}</table:table-row>'),
+        xls(OUT / "xls-30KB-string.xls", 1, ((r, c) for r in range(1, 3000) for c in range(26)), "长" * 30_000),
+        xls(OUT / "xls-far-cell.xls", 1, [(1, 0), (65535, 255)], "路灯不亮"),
+        xls(OUT / "xls-70-sheets.xls", 70, ((r, 0) for r in range(1, 2000)), "路灯不亮，希望尽快修复。"),
+        xls(OUT / "xls-1400-sheets.xls", 1400, ((r, c) for r in range(1, 20) for c in range(10)), "路灯不亮"),
     ]
     big_cell = OUT / "csv-1MB-cell.csv"
     big_cell.write_text("意见建议内容\n" + "长" * 400_000 + "\n", encoding="utf-8")

@@ -165,3 +165,21 @@ def test_dedupe_and_unmerge_commands(cli, tmp_path):
     bad = write_xlsx(tmp_path / "审核.xlsx", [["组号", "编号"], [1, 1]])
     r = cli("dedupe", "--apply", bad, cwd=w)
     assert r.code == 1 and "处理意见" in r.err
+
+
+def test_running_out_of_memory_is_a_message_and_leaves_the_ledger(cli, tmp_path, monkeypatch):
+    from helpers import ledger_snapshot
+    from rectikit.store.workspace import Workspace
+
+    cli("init", tmp_path / "w")
+    ws = Workspace(tmp_path / "w")
+    before = ledger_snapshot(ws)
+
+    def exhausted(*a, **k):
+        raise MemoryError
+
+    monkeypatch.setattr("rectikit.files.readers._open_workbook", exhausted)
+    r = cli("import", _formula_text_xlsx(tmp_path), "-b", "x", "--json", cwd=tmp_path / "w")
+    assert r.code == 1 and "内存不足" in r.err and "Traceback" not in r.err
+    assert r.json()["error"]["code"] == "memory"
+    assert ledger_snapshot(ws) == before

@@ -275,3 +275,54 @@ def test_ods_text_repeated_over_many_cells(ws, tmp_path):
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
     _refused(ws, tmp_path / "文字.ods", "文字")
+
+
+def _xls(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """A legacy BIFF8 workbook, as old office systems still export."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                sheet.write(r, c, v)
+    book.save(str(path))
+    return path
+
+
+def test_xls_showing_one_long_string_in_every_cell_is_refused(ws, tmp_path):
+    rows = [["意见建议"], *([["长" * 30_000] * 26] * 3000)]
+    path = _xls(tmp_path / "旧版.xls", {"s": rows})
+    assert path.stat().st_size < 1_500_000  # one shared string, 78,000 cells pointing at it
+    _refused(ws, path, "工作表“s”", "文字", "拒绝读取")
+
+
+def test_xls_sheets_are_added_up(ws, tmp_path):
+    small = Limits(max_cells=2_000, cells_per_byte=0.001)
+    sheets = {f"表{k}": [["意见建议"], *([["路灯不亮"] * 10] * 50)] for k in range(6)}
+    path = _xls(tmp_path / "多表.xls", sheets)
+    from rectikit.base.errors import InputFileError
+    from rectikit.files.guard import check_xls
+
+    check_xls(path, Limits())
+    try:
+        check_xls(path, small)
+    except InputFileError as e:
+        assert "各表合计" in str(e) and "表3" in str(e)
+    else:
+        raise AssertionError("six sheets of 510 cells passed a 2,000-cell limit")
+
+
+def test_a_real_xls_is_imported(ws, tmp_path):
+    path = _xls(tmp_path / "热线.xls", {"Sheet1": [["意见建议", "县（市、区）"], ["路灯不亮", "兴业县"],
+                                                     ["道路坑洼", "博白县"]]})
+    res = import_files(ws, [path], batch="b")
+    assert res.files[0].status == "imported", res.files[0]
+    assert res.files[0].added == 2
+
+
+def test_a_damaged_xls_is_refused_with_a_message(ws, tmp_path):
+    good = _xls(tmp_path / "好.xls", {"Sheet1": [["意见建议"], ["路灯不亮"]]}).read_bytes()
+    (tmp_path / "坏.xls").write_bytes(good[:1500])
+    _refused(ws, tmp_path / "坏.xls", "坏.xls")

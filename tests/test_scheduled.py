@@ -110,3 +110,20 @@ def test_nights_with_returns_in_any_order_a_bad_file_and_a_killed_run(tmp_path):
     killed = _run(ws)
     assert killed.returncode == 1 and not lock.exists()
     assert "已中止，清除它留下的锁后继续" in (ws / "报告" / "定时任务.log").read_text(encoding="utf-8")
+
+
+def test_a_step_killed_at_the_memory_cap_is_explained_in_the_log(tmp_path):
+    """The nightly script runs each step under RECTIKIT_MEMORY_MB; a step the system kills (a crafted file
+    the guard missed would be stopped there) gets a Chinese line saying the ledger is unchanged."""
+    ws = Path(run_demo(tmp_path / "演示")["workspace"])
+    (ws / "收件箱" / "2021年度").mkdir(parents=True)
+    (ws / "收件箱" / "2021年度" / "异常.xlsx").write_bytes(b"PK\x03\x04")
+    fake = tmp_path / "rectikit"
+    fake.write_text('#!/bin/bash\nif [ "$1" = import ]; then kill -ABRT $$; fi\nexit 0\n')
+    fake.chmod(0o755)
+    env = {**os.environ, "RECTIKIT": str(fake), "RECTIKIT_MEMORY_MB": "2048"}
+    done = subprocess.run(["bash", str(SCRIPT), str(ws)], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 1
+    log = (ws / "报告" / "定时任务.log").read_text(encoding="utf-8")
+    assert "导入 2021年度/异常.xlsx exit=134（被终止：内存超过 2048 MB 上限或程序崩溃，台账未改动" in log
+    assert "催办清单 exit=0\n" in log

@@ -47,12 +47,21 @@ if ! take_lock; then
 fi
 trap 'rm -rf "$LOCK"' EXIT
 
+# Each step runs under a hard memory cap (RECTIKIT_MEMORY_MB, default 4096): a file the import guard
+# failed to measure stops that step at the cap instead of exhausting the machine. The ledger changes in
+# one transaction, so a step killed this way leaves it as it was.
+MEMORY_MB="${RECTIKIT_MEMORY_MB:-4096}"
 failed=0
+explain() {  # explain 退出码：退出码 ≥ 128 是被系统终止
+  if [ "$1" -ge 128 ]; then
+    echo "（被终止：内存超过 ${MEMORY_MB} MB 上限或程序崩溃，台账未改动；请把该文件另存为 .xlsx 后重试，或调大 RECTIKIT_MEMORY_MB）"
+  fi
+}
 step() {  # step 名称 命令...：运行一步，记下退出码
   local name="$1"; shift
-  "$@" >> "$LOG.详细" 2>&1
+  ( ulimit -v $((MEMORY_MB * 1024)) 2>/dev/null; "$@" ) >> "$LOG.详细" 2>&1
   local code=$?
-  echo "$(date '+%F %T') $name exit=$code" >> "$LOG"
+  echo "$(date '+%F %T') $name exit=$code$(explain "$code")" >> "$LOG"
   [ "$code" -eq 0 ] || failed=1
 }
 
@@ -73,13 +82,13 @@ if [ -d "$RETURNS" ]; then
 fi
 if [ "${#returns[@]}" -gt 0 ]; then
   # One line per file in the log: taken, or not taken and why (wide lines: nothing wraps).
-  out="$(COLUMNS=2000 "$RECTIKIT" collect "${returns[@]}" -w "$WS" 2>&1)"
+  out="$(ulimit -v $((MEMORY_MB * 1024)) 2>/dev/null; COLUMNS=2000 "$RECTIKIT" collect "${returns[@]}" -w "$WS" 2>&1)"
   code=$?
   printf '%s\n' "$out" >> "$LOG.详细"
   printf '%s\n' "$out" | grep -E '^(已导入|未导入) ' | while IFS= read -r line; do
     echo "$(date '+%F %T') 报回 $line" >> "$LOG"
   done
-  echo "$(date '+%F %T') 导入报回 ${#returns[@]} 份 exit=$code" >> "$LOG"
+  echo "$(date '+%F %T') 导入报回 ${#returns[@]} 份 exit=$code$(explain "$code")" >> "$LOG"
   [ "$code" -eq 0 ] || failed=1
 fi
 

@@ -51,6 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         failure, code = ("aborted", "已中止。", ""), EXIT_FAILED
         err.print("已中止。")
+    except MemoryError:
+        if debug:
+            raise
+        message = "内存不足，本命令未完成；台账的改动在一次事务中，未完成的部分没有写入。"
+        hint = "关闭其他程序后重试；如正在导入异常大的文件，请核对文件或调小 rectikit.toml 中 [import] 的上限。"
+        say(("错误：", "red"), message)
+        err.print(f"下一步：{hint}")
+        failure, code = ("memory", message, hint), EXIT_FAILED
     except Exception as e:
         # typer may raise click's classes or its vendored copies: match by name.
         kinds = {c.__name__ for c in type(e).__mro__}

@@ -102,6 +102,53 @@ def sniff_format(path: Path) -> str:
     raise InputFileError(f"{path.name} 不是 Excel、WPS 或 CSV 表格文件，无法读取。")
 
 
+def check_xls(path: Path, limits: Limits = Limits()) -> None:
+    """Measure a legacy .xls (BIFF) by its own records before calamine lays it out.
+
+    A 1.2 MB .xls can show one 30,000-character shared string in 78,000 cells,
+    which calamine copies into every cell (gigabytes). xlrd keeps each shared
+    string once and loads one sheet at a time, so the sheets' used area and
+    text can be added up cheaply; a file xlrd cannot measure is refused.
+    """
+    import io
+
+    import xlrd
+
+    path = Path(path)
+    max_cells, max_rows, max_text = limits.allowed(path.stat().st_size)
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True, ragged_rows=True, logfile=io.StringIO())
+    except xlrd.XLRDError as e:
+        if "encrypt" in str(e).lower():
+            raise InputFileError(f"{path.name} 设有打开密码，请先在 Excel/WPS 中取消密码。") from None
+        raise InputFileError(f"{path.name} 是旧版 .xls，但内容无法核验（{e}），请用 Excel 或 WPS 另存为 .xlsx 再导入。"
+                             ) from None
+    except Exception as e:  # a damaged compound file fails in many ways
+        raise InputFileError(f"{path.name} 文件已损坏或不完整（{type(e).__name__}），请重新获取原文件。") from None
+    rows = cells = text = 0
+    with book:
+        for k in range(book.nsheets):
+            try:
+                sheet = book.sheet_by_index(k)
+            except Exception as e:
+                raise InputFileError(f"{path.name} 的第 {k + 1} 个工作表无法核验（{type(e).__name__}），"
+                                     "请用 Excel 或 WPS 另存为 .xlsx 再导入。") from None
+            width = max((sheet.row_len(r) for r in range(sheet.nrows)), default=0)
+            rows, cells = rows + sheet.nrows, cells + sheet.nrows * width
+            if rows > max_rows:
+                raise too_large(path.name, "", "行数（各表合计）", rows, max_rows, "rows_per_byte")
+            if cells > max_cells:
+                raise too_large(path.name, f" 的工作表“{sheet.name}”", "使用区域（各表合计，单元格）", cells,
+                                max_cells, "cells_per_byte、max_cells")
+            for r in range(sheet.nrows):
+                # A character of Chinese is three bytes once read; ASCII is one.
+                text += sum(len(v) * (1 if v.isascii() else 3) for v in sheet.row_values(r) if isinstance(v, str))
+                if text > max_text:
+                    raise too_large(path.name, f" 的工作表“{sheet.name}”", "读入后的文字（字节，各表合计）", text,
+                                    max_text, "text_per_byte")
+            book.unload_sheet(k)
+
+
 def check_zip(path: Path, limits: Limits | int = Limits()) -> str:
     """Refuse zip bombs, XML with DOCTYPE and sheets too large to lay out; return 'xlsx' or 'ods'."""
     if isinstance(limits, int):
