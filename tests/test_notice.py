@@ -25,7 +25,9 @@ def test_notice_figures_attachments_and_no_personal_data(ws, tmp_path):
     con.execute("UPDATE items SET progress='已完成', closed=1, result='已更换路灯' WHERE id=1")
     con.commit()
     res = notice(ws, today=dt.date(2020, 12, 31), out_dir=tmp_path / "公示")
-    assert res["opening"] == ("收到2019年度社会评价群众意见建议共3条、2020年中期社会评价群众意见建议共1条。"
+    # basis and feedback party not set: marked places, never dropped silently
+    assert res["opening"] == ("根据【请填写依据文件名称和文号，如《……的通知》（……〔2020〕2号）】要求，【请填写反馈方，如自治区】反馈"
+                              "2019年度社会评价群众意见建议共3条、2020年中期社会评价群众意见建议共1条。"
                               "由于部分意见建议内容相似或相同，经梳理归纳，2019年度共归纳为2条意见建议。"
                               "其中列为重点整改任务3项，截至2020年12月31日，已完成整改1项，已销号1项。现将整改情况公示如下。")
     text = "\n".join(p.text for p in Document(res["path"]).paragraphs)

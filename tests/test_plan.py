@@ -56,11 +56,12 @@ def test_the_plan_uses_the_config(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "清单.xlsx", _list([2] + [0] * 14, wrong=-1))], batch="2019年度")
     config = ws.config_path.read_text(encoding="utf-8").replace('feedback_from = ""', 'feedback_from = "自治区"').replace(
         'basis = ""', 'basis = "《关于反馈2019年度绩效考评结果的通知》（桂绩办发〔2020〕2号）"').replace(
-        'platform_due = ""', 'platform_due = "2020-06-26"').replace('monthly_report_day = ""', 'monthly_report_day = 5')
+        'platform_due = ""', 'platform_due = "2020-06-26"').replace('monthly_report_day = ""', 'monthly_report_day = 5'
+    ).replace('place = ""', 'place = "防城港市"')
     ws.config_path.write_text(config, encoding="utf-8")
     out = plan(ws, today=dt.date(2020, 6, 10), out_dir=tmp_path / "方案")
     text = "\n".join(p.text for p in Document(out["path"]).paragraphs)
-    assert out["title"] == "自治区反馈2019年度社会评价群众意见建议整改方案"
+    assert out["title"] == "自治区反馈2019年度社会评价防城港市群众意见建议的整改方案"  # seed 001's title
     assert "根据《关于反馈2019年度绩效考评结果的通知》（桂绩办发〔2020〕2号）精神" in text
     assert "2020年6月26日前在平台上填报" in text and "每月5日前报送上月整改进展" in text
-    assert "自治区反馈2019年度社会评价群众意见建议共2条" in out["content"]
+    assert "自治区反馈我市2019年度社会评价群众意见建议共2条" in out["content"]

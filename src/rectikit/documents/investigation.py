@@ -13,6 +13,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import UsageError
 from rectikit.base.names import child, file_part
+from rectikit.documents import form
 from rectikit.documents.builder import OfficialDocument
 from rectikit.figures import investigation
 from rectikit.store.workspace import Workspace
@@ -36,7 +37,7 @@ def investigation_reports(ws: Workspace, item_ids: Sequence[int], *, today: dt.d
     """One .docx per item from what the units reported."""
     today = today or clock.today()
     office = ws.setting("office", "name", "")
-    basis = str(ws.setting("plan", "basis", "") or "").strip()
+    basis = form.basis(ws, "investigation")
     out = Path(out_dir) if out_dir else ws.outputs_dir / "调查报告"
     with ws.ledger() as led:
         found = {i: investigation(led, i) for i in item_ids}
@@ -48,7 +49,7 @@ def investigation_reports(ws: Workspace, item_ids: Sequence[int], *, today: dt.d
         it, parts = fig["item"], fig["parts"]
         number = it["seq"] or item_id
         doc = OfficialDocument(f"{office}对{it['batch']}第{number}项社会评价意见建议整改调查报告")
-        doc.paragraph((f"根据{basis}要求，" if basis else "") + f"我们专项研究{it['batch']}社会评价意见建议整改工作，"
+        doc.paragraph(f"根据{basis}要求，我们高度重视，专项研究{it['batch']}社会评价意见建议整改工作，"
                       "开展调查研究。调查情况报告如下：")
         doc.heading("整改事项")
         doc.paragraph(f"第{number}项：“{mask(it['text'] or '')}”")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rectikit.base import clock
 from rectikit.base.errors import NotReadyError
+from rectikit.documents import form
 from rectikit.documents.annexes import render
 from rectikit.documents.builder import OfficialDocument
 from rectikit.figures import batch_counts, plan_figures, totals
@@ -46,9 +47,8 @@ def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None 
         annex = render(ws, "annex2", out_dir=out, batches=[name], number=str(k), stem=f"附件{k}-{title}", today=today,
                        key_only=not include_all)
         attachments.append({"number": k, "title": title, "files": annex["files"]})
-    title = f"{office}落实{'和'.join(names)}社会评价群众意见建议整改情况公示"
-    basis = str(ws.setting("plan", "basis", "") or "")
-    opening = _opening(counts, areas, today, basis, str(ws.setting("plan", "feedback_from", "") or ""))
+    title = f"{form.place(ws)}落实{'和'.join(names)}社会评价群众意见建议整改情况公示"
+    opening = _opening(counts, areas, today, form.basis(ws, "notice"), form.feedback_from(ws), form.place(ws))
     doc = OfficialDocument(title)
     doc.blank()
     doc.paragraph(opening)
@@ -63,12 +63,13 @@ def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None 
     return {"title": title, "opening": opening, "path": str(path), "attachments": attachments}
 
 
-def _opening(counts: list[dict], areas: Sequence[str], today: dt.date, basis: str, feedback_from: str) -> str:
+def _opening(counts: list[dict], areas: Sequence[str], today: dt.date, basis: str, feedback_from: str,
+             place: str = "") -> str:
     """Seed 003's opening: the basis, what came back per batch, what it was
     merged to, the areas it touches, and where the key tasks stand."""
     received = "、".join(f"{c['batch']}社会评价群众意见建议共{c['raw_items']}条" for c in counts)
     merged = [c for c in counts if c["items"] != c["raw_items"]]
-    text = (f"根据{basis}要求，" if basis else "") + (f"{feedback_from}反馈" if feedback_from else "收到") + f"{received}。"
+    text = f"根据{basis}要求，{feedback_from}反馈{form.we(place)}{received}。"
     if merged:
         text += ("由于部分意见建议内容相似或相同，经梳理归纳，"
                  + "、".join(f"{c['batch']}共归纳为{c['items']}条" for c in merged) + "意见建议。")

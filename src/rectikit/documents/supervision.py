@@ -15,6 +15,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import NotReadyError
 from rectikit.base.names import child, file_part
+from rectikit.documents import form
 from rectikit.documents.builder import OfficialDocument
 from rectikit.figures import task_table, tasks_on
 from rectikit.steps.units import directory_of
@@ -48,8 +49,8 @@ def supervise(ws: Workspace, *, today: dt.date | None = None, reply_by: dt.date 
     for unit, chased in sorted(by_unit.items()):
         chased.sort(key=lambda t: (t["days_left"], t["id"]))
         red = sum(1 for t in chased if t["light"] == "红灯")
-        doc = OfficialDocument("整改任务督办通知")
-        doc.line(f"{unit}：")
+        doc = OfficialDocument(f"{office or form.fill('发文机关')}关于督促加快社会评价群众意见建议整改任务的通知",
+                               head=form.head(ws), to=unit)
         doc.paragraph(f"截至{cn_date(today)}，你单位牵头的社会评价群众意见建议整改任务中，已过整改时限仍未完成{red}项，"
                       f"临近整改时限{len(chased) - red}项（见下表）。请主要领导亲自过问，抓紧推进整改，"
                       f"于{cn_date(reply_by)}前将整改进展、成效和佐证材料报送{office or '本单位'}。逾期未报的，将按有关规定处理。")
@@ -64,6 +65,7 @@ def supervise(ws: Workspace, *, today: dt.date | None = None, reply_by: dt.date 
         doc.table(HEADERS, rows, widths=(10, 12, 62, 24, 14, 12, 22))  # mm across 156
         doc.blank()
         doc.signature(office, today)
+        doc.imprint(str(ws.setting("documents", "supervision_cc", "") or ""), form.printer(ws), today)
         files[unit] = str(doc.save(child(out, f"督办通知-{file_part(unit)}.docx")))
     return {"today": today.isoformat(), "reply_by": reply_by.isoformat(), "folder": str(out), "files": files,
             "tasks": {u: len(v) for u, v in by_unit.items()}}

@@ -71,6 +71,13 @@ def _one_of(*choices):
 SCHEMA = {
     ("office", "name"): _text, ("office", "contact"): _text, ("office", "phone"): _text,
     ("office", "year"): _number(2000, 2100, whole=True),
+    ("office", "place"): _text, ("office", "mark"): _text, ("office", "number"): _text, ("office", "printer"): _text,
+    ("office", "supervision_phone"): _text,
+    ("documents", "plan_to"): _text, ("documents", "plan_cc"): _text, ("documents", "plan_approved_by"): _text,
+    ("documents", "plan_stages"): _texts,
+    ("documents", "notice_basis"): _text, ("documents", "investigation_basis"): _text,
+    ("documents", "analysis_to"): _text, ("documents", "analysis_basis"): _text,
+    ("documents", "supervision_cc"): _text,
     ("import", "max_unpacked_mb"): _number(1, 1 << 20, whole=True),
     ("import", "header_scan_rows"): _number(1, 1000, whole=True),
     ("import", "max_cells"): _number(1, 1e12, whole=True),
