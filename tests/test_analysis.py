@@ -51,7 +51,9 @@ def test_sections_are_word_headings_in_gb9704_form(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2020年中期")
     doc = Document(analyse(ws, today=dt.date(2020, 9, 30), out=tmp_path / "r.docx").path)
     heads = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert heads[:3] == ["一、总体情况", "二、区域分布", "三、反映量居前3位的乡（镇、街道）"]
+    assert heads == ["一、办件综述", "二、领导批示情况", "三、存在问题", "四、原因分析", "五、工作建议"]  # seed 004
+    parts = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+    assert parts[:2] == ["（一）区域分布", "（二）反映量居前3位的乡（镇、街道）"]
     sec = doc.sections[0]
     assert (round(sec.top_margin.mm), round(sec.left_margin.mm), round(sec.page_width.mm)) == (37, 28, 210)
     assert doc.styles["Heading 1"].font.color.rgb == (0, 0, 0)
@@ -71,6 +73,12 @@ def test_native_charts_their_captions_and_the_tables_behind_them(ws, tmp_path):
         first = z.read("word/charts/chart1.xml").decode()
     assert len(charts) >= 3 and len(embedded) == len(charts)  # each chart carries its own data
     assert "<c:pieChart>" in first and "城中区" in first
+    # the pie's labels are the shares the sentence prints (33.3%, cut), not a percentage the renderer rounds
+    assert 'formatCode="General&quot;%&quot;"' in first and '<c:showPercent val="0"/>' in first
+    assert "<c:v>33.3</c:v>" in first and "<c:v>16.6</c:v>" in first
+    with zipfile.ZipFile(res.path) as z:
+        bars = [z.read(n).decode() for n in charts if "<c:barChart>" in z.read(n).decode()]
+    assert bars and all('<c:tickLblSkip val="1"/>' in b for b in bars)  # every category named
     text = "\n".join(p.text for p in Document(res.path).paragraphs)
     assert "图1　各县（市、区）分布" in text and "如下图：" in text
     assert "【请在此写明领导批示" in text
@@ -142,7 +150,13 @@ def test_every_figure_seed_004_prints(ws, tmp_path):
     assert "满意的 107 件、占 84.2%，基本满意的 12 件、占 9.4%，不满意的 8 件、占 6.2%" in sat
     assert "回访 127 件，联系上 117 件" in sat and "满意 99 件、占联系上的 84.6%、占回访的 77.9%" in sat
     assert "不满意 18 件、占联系上的 15.3%、占回访的 14.1%" in sat and "未完成回访的 10 件" in sat
-    assert "问题性质" in text and "月度趋势" in text
+    assert "问题性质" in text and "反映趋势" in text
+    assert "2020年1月至2020年6月共 6 个月，2020年1月最多（22 件）；2020年6月 21 件，环比持平" in text["反映趋势"]
+    problems = {s.heading: s.sentence for s in res.problems}
+    housing = problems["住房保障方面问题较为突出。"]  # the cross-tab within the leading category (seed 004 (二))
+    assert housing.startswith("127 件中，涉及住房保障的 60 件、占 47.2%。其中，政策咨询 40 件、占 66.6%；资金未兑现 20 件、占 33.3%。")
+    assert "分县（市、区）看，威宁自治县（50%）、七星关区（31.6%）、金沙县（18.3%）的群众在住房保障方面反映较多。" in housing
+    assert "反映资金、补助未兑现或发放不及时的 127 件" in problems["反映资金兑现不及时的问题偏多。"]
     import zipfile
 
     with zipfile.ZipFile(res.path) as z:
@@ -154,3 +168,24 @@ def test_the_opening_compares_with_the_batch_before(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "b.xlsx", ROWS[:3])], batch="2020年度")
     res = analyse(ws, batches=["2020年度"], today=dt.date(2020, 12, 30), out=tmp_path / "r.docx", charts=False)
     assert "与上期（2020年中期，5 条）相比减少 3 条、60%。" in res.overview
+
+
+def test_the_most_names_every_one_tied():
+    from rectikit.figures import most
+
+    assert most([("5月", 4), ("6月", 4), ("7月", 1)]) == ["5月", "6月"] and most([("5月", 0)]) == []
+
+
+def test_a_county_offices_list_is_analysed_by_township_and_the_trend_by_year(ws, tmp_path):
+    rows = [["意见建议内容", "乡镇", "反映时间"]]
+    for k in range(30):
+        rows.append([f"第{k}条：河道垃圾。", f"第{k % 12}镇", f"{2006 + k % 15}-0{1 + k % 9}-10"])
+    rows.append(["没有日期的一条。", "第1镇", ""])
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", rows)], batch="河道投诉")
+    res = analyse(ws, today=dt.date(2020, 12, 30), out=tmp_path / "r.docx", charts=False)
+    text = {s.heading: s.sentence for s in res.sections}
+    assert "未注明" not in text["区域分布"] and "共有 12 个乡（镇、街道）" in text["区域分布"]
+    assert "第1镇（12.9%），第0镇（9.6%）" in text["区域分布"] and "以及6个乡（镇、街道）各 2 件" in text["区域分布"]
+    trend = text["反映趋势"]
+    assert trend.startswith("从反映时间来看，2006年至2020年共 15 年") and "另有 1 件未注明反映时间。" in trend
+    assert len(next(s for s in res.sections if s.heading == "反映趋势").rows) == 15

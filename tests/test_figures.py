@@ -73,7 +73,7 @@ def test_overview_counts_what_the_report_prints(ledger):
         fig = overview(led, [], dt.date(2020, 9, 25), warn_days=10)
     assert (fig["raw_items"], fig["items"], fig["key_tasks"]) == (6, 5, 2)
     assert fig["by_county"] == [("未注明", 3), ("城中区", 1), ("平山县", 1)]
-    assert fig["top_townships"] == [("城中区中山街道", 1), ("平山县石门镇", 1)] and fig["townships"] == 2
+    assert fig["top_townships"]["rows"] == [("城中区中山街道", 1), ("平山县石门镇", 1)] and fig["townships"] == 2
     assert fig["by_category"] == [("基础设施建设", 2), ("未分类", 2), ("教育", 1)]  # the unstated last on a tie
     assert fig["by_unit"] == [("市住建局", 2)]
     assert fig["progress"]["lights"] == {"黄灯": 1, "已销号": 1}
@@ -105,8 +105,11 @@ def test_done_closed_and_long_term_tasks_are_never_lit():
     assert task_light({**base, "deadline": None}, today, 10) == ("未定时限", None)
 
 
-def test_a_top_list_never_cuts_through_a_tie():
-    from rectikit.figures import top_with_ties
+def test_a_top_list_never_cuts_through_a_tie_nor_swells():
+    from rectikit.figures import top_n
 
     rows = [("甲", 5), ("乙", 4), ("丙", 3), ("丁", 3), ("戊", 3), ("己", 1)]
-    assert top_with_ties(rows, 3) == rows[:5] and top_with_ties(rows, 2) == rows[:2] and top_with_ties(rows, 9) == rows
+    assert top_n(rows, 3) == {"rows": rows[:2], "tied": 3, "tied_each": 3}  # 甲、乙, and 3 more with 3 each
+    assert top_n(rows, 5)["rows"] == rows[:5] and top_n(rows, 2)["rows"] == rows[:2] and top_n(rows, 9)["rows"] == rows
+    towns = [("甲镇", 5), ("乙镇", 4), *[(f"镇{k}", 2) for k in range(20)]]
+    assert top_n(towns, 10) == {"rows": [("甲镇", 5), ("乙镇", 4)], "tied": 20, "tied_each": 2}

@@ -56,8 +56,11 @@ def test_forms_come_back_and_make_a_report_in_nine_sections(sent, tmp_path):
     assert "针对群众反映的问题，城中区民政局组织相关工作人员进行调查：走访特困对象3户。" in text
     assert text.index("城中区教育局（牵头）：补助发放及时") < text.index("城中区民政局（配合）：救助金按月发放")
     assert "【尚无单位报送" not in text  # every section was reported by some unit
-    empty = investigation_reports(ws, [2], out_dir=tmp_path / "报告")["files"][2]
-    assert "【尚无单位报送调查过程，请补充】" in "\n".join(p.text for p in Document(empty).paragraphs)
+    assert "未报送调查情况" not in text  # both units asked have reported
+    empty = investigation_reports(ws, [2], out_dir=tmp_path / "报告", today=dt.date(2021, 5, 20))["files"][2]
+    said = "\n".join(p.text for p in Document(empty).paragraphs)
+    assert "【尚无单位报送调查过程，请补充】" in said
+    assert "截至2021年5月20日，城中区公安分局未报送调查情况。" in said  # a unit that said nothing is named
 
 
 def test_a_form_of_another_unit_or_a_task_sheet_mixed_in_is_refused(sent, tmp_path):

@@ -140,7 +140,8 @@ def test_other_ways_to_reach_a_person(text, hidden):
 
 
 @pytest.mark.parametrize("text", ["群众路线教育", "市民中心", "村民小组", "联系方式", "3户人家", "2020年6月26日",
-                                  "20200626", "共547条", "投入资金120万元", "12345热线", "家住三楼"])
+                                  "20200626", "共547条", "投入资金120万元", "12345热线", "家住三楼", "石桥市民安镇",
+                                  "江南市民主路"])
 def test_what_is_not_personal_stays(text):
     assert mask(text) == text
 

@@ -193,3 +193,28 @@ def test_export_and_annex2_show_where_each_task_stands(sent, tmp_path):
     annex2 = [r for kind, r in build_table(ws, "annex2").rows if kind == "row"]
     closed_col = [f for _, f, _ in build_table(ws, "annex2").layout.columns].index("closed")
     assert sorted(r[closed_col] for r in annex2) == ["", "否", "否", "是"]  # item 4 has no unit yet
+
+
+def test_who_returned_the_task_sheet_on_time(ws, tmp_path):
+    """The analysis report's "按时反馈，未出现迟报漏报" comes from the day each sheet was asked back by
+    and the day its return was taken in."""
+    from rectikit.base import clock
+    from rectikit.figures import timeliness
+
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2019年度")
+    con = sqlite3.connect(ws.ledger_path)
+    for i, unit in {**PLAN, 4: "市民政局"}.items():
+        con.execute("UPDATE items SET lead_unit=?, deadline='2020-12-31', is_key_task=1 WHERE id=?", (unit, i))
+    con.commit()
+    con.close()
+    book = dispatch(ws, tmp_path / "交办", today=dt.date(2020, 7, 1), reply_by=dt.date(2020, 7, 10)).files
+    with clock.fixed(dt.date(2020, 7, 8)):
+        collect(ws, [_fill(book["市住建局"], tmp_path / "住建.xlsx", {1: {"整改进展": "推进中"}})])
+    with clock.fixed(dt.date(2020, 7, 15)):
+        collect(ws, [_fill(book["市教育局"], tmp_path / "教育.xlsx", {2: {"整改进展": "推进中"}})])
+    with ws.ledger() as led:
+        assert timeliness(led, [], dt.date(2020, 7, 9)) == {"sheets": 0, "on_time": 0, "late": [], "missing": []}
+        assert timeliness(led, [], dt.date(2020, 7, 20)) == {"sheets": 3, "on_time": 1, "late": [("市教育局", 5)],
+                                                             "missing": ["市民政局"]}
+        # as of the 12th the education bureau's return had not come: it was missing then, not late
+        assert timeliness(led, [], dt.date(2020, 7, 12))["missing"] == ["市教育局", "市民政局"]

@@ -198,12 +198,25 @@ def ranked(counts: Counter, *, last: Sequence[str] = (UNKNOWN, UNCLASSIFIED)) ->
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] in last))
 
 
-def top_with_ties(rows: Sequence[tuple[str, int]], n: int) -> list[tuple[str, int]]:
-    """The first ``n`` of a ranking, and every one tied with the last of them: never an arbitrary cut."""
+def top_n(rows: Sequence[tuple[str, int]], n: int) -> dict:
+    """The first ``n`` of a ranking as an office lists them: a tie at the cut is never cut, and never
+    swells the list past ``n`` either — those tied are said together ("等12个乡镇各2件"). Returns the
+    rows named and, when a tie is summed up, how many share which count."""
+    rows = list(rows)
     if len(rows) <= n or n <= 0:
-        return list(rows)
+        return {"rows": rows, "tied": 0, "tied_each": 0}
     last = rows[n - 1][1]
-    return list(rows[:n]) + [r for r in rows[n:] if r[1] == last]
+    above = [r for r in rows if r[1] > last]
+    tied = [r for r in rows if r[1] == last]
+    if len(above) + len(tied) <= n:
+        return {"rows": above + tied, "tied": 0, "tied_each": 0}
+    return {"rows": above, "tied": len(tied), "tied_each": last}
+
+
+def most(rows: Sequence[tuple[str, int]]) -> list[str]:
+    """Every name with the largest count (May and June both, when they tie)."""
+    top = max((n for _, n in rows), default=0)
+    return [name for name, n in rows if n == top and top > 0]
 
 
 def count_by(items: Iterable[dict], key, *, missing: str = UNKNOWN) -> list[tuple[str, int]]:
@@ -287,6 +300,73 @@ def _units(items: list[dict], tasks: list[dict]) -> dict:
     return {"by_unit": count_by(tasks, "lead_unit"), "units_from": "ledger", "units_items": len(tasks)}
 
 
+MONEY = re.compile(r"(资金|补助|补贴|补偿|奖励|工资|分红|款|费)[^。；]{0,12}(未|没有?|不)[^。；]{0,6}(兑现|发放|到位|拨付|落实|到账)"
+                   r"|(兑现|发放|拨付|到账)[^。；]{0,4}不(及时|到位)|拖欠")
+
+
+def periods(dates: Iterable[str]) -> tuple[str, list[tuple[str, int]]]:
+    """Items by the period their date falls in, at the grain the span calls for: months within two
+    years, quarters within eight, else years. Returns (grain, [(period, count)]) in time order, empty
+    periods inside the span included (a trend with holes hides the quiet months)."""
+    days = sorted(d[:10] for d in dates if d)
+    if not days:
+        return "月", []
+    first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    if span <= 24:
+        key, grain = (lambda d: (d.year, d.month)), "月"
+        label = lambda k: f"{k[0]}年{k[1]}月"  # noqa: E731
+        step = lambda k: (k[0] + k[1] // 12, k[1] % 12 + 1)  # noqa: E731
+    elif span <= 96:
+        key, grain = (lambda d: (d.year, (d.month - 1) // 3 + 1)), "季度"
+        label = lambda k: f"{k[0]}年第{'一二三四'[k[1] - 1]}季度"  # noqa: E731
+        step = lambda k: (k[0] + k[1] // 4, k[1] % 4 + 1)  # noqa: E731
+    else:
+        key, grain = (lambda d: (d.year, 0)), "年"
+        label = lambda k: f"{k[0]}年"  # noqa: E731
+        step = lambda k: (k[0] + 1, 0)  # noqa: E731
+    counts = Counter(key(dt.date.fromisoformat(d)) for d in days)
+    out, k = [], key(first)
+    while k <= key(last):
+        out.append((label(k), counts.get(k, 0)))
+        k = step(k)
+    return grain, out
+
+
+def timeliness(led: Ledger, batches: Sequence[str], day: dt.date) -> dict:
+    """Whether the units returned their task sheets by the day asked (交办表 "请于…前报回"), for every
+    sheet whose day has come by ``day``: on time, late (returned after, by how many days) or not at all."""
+    names = batch_names(led, batches)
+    rows = led.conn.execute(
+        "SELECT s.unit, s.reply_by, (SELECT MIN(e.recorded_on) FROM events e WHERE e.book = s.token AND e.kind = 'collect')"
+        " FROM sent_books s WHERE s.kind = 'dispatch' AND s.reply_by IS NOT NULL AND s.reply_by < ?"
+        " AND (s.batch IS NULL OR s.batch IN (%s)) ORDER BY s.id" % ",".join("?" * len(names)),
+        (day.isoformat(), *names)).fetchall()
+    on_time, late, missing = [], [], []
+    for unit, due, back in rows:
+        if back and back <= due:
+            on_time.append(unit)
+        elif back and back <= day.isoformat():
+            late.append((unit, (dt.date.fromisoformat(back) - dt.date.fromisoformat(due)).days))
+        else:
+            missing.append(unit)
+    return {"sheets": len(rows), "on_time": len(on_time), "late": late, "missing": missing}
+
+
+def _category_detail(items: list[dict], top: int = 3) -> list[dict]:
+    """Within each of the leading categories: its natures (问题性质) and its counties, each counted
+    over the category's items (seed 004: 住房保障 60 件中，危改补助兑现不及时 31 件、占 51%)."""
+    out = []
+    for name, n in ranked(Counter(c for i in items for c in categories_of(i)))[:top]:
+        if name == UNCLASSIFIED:
+            continue
+        inside = [i for i in items if name in categories_of(i)]
+        out.append({"category": name, "items": n,
+                    "natures": ranked(Counter(v for i in inside for v in split_values(i.get("nature")))),
+                    "counties": [r for r in count_by(inside, "county") if r[0] != UNKNOWN]})
+    return out
+
+
 def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: int, top_townships: int = 10
              ) -> dict:
     """Everything the analysis report prints about the chosen batches (all by default)."""
@@ -295,7 +375,8 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
     items = with_callbacks(led, as_of(led, led.working_items(names), today), today)
     tasks = [i for i in items if i["lead_unit"]]
     towns = count_by((i for i in items if i["township"]), lambda i: f"{i['county'] or ''}{i['township']}")
-    months = Counter(i["received_on"][:7] for i in items if i["received_on"])
+    grain, by_period = periods(i["received_on"] for i in items if i["received_on"])
+    money = [i for i in items if MONEY.search(f"{i.get('nature') or ''}{i.get('text') or ''}")]
     order = [r[0] for r in led.conn.execute("SELECT name FROM batches ORDER BY id")]
     before = order[order.index(names[0]) - 1] if names and order.index(names[0]) > 0 else None
     return {
@@ -306,13 +387,21 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
         "items": len(items),
         "key_tasks": sum(1 for i in items if i["is_key_task"] == 1),
         "by_county": count_by(items, "county"),
+        "by_township": towns,
         "townships": len(towns),
-        "top_townships": top_with_ties(towns, top_townships),
+        "top_townships": top_n(towns, top_townships),
         "by_category": ranked(Counter(c for i in items for c in categories_of(i))),
-        "by_month": [(f"{int(m[:4])}年{int(m[5:7])}月", n) for m, n in sorted(months.items())],
+        "category_detail": _category_detail(items),
+        "money": {"items": len(money), "by_category": ranked(Counter(c for i in money for c in categories_of(i)))},
+        "grain": grain,
+        "by_period": by_period,
+        "undated": sum(1 for i in items if not i["received_on"]),
+        "timeliness": timeliness(led, names, today),
         **_units(items, tasks),
         "by_nature": ranked(Counter(v for i in items for v in split_values(i.get("nature")))),
-        "nature_by_county": {n: count_by((i for i in items if n in split_values(i.get("nature"))), "county")
+        "nature_items": sum(1 for i in items if split_values(i.get("nature"))),
+        "nature_by_county": {n: [r for r in count_by((i for i in items if n in split_values(i.get("nature"))), "county")
+                                 if r[0] != UNKNOWN]
                              for n in [k for k, _ in ranked(Counter(v for i in items
                                                                     for v in split_values(i.get("nature"))))][:8]},
         "by_status": count_by((i for i in items if i.get("status_given")), "status_given"),
@@ -324,8 +413,9 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
 
 # -- the rectification plan ------------------------------------------------------
 
-def plan_figures(led: Ledger, batches: Sequence[str] = ()) -> dict:
-    """What the plan's 整改内容 says: totals, sources in file order, areas by count, key tasks."""
+def plan_figures(led: Ledger, batches: Sequence[str] = (), areas: int = 10) -> dict:
+    """What the plan's 整改内容 says: totals, sources in file order, areas by count (the first ``areas``,
+    never cutting a tie: those tied at the cut are left to the sentence's 等), key tasks."""
     names = batch_names(led, batches)
     counts = batch_counts(led, names) if names else []
     sums = totals(counts) if counts else {k: 0 for k in _INTEGER_KEYS}
@@ -339,7 +429,9 @@ def plan_figures(led: Ledger, batches: Sequence[str] = ()) -> dict:
         "batches": names, "period": "、".join(names), "unknown": UNKNOWN,
         "raw_items": sums["raw_items"], "items": sums["items"], "key_tasks": sums["key_tasks"],
         "sources": [{"source": k, "raw_items": v} for k, v in merged.items()],
-        "categories": [name for name, _ in count_by((i for i in items if i["category"]), "category")],
+        "categories": [name for name, _ in top_n(count_by((i for i in items if i["category"]), "category"),
+                                                  areas)["rows"]],
+        "more_areas": len({i["category"] for i in items if i["category"]}) > 1,
     }
 
 
@@ -420,7 +512,9 @@ def investigation(led: Ledger, item_id: int) -> dict | None:
         return None
     parts = [dict(r) for r in led.conn.execute(
         "SELECT * FROM investigations WHERE item_id=? ORDER BY role != '牵头', id", (item_id,))]
-    return {"item": dict(row), "parts": parts}
+    asked = [u for u in [row["lead_unit"], *split_values(row["co_units"])] if u]
+    said = {p["unit"] for p in parts}
+    return {"item": dict(row), "parts": parts, "silent": [u for u in dict.fromkeys(asked) if u not in said]}
 
 
 # -- callbacks and satisfaction ---------------------------------------------------------

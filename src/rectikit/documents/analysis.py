@@ -1,11 +1,14 @@
-"""The analysis report (分析报告), modelled on seed 004: items by county, the
-townships that raised most, by category (an item may count under several, as
-the office's file gives them), by responsible unit, month by month, then how
-rectification stands — each a sentence, a table and a native chart Word and
-WPS can edit ("如下图"), then sections left for the office (leaders'
-instructions, problems, reasons, recommendations). The figures come from
+"""The analysis report (分析报告) in seed 004's order: the 呈报 line and the
+opening sentence, then 一、办件综述 — the totals, whether the units returned on
+time, and each statistic as its part (region, the townships that raised most,
+category, unit, nature, the trend, how rectification stands, satisfaction),
+each a sentence, a table and a native chart Word and WPS can edit ("如下图") —
+二、领导批示情况 for the office, 三、存在问题 drafted from the figures (what the
+leading categories hold, by nature and county; money not paid out) with room
+for more, 四、原因分析 and 五、工作建议 for the office. The figures come from
 :func:`rectikit.figures.overview`; the tables behind the charts go to an
-.xlsx beside the .docx.
+.xlsx beside the .docx. A part with nothing to say is left out and the report
+says why; a part over fewer than all items names its base.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import NotReadyError, UsageError
 from rectikit.base.names import child, file_part
+from rectikit.documents import form
 from rectikit.documents.builder import OfficialDocument
 from rectikit.documents.wording import listing, share_text, with_shares
-from rectikit.figures import LIGHTS, SATISFACTION, overview
+from rectikit.figures import LIGHTS, SATISFACTION, UNKNOWN, most, overview, top_n
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import cn_date
 from rectikit.text.masking import mask
@@ -30,11 +34,12 @@ from rectikit.text.masking import mask
 __all__ = ["Analysis", "Section", "analyse", "share_text", "write_docx"]
 ROUNDINGS = {"cut": "cut", "截取": "cut", "round": "round", "四舍五入": "round"}
 HOTLINE = re.compile(r"热线|12345|专线|工单|诉求")
-# What only the office can write, after the counted sections.
-OFFICE_SECTIONS = [("领导批示情况", "请在此写明领导批示的时间、文件和内容"),
-                   ("存在问题", "请在此写明反映集中的问题和典型事例"),
-                   ("原因分析", "请在此从客观、主观两方面分析原因"),
-                   ("工作建议", "请在此写明下一步工作建议")]
+REGIONS = {"auto": "auto", "自动": "auto", "县": "county", "county": "county", "乡镇": "township", "township": "township"}
+# The parts only the office can write: heading, what to write there.
+LEADERS = ("领导批示情况", "请在此写明领导批示的时间、文件和内容")
+MORE_PROBLEMS = "请在此补充其他问题和典型事例"
+REASONS = ("原因分析", "请在此从客观、主观两方面分析原因")
+ADVICE = ("工作建议", "请在此写明下一步工作建议")
 
 
 @dataclass
@@ -55,30 +60,58 @@ class Analysis:
     total: int
     key_tasks: int
     overview: str
-    sections: list[Section] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)  # the parts of 一、办件综述
+    problems: list[Section] = field(default_factory=list)  # 三、存在问题 as drafted from the figures
+    to: str = ""  # 呈报
+    opening: str = ""  # "根据……要求，……现将有关情况报告如下。"
+    notes: list[str] = field(default_factory=list)  # parts left out, and why
     path: str | None = None
     tables: str | None = None
 
     def to_dict(self) -> dict:
+        def part(s: Section) -> dict:
+            return {"heading": s.heading, "sentence": s.sentence, "chart": s.chart, "caption": s.caption,
+                    "rows": [{"name": n, "count": c, "share": p} for n, c, p in s.rows]}
+
         return {"title": self.title, "office": self.office, "today": self.today, "total_raw": self.total_raw,
-                "total": self.total, "key_tasks": self.key_tasks, "overview": self.overview, "path": self.path,
-                "tables": self.tables,
-                "sections": [{"heading": s.heading, "sentence": s.sentence, "chart": s.chart, "caption": s.caption,
-                              "rows": [{"name": n, "count": c, "share": p} for n, c, p in s.rows]}
-                             for s in self.sections]}
+                "total": self.total, "key_tasks": self.key_tasks, "to": self.to, "opening": self.opening,
+                "overview": self.overview, "path": self.path, "tables": self.tables, "notes": self.notes,
+                "sections": [part(s) for s in self.sections], "problems": [part(s) for s in self.problems]}
 
 
-_LABELLED = ("by_county", "top_townships", "by_category", "by_unit", "by_nature", "by_status")
+_LABELLED = ("by_county", "by_township", "by_category", "by_unit", "by_nature", "by_status")
 
 
 def _public(fig: dict) -> dict:
     """The report is public: every label people typed (a county, a township, a category, a unit, a
     nature, a status — someone may have put a phone or a name there) is masked like free text, in the
     text, the tables and the charts' data alike."""
-    fig = {**fig, **{k: [(mask(str(name)), n) for name, n in fig[k]] for k in _LABELLED}}
-    fig["nature_by_county"] = {mask(str(nature)): [(mask(str(c)), n) for c, n in rows]
-                               for nature, rows in fig["nature_by_county"].items()}
+    def masked(rows):
+        return [(mask(str(name)), n) for name, n in rows]
+
+    fig = {**fig, **{k: masked(fig[k]) for k in _LABELLED}}
+    fig["top_townships"] = {**fig["top_townships"], "rows": masked(fig["top_townships"]["rows"])}
+    fig["nature_by_county"] = {mask(str(nature)): masked(rows) for nature, rows in fig["nature_by_county"].items()}
+    fig["category_detail"] = [{**d, "category": mask(str(d["category"])), "natures": masked(d["natures"]),
+                               "counties": masked(d["counties"])} for d in fig["category_detail"]]
+    fig["money"] = {**fig["money"], "by_category": masked(fig["money"]["by_category"])}
+    fig["timeliness"] = {**fig["timeliness"], "late": [(mask(str(u)), d) for u, d in fig["timeliness"]["late"]],
+                         "missing": [mask(str(u)) for u in fig["timeliness"]["missing"]]}
     return fig
+
+
+def _named(rows: Sequence[tuple[str, int, str]], top: dict, what: str, unit: str = "件") -> str:
+    """A ranked list as an office writes it: the names, then those tied at the cut said together."""
+    text = "，".join(f"{n}（{p}）" for n, _, p in rows)
+    if top["tied"]:
+        text += f"{'，' if text else ''}以及{top['tied']}个{what}各 {top['tied_each']} {unit}"
+    return text
+
+
+def _kinds(batches: Sequence[str]) -> str:
+    """What the batches are: 'hotline' when every one is a hotline's, 'mixed' when some are, else ''."""
+    hot = [b for b in batches if HOTLINE.search(b)]
+    return "hotline" if hot and len(hot) == len(batches) else "mixed" if hot else ""
 
 
 def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None, out: Path | None = None,
@@ -87,6 +120,9 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
     if rounding not in ROUNDINGS:
         raise UsageError("占比的取法应为 cut（截取）或 round（四舍五入）。")
     rounding = ROUNDINGS[rounding]
+    region = REGIONS.get(str(ws.setting("analysis", "region", "auto")).strip())
+    if region is None:
+        raise UsageError("[analysis] region 应为 自动、县 或 乡镇。")
     today = today or clock.today()
     warn = int(ws.setting("tracking", "warn_days", 10))
     with ws.ledger() as led:
@@ -95,38 +131,33 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
         raise NotReadyError("台账中没有可分析的条目。", hint="先运行 rectikit import 导入意见建议。")
     total = fig["items"]
     period = "、".join(fig["batches"])
-    hotline = bool(HOTLINE.search(period))
-    merged = f"，经梳理归纳为 {total} 条" if total != fig["raw_items"] else ""
+    kind = _kinds(fig["batches"])
+    things, measure = {"hotline": ("群众诉求", "件"), "mixed": ("群众意见建议和诉求", "件")}.get(kind, ("群众意见建议", "条"))
+    merged = f"，经梳理归纳为 {total} {measure}" if total != fig["raw_items"] else ""
     key = f"，其中 {fig['key_tasks']} 项列为重点整改任务" if fig["key_tasks"] else ""
-    opening = (f"{period}共受理群众诉求 {fig['raw_items']} 件{merged}{key}。" if hotline else
-               f"{period}共收到群众意见建议 {fig['raw_items']} 条{merged}{key}。")
+    verb = "受理" if kind == "hotline" else "收到"
+    opening = f"{period}共{verb}{things} {fig['raw_items']} {measure}{merged}{key}。"
     if fig["previous"] and fig["previous"]["raw_items"]:
         before, now_ = fig["previous"]["raw_items"], fig["raw_items"]
         change = "持平" if now_ == before else (f"{'增加' if now_ > before else '减少'} {abs(now_ - before)} "
-                                               f"{'件' if hotline else '条'}、{share_text(abs(now_ - before), before, rounding)}")
-        opening += f"与上期（{fig['previous']['batch']}，{before} {'件' if hotline else '条'}）相比{change}。"
+                                               f"{measure}、{share_text(abs(now_ - before), before, rounding)}")
+        opening += f"与上期（{fig['previous']['batch']}，{before} {measure}）相比{change}。"
+    opening += _on_time(fig["timeliness"])
+    office = form.office(ws)
+    place = form.place(ws, or_office=False)
     res = Analysis(
-        title=f"{period}{'群众诉求办理' if hotline else '社会评价群众意见建议整改'}情况分析报告",
-        office=ws.setting("office", "name", ""), today=today.isoformat(), total_raw=fig["raw_items"], total=total,
-        key_tasks=fig["key_tasks"], overview=opening,
+        title=f"{place}{period}{'群众诉求办理' if kind == 'hotline' else '社会评价' + things + '整改'}情况分析报告",
+        office=office, today=today.isoformat(), total_raw=fig["raw_items"], total=total, key_tasks=fig["key_tasks"],
+        overview=opening, to=form.setting(ws, "analysis", "to", "呈报对象"),
+        opening=(f"根据{form.basis(ws, 'analysis')}要求，{office or form.fill('本单位')}对{period}{things}"
+                 f"{'办理' if kind == 'hotline' else '整改'}情况进行了跟踪分析，现将有关情况报告如下。"),
     )
     see = "如下图：" if charts else ""
 
     def shares(counts, of):
         return with_shares(counts, of, rounding)
 
-    listed = [c for c in ws.setting("analysis", "counties", []) if c not in dict(fig["by_county"])]
-    rows = shares(fig["by_county"] + [(c, 0) for c in listed], total)  # a configured county with none is said too
-    res.sections.append(Section("区域分布", f"从区域分布来看，{listing(rows)}。{see}", rows, "pie",
-                                "各县（市、区）分布"))
-    top = shares(fig["top_townships"], total)
-    if top:
-        names = "，".join(f"{n}（{p}）" for n, _, p in top)
-        shown = min(len(top), top_townships)
-        tied = "（含并列）" if len(top) > shown else ""
-        res.sections.append(Section(f"反映量居前{shown}位的乡（镇、街道）",
-                                    f"共有 {fig['townships']} 个乡（镇、街道）的群众反映了意见建议，反映量居前"
-                                    f" {shown} 位{tied}的是：{names}。{see}", top, "bar", f"反映量居前{shown}位的乡（镇、街道）"))
+    _region(res, fig, ws, region, total, shares, see, top_townships)
     rows = shares(fig["by_category"], total)
     several = "（一件涉及多个类别的分别计入）" if sum(n for _, n, _ in rows) > total else ""
     res.sections.append(Section("事项分类", f"从事项分类来看{several}，涉及{listing(rows)}。{see}", rows, "bar", "事项分类"))
@@ -135,35 +166,41 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
         rows = shares(fig["by_unit"], of)
         if fig["units_from"] == "file":
             several = "（一件涉及多个单位的分别计入）" if sum(n for _, n, _ in rows) > of else ""
-            res.sections.append(Section("承办单位", f"从承办单位来看{several}，{listing(rows)}。{see}", rows, "bar",
+            base = f"注明承办单位的 {of} 件中，" if of < total else ""
+            res.sections.append(Section("承办单位", f"从承办单位来看{several}，{base}{listing(rows)}。{see}", rows, "bar",
                                         "承办单位"))
         else:
             res.sections.append(Section("责任单位", f"已分解的 {of} 项任务中，牵头单位为{listing(rows)}。{see}", rows,
                                         "bar", "牵头单位"))
     if fig["by_nature"]:
-        rows = shares(fig["by_nature"], total)
-        res.sections.append(Section("问题性质", f"从问题性质来看，{listing(rows)}。{see}", rows, "bar", "问题性质"))
-        where = "；".join(f"{n}主要在{'、'.join(f'{c}（{k}件）' for c, k in counties[:3])}"
-                         for n, counties in fig["nature_by_county"].items() if counties)
+        of = fig["nature_items"]
+        rows = shares(fig["by_nature"], of)
+        base = f"注明问题性质的 {of} 件中，" if of < total else ""
+        res.sections.append(Section("问题性质", f"从问题性质来看，{base}{listing(rows)}。{see}", rows, "bar", "问题性质"))
+        where = []
+        for nature, counties in fig["nature_by_county"].items():
+            top = top_n(counties, 3)
+            if top["rows"]:
+                where.append(f"{nature}主要在{'、'.join(f'{c}（{k}件）' for c, k in top['rows'])}"
+                             + (f"等{len(top['rows']) + top['tied']}个县（市、区）" if top["tied"] else ""))
         if where:
-            res.sections[-1].sentence += f"分县（市、区）看，{where}。"
-    if len(fig["by_month"]) > 1:
-        rows = shares(fig["by_month"], total)
-        peak = max(fig["by_month"], key=lambda m: m[1])
-        res.sections.append(Section("月度趋势", f"从反映时间来看，{listing(rows)}，{peak[0]}最多。{see}", rows, "line",
-                                    "各月反映量"))
+            res.sections[-1].sentence += f"分县（市、区）看，{'；'.join(where)}。"
+    _trend(res, fig, shares, see)
     if fig["by_status"]:
-        rows = shares(fig["by_status"], sum(n for _, n in fig["by_status"]))
-        res.sections.append(Section("办理情况", f"从办理状态来看，{listing(rows)}。{see}", rows, "pie", "办理状态"))
+        of = sum(n for _, n in fig["by_status"])
+        rows = shares(fig["by_status"], of)
+        base = f"注明办理状态的 {of} 件中，" if of < total else ""
+        res.sections.append(Section("办理情况", f"从办理状态来看，{base}{listing(rows)}。{see}", rows, "pie", "办理状态"))
     p = fig["progress"]
     if p["tasks"]:
         rows = shares([(name, p["lights"][name]) for name in LIGHTS if name in p["lights"]], p["tasks"])
         res.sections.append(Section(
             "整改进度",
-            f"截至 {cn_date(today)}，已完成 {p['done']} 项、占 {share_text(p['done'], p['tasks'], rounding)}"
-            f"（其中已销号 {p['closed']} 项），逾期未完成 {p['overdue']} 项，"
+            f"截至{cn_date(today)}，已分解的 {p['tasks']} 项任务中，已完成 {p['done']} 项、占 "
+            f"{share_text(p['done'], p['tasks'], rounding)}（其中已销号 {p['closed']} 项），逾期未完成 {p['overdue']} 项，"
             f"临近整改时限 {p['due_soon']} 项，长期坚持 {p['long_term']} 项。{see}", rows, "column", "整改进度"))
     res.sections.extend(_satisfaction(fig["satisfaction"], fig["callback"], rounding, see))
+    res.problems = _problems(fig, total, rounding)
     if not charts:
         for s in res.sections:
             s.chart = ""
@@ -174,20 +211,141 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
     return res
 
 
+def _on_time(t: dict) -> str:
+    """Whether the units returned their task sheets by the day asked, as seed 004 says it."""
+    if not t["sheets"]:
+        return ""
+    if t["on_time"] == t["sheets"]:
+        return f"交办的 {t['sheets']} 份整改任务表均按时报回，未出现迟报漏报情况。"
+    parts = [f"{t['on_time']} 份按时报回"]
+    if t["late"]:
+        parts.append(f"迟报 {len(t['late'])} 份（{_few([f'{u}晚 {d} 天' for u, d in t['late']])}）")
+    if t["missing"]:
+        parts.append(f"逾期未报 {len(t['missing'])} 份（{_few(t['missing'])}）")
+    return f"交办的 {t['sheets']} 份整改任务表中，" + "，".join(parts) + "。"
+
+
+def _few(names: Sequence[str], n: int = 5) -> str:
+    """At most ``n`` names, then 等: a sentence, not a directory."""
+    return "、".join(names[:n]) + (f"等 {len(names)} 个" if len(names) > n else "")
+
+
+def _region(res: Analysis, fig: dict, ws: Workspace, region: str, total: int, shares, see: str, top: int) -> None:
+    """区域分布 by county, or by township for a county office's list (no county column, or set so); left
+    out with a note when neither is known, never a table of 未注明."""
+    known_counties = [r for r in fig["by_county"] if r[0] != UNKNOWN]
+    if region == "township" or (region == "auto" and not known_counties):
+        towns = fig["by_township"]
+        if not towns:
+            res.notes.append("清单未注明县（市、区）和乡（镇、街道），未作区域分析。")
+            return
+        of = sum(n for _, n in towns)
+        shown = top_n(towns, top)
+        rows = shares(shown["rows"], total)
+        base = f"注明乡（镇、街道）的 {of} 件中，" if of < total else ""
+        res.sections.append(Section(
+            "区域分布", f"从区域分布来看，{base}共有 {len(towns)} 个乡（镇、街道）的群众反映了问题，"
+            f"{_named(rows, shown, '乡（镇、街道）')}。{see}", rows, "bar", "各乡（镇、街道）分布"))
+        return
+    listed = [c for c in ws.setting("analysis", "counties", []) if c not in dict(fig["by_county"])]
+    rows = shares(fig["by_county"] + [(c, 0) for c in listed], total)  # a configured county with none is said too
+    res.sections.append(Section("区域分布", f"从区域分布来看，{listing(rows)}。{see}", rows, "pie",
+                                "各县（市、区）分布"))
+    shown = top_n(fig["by_township"], top)
+    if shown["rows"]:
+        rows = shares(shown["rows"], total)
+        n = len(shown["rows"])
+        res.sections.append(Section(
+            f"反映量居前{n}位的乡（镇、街道）",
+            f"共有 {fig['townships']} 个乡（镇、街道）的群众反映了问题，反映量居前 {n} 位的是："
+            f"{_named(rows, shown, '乡（镇、街道）')}。{see}", rows, "bar", f"反映量居前{n}位的乡（镇、街道）"))
+
+
+def _trend(res: Analysis, fig: dict, shares, see: str) -> None:
+    """The trend at the grain the span calls for, its peak (all tied named) and the change from the period
+    before (环比) and the same period a year before (同比); items without a date are counted and said."""
+    periods, grain = fig["by_period"], fig["grain"]
+    undated = f"另有 {fig['undated']} 件未注明反映时间。" if fig["undated"] else ""
+    if len(periods) < 2:
+        if undated:
+            res.notes.append(undated)
+        return
+    dated = sum(n for _, n in periods)
+    rows = shares(periods, dated)
+    peaks = most(periods)
+    peak_n = max(n for _, n in periods)
+    text = (f"从反映时间来看，{periods[0][0]}至{periods[-1][0]}共 {len(periods)} {'年' if grain == '年' else '个' + grain}，"
+            f"{'、'.join(peaks)}最多（{'各' if len(peaks) > 1 else ''}{peak_n} 件）")
+    (last, n_last), (prev, n_prev) = periods[-1], periods[-2]
+    text += f"；{last} {n_last} 件，环比{_change(n_last, n_prev)}"
+    per_year = {"月": 12, "季度": 4, "年": 1}[grain]
+    if len(periods) > per_year and grain != "年":
+        text += f"，同比{_change(n_last, periods[-1 - per_year][1])}"
+    res.sections.append(Section("反映趋势", f"{text}。{undated}{see}", rows, "line", f"各{grain}反映量"))
+
+
+def _change(now: int, before: int) -> str:
+    if now == before:
+        return "持平"
+    if not before:
+        return f"增加 {now} 件"
+    return f"{'增长' if now > before else '下降'} {share_text(abs(now - before), before)}"
+
+
+def _problems(fig: dict, total: int, rounding: str) -> list[Section]:
+    """三、存在问题 as far as the figures go: each leading category with its natures and counties (over the
+    category's items), and money not paid out by category (seed 004 (二)、(四))."""
+    out = []
+    for k, d in enumerate(fig["category_detail"]):
+        n = d["items"]
+        if n < 2:
+            continue
+        text = f"{total} 件中，涉及{d['category']}的 {n} 件、占 {share_text(n, total, rounding)}。"
+        natures = top_n(d["natures"], 3)
+        if natures["rows"]:
+            text += "其中，" + "；".join(f"{name} {c} 件、占 {share_text(c, n, rounding)}"
+                                        for name, c in natures["rows"]) + "。"
+        counties = top_n(d["counties"], 4)
+        if counties["rows"]:
+            text += ("分县（市、区）看，" + "、".join(f"{c}（{share_text(m, n, rounding)}）" for c, m in counties["rows"])
+                     + f"{'等' if counties['tied'] else ''}的群众在{d['category']}方面反映较多。")
+        out.append(Section(f"{d['category']}方面问题{'较为突出' if k == 0 else '较多'}。", text))
+    money = fig["money"]
+    if money["items"] >= 2:
+        top = top_n(money["by_category"], 3)
+        text = (f"{total} 件中，反映资金、补助未兑现或发放不及时的 {money['items']} 件、占 "
+                f"{share_text(money['items'], total, rounding)}。")
+        if top["rows"]:
+            text += "其中反映量居前的是" + "、".join(f"{c}（{m} 件）" for c, m in top["rows"]) + "。"
+        out.append(Section("反映资金兑现不及时的问题偏多。", text))
+    return out
+
+
 def write_docx(res: Analysis, path: Path) -> Path:
-    """Overview, then each counted section (sentence, table, chart), then the office's sections."""
+    """The 呈报 line and opening, 一、办件综述 with its parts (sentence, chart, table), the office's parts and
+    三、存在问题 as drafted."""
     doc = OfficialDocument(res.title)
     doc.issuer(res.office, dt.date.fromisoformat(res.today))
-    doc.heading("总体情况")
-    doc.paragraph(res.overview)
+    doc.blank()
+    doc.line(f"呈报：{res.to}{'' if res.to.endswith(('。', '】')) else '。'}")
+    doc.paragraph(res.opening)
+    doc.heading("办件综述")
+    doc.paragraph(res.overview + "".join(res.notes))
     for s in res.sections:
-        doc.heading(s.heading)
+        doc.heading(s.heading, level=2)
         if s.sentence:
             doc.paragraph(s.sentence)
         if s.chart and s.rows:
-            doc.chart(s.chart, s.caption, [(name, n) for name, n, _ in s.rows], s.caption)
+            doc.chart(s.chart, s.caption, [(name, n, share) for name, n, share in s.rows], s.caption)
         doc.table(("名称", "件数", "占比"), s.rows, widths=(96, 30, 30))
-    for heading, placeholder in OFFICE_SECTIONS:
+    doc.heading(LEADERS[0])
+    doc.placeholder(LEADERS[1])
+    doc.heading("存在问题")
+    for s in res.problems:
+        doc.heading(s.heading, level=2)
+        doc.paragraph(s.sentence)
+    doc.placeholder(MORE_PROBLEMS)
+    for heading, placeholder in (REASONS, ADVICE):
         doc.heading(heading)
         doc.placeholder(placeholder)
     return doc.save(path)

@@ -198,8 +198,10 @@ class OfficialDocument:
                     cell.width = size
         return table
 
-    def chart(self, kind: str, title: str, rows: Sequence[tuple[str, float]], caption: str) -> None:
-        """A native chart (Word/WPS can edit it) centred, and its caption "图N …" under it."""
+    def chart(self, kind: str, title: str, rows: Sequence[tuple[str, int, str]], caption: str) -> None:
+        """A native chart (Word/WPS can edit it) centred, and its caption "图N …" under it. ``rows`` are
+        (name, count, share as the text prints it): a pie is labelled with those shares, so the chart
+        and the sentence beside it say the same number."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
         from rectikit.files.docxchart import add_chart
@@ -209,7 +211,13 @@ class OfficialDocument:
         holder.alignment = WD_ALIGN_PARAGRAPH.CENTER
         holder.paragraph_format.keep_with_next = True
         free_of_grid(holder)  # an exact line height would crop the chart to one line
-        add_chart(self.doc, holder, kind, title, [str(r[0]) for r in rows], [r[1] for r in rows], font=TABLE_HEAD)
+        if kind == "pie":
+            values, series, fmt = [float(r[2].rstrip("%")) for r in rows], "占比（%）", 'General"%"'
+        else:
+            values, series, fmt = [r[1] for r in rows], "件数", "General"
+        tall = min(200, max(85, 7 * len(rows) + 30)) if kind == "bar" else 85  # a bar's label per 7 mm
+        add_chart(self.doc, holder, kind, title, [str(r[0]) for r in rows], values, series=series, number_format=fmt,
+                  font=TABLE_HEAD, height_mm=tall)
         self.line(f"图{self._figures}　{caption}", name="楷体_GB2312", align="center")
 
     # -- the end of a document -------------------------------------------------------

@@ -17,7 +17,13 @@ from rectikit.documents import form
 from rectikit.documents.builder import OfficialDocument
 from rectikit.figures import investigation
 from rectikit.store.workspace import Workspace
+from rectikit.text.dates import cn_date, iso_to_cn
 from rectikit.text.masking import mask
+
+
+def _said(field: str, value: str) -> str:
+    """A reported value as a document prints it: dates in Chinese (2021年5月9日), text masked."""
+    return iso_to_cn(value) if field == "inquired_on" else mask(value)
 
 # heading, the fields it shows (label, field)
 SECTIONS = [
@@ -46,7 +52,7 @@ def investigation_reports(ws: Workspace, item_ids: Sequence[int], *, today: dt.d
         raise UsageError(f"台账中没有编号 {'、'.join(missing)} 的条目（或已并入其他条目）。")
     files = {}
     for item_id, fig in found.items():
-        it, parts = fig["item"], fig["parts"]
+        it, parts, silent = fig["item"], fig["parts"], fig["silent"]
         number = it["seq"] or item_id
         doc = OfficialDocument(f"{office}对{it['batch']}第{number}项社会评价意见建议整改调查报告")
         doc.paragraph(f"根据{basis}要求，我们高度重视，专项研究{it['batch']}社会评价意见建议整改工作，"
@@ -55,15 +61,17 @@ def investigation_reports(ws: Workspace, item_ids: Sequence[int], *, today: dt.d
         doc.paragraph(f"第{number}项：“{mask(it['text'] or '')}”")
         for heading, fields in SECTIONS:
             doc.heading(heading)
-            said = [(p, [(label, p[f]) for label, f in fields if p[f]]) for p in parts]
+            said = [(p, [(label, f, p[f]) for label, f in fields if p[f]]) for p in parts]
             said = [(p, shown) for p, shown in said if shown]
             if not said:
                 doc.placeholder(f"尚无单位报送{heading}，请补充")
             for p, shown in said:
-                text = "；".join(f"{label}：{mask(v)}" if label else mask(v) for label, v in shown)
+                text = "；".join(f"{label}：{_said(f, v)}" if label else mask(v) for label, f, v in shown)
                 lead = f"{p['unit']}（{p['role']}）" if len(parts) > 1 else p["unit"]
                 doc.paragraph(f"{lead}：{text}" if heading != "调查过程" else
                               f"针对群众反映的问题，{p['unit']}组织相关工作人员进行调查：{mask(p['process'])}")
+        if silent:  # a unit asked to look into the item that has said nothing is named, not passed over
+            doc.paragraph(f"截至{cn_date(today)}，{'、'.join(silent)}未报送调查情况。")
         doc.blank()
         doc.signature(office, today)
         name = file_part(f"调查报告-{it['batch']}-第{number}项")

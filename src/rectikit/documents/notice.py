@@ -37,7 +37,7 @@ def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None 
     office = ws.setting("office", "name", "")
     with ws.ledger() as led:
         counts = batch_counts(led, batches, today)
-        areas = plan_figures(led, batches)["categories"]
+        areas = plan_figures(led, batches, areas=12)["categories"]
     if not any(c["raw_items"] for c in counts):
         raise NotReadyError("台账中没有可公示的条目。", hint="先运行 rectikit import 导入意见建议。")
     names = [c["batch"] for c in counts]
@@ -74,7 +74,7 @@ def _opening(counts: list[dict], areas: Sequence[str], today: dt.date, basis: st
         text += ("由于部分意见建议内容相似或相同，经梳理归纳，"
                  + "、".join(f"{c['batch']}共归纳为{c['items']}条" for c in merged) + "意见建议。")
     if areas:
-        text += f"反馈的问题涉及{'、'.join(areas[:12])}等{'多个' if len(areas) > 1 else ''}领域。"
+        text += f"反馈的问题涉及{'、'.join(areas)}等{'多个' if len(areas) > 1 else ''}领域。"
     sums = totals(counts)
     text += (f"其中列为重点整改任务{sums['key_tasks']}项，截至{cn_date(today)}，"
              f"已完成整改{sums['done']}项，已销号{sums['closed']}项。现将整改情况公示如下。")

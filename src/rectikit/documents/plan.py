@@ -49,12 +49,11 @@ def counted_sentence(fig: dict, feedback_from: str, place: str = "") -> str:
     return text
 
 
-def areas_sentence(categories: Sequence[str]) -> str:
+def areas_sentence(categories: Sequence[str], more: bool) -> str:
     """"所提意见建议涉及教育、医疗……等方面的问题。" (empty before classification)."""
     if not categories:
         return ""
-    shown = list(categories[:10])
-    return f"所提意见建议涉及{'、'.join(shown)}{'等' if len(categories) > 1 else ''}方面的问题。"
+    return f"所提意见建议涉及{'、'.join(categories)}{'等' if more else ''}方面的问题。"
 
 
 def plan(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None,
@@ -80,7 +79,7 @@ def plan(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = 
     key_sentence = (f"经责任分解，梳理归纳，将符合整改条件的{fig['key_tasks']}项具体意见建议作为重点整改任务，"
                     f"形成了《{annexes[0]['title']}》（详见附件1）。") if fig["key_tasks"] else \
         form.fill("重点整改任务的确定情况（尚未选出重点整改任务，可运行 rectikit classify）")
-    content = counted_sentence(fig, feedback_from, place) + areas_sentence(fig["categories"]) + key_sentence
+    content = counted_sentence(fig, feedback_from, place) + areas_sentence(fig["categories"], fig["more_areas"]) + key_sentence
 
     doc = OfficialDocument(f"{office or form.fill('发文机关')}关于印发《{title}》的通知", head=form.head(ws),
                            to=form.setting(ws, "plan", "to", "主送机关"))

@@ -35,18 +35,18 @@ def _chart_type(kind: str):
 
 
 def chart_space(kind: str, title: str, categories: Sequence[str], values: Sequence[float], series: str,
-                font: str) -> tuple[bytes, bytes]:
-    """The chart part's XML and its embedded workbook: one series, value labels on, a title."""
+                font: str, number_format: str = "General") -> tuple[bytes, bytes]:
+    """The chart part's XML and its embedded workbook: one series, value labels on (in ``number_format``,
+    a pie's as its category and value, never a percentage the renderer rounds its own way), every
+    category's label shown, a title."""
     from pptx.chart.data import CategoryChartData
     from pptx.chart.xmlwriter import ChartXmlWriter
 
-    data = CategoryChartData(number_format="0")
+    if kind == "bar":  # a bar chart lists its first category at the bottom: reverse so the largest is on top
+        categories, values = list(reversed(categories)), list(reversed(values))
+    data = CategoryChartData(number_format=number_format)
     data.categories = list(categories)
     data.add_series(series, list(values))
-    if kind == "bar":  # a bar chart lists its first category at the bottom: reverse so the largest is on top
-        data = CategoryChartData(number_format="0")
-        data.categories = list(reversed(categories))
-        data.add_series(series, list(reversed(values)))
     root = etree.fromstring(ChartXmlWriter(_chart_type(kind), data).xml.encode())
     chart = root.find("c:chart", NS)
     chart.insert(0, _title(title, font))
@@ -55,9 +55,14 @@ def chart_space(kind: str, title: str, categories: Sequence[str], values: Sequen
     group = plot[0] if plot[0].tag != f"{{{NS['c']}}}layout" else plot[1]
     labels = etree.SubElement(group.find("c:ser", NS), f"{{{NS['c']}}}dLbls")
     pie = kind == "pie"
-    for tag, val in (("showLegendKey", "0"), ("showVal", "0" if pie else "1"), ("showCatName", "1" if pie else "0"),
-                     ("showSerName", "0"), ("showPercent", "1" if pie else "0"), ("showBubbleSize", "0")):
+    fmt = etree.SubElement(labels, f"{{{NS['c']}}}numFmt")
+    fmt.set("formatCode", number_format)
+    fmt.set("sourceLinked", "0")
+    for tag, val in (("showLegendKey", "0"), ("showVal", "1"), ("showCatName", "1" if pie else "0"),
+                     ("showSerName", "0"), ("showPercent", "0"), ("showBubbleSize", "0")):
         etree.SubElement(labels, f"{{{NS['c']}}}{tag}").set("val", val)
+    for axis in plot.findall("c:catAx", NS):  # every category named: renderers skip labels that crowd
+        _every_label(axis, turn=kind in ("column", "line") and len(categories) > 8)
     _move_before(group.find("c:ser", NS), labels, ("cat", "val"))
     if kind != "pie":
         legend = chart.find("c:legend", NS)
@@ -68,6 +73,29 @@ def chart_space(kind: str, title: str, categories: Sequence[str], values: Sequen
     ext.set(f"{{{NS['r']}}}id", "rId1")
     etree.SubElement(ext, f"{{{NS['c']}}}autoUpdate").set("val", "0")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), data.xlsx_blob
+
+
+def _every_label(axis, turn: bool) -> None:
+    """Show every category's label on a category axis (tickLblSkip 1); ``turn`` them 45 degrees where many
+    stand side by side under columns."""
+    c = NS["c"]
+    skip = etree.Element(f"{{{c}}}tickLblSkip")
+    skip.set("val", "1")
+    later = [axis.find(f"c:{t}", NS) for t in ("tickMarkSkip", "noMultiLvlLbl", "extLst")]
+    anchor = next((e for e in later if e is not None), None)
+    if anchor is not None:
+        anchor.addprevious(skip)
+    else:
+        axis.append(skip)
+    if turn:
+        tx = etree.Element(f"{{{c}}}txPr")
+        etree.SubElement(tx, f"{{{NS['a']}}}bodyPr", rot="-2700000", vert="horz")
+        etree.SubElement(tx, f"{{{NS['a']}}}lstStyle")
+        etree.SubElement(etree.SubElement(tx, f"{{{NS['a']}}}p"), f"{{{NS['a']}}}pPr").append(
+            etree.Element(f"{{{NS['a']}}}defRPr"))
+        before = [axis.find(f"c:{t}", NS) for t in ("crossAx",)]
+        if before[0] is not None and axis.find("c:txPr", NS) is None:
+            before[0].addprevious(tx)
 
 
 def _move_before(series, labels, later: tuple[str, ...]) -> None:
@@ -106,14 +134,15 @@ def _text_font(font: str):
 
 
 def add_chart(doc, paragraph, kind: str, title: str, categories: Sequence[str], values: Sequence[float], *,
-              series: str = "件数", width_mm: float = 150, height_mm: float = 85, font: str = "宋体") -> None:
+              series: str = "件数", width_mm: float = 150, height_mm: float = 85, font: str = "宋体",
+              number_format: str = "General") -> None:
     """Put a native chart inline in ``paragraph`` of the python-docx ``doc``."""
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
     if kind not in KINDS:
         raise ValueError(kind)
-    xml, workbook = chart_space(kind, title, categories, values, series, font)
+    xml, workbook = chart_space(kind, title, categories, values, series, font, number_format)
     package = doc.part.package
     n = 1 + sum(1 for p in package.iter_parts() if p.content_type == CHART_CT)
     chart = Part(PackURI(f"/word/charts/chart{n}.xml"), CHART_CT, xml, package)

@@ -130,7 +130,7 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
                     form.kind, {it["id"]: it["text"] for _, it in tasks}, child(folder, names[unit]),
                     dict(sheet=form.sheet, headers=[h for _, h, _ in form.columns], rows=rows,
                          widths=[w for *_, w in form.columns], choices=form.choices, notes=form.notes, title=title),
-                    unit=unit, batch=batch, roles={it["id"]: role for role, it in tasks}))
+                    unit=unit, batch=batch, roles={it["id"]: role for role, it in tasks}, reply_by=reply_by.isoformat()))
                 for role, counts in ((LEAD, res.tasks), (CO, res.co_tasks)):
                     if n := sum(1 for r, _ in tasks if r == role):
                         counts[unit] = n

@@ -61,9 +61,12 @@ def workspace_id(led) -> str:
 
 
 def register(led, kind: str, items: dict[int, str | None], *, unit: str | None = None,
-             batch: str | None = None, roles: dict[int, str] | None = None, run: str | None = None) -> Book:
+             batch: str | None = None, roles: dict[int, str] | None = None, run: str | None = None,
+             reply_by: str | None = None) -> Book:
     """Remember a book about to be written (call inside a transaction); ``items`` maps id -> fixed text,
-    ``roles`` what the unit is asked to do for each, ``run`` names the command's set of books."""
+    ``roles`` what the unit is asked to do for each, ``run`` names the command's set of books,
+    ``reply_by`` the day it is asked back by (ISO)."""
+    from rectikit.base import clock
     from rectikit.store.items import last_event
     from rectikit.store.ledger import now
 
@@ -71,10 +74,10 @@ def register(led, kind: str, items: dict[int, str | None], *, unit: str | None =
     book = Book(secrets.token_hex(8), kind, unit, batch, rnd, now(), {i: digest(i, t) for i, t in items.items()},
                 event_mark=last_event(led), roles=roles, run=run)
     cur = led.conn.execute(
-        "INSERT INTO sent_books(token, kind, unit, batch, round, created_at, items, event_mark, roles, run)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO sent_books(token, kind, unit, batch, round, created_at, items, event_mark, roles, run, sent_on,"
+        " reply_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (book.token, kind, unit, batch, rnd, book.created_at, json.dumps(book.items), book.event_mark,
-         json.dumps(roles, ensure_ascii=False) if roles else None, run))
+         json.dumps(roles, ensure_ascii=False) if roles else None, run, clock.today().isoformat(), reply_by))
     book.id = cur.lastrowid
     led.record("send", "book", book.token, detail={"kind": kind, "unit": unit, "batch": batch, "round": rnd,
                                                     "items": len(items)})
@@ -202,6 +205,7 @@ class Outgoing:
     unit: str | None = None
     batch: str | None = None
     roles: dict[int, str] | None = None
+    reply_by: str | None = None  # ISO day the unit is asked to return it by
 
 
 @dataclass
@@ -225,7 +229,8 @@ def send(led, jobs: list[Outgoing]) -> Sent:
         wid = workspace_id(led)
         made, targets, kept = [], [], {}
         for job in jobs:
-            book = register(led, job.kind, job.items, unit=job.unit, batch=job.batch, roles=job.roles, run=run)
+            book = register(led, job.kind, job.items, unit=job.unit, batch=job.batch, roles=job.roles, run=run,
+                            reply_by=job.reply_by)
             target = free_path(led, Path(job.path))
             if target != Path(job.path):
                 kept[str(job.path)] = str(target)

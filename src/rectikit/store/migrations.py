@@ -368,3 +368,13 @@ MIGRATIONS.append(
         ["ALTER TABLE sent_books ADD COLUMN file_sha TEXT", "CREATE INDEX sent_books_file_sha ON sent_books(file_sha)"],
     )
 )
+
+MIGRATIONS.append(
+    (
+        16,
+        "the business day each workbook went out and the day it was asked back by, so reports can say who "
+        "returned on time",
+        ["ALTER TABLE sent_books ADD COLUMN sent_on TEXT", "ALTER TABLE sent_books ADD COLUMN reply_by TEXT",
+         "UPDATE sent_books SET sent_on = substr(created_at, 1, 10)"],
+    )
+)

@@ -139,9 +139,14 @@ _TRIGGER = re.compile(r"我|本人|名|姓|人|户主|业主|市民|村民|群�
 _REPORTED = re.compile(rf"(^|[\s，。；！？、,.;!?：:（(\[“\"])({_SURNAME})({_GIVEN})(?={_AFTER})")
 
 
-def _name(prefix: str, surname: str, given: str) -> str:
+# A "name" ending in one of these is the rest of a place: 石桥市民安镇 is 石桥市 + 民安镇, not 市民 + 安某.
+_PLACE_ENDS = "镇乡村街区县路巷屯组庄湾坡岭桥寨场"
+
+
+def _name(prefix: str, surname: str, given: str, *, medium: bool = False) -> str:
+    """``medium``: found after 市民/村民 … with nothing stronger, where a place may be read as a name."""
     word = surname + given
-    if word in _NOT_NAMES or word[:2] in _NOT_NAMES:
+    if word in _NOT_NAMES or word[:2] in _NOT_NAMES or (medium and given[-1] in _PLACE_ENDS):
         return prefix + word
     return prefix + surname + "某"
 
@@ -154,5 +159,9 @@ def mask(text: str) -> str:
     text = _contacts(_numbers(text))
     if not _TRIGGER.search(text):
         return text
-    text = _NAMED.sub(lambda m: _name(*next(m.group(k, k + 1, k + 2) for k in (1, 4, 7, 10) if m.group(k))), text)
+    def named(m: re.Match) -> str:
+        k = next(k for k in (1, 4, 7, 10) if m.group(k))
+        return _name(*m.group(k, k + 1, k + 2), medium=k == 7)
+
+    text = _NAMED.sub(named, text)
     return _REPORTED.sub(lambda m: _name(m.group(1), m.group(2), m.group(3)), text)
