@@ -19,6 +19,7 @@ document prints; ``documents`` writes what the office signs and publishes;
 
 from rectikit.base.errors import RectikitError
 from rectikit.documents.analysis import analyse
+from rectikit.documents.answers import answers
 from rectikit.documents.annexes import render
 from rectikit.documents.export import export_ledger
 from rectikit.documents.notice import notice
@@ -36,6 +37,7 @@ __all__ = [
     "RectikitError",
     "Workspace",
     "analyse",
+    "answers",
     "assign",
     "classify",
     "close_out",

@@ -517,6 +517,15 @@ def investigation(led: Ledger, item_id: int) -> dict | None:
     return {"item": dict(row), "parts": parts, "silent": [u for u in dict.fromkeys(asked) if u not in said]}
 
 
+def answers_due(led: Ledger, batches: Sequence[str], day: dt.date) -> list[dict]:
+    """The items finished (completed or closed) as of ``day``, each with everyone who raised it — its own
+    row and the rows merged into it — as (name, phone) pairs, once each: who is owed an answer."""
+    done = [t for t in tasks_on(led, batches, day, key_only=False)
+            if t["lead_unit"] and (t["progress"] == DONE or t["closed"])]
+    people = led.people([t["id"] for t in done])
+    return [{**t, "people": people.get(t["id"], [])} for t in done]
+
+
 # -- callbacks and satisfaction ---------------------------------------------------------
 
 def callback_results(led: Ledger, today: dt.date | None = None) -> dict[int, str]:

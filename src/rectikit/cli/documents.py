@@ -199,6 +199,30 @@ def satisfaction_cmd(
     emit(res, as_json)
 
 
+@app.command("answer", cls=Command, help="答复群众（七个一中的“一个答复、一条短信”）：每位反映人一页答复（.docx），"
+             "整改完成告知短信清单（.xlsx，内部资料，每条不超过设定字数）。")
+def answer_cmd(
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/答复”。")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只统计要答复的人数和短信条数，不写文件。")] = False,
+    today: TodayOpt = None,
+    batch: BatchesOpt = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.documents.answers import answers
+
+    with working("正在生成答复…", as_json):
+        res = answers(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"),
+                      out_dir=out, dry_run=dry_run)
+    say(("截至 " + res["today"], "bold"), f"：整改完成 {res['items']} 项，答复 {res['letters']} 人，短信 {res['messages']} 条"
+        + (f"；{len(res['no_contact'])} 项没有反映人联系方式" if res["no_contact"] else "")
+        + (f"；{res['not_mobile']} 个号码不是手机号，未列入短信" if res["not_mobile"] else "") + "。")
+    for path in res["files"]:
+        show_path("  ", path)
+    emit(res, as_json)
+
+
 @app.command("boards", cls=Command, help="整改公示牌（.docx，每页一块）：未完成和长期坚持的重点任务，写明问题、整改措施、目标、进度、责任单位、时限和监督电话，供在现场张贴。")
 def boards_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件（.docx）；默认工作区“输出/整改公示牌.docx”。")] = None,

@@ -34,6 +34,7 @@ EXAMPLES = {
     "reopen": "rectikit reopen 15 --reason 回访不满意",
     "satisfaction": "rectikit satisfaction --by 乡镇",
     "boards": "rectikit boards --today 2020-10-01",
+    "answer": "rectikit answer --dry-run\n然后：rectikit answer --today 2020-12-01",
     "frame": "rectikit frame templates --name 基层干部样本框\n然后：rectikit frame merge 样本框/报回/*.xlsx",
     "templates": "rectikit frame templates --name 基层干部样本框 --reply-by 2020-10-10",
     "merge": "rectikit frame merge 样本框/报回/*.xlsx",

@@ -276,7 +276,7 @@ def _trend(res: Analysis, fig: dict, shares, see: str) -> None:
     peak_n = max(n for _, n in periods)
     text = (f"从反映时间来看，{periods[0][0]}至{periods[-1][0]}共 {len(periods)} {'年' if grain == '年' else '个' + grain}，"
             f"{'、'.join(peaks)}最多（{'各' if len(peaks) > 1 else ''}{peak_n} 件）")
-    (last, n_last), (prev, n_prev) = periods[-1], periods[-2]
+    (last, n_last), n_prev = periods[-1], periods[-2][1]
     text += f"；{last} {n_last} 件，环比{_change(n_last, n_prev)}"
     per_year = {"月": 12, "季度": 4, "年": 1}[grain]
     if len(periods) > per_year and grain != "年":

@@ -245,11 +245,11 @@ class Ledger:
             copy.write_bytes(content)
             return next(iter(read_sheets(copy, sheet))).rows  # a CSV's one sheet, whatever its name
 
-    def contacts(self, item_ids: Sequence[int]) -> dict[int, dict[str, str]]:
-        """Every citizen behind each item — its own row and the rows merged into it — as
-        ``contact_name`` and ``contact_phone`` joined with "；", each once, in import order: a merged item
-        must still let the office call back everyone who raised it (staff-only workbooks)."""
-        out: dict[int, dict[str, list]] = {}
+    def people(self, item_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+        """Every citizen behind each item — its own row and the rows merged into it — as (name, phone)
+        pairs, each once, in import order: a merged item must still let the office reach everyone who
+        raised it."""
+        out: dict[int, list[tuple[str, str]]] = {}
         ids = list(item_ids)
         for k in range(0, len(ids), 900):
             part = ids[k:k + 900]
@@ -257,12 +257,18 @@ class Ledger:
             for home, name, phone in self.conn.execute(
                     f"SELECT COALESCE(merged_into, id), contact_name, contact_phone FROM items WHERE id IN ({marks})"
                     f" OR merged_into IN ({marks}) ORDER BY id", (*part, *part)):
-                got = out.setdefault(home, {"contact_name": [], "contact_phone": []})
-                for key, value in (("contact_name", name), ("contact_phone", phone)):
-                    value = (value or "").strip()
-                    if value and value not in got[key]:
-                        got[key].append(value)
-        return {i: {k: "；".join(v) for k, v in got.items()} for i, got in out.items()}
+                pair = ((name or "").strip(), (phone or "").strip())
+                got = out.setdefault(home, [])
+                if any(pair) and pair not in got:
+                    got.append(pair)
+        return out
+
+    def contacts(self, item_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+        """:meth:`people` as ``contact_name`` and ``contact_phone``, each joined with "；" (staff-only
+        workbooks)."""
+        return {i: {"contact_name": "；".join(dict.fromkeys(n for n, _ in pairs if n)),
+                    "contact_phone": "；".join(dict.fromkeys(t for _, t in pairs if t))}
+                for i, pairs in self.people(item_ids).items()}
 
     def working_items(self, batches: Sequence[str] = (), *, key_only: bool = False) -> list[dict]:
         """Items not merged into another, with their batch and how many raw

@@ -103,6 +103,8 @@ SCHEMA = {
     ("plan", "platform_due"): _date_or_blank, ("plan", "stamped_copy_due"): _date_or_blank,
     ("plan", "annex2_due"): _date_or_blank, ("plan", "monthly_report_day"): _day_of_month_or_blank,
     ("analysis", "counties"): _texts,
+    ("answer", "sign"): _text, ("answer", "sms_chars"): _number(20, 1000, whole=True),
+    ("analysis", "region"): _one_of("自动", "县", "乡镇", "auto", "county", "township"),
 }
 
 
