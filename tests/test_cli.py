@@ -24,7 +24,7 @@ def test_init_import_status_export_round(cli, tmp_path):
     r = cli("status", "--json", cwd=ws)
     st = r.json()
     assert st["batches"][0].pop("sources") == [{"source": "未注明", "raw_items": 2, "items": 2, "key_tasks": 0}]
-    assert st["batches"][0] == {"batch": "2019年度", "files": 1, "raw_items": 2, "items": 2, "repeats": 0,
+    assert st["batches"][0] == {"batch": "2019年度", "kind": "社会评价", "files": 1, "raw_items": 2, "items": 2, "repeats": 0,
                                 "classified": 0, "unclassified": 2, "key_tasks": 0, "assigned": 0,
                                 "done": 0, "closed": 0, "overdue": 0, "first_date": "2020-06-26", "last_date": "2020-06-27"}
     assert st["office"] == "某市绩效办"

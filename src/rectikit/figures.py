@@ -29,7 +29,7 @@ LIGHTS = ("红灯", "黄灯", "绿灯", "长期坚持", "未定时限", "已完�
 # One pass over the items gives every per-batch count. ``done`` and
 # ``closed`` count key tasks, as the seeds' notices do ("重点整改任务……已完成").
 _BATCH_COUNTS = """
-SELECT b.name AS batch,
+SELECT b.name AS batch, COALESCE(b.kind, '社会评价') AS kind,
   (SELECT COUNT(DISTINCT f.sha256) FROM source_files f WHERE f.batch_id = b.id) AS files,
   COUNT(i.id) AS raw_items,
   TOTAL(i.merged_into IS NULL) AS items,
@@ -381,6 +381,7 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
     before = order[order.index(names[0]) - 1] if names and order.index(names[0]) > 0 else None
     return {
         "batches": names,
+        "kinds": led.batch_kinds(names),
         "previous": ({"batch": before, "raw_items": batch_counts(led, [before])[0]["raw_items"]} if before
                      and before not in names else None),
         "raw_items": totals(counts)["raw_items"] if counts else 0,

@@ -205,12 +205,12 @@ def print_issues(report, limit: int = 30) -> None:
 
 def print_status(st: dict) -> None:
     """Per batch, the counts people look at first; everything else is in --json."""
-    t = table(f"{st['office']} · {st['year']}年度 台账", "批次", "原始", "归纳后", "已分类", "重点", "已分解", "已完成",
-              "已销号", "逾期")
+    t = table(f"{st['office']} · {st['year']}年度 台账", "批次", "类型", "原始", "归纳后", "已分类", "重点", "已分解",
+              "已完成", "已销号", "逾期")
     t.columns[0].no_wrap = True  # a batch name is read whole; the numbers make room
     for b in st["batches"]:
-        t.add_row(b["batch"], *(str(b[k]) for k in ("raw_items", "items", "classified", "key_tasks", "assigned", "done",
-                                                      "closed", "overdue")))
+        t.add_row(b["batch"], b["kind"], *(str(b[k]) for k in ("raw_items", "items", "classified", "key_tasks", "assigned",
+                                                                "done", "closed", "overdue")))
     err.print(t)
     for b in st["batches"]:
         extra = [f"连续反映 {b['repeats']} 条" if b["repeats"] else "",

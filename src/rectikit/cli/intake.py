@@ -72,6 +72,9 @@ def import_cmd(
     report: Annotated[Optional[Path], typer.Option("--report", help="校验报告 .xlsx 的保存位置。")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="文件是本批次已导入文件修改后的新版本时，用它替换旧版本；未改动的条目保留已做的工作。")] = False,
     add: Annotated[bool, typer.Option("--add", help="文件与已导入的相似，但确是另一份材料时，照常新增导入。")] = False,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="批次类型：社会评价、热线、专线、信访、其他；文件中的说法随之"
+                                                "（“社会评价群众意见建议”或“群众诉求”）。默认按批次名称判断。",
+                                                metavar="类型")] = None,
     today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
@@ -84,7 +87,7 @@ def import_cmd(
     with working("正在导入…", as_json) as st:
         res = import_files(
             ws, files, batch=batch, sheet=sheet, mapping=overrides, dry_run=dry_run,
-            skip_invalid=skip_invalid, report_path=report, replace=replace, add=add,
+            skip_invalid=skip_invalid, report_path=report, replace=replace, add=add, kind=kind,
             progress=lambda name: st.update(f"正在读取 {name} …"),
         )
     t = table(f"导入结果 · 批次 {res.batch}" + ("（试运行，未写入）" if dry_run else ""), "文件", "工作表", "表头行", "状态", "条数", "错误行", "跳过行")

@@ -14,7 +14,6 @@ says why; a part over fewer than all items names its base.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,6 @@ from rectikit.text.masking import mask
 # Kept importable from here: tests and scripts print shares as the report does.
 __all__ = ["Analysis", "Section", "analyse", "share_text", "write_docx"]
 ROUNDINGS = {"cut": "cut", "截取": "cut", "round": "round", "四舍五入": "round"}
-HOTLINE = re.compile(r"热线|12345|专线|工单|诉求")
 REGIONS = {"auto": "auto", "自动": "auto", "县": "county", "county": "county", "乡镇": "township", "township": "township"}
 # The parts only the office can write: heading, what to write there.
 LEADERS = ("领导批示情况", "请在此写明领导批示的时间、文件和内容")
@@ -108,12 +106,6 @@ def _named(rows: Sequence[tuple[str, int, str]], top: dict, what: str, unit: str
     return text
 
 
-def _kinds(batches: Sequence[str]) -> str:
-    """What the batches are: 'hotline' when every one is a hotline's, 'mixed' when some are, else ''."""
-    hot = [b for b in batches if HOTLINE.search(b)]
-    return "hotline" if hot and len(hot) == len(batches) else "mixed" if hot else ""
-
-
 def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None, out: Path | None = None,
             top_townships: int = 10, rounding: str = "cut", charts: bool = True) -> Analysis:
     """Write the report on the working items of the chosen batches (all by default) as .docx, and its tables as .xlsx."""
@@ -131,8 +123,9 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
         raise NotReadyError("台账中没有可分析的条目。", hint="先运行 rectikit import 导入意见建议。")
     total = fig["items"]
     period = "、".join(fig["batches"])
-    kind = _kinds(fig["batches"])
-    things, measure = {"hotline": ("群众诉求", "件"), "mixed": ("群众意见建议和诉求", "件")}.get(kind, ("群众意见建议", "条"))
+    things, measure = form.speak_of(fig["kinds"].values())
+    kind = {"群众诉求": "hotline", "群众意见建议和诉求": "mixed"}.get(things, "")
+    things = things.removeprefix("社会评价")  # "社会评价" is said once, in the title
     merged = f"，经梳理归纳为 {total} {measure}" if total != fig["raw_items"] else ""
     key = f"，其中 {fig['key_tasks']} 项列为重点整改任务" if fig["key_tasks"] else ""
     verb = "受理" if kind == "hotline" else "收到"

@@ -27,6 +27,7 @@ from rectikit.base.errors import RectikitError, UsageError
 from rectikit.base.fsutil import atomic_path
 from rectikit.base.names import child, file_part
 from rectikit.base.parallel import side_by_side
+from rectikit.documents.form import speak_of
 from rectikit.documents.wording import cn_ordinal
 from rectikit.figures import deadline_text, task_note, tasks_on
 from rectikit.steps.taxonomy import workspace_taxonomy
@@ -54,7 +55,7 @@ FIELDS = {
 }
 # Fields people write freely (citizens, staff, units): masked in every annex.
 FREE_TEXT = {"text", "goal", "measures", "result", "evidence", "progress", "source"}
-TITLE_FIELDS = ("office", "year", "batches", "count")
+TITLE_FIELDS = ("office", "year", "batches", "count", "source")
 DOCX_VARIABLES = {"number", "title", "subtitle", "office", "year", "batches", "count", "date"}
 PLACEHOLDER = "[[表格]]"
 _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -157,6 +158,7 @@ def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: s
     with ws.ledger() as led:
         items = tasks_on(led, list(batches), today, key_only=key_only)
         chosen = list(batches) or [r[0] for r in led.conn.execute("SELECT name FROM batches ORDER BY id")]
+        things = speak_of(led.batch_kinds(chosen).values())[0]
     try:
         taxonomy = workspace_taxonomy(ws)
         aspect, order = taxonomy.aspect, taxonomy.names
@@ -167,7 +169,8 @@ def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: s
             return ""
     office = cfg.get("office", {}).get("name", "")
     values = {"office": office, "year": cfg.get("office", {}).get("year", ""), "batches": "和".join(chosen),
-              "count": len(items)}
+              "count": len(items),
+              "source": "社会评价反馈群众意见建议" if things == "社会评价群众意见建议" else things}
     table = Table(layout, layout.title.format_map(values), layout.subtitle.format_map(values),
                   context={**values, "date": cn_date(today)})
     if group_by:

@@ -68,3 +68,17 @@ def feedback_from(ws: Workspace) -> str:
 def printer(ws: Workspace) -> str:
     """The 印发机关 of the 版记."""
     return _text(ws, "office", "printer") or office(ws) or fill("印发机关")
+
+
+def speak_of(kinds) -> tuple[str, str]:
+    """How documents name what came in, for batches of these kinds, and its measure word: the yearly
+    evaluation's 社会评价群众意见建议 (条); a hotline's, a 专线's or 信访's 群众诉求 (件); both, when mixed."""
+    kinds = set(kinds)
+    asked = kinds & {"热线", "专线", "信访"}
+    if asked and asked == kinds:
+        return "群众诉求", "件"
+    if asked:
+        return "群众意见建议和诉求", "件"
+    if kinds == {"其他"}:
+        return "群众意见建议", "条"
+    return "社会评价群众意见建议", "条"

@@ -47,6 +47,7 @@ def investigation_reports(ws: Workspace, item_ids: Sequence[int], *, today: dt.d
     out = Path(out_dir) if out_dir else ws.outputs_dir / "调查报告"
     with ws.ledger() as led:
         found = {i: investigation(led, i) for i in item_ids}
+        kinds = led.batch_kinds()
     missing = [str(i) for i, f in found.items() if f is None]
     if missing:
         raise UsageError(f"台账中没有编号 {'、'.join(missing)} 的条目（或已并入其他条目）。")
@@ -54,8 +55,9 @@ def investigation_reports(ws: Workspace, item_ids: Sequence[int], *, today: dt.d
     for item_id, fig in found.items():
         it, parts, silent = fig["item"], fig["parts"], fig["silent"]
         number = it["seq"] or item_id
-        doc = OfficialDocument(f"{office}对{it['batch']}第{number}项社会评价意见建议整改调查报告")
-        doc.paragraph(f"根据{basis}要求，我们高度重视，专项研究{it['batch']}社会评价意见建议整改工作，"
+        things = "社会评价意见建议" if kinds.get(it["batch"]) in ("社会评价", None) else "群众诉求"
+        doc = OfficialDocument(f"{office}对{it['batch']}第{number}项{things}整改调查报告")
+        doc.paragraph(f"根据{basis}要求，我们高度重视，专项研究{it['batch']}{things}整改工作，"
                       "开展调查研究。调查情况报告如下：")
         doc.heading("整改事项")
         doc.paragraph(f"第{number}项：“{mask(it['text'] or '')}”")

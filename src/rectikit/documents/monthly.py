@@ -15,6 +15,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import NotReadyError, UsageError
 from rectikit.base.names import child
+from rectikit.documents import form
 from rectikit.documents.builder import OfficialDocument
 from rectikit.documents.wording import share_text
 from rectikit.figures import late_news, month_bounds, monthly
@@ -114,7 +115,9 @@ def monthly_report(ws: Workspace, *, month: str | None = None, batches: Sequence
     if not fig["units"]:
         raise NotReadyError("还没有分解到牵头单位的重点整改任务，无法生成月报。", hint="先运行 rectikit assign。")
     year, mon = (int(x) for x in month.split("-"))
-    title = f"{year}年{mon}月社会评价群众意见建议整改工作月报"
+    with ws.ledger() as led:
+        things = form.speak_of(led.batch_kinds(batches).values())[0]
+    title = f"{year}年{mon}月{things}整改工作月报"
     t, b = fig["total"], before["total"]
     overview = (f"截至{cn_date(dt.date.fromisoformat(fig['as_of']))}，{t['tasks']}项重点整改任务中，累计完成{t['done']}项、"
                 f"占{share_text(t['done'], t['tasks'])}，其中本月新完成{t['done_this_month']}项；累计销号{t['closed']}项，"

@@ -41,13 +41,14 @@ def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None 
     if not any(c["raw_items"] for c in counts):
         raise NotReadyError("台账中没有可公示的条目。", hint="先运行 rectikit import 导入意见建议。")
     names = [c["batch"] for c in counts]
+    kinds = {c["batch"]: c["kind"] for c in counts}
     attachments = []
     for k, name in enumerate(names, start=1):
-        title = f"{name}社会评价群众意见建议整改完成情况一览表"
+        title = f"{name}{form.speak_of([kinds[name]])[0]}整改完成情况一览表"
         annex = render(ws, "annex2", out_dir=out, batches=[name], number=str(k), stem=f"附件{k}-{title}", today=today,
                        key_only=not include_all)
         attachments.append({"number": k, "title": title, "files": annex["files"]})
-    title = f"{form.place(ws)}落实{'和'.join(names)}社会评价群众意见建议整改情况公示"
+    title = f"{form.place(ws)}落实{'和'.join(names)}{form.speak_of(kinds.values())[0]}整改情况公示"
     opening = _opening(counts, areas, today, form.basis(ws, "notice"), form.feedback_from(ws), form.place(ws))
     doc = OfficialDocument(title)
     doc.blank()
@@ -67,12 +68,14 @@ def _opening(counts: list[dict], areas: Sequence[str], today: dt.date, basis: st
              place: str = "") -> str:
     """Seed 003's opening: the basis, what came back per batch, what it was
     merged to, the areas it touches, and where the key tasks stand."""
-    received = "、".join(f"{c['batch']}社会评价群众意见建议共{c['raw_items']}条" for c in counts)
+    said = {c["batch"]: form.speak_of([c["kind"]]) for c in counts}
+    received = "、".join(f"{c['batch']}{said[c['batch']][0]}共{c['raw_items']}{said[c['batch']][1]}" for c in counts)
     merged = [c for c in counts if c["items"] != c["raw_items"]]
     text = f"根据{basis}要求，{feedback_from}反馈{form.we(place)}{received}。"
     if merged:
         text += ("由于部分意见建议内容相似或相同，经梳理归纳，"
-                 + "、".join(f"{c['batch']}共归纳为{c['items']}条" for c in merged) + "意见建议。")
+                 + "、".join(f"{c['batch']}共归纳为{c['items']}{said[c['batch']][1]}{said[c['batch']][0][-4:]}"
+                            for c in merged) + "。")
     if areas:
         text += f"反馈的问题涉及{'、'.join(areas)}等{'多个' if len(areas) > 1 else ''}领域。"
     sums = totals(counts)

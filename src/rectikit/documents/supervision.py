@@ -37,6 +37,7 @@ def supervise(ws: Workspace, *, today: dt.date | None = None, reply_by: dt.date 
     office_contact = "，".join(x for x in (ws.setting("office", "contact", ""), ws.setting("office", "phone", "")) if x)
     with ws.ledger() as led:
         tasks = task_table(tasks_on(led, batches, today), today, warn)
+        things = form.speak_of(led.batch_kinds(batches).values())[0]
     if not tasks:
         raise NotReadyError("还没有分解到牵头单位的重点整改任务。", hint="先运行 rectikit assign。")
     by_unit: dict[str, list[dict]] = defaultdict(list)
@@ -49,9 +50,9 @@ def supervise(ws: Workspace, *, today: dt.date | None = None, reply_by: dt.date 
     for unit, chased in sorted(by_unit.items()):
         chased.sort(key=lambda t: (t["days_left"], t["id"]))
         red = sum(1 for t in chased if t["light"] == "红灯")
-        doc = OfficialDocument(f"{office or form.fill('发文机关')}关于督促加快社会评价群众意见建议整改任务的通知",
+        doc = OfficialDocument(f"{office or form.fill('发文机关')}关于督促加快{things}整改任务的通知",
                                head=form.head(ws), to=unit)
-        doc.paragraph(f"截至{cn_date(today)}，你单位牵头的社会评价群众意见建议整改任务中，已过整改时限仍未完成{red}项，"
+        doc.paragraph(f"截至{cn_date(today)}，你单位牵头的{things}整改任务中，已过整改时限仍未完成{red}项，"
                       f"临近整改时限{len(chased) - red}项（见下表）。请主要领导亲自过问，抓紧推进整改，"
                       f"于{cn_date(reply_by)}前将整改进展、成效和佐证材料报送{office or '本单位'}。逾期未报的，将按有关规定处理。")
         known = directory.units.get(unit) if directory else None

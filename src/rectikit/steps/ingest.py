@@ -140,11 +140,17 @@ def import_files(
     progress: Callable[[str], None] | None = None,
     replace: bool = False,
     add: bool = False,
+    kind: str | None = None,
 ) -> ImportResult:
-    """Import feedback files into ``batch``; see the module docstring."""
+    """Import feedback files into ``batch`` (of ``kind``: 社会评价, 热线 … — else what its name says); see the
+    module docstring."""
+    from rectikit.store.values import BATCH_KINDS
+
     if not (batch or "").strip():
         raise UsageError("请用 --batch 指定批次名称，例如 --batch 2019年度。")
     batch = check_name(batch, "批次名称")
+    if kind is not None and kind not in BATCH_KINDS:
+        raise UsageError(f"批次类型应为 {'、'.join(BATCH_KINDS)} 之一。")
     result = ImportResult(batch=batch, dry_run=dry_run)
     scan = int(ws.setting("import", "header_scan_rows", 30))
     limits = Limits.from_config(ws.config().get("import", {}))
@@ -160,6 +166,9 @@ def import_files(
                 "replace" if replace else "add" if add else None,
             )
             result.files.append(fr)
+        if kind and not dry_run and led.batch_id(batch) is not None:
+            with led.transaction():
+                led.batch_id(batch, kind=kind)
     worth_a_file = result.report.errors or result.report.count(WARNING)
     if report_path or (worth_a_file and not dry_run):
         result.report_path = str(write_problems(result.report, report_path or _default_report_path(ws, batch)))

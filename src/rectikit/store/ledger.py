@@ -300,15 +300,28 @@ class Ledger:
             raise UsageError(f"台账中没有批次“{name}”。")
         return found
 
-    def batch_id(self, name: str, *, create: bool = False) -> int | None:
-        row = self.conn.execute("SELECT id FROM batches WHERE name=?", (name,)).fetchone()
+    def batch_id(self, name: str, *, create: bool = False, kind: str | None = None) -> int | None:
+        """The batch's id (created when asked, of ``kind`` or the kind its name says); a ``kind`` given for
+        an existing batch replaces the one it had."""
+        from rectikit.store.values import kind_from_name
+
+        row = self.conn.execute("SELECT id, kind FROM batches WHERE name=?", (name,)).fetchone()
         if row:
+            if kind and kind != row[1]:
+                self.conn.execute("UPDATE batches SET kind=? WHERE id=?", (kind, row[0]))
+                self.record("update", "batch", row[0], field="kind", old=row[1], new=kind)
             return row[0]
         if not create:
             return None
-        cur = self.conn.execute("INSERT INTO batches(name, created_at) VALUES (?,?)", (name, now()))
+        cur = self.conn.execute("INSERT INTO batches(name, created_at, kind) VALUES (?,?,?)",
+                                (name, now(), kind or kind_from_name(name)))
         self.record("create", "batch", cur.lastrowid, new=name)
         return cur.lastrowid
+
+    def batch_kinds(self, names: Sequence[str] = ()) -> dict[str, str]:
+        """Batch name -> its kind, for the named batches (all when none named)."""
+        rows = self.conn.execute("SELECT name, COALESCE(kind, '社会评价') FROM batches ORDER BY id").fetchall()
+        return {n: k for n, k in rows if not names or n in names}
 
 
 def _busy_message(path: Path) -> str:

@@ -378,3 +378,14 @@ MIGRATIONS.append(
          "UPDATE sent_books SET sent_on = substr(created_at, 1, 10)"],
     )
 )
+
+MIGRATIONS.append(
+    (
+        17,
+        "where each batch's opinions come from (社会评价, 热线, 专线, 信访, 其他): documents speak of them by it",
+        ["ALTER TABLE batches ADD COLUMN kind TEXT",
+         "UPDATE batches SET kind = CASE WHEN name LIKE '%专线%' THEN '专线'"
+         " WHEN name LIKE '%12345%' OR name LIKE '%热线%' OR name LIKE '%工单%' THEN '热线'"
+         " WHEN name LIKE '%信访%' THEN '信访' ELSE '社会评价' END"],
+    )
+)

@@ -4,3 +4,14 @@ and the figures that count them."""
 # 整改进展: what a unit reports for a task.
 PROGRESS = ("未启动", "推进中", "已完成", "持续推进")
 DONE = "已完成"
+
+# Where a batch's opinions come from: it decides how documents speak of them (社会评价群众意见建议, 条;
+# a hotline's 群众诉求, 件). Set at import (--kind) or read from the batch's name.
+BATCH_KINDS = ("社会评价", "热线", "专线", "信访", "其他")
+_KIND_WORDS = (("专线", "专线"), ("12345", "热线"), ("热线", "热线"), ("工单", "热线"), ("信访", "信访"),
+               ("社会评价", "社会评价"))
+
+
+def kind_from_name(name: str) -> str:
+    """The kind a batch's name says (2020年12345热线 → 热线), else 社会评价, the yearly evaluation's."""
+    return next((kind for word, kind in _KIND_WORDS if word in name), "社会评价")
