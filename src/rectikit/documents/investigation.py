@@ -57,6 +57,7 @@ def investigation_reports(ws: Workspace, item_ids: Sequence[int], *, today: dt.d
         number = it["seq"] or item_id
         things = "社会评价意见建议" if kinds.get(it["batch"]) in ("社会评价", None) else "群众诉求"
         doc = OfficialDocument(f"{office}对{it['batch']}第{number}项{things}整改调查报告")
+        doc.blank()
         doc.paragraph(f"根据{basis}要求，我们高度重视，专项研究{it['batch']}{things}整改工作，"
                       "开展调查研究。调查情况报告如下：")
         doc.heading("整改事项")

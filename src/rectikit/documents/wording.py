@@ -41,6 +41,7 @@ def break_title(title: str, per_line: int) -> list[str]:
     for w in rjieba.cut(title):  # glue brackets, punctuation and the trade's terms to their word
         if words and (words[-1][-1] in _NO_BREAK_AFTER or w[0] in _NO_BREAK_BEFORE
                       or (words[-1][-1].isdigit() and w[0] in "年月日期项条号件届次")
+                      or (words[-1][-1] == "第" and w[0].isdigit())
                       or any(_spans(term, words[-1][-6:], w) for term in _TERMS)):
             words[-1] += w
         else:
