@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from rectikit.base import clock
+from rectikit.base.stats import wilson
 from rectikit.store.items import as_of
 from rectikit.store.ledger import SCHEMA_VERSION, Ledger
 from rectikit.store.values import DONE
@@ -545,17 +546,6 @@ def with_callbacks(led: Ledger, items: list[dict], today: dt.date | None = None)
     one, else what the office's file said."""
     results = callback_results(led, today)
     return [{**i, "callback": results[i["id"]]} if i["id"] in results else i for i in items]
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The Wilson score interval of k successes in n (95% by default): sound
-    for small samples and rates near 0 or 1, where the normal one is not."""
-    if n == 0:
-        return 0.0, 0.0
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 SATISFACTION_GROUPS = {"单位": "lead_unit", "乡镇": "township", "类别": "category", "批次": "batch", "县区": "county"}

@@ -155,10 +155,13 @@ def _print_checked(what: str, cv: dict) -> None:
     if cv["accuracy"] is None:
         return
     if cv["accept_above"] is None:
-        say(f"{what}交叉验证：正确率 {cv['accuracy']:.1%}，达不到自动采纳要求（{cv['accept_precision']:.0%}），全部待审核。")
+        say(f"{what}交叉验证：正确率 {cv['accuracy']:.1%}，没有哪一段置信度能有把握达到自动采纳要求"
+            f"（{cv['accept_precision']:.0%}，按单侧 95% 置信下限），全部待审核。")
         return
     say(f"{what}交叉验证：正确率 {cv['accuracy']:.1%}；置信度 {cv['accept_above']:.2f} 以上的自动采纳，约占 "
-        f"{cv['accepted_share']:.0%}，其中正确率 {cv['accepted_accuracy']:.1%}（要求 {cv['accept_precision']:.0%}）。")
+        f"{cv['accepted_share']:.0%}，其中正确率 {cv['accepted_accuracy']:.1%}（95% 置信区间 "
+        f"{cv['accepted_accuracy_low']:.1%}–{cv['accepted_accuracy_high']:.1%}；界限按正确率的单侧 95% 置信下限"
+        f"不低于要求的 {cv['accept_precision']:.0%} 设定）。")
 
 
 def _print_classes(res) -> None:

@@ -341,9 +341,11 @@ def _fit(ws: Workspace, pairs: list[tuple[str, str]], file: str, source: str, en
     precision = _accept_precision(ws)
     accept_at = model.accept_above(precision)
     share, right = model.accepted_share(accept_at)
+    low, high = model.accepted_interval(accept_at)
     checked = {"accuracy": round(float(model.cv_correct.mean()), 4) if len(model.cv_correct) else None,
                "accept_precision": precision, "accept_above": accept_at, "accepted_share": round(share, 4),
-               "accepted_accuracy": round(right, 4)}
+               "accepted_accuracy": round(right, 4), "accepted_accuracy_low": round(low, 4),
+               "accepted_accuracy_high": round(high, 4)}
     with ws.ledger() as led, led.transaction():
         led.record("train", entity, None, detail={"source": source, "items": len(pairs),
                                                   "labels": model.meta["labels"], **checked})
@@ -398,8 +400,9 @@ REVIEW_HEADERS = ["编号", "批次", "意见建议内容", "原始条数", "建
                   "处理方式依据", "优先分", "类别", "处理方式", "重点任务"]
 REVIEW_NOTES = [
     "分类审核说明",
-    "1. “建议类别”至“优先分”是系统给出的参考：置信度是学习模型判断正确的概率；“采纳”为“自动采纳”的，按训练数据交叉验证，"
-    "这一置信度以上的判断正确率不低于设定值（rectikit.toml 中 [classify] accept_precision）；“待审核”的请重点核对。"
+    "1. “建议类别”至“优先分”是系统给出的参考：置信度是学习模型判断正确的概率；“采纳”为“自动采纳”的，按训练数据交叉验证"
+    "（模型没见过的条目），这一置信度以上的判断正确率的单侧 95% 置信下限不低于设定值（rectikit.toml 中 [classify] "
+    "accept_precision），即对新的意见建议也有把握达到；训练数据少时区间宽，自动采纳的就少或没有；“待审核”的请重点核对。"
     "还没有训练学习模型时按关键词分类，全部为“待审核”。表格按最需要审核的排在前面（待审核、最拿不准的在前）。",
     "2. “处理方式依据”列出命中的信号（指明地点、具体问题、具体诉求、政策咨询、个人诉求等），“优先分”越高越优先列为重点整改任务；"
     "判断标准见 rectikit 文档 docs/TRIAGE.md。",

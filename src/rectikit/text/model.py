@@ -184,17 +184,31 @@ class TextModel:
     def labels(self) -> list[str]:
         return [str(c) for c in self.classes]
 
-    def accept_above(self, precision: float) -> float | None:
-        """The lowest confidence at which answers were right at least ``precision`` of the time on items
-        the model had not seen (cross-validation while training); None when nothing reaches it."""
+    def accept_above(self, precision: float, z: float = 1.645) -> float | None:
+        """The lowest confidence at which the answers taken were right at least ``precision`` of the time
+        on items the model had not seen (cross-validation while training) — by the one-sided 95% lower
+        bound of that share (Wilson, z = 1.645), not the share itself: set where the point estimate touches the
+        target, new messages fall short of it half the time. Few labels give a wide interval, so a small
+        history accepts little or nothing rather than promise too much. None when nothing reaches it."""
         import numpy as np
 
         if not len(self.cv_confidence):
             return None
         order = np.argsort(-self.cv_confidence, kind="stable")
-        right = np.cumsum(self.cv_correct[order]) / np.arange(1, len(order) + 1)
-        good = np.flatnonzero(right >= precision)
+        n = np.arange(1, len(order) + 1)
+        p = np.cumsum(self.cv_correct[order]) / n
+        low = (p + z * z / (2 * n) - z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n)
+        good = np.flatnonzero(low >= precision)
         return float(self.cv_confidence[order[good[-1]]]) if len(good) else None
+
+    def accepted_interval(self, threshold: float | None) -> tuple[float, float]:
+        """The 95% Wilson interval of how often answers at or above ``threshold`` were right (out of fold)."""
+        from rectikit.base.stats import wilson
+
+        if threshold is None or not len(self.cv_confidence):
+            return 0.0, 0.0
+        taken = self.cv_confidence >= threshold
+        return wilson(int(self.cv_correct[taken].sum()), int(taken.sum()))
 
     def accepted_share(self, threshold: float | None) -> tuple[float, float]:
         """Out-of-fold share of items at or above ``threshold``, and how many of those were right."""
