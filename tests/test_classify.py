@@ -300,3 +300,22 @@ def test_history_keeps_one_row_per_item_and_run_with_every_change(loaded):
     fields, new, old = rows[0]
     assert set(fields.split(",")) >= {"category", "disposition", "is_key_task"}
     assert (new, old) == ("基础设施建设", None)  # first classified: nothing before
+
+
+@pytest.mark.parametrize("text,category", [
+    ("那桐镇坡头村的危桥年久失修，学生每天上学都要经过，非常危险。", "基础设施建设"),
+    ("村里的道路坑洼，学生上学不方便。", "基础设施建设"),
+    ("希望继续优化营商环境。", "营商环境"),
+    ("退耕还林补助资金发放不及时。", "乡村振兴"),
+    ("旧房拆除奖励资金还没有发放。", "易地扶贫搬迁"),
+    ("用水报装手续太复杂。", "营商环境"), ("用电报装要跑好几次。", "营商环境"), ("燃气报装收费高。", "营商环境"),
+    ("学生营养餐补助没有发放。", "教育"),
+])
+def test_the_default_keyword_rules_do_not_embarrass_the_demo(ws, text, category):
+    """Seed 001 lists 用水、用气、用电 under 营商环境; a school's pupils crossing a bridge do not make the
+    bridge an education matter; a subsidy goes to the domain that pays it (issue #27)."""
+    from rectikit.steps.classify import rule_category
+    from rectikit.steps.taxonomy import workspace_taxonomy
+    from rectikit.text.normalise import normalise
+
+    assert rule_category(normalise(text), workspace_taxonomy(ws))[0] == category

@@ -98,3 +98,39 @@ def test_more_merged_opinions_win_a_tie(rules):
     triages = _triages(rules, 4, 0)
     select_key_tasks(triages, [1, 1, 1, 2], Settings(max_share=0.25))
     assert [t.key_task for t in triages] == [False, False, False, True]
+
+
+def test_reasons_a_reviewer_can_read():
+    """Numbers as written, problem words whole, every key in Chinese (issue #27)."""
+    from rectikit.steps.triage import decide
+    from rectikit.text.normalise import cn_number, normalise
+    from rectikit.text.specificity import signals
+
+    assert cn_number("三四") is None and cn_number("二〇二〇") == 2020 and cn_number("三十四") == 34
+    assert "34天" not in str(signals(normalise("每次办事要跑三四天")))
+    assert "problem" not in signals(normalise("办事大厅管理得一塌糊涂"))
+    reasons = decide(normalise("民主路路灯不亮，希望修复"), [], raw_count=2).basis
+    assert "merged" not in reasons and "合并：2条合并" in reasons
+
+
+def test_every_problem_code_has_a_chinese_label():
+    import re
+    from pathlib import Path
+
+    import rectikit
+    from rectikit.base.problems import CODES
+
+    src = Path(rectikit.__file__).parent
+    used = {c for f in src.rglob("*.py") for c in re.findall(r'Issue\(\s*"([a-z-]+)"', f.read_text(encoding="utf-8"))}
+    assert used and used <= set(CODES), used - set(CODES)
+
+
+@pytest.mark.parametrize("text", ["旧房拆除奖励资金还没有发放。", "退耕还林补助资金发放不及时。", "村里的生活垃圾收集点离住户太近。",
+                                  "企业开办网上系统经常卡顿。", "电商服务站形同虚设。"])
+def test_a_concrete_complaint_without_a_place_is_a_task(text):
+    """docs/TRIAGE.md keeps 长期坚持 for structural problems and general wishes; money not paid or a system
+    that fails is a concrete problem to rectify (issue #27; seed 004 treats 资金兑现不及时 so)."""
+    from rectikit.steps.triage import decide
+    from rectikit.text.normalise import normalise
+
+    assert decide(normalise(text), []).disposition == "立行立改"

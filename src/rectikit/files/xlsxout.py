@@ -229,9 +229,10 @@ def write_tables(jobs: Sequence[dict]) -> list[Path]:
 
 def write_problems(report, path: Path) -> Path:
     """A validation report (:class:`rectikit.base.problems.Report`) as a workbook the office can open and filter."""
-    from rectikit.base.problems import SEVERITY_LABELS
+    from rectikit.base.problems import CODES, SEVERITY_LABELS
 
     headers = ["级别", "文件", "工作表", "行号", "列", "问题类型", "说明", "原值"]
-    rows = [[SEVERITY_LABELS.get(i.severity, i.severity), i.file, i.sheet, i.row, i.column, i.code, i.message, i.value]
+    rows = [[SEVERITY_LABELS.get(i.severity, i.severity), i.file, i.sheet, i.row, i.column, CODES.get(i.code, i.code),
+             i.message, i.value]
             for i in report.issues]
     return write_table(path, "校验报告", headers, rows, widths=[6, 28, 12, 8, 16, 18, 60, 40])

@@ -22,7 +22,7 @@ DISPOSITIONS = ("立行立改", "回访帮助", "解读说明", "引导化解", 
 # What a disposition's keywords stand for when they fire (the rule table's rows).
 _ROLE = {"引导化解": "venting", "解读说明": "policy", "回访帮助": "personal", "长期坚持": "structural",
          "立行立改": "ask"}
-_ROLE_LABELS = {"venting": "情绪宣泄", "policy": "政策咨询", "personal": "个人诉求", "structural": "长期性",
+_ROLE_LABELS = {"merged": "合并", "venting": "情绪宣泄", "policy": "政策咨询", "personal": "个人诉求", "structural": "长期性",
                 "given": "原表处理方式", "learned": "学习模型"}
 # What a hotline's own 性质 column adds (fuzhou 12345: 投诉/咨询/建议/举报/求助).
 _NATURE = {"咨询": "policy", "求助": "personal", "投诉": "problem", "举报": "problem"}
@@ -82,7 +82,8 @@ def decide(norm: str, rules: Sequence[tuple[str, list[str], float]], *, text: st
     no concrete problem → 解读说明; one person's own case → 回访帮助; a
     structural wish with no concrete problem at a named place → 长期坚持; a
     specific opinion (a named place, facility or number) with a concrete
-    problem or ask, or at least not worded as a general wish → 立行立改; a
+    problem or ask, or at least not worded as a general wish, or a concrete
+    problem stated without a place (资金未发放, 系统卡顿) → 立行立改; a
     general wish → 长期坚持.
     """
     fired = signals(norm)
@@ -108,7 +109,8 @@ def decide(norm: str, rules: Sequence[tuple[str, list[str], float]], *, text: st
         disposition = "回访帮助"
     elif has("structural") and not (has("place") and has("problem")):
         disposition = "长期坚持"
-    elif specific and (concrete or not has("general")):
+    elif (specific or has("problem")) and (concrete or not has("general")):
+        # a concrete problem is a task even without a village's name: money not paid, a system that fails
         disposition = "立行立改"
     elif has("policy"):
         disposition = "解读说明"

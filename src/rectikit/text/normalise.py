@@ -19,11 +19,14 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 
 def cn_number(s: str) -> int | None:
-    """二〇二〇 -> 2020 (digit by digit); 二十六 -> 26; 三百五十 -> 350; 十一 -> 11."""
+    """二〇二〇 -> 2020 (digit by digit); 二十六 -> 26; 三百五十 -> 350; 十一 -> 11; 三四 (three or four)
+    -> None."""
     if not s:
         return None
     if not any(ch in _CN_UNITS for ch in s):
         digits = [_CN_DIGITS.get(ch) for ch in s]
+        if len(s) == 2 and None not in digits and digits[1] == digits[0] + 1 or s in ("一两", "两三"):
+            return None  # 三四天 is three or four days, not 34
         return None if None in digits else int("".join(map(str, digits)))
     total, section, digit = 0, 0, None
     for ch in s:
