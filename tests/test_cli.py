@@ -168,8 +168,9 @@ def test_dedupe_and_unmerge_commands(cli, tmp_path):
 
 
 def test_running_out_of_memory_is_a_message_and_leaves_the_ledger(cli, tmp_path, monkeypatch):
-    from helpers import ledger_snapshot
     from rectikit.store.workspace import Workspace
+
+    from helpers import ledger_snapshot
 
     cli("init", tmp_path / "w")
     ws = Workspace(tmp_path / "w")

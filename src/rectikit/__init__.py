@@ -17,10 +17,12 @@ document prints; ``documents`` writes what the office signs and publishes;
 ``cli`` parses commands and prints. Nothing imports upward.
 """
 
+from importlib import metadata as _metadata
+
 from rectikit.base.errors import RectikitError
 from rectikit.documents.analysis import analyse
-from rectikit.documents.answers import answers
 from rectikit.documents.annexes import render
+from rectikit.documents.answers import answers
 from rectikit.documents.export import export_ledger
 from rectikit.documents.notice import notice
 from rectikit.figures import ledger_status
@@ -31,7 +33,10 @@ from rectikit.steps.ingest import import_files
 from rectikit.steps.tracking import close_out, collect, dispatch, track
 from rectikit.store.workspace import Workspace, find_workspace, init_workspace
 
-__version__ = "0.1.0"
+try:  # the version lives in pyproject.toml only
+    __version__ = _metadata.version("rectikit")
+except _metadata.PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0.0.0"
 
 __all__ = [
     "RectikitError",

@@ -35,8 +35,16 @@ from pathlib import Path
 
 from rectikit.base.fsutil import atomic_path
 from rectikit.documents.wording import PLACEHOLDER, break_title, cn_ordinal
-from rectikit.files.docxstyle import (body_font, font, free_of_grid, keep_rows_whole, line_grid, page_numbers,
-                                      repeat_header, rule)
+from rectikit.files.docxstyle import (
+    body_font,
+    font,
+    free_of_grid,
+    keep_rows_whole,
+    line_grid,
+    page_numbers,
+    repeat_header,
+    rule,
+)
 from rectikit.text.dates import cn_date
 
 BODY = "仿宋_GB2312"

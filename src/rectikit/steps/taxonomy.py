@@ -12,7 +12,6 @@ levels' names serve as keywords of the first level.
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -1,0 +1,75 @@
+"""Every command of the office's months run through the command line (issue #28): a demo workspace taken
+through dispatch, a unit's return, close-out, reopening, a callback round, the reports and the answers,
+each with --json on stdout, people's text on stderr and exit code 0 — and the same day's monthly report
+printed twice is the same output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from rectikit.demo import run_demo
+
+from helpers import fill_sheet
+
+
+@pytest.fixture(scope="module")
+def demo_root(tmp_path_factory):
+    return Path(run_demo(tmp_path_factory.mktemp("demo") / "演示")["workspace"])
+
+
+@pytest.fixture
+def w(demo_root, tmp_path):
+    shutil.copytree(demo_root, tmp_path / "ws")
+    return tmp_path / "ws"
+
+
+def _ok(r) -> dict:
+    assert r.code == 0, r.err
+    return json.loads(r.out)
+
+
+def test_a_season_through_the_command_line(cli, w, tmp_path):
+    day = ["--today", "2020-10-10", "-w", w]
+    assert _ok(cli("classify", "--dry-run", "--json", *day))["method"]
+    assert _ok(cli("classify", "--review", tmp_path / "分类审核.xlsx", "--json", *day))
+    sent = _ok(cli("dispatch", "--out", tmp_path / "交办", "--reply-by", "2020-10-20", "--json", *day))
+    book, first = next((b, r) for b in sent["files"].values()
+                       for r in load_workbook(b)["整改任务"].iter_rows(min_row=5, values_only=True) if r[1] == "牵头")
+    back = fill_sheet(Path(book), {first[0]: {"整改进展": "已完成", "完成时间": "2020-10-12", "整改成效": "已修复。",
+                                      "佐证材料": "现场照片3张"}},
+                      tmp_path / "报回.xlsx")
+    taken = _ok(cli("collect", back, "--json", "--today", "2020-10-15", "-w", w))
+    assert taken["taken"] and not taken["failed"]
+    item = first[0]
+    _ok(cli("closeout", item, "--date", "2020-10-16", "--json", "--today", "2020-10-16", "-w", w))
+    assert _ok(cli("callback", "--out", tmp_path / "回访", "--json", *day)) is not None
+    counted = _ok(cli("answer", "--dry-run", "--json", "--today", "2020-10-16", "-w", w))
+    assert counted["files"] == [] and counted["items"] >= 1
+    _ok(cli("reopen", item, "--reason", "回访不满意", "--json", "--today", "2020-10-20", "-w", w))
+    lights = _ok(cli("track", "--out", tmp_path / "催办.xlsx", "--json", *day))
+    assert lights["counts"]
+    assert _ok(cli("supervise", "--out", tmp_path / "督办", "--json", *day))["files"]
+    early = cli("satisfaction", "--out", tmp_path / "满意度.xlsx", "--json", *day)  # nobody called back yet
+    assert early.code == 1 and "rectikit callback" in early.err and json.loads(early.out)["ok"] is False
+    assert _ok(cli("render", "附件1", "--out", tmp_path / "附件", "--json", *day))["files"]
+    assert _ok(cli("plan", "--out", tmp_path / "方案", "--json", *day))["path"]
+    assert _ok(cli("analyse", "--out", tmp_path / "分析.docx", "--json", *day))["sections"]
+    assert _ok(cli("notice", "--out", tmp_path / "公示", "--json", *day))["attachments"]
+    assert _ok(cli("boards", "--out", tmp_path / "公示牌.docx", "--json", *day))["boards"]
+    month = ["report", "monthly", "--month", "2020-10", "--out", tmp_path / "月报", "--json", *day]
+    once, again = cli(*month), cli(*month)
+    assert once.code == again.code == 0
+    a, b = json.loads(once.out), json.loads(again.out)
+    assert {k: v for k, v in a.items() if k != "path"} == {k: v for k, v in b.items() if k != "path"}
+
+
+def test_usage_mistakes_are_messages_with_exit_code_2(cli, w):
+    for args in (["closeout"], ["render", "附件9"], ["report", "monthly", "--month", "2020-13"],
+                 ["analyse", "--rounding", "随便"], ["import", "x.xlsx", "--kind", "电台"]):
+        r = cli(*args, "-w", w)
+        assert r.code in (1, 2) and "Traceback" not in r.err and r.err.strip(), args
