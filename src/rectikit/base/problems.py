@@ -38,7 +38,7 @@ CODES = {
     "row-changed": "行内容被改动", "same-file-name": "文件名相同", "stale-book": "旧的表格",
     "text-from-other-column": "内容取自其他列", "title-as-text": "标题当作内容", "tracked-items": "已跟踪的条目",
     "unknown-book": "无法识别的表格", "unknown-category": "未知类别", "unknown-id": "编号不存在",
-    "unknown-unit": "未知单位", "unreadable-file": "文件无法读取", "wrong-place": "位置不对",
+    "unknown-unit": "未知单位", "upstream-deadline": "晚于上级时限", "upstream-update": "上级改动", "unreadable-file": "文件无法读取", "wrong-place": "位置不对",
 }
 
 

@@ -123,7 +123,7 @@ def plan_cmd(
     emit({k: v for k, v in res.items() if k != "figures"} | {"figures": res["figures"]}, as_json)
 
 
-report_app = typer.Typer(cls=Group, help="报告：monthly 整改工作月报，investigation 整改事项调查报告。", no_args_is_help=True,
+report_app = typer.Typer(cls=Group, help="报告：monthly 整改工作月报，investigation 整改事项调查报告，upstream 向上级报送。", no_args_is_help=True,
                          add_completion=False)
 app.add_typer(report_app, name="report")
 
@@ -151,6 +151,31 @@ def monthly_cmd(
     say(("已生成", "green"))
     for path in res["files"].values():
         show_path("  ", path)
+    emit(res, as_json)
+
+
+@report_app.command("upstream", cls=Command, help="向上级报送：把上级发来的整改任务交办表（最新一轮）按本单位台账填好"
+                    "整改进展、成效、完成时间、佐证材料，原表的标识和上级填写的列不变，上级用 rectikit collect 直接导入。")
+def upstream_cmd(
+    batch_name: Annotated[str, typer.Argument(help="从上级交办表导入的批次。", metavar="批次")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/上报”。")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出与上级表中已有内容不同的编号，不写文件。")] = False,
+    today: TodayOpt = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.steps.upstream import report_up
+
+    with working("正在填写上报表…", as_json):
+        res = report_up(workspace_of(workspace), batch_name, today=date_option(today, "--today"), out_dir=out,
+                        dry_run=dry_run)
+    for name, numbers in res.changes.items():
+        err.print(f"{name}：{len(numbers)} 项有新的进展" + (f"（编号 {'、'.join(map(str, numbers[:20]))}）" if numbers else ""))
+    if not dry_run:
+        say(("已生成", "green"), "，请原样报回上级：")
+        for path in res.files:
+            show_path("  ", path)
     emit(res, as_json)
 
 

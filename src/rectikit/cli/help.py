@@ -44,6 +44,7 @@ EXAMPLES = {
     "demo": "rectikit demo 演示工作区 --force",
     "report": "rectikit report monthly --month 2020-10",
     "monthly": "rectikit report monthly --month 2020-10",
+    "upstream": "rectikit report upstream 市交办2020 --dry-run\n然后：rectikit report upstream 市交办2020",
     "investigation": "rectikit report investigation 72 88",
 }
 

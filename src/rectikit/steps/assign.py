@@ -19,6 +19,7 @@ from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, WorkspaceError
 from rectikit.base.problems import ERROR, WARNING, Issue, Report
 from rectikit.files.readers import as_int
+from rectikit.steps import upstream
 from rectikit.steps.deadlines import COUNT_FROM, DeadlineError, deadline_once, parse_deadline, task_start
 from rectikit.steps.units import UNITS_FILE, Directory
 from rectikit.steps.units import load as load_units
@@ -194,6 +195,7 @@ def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False
     with ws.ledger() as led:
         items = led.working_items([batch] if batch else [], key_only=not include_all)
         norms = normalise_many([i["text"] for i in items])
+        ceiling = upstream.ceilings(led)
         for item, norm in zip(items, norms):
             if only_unassigned and item["lead_unit"]:
                 continue
@@ -218,6 +220,7 @@ def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False
             a = _build(item, rule, units, task_start(item, default=start, count_from=count_from) or today, year,
                        res)
             if a:
+                _within_ceiling(a, ceiling.get(a.item_id), res)
                 res.assignments.append(a)
         if not dry_run:
             with led.transaction():
@@ -228,6 +231,17 @@ def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False
                 led.conn.executemany(_UPDATE, rows)
                 itemstore.events_many(led, events, kind="assign", source=itemstore.RULE, today=today)
     return res
+
+
+def _within_ceiling(a: Assignment, ceiling: str | None, res: AssignResult) -> None:
+    """An item from the office above may not be due later here than there: its deadline is brought to the
+    upstream day, and the report names it."""
+    if not ceiling or not (a.deadline and a.deadline > ceiling or a.long_term):
+        return
+    res.report.add(Issue("upstream-deadline", f"编号 {a.item_id} 按规则的整改时限（{a.deadline_text or a.deadline}）"
+                         f"晚于上级要求的 {ceiling}，已按上级时限。", WARNING, file=RULES_FILE, sheet="分解规则",
+                         column="整改时限"))
+    a.deadline, a.deadline_text, a.long_term = ceiling, ceiling, 0
 
 
 def _count_from(ws: Workspace) -> str:

@@ -219,8 +219,8 @@ def dedupe(
                 for g in res.groups:
                     if not g.automatic(auto_min):
                         continue
-                    if len(_tracked(led, g.item_ids)) > 1:  # two tracked tasks: a person decides
-                        to_review.append(g)
+                    if len(_tracked(led, g.item_ids)) > 1 or _from_above(led, g.item_ids) > 1:
+                        to_review.append(g)  # two tracked tasks, or two the office above must each be answered on
                     elif _merge(led, g.item_ids, method="auto", score=g.score):
                         res.merged_groups += 1
             _flag_repeats(led, res.repeats)
@@ -257,6 +257,12 @@ def _tracked(led: Ledger, item_ids: Sequence[int]) -> list[dict]:
     return [dict(r) for r in led.conn.execute(
         f"SELECT id, progress, closed FROM items WHERE id IN ({','.join('?' * len(roots))})"
         " AND (progress IS NOT NULL OR closed = 1)", roots)]
+
+
+def _from_above(led: Ledger, item_ids: Sequence[int]) -> int:
+    """How many of ``item_ids`` came from an upstream office's task sheet (each is answered upstream)."""
+    return led.conn.execute(f"SELECT COUNT(*) FROM upstream_items WHERE item_id IN ({','.join('?' * len(item_ids))})",
+                            list(item_ids)).fetchone()[0]
 
 
 def _merge(led: Ledger, item_ids: Sequence[int], *, method: str, score: float | None = None,

@@ -27,6 +27,7 @@ from rectikit.files.columns import Header, detect_header, layout_signature, map_
 from rectikit.files.guard import Limits
 from rectikit.files.readers import Sheet, cell_text, read_sheets
 from rectikit.files.xlsxout import write_problems
+from rectikit.store.books import carries_identity
 from rectikit.store.ledger import Ledger, now
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import parse_date
@@ -161,10 +162,13 @@ def import_files(
             path = Path(p)
             if progress:
                 progress(path.name)
-            fr = _import_one(
-                led, path, batch, sheet, mapping or {}, dry_run, skip_invalid, scan, limits, result.report,
-                "replace" if replace else "add" if add else None,
-            )
+            if path.suffix.lower() in (".xlsx", ".xlsm") and carries_identity(path):  # a sheet from the office above
+                fr = _from_upstream(ws, led, path, batch, dry_run, result.report)
+            else:
+                fr = _import_one(
+                    led, path, batch, sheet, mapping or {}, dry_run, skip_invalid, scan, limits, result.report,
+                    "replace" if replace else "add" if add else None,
+                )
             result.files.append(fr)
         if kind and not dry_run and led.batch_id(batch) is not None:
             with led.transaction():
@@ -173,6 +177,32 @@ def import_files(
     if report_path or (worth_a_file and not dry_run):
         result.report_path = str(write_problems(result.report, report_path or _default_report_path(ws, batch)))
     return result
+
+
+def _from_upstream(ws: Workspace, led: Ledger, path: Path, batch: str, dry_run: bool, report: Report) -> FileResult:
+    """An upstream office's task sheet, taken in by :func:`rectikit.steps.upstream.take_in`."""
+    from rectikit.steps.upstream import SHEET, take_in
+
+    fr = FileResult(file=path.name, status="unreadable", sha256=sha256_file(path))
+    try:
+        got = take_in(ws, led, path, batch, report, dry_run=dry_run)
+    except InputFileError as e:
+        fr.message = str(e)
+        report.add(Issue("unreadable-file", str(e), ERROR, file=path.name))
+        return fr
+    rows = got.new + len(got.updated)
+    fr.sheets = [SheetResult(sheet=SHEET, header_row=4, rows=got.new if dry_run else len(got.added) + len(got.updated))]
+    if report.errors:
+        fr.status, fr.message = "rejected", "上级交办表有错误行，未导入。"
+    elif dry_run:
+        fr.status = "would-import"
+    elif got.seen and not rows:
+        fr.status, fr.message = "already", f"上级第{got.round}轮交办表此前已导入，未改动。"
+    else:
+        fr.status = "replaced" if got.updated or got.unchanged else "imported"
+        fr.message = (f"上级（{got.office}）第{got.round}轮交办表：新增 {len(got.added)} 项，更新 {len(got.updated)} 项，"
+                      f"未变 {got.unchanged} 项。")
+    return fr
 
 
 def _default_report_path(ws: Workspace, batch: str) -> Path:

@@ -147,6 +147,24 @@ def read_returned(path) -> Returned:
     return Returned(path, sheets, tag)
 
 
+def carries_identity(path: Path) -> bool:
+    """Whether a workbook is one some rectikit sent out (it has the identity sheet): read from the workbook
+    part's sheet list only, so an ordinary import pays nothing for asking."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = next((n for n in z.namelist() if n.lower() == "xl/workbook.xml"), None)
+            return book is not None and f'name="{IDENTITY_SHEET}"'.encode() in z.read(book)
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return False
+
+
+def identity_rows(tag: dict[str, str]) -> list[tuple[str, str]]:
+    """A received book's identity as its hidden sheet holds it, for writing it back unchanged."""
+    return [(label, tag.get(label, "")) for label, _key in _LABELS]
+
+
 def sent_order(led, ret: Returned) -> int:
     """When the book a returned workbook came from was sent (the ledger's order of books; 0 when
     unknown): older rounds are taken back before newer ones."""

@@ -389,3 +389,35 @@ MIGRATIONS.append(
          " WHEN name LIKE '%信访%' THEN '信访' ELSE '社会评价' END"],
     )
 )
+
+MIGRATIONS.append(
+    (
+        18,
+        "offices in a chain: each task sheet received from an upstream office's rectikit, and for each item it "
+        "brought, the upstream 编号, role and deadline, so the office can report back up",
+        [
+            """CREATE TABLE upstream_books(
+                id INTEGER PRIMARY KEY,
+                batch_id INTEGER NOT NULL REFERENCES batches(id),
+                workspace TEXT NOT NULL,
+                token TEXT NOT NULL UNIQUE,
+                unit TEXT,
+                upstream_batch TEXT,
+                round INTEGER NOT NULL,
+                office TEXT,
+                sha256 TEXT NOT NULL,
+                file_name TEXT NOT NULL,
+                received_on TEXT NOT NULL)""",
+            """CREATE TABLE upstream_items(
+                item_id INTEGER PRIMARY KEY REFERENCES items(id),
+                workspace TEXT NOT NULL,
+                number INTEGER NOT NULL,
+                role TEXT,
+                deadline TEXT,
+                measures TEXT,
+                goal TEXT,
+                book TEXT NOT NULL)""",
+            "CREATE UNIQUE INDEX upstream_items_number ON upstream_items(workspace, number)",
+        ],
+    )
+)

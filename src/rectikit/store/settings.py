@@ -72,7 +72,7 @@ SCHEMA = {
     ("office", "name"): _text, ("office", "contact"): _text, ("office", "phone"): _text,
     ("office", "year"): _number(2000, 2100, whole=True),
     ("office", "place"): _text, ("office", "mark"): _text, ("office", "number"): _text, ("office", "printer"): _text,
-    ("office", "supervision_phone"): _text,
+    ("office", "supervision_phone"): _text, ("office", "upstream_names"): _texts,
     ("documents", "plan_to"): _text, ("documents", "plan_cc"): _text, ("documents", "plan_approved_by"): _text,
     ("documents", "plan_stages"): _texts,
     ("documents", "notice_basis"): _text, ("documents", "investigation_basis"): _text,
