@@ -147,3 +147,10 @@ def test_two_items_from_above_are_never_merged_without_a_person(chain, tmp_path)
     import_files(county, [Path(sent[COUNTY])], batch="市交办")
     res = dedupe(county, auto=True, review=tmp_path / "合并审核.xlsx")
     assert res.merged_groups == 0 and res.groups  # proposed to a person, not merged
+
+
+def test_a_dry_run_lists_what_changed_since_the_sheet_came(chain, tmp_path):
+    city, county = chain
+    _county_month(city, county, tmp_path, 7, done={1})
+    seen = report_up(county, "市交办", today=dt.date(2020, 7, 15), dry_run=True)
+    assert seen.files == [] and list(seen.changes.values()) == [[1, 2]]  # both rows now carry the county's news
