@@ -16,6 +16,7 @@ from rectikit.steps.taxonomy import HEADERS as TAXONOMY_HEADERS
 from rectikit.steps.taxonomy import TAXONOMY_FILE
 from rectikit.steps.units import HEADERS as UNIT_HEADERS
 from rectikit.steps.frames import FRAME_COLUMNS, FRAME_FILE, FRAME_HEADERS, FRAME_SHEET, QUOTA_HEADERS, QUOTA_SHEET
+from rectikit.steps.surveys import DEFAULT_QUESTIONS, QUESTIONS_FILE, SCALE
 from rectikit.steps.units import UNITS_FILE
 
 HERE = Path(__file__).resolve().parent / "rules"
@@ -64,7 +65,17 @@ def build(folder: Path) -> list[Path]:
     """Write the default tables into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     return [taxonomy(folder / TAXONOMY_FILE), dispositions(folder / DISPOSITION_FILE),
-            units(folder / UNITS_FILE), assignment_rules(folder / RULES_FILE), frame(folder / FRAME_FILE)]
+            units(folder / UNITS_FILE), assignment_rules(folder / RULES_FILE), frame(folder / FRAME_FILE),
+            questionnaire(folder / QUESTIONS_FILE)]
+
+
+def questionnaire(path: Path) -> Path:
+    return write_table(path, "问题", ["领域", "问题"], [list(q) for q in DEFAULT_QUESTIONS], widths=[14, 70], notes=[
+        "调查问卷说明（rectikit survey draw 使用）",
+        "1. 每行一个问题：“领域”是统计和调查记录表的列名（每个领域一个问题，不要重复），“问题”是调查人读给对方听的话。",
+        f"2. 每个问题的回答从 {'、'.join(SCALE)} 中选；满意率按“满意”和“基本满意”计，“不了解”不计入。",
+        "3. 可以增删、改写问题；已发出的调查表按发出时的问题导入。",
+    ])
 
 
 def frame(path: Path) -> Path:

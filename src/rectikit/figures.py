@@ -597,3 +597,64 @@ def callback_rounds(led: Ledger) -> list[dict]:
         if before["rate"] is not None and after["rate"] is not None:
             after["change_points"] = round((after["rate"] - before["rate"]) * 100, 1)
     return out
+
+
+# -- sampling surveys (摸底调查) -----------------------------------------------------------
+
+def _satisfied(answers: Sequence[str]) -> dict:
+    """Of the answers that judge (不了解 does not), how many are 满意 or 基本满意, with its interval."""
+    judged = [a for a in answers if a in ("满意", "基本满意", "不满意")]
+    k = sum(1 for a in judged if a != "不满意")
+    low, high = wilson(k, len(judged))
+    return {"answered": len(judged), "satisfied": k, "share": k / len(judged) if judged else None, "low": low,
+            "high": high}
+
+
+def _moved(now_: dict, before: dict | None) -> dict:
+    """The change from the round before in percentage points, and whether it is larger than sampling allows
+    (two-proportion z-test at 95%)."""
+    if not before or now_["share"] is None or before["share"] is None:
+        return {"change_pp": None, "beyond_chance": None}
+    n1, n2 = before["answered"], now_["answered"]
+    pooled = (before["satisfied"] + now_["satisfied"]) / (n1 + n2)
+    spread = (pooled * (1 - pooled) * (1 / n1 + 1 / n2)) ** 0.5
+    diff = now_["share"] - before["share"]
+    return {"change_pp": round(100 * diff, 1), "beyond_chance": bool(spread and abs(diff) / spread > 1.96)}
+
+
+def survey_rounds(led: Ledger, name: str, day: dt.date) -> list[dict]:
+    """Every round of the survey ``name`` as its answers stood at the end of ``day`` (each person's newest
+    answer to each question counts): who was reached, and per question the satisfied share with its Wilson
+    interval, by stratum, and the change from the round before."""
+    import json
+
+    rounds = []
+    for s in led.conn.execute("SELECT * FROM surveys WHERE name=? AND drawn_on <= ? ORDER BY round",
+                              (name, day.isoformat())).fetchall():
+        latest: dict[tuple[str, str | None], tuple] = {}
+        for person, stratum, reached, reason, question, answer in led.conn.execute(
+                "SELECT person, stratum, reached, reason, question, answer FROM survey_answers WHERE survey_id=?"
+                " AND recorded_on <= ? AND called_on <= ? ORDER BY id", (s["id"], day.isoformat(), day.isoformat())):
+            latest[(person, question)] = (stratum, reached, reason, answer)
+        reached = {p for (p, _q), v in latest.items() if v[1]}
+        unreached = {p: v[2] for (p, q), v in latest.items() if not v[1] and p not in reached}
+        areas = [a for a, _q in json.loads(s["questions"])]
+        strata = [x["name"] for x in json.loads(s["strata"])]
+        per_question = []
+        for area in areas:
+            answers = [(v[0], v[3]) for (_p, q), v in latest.items() if q == area and v[1]]
+            row = {"area": area, **_satisfied([a for _s, a in answers]),
+                   "by_stratum": [{"name": g, **_satisfied([a for st, a in answers if st == g])} for g in strata]}
+            per_question.append(row)
+        everything = [(v[0], v[3]) for (_p, q), v in latest.items() if q and v[1]]
+        rounds.append({
+            "round": s["round"], "drawn_on": s["drawn_on"], "size": s["size"], "reached": len(reached),
+            "unreached": len(unreached), "reasons": ranked(Counter(unreached.values())), "questions": per_question,
+            "strata": [{"name": g, **_satisfied([a for st, a in everything if st == g])} for g in strata],
+            "overall": _satisfied([a for _s, a in everything])})
+    for before, now_ in zip([None, *rounds], rounds):
+        earlier = {q["area"]: q for q in before["questions"]} if before else {}
+        for q in now_["questions"]:
+            q.update(_moved(q, earlier.get(q["area"])))
+        now_["overall"].update(_moved(now_["overall"], before["overall"] if before else None))
+    return rounds

@@ -73,7 +73,7 @@ class _ChineseHelp:
 
 # Commands are listed in help in the order of the work, whatever module defines them.
 ORDER = ("init", "import", "status", "export", "dedupe", "unmerge", "classify", "assign", "render", "dispatch",
-         "collect", "track", "supervise", "closeout", "reopen", "callback", "satisfaction", "answer", "boards", "frame", "plan", "analyse", "notice", "report",
+         "collect", "track", "supervise", "closeout", "reopen", "callback", "satisfaction", "answer", "boards", "frame", "survey", "plan", "analyse", "notice", "report",
          "demo")
 
 

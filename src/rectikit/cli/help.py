@@ -38,6 +38,10 @@ EXAMPLES = {
     "frame": "rectikit frame templates --name 基层干部样本框\n然后：rectikit frame merge 样本框/报回/*.xlsx",
     "templates": "rectikit frame templates --name 基层干部样本框 --reply-by 2020-10-10",
     "merge": "rectikit frame merge 样本框/报回/*.xlsx",
+    "survey": "rectikit survey draw --frame 样本框/样本框名单.xlsx --sample 200 --by 所属村(社区) --callers 张三,李四\n"
+              "然后：rectikit collect 摸底调查/*.xlsx，rectikit survey report",
+    "survey report": "rectikit survey report --name 摸底调查 --round 2",
+    "draw": "rectikit survey draw --frame 样本框/样本框名单.xlsx --sample 20% --by 所属村(社区) --seed 7",
     "plan": "rectikit plan --batch 2019年度 --today 2020-06-10",
     "analyse": "rectikit analyse --today 2020-09-30",
     "notice": "rectikit notice --today 2020-12-31",
@@ -160,6 +164,8 @@ def render(command, ctx) -> str:
         out += ["参数："] + _grid([(a.metavar or a.name, _option_help(a)) for a in arguments], cols) + [""]
     if options:
         out += ["选项："] + _grid([(_names(o), _option_help(o)) for o in options], cols) + [""]
-    example = EXAMPLES.get(command.name if ctx.parent else "rectikit", EXAMPLES["rectikit"])
+    # a subcommand's own example first ("survey report"), then the command's name
+    full = f"{ctx.parent.command.name} {command.name}" if ctx.parent and ctx.parent.parent else ""
+    example = EXAMPLES.get(full) or EXAMPLES.get(command.name if ctx.parent else "rectikit", EXAMPLES["rectikit"])
     out += wrap("示例：" + example, cols)
     return "\n".join(out) + "\n"

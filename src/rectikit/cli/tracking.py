@@ -227,3 +227,56 @@ def frame_merge_cmd(
     say(("已合并", "green"), f" {len(res.files)} 份名单、{res.people} 人（内部资料，不得外传）：")
     show_path("  ", res.path)
     emit(res, as_json)
+
+
+survey_app = typer.Typer(cls=Group, help="摸底调查：draw 从样本框抽一轮、生成调查记录表，report 各轮满意率；填好的表用 collect 导入。",
+                         no_args_is_help=True, add_completion=False)
+app.add_typer(survey_app, name="survey")
+
+
+@survey_app.command("draw", cls=Command, help="从合并后的样本框按比例分层随机抽取一轮，按调查人生成调查记录表（内部资料，问卷见规则表文件夹的调查问卷.xlsx）。")
+def survey_draw_cmd(
+    frame: Annotated[Path, typer.Option("--frame", help="合并后的样本框名单（rectikit frame merge 生成）。", metavar="文件")],
+    name: Annotated[str, typer.Option("--name", help="调查名称；同名的各轮依次编号。", metavar="名称")] = "摸底调查",
+    sample: Annotated[Optional[str], typer.Option("--sample", help="抽多少：人数如 200，或百分比如 20%；默认全部。", metavar="数量")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="按样本框的哪一列分层，如 所属村(社区)、身份/职务。", metavar="列名")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="随机种子，同样的数抽到同样的人。", metavar="整数")] = 0,
+    callers: Annotated[Optional[str], typer.Option("--callers", help="调查人，逗号分隔，每人一张表。", metavar="姓名")] = None,
+    skip_days: Annotated[int, typer.Option("--skip-days", help="近多少天内已联系上的人不再抽；默认 0（不排除）。", metavar="天数")] = 0,
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“摸底调查”。")] = None,
+    today: TodayOpt = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.steps.surveys import draw_round
+
+    res = draw_round(workspace_of(workspace), frame, name=name, sample=sample, by=by, seed=seed,
+                     callers=[c.strip() for c in (callers or "").replace("，", ",").split(",") if c.strip()],
+                     skip_days=skip_days, today=date_option(today, "--today"), out_dir=out)
+    err.print(res.explain())
+    say(("已生成", "green"), f" {len(res.files)} 份调查记录表（内部资料，不得外传）：")
+    for path in res.files.values():
+        show_path("  ", path)
+    emit(res, as_json)
+
+
+@survey_app.command("report", cls=Command, help="摸底调查情况（.docx 给领导看）和各轮满意率表（.xlsx）：各领域满意率及 95% 置信区间、分层、比上轮变化是否超出抽样误差。")
+def survey_report_cmd(
+    name: Annotated[str, typer.Option("--name", help="调查名称。", metavar="名称")] = "摸底调查",
+    round_no: Annotated[Optional[int], typer.Option("--round", help="第几轮；默认最新一轮。", metavar="轮次")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/摸底调查”。")] = None,
+    today: TodayOpt = None,
+    workspace: WsOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    from rectikit.documents.survey import survey_report
+
+    res = survey_report(workspace_of(workspace), name=name, round_no=round_no, today=date_option(today, "--today"),
+                        out_dir=out)
+    err.print(res["opening"])
+    say(("已生成", "green"))
+    for path in res["files"]:
+        show_path("  ", path)
+    emit(res, as_json)

@@ -96,20 +96,28 @@ def draw(items: Sequence[dict], *, sample: str | int | None = None, by: str | No
     if n >= len(pool) and not by:
         return Draw(len(pool), [i["id"] for i in pool], None, None)
     seed = 0 if seed is None else seed
+    chosen, strata = stratified(pool, lambda it: (it.get(STRATA[by]) if by else None) or UNKNOWN, n, seed)
+    return Draw(len(pool), sorted(i["id"] for i in chosen), by or None, seed, strata)
+
+
+def stratified(pool: Sequence, key, n: int, seed: int) -> tuple[list, list[dict]]:
+    """``n`` of ``pool`` in strata by ``key``, allocated in proportion to each stratum's size (the
+    remainders by largest remainder, ties by name), each stratum's share drawn at random with ``seed``:
+    the same pool and seed give the same sample. Returns the chosen and, per stratum (by name), its
+    population and how many were picked."""
     rng = random.Random(seed)
-    groups: dict[str, list[dict]] = defaultdict(list)
+    groups: dict[str, list] = defaultdict(list)
     for it in pool:
-        groups[(it.get(STRATA[by]) if by else None) or UNKNOWN].append(it)
+        groups[key(it)].append(it)
     quotas = {g: n * len(members) / len(pool) for g, members in groups.items()}
     take = {g: int(q) for g, q in quotas.items()}
     for g in sorted(quotas, key=lambda g: (-(quotas[g] - take[g]), g))[: n - sum(take.values())]:
         take[g] += 1
-    picked, strata = [], []
+    chosen, strata = [], []
     for g in sorted(groups):
-        chosen = rng.sample(groups[g], take[g])
-        picked.extend(i["id"] for i in chosen)
+        chosen.extend(rng.sample(groups[g], take[g]))
         strata.append({"name": g, "population": len(groups[g]), "picked": take[g]})
-    return Draw(len(pool), sorted(picked), by or None, seed, strata)
+    return chosen, strata
 
 
 @dataclass

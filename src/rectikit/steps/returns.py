@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from rectikit.base.errors import InputFileError, InvalidDataError
 from rectikit.steps.callbacks import collect_callbacks
 from rectikit.steps.investigation import collect_investigation
+from rectikit.steps.surveys import collect_survey
 from rectikit.steps.tracking import CollectResult, collect
 from rectikit.store import books
 
-TAKERS = {"dispatch": collect, "investigation": collect_investigation, "callback": collect_callbacks}
+TAKERS = {"dispatch": collect, "investigation": collect_investigation, "callback": collect_callbacks,
+          "survey": collect_survey}
 
 
 def take_back(ws, files: Sequence, *, today=None) -> CollectResult:

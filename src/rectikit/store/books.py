@@ -22,7 +22,7 @@ from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.files.xlsxout import IDENTITY_SHEET
 
 KINDS = {"dispatch": "交办表", "investigation": "调查表", "callback": "回访表", "frame": "样本框名单", "classify-review": "分类审核表", "dedupe-review": "合并审核表",
-         "assign-review": "责任分解表"}
+         "assign-review": "责任分解表", "survey": "摸底调查表"}
 _LABELS = (("工作区", "workspace"), ("类型", "kind"), ("标识", "token"), ("单位", "unit"), ("批次", "batch"),
            ("轮次", "round"), ("生成时间", "created_at"))
 

@@ -421,3 +421,41 @@ MIGRATIONS.append(
         ],
     )
 )
+
+MIGRATIONS.append(
+    (
+        19,
+        "sampling surveys (摸底调查): each round drawn from the sample frame, and each answer as it came back — "
+        "the person only as a one-way key and a stratum, never a name or a phone",
+        [
+            """CREATE TABLE surveys(
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                round INTEGER NOT NULL,
+                drawn_on TEXT NOT NULL,
+                run TEXT NOT NULL,
+                by TEXT,
+                seed INTEGER,
+                population INTEGER NOT NULL,
+                size INTEGER NOT NULL,
+                strata TEXT NOT NULL,
+                questions TEXT NOT NULL,
+                people TEXT NOT NULL,
+                UNIQUE(name, round))""",
+            """CREATE TABLE survey_answers(
+                id INTEGER PRIMARY KEY,
+                survey_id INTEGER NOT NULL REFERENCES surveys(id),
+                person TEXT NOT NULL,
+                stratum TEXT,
+                reached INTEGER NOT NULL,
+                reason TEXT,
+                called_on TEXT,
+                question TEXT,
+                answer TEXT,
+                book TEXT NOT NULL,
+                recorded_on TEXT NOT NULL,
+                recorded_at TEXT NOT NULL)""",
+            "CREATE INDEX survey_answers_survey ON survey_answers(survey_id, person)",
+        ],
+    )
+)
