@@ -109,3 +109,19 @@ def test_every_import_inside_a_function_resolves():
                         except ImportError:
                             missing.append(f"{name}:{node.lineno} {node.module}.{alias.name}")
     assert not missing, missing
+
+
+def test_import_rectikit_gives_the_whole_api():
+    """Every command's library function is ``rectikit.X`` (issue #28), loaded on first use."""
+    import re
+    from pathlib import Path
+
+    import rectikit
+
+    cli = Path(rectikit.__file__).parent / "cli"
+    used = {name for f in cli.glob("*.py") for module, names in
+            re.findall(r"from (rectikit\.(?:steps|documents|figures|demo)[\w.]*) import ([\w, ]+)", f.read_text())
+            for name in (n.strip() for n in names.split(","))
+            if name.islower() and " " not in name and name != "parse_mapping"}
+    assert used <= set(rectikit.__all__), used - set(rectikit.__all__)
+    assert all(callable(getattr(rectikit, name)) for name in rectikit.__all__)

@@ -17,44 +17,47 @@ document prints; ``documents`` writes what the office signs and publishes;
 ``cli`` parses commands and prints. Nothing imports upward.
 """
 
+from importlib import import_module as _import_module
 from importlib import metadata as _metadata
-
-from rectikit.base.errors import RectikitError
-from rectikit.documents.analysis import analyse
-from rectikit.documents.annexes import render
-from rectikit.documents.answers import answers
-from rectikit.documents.export import export_ledger
-from rectikit.documents.notice import notice
-from rectikit.figures import ledger_status
-from rectikit.steps.assign import assign
-from rectikit.steps.classify import classify
-from rectikit.steps.dedupe import dedupe
-from rectikit.steps.ingest import import_files
-from rectikit.steps.tracking import close_out, collect, dispatch, track
-from rectikit.store.workspace import Workspace, find_workspace, init_workspace
 
 try:  # the version lives in pyproject.toml only
     __version__ = _metadata.version("rectikit")
 except _metadata.PackageNotFoundError:  # run from a source tree that was never installed
     __version__ = "0.0.0"
 
-__all__ = [
-    "RectikitError",
-    "Workspace",
-    "analyse",
-    "answers",
-    "assign",
-    "classify",
-    "close_out",
-    "collect",
-    "dedupe",
-    "dispatch",
-    "export_ledger",
-    "find_workspace",
-    "import_files",
-    "init_workspace",
-    "ledger_status",
-    "notice",
-    "render",
-    "track",
-]
+# Every command's library function, by the module that holds it. Loaded on first use (PEP 562), so
+# ``import rectikit`` and ``rectikit --help`` stay fast and ``rectikit.X`` is the whole API.
+_API = {
+    "RectikitError": "rectikit.base.errors",
+    "Workspace": "rectikit.store.workspace", "find_workspace": "rectikit.store.workspace",
+    "init_workspace": "rectikit.store.workspace",
+    "import_files": "rectikit.steps.ingest", "ledger_status": "rectikit.figures",
+    "export_ledger": "rectikit.documents.export",
+    "dedupe": "rectikit.steps.dedupe", "apply_review": "rectikit.steps.dedupe", "unmerge": "rectikit.steps.dedupe",
+    "classify": "rectikit.steps.classify", "assign": "rectikit.steps.assign",
+    "render": "rectikit.documents.annexes",
+    "dispatch": "rectikit.steps.tracking", "collect": "rectikit.steps.tracking", "track": "rectikit.steps.tracking",
+    "close_out": "rectikit.steps.tracking", "reopen": "rectikit.steps.tracking",
+    "take_back": "rectikit.steps.returns", "dispatch_investigation": "rectikit.steps.investigation",
+    "call_sheets": "rectikit.steps.callbacks", "frame_templates": "rectikit.steps.frames",
+    "collect_frames": "rectikit.steps.frames", "draw_round": "rectikit.steps.surveys",
+    "report_up": "rectikit.steps.upstream",
+    "plan": "rectikit.documents.plan", "analyse": "rectikit.documents.analysis", "notice": "rectikit.documents.notice",
+    "supervise": "rectikit.documents.supervision", "boards": "rectikit.documents.boards",
+    "monthly_report": "rectikit.documents.monthly", "investigation_reports": "rectikit.documents.investigation",
+    "satisfaction_report": "rectikit.documents.satisfaction", "answers": "rectikit.documents.answers",
+    "survey_report": "rectikit.documents.survey", "run_demo": "rectikit.demo",
+}
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str):
+    if name in _API:
+        value = getattr(_import_module(_API[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'rectikit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_API])
