@@ -154,8 +154,11 @@ def carries_identity(path: Path) -> bool:
 
     try:
         with zipfile.ZipFile(path) as z:
-            book = next((n for n in z.namelist() if n.lower() == "xl/workbook.xml"), None)
-            return book is not None and f'name="{IDENTITY_SHEET}"'.encode() in z.read(book)
+            book = next((i for i in z.infolist() if i.filename.lower() == "xl/workbook.xml"), None)
+            if book is None or book.file_size > 16 << 20:  # a workbook part that large is the guard's to refuse
+                return False
+            with z.open(book) as part:
+                return f'name="{IDENTITY_SHEET}"'.encode() in part.read(16 << 20)
     except (OSError, zipfile.BadZipFile, KeyError):
         return False
 
