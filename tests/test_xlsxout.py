@@ -30,3 +30,34 @@ def test_many_tables_are_written_in_order_also_when_two_processes_share_them(tmp
     assert paths == [tmp_path / f"{k}.xlsx" for k in range(4)]
     for k, p in enumerate(paths):
         assert [r[0].value for r in load_workbook(p)["表"].iter_rows(min_row=2)] == [k] * (k + 1)
+
+
+def test_a_large_plain_table_through_the_fast_writer_is_the_same_table(tmp_path, monkeypatch):
+    """Above FAST_ROWS a plain table goes through the Rust writer (issue #30): the same cells, dates as dates,
+    text never a formula, title lines, frozen filtered header, widths, row heights for long text, print
+    setup, and 内部资料 in the title, the page header and the file's properties."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook
+
+    from rectikit.files import xlsxout
+
+    headers = ["编号", "意见建议内容", "反映时间", "条数", "备注"]
+    rows = [[k, ("=1+2 长" * 40) if k == 2 else f"第{k}条", dt.date(2020, 6, k % 28 + 1), 1.5 if k == 3 else 2, None]
+            for k in range(1, 40)]
+    slow = xlsxout.write_table(tmp_path / "慢.xlsx", "台账", headers, rows, widths=[8, 30, 12, 6, 10],
+                               title=["台账导出"], internal=True)
+    monkeypatch.setattr(xlsxout, "FAST_ROWS", 1)
+    fast = xlsxout.write_table(tmp_path / "快.xlsx", "台账", headers, rows, widths=[8, 30, 12, 6, 10],
+                               title=["台账导出"], internal=True)
+    read = [CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python() for p in (slow, fast)]
+    assert read[0] == read[1] and read[1][0][0] == "台账导出（内部资料）" and read[1][3][2] == dt.date(2020, 6, 3)
+    wb = load_workbook(fast)
+    ws = wb["台账"]
+    assert ws["B4"].data_type == "s" and ws["B4"].value.startswith("=1+2")  # text, not a formula
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref.startswith("A2") and ws.print_title_rows == "$2:$2"
+    assert ws.page_setup.orientation == "landscape" and "内部资料" in ws.oddHeader.center.text
+    assert round(ws.column_dimensions["B"].width) == round(load_workbook(slow)["台账"].column_dimensions["B"].width)
+    assert ws.row_dimensions[4].height and ws.row_dimensions[4].height > 20  # the long text's row is tall
+    assert "内部资料" in wb.properties.keywords and "不得外传" in wb.properties.subject

@@ -106,7 +106,7 @@ def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None, today: 
         from rectikit.files.xlsxout import write_table
 
         date_col = col["received_on"]
-        cooked = ([dt.date.fromisoformat(v) if j == date_col and v else v for j, v in enumerate(r)] for r in rows)
+        cooked = [[dt.date.fromisoformat(v) if j == date_col and v else v for j, v in enumerate(r)] for r in rows]
         write_table(out, "台账", headers, cooked, widths=[w for *_, w in COLUMNS], internal=True)
     else:
         with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
