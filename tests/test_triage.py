@@ -134,3 +134,18 @@ def test_a_concrete_complaint_without_a_place_is_a_task(text):
     from rectikit.text.normalise import normalise
 
     assert decide(normalise(text), []).disposition == "立行立改"
+
+
+def test_places_are_named_whole():
+    """A place never runs back over 的 or into the place before it; with the list's own 乡镇/村 columns the
+    name is the one the list gives (issue #27: 决马蚌乡, 度西平乡, 镇坡头村, 村的危桥 were shown)."""
+    from rectikit.steps.triage import decide, known_places
+    from rectikit.text.normalise import normalise
+    from rectikit.text.specificity import named_places
+
+    assert named_places(normalise("那桐镇坡头村的危桥年久失修")) == ["那桐镇", "坡头村"]
+    assert named_places(normalise("北湖区民主路路灯不亮")) == ["民主路"]
+    assert named_places(normalise("到桥头村的路")) == ["桥头村"]
+    places = known_places(["马蚌乡", "西平乡", None])
+    assert "指明地点：马蚌乡；" in decide(normalise("希望尽快解决马蚌乡的道路问题"), [], places=places).basis
+    assert "指明地点：西平乡；" in decide(normalise("年度西平乡危房改造补助未发放"), [], places=places).basis

@@ -25,7 +25,7 @@ from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.figures import batch_counts, split_values
 from rectikit.files.readers import as_int, cell_text
 from rectikit.steps.taxonomy import workspace_taxonomy
-from rectikit.steps.triage import DISPOSITIONS, Settings, Triage, decide, select_key_tasks
+from rectikit.steps.triage import known_places, DISPOSITIONS, Settings, Triage, decide, select_key_tasks
 from rectikit.store import books
 from rectikit.store import items as itemstore
 from rectikit.store.items import decided_since
@@ -163,8 +163,10 @@ def classify(
         guesses, res.accept_above = _model_guesses(ws, model_path, items)
     else:
         guesses = [_rule_guess(norm, taxonomy) for norm in norms]
-    triages = [decide(norm, disp_rules, text=item["text"], nature=item.get("nature"), raw_count=item["raw_count"])
-               for item, norm in zip(items, norms)]
+    # the list's own township and village columns name its places whole (马蚌乡, not 决马蚌乡)
+    places = known_places(v for item in items for v in (item.get("township"), item.get("village")))
+    triages = [decide(norm, disp_rules, text=item["text"], nature=item.get("nature"), raw_count=item["raw_count"],
+                      places=places) for item, norm in zip(items, norms)]
     _take_given_or_learned(ws, items, triages, use_model=use_model, reclassify=reclassify)
     _choose_key_tasks(items, triages, settings)
     for item, guess, t in zip(items, guesses, triages):

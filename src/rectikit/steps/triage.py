@@ -74,8 +74,25 @@ class Triage:
         return "；".join([*parts, f"优先分 {self.score}"])
 
 
+def known_places(values) -> frozenset[str]:
+    """The place names a list gives in its own columns (乡镇, 村), in the comparison form, two characters or
+    more: a dictionary that names places whole where the text alone cannot say where a name begins."""
+    from rectikit.text.normalise import normalise
+
+    return frozenset(n for n in (normalise(str(v)) for v in values if v) if len(n) >= 2)
+
+
+def _whole(names: list[str], places: frozenset[str]) -> list[str]:
+    """A place the text matched, as the list names it: 决马蚌乡 is 马蚌乡 when the list knows 马蚌乡."""
+    out = []
+    for name in names:
+        known = max((p for p in places if name.endswith(p) or p.endswith(name)), key=len, default=None)
+        out.append(known if known and name.endswith(known) else name)
+    return list(dict.fromkeys(out))
+
+
 def decide(norm: str, rules: Sequence[tuple[str, list[str], float]], *, text: str = "", nature: str | None = None,
-           raw_count: int = 1) -> Triage:
+           raw_count: int = 1, places: frozenset[str] = frozenset()) -> Triage:
     """One opinion's disposition and priority score.
 
     In order (docs/TRIAGE.md): venting → 引导化解; a question about rules with
@@ -87,6 +104,8 @@ def decide(norm: str, rules: Sequence[tuple[str, list[str], float]], *, text: st
     general wish → 长期坚持.
     """
     fired = signals(norm)
+    if places and "place" in fired:
+        fired["place"] = _whole(fired["place"], places)
     for name, words, _priority in rules:  # the office's words, highest priority first
         if hit := [w for w in words if w in norm]:
             fired.setdefault(_ROLE.get(name, "ask"), []).extend(hit)

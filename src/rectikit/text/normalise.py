@@ -65,7 +65,7 @@ PLACE_SUFFIX = re.compile(
     # a one-character suffix followed by these is a word, not a place: 路灯, 村民, 县城, 河道
     r"|(?:村|镇|乡|县|区|市|路|街|巷|苑|河|桥|屯|组)(?![灯面口段况边民里上城道梁织域别委长干内外级])))"
 )
-_SUFFIX_CHARS = set("村镇乡县区市路街巷苑河桥屯组")
+SUFFIX_CHARS = set("村镇乡县区市路街巷苑河桥屯组")
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rectikit.text.normalise import PLACE_SUFFIX
+from rectikit.text.normalise import PLACE_SUFFIX, SUFFIX_CHARS
 
 # Words that end in a place suffix but name no particular place.
 _GENERIC_PLACES = frozenset(
@@ -27,6 +27,8 @@ _GENERIC_PLACES = frozenset(
 _REGIONS = frozenset("市县区省")
 # A place name is not introduced by these (向农村, 各社区, 到医院).
 _NOT_A_NAME_BEFORE = set("各全本我该此这每哪多些个的在到向进和与及等是有去回住")
+# Words that end a clause's other words: a place name does not run back over them.
+_CLAUSE_WORDS = "的了在是和与及到向去从把被"
 
 _NUMBER = re.compile(r"\d+(?:多|余)?(?:个|公里|米|次|趟|户|名|人|栋|幢|号|楼|层|元|块|天|年|月|日|辆|间|座|处|亩|吨|小时|分钟|路|组|岁|所|条|家|周)")
 
@@ -113,8 +115,16 @@ def named_places(norm: str, regions: bool = False) -> list[str]:
             continue
         if (suffix in _REGIONS) != regions or norm[start - 1:start] + suffix in _GENERIC_PLACES or norm[start - 2:start] + suffix in _GENERIC_PLACES:
             continue
-        name = norm[max(0, start - 3):start] + suffix
-        out.append(name)
+        core = norm[max(0, start - 3):start]
+        cut = max(core.rfind(ch) for ch in _CLAUSE_WORDS)  # 村里的危桥: the name cannot reach back over 的
+        if cut >= 0:
+            core = core[cut + 1:]
+            if len(core) < 2:
+                continue
+        inner = max(core.rfind(ch) for ch in SUFFIX_CHARS)  # 那桐镇坡头村: 坡头村 after 那桐镇
+        if inner >= 0 and len(core) - inner - 1 >= 2:
+            core = core[inner + 1:]
+        out.append(core + suffix)
     return list(dict.fromkeys(out))
 
 
