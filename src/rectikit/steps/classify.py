@@ -25,7 +25,7 @@ from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.figures import batch_counts, split_values
 from rectikit.files.readers import as_int, cell_text
 from rectikit.steps.taxonomy import workspace_taxonomy
-from rectikit.steps.triage import known_places, DISPOSITIONS, Settings, Triage, decide, select_key_tasks
+from rectikit.steps.triage import DISPOSITIONS, Settings, Triage, decide, known_places, select_key_tasks
 from rectikit.store import books
 from rectikit.store import items as itemstore
 from rectikit.store.items import decided_since
