@@ -209,7 +209,9 @@ def _facts(text: str, lo: int, hi: int) -> list[str]:
             break
         if m.end() > lo:
             out.append(text[m.start() : m.end() + 1])
-    m = PLACE_SUFFIX.search(text, lo)
+    # A suffix starting within two characters after the stretch, read with the character after it (the
+    # lookahead): nothing further need be scanned (searching to the end of a long text was 40% of dedupe).
+    m = PLACE_SUFFIX.search(text, lo, hi + 2 + 4)
     if m is not None and m.start() <= hi + 2:
         out.append(text[lo : m.start() + len(m.group(1))])
     return out
