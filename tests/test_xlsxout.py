@@ -61,3 +61,51 @@ def test_a_large_plain_table_through_the_fast_writer_is_the_same_table(tmp_path,
     assert round(ws.column_dimensions["B"].width) == round(load_workbook(slow)["台账"].column_dimensions["B"].width)
     assert ws.row_dimensions[4].height and ws.row_dimensions[4].height > 20  # the long text's row is tall
     assert "内部资料" in wb.properties.keywords and "不得外传" in wb.properties.subject
+
+
+def test_the_fast_writer_leaves_one_row_element_per_row(tmp_path, monkeypatch):
+    """rustpy-xlsxwriter 0.8 writes the last row's height as a second <row> of the same number, which Excel
+    repairs on opening; the package is rewritten with one."""
+    import re
+    import zipfile
+
+    from rectikit.files import xlsxout
+
+    monkeypatch.setattr(xlsxout, "FAST_ROWS", 1)
+    rows = [[k, "长" * (300 if k == 30 else 3)] for k in range(1, 31)]  # the last row is tall
+    path = xlsxout.write_table(tmp_path / "a.xlsx", "表", ["编号", "内容"], rows, widths=[8, 20])
+    sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    numbers = re.findall(r'<row r="(\d+)"', sheet)
+    assert len(numbers) == len(set(numbers)) and re.search(r'<row r="31" ht="[\d.]+"', sheet)
+    assert xlsxout.one_row_each('<row r="2"><c/></row><row r="2" ht="40" customHeight="1"/>') == \
+        '<row r="2" ht="40" customHeight="1"><c/></row>'
+
+
+def test_a_long_annex_through_the_fast_writer_is_the_same_annex(ws, tmp_path, monkeypatch):
+    """The same cells; every cell of the table bordered, empty ones too, and no column styled to the sheet's
+    end; title block, frozen header, print setup as the XlsxWriter annex."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook
+
+    from rectikit.documents.annexes import build_table, write_xlsx
+    from rectikit.files import xlsxout
+    from rectikit.steps.ingest import import_files
+
+    from helpers import write_xlsx as make
+
+    import_files(ws, [make(tmp_path / "a.xlsx", [["意见建议内容", "县区"], *[[f"第{k}条：路灯不亮。", "城中区"]
+                                                                           for k in range(30)]])], batch="b")
+    table = build_table(ws, "附件1", key_only=False)
+    slow = write_xlsx(table, tmp_path / "慢.xlsx")
+    monkeypatch.setattr(xlsxout, "FAST_ROWS", 1)
+    fast = write_xlsx(table, tmp_path / "快.xlsx")
+    read = [CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python() for p in (slow, fast)]
+    assert read[0] == read[1]
+    sheet = load_workbook(fast).worksheets[0]
+    empty = sheet.cell(5, len(table.layout.columns))  # 备注: empty in every row
+    assert empty.value is None and empty.border.left.style == "thin" and sheet.freeze_panes == "A5"
+    assert sheet.print_title_rows == "$4:$4" and sheet.page_setup.orientation == "landscape"
+    cols = zipfile.ZipFile(fast).read("xl/worksheets/sheet1.xml").decode().split("<sheetData")[0]
+    assert "style=" not in cols

@@ -194,16 +194,22 @@ def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: s
 
 # -- .xlsx -----------------------------------------------------------------
 
+NARROW = ("number", "category", "deadline", "closed", "closed_on", "raw_count", "person")  # centred columns
+
+
 def write_xlsx(table: Table, path: Path) -> Path:
     """A4 landscape, fit to width, title block, header row repeated and frozen."""
     import xlsxwriter
 
-    from rectikit.files.xlsxout import LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_needed
+    from rectikit.files.xlsxout import FAST_ROWS, LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_needed
 
     cols = table.layout.columns
     scale = 150 / sum(w for *_, w in cols)
     widths = [max(4.0, w * scale) for *_, w in cols]
     last = len(cols) - 1
+    headers = [h for h, *_ in cols]
+    if table.count >= FAST_ROWS and table.count == len(table.rows) and len(set(headers)) == len(headers):
+        return _write_xlsx_fast(table, Path(path), widths)
     with atomic_path(Path(path)) as tmp:
         # Constant memory: rows are streamed to disk as written (in order), with inline strings; a shared
         # string table for 100k rows took 6 s to write at the close.
@@ -230,8 +236,7 @@ def write_xlsx(table: Table, path: Path) -> Path:
         for c, (h, *_rest) in enumerate(cols):
             ws.write_string(header_row, c, h, head)
         ws.set_row(header_row, 30)
-        narrow = {c for c, (_, fld, _) in enumerate(cols) if fld in ("number", "category", "deadline", "closed",
-                                                                      "closed_on", "raw_count", "person")}
+        narrow = {c for c, (_, fld, _) in enumerate(cols) if fld in NARROW}
         r = header_row
         for kind, value in table.rows:
             r += 1
@@ -315,6 +320,94 @@ def table_xml(table: Table):
 
 
 _MARK = "RECTIKIT-TABLE-GOES-HERE"
+
+
+def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
+    """:func:`write_xlsx` for a long list without group rows, through the Rust writer (100k rows: about a
+    tenth of the time): the same title block, header, fonts, borders, row heights and print setup. The
+    writer leaves empty cells out and gives a column its format as a column style, which Excel would draw
+    down to the sheet's last row; a pass over the sheet's XML gives each empty cell of the table its own
+    format instead and takes the column styles away."""
+    import rustpy_xlsxwriter as rx
+
+    from rectikit.files.xlsxout import LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_needed, repair_package
+
+    cols = table.layout.columns
+    headers = [h for h, *_ in cols]
+    last = len(cols) - 1
+    F = rx.Format
+
+    def body(centred: bool):
+        f = F().set_font_name("仿宋_GB2312").set_font_size(11).set_border("thin").set_align("vcenter").set_text_wrap()
+        return f.set_align("center") if centred else f
+
+    mark = F().set_font_name("黑体").set_font_size(16)
+    title = F().set_font_name("方正小标宋简体").set_font_size(20).set_align("center").set_align("vcenter")
+    sub = F().set_font_name("楷体_GB2312").set_font_size(14).set_align("center").set_align("vcenter")
+    head = (F().set_font_name("黑体").set_font_size(11).set_bold().set_border("thin").set_align("center")
+            .set_align("vcenter").set_text_wrap())
+    header_row = 3
+    heights = {1: 36.0, header_row: 30.0}
+    records, empty = [], []
+    for k, (_kind, value) in enumerate(table.rows, start=header_row + 1):
+        lines = max((lines_needed(v, widths[c]) for c, v in enumerate(value) if v), default=1)
+        heights[k] = LINE_HEIGHT_PT * min(max(lines, 1), MAX_LINES)
+        records.append({h: (fit_cell(v) if v else None) for h, v in zip(headers, value)})
+        empty.append([c for c, v in enumerate(value) if not v])
+    with atomic_path(path) as tmp:
+        rx.write_worksheet(
+            records, str(tmp), sheet_name="附件" + table.layout.number if table.layout.number else table.layout.name,
+            header_row=header_row, header_format=head, column_widths=widths, freeze_row=header_row + 1,
+            column_formats={h: body(fld in NARROW) for h, fld, _w in cols}, row_heights=heights,
+            merge_ranges=[(0, 0, 0, 1, f"附件{table.layout.number}", mark), (1, 0, 1, last, table.title, title),
+                          (2, 0, 2, last, table.subtitle, sub)],
+            page_setup={"landscape": True, "paper_size": 9, "fit_to_pages": (1, 0), "repeat_rows": header_row,
+                        "center_horizontally": True, "margins": {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.7},
+                        "footer": '&C&"宋体"&14— &P —'})
+        repair_package(tmp, sheet=lambda xml: _cells_not_columns(xml, first_row=header_row + 2, columns=len(cols),
+                                                                  empty=empty))
+    return path
+
+
+def _cells_not_columns(sheet: str, *, first_row: int, columns: int, empty: list[list[int]]) -> str:
+    """Move each column's style onto the table's empty cells and off the column, so a bordered table ends
+    where its rows end. ``empty`` lists, for each data row from ``first_row`` (1-based), the columns left
+    empty; the writer wrote the other cells in column order, each closed by ``</c>``."""
+    import re
+
+    from rectikit.files.columns import column_letter
+
+    styles: dict[int, str] = {}
+
+    def col(m: re.Match) -> str:
+        tag = m.group(0)
+        style = re.search(r' style="(\d+)"', tag)
+        lo, hi = (int(x) for x in re.search(r'min="(\d+)" max="(\d+)"', tag).groups())
+        for c in range(lo - 1, hi):
+            styles[c] = style.group(1) if style else "0"
+        return re.sub(r' style="\d+"', "", tag)
+
+    sheet = re.sub(r"<col [^>]*/>", col, sheet)
+    letters = [column_letter(c) for c in range(columns)]
+    chunks = sheet.split('<row r="')
+    for k in range(1, len(chunks)):
+        chunk = chunks[k]
+        number = int(chunk[:chunk.index('"')])
+        missing = empty[number - first_row] if 0 <= number - first_row < len(empty) else ()
+        if not missing:
+            continue
+        opened = chunk.index(">")
+        if chunk[opened - 1] == "/":  # a row with no cell at all
+            head, inner, tail = chunk[:opened - 1], "", chunk[opened + 1:]
+        else:
+            closed = chunk.index("</row>")
+            head, inner, tail = chunk[:opened], chunk[opened + 1:closed], chunk[closed + 6:]
+        written = iter([c + "</c>" for c in inner.split("</c>")[:-1]])
+        gaps = set(missing)
+        cells = "".join(f'<c r="{letters[c]}{number}" s="{styles.get(c, "0")}"/>' if c in gaps else next(written, "")
+                        for c in range(columns))
+        chunks[k] = f"{head}>{cells}</row>{tail}"
+    return '<row r="'.join(chunks)
 
 
 def write_docx(table: Table, template: Path, path: Path) -> Path:

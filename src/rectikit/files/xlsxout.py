@@ -9,6 +9,7 @@ become a formula.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -264,28 +265,48 @@ def _write_fast(path: Path, sheet: str, headers: Sequence[str], rows: list, *, w
             column_formats={h: date if c in dated else body for c, h in enumerate(headers)},
             merge_ranges=[(r, 0, r, last, str(text), big if r == 0 else line) for r, text in enumerate(title)],
             row_heights=heights, page_setup=setup)
-        if internal:
-            _mark_internal(tmp, named)
+        repair_package(tmp, title=named if internal else None)
     return path
 
 
-def _mark_internal(path: Path, title: str) -> None:
-    """Say 内部资料 in the file's properties (title, subject, keywords, category), as XlsxWriter's
-    set_properties does: the mark travels with the file wherever it is copied."""
+_EMPTY_ROW = re.compile(r'<row r="(\d+)"([^>]*)/>')
+
+
+def one_row_each(sheet: str) -> str:
+    """The Rust writer (0.8) writes a height set on the last data row as a second, empty ``<row>`` of the
+    same number after the row itself, which Excel repairs on opening: fold it back into the row."""
+    for m in reversed(list(_EMPTY_ROW.finditer(sheet))):
+        first = sheet.find(f'<row r="{m.group(1)}"')
+        if first == m.start():
+            continue
+        end = sheet.index(">", first)
+        sheet = sheet[:first] + f'<row r="{m.group(1)}"{m.group(2)}' + sheet[end:m.start()] + sheet[m.end():]
+    return sheet
+
+
+def repair_package(path: Path, *, title: str | None = None, sheet=None) -> None:
+    """Rewrite a workbook the Rust writer made: one ``<row>`` per row (:func:`one_row_each`), then
+    ``sheet`` (a function of the first worksheet's XML) when given, and with ``title`` 内部资料 in the file's
+    properties (title, subject, keywords, category), as XlsxWriter's set_properties does: the mark travels
+    with the file wherever it is copied."""
     import zipfile
     from xml.sax.saxutils import escape
 
     with zipfile.ZipFile(path) as z:
-        parts = {i: z.read(i) for i in z.infolist()}
-    for info in parts:
-        if info.filename == "docProps/core.xml":
-            extra = (f"<dc:title>{escape(title)}</dc:title><dc:subject>{escape(INTERNAL)}</dc:subject>"
-                     f"<cp:keywords>内部资料</cp:keywords><cp:category>内部资料</cp:category>"
-                     f"<dc:description>{escape(INTERNAL)}</dc:description>")
-            parts[info] = parts[info].replace(b"</cp:coreProperties>", extra.encode() + b"</cp:coreProperties>")
+        infos = z.infolist()
+        parts = {i.filename: z.read(i) for i in infos}
+    name = "xl/worksheets/sheet1.xml"
+    xml = one_row_each(parts[name].decode("utf-8"))
+    parts[name] = (sheet(xml) if sheet else xml).encode("utf-8")
+    if title is not None:
+        extra = (f"<dc:title>{escape(title)}</dc:title><dc:subject>{escape(INTERNAL)}</dc:subject>"
+                 f"<cp:keywords>内部资料</cp:keywords><cp:category>内部资料</cp:category>"
+                 f"<dc:description>{escape(INTERNAL)}</dc:description>")
+        core = "docProps/core.xml"
+        parts[core] = parts[core].replace(b"</cp:coreProperties>", extra.encode() + b"</cp:coreProperties>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for info, data in parts.items():
-            z.writestr(info, data)
+        for info in infos:  # the big sheet at a light level: it is written once and read by Excel anyway
+            z.writestr(info, parts[info.filename], compresslevel=1 if info.filename == name else 6)
 
 
 PARALLEL_ROWS = 20_000  # from here several tables are written in two processes
