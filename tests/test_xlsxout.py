@@ -77,8 +77,8 @@ def test_the_fast_writer_leaves_one_row_element_per_row(tmp_path, monkeypatch):
     sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
     numbers = re.findall(r'<row r="(\d+)"', sheet)
     assert len(numbers) == len(set(numbers)) and re.search(r'<row r="31" ht="[\d.]+"', sheet)
-    assert xlsxout.one_row_each('<row r="2"><c/></row><row r="2" ht="40" customHeight="1"/>') == \
-        '<row r="2" ht="40" customHeight="1"><c/></row>'
+    assert xlsxout.one_row_each(b'<sheetData><row r="2"><c/></row><row r="2" ht="40" customHeight="1"/></sheetData>') \
+        == b'<sheetData><row r="2" ht="40" customHeight="1"><c/></row></sheetData>'
 
 
 def test_a_long_annex_through_the_fast_writer_is_the_same_annex(ws, tmp_path, monkeypatch):

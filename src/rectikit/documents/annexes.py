@@ -348,12 +348,12 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
             .set_align("vcenter").set_text_wrap())
     header_row = 3
     heights = {1: 36.0, header_row: 30.0}
-    records, empty = [], []
+    empty = []
     for k, (_kind, value) in enumerate(table.rows, start=header_row + 1):
         lines = max((lines_needed(v, widths[c]) for c, v in enumerate(value) if v), default=1)
         heights[k] = LINE_HEIGHT_PT * min(max(lines, 1), MAX_LINES)
-        records.append({h: (fit_cell(v) if v else None) for h, v in zip(headers, value)})
         empty.append([c for c, v in enumerate(value) if not v])
+    records = ({h: (fit_cell(v) if v else None) for h, v in zip(headers, value)} for _kind, value in table.rows)
     with atomic_path(path) as tmp:
         rx.write_worksheet(
             records, str(tmp), sheet_name="附件" + table.layout.number if table.layout.number else table.layout.name,
@@ -369,7 +369,7 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     return path
 
 
-def _cells_not_columns(sheet: str, *, first_row: int, columns: int, empty: list[list[int]]) -> str:
+def _cells_not_columns(sheet: bytes, *, first_row: int, columns: int, empty: list[list[int]]) -> bytes:
     """Move each column's style onto the table's empty cells and off the column, so a bordered table ends
     where its rows end. ``empty`` lists, for each data row from ``first_row`` (1-based), the columns left
     empty; the writer wrote the other cells in column order, each closed by ``</c>``."""
@@ -377,37 +377,38 @@ def _cells_not_columns(sheet: str, *, first_row: int, columns: int, empty: list[
 
     from rectikit.files.columns import column_letter
 
-    styles: dict[int, str] = {}
+    styles: dict[int, bytes] = {}
 
-    def col(m: re.Match) -> str:
+    def col(m: re.Match) -> bytes:
         tag = m.group(0)
-        style = re.search(r' style="(\d+)"', tag)
-        lo, hi = (int(x) for x in re.search(r'min="(\d+)" max="(\d+)"', tag).groups())
+        style = re.search(rb' style="(\d+)"', tag)
+        lo, hi = (int(x) for x in re.search(rb'min="(\d+)" max="(\d+)"', tag).groups())
         for c in range(lo - 1, hi):
-            styles[c] = style.group(1) if style else "0"
-        return re.sub(r' style="\d+"', "", tag)
+            styles[c] = style.group(1) if style else b"0"
+        return re.sub(rb' style="\d+"', b"", tag)
 
-    sheet = re.sub(r"<col [^>]*/>", col, sheet)
-    letters = [column_letter(c) for c in range(columns)]
-    chunks = sheet.split('<row r="')
+    head_end = sheet.find(b"<sheetData")
+    sheet = re.sub(rb"<col [^>]*/>", col, sheet[:head_end]) + sheet[head_end:]
+    letters = [column_letter(c).encode() for c in range(columns)]
+    chunks = sheet.split(b'<row r="')
     for k in range(1, len(chunks)):
         chunk = chunks[k]
-        number = int(chunk[:chunk.index('"')])
+        number = int(chunk[:chunk.index(b'"')])
         missing = empty[number - first_row] if 0 <= number - first_row < len(empty) else ()
         if not missing:
             continue
-        opened = chunk.index(">")
-        if chunk[opened - 1] == "/":  # a row with no cell at all
-            head, inner, tail = chunk[:opened - 1], "", chunk[opened + 1:]
+        opened = chunk.index(b">")
+        if chunk[opened - 1:opened] == b"/":  # a row with no cell at all
+            head, inner, tail = chunk[:opened - 1], b"", chunk[opened + 1:]
         else:
-            closed = chunk.index("</row>")
+            closed = chunk.index(b"</row>")
             head, inner, tail = chunk[:opened], chunk[opened + 1:closed], chunk[closed + 6:]
-        written = iter([c + "</c>" for c in inner.split("</c>")[:-1]])
-        gaps = set(missing)
-        cells = "".join(f'<c r="{letters[c]}{number}" s="{styles.get(c, "0")}"/>' if c in gaps else next(written, "")
-                        for c in range(columns))
-        chunks[k] = f"{head}>{cells}</row>{tail}"
-    return '<row r="'.join(chunks)
+        written = iter([c + b"</c>" for c in inner.split(b"</c>")[:-1]])
+        gaps, n = set(missing), str(number).encode()
+        cells = b"".join(b'<c r="' + letters[c] + n + b'" s="' + styles.get(c, b"0") + b'"/>' if c in gaps
+                         else next(written, b"") for c in range(columns))
+        chunks[k] = head + b">" + cells + b"</row>" + tail
+    return b'<row r="'.join(chunks)
 
 
 def write_docx(table: Table, template: Path, path: Path) -> Path:

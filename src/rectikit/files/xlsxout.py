@@ -238,29 +238,32 @@ def _write_fast(path: Path, sheet: str, headers: Sequence[str], rows: list, *, w
                                                    for r in rows[:200] if c < len(r))}
     short = [_usable(w) // 2 for w in widths] if widths else []
     heights = {r: 30 if r == 0 else 18 for r in range(top)}
-    records = []
-    for k, row in enumerate(rows, start=top + 1):
-        lines, record = 1, dict.fromkeys(headers)  # every key in every record: the writer lays columns out by them
-        for c, v in enumerate(row[:len(headers)]):
-            if v is None or v == "":
-                continue
-            if v.__class__ is str:
-                if short and (len(v) > short[c] or "\n" in v):
-                    lines = max(lines, lines_needed(v, widths[c]))
-                v = v if len(v) <= CELL_LIMIT else fit_cell(v)
-            elif not isinstance(v, (bool, int, float, dt.date, dt.datetime)):
-                v = fit_cell(str(v))
-            record[headers[c]] = v
-        records.append(record)
+    for k, row in enumerate(rows, start=top + 1):  # the heights first: the writer wants them before the rows
+        lines = max((lines_needed(v, widths[c]) for c, v in enumerate(row[:len(headers)])
+                     if v.__class__ is str and (len(v) > short[c] or "\n" in v)), default=1) if short else 1
         if lines > 1:
             heights[k] = LINE_HEIGHT_PT * min(lines, MAX_LINES)
+
+    def records():  # one row at a time: a list of 100k dicts of every column cost a gigabyte
+        for row in rows:
+            record = dict.fromkeys(headers)  # every key in every record: the writer lays columns out by them
+            for c, v in enumerate(row[:len(headers)]):
+                if v is None or v == "":
+                    continue
+                if v.__class__ is str:
+                    v = v if len(v) <= CELL_LIMIT else fit_cell(v)
+                elif not isinstance(v, (bool, int, float, dt.date, dt.datetime)):
+                    v = fit_cell(str(v))
+                record[headers[c]] = v
+            yield record
+
     setup = {"landscape": True, "paper_size": 9, "fit_to_pages": (1, 0), "repeat_rows": top,
              "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}, "footer": "&C第 &P 页，共 &N 页"}
     if internal:
         setup["header"] = "&C内部资料　含群众个人信息，不得外传"
     with atomic_path(path) as tmp:
         rx.write_worksheet(
-            records, str(tmp), sheet_name=sheet, header_row=top, header_format=head, freeze_row=top + 1,
+            records(), str(tmp), sheet_name=sheet, header_row=top, header_format=head, freeze_row=top + 1,
             autofilter=True, column_widths=list(widths) if widths else None, datetime_format="yyyy-mm-dd",
             column_formats={h: date if c in dated else body for c, h in enumerate(headers)},
             merge_ranges=[(r, 0, r, last, str(text), big if r == 0 else line) for r, text in enumerate(title)],
@@ -269,24 +272,28 @@ def _write_fast(path: Path, sheet: str, headers: Sequence[str], rows: list, *, w
     return path
 
 
-_EMPTY_ROW = re.compile(r'<row r="(\d+)"([^>]*)/>')
+_ROW = re.compile(rb'<row r="(\d+)"([^>]*?)(/?)>')
 
 
-def one_row_each(sheet: str) -> str:
+def one_row_each(sheet: bytes) -> bytes:
     """The Rust writer (0.8) writes a height set on the last data row as a second, empty ``<row>`` of the
-    same number after the row itself, which Excel repairs on opening: fold it back into the row."""
-    for m in reversed(list(_EMPTY_ROW.finditer(sheet))):
-        first = sheet.find(f'<row r="{m.group(1)}"')
-        if first == m.start():
-            continue
-        end = sheet.index(">", first)
-        sheet = sheet[:first] + f'<row r="{m.group(1)}"{m.group(2)}' + sheet[end:m.start()] + sheet[m.end():]
+    same number after the row itself, which Excel repairs on opening: fold it back into the row. Only the
+    end of the sheet is looked at (it is the last row, and the sheet may be a hundred megabytes)."""
+    end = sheet.rfind(b"</sheetData>")
+    if end < 0:
+        return sheet
+    start = max(0, sheet.rfind(b'<row r="', 0, sheet.rfind(b'<row r="', 0, end)))
+    rows = list(_ROW.finditer(sheet, start, end))
+    if len(rows) == 2 and rows[0].group(1) == rows[1].group(1) and rows[1].group(3) == b"/":
+        first, dup = rows
+        return (sheet[:first.start()] + b'<row r="' + dup.group(1) + b'"' + dup.group(2) + b">"
+                + sheet[first.end():dup.start()] + sheet[dup.end():])
     return sheet
 
 
 def repair_package(path: Path, *, title: str | None = None, sheet=None) -> None:
     """Rewrite a workbook the Rust writer made: one ``<row>`` per row (:func:`one_row_each`), then
-    ``sheet`` (a function of the first worksheet's XML) when given, and with ``title`` 内部资料 in the file's
+    ``sheet`` (a function of the first worksheet's XML, as bytes) when given, and with ``title`` 内部资料 in the file's
     properties (title, subject, keywords, category), as XlsxWriter's set_properties does: the mark travels
     with the file wherever it is copied."""
     import zipfile
@@ -296,8 +303,8 @@ def repair_package(path: Path, *, title: str | None = None, sheet=None) -> None:
         infos = z.infolist()
         parts = {i.filename: z.read(i) for i in infos}
     name = "xl/worksheets/sheet1.xml"
-    xml = one_row_each(parts[name].decode("utf-8"))
-    parts[name] = (sheet(xml) if sheet else xml).encode("utf-8")
+    xml = one_row_each(parts[name])
+    parts[name] = sheet(xml) if sheet else xml
     if title is not None:
         extra = (f"<dc:title>{escape(title)}</dc:title><dc:subject>{escape(INTERNAL)}</dc:subject>"
                  f"<cp:keywords>内部资料</cp:keywords><cp:category>内部资料</cp:category>"
