@@ -329,7 +329,7 @@ def write_docx(res: Analysis, path: Path) -> Path:
         if s.sentence:
             doc.paragraph(s.sentence)
         if s.chart and s.rows:
-            doc.chart(s.chart, s.caption, [(name, n, share) for name, n, share in s.rows], s.caption)
+            doc.chart(s.chart, s.caption, s.rows, s.caption)
         doc.table(("名称", "件数", "占比"), s.rows, widths=(96, 30, 30))
     doc.heading(LEADERS[0])
     doc.placeholder(LEADERS[1])

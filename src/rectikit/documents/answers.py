@@ -23,7 +23,7 @@ from rectikit.figures import answers_due
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import iso_to_cn
 from rectikit.text.masking import mask
-from rectikit.text.normalise import phone_key
+from rectikit.text.normalise import mobile_key
 
 SMS_HEADERS = ("编号", "批次", "姓名", "手机号", "短信内容", "字数")
 CLAUSE_END = "。；！？;!?\n"
@@ -72,8 +72,8 @@ def answers(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
             no_contact.append(t["id"])
         for name, number in t["people"]:
             letters.append((t, name))
-            key = phone_key(number)
-            if key and key.startswith("1") and len(key) == 11:
+            key = mobile_key(number)
+            if key:
                 text = sms_text(sign, mask(t["text"] or ""), t["lead_unit"], t["done_on"] or "", mask(t["result"] or ""),
                                 limit)
                 messages.append((t["seq"] or t["id"], t["batch"], name, key, text, len(text)))

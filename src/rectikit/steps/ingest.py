@@ -633,13 +633,8 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan],
         counts: dict = {}
         for plan in plans:
             sr = plan.result
-            cur = conn.execute(
-                "INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers,"
-                " mapping, row_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (batch_id, path.name, str(path.resolve()), sha, sr.sheet, sr.header_row,
-                 json.dumps(plan.header.names, ensure_ascii=False), json.dumps(plan.mapping), sr.rows, stamp),
-            )
-            file_id = cur.lastrowid
+            file_id = led.add_source(batch_id, path, sha, sheet=sr.sheet, header_row=sr.header_row,
+                                     headers=plan.header.names, mapping=plan.mapping, rows=sr.rows, stamp=stamp)
             first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM items").fetchone()[0]
             # Bind only what varies: the batch and file ids go in the statement (our own integers) and
             # columns no row filled are left out; fewer values per row made the insert ~40% faster.

@@ -206,9 +206,9 @@ def collect_survey(ws: Workspace, files: Sequence, *, today: dt.date | None = No
                     report.add(Issue("future-date", "调查时间在今天之后。", ERROR, column="调查时间", **where))
                     continue
                 called = (day or today).isoformat()
-                base = (survey["id"], key, people[number][1], reached == "是", None, called)
+                person = (survey["id"], key, people[number][1], reached == "是")
                 if reached == "否":
-                    rows.append((*base[:4], t.text(row, "未联系上原因") or "其他", called, None, None, book.token))
+                    rows.append((*person, t.text(row, "未联系上原因") or "其他", called, None, None, book.token))
                     continue
                 for area in asked:
                     answer = t.text(row, area)
@@ -216,7 +216,7 @@ def collect_survey(ws: Workspace, files: Sequence, *, today: dt.date | None = No
                         report.add(Issue("bad-satisfaction", f"“{area}”应为 {'、'.join(SCALE)} 之一。", ERROR, column=area,
                                          value=answer, **where))
                     elif answer:
-                        rows.append((*base[:4], None, called, area, answer, book.token))
+                        rows.append((*person, None, called, area, answer, book.token))
         if report.errors:
             raise InvalidDataError(f"报回的摸底调查表有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction():

@@ -108,7 +108,8 @@ def take_in(ws: Workspace, led: Ledger, path: Path, batch: str, report: Report, 
                      "disposition": table.text(cells, "处理方式"), "measures": table.text(cells, "整改措施"),
                      "goal": table.text(cells, "整改目标"), "deadline": day.isoformat() if day else cell_text(due),
                      "row": r})
-    res.new = sum(1 for x in rows if _known(led, tag, x["number"]) is None)
+    known = {x["number"]: _known(led, tag, x["number"]) for x in rows}
+    res.new = sum(1 for item in known.values() if item is None)
     if report.errors or dry_run:
         return res
     sha = sha256_file(path)
@@ -116,19 +117,16 @@ def take_in(ws: Workspace, led: Ledger, path: Path, batch: str, report: Report, 
     with led.transaction():
         batch_id = led.batch_id(batch, create=True, kind=KIND)
         led.conn.execute("INSERT OR IGNORE INTO source_blobs(sha256, content) VALUES (?, ?)", (sha, content))
-        file_id = led.conn.execute(
-            "INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers, mapping,"
-            " row_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (batch_id, name, str(path.resolve()), sha, table.sheet, table.first_row - 1,
-             "\t".join(table.header), "{}", len(rows), now())).lastrowid
+        file_id = led.add_source(batch_id, path, sha, sheet=table.sheet, header_row=table.first_row - 1,
+                                 headers=table.header, mapping={}, rows=len(rows), stamp=now())
         led.conn.execute(
             "INSERT OR REPLACE INTO upstream_books(batch_id, workspace, token, unit, upstream_batch, round, office,"
             " sha256, file_name, received_on) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (batch_id, tag.get("工作区"), tag.get("标识"), unit, tag.get("批次"), rnd, unit, sha, name,
              clock.today().isoformat()))
         for x in rows:
-            known = _known(led, tag, x["number"])
-            if known is None:
+            item_id = known[x["number"]]
+            if item_id is None:
                 item_id = led.conn.execute(
                     "INSERT INTO items(batch_id, seq, text, disposition_given, due_given, is_key_task, key_task_source,"
                     " file_id, row_number) VALUES (?,?,?,?,?,1,'upstream',?,?)",
@@ -138,7 +136,6 @@ def take_in(ws: Workspace, led: Ledger, path: Path, batch: str, report: Report, 
                                                               "book": tag.get("标识"), "round": rnd})
                 res.added.append(item_id)
             else:
-                item_id = known
                 old = dict(led.conn.execute("SELECT text, due_given FROM items WHERE id=?", (item_id,)).fetchone())
                 new = {"text": x["text"], "due_given": x["deadline"] or None}
                 changed = {k: (old[k], v) for k, v in new.items() if (old[k] or None) != (v or None)}

@@ -300,6 +300,15 @@ class Ledger:
             raise UsageError(f"台账中没有批次“{name}”。")
         return found
 
+    def add_source(self, batch_id: int, path: Path, sha: str, *, sheet: str, header_row: int, headers: list[str],
+                   mapping: dict, rows: int, stamp: str) -> int:
+        """Record one imported sheet of a file (its bytes are kept once in ``source_blobs``); its id."""
+        return self.conn.execute(
+            "INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers, mapping,"
+            " row_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (batch_id, path.name, str(path.resolve()), sha, sheet, header_row, json.dumps(headers, ensure_ascii=False),
+             json.dumps(mapping), rows, stamp)).lastrowid
+
     def batch_id(self, name: str, *, create: bool = False, kind: str | None = None) -> int | None:
         """The batch's id (created when asked, of ``kind`` or the kind its name says); a ``kind`` given for
         an existing batch replaces the one it had."""

@@ -239,3 +239,9 @@ def phone_key(text: str | None) -> str | None:
             s = s[len(prefix):]
             break
     return s if _MOBILE.match(s) or _LANDLINE.match(s) else None
+
+
+def mobile_key(text: str | None) -> str | None:
+    """:func:`phone_key` when the number is a mobile (one a text message can reach), else None."""
+    key = phone_key(text)
+    return key if key and _MOBILE.match(key) else None
