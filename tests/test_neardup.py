@@ -98,3 +98,28 @@ def test_a_generic_hotline_title_joins_nothing_but_a_title_naming_the_place_does
               "从去年起就说近期整治，到现在都没有任何处理，时不时有化学臭味飘出，前段时间咳嗽鼻炎严重，希望尽快解决。"]
     [g] = find_groups(retold, 0.8, titles=["龙津河很臭的问题", "龙津河很臭的问题"])
     assert g.signals == ("title",) and g.score < 0.8
+
+
+def _noise(n: int) -> list[str]:
+    """Texts of characters drawn at random, each with the words every complaint uses."""
+    rng = random.Random(3)
+    return ["".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(40)) + "已经投诉多次，一直没有解决，晚上营业"
+            for _ in range(n)]
+
+
+def test_a_repost_retold_with_new_details_is_found_by_the_particulars_both_letters_name():
+    from rectikit.text.neardup import find_groups
+
+    first = "泉星社区的海阔天空KTV和飞歌KTV每天晚上营业到凌晨，鬼哭狼嚎，已经多人投诉多次，一直没有解决。"
+    again = "网上几次投诉过海阔天空KTV和飞歌KTV晚上营业扰民，3月12日晚上又吵到两点，孩子要中考，政府一直没有处理。"
+    texts = _noise(300) + [first, again]
+    titles = [""] * 300 + ["投诉A7县泉星社区海阔天空KTV和飞歌KTV噪音扰民", "投诉泉星社区“海阔天空KTV”和“飞歌KTV”噪声扰民"]
+    assert find_groups(texts, 0.8, titles=titles[:300] + ["", ""]) == []  # the bodies alone are too far apart
+    [group] = find_groups(texts, 0.8, titles=titles)
+    assert group.members == (300, 301) and group.signals == ("rewrite",) and group.score < 0.8
+    assert group.shared[:2] == ("海阔天空", "飞歌")  # the particulars first; 投诉, 没有 are in every letter
+    # titles naming two different places are two problems, whatever the letters share
+    apart = titles[:300] + ["投诉渌口区海阔天空KTV噪音扰民", "投诉芦淞区海阔天空KTV噪音扰民"]
+    assert find_groups(texts, 0.8, titles=apart) == []
+    # in a small batch every word is uncommon: the signal stays off
+    assert find_groups(texts[-2:], 0.8, titles=titles[-2:]) == []

@@ -49,7 +49,7 @@ class ProposedGroup:
     counties: list[str]
     raw_counts: list[int]
     reasons: str = ""  # why the reviewer is shown this group: similarities, shared places, the same contact
-    signals: tuple[str, ...] = ()  # what joined it beyond the bodies: "title", "words"
+    signals: tuple[str, ...] = ()  # what joined it beyond the bodies: "title", "rewrite", "words"
 
     def automatic(self, auto_min: float) -> bool:
         """Nearly identical bodies and nothing else: what --auto may merge without a person."""
@@ -150,7 +150,7 @@ def propose(
     return res
 
 
-_SIGNALS = {"title": "标题几乎相同", "words": "用词相近（内容改写过）"}
+_SIGNALS = {"title": "标题几乎相同", "rewrite": "标题相近、正文改写过", "words": "用词相近（内容改写过）"}
 
 
 def _reasons(members: list[dict], group, forms: list[tuple[str, str]]) -> str:
@@ -164,6 +164,8 @@ def _reasons(members: list[dict], group, forms: list[tuple[str, str]]) -> str:
     from rectikit.text.normalise import places
 
     said = [f"内容相似度 {group.score:.2f}"] + [_SIGNALS[s] for s in group.signals if s in _SIGNALS]
+    if group.shared:
+        said.append("都提到：" + "、".join(group.shared))
     titles = [t for _n, t in forms]
     if all(titles):
         least = min(Indel.normalized_similarity(a, b) for a, b in itertools.combinations(titles, 2))

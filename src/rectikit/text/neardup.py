@@ -44,7 +44,8 @@ _MASK32 = np.uint64(0xFFFFFFFF)
 class Group:
     members: tuple[int, ...]  # indexes into the input texts, ascending
     score: float  # the lowest similarity between two members (1.0 when identical)
-    signals: tuple[str, ...] = ()  # what joined them: "body", "title", "words" (see find_groups)
+    signals: tuple[str, ...] = ()  # what joined them: "body", "title", "rewrite", "words" (see find_groups)
+    shared: tuple[str, ...] = ()  # the uncommon words a rewritten re-post shares with the first post
 
 
 def minhash_signatures(norms: Sequence[str], num_perm: int = NUM_PERM, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -152,6 +153,7 @@ class _Judge:
         self.threshold = threshold
         self.forbidden = forbidden
         self.titles = titles
+        self.rewrites = _rewrites(norms, titles) if titles else {}
         self.cache: dict[tuple[int, int], float | None] = {}
         self.signal: dict[tuple[int, int], str] = {}  # which signal let a pair through, when not the body
 
@@ -180,6 +182,8 @@ class _Judge:
             passes = s >= self.threshold and self.rules_ok(*key)
             if not passes and self.titles_agree(*key, s):
                 passes, self.signal[key] = True, "title"
+            if not passes and key in self.rewrites and key not in self.forbidden:
+                passes, self.signal[key] = True, "rewrite"
             self.cache[key] = s if passes else None
         return self.cache[key]
 
@@ -198,6 +202,54 @@ TITLE_MIN = 6  # a title shorter than this ("道路问题") says too little to m
 TITLE_THRESHOLD = 0.9
 TITLE_BODY_FLOOR = 0.1  # rewritten re-posts measured 0.13-0.75 against the first post
 TITLE_BLOCK_MAX = 20  # a title shared by more texts than this is a generic one, not a re-post
+
+
+REWRITE_TITLE = 0.8  # titles of a re-post whose letter was rewritten: 噪音/噪声, a county added or left out
+RARE_DF = 3  # a word in at most this many texts of a batch names something particular (海阔天空KTV, 五一桥)
+RARE_SHARE = 100  # ... and in at most one text in this many: in a small batch every word is rare
+REWRITE_WORDS = 2  # uncommon words both bodies use: one can be chance (停办 in two questions on one policy)
+_PLAIN = re.compile(r"[\da-z.]+")  # numbers and latin letters (a7, 369): masked places, dates, counts
+
+
+def _rewrites(forms: Sequence[str], titles: Sequence[str]) -> dict[tuple[int, int], tuple[str, ...]]:
+    """Pairs of texts posted again in other words: titles alike (at least REWRITE_TITLE, naming no
+    places apart, neither a title many texts carry such as 来自短信诉求) and bodies sharing words that few
+    texts of the batch use. The words are what the
+    reviewer is shown. A rewritten letter adds dates and details and keeps its particulars: the
+    company, the bridge, the school."""
+    limit = min(RARE_DF, len(forms) // RARE_SHARE)
+    if limit < 2:
+        return {}
+    import rjieba
+    from rapidfuzz.distance import Indel
+
+    holders: dict[str, list[int]] = {}
+    for u, form in enumerate(forms):
+        for w in set(rjieba.cut(form)):
+            if len(w) >= 2 and not _PLAIN.fullmatch(w):
+                holders.setdefault(w, []).append(u)
+    shared: dict[tuple[int, int], list[str]] = {}
+    for w, us in holders.items():
+        if 2 <= len(us) <= limit:
+            for k, a in enumerate(us):
+                for b in us[k + 1:]:
+                    shared.setdefault((a, b), []).append(w)
+    uses: dict[str, int] = {}
+    for t in titles:
+        uses[t] = uses.get(t, 0) + 1
+    out = {}
+    for (a, b), words in shared.items():
+        ta, tb = titles[a], titles[b]
+        if (len(words) >= REWRITE_WORDS and max(uses[ta], uses[tb]) <= TITLE_BLOCK_MAX and min(len(ta), len(tb)) >= TITLE_MIN and Indel.normalized_similarity(ta, tb) >= REWRITE_TITLE
+                and not _places_apart(ta, tb)):
+            out[(a, b)] = tuple(sorted(words, key=lambda w: (-len(w), w)))
+    return out
+
+
+def _places_apart(a: str, b: str) -> bool:
+    """Both name places and none in common (渌口区 / 芦淞区)."""
+    pa, pb = _places_of(a), _places_of(b)
+    return bool(pa and pb and not pa & pb)
 
 
 def _title_candidates(titles: Sequence[str]) -> list[tuple[int, int]]:
@@ -323,7 +375,7 @@ def find_groups(
                 matches.append((s, i, j))
             else:
                 judge.cache[(i, j)] = None
-    for i, j in title_pairs:
+    for i, j in [*title_pairs, *judge.rewrites]:
         s = judge.score(i, j)
         if s is not None:
             matches.append((s, i, j))
@@ -342,6 +394,7 @@ def find_groups(
     cluster = list(range(len(forms)))
     parts: dict[int, list[int]] = {u: [u] for u in range(len(forms))}
     joined: dict[int, set[str]] = {}
+    particular: dict[int, tuple[str, ...]] = {}
     for _score, i, j in sorted(matches, reverse=True):
         ci, cj = cluster[i], cluster[j]
         if ci == cj:
@@ -352,6 +405,7 @@ def find_groups(
                 cluster[u] = big
             parts[big].extend(parts.pop(small))
             joined[big] = joined.pop(big, set()) | joined.pop(small, set()) | {judge.signal.get((i, j), "body")}
+            particular[big] = particular.pop(big, ()) + particular.pop(small, ()) + judge.rewrites.get((i, j), ())
     groups = []
     for units in parts.values():
         idxs = sorted(i for u in units for i in members[u])
@@ -361,6 +415,8 @@ def find_groups(
             score = 1.0
         else:
             score = min(judge.score(a, b) for k, a in enumerate(units) for b in units[k + 1 :])
-        groups.append(Group(tuple(idxs), round(float(score), 4), tuple(sorted(joined.get(cluster[units[0]], ())))))
+        top = cluster[units[0]]
+        groups.append(Group(tuple(idxs), round(float(score), 4), tuple(sorted(joined.get(top, ()))),
+                            tuple(dict.fromkeys(particular.get(top, ())))[:5]))
     groups.sort(key=lambda g: g.members[0])
     return groups

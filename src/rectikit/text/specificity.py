@@ -105,6 +105,20 @@ LABELS = {name: label for name, (label, _w) in WORD_SIGNALS.items()} | {
     "general": "笼统", "place": "指明地点", "region": "指明县区", "number": "具体数字"}
 
 
+def _name_start(norm: str, start: int) -> int:
+    """Where the name before a place suffix begins: up to three characters back, at a word boundary
+    (投诉泉星社区 gives 泉星, not 诉泉星); without a boundary there, three characters back."""
+    import rjieba
+
+    left = max(0, start - 6)
+    at = left
+    for word in rjieba.cut(norm[left:start]):
+        if start - at <= 3:
+            return at
+        at += len(word)
+    return max(0, start - 3)
+
+
 def named_places(norm: str, regions: bool = False) -> list[str]:
     """Names before a place suffix (高岭村, 民主路, 实验小学), not 农村, 各社区, 医院; with ``regions``,
     the cities, counties and districts instead (北湖区, 青溪县)."""
@@ -115,7 +129,7 @@ def named_places(norm: str, regions: bool = False) -> list[str]:
             continue
         if (suffix in _REGIONS) != regions or norm[start - 1:start] + suffix in _GENERIC_PLACES or norm[start - 2:start] + suffix in _GENERIC_PLACES:
             continue
-        core = norm[max(0, start - 3):start]
+        core = norm[_name_start(norm, start):start]
         cut = max(core.rfind(ch) for ch in _CLAUSE_WORDS)  # 村里的危桥: the name cannot reach back over 的
         if cut >= 0:
             core = core[cut + 1:]
