@@ -12,11 +12,11 @@ from pathlib import Path
 from rectikit.files.xlsxout import write_table
 from rectikit.steps.assign import RULE_HEADERS, RULES_FILE
 from rectikit.steps.classify import DISPOSITION_FILE, DISPOSITIONS
+from rectikit.steps.frames import FRAME_COLUMNS, FRAME_FILE, FRAME_HEADERS, FRAME_SHEET, QUOTA_HEADERS, QUOTA_SHEET
+from rectikit.steps.surveys import DEFAULT_QUESTIONS, QUESTIONS_FILE, SCALE
 from rectikit.steps.taxonomy import HEADERS as TAXONOMY_HEADERS
 from rectikit.steps.taxonomy import TAXONOMY_FILE
 from rectikit.steps.units import HEADERS as UNIT_HEADERS
-from rectikit.steps.frames import FRAME_COLUMNS, FRAME_FILE, FRAME_HEADERS, FRAME_SHEET, QUOTA_HEADERS, QUOTA_SHEET
-from rectikit.steps.surveys import DEFAULT_QUESTIONS, QUESTIONS_FILE, SCALE
 from rectikit.steps.units import UNITS_FILE
 
 HERE = Path(__file__).resolve().parent / "rules"
@@ -49,7 +49,7 @@ TAXONOMY: list[tuple[str, str, str]] = [
 # (disposition, keywords, priority): the office's words for each disposition, read as triage signals
 # (docs/TRIAGE.md); a higher priority is looked at first.
 DISPOSITION_RULES = [
-    ("引导化解", "垃圾政府 贪官 无能 泄愤 形同虚设 不相信政府 一塌糊涂 睁眼说瞎话 骗人 撒谎 欺上瞒下 屁话 天理何在 失望透顶"
+    ("引导化解", "垃圾政府 贪官 无能 泄愤 不相信政府 一塌糊涂 睁眼说瞎话 骗人 撒谎 欺上瞒下 屁话 天理何在 失望透顶"
               " 狗官", 50),
     ("解读说明", "咨询 请问 能否 是否可以 可不可以 能不能 可以吗 是不是 怎么办理 如何办理 办理流程 什么条件 需要什么"
               " 什么材料 哪些材料 什么手续 标准是什么 有什么规定 政策规定 有关规定 法律规定 哪条法律 依据什么 什么政策"

@@ -32,6 +32,10 @@ def rules(tmp_path_factory):
     ("我是听力残疾人，今年29岁，无工作，吃低保，请求援助。", "回访帮助"),
     ("这几年的回复都是骗人的，睁眼说瞎话。", "引导化解"),
     ("我叫张三，是石桥村村民，我家的电表被拆了，我的孩子吓坏了，我想问问凭什么。", "回访帮助"),  # "I" throughout
+    # concrete complaints the first word lists put elsewhere (issue #27)
+    ("电商服务站形同虚设，群众办事还是要跑到县城。", "立行立改"),  # 形同虚设 is a problem, not venting
+    ("铜钱巷的下水管道提质改造时没有清淤，希望提前清淤。", "立行立改"),  # a facility and an ask: not structural
+    ("本人和十多个工人在蓝溪谷项目做了十个月，工资至今被拖欠。", "立行立改"),  # others share it
 ])
 def test_dispositions_follow_the_guideline(rules, text, disposition):
     assert decide(normalise(text), rules, text=text).disposition == disposition
@@ -146,6 +150,13 @@ def test_places_are_named_whole():
     assert named_places(normalise("那桐镇坡头村的危桥年久失修")) == ["那桐镇", "坡头村"]
     assert named_places(normalise("北湖区民主路路灯不亮")) == ["民主路"]
     assert named_places(normalise("到桥头村的路")) == ["桥头村"]
+    # a name begins at a word, never at the verb or pronoun before it; a county is one word
+    assert named_places(normalise("投诉A7县泉星社区KTV噪音扰民")) == ["泉星社区"]
+    assert named_places(normalise("投诉A7县泉星社区"), regions=True) == ["a7县"]
+    assert named_places(normalise("防城港市上思县叫安乡政府"), regions=True) == ["上思县"]
+    assert named_places(normalise("防城港市上思县叫安乡政府")) == ["叫安乡"]
+    assert named_places(normalise("我们上思县的路"), regions=True) == ["上思县"]
+    assert named_places(normalise("附近很多超市")) == []
     places = known_places(["马蚌乡", "西平乡", None])
     assert "指明地点：马蚌乡；" in decide(normalise("希望尽快解决马蚌乡的道路问题"), [], places=places).basis
     assert "指明地点：西平乡；" in decide(normalise("年度西平乡危房改造补助未发放"), [], places=places).basis

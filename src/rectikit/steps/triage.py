@@ -97,7 +97,8 @@ def decide(norm: str, rules: Sequence[tuple[str, list[str], float]], *, text: st
 
     In order (docs/TRIAGE.md): venting → 引导化解; a question about rules with
     no concrete problem → 解读说明; one person's own case → 回访帮助; a
-    structural wish with no concrete problem at a named place → 长期坚持; a
+    structural wish with no concrete problem at a named place, nor a
+    concrete problem or ask about a facility → 长期坚持; a
     specific opinion (a named place, facility or number) with a concrete
     problem or ask, or at least not worded as a general wish, or a concrete
     problem stated without a place (资金未发放, 系统卡顿) → 立行立改; a
@@ -126,7 +127,7 @@ def decide(norm: str, rules: Sequence[tuple[str, list[str], float]], *, text: st
         disposition = "解读说明"
     elif has("personal") and (not has("breadth") or _first_person(norm) >= FIRST_PERSON):
         disposition = "回访帮助"
-    elif has("structural") and not (has("place") and has("problem")):
+    elif has("structural") and not (has("place") and has("problem") or has("facility") and concrete):
         disposition = "长期坚持"
     elif (specific or has("problem")) and (concrete or not has("general")):
         # a concrete problem is a task even without a village's name: money not paid, a system that fails

@@ -22,7 +22,7 @@ from rectikit.text.normalise import PLACE_SUFFIX, SUFFIX_CHARS
 _GENERIC_PLACES = frozenset(
     "农村 乡村 城乡 城市 全市 本市 我市 该市 市区 城区 县区 全区 本区 我区 辖区 景区 园区 片区 社区 小区 街道 全县 本县 我县 县城"
     " 乡镇 全乡 本乡 本村 全村 我村 该村 各村 村村 老旧小区 安置小区 公园 医院 市场 学校 小学 中学 大道 道路 马路 公路"
-    " 城镇 集镇 边远山区 偏远农村 周边 城中村 商品房小区 内河 河流 各地 省市".split())
+    " 城镇 集镇 边远山区 偏远农村 周边 城中村 商品房小区 内河 河流 各地 省市 超市 门市 夜市 集市 菜市 都市".split())
 # A city, county or district alone says where, not what: not specific enough.
 _REGIONS = frozenset("市县区省")
 # A place name is not introduced by these (向农村, 各社区, 到医院).
@@ -41,7 +41,7 @@ WORD_SIGNALS: dict[str, tuple[str, str]] = {
                  " 电表 排水沟 下水道 井盖 垃圾桶 垃圾站 垃圾池 公厕 厕所 监控 摄像头 公交站 站点 站牌 班车 班次 停车位 停车场"
                  " 消防通道 围墙 变电站 自来水 水厂 饮水工程 路基 河道 沟渠 水渠 绿化带 健身器材 食堂 教室 宿舍 校门 工地 楼道 窗口"
                  " 教学点 卫生室 卫生院 检测点 服务中心 登记中心 办事大厅 营业厅 安置房 回迁房 农贸市场 菜市场 夜市 烧烤摊 夜宵摊"
-                 " 收集点 垃圾收集点 服务站 网上系统 办事系统 网站 公众号"
+                 " 收集点 垃圾收集点 服务站 网上系统 办事系统 网站 公众号 售票机 自助机 遮雨棚 候车亭"
                  " ktv 麻将馆 养猪场 养殖场 加工厂 砂场 工厂"),
     "problem": ("具体问题",
                 "坑洼 坑坑洼洼 破损 损坏 坏了 不亮 堵塞 积水 水浸 漏水 渗水 停水 断水 停电 黑臭 发臭 臭味 恶臭 臭气 异味 噪音 噪声"
@@ -61,7 +61,8 @@ WORD_SIGNALS: dict[str, tuple[str, str]] = {
                "反映多次 多次反映 多次投诉 多次举报 再次 一再 去年反映 上次反映 仍未 至今 还是没有 整改不彻底 又反弹 又出现 没有结果"
                " 几年了 多年"),
     "breadth": ("涉及人多",
-                "群众 村民 居民 学生 老人 家长 业主 市民 大家 附近 周边 全村 每家每户 行人 过往 商户 几万 几千 上百 全体"),
+                "群众 村民 居民 学生 老人 家长 业主 市民 大家 附近 周边 全村 每家每户 行人 过往 商户 几万 几千 上百 全体"
+                " 工人 工友 职工 员工 教师 老师 住户 租户 乘客 患者 游客"),
 }
 # A general wish: the one signal that needs a pattern, not a word list.
 GENERAL = re.compile(
@@ -105,18 +106,26 @@ LABELS = {name: label for name, (label, _w) in WORD_SIGNALS.items()} | {
     "general": "笼统", "place": "指明地点", "region": "指明县区", "number": "具体数字"}
 
 
-def _name_start(norm: str, start: int) -> int:
-    """Where the name before a place suffix begins: up to three characters back, at a word boundary
-    (投诉泉星社区 gives 泉星, not 诉泉星); without a boundary there, three characters back."""
+# Words that never begin a place name: prepositions, pronouns, conjunctions, adverbs, particles (在, 我们,
+# 的) and verbs of two or more characters (投诉, 希望, 位于); a one-character verb may be part of a name (叫安乡).
+_NOT_A_NAME = ("p", "r", "c", "d", "u")
+
+
+def _name_start(norm: str, start: int, end: int) -> int:
+    """Where the name before the place suffix at ``start:end`` begins: at a word boundary up to four
+    characters back, not at a word that never begins a name (投诉泉星社区 gives 泉星, 希望a市 gives a,
+    要求县 gives nothing); ``start`` when no name is left. The words are cut with the suffix in place
+    (上思县 is one word)."""
     import rjieba
 
-    left = max(0, start - 6)
-    at = left
-    for word in rjieba.cut(norm[left:start]):
-        if start - at <= 3:
+    at = max(0, start - 6)
+    for word, tag in rjieba.tag(norm[at:end]):
+        if at >= start:
+            break
+        if start - at <= 4 and not tag.startswith(_NOT_A_NAME) and not (tag == "v" and len(word) > 1):
             return at
         at += len(word)
-    return max(0, start - 3)
+    return start
 
 
 def named_places(norm: str, regions: bool = False) -> list[str]:
@@ -129,7 +138,9 @@ def named_places(norm: str, regions: bool = False) -> list[str]:
             continue
         if (suffix in _REGIONS) != regions or norm[start - 1:start] + suffix in _GENERIC_PLACES or norm[start - 2:start] + suffix in _GENERIC_PLACES:
             continue
-        core = norm[_name_start(norm, start):start]
+        core = norm[_name_start(norm, start, m.end(1)):start]
+        if len(core) < 2 and not core.isascii() or not core:  # 的危桥: no name; a市, f县: masked names
+            continue
         cut = max(core.rfind(ch) for ch in _CLAUSE_WORDS)  # 村里的危桥: the name cannot reach back over 的
         if cut >= 0:
             core = core[cut + 1:]
