@@ -157,6 +157,10 @@ def test_places_are_named_whole():
     assert named_places(normalise("防城港市上思县叫安乡政府")) == ["叫安乡"]
     assert named_places(normalise("我们上思县的路"), regions=True) == ["上思县"]
     assert named_places(normalise("附近很多超市")) == []
+    # pupils are not a school named 高中学; a numbered school is named as people say it
+    assert named_places(normalise("县高中学生宿舍漏水")) == []
+    assert named_places(normalise("希望解决清水塘三小学生出行安全问题")) == ["清水塘三小"]
+    assert named_places(normalise("城关一中门口拥堵，等了三小时")) == ["城关一中"]
     places = known_places(["马蚌乡", "西平乡", None])
     assert "指明地点：马蚌乡；" in decide(normalise("希望尽快解决马蚌乡的道路问题"), [], places=places).basis
     assert "指明地点：西平乡；" in decide(normalise("年度西平乡危房改造补助未发放"), [], places=places).basis

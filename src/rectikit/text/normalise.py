@@ -63,7 +63,9 @@ CLOSINGS = tuple(sorted(("谢谢", "谢谢了", "感谢", "非常感谢", "谢�
 PLACE_SUFFIX = re.compile(
     r"(?=(街道|社区|小区|花园|大道|家园|小学|中学|医院|卫生院|市场|公园"
     # a one-character suffix followed by these is a word, not a place: 路灯, 村民, 县城, 河道
-    r"|(?:村|镇|乡|县|区|市|路|街|巷|苑|河|桥|屯|组)(?![灯面口段况边民里上城道梁织域别委长干内外级])))"
+    r"|(?:村|镇|乡|县|区|市|路|街|巷|苑|河|桥|屯|组)(?![灯面口段况边民里上城道梁织域别委长干内外级])"
+    # a numbered school (城关一中, 清水塘三小) where what follows is about the school, not 三小时 or 一小部分
+    r"|[一二三四五六七八九十]{1,2}[小中](?=[门学附旁周的校老教前后]|$)))"
 )
 SUFFIX_CHARS = set("村镇乡县区市路街巷苑河桥屯组")
 

@@ -134,8 +134,8 @@ def named_places(norm: str, regions: bool = False) -> list[str]:
     out = []
     for m in PLACE_SUFFIX.finditer(norm):
         start, suffix = m.start(), m.group(1)
-        if start < 2 or norm[start - 1] in _NOT_A_NAME_BEFORE:
-            continue
+        if start < 2 or norm[start - 1] in _NOT_A_NAME_BEFORE or suffix[-1] == "学" and norm[m.end(1):m.end(1) + 1] == "生":
+            continue  # 高中学生, 三小学生: pupils, not a school named 高中学
         if (suffix in _REGIONS) != regions or norm[start - 1:start] + suffix in _GENERIC_PLACES or norm[start - 2:start] + suffix in _GENERIC_PLACES:
             continue
         core = norm[_name_start(norm, start, m.end(1)):start]
