@@ -77,9 +77,9 @@ class Triage:
 def known_places(values) -> frozenset[str]:
     """The place names a list gives in its own columns (乡镇, 村), in the comparison form, two characters or
     more: a dictionary that names places whole where the text alone cannot say where a name begins."""
-    from rectikit.text.normalise import normalise
+    from rectikit.text.normalise import normalise_many
 
-    return frozenset(n for n in (normalise(str(v)) for v in values if v) if len(n) >= 2)
+    return frozenset(n for n in normalise_many(list({str(v) for v in values if v})) if len(n) >= 2)
 
 
 def _whole(names: list[str], places: frozenset[str]) -> list[str]:

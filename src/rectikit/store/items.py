@@ -22,10 +22,10 @@ values it replaced, so the plan before a reopening is known).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 
 from rectikit.base import clock
+from rectikit.base.jsontext import dumps, loads
 
 # The plan of a task: as first assigned it holds from the start.
 PLAN = ("lead_unit", "co_units", "leader", "person", "deadline", "deadline_text", "long_term", "measures", "goal",
@@ -46,9 +46,9 @@ def _day(value) -> str:
 def _event_row(item_id: int, kind: str, source: str, on, changes: dict, *, today: dt.date, stamp: str,
                book: str | None = None, detail: dict | None = None, before: dict | None = None) -> tuple:
     return (item_id, kind, source, _day(on), today.isoformat(), stamp, book,
-            changes if isinstance(changes, str) else json.dumps(changes, ensure_ascii=False, default=str),
-            json.dumps(before, ensure_ascii=False, default=str) if before else None,
-            json.dumps(detail, ensure_ascii=False, default=str) if detail else None)
+            changes if isinstance(changes, str) else dumps(changes),
+            dumps(before) if before else None,
+            dumps(detail) if detail else None)
 
 
 _INSERT = ("INSERT INTO events(item_id, kind, source, on_date, recorded_on, recorded_at, book, changes, before, detail)"
@@ -141,8 +141,8 @@ def events_of(led, item_id: int, *, after: int = 0) -> list[dict]:
     """An item's events recorded after the mark ``after``, oldest first, changes decoded."""
     rows = led.dicts("SELECT * FROM events WHERE item_id=? AND id>? ORDER BY id", (item_id, after))
     for r in rows:
-        r["changes"] = json.loads(r["changes"])
-        r["detail"] = json.loads(r["detail"]) if r["detail"] else {}
+        r["changes"] = loads(r["changes"])
+        r["detail"] = loads(r["detail"]) if r["detail"] else {}
     return rows
 
 
@@ -174,8 +174,8 @@ def as_of(led, items: Sequence[dict], day: dt.date, *, mark: int | None = None) 
             "SELECT id, item_id, on_date, changes, before FROM events ORDER BY id"):
         if item_id not in wanted:
             continue
-        ch = json.loads(changes)
-        old = json.loads(before) if before else {}
+        ch = loads(changes)
+        old = loads(before) if before else {}
         first = seen.setdefault(item_id, {})
         for f, v in ch.items():
             first.setdefault(f, old.get(f, v))  # a plan field before its first change: what it was, else this

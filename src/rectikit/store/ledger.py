@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rectikit.base.errors import LedgerBusyError, UsageError, WorkspaceError
+from rectikit.base.jsontext import dumps
 from rectikit.store.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_S = float(os.environ.get("RECTIKIT_BUSY_TIMEOUT", "5"))
@@ -190,7 +191,7 @@ class Ledger:
         """Append one row to the history; call inside :meth:`transaction` (it is written at the commit)."""
         row = (self._stamp if self._pending is not None else now(), self.actor, self.command, action, entity,
                None if entity_id is None else str(entity_id), field, None if old is None else str(old),
-               None if new is None else str(new), json.dumps(detail, ensure_ascii=False) if detail else None)
+               None if new is None else str(new), dumps(detail) if detail else None)
         if self._pending is None:
             self._pending = [row]  # outside a transaction: written at once
             self._flush()
@@ -208,9 +209,9 @@ class Ledger:
             (fld, (old, new)), = changes.items()
             self.record(action, "item", item_id, field=fld, old=old, new=new, detail=detail)
             return None
-        encoded = json.dumps({f: n for f, (_o, n) in changes.items()}, ensure_ascii=False, default=str)
+        encoded = dumps({f: n for f, (_o, n) in changes.items()})
         self.record(action, "item", item_id, field=",".join(changes),
-                    old=json.dumps({f: o for f, (o, _n) in changes.items()}, ensure_ascii=False, default=str),
+                    old=dumps({f: o for f, (o, _n) in changes.items()}),
                     new=encoded, detail=detail)
         return encoded
 

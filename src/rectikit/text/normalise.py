@@ -97,14 +97,16 @@ def _strip_boilerplate(s: str) -> str:
     changed = True
     while changed and s:
         changed = False
-        for o in OPENINGS:
-            if s.startswith(o) and len(s) > len(o) + 3:
-                s, changed = s[len(o):], True
-                break
-        for c in CLOSINGS:
-            if s.endswith(c) and len(s) > len(c) + 3:
-                s, changed = s[: -len(c)], True
-                break
+        if s.startswith(OPENINGS):  # one C-level test first: most texts open with none of them
+            for o in OPENINGS:
+                if s.startswith(o) and len(s) > len(o) + 3:
+                    s, changed = s[len(o):], True
+                    break
+        if s.endswith(CLOSINGS):
+            for c in CLOSINGS:
+                if s.endswith(c) and len(s) > len(c) + 3:
+                    s, changed = s[: -len(c)], True
+                    break
     return s
 
 

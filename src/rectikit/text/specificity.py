@@ -131,12 +131,18 @@ def _name_start(norm: str, start: int, end: int) -> int:
 def named_places(norm: str, regions: bool = False) -> list[str]:
     """Names before a place suffix (高岭村, 民主路, 实验小学), not 农村, 各社区, 医院; with ``regions``,
     the cities, counties and districts instead (北湖区, 青溪县)."""
-    out = []
+    return _named(norm)[1 if regions else 0]
+
+
+def _named(norm: str) -> tuple[list[str], list[str]]:
+    """Places and regions in one pass over the suffixes."""
+    places: list[str] = []
+    regions: list[str] = []
     for m in PLACE_SUFFIX.finditer(norm):
         start, suffix = m.start(), m.group(1)
         if start < 2 or norm[start - 1] in _NOT_A_NAME_BEFORE or suffix[-1] == "学" and norm[m.end(1):m.end(1) + 1] == "生":
             continue  # 高中学生, 三小学生: pupils, not a school named 高中学
-        if (suffix in _REGIONS) != regions or norm[start - 1:start] + suffix in _GENERIC_PLACES or norm[start - 2:start] + suffix in _GENERIC_PLACES:
+        if norm[start - 1:start] + suffix in _GENERIC_PLACES or norm[start - 2:start] + suffix in _GENERIC_PLACES:
             continue
         core = norm[_name_start(norm, start, m.end(1)):start]
         if len(core) < 2 and not core.isascii() or not core:  # 的危桥: no name; a市, f县: masked names
@@ -149,16 +155,17 @@ def named_places(norm: str, regions: bool = False) -> list[str]:
         inner = max(core.rfind(ch) for ch in SUFFIX_CHARS)  # 那桐镇坡头村: 坡头村 after 那桐镇
         if inner >= 0 and len(core) - inner - 1 >= 2:
             core = core[inner + 1:]
-        out.append(core + suffix)
-    return list(dict.fromkeys(out))
+        (regions if suffix in _REGIONS else places).append(core + suffix)
+    return list(dict.fromkeys(places)), list(dict.fromkeys(regions))
 
 
 def signals(norm: str) -> dict[str, list[str]]:
     """Each signal that fired, with the words that made it fire (in order, once)."""
     found: dict[str, list[str]] = {}
-    if places := named_places(norm):
+    places, regions = _named(norm)
+    if places:
         found["place"] = places
-    if regions := named_places(norm, regions=True):
+    if regions:
         found["region"] = regions
     if numbers := _NUMBER.findall(norm):
         found["number"] = list(dict.fromkeys(numbers))
