@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from rectikit.base.fsutil import atomic_path
@@ -43,8 +44,10 @@ def _usable(width: float) -> int:
     return int(max((width - 1) / 1.1, 4))
 
 
+@lru_cache(maxsize=1 << 16)
 def lines_needed(text: str, width: float) -> int:
-    """How many wrapped lines a cell of ``width`` units needs for ``text``."""
+    """How many wrapped lines a cell of ``width`` units needs for ``text``; remembered, as a long list
+    repeats its units, categories and dates in every row."""
     usable = _usable(width)
     if 2 * len(text) <= usable and "\n" not in text:  # fits even if every character is wide
         return 1

@@ -20,6 +20,7 @@ masked and what is not.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # One character for one, so that positions found in the translated copy are
 # positions in the original: full-width digits and signs as ASCII, Chinese
@@ -151,9 +152,10 @@ def _name(prefix: str, surname: str, given: str, *, medium: bool = False) -> str
     return prefix + surname + "某"
 
 
+@lru_cache(maxsize=1 << 16)
 def mask(text: str) -> str:
     """Phone, ID and card numbers, e-mail, chat ids, car plates, rooms of a home address, and names where
-    the text introduces a person, masked."""
+    the text introduces a person, masked. Remembered: a long list repeats its units, measures and texts."""
     if not text:
         return text
     text = _contacts(_numbers(text))

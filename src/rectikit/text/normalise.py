@@ -164,8 +164,8 @@ def same_problem(a: str, b: str, topics: Callable[[str], list[tuple[int, int, st
                 if fact not in other:
                     unmatched += 1
         if topics is not None and i1 < i2 and j1 < j2:
-            mine = [w for w in _words_in(a, i1, i2, topics) if w not in b]
-            theirs = [w for w in _words_in(b, j1, j2, topics) if w not in a]
+            mine = [w for w in _words_in(a, i1, i2, topics) if w not in _complaints(b, topics)]
+            theirs = [w for w in _words_in(b, j1, j2, topics) if w not in _complaints(a, topics)]
             # each names a complaint the other lacks; or one does and the other put something else there
             if (mine and theirs) or ((mine or theirs) and min(i2 - i1, j2 - j1) >= 3):
                 unmatched += 1
@@ -175,25 +175,26 @@ def same_problem(a: str, b: str, topics: Callable[[str], list[tuple[int, int, st
 
 
 def _cross(a: str, b: str, topics: Callable[[str], list[tuple[int, int, str]]]) -> bool:
-    """Does ``a`` name a complaint word that ``b`` does not contain at all?"""
-    return any(w not in b for _s, _e, w in topics(a))
+    """Does ``a`` name a complaint word that ``b`` does not contain at all? ``topics`` finds every
+    occurrence of every word, overlaps included, so a word is in ``b`` exactly when it is among the
+    words ``topics`` finds there: set arithmetic, not a substring search per word."""
+    return not _complaints(a, topics) <= _complaints(b, topics)
+
+
+@lru_cache(maxsize=1 << 17)
+def _complaints(text: str, topics: Callable[[str], list[tuple[int, int, str]]]) -> frozenset[str]:
+    return frozenset(w for _s, _e, w in topics(text))
 
 
 def _changes(a: str, b: str) -> list[tuple[int, int, int, int]]:
-    """The stretches where two texts differ, each as (a from, a to, b from, b to): Indel's deletions
-    and insertions between two equal stretches taken together."""
-    out, current = [], None
-    for tag, i1, i2, j1, j2 in _indel().opcodes(a, b):
-        if tag == "equal":
-            if current:
-                out.append(tuple(current))
-            current = None
-        elif current is None:
-            current = [i1, i2, j1, j2]
-        else:
-            current[1], current[3] = max(current[1], i2), max(current[3], j2)
-    if current:
-        out.append(tuple(current))
+    """The stretches where two texts differ, each as (a from, a to, b from, b to): the gaps between
+    Indel's matching blocks (the last block is empty, at the ends of both texts), so deletions and
+    insertions between two equal stretches come together."""
+    out, pa, pb = [], 0, 0
+    for block in _indel().opcodes(a, b).as_matching_blocks():
+        if block.a > pa or block.b > pb:
+            out.append((pa, block.a, pb, block.b))
+        pa, pb = block.a + block.size, block.b + block.size
     return out
 
 
