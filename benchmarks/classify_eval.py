@@ -65,8 +65,9 @@ def main() -> None:
     all_y = np.array([lab for _, lab in data])
     labels = sorted(set(all_y))
     tune, held = train_test_split(np.arange(len(all_y)), test_size=0.25, stratify=all_y, random_state=HELD_OUT_SEED)
-    print(f"{len(all_texts)} messages, {len(labels)} classes; {len(held)} set aside before tuning, "
-          f"{len(tune)} to tune on")
+    print(
+        f"{len(all_texts)} messages, {len(labels)} classes; {len(held)} set aside before tuning, {len(tune)} to tune on"
+    )
 
     t = time.perf_counter()
     model = TextModel().fit([all_texts[i] for i in tune], all_y[tune].tolist())
@@ -76,15 +77,20 @@ def main() -> None:
     taken = c >= (threshold if threshold is not None else 2)
     right = got == truth
     rng = np.random.default_rng(0)
-    boot = [f1_score(truth[k], got[k], average="macro") for k in (rng.integers(0, len(held), len(held))
-                                                                  for _ in range(500))]
+    boot = [
+        f1_score(truth[k], got[k], average="macro") for k in (rng.integers(0, len(held), len(held)) for _ in range(500))
+    ]
     low, high = wilson(int(right[taken].sum()), int(taken.sum()))
     print(f"\nHELD OUT ({len(held)} unseen messages, model fitted on the rest, {time.perf_counter() - t:.1f} s):")
-    print(f"  macro-F1 {f1_score(truth, got, average='macro'):.4f} (95% bootstrap {np.percentile(boot, 2.5):.3f}–"
-          f"{np.percentile(boot, 97.5):.3f}), accuracy {right.mean():.4f}")
-    print(f"  自动采纳 (threshold {threshold if threshold is None else round(threshold, 3)}, set by the Wilson lower "
-          f"bound of its own cross-validation): {taken.mean():.1%} accepted, {right[taken].mean():.2%} of them right "
-          f"(95% Wilson {low:.2%}–{high:.2%})")
+    print(
+        f"  macro-F1 {f1_score(truth, got, average='macro'):.4f} (95% bootstrap {np.percentile(boot, 2.5):.3f}–"
+        f"{np.percentile(boot, 97.5):.3f}), accuracy {right.mean():.4f}"
+    )
+    print(
+        f"  自动采纳 (threshold {threshold if threshold is None else round(threshold, 3)}, set by the Wilson lower "
+        f"bound of its own cross-validation): {taken.mean():.1%} accepted, {right[taken].mean():.2%} of them right "
+        f"(95% Wilson {low:.2%}–{high:.2%})"
+    )
     print(classification_report(truth, got, digits=3))
     print("confusion matrix (rows: truth, columns: predicted)\n" + " ".join(labels))
     print(confusion_matrix(truth, got, labels=labels))
@@ -109,24 +115,34 @@ def main() -> None:
             accepted[test] = np.asarray(c) >= (threshold if threshold is not None else 2)
         return pred.astype(str), conf, accepted, fit_s, predict_s
 
-    print("\nlearned classifier (char 1-3 + jieba search-mode words, calibrated linear SVM "
-          "+ 5-nearest-neighbour vote), 5-fold CV")
+    print(
+        "\nlearned classifier (char 1-3 + jieba search-mode words, calibrated linear SVM "
+        "+ 5-nearest-neighbour vote), 5-fold CV"
+    )
     pred, conf, accepted, fit_s, predict_s = cross_validate(0)
     print(f"accuracy {accuracy_score(y, pred):.4f}  macro-F1 {f1_score(y, pred, average='macro'):.4f}")
-    print(f"per fold: training {np.mean(fit_s):.1f} s on {len(texts) * 4 // 5} items, "
-          f"prediction {np.mean(predict_s):.1f} s on {len(texts) // 5} items")
+    print(
+        f"per fold: training {np.mean(fit_s):.1f} s on {len(texts) * 4 // 5} items, "
+        f"prediction {np.mean(predict_s):.1f} s on {len(texts) // 5} items"
+    )
     right = pred == y
-    print(f"自动采纳 (threshold from each training fold's own cross-validation, target {PRECISION:.0%}): "
-          f"{accepted.mean():.1%} of unseen items accepted, {right[accepted].mean():.1%} of them right; "
-          f"the {int((~accepted).sum())} for review are right {right[~accepted].mean():.1%} of the time")
+    print(
+        f"自动采纳 (threshold from each training fold's own cross-validation, target {PRECISION:.0%}): "
+        f"{accepted.mean():.1%} of unseen items accepted, {right[accepted].mean():.1%} of them right; "
+        f"the {int((~accepted).sum())} for review are right {right[~accepted].mean():.1%} of the time"
+    )
     print("accepted share vs accuracy (unseen items, most confident first):")
     order = np.argsort(-conf, kind="stable")
     for share in (0.5, 0.6, 0.7, 0.8, 0.9, 1.0):
         k = int(share * len(y))
-        print(f"  {share:4.0%} accepted: accuracy {right[order[:k]].mean():.3f} (confidence ≥ {conf[order[k - 1]]:.2f})")
+        print(
+            f"  {share:4.0%} accepted: accuracy {right[order[:k]].mean():.3f} (confidence ≥ {conf[order[k - 1]]:.2f})"
+        )
     other, *_ = cross_validate(1)
-    print(f"the same with another shuffle of the folds: accuracy {accuracy_score(y, other):.4f}  "
-          f"macro-F1 {f1_score(y, other, average='macro'):.4f}")
+    print(
+        f"the same with another shuffle of the folds: accuracy {accuracy_score(y, other):.4f}  "
+        f"macro-F1 {f1_score(y, other, average='macro'):.4f}"
+    )
     batch = [texts[i % len(texts)] for i in range(10000)]
     t = time.perf_counter()
     TextModel().fit(texts, y.tolist()).predict(batch)
@@ -143,13 +159,17 @@ def main() -> None:
     rule = np.array([rule_category(n, tax)[0] or "（未分类）" for n in normalise_many(texts)])
     print(f"\nkeyword rules alone (cold start, no history), {time.perf_counter() - t:.1f} s")
     covered = rule != "（未分类）"
-    print(f"accuracy {accuracy_score(y, rule):.4f}  macro-F1 {f1_score(y, rule, average='macro', labels=labels):.4f}"
-          f"  unmatched {int((~covered).sum())}")
+    print(
+        f"accuracy {accuracy_score(y, rule):.4f}  macro-F1 {f1_score(y, rule, average='macro', labels=labels):.4f}"
+        f"  unmatched {int((~covered).sum())}"
+    )
     margins = np.array([_rule_guess(n, tax)[6] for n in normalise_many(texts)])
     for share in (0.2, 0.5, 0.7):
-        top = np.argsort(-margins, kind="stable")[:int(share * len(y))]
-        print(f"  the {share:.0%} whose top category leads most clearly: {(rule == y)[top].mean():.1%} right "
-              f"(why rules never mark 自动采纳)")
+        top = np.argsort(-margins, kind="stable")[: int(share * len(y))]
+        print(
+            f"  the {share:.0%} whose top category leads most clearly: {(rule == y)[top].mean():.1%} right "
+            f"(why rules never mark 自动采纳)"
+        )
 
 
 if __name__ == "__main__":

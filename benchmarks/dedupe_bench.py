@@ -22,19 +22,72 @@ import subprocess
 import sys
 
 PHRASES = [
-    "路灯不亮", "道路坑洼不平", "下雨天积水严重", "垃圾清运不及时", "夜宵摊油烟扰民", "广场舞音响太吵", "停车位不足",
-    "公交班次太少", "小区电梯经常故障", "自来水经常停水", "水压不足", "手机信号差", "河道垃圾堆积", "养猪场粪水直排",
-    "工地夜间施工噪音大", "学位紧张", "班额过大", "看病排队时间长", "药品种类少", "医保报销手续繁琐", "低保评定不透明",
-    "养老金认证操作复杂", "高龄津贴发放不及时", "农民工工资被拖欠", "办营业执照要跑多次", "不动产权证办不下来",
-    "村道没有硬化", "危桥年久失修", "人行道地砖松动", "共享单车乱停放", "电动车占用盲道", "偷盗摩托车时有发生",
-    "监控摄像头坏了", "赌博摊点多", "农药残留问题", "小餐馆没有健康证", "棚改安置房墙体开裂", "安置点离工作地太远",
-    "集中供水点旱季断水", "饮水工程水质浑浊", "村卫生室缺少医生", "公益性岗位工资发放不及时", "产业项目分红不到位",
+    "路灯不亮",
+    "道路坑洼不平",
+    "下雨天积水严重",
+    "垃圾清运不及时",
+    "夜宵摊油烟扰民",
+    "广场舞音响太吵",
+    "停车位不足",
+    "公交班次太少",
+    "小区电梯经常故障",
+    "自来水经常停水",
+    "水压不足",
+    "手机信号差",
+    "河道垃圾堆积",
+    "养猪场粪水直排",
+    "工地夜间施工噪音大",
+    "学位紧张",
+    "班额过大",
+    "看病排队时间长",
+    "药品种类少",
+    "医保报销手续繁琐",
+    "低保评定不透明",
+    "养老金认证操作复杂",
+    "高龄津贴发放不及时",
+    "农民工工资被拖欠",
+    "办营业执照要跑多次",
+    "不动产权证办不下来",
+    "村道没有硬化",
+    "危桥年久失修",
+    "人行道地砖松动",
+    "共享单车乱停放",
+    "电动车占用盲道",
+    "偷盗摩托车时有发生",
+    "监控摄像头坏了",
+    "赌博摊点多",
+    "农药残留问题",
+    "小餐馆没有健康证",
+    "棚改安置房墙体开裂",
+    "安置点离工作地太远",
+    "集中供水点旱季断水",
+    "饮水工程水质浑浊",
+    "村卫生室缺少医生",
+    "公益性岗位工资发放不及时",
+    "产业项目分红不到位",
 ]
-CONSEQUENCES = ["群众意见很大", "影响群众正常生活", "存在安全隐患", "给群众带来很大不便", "反映多次仍未解决", "已经持续很长时间"]
-REQUESTS = ["希望尽快解决", "请有关部门重视", "希望政府加大投入", "建议相关部门加强监管", "请相关部门尽快处理", "望能早日解决"]
+CONSEQUENCES = [
+    "群众意见很大",
+    "影响群众正常生活",
+    "存在安全隐患",
+    "给群众带来很大不便",
+    "反映多次仍未解决",
+    "已经持续很长时间",
+]
+REQUESTS = [
+    "希望尽快解决",
+    "请有关部门重视",
+    "希望政府加大投入",
+    "建议相关部门加强监管",
+    "请相关部门尽快处理",
+    "望能早日解决",
+]
 NAME_CHARS = "东西南北中新老大小上下前后长平安和石门塘坡岭水口龙马凤金银青白黄红古城江河湖山林田园桥湾洲沙泉溪"
 SUFFIXES = ["村", "社区", "路", "小区", "镇", "街道", "屯"]
-TRAD = str.maketrans("门东长马龙湾银黄园桥沙问题灯积圾时运响车梯经压号码营执证权办乡镇区县", "門東長馬龍灣銀黃園橋沙問題燈積圾時運響車梯經壓號碼營執證權辦鄉鎮區縣")
+TRAD = str.maketrans(
+    "门东长马龙湾银黄园桥沙问题灯积圾时运响车梯经压号码营执证权办乡镇区县",
+    "門東長馬龍灣銀黃園橋沙問題燈積圾時運響車梯經壓號碼營執證權辦鄉鎮區縣",
+)
 
 
 def place(rng: random.Random) -> str:
@@ -56,8 +109,9 @@ FILLERS = "了的啊呢吧呀"
 
 
 def repeat(text: str, rng: random.Random) -> str:
-    kind = rng.choice(["punct", "width", "trad", "opening", "closing", "wording", "wording2", "filler", "filler",
-                       "typo"])
+    kind = rng.choice(
+        ["punct", "width", "trad", "opening", "closing", "wording", "wording2", "filler", "filler", "typo"]
+    )
     if kind == "filler":  # a filler character slipped in, also inside a place name (人民了医院)
         at = rng.randrange(1, len(text) - 1)
         return text[:at] + rng.choice(FILLERS) + text[at:]
@@ -75,9 +129,15 @@ def repeat(text: str, rng: random.Random) -> str:
         return rng.choice(["希望", "建议", "反映：", "我想反映一下，", "群众反映"]) + text
     if kind == "closing":
         return text + rng.choice(["谢谢！", "谢谢。", "感谢！"])
-    for a, b in (("希望尽快解决", "望尽快解决"), ("请有关部门重视", "请相关部门重视"), ("群众意见很大", "群众意见大"),
-                 ("影响群众正常生活", "影响正常生活"), ("请相关部门尽快处理", "请有关部门尽快处理"),
-                 ("望能早日解决", "希望早日解决"), ("给群众带来很大不便", "给群众带来不便")):
+    for a, b in (
+        ("希望尽快解决", "望尽快解决"),
+        ("请有关部门重视", "请相关部门重视"),
+        ("群众意见很大", "群众意见大"),
+        ("影响群众正常生活", "影响正常生活"),
+        ("请相关部门尽快处理", "请有关部门尽快处理"),
+        ("望能早日解决", "希望早日解决"),
+        ("给群众带来很大不便", "给群众带来不便"),
+    ):
         if a in text:
             return text.replace(a, b)
     return text.rstrip("。") + "，请尽快处理。"
@@ -88,7 +148,7 @@ def hard_negative(text: str, rng: random.Random) -> str:
     kind = rng.choice(["place", "number", "phrase"])
     if kind == "number" and any(c.isdigit() for c in text):
         k = next(i for i, c in enumerate(text) if c.isdigit())
-        return text[:k] + str((int(text[k]) + rng.randint(1, 8)) % 10) + text[k + 1:]
+        return text[:k] + str((int(text[k]) + rng.randint(1, 8)) % 10) + text[k + 1 :]
     if kind == "phrase":
         present = [p for p in PHRASES if p in text]
         if present:
@@ -131,7 +191,7 @@ def pairs_of(groups) -> set[tuple[int, int]]:
     out = set()
     for g in groups:
         m = sorted(g)
-        out.update((a, b) for k, a in enumerate(m) for b in m[k + 1:])
+        out.update((a, b) for k, a in enumerate(m) for b in m[k + 1 :])
     return out
 
 
@@ -181,13 +241,18 @@ def run(n: int, method: str) -> dict:
 
 
 def main(sizes: list[int]) -> None:
-    print(f"{'items':>9} {'method':>12} {'seconds':>8} {'peak MB':>8} {'precision':>10} {'recall':>7} {'true pairs':>11}")
+    print(
+        f"{'items':>9} {'method':>12} {'seconds':>8} {'peak MB':>8} {'precision':>10} {'recall':>7} {'true pairs':>11}"
+    )
     for n in sizes:
         methods = ["lsh"] + (["brute-force"] if n <= 10_000 else [])
         for m in methods:
             r = run(n, m)
-            print(f"{n:>9,} {m:>12} {r['s']:>8.1f} {r['rss_mb']:>8.0f} {r['precision']:>10.4f} {r['recall']:>7.4f} "
-                  f"{r['true_pairs']:>11,}", flush=True)
+            print(
+                f"{n:>9,} {m:>12} {r['s']:>8.1f} {r['rss_mb']:>8.0f} {r['precision']:>10.4f} {r['recall']:>7.4f} "
+                f"{r['true_pairs']:>11,}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

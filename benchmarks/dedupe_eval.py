@@ -53,13 +53,21 @@ def evaluate(body: list, head: list, threshold: float, name: str) -> None:
     by_user: dict[str, list[int]] = {}
     for i, r in enumerate(body):
         by_user.setdefault(str(r[user]), []).append(i)
-    truth = {(a, b) for ids in by_user.values() for a, b in combinations(ids, 2)
-             if Indel.normalized_similarity(titles[a], titles[b]) >= 0.8}
-    for label, use_titles, words in (("bodies only", False, None), ("bodies and titles", True, None),
-                                     ("bodies, titles and words (words_threshold 0.6)", True, 0.6)):
+    truth = {
+        (a, b)
+        for ids in by_user.values()
+        for a, b in combinations(ids, 2)
+        if Indel.normalized_similarity(titles[a], titles[b]) >= 0.8
+    }
+    for label, use_titles, words in (
+        ("bodies only", False, None),
+        ("bodies and titles", True, None),
+        ("bodies, titles and words (words_threshold 0.6)", True, 0.6),
+    ):
         t = time.perf_counter()
-        groups = find_groups(texts, threshold, titles=[str(r[title]) for r in body] if use_titles else None,
-                             words=words)
+        groups = find_groups(
+            texts, threshold, titles=[str(r[title]) for r in body] if use_titles else None, words=words
+        )
         report(groups, time.perf_counter() - t, truth, body, texts, title, user, threshold, f"{name}: {label}")
 
 
@@ -71,9 +79,13 @@ def report(groups, elapsed, truth, body, texts, title, user, threshold, label) -
     print(f"messages {len(body)}, threshold {threshold}, time {elapsed:.2f} s")
     print(f"groups {len(groups)}, items merged away {sum(len(g.members) - 1 for g in groups)}")
     print(f"true pairs (same user, near-identical titles): {len(truth)}")
-    print(f"predicted pairs: {len(predicted)} (same user {len(same_user)}, different users {len(predicted - same_user)})")
-    print(f"precision {len(hit) / max(len(predicted), 1):.3f} (same-user pairs only: "
-          f"{len(hit) / max(len(same_user), 1):.3f}), recall {len(hit) / max(len(truth), 1):.3f}")
+    print(
+        f"predicted pairs: {len(predicted)} (same user {len(same_user)}, different users {len(predicted - same_user)})"
+    )
+    print(
+        f"precision {len(hit) / max(len(predicted), 1):.3f} (same-user pairs only: "
+        f"{len(hit) / max(len(same_user), 1):.3f}), recall {len(hit) / max(len(truth), 1):.3f}"
+    )
     print("\nmissed true pairs (first 5):")
     for a, b in sorted(truth - predicted)[:5]:
         print(f"  {body[a][title]} | {body[b][title]}\n    {texts[a][:60]!r}\n    {texts[b][:60]!r}")
@@ -83,8 +95,10 @@ def report(groups, elapsed, truth, body, texts, title, user, threshold, label) -
     rewritten = [g for g in groups if "rewrite" in g.signals]
     print(f"\ngroups joined by a rewritten re-post ({len(rewritten)}):")
     for g in rewritten:
-        print(f"  {' | '.join(str(body[m][title]) for m in g.members)}  [{'、'.join(g.shared)}]"
-              f"{'' if len({str(body[m][user]) for m in g.members}) == 1 else '  (different users)'}")
+        print(
+            f"  {' | '.join(str(body[m][title]) for m in g.members)}  [{'、'.join(g.shared)}]"
+            f"{'' if len({str(body[m][user]) for m in g.members}) == 1 else '  (different users)'}"
+        )
 
 
 if __name__ == "__main__":

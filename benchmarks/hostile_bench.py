@@ -19,31 +19,47 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "out" / "hostile"
 
-CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                 '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                 '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                 '<Default Extension="xml" ContentType="application/xml"/>'
-                 '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-                 'spreadsheetml.sheet.main+xml"/>'
-                 '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-                 'officedocument.spreadsheetml.worksheet+xml"/>'
-                 '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-                 'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-        'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-WB = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
-      'main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-      '<sheet name="汇总" sheetId="1" r:id="rId1"/></sheets></workbook>')
-WB_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-           '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-           'relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.'
-           'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-           '</Relationships>')
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+)
+RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+WB = (
+    '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+    'main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+    '<sheet name="汇总" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WB_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+    '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.'
+    'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+    "</Relationships>"
+)
 
 
-def xlsx(path: Path, rows, strings: list[str], refs: bool = True, *, target: str = "worksheets/sheet1.xml",
-         prefix: str = "", copies: int = 1) -> Path:
+def xlsx(
+    path: Path,
+    rows,
+    strings: list[str],
+    refs: bool = True,
+    *,
+    target: str = "worksheets/sheet1.xml",
+    prefix: str = "",
+    copies: int = 1,
+) -> Path:
     """A workbook from (row number, [(column letters, shared string index)]) written as a stream;
     ``refs=False`` leaves out the positions (allowed, and it packs a thousand times tighter); ``target``
     puts the sheet where the relationships say (any folder or case), ``prefix`` writes rows and cells with
@@ -51,27 +67,42 @@ def xlsx(path: Path, rows, strings: list[str], refs: bool = True, *, target: str
     p = prefix
 
     def sheet():
-        yield (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-               b'spreadsheetml/2006/main" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-               b'<sheetData>')
+        yield (
+            b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b"<sheetData>"
+        )
         for r, cells in rows:
             if refs:
-                yield (f'<{p}row r="{r}">' + "".join(f'<{p}c r="{c}{r}" t="s"><{p}v>{k}</{p}v></{p}c>' for c, k in cells)
-                       + f"</{p}row>").encode()
+                yield (
+                    f'<{p}row r="{r}">'
+                    + "".join(f'<{p}c r="{c}{r}" t="s"><{p}v>{k}</{p}v></{p}c>' for c, k in cells)
+                    + f"</{p}row>"
+                ).encode()
             else:
-                yield (f"<{p}row>" + "".join(f'<{p}c t="s"><{p}v>{k}</{p}v></{p}c>' for _, k in cells)
-                       + f"</{p}row>").encode()
+                yield (
+                    f"<{p}row>" + "".join(f'<{p}c t="s"><{p}v>{k}</{p}v></{p}c>' for _, k in cells) + f"</{p}row>"
+                ).encode()
         yield b"</sheetData></worksheet>"
 
     targets = [target] if copies == 1 else [f"worksheets/sheet{k}.xml" for k in range(1, copies + 1)]
-    book = WB.replace('<sheet name="汇总" sheetId="1" r:id="rId1"/>', "".join(
-        f'<sheet name="汇总{k}" sheetId="{k}" r:id="rS{k}"/>' for k in range(1, len(targets) + 1)))
-    book_rels = WB_RELS.replace('<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                                'relationships/worksheet" Target="worksheets/sheet1.xml"/>', "".join(
-        f'<Relationship Id="rS{k}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        f'worksheet" Target="{t}"/>' for k, t in enumerate(targets, 1)))
-    sst = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
-           'main">' + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>")
+    book = WB.replace(
+        '<sheet name="汇总" sheetId="1" r:id="rId1"/>',
+        "".join(f'<sheet name="汇总{k}" sheetId="{k}" r:id="rS{k}"/>' for k in range(1, len(targets) + 1)),
+    )
+    book_rels = WB_RELS.replace(
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/>',
+        "".join(
+            f'<Relationship Id="rS{k}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            f'worksheet" Target="{t}"/>'
+            for k, t in enumerate(targets, 1)
+        ),
+    )
+    sst = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+        'main">' + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>"
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         z.writestr("[Content_Types].xml", CONTENT_TYPES)
         z.writestr("_rels/.rels", RELS)
@@ -86,11 +117,13 @@ def xlsx(path: Path, rows, strings: list[str], refs: bool = True, *, target: str
 
 
 def ods(path: Path, body: str) -> Path:
-    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
-               'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
-               f'<office:spreadsheet><table:table table:name="S">{body}</table:table></office:spreadsheet>'
-               '</office:body></office:document-content>')
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+        'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+        f'<office:spreadsheet><table:table table:name="S">{body}</table:table></office:spreadsheet>'
+        "</office:body></office:document-content>"
+    )
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
@@ -123,29 +156,59 @@ def crafted() -> list[Path]:
     files = [
         xlsx(OUT / "far-cell-XFD.xlsx", [HEAD, (2, [("A", 1)]), (1048576, [("XFD", 1)])], strings),
         xlsx(OUT / "far-cell-CV.xlsx", [HEAD, (2, [("A", 1)]), (1048576, [("CV", 1)])], strings),
-        xlsx(OUT / "rows-8.8M-packed.xlsx", [HEAD, *((r, [("A", 1)]) for r in range(2, 8_800_000))], strings,
-             refs=False),
-        xlsx(OUT / "rows-600k-wide-packed.xlsx", [HEAD, *((r, [(c, 1) for c in "ABCDEFGH"]) for r in range(2, 600_000))],
-             strings, refs=False),
-        xlsx(OUT / "rows-300k-real-form.xlsx", [HEAD, *((r, [(c, 1) for c in "ABCDEFGH"]) for r in range(2, 300_000))],
-             strings),
-        xlsx(OUT / "long-shared-string.xlsx", [HEAD, *((r, [("A", 1), ("B", 2)]) for r in range(2, 150_000))],
-             [*strings, "长" * 32_000]),
+        xlsx(
+            OUT / "rows-8.8M-packed.xlsx", [HEAD, *((r, [("A", 1)]) for r in range(2, 8_800_000))], strings, refs=False
+        ),
+        xlsx(
+            OUT / "rows-600k-wide-packed.xlsx",
+            [HEAD, *((r, [(c, 1) for c in "ABCDEFGH"]) for r in range(2, 600_000))],
+            strings,
+            refs=False,
+        ),
+        xlsx(
+            OUT / "rows-300k-real-form.xlsx",
+            [HEAD, *((r, [(c, 1) for c in "ABCDEFGH"]) for r in range(2, 300_000))],
+            strings,
+        ),
+        xlsx(
+            OUT / "long-shared-string.xlsx",
+            [HEAD, *((r, [("A", 1), ("B", 2)]) for r in range(2, 150_000))],
+            [*strings, "长" * 32_000],
+        ),
         xlsx(OUT / "relocated-sheet.xlsx", [HEAD, (1048576, [("XFD", 1)])], strings, target="../data/s.XML"),
         xlsx(OUT / "prefixed-cells.xlsx", [HEAD, (1048576, [("XFD", 1)])], strings, prefix="x:"),
-        xlsx(OUT / "no-refs-A-Z-30KB.xlsx", [HEAD, *((r, [(chr(65 + c), 2) for c in range(26)]) for r in range(2, 3000))],
-             [*strings, "长" * 10_000], refs=False),
-        xlsx(OUT / "A-Z-30KB.xlsx", [HEAD, *((r, [(chr(65 + c), 2) for c in range(26)]) for r in range(2, 3000))],
-             [*strings, "长" * 10_000]),
-        xlsx(OUT / "100-sheets.xlsx", [HEAD, *((r, [("A", 1)]) for r in range(2, 50_000))], strings, refs=False,
-             copies=100),
-        ods(OUT / "ods-text-repeated.ods", '<table:table-row table:number-rows-repeated="10000"><table:table-cell '
-            'table:number-columns-repeated="26" office:value-type="string"><text:p>' + "长" * 10_000
-            + "</text:p></table:table-cell></table:table-row>"),
-        ods(OUT / "repeated.ods", f"<table:table-row>{cell}</table:table-row>"
+        xlsx(
+            OUT / "no-refs-A-Z-30KB.xlsx",
+            [HEAD, *((r, [(chr(65 + c), 2) for c in range(26)]) for r in range(2, 3000))],
+            [*strings, "长" * 10_000],
+            refs=False,
+        ),
+        xlsx(
+            OUT / "A-Z-30KB.xlsx",
+            [HEAD, *((r, [(chr(65 + c), 2) for c in range(26)]) for r in range(2, 3000))],
+            [*strings, "长" * 10_000],
+        ),
+        xlsx(
+            OUT / "100-sheets.xlsx",
+            [HEAD, *((r, [("A", 1)]) for r in range(2, 50_000))],
+            strings,
+            refs=False,
+            copies=100,
+        ),
+        ods(
+            OUT / "ods-text-repeated.ods",
+            '<table:table-row table:number-rows-repeated="10000"><table:table-cell '
+            'table:number-columns-repeated="26" office:value-type="string"><text:p>'
+            + "长" * 10_000
+            + "</text:p></table:table-cell></table:table-row>",
+        ),
+        ods(
+            OUT / "repeated.ods",
+            f"<table:table-row>{cell}</table:table-row>"
             '<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
             'table:number-columns-repeated="1000"/></table:table-row>'
-            f'<table:table-row><table:table-cell table:number-columns-repeated="900"/>{cell}</table:table-row>'),
+            f'<table:table-row><table:table-cell table:number-columns-repeated="900"/>{cell}</table:table-row>',
+        ),
         xls(OUT / "xls-30KB-string.xls", 1, ((r, c) for r in range(1, 3000) for c in range(26)), "长" * 30_000),
         xls(OUT / "xls-far-cell.xls", 1, [(1, 0), (65535, 255)], "路灯不亮"),
         xls(OUT / "xls-70-sheets.xls", 70, ((r, 0) for r in range(1, 2000)), "路灯不亮，希望尽快修复。"),
@@ -162,13 +225,15 @@ def run(path: Path) -> dict:
     with tempfile.TemporaryDirectory() as d:
         ws = Path(d) / "ws"
         subprocess.run([sys.executable, "-m", "rectikit", "init", str(ws)], check=True, capture_output=True)
-        code = ("import resource, subprocess, sys, time, json\n"
-                "t = time.perf_counter()\n"
-                f"p = subprocess.run([sys.executable, '-m', 'rectikit', 'import', {str(path)!r}, '-b', 'x', '--json',"
-                f" '-w', {str(ws)!r}], capture_output=True, text=True)\n"
-                "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-                "print(json.dumps({'code': p.returncode, 's': time.perf_counter() - t, 'peak': peak,"
-                " 'out': p.stdout}))")
+        code = (
+            "import resource, subprocess, sys, time, json\n"
+            "t = time.perf_counter()\n"
+            f"p = subprocess.run([sys.executable, '-m', 'rectikit', 'import', {str(path)!r}, '-b', 'x', '--json',"
+            f" '-w', {str(ws)!r}], capture_output=True, text=True)\n"
+            "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+            "print(json.dumps({'code': p.returncode, 's': time.perf_counter() - t, 'peak': peak,"
+            " 'out': p.stdout}))"
+        )
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         return json.loads(out.stdout)
 
@@ -179,8 +244,12 @@ def main() -> None:
         r = run(path)
         size = path.stat().st_size
         res = json.loads(r["out"]) if r["out"].strip() else {}
-        message = "; ".join(f.get("message") or f"导入 {sum(s['rows'] for s in f['sheets'])} 行"
-                            for f in res.get("files", [])) or r["out"][:90]
+        message = (
+            "; ".join(
+                f.get("message") or f"导入 {sum(s['rows'] for s in f['sheets'])} 行" for f in res.get("files", [])
+            )
+            or r["out"][:90]
+        )
         print(f"{path.name:28} {size / 1024:7.0f}K {r['code']:>4} {r['s']:6.2f} {r['peak']:8.0f}  {message[:90]}")
 
 

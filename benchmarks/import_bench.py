@@ -25,8 +25,20 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent / "out"
 RUNS = 7
 
-PHRASES = ["路灯不亮", "道路坑洼", "噪音扰民", "停水停电", "学位紧张", "看病难", "垃圾清运不及时", "公交班次少",
-           "低保评定不透明", "办证跑多次", "油烟扰民", "河道发臭"]
+PHRASES = [
+    "路灯不亮",
+    "道路坑洼",
+    "噪音扰民",
+    "停水停电",
+    "学位紧张",
+    "看病难",
+    "垃圾清运不及时",
+    "公交班次少",
+    "低保评定不透明",
+    "办证跑多次",
+    "油烟扰民",
+    "河道发臭",
+]
 PLACES = ["城中区", "江南区", "北湖区", "平山县", "青溪县", "龙门县", "石桥市"]
 
 
@@ -45,8 +57,22 @@ def make_workbook(n: int) -> Path:
     ws = wb.add_worksheet("汇总")
     date = wb.add_format({"num_format": "yyyy-mm-dd"})
     ws.write_row(0, 0, ["某市社会评价群众意见建议汇总表"])
-    ws.write_row(1, 0, ["序号", "问卷类型", "意见建议内容", "县(市、区)", "乡(镇、街道)", "反映时间", "联系人",
-                        "联系电话", "备注", "河流"])
+    ws.write_row(
+        1,
+        0,
+        [
+            "序号",
+            "问卷类型",
+            "意见建议内容",
+            "县(市、区)",
+            "乡(镇、街道)",
+            "反映时间",
+            "联系人",
+            "联系电话",
+            "备注",
+            "河流",
+        ],
+    )
     import datetime as dt
 
     for i in range(n):
@@ -86,8 +112,10 @@ def measure(code: str, *args: str) -> dict:
 
 
 def main(sizes: list[int]) -> None:
-    print(f"{'rows':>8} {'bare s':>7} {'import s':>9} {'ratio':>6} {'bare cpu':>9} {'import cpu':>11} "
-          f"{'cpu ratio':>10} {'import rows/s':>14} {'bare MB':>8} {'import MB':>10}")
+    print(
+        f"{'rows':>8} {'bare s':>7} {'import s':>9} {'ratio':>6} {'bare cpu':>9} {'import cpu':>11} "
+        f"{'cpu ratio':>10} {'import rows/s':>14} {'bare MB':>8} {'import MB':>10}"
+    )
     for n in sizes:
         path = make_workbook(n)
         bare, imp = [], []
@@ -102,8 +130,10 @@ def main(sizes: list[int]) -> None:
         ratio = statistics.median(y["s"] / x["s"] for x, y in zip(bare, imp))
         cpu_ratio = statistics.median(y["cpu"] / x["cpu"] for x, y in zip(bare, imp))
         assert all(x["rows"] == n for x in imp)
-        print(f"{n:>8} {b:>7.2f} {i:>9.2f} {ratio:>6.2f} {bc:>9.2f} {ic:>11.2f} {cpu_ratio:>10.2f} {n / i:>14,.0f} "
-              f"{max(x['rss_mb'] for x in bare):>8.0f} {max(x['rss_mb'] for x in imp):>10.0f}")
+        print(
+            f"{n:>8} {b:>7.2f} {i:>9.2f} {ratio:>6.2f} {bc:>9.2f} {ic:>11.2f} {cpu_ratio:>10.2f} {n / i:>14,.0f} "
+            f"{max(x['rss_mb'] for x in bare):>8.0f} {max(x['rss_mb'] for x in imp):>10.0f}"
+        )
 
 
 if __name__ == "__main__":

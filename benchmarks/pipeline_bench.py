@@ -39,20 +39,25 @@ def run(n: int) -> None:
     workbook = make_workbook(n)
     with tempfile.TemporaryDirectory() as d:
         ws = Path(d) / "ws"
-        subprocess.run([sys.executable, "-m", "rectikit", "init", str(ws), "--year", "2020"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "rectikit", "init", str(ws), "--year", "2020"], check=True, capture_output=True
+        )
         examples = HERE.parent / "examples" / "rules"
         shutil.copytree(examples, ws / "rules", dirs_exist_ok=True)
-        config = (ws / "rectikit.toml").read_text(encoding="utf-8").replace('start_date = ""',
-                                                                            'start_date = "2020-06-10"')
+        config = (
+            (ws / "rectikit.toml").read_text(encoding="utf-8").replace('start_date = ""', 'start_date = "2020-06-10"')
+        )
         (ws / "rectikit.toml").write_text(config, encoding="utf-8")
         total = 0.0
         print(f"\n{n:,} items")
         print(f"  {'step':28} {'wall s':>8} {'peak MB':>8}  exit")
         for name, args in STEPS:
             argv = [a.format(file=workbook, ws=ws) for a in args]
-            p = subprocess.run(["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "rectikit", *argv, "-w", str(ws)],
-                               capture_output=True, text=True)
+            p = subprocess.run(
+                ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "rectikit", *argv, "-w", str(ws)],
+                capture_output=True,
+                text=True,
+            )
             wall, kb = p.stderr.strip().splitlines()[-1].split()
             total += float(wall)
             print(f"  {name:28} {float(wall):8.1f} {int(kb) / 1024:8.0f}  {p.returncode}")

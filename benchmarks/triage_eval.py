@@ -43,13 +43,17 @@ def load_texts() -> dict[tuple[str, int], tuple[str, str | None]]:
     h = rows[0]
     for r in rows[1:]:
         out[("tipdm2020c/messages_with_replies", int(r[h.index("留言编号")]))] = (
-            _clean(r[h.index("留言主题")]) + _clean(r[h.index("留言详情")]), None)
+            _clean(r[h.index("留言主题")]) + _clean(r[h.index("留言详情")]),
+            None,
+        )
     rows = CalamineWorkbook.from_path(str(DATA / "fuzhou12345" / "hotline_rivers_2016_2020.xlsx"))
     rows = rows.get_sheet_by_name("汇总").to_python()
     h = rows[0]
     for r in rows[1:]:
         out[("fuzhou12345/汇总", int(r[h.index("id")]))] = (
-            _clean(r[h.index("标题")]) + _clean(r[h.index("投诉件内容")]), _clean(r[h.index("性质")]))
+            _clean(r[h.index("标题")]) + _clean(r[h.index("投诉件内容")]),
+            _clean(r[h.index("性质")]),
+        )
     return out
 
 
@@ -81,10 +85,14 @@ def main() -> None:
         print(f"\n{len(labels)} hand-labelled messages; the file's 性质 column {'used' if use_nature else 'not used'}")
         agree = [a == b for a, b in zip(truth, pred)]
         first, more = agree[:FIRST_SET], agree[FIRST_SET:]
-        print(f"disposition agreement {sum(agree) / len(agree):.3f}; first {FIRST_SET}: even rows, looked at while "
-              f"writing the default word lists: {_share(first[0::2])}; odd rows, never looked at: {_share(first[1::2])}")
-        print(f"  the {len(more)} concrete complaints added: tuning half {_share(more[0::2])}, "
-              f"held-out half {_share(more[1::2])}")
+        print(
+            f"disposition agreement {sum(agree) / len(agree):.3f}; first {FIRST_SET}: even rows, looked at while "
+            f"writing the default word lists: {_share(first[0::2])}; odd rows, never looked at: {_share(first[1::2])}"
+        )
+        print(
+            f"  the {len(more)} concrete complaints added: tuning half {_share(more[0::2])}, "
+            f"held-out half {_share(more[1::2])}"
+        )
         print(f"{'':8}{'labelled':>9}{'precision':>10}{'recall':>8}")
         for d in DISPOSITIONS:
             tp = sum(a == b == d for a, b in zip(truth, pred))
@@ -103,8 +111,10 @@ def main() -> None:
             tp = sum(a and b for a, b in zip(key_truth, got))
             p, r = tp / max(sum(got), 1), tp / max(sum(key_truth), 1)
             f1 = 2 * p * r / (p + r) if p + r else 0
-            print(f"key tasks, share cap {cap:.0%}: chosen {sum(got)} of {len(got)} (labelled {sum(key_truth)}), "
-                  f"precision {p:.3f} recall {r:.3f} F1 {f1:.3f}")
+            print(
+                f"key tasks, share cap {cap:.0%}: chosen {sum(got)} of {len(got)} (labelled {sum(key_truth)}), "
+                f"precision {p:.3f} recall {r:.3f} F1 {f1:.3f}"
+            )
 
 
 if __name__ == "__main__":

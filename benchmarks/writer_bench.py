@@ -18,12 +18,36 @@ import time
 import zipfile
 from pathlib import Path
 
-HEADERS = ["编号", "意见建议内容", "类别", "牵头单位", "整改时限", "整改进展", "整改成效", "完成时间", "佐证材料", "备注"]
+HEADERS = [
+    "编号",
+    "意见建议内容",
+    "类别",
+    "牵头单位",
+    "整改时限",
+    "整改进展",
+    "整改成效",
+    "完成时间",
+    "佐证材料",
+    "备注",
+]
 
 
 def rows(n: int) -> list[list[str]]:
-    return [[str(i), "某某县某某镇某某村的道路坑洼不平，雨天积水，希望尽快修复。" * 2, "基础设施建设", "县住建局",
-             "2020年12月31日", "推进中" if i % 3 else "", "", "", "", ""] for i in range(1, n + 1)]
+    return [
+        [
+            str(i),
+            "某某县某某镇某某村的道路坑洼不平，雨天积水，希望尽快修复。" * 2,
+            "基础设施建设",
+            "县住建局",
+            "2020年12月31日",
+            "推进中" if i % 3 else "",
+            "",
+            "",
+            "",
+            "",
+        ]
+        for i in range(1, n + 1)
+    ]
 
 
 def xlsxwriter_table(path: Path, data: list[list[str]]) -> None:
@@ -44,8 +68,13 @@ def rust_table(path: Path, data: list[list[str]]) -> None:
     import rustpy_xlsxwriter as rx
 
     cell = rx.Format().set_border("thin").set_text_wrap()
-    rx.write_worksheet([dict(zip(HEADERS, row)) for row in data], str(path), sheet_name="附件1",
-                       column_formats={h: cell for h in HEADERS}, header_format=cell)
+    rx.write_worksheet(
+        [dict(zip(HEADERS, row)) for row in data],
+        str(path),
+        sheet_name="附件1",
+        column_formats={h: cell for h in HEADERS},
+        header_format=cell,
+    )
 
 
 def main() -> None:
@@ -65,9 +94,11 @@ def main() -> None:
                 sheet = z.read("xl/worksheets/sheet1.xml")
             blanks = re.search(rb'<c r="[A-Z]+\d+" s="\d+"/>', sheet) is not None  # an empty cell with its format
             column_styled = b"<col " in sheet and b"style=" in sheet.split(b"<sheetData")[0]
-            print(f"{name:30} {took:6.2f} s  {path.stat().st_size / 2**20:6.1f} MB  empty cells written with a "
-                  f"format: {'yes' if blanks else 'no'}  column-wide style: "
-                  f"{'yes' if column_styled else 'no'}")
+            print(
+                f"{name:30} {took:6.2f} s  {path.stat().st_size / 2**20:6.1f} MB  empty cells written with a "
+                f"format: {'yes' if blanks else 'no'}  column-wide style: "
+                f"{'yes' if column_styled else 'no'}"
+            )
 
 
 if __name__ == "__main__":

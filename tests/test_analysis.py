@@ -14,7 +14,14 @@ from helpers import write_xlsx
 def test_shares_are_cut_as_offices_write_them():
     # seed 004: 127 items
     assert [share_text(n, 127) for n in (30, 19, 14, 13, 8, 1, 0)] == [
-        "23.6%", "14.9%", "11%", "10.2%", "6.2%", "0.7%", "0%"]
+        "23.6%",
+        "14.9%",
+        "11%",
+        "10.2%",
+        "6.2%",
+        "0.7%",
+        "0%",
+    ]
     assert share_text(3, 0) == "0%"
 
 
@@ -25,12 +32,14 @@ def test_a_share_is_never_more_than_the_truth_nor_a_tenth_less(n, total):
     assert shown <= truth < shown + Fraction(1, 10)
 
 
-ROWS = [["意见建议内容", "县(市、区)", "乡(镇、街道)"],
-        ["民主路路灯不亮。", "城中区", "中山街道"],
-        ["中山街道垃圾清运不及时。", "城中区", "中山街道"],
-        ["村道坑洼不平。", "平山县", "石门镇"],
-        ["学校门口拥堵。", "江南区", "沙井街道"],
-        ["希望干部多下基层。", "", ""]]
+ROWS = [
+    ["意见建议内容", "县(市、区)", "乡(镇、街道)"],
+    ["民主路路灯不亮。", "城中区", "中山街道"],
+    ["中山街道垃圾清运不及时。", "城中区", "中山街道"],
+    ["村道坑洼不平。", "平山县", "石门镇"],
+    ["学校门口拥堵。", "江南区", "沙井街道"],
+    ["希望干部多下基层。", "", ""],
+]
 
 
 def test_report_counts_and_sentences(ws, tmp_path):
@@ -64,7 +73,7 @@ def test_native_charts_their_captions_and_the_tables_behind_them(ws, tmp_path):
 
     from openpyxl import load_workbook
 
-    rows = ROWS + [["学校门口拥堵。", "江南区", "沙井街道", ]]
+    rows = ROWS + [["学校门口拥堵。", "江南区", "沙井街道"]]
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", rows)], batch="2020年中期")
     res = analyse(ws, today=dt.date(2020, 9, 30), out=tmp_path / "r.docx")
     with zipfile.ZipFile(res.path) as z:
@@ -96,52 +105,108 @@ def test_rounding_as_asked():
 
 
 def test_categories_from_the_offices_file_count_each_value(ws, tmp_path):
-    rows = [["意见建议内容", "问题类别"], ["危房改造补助未兑现。", "住房保障、社会保障"], ["低保未批。", "社会保障"],
-            ["道路未硬化。", "基础设施建设"]]
+    rows = [
+        ["意见建议内容", "问题类别"],
+        ["危房改造补助未兑现。", "住房保障、社会保障"],
+        ["低保未批。", "社会保障"],
+        ["道路未硬化。", "基础设施建设"],
+    ]
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", rows)], batch="2020年12345热线")
     res = analyse(ws, today=dt.date(2020, 9, 30), out=tmp_path / "r.docx", charts=False)
     cats = next(s for s in res.sections if s.heading == "事项分类")
     assert cats.rows[0] == ("社会保障", 2, "66.6%") and sum(n for _, n, _ in cats.rows) == 4
     assert "分别计入" in cats.sentence
-    assert res.title == "2020年12345热线群众诉求办理情况分析报告" and res.overview.startswith("2020年12345热线共受理群众诉求 3 件")
+    assert res.title == "2020年12345热线群众诉求办理情况分析报告" and res.overview.startswith(
+        "2020年12345热线共受理群众诉求 3 件"
+    )
     assert "重点整改任务" not in res.overview  # none chosen yet: the sentence says nothing about them
 
 
-SEED_004_COUNTIES = [("威宁自治县", 30), ("七星关区", 19), ("金沙县", 17), ("大方县", 14), ("黔西县", 13), ("赫章县", 13),
-                     ("纳雍县", 12), ("织金县", 8), ("金海湖新区", 1)]
+SEED_004_COUNTIES = [
+    ("威宁自治县", 30),
+    ("七星关区", 19),
+    ("金沙县", 17),
+    ("大方县", 14),
+    ("黔西县", 13),
+    ("赫章县", 13),
+    ("纳雍县", 12),
+    ("织金县", 8),
+    ("金海湖新区", 1),
+]
 
 
 def _seed_004_workbook(path):
     """127 hotline items laid out as seed 004's source data: county, township,
     category (some with two), unit, nature, reported satisfaction, callback, date."""
-    rows = [["序号", "县(市、区)", "乡(镇)", "问题类别", "承办单位", "问题性质", "县区上报满意度", "省回访结果",
-             "来电时间", "诉求内容"]]
+    rows = [
+        [
+            "序号",
+            "县(市、区)",
+            "乡(镇)",
+            "问题类别",
+            "承办单位",
+            "问题性质",
+            "县区上报满意度",
+            "省回访结果",
+            "来电时间",
+            "诉求内容",
+        ]
+    ]
     reported = ["满意"] * 107 + ["基本满意"] * 12 + ["不满意"] * 8
     called = ["满意"] * 99 + ["不满意"] * 18 + ["停机"] * 4 + ["关机"] * 3 + ["无人接听"] * 3
     k = 0
     for county, n in SEED_004_COUNTIES:
         for j in range(n):
-            cat = "住房保障、社会保障" if k < 5 else "住房保障" if k < 60 else "易地扶贫搬迁" if k < 78 else "基础设施建设"
-            rows.append([k + 1, county, f"{county[:2]}第{j % 4}乡", cat, "住建部门" if k < 60 else "移民部门",
-                         "政策咨询" if k % 3 else "资金未兑现", reported[k], called[k], f"2020-0{1 + k % 6}-15",
-                         f"第{k + 1}件诉求：危房改造补助未到位"])
+            cat = (
+                "住房保障、社会保障"
+                if k < 5
+                else "住房保障"
+                if k < 60
+                else "易地扶贫搬迁"
+                if k < 78
+                else "基础设施建设"
+            )
+            rows.append(
+                [
+                    k + 1,
+                    county,
+                    f"{county[:2]}第{j % 4}乡",
+                    cat,
+                    "住建部门" if k < 60 else "移民部门",
+                    "政策咨询" if k % 3 else "资金未兑现",
+                    reported[k],
+                    called[k],
+                    f"2020-0{1 + k % 6}-15",
+                    f"第{k + 1}件诉求：危房改造补助未到位",
+                ]
+            )
             k += 1
     return write_xlsx(path, rows)
 
 
 def test_every_figure_seed_004_prints(ws, tmp_path):
     config = ws.config_path.read_text(encoding="utf-8").replace(
-        "counties = []", 'counties = ["威宁自治县", "七星关区", "金沙县", "大方县", "黔西县", "赫章县", "纳雍县", "织金县", '
-        '"金海湖新区", "百里杜鹃管理区"]')
+        "counties = []",
+        'counties = ["威宁自治县", "七星关区", "金沙县", "大方县", "黔西县", "赫章县", "纳雍县", "织金县", '
+        '"金海湖新区", "百里杜鹃管理区"]',
+    )
     ws.config_path.write_text(config, encoding="utf-8")
     import_files(ws, [_seed_004_workbook(tmp_path / "专线.xlsx")], batch="2020年上半年扶贫专线")
     res = analyse(ws, today=dt.date(2020, 7, 27), out=tmp_path / "报告.docx")
     text = {s.heading: s.sentence for s in res.sections}
     assert res.overview.startswith("2020年上半年扶贫专线共受理群众诉求 127 件")
     region = text["区域分布"]
-    for phrase in ("威宁自治县 30 件、占 23.6%", "七星关区 19 件、占 14.9%", "金沙县 17 件、占 13.3%", "大方县 14 件、占 11%",
-                   "黔西县、赫章县各 13 件、各占 10.2%", "纳雍县 12 件、占 9.4%", "织金县 8 件、占 6.2%",
-                   "金海湖新区 1 件、占 0.7%", "百里杜鹃管理区 0 件"):
+    for phrase in (
+        "威宁自治县 30 件、占 23.6%",
+        "七星关区 19 件、占 14.9%",
+        "金沙县 17 件、占 13.3%",
+        "大方县 14 件、占 11%",
+        "黔西县、赫章县各 13 件、各占 10.2%",
+        "纳雍县 12 件、占 9.4%",
+        "织金县 8 件、占 6.2%",
+        "金海湖新区 1 件、占 0.7%",
+        "百里杜鹃管理区 0 件",
+    ):
         assert phrase in region, phrase
     cats = dict((n, c) for n, c, _ in next(s for s in res.sections if s.heading == "事项分类").rows)
     assert cats["住房保障"] == 60 and cats["社会保障"] == 5 and sum(cats.values()) > 127
@@ -154,8 +219,13 @@ def test_every_figure_seed_004_prints(ws, tmp_path):
     assert "2020年1月至2020年6月共 6 个月，2020年1月最多（22 件）；2020年6月 21 件，环比持平" in text["反映趋势"]
     problems = {s.heading: s.sentence for s in res.problems}
     housing = problems["住房保障方面问题较为突出。"]  # the cross-tab within the leading category (seed 004 (二))
-    assert housing.startswith("127 件中，涉及住房保障的 60 件、占 47.2%。其中，政策咨询 40 件、占 66.6%；资金未兑现 20 件、占 33.3%。")
-    assert "分县（市、区）看，威宁自治县（50%）、七星关区（31.6%）、金沙县（18.3%）的群众在住房保障方面反映较多。" in housing
+    assert housing.startswith(
+        "127 件中，涉及住房保障的 60 件、占 47.2%。其中，政策咨询 40 件、占 66.6%；资金未兑现 20 件、占 33.3%。"
+    )
+    assert (
+        "分县（市、区）看，威宁自治县（50%）、七星关区（31.6%）、金沙县（18.3%）的群众在住房保障方面反映较多。"
+        in housing
+    )
     assert "反映资金、补助未兑现或发放不及时的 127 件" in problems["反映资金兑现不及时的问题偏多。"]
     import zipfile
 

@@ -17,18 +17,22 @@ from rectikit.steps.ingest import import_files
 
 from helpers import write_xlsx
 
-ROWS = [["意见建议内容", "姓名", "联系电话", "反映时间"],
-        ["民主路路灯不亮已经三个月了，晚上出行很不方便，希望尽快修复。", "张三", "138 1234 5678", "2020-05-06"],
-        ["民主路路灯不亮，希望修复。", "李四", "0771-5501206", "2020-05-08"],
-        ["学校门口拥堵，我的电话13900001111。", "王五", "+86 139-0000-2222", "2020-05-09"]]
+ROWS = [
+    ["意见建议内容", "姓名", "联系电话", "反映时间"],
+    ["民主路路灯不亮已经三个月了，晚上出行很不方便，希望尽快修复。", "张三", "138 1234 5678", "2020-05-06"],
+    ["民主路路灯不亮，希望修复。", "李四", "0771-5501206", "2020-05-08"],
+    ["学校门口拥堵，我的电话13900001111。", "王五", "+86 139-0000-2222", "2020-05-09"],
+]
 
 
 def _done(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2020年度")
     con = sqlite3.connect(ws.ledger_path)
     con.execute("UPDATE items SET merged_into=1 WHERE id=2")
-    con.execute("UPDATE items SET lead_unit='市城管局', is_key_task=1, progress='已完成', done_on='2020-07-15',"
-                " result='已更换灯具12盏，恢复照明。' WHERE id=1")
+    con.execute(
+        "UPDATE items SET lead_unit='市城管局', is_key_task=1, progress='已完成', done_on='2020-07-15',"
+        " result='已更换灯具12盏，恢复照明。' WHERE id=1"
+    )
     con.execute("UPDATE items SET lead_unit='市教育局', is_key_task=1, progress='推进中' WHERE id=3")
     con.commit()
     con.close()
@@ -43,7 +47,10 @@ def test_every_person_behind_a_finished_item_is_answered(ws, tmp_path):
     letters, sms = res["files"]
     text = "\n".join(p.text for p in Document(letters).paragraphs)
     assert "张三：" in text and "李四：" in text  # the merged item answers both who raised it
-    assert "您于2020年5月6日反映的“民主路路灯不亮" in text and "经市城管局整改，已更换灯具12盏，恢复照明，于2020年7月15日整改完成。" in text
+    assert (
+        "您于2020年5月6日反映的“民主路路灯不亮" in text
+        and "经市城管局整改，已更换灯具12盏，恢复照明，于2020年7月15日整改完成。" in text
+    )
     assert "学校门口" not in text  # not finished: no answer yet
     rows = list(load_workbook(sms).worksheets[0].values)
     assert any("内部资料" in str(c) for r in rows[:2] for c in r if c)

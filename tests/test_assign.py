@@ -36,10 +36,19 @@ def test_working_days_follow_the_official_calendar(start, n, expected):
 
 @pytest.mark.parametrize(
     "phrase,expected",
-    [("2020年11月30日", D(2020, 11, 30)), ("11月底", D(2020, 11, 30)), ("2月底", D(2020, 2, 29)),
-     ("年底前", D(2020, 12, 31)), ("6月中旬", D(2020, 6, 20)), ("十二月底", D(2020, 12, 31)),
-     ("30天", D(2020, 10, 30)), ("三十天内", D(2020, 10, 30)), ("5个工作日", D(2020, 10, 14)),
-     ("2021年3月底前", D(2021, 3, 31)), (D(2020, 8, 1), D(2020, 8, 1))],
+    [
+        ("2020年11月30日", D(2020, 11, 30)),
+        ("11月底", D(2020, 11, 30)),
+        ("2月底", D(2020, 2, 29)),
+        ("年底前", D(2020, 12, 31)),
+        ("6月中旬", D(2020, 6, 20)),
+        ("十二月底", D(2020, 12, 31)),
+        ("30天", D(2020, 10, 30)),
+        ("三十天内", D(2020, 10, 30)),
+        ("5个工作日", D(2020, 10, 14)),
+        ("2021年3月底前", D(2021, 3, 31)),
+        (D(2020, 8, 1), D(2020, 8, 1)),
+    ],
 )
 def test_deadline_phrases(phrase, expected):
     assert parse_deadline(phrase, start=D(2020, 9, 30), year=2020).date == expected
@@ -63,31 +72,50 @@ def test_years_the_calendar_does_not_know_yet():
 
 # -- units and rules in a workspace -----------------------------------------
 
-UNITS = [["单位全称", "简称/别名（用;分隔）", "层级", "责任领导", "联系人", "联系电话"],
-         ["某市住房和城乡建设局", "市住建局;市住房城乡建设局", "市直", "副市长 李某", "覃某", "0770-1"],
-         ["某市教育局", "市教育局", "市直", "副市长 周某", "陈某", "0770-2"],
-         ["某市城中区人民政府", "城中区政府", "县区", "", "", ""]]
-RULES = [["优先级", "类别", "来源", "县(市、区)", "乡(镇、街道)", "关键词", "牵头单位", "配合单位", "责任领导", "责任人",
-          "整改时限", "整改措施", "整改目标"],
-         [10, "", "", "", "", "学校 学位", "市教育局", "{县区}政府", "", "", "年底前", "增加学位", "学位够用"],
-         [10, "", "", "", "", "路灯", "市住房城乡建设局", "", "", "王某", "15个工作日", "维修路灯", "路灯全亮"],
-         [0, "", "", "", "", "", "{县区}政府", "", "", "", "长期坚持", "属地处理", "妥善处理"]]
-ITEMS = [["意见建议", "县区"], ["民主路路灯不亮，晚上出行不安全。", "城中区"], ["实验小学学位紧张。", "城中区"],
-         ["广场舞太吵。", "城中区"]]
+UNITS = [
+    ["单位全称", "简称/别名（用;分隔）", "层级", "责任领导", "联系人", "联系电话"],
+    ["某市住房和城乡建设局", "市住建局;市住房城乡建设局", "市直", "副市长 李某", "覃某", "0770-1"],
+    ["某市教育局", "市教育局", "市直", "副市长 周某", "陈某", "0770-2"],
+    ["某市城中区人民政府", "城中区政府", "县区", "", "", ""],
+]
+RULES = [
+    [
+        "优先级",
+        "类别",
+        "来源",
+        "县(市、区)",
+        "乡(镇、街道)",
+        "关键词",
+        "牵头单位",
+        "配合单位",
+        "责任领导",
+        "责任人",
+        "整改时限",
+        "整改措施",
+        "整改目标",
+    ],
+    [10, "", "", "", "", "学校 学位", "市教育局", "{县区}政府", "", "", "年底前", "增加学位", "学位够用"],
+    [10, "", "", "", "", "路灯", "市住房城乡建设局", "", "", "王某", "15个工作日", "维修路灯", "路灯全亮"],
+    [0, "", "", "", "", "", "{县区}政府", "", "", "", "长期坚持", "属地处理", "妥善处理"],
+]
+ITEMS = [
+    ["意见建议", "县区"],
+    ["民主路路灯不亮，晚上出行不安全。", "城中区"],
+    ["实验小学学位紧张。", "城中区"],
+    ["广场舞太吵。", "城中区"],
+]
 
 
 @pytest.fixture
 def ready(ws, tmp_path):
     write_xlsx(ws.rules_dir / UNITS_FILE, UNITS)
     write_xlsx(ws.rules_dir / RULES_FILE, RULES)
-    ws.config_path.write_text(ws.config_path.read_text(encoding="utf-8").replace('start_date = ""',
-                                                                              'start_date = "2020-09-30"'),
-                              encoding="utf-8")
+    ws.config_path.write_text(
+        ws.config_path.read_text(encoding="utf-8").replace('start_date = ""', 'start_date = "2020-09-30"'),
+        encoding="utf-8",
+    )
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ITEMS)], batch="b")
     return ws
-
-
-
 
 
 def test_unit_directory(ready):
@@ -102,7 +130,11 @@ def test_assign_by_rules(ready):
     assert len(res.assignments) == 3 and res.unassigned == []
     got = items_by_id(ready)
     assert (got[1]["lead_unit"], got[1]["person"], got[1]["leader"], got[1]["deadline"]) == (
-        "某市住房和城乡建设局", "王某", "副市长 李某", "2020-10-28")  # 15 working days after 09-30
+        "某市住房和城乡建设局",
+        "王某",
+        "副市长 李某",
+        "2020-10-28",
+    )  # 15 working days after 09-30
     assert (got[2]["lead_unit"], got[2]["co_units"]) == ("某市教育局", "某市城中区人民政府")
     assert (got[3]["lead_unit"], got[3]["long_term"], got[3]["deadline"]) == ("某市城中区人民政府", 1, "2020-12-31")
     assert got[1]["assign_rule"] == f"{RULES_FILE} 第3行"
@@ -133,19 +165,26 @@ def test_unknown_unit_names_the_cell_and_the_closest(ready):
 
 
 def test_unparseable_deadline_names_the_cell(ready):
-    _rules_fail(ready, [RULES[0], [10, "", "", "", "", "路灯", "市住建局", "", "", "", "尽快", "", ""]], "整改时限",
-                "无法识别")
+    _rules_fail(
+        ready, [RULES[0], [10, "", "", "", "", "路灯", "市住建局", "", "", "", "尽快", "", ""]], "整改时限", "无法识别"
+    )
 
 
 def test_conflicting_rules(ready):
-    rows = [RULES[0], [10, "", "", "", "", "路灯", "市住建局", "", "", "", "年底前", "", ""],
-            [10, "", "", "", "", "路灯", "市教育局", "", "", "", "年底前", "", ""]]
+    rows = [
+        RULES[0],
+        [10, "", "", "", "", "路灯", "市住建局", "", "", "", "年底前", "", ""],
+        [10, "", "", "", "", "路灯", "市教育局", "", "", "", "年底前", "", ""],
+    ]
     _rules_fail(ready, rows, "牵头单位", "牵头单位不同", row=3)
 
 
 def test_conflict_found_only_when_matching(ready):
-    rows = [RULES[0], [10, "", "", "", "", "路灯", "市住建局", "", "", "", "年底前", "", ""],
-            [10, "", "", "城中区", "", "", "市教育局", "", "", "", "年底前", "", ""]]
+    rows = [
+        RULES[0],
+        [10, "", "", "", "", "路灯", "市住建局", "", "", "", "年底前", "", ""],
+        [10, "", "", "城中区", "", "", "市教育局", "", "", "", "年底前", "", ""],
+    ]
     write_xlsx(ready.rules_dir / RULES_FILE, rows)
     res = assign(ready)  # the one item both rules match waits for a person; the others go on
     assert list(res.left) == [1] and "第2行、第3行" in res.left[1] and not res.complete
@@ -153,8 +192,13 @@ def test_conflict_found_only_when_matching(ready):
 
 
 def test_rules_file_with_a_missing_column(ready):
-    _rules_fail(ready, [[c for c in RULES[0] if c != "整改时限"], [10, "", "", "", "", "路灯", "市住建局"]],
-                "整改时限", "缺少", row=1)
+    _rules_fail(
+        ready,
+        [[c for c in RULES[0] if c != "整改时限"], [10, "", "", "", "", "路灯", "市住建局"]],
+        "整改时限",
+        "缺少",
+        row=1,
+    )
 
 
 def test_manual_overrides_round_trip(ready, tmp_path):
@@ -196,9 +240,10 @@ def test_overrides_with_nonsense_change_nothing(ready, tmp_path):
 
 def test_example_rules_assign_every_example_key_task(ws):
     shutil.copytree(examples_dir() / "rules", ws.rules_dir, dirs_exist_ok=True)
-    ws.config_path.write_text(ws.config_path.read_text(encoding="utf-8").replace('start_date = ""',
-                                                                              'start_date = "2020-06-10"'),
-                              encoding="utf-8")
+    ws.config_path.write_text(
+        ws.config_path.read_text(encoding="utf-8").replace('start_date = ""', 'start_date = "2020-06-10"'),
+        encoding="utf-8",
+    )
     from rectikit.steps.classify import classify
 
     import_files(ws, [examples_dir() / "2019年度社会评价群众意见建议.xlsx"], batch="2019年度")

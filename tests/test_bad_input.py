@@ -89,9 +89,7 @@ def test_unpacked_size_limit(tmp_path):
 
 def test_xml_entities_refused(ws, tmp_path):
     good = write_xlsx(tmp_path / "good.xlsx", GOOD)
-    evil = (
-        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
-    )
+    evil = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
     buf = io.BytesIO()
     with zipfile.ZipFile(good) as src, zipfile.ZipFile(buf, "w") as dst:
         for info in src.infolist():

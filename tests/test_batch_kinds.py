@@ -22,8 +22,9 @@ ROWS = [["意见建议内容", "县区"], ["路灯不亮。", "城中区"], ["�
 def test_kinds_from_the_name_or_the_import(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2020年12345热线")
     import_files(ws, [write_xlsx(tmp_path / "b.xlsx", ROWS[:2])], batch="2019年度")
-    import_files(ws, [write_xlsx(tmp_path / "c.xlsx", ROWS[:2] + [["噪音扰民。", "北湖区"]])], batch="四月来信",
-                 kind="信访")
+    import_files(
+        ws, [write_xlsx(tmp_path / "c.xlsx", ROWS[:2] + [["噪音扰民。", "北湖区"]])], batch="四月来信", kind="信访"
+    )
     kinds = {b["batch"]: b["kind"] for b in ledger_status(ws)["batches"]}
     assert kinds == {"2020年12345热线": "热线", "2019年度": "社会评价", "四月来信": "信访"}
 
@@ -50,4 +51,6 @@ def test_mixed_batches_say_both(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2020年12345热线")
     import_files(ws, [write_xlsx(tmp_path / "b.xlsx", ROWS[:2])], batch="2020年度")
     report = analyse(ws, today=dt.date(2020, 12, 31), out=tmp_path / "r.docx", charts=False)
-    assert "群众意见建议和诉求" in report.title and report.overview.startswith("2020年12345热线、2020年度共收到群众意见建议和诉求 3 件")
+    assert "群众意见建议和诉求" in report.title and report.overview.startswith(
+        "2020年12345热线、2020年度共收到群众意见建议和诉求 3 件"
+    )

@@ -28,8 +28,10 @@ from helpers import fill_sheet, ledger_snapshot
 def finished(tmp_path_factory):
     ws = Workspace(Path(run_demo(tmp_path_factory.mktemp("loop") / "演示")["workspace"]))
     con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET progress='已完成', result='已修复' WHERE id IN (SELECT id FROM items WHERE lead_unit"
-                " IS NOT NULL AND merged_into IS NULL ORDER BY id LIMIT 60)")
+    con.execute(
+        "UPDATE items SET progress='已完成', result='已修复' WHERE id IN (SELECT id FROM items WHERE lead_unit"
+        " IS NOT NULL AND merged_into IS NULL ORDER BY id LIMIT 60)"
+    )
     con.commit()
     con.close()
     return ws
@@ -58,9 +60,11 @@ def test_the_whole_loop(finished, tmp_path):
     ids = [r[0] for r in rows[3:]]
     assert head[:4] == ("编号", "意见建议内容", "联系人", "联系电话") and len(ids) >= 3
     satisfied, unhappy, unreached = ids[0], ids[1], ids[2]
-    answers = {satisfied: {"是否联系上": "是", "满意度": "满意", "回访人": "李某", "回访时间": "2020-10-09"},
-               unhappy: {"是否联系上": "是", "满意度": "不满意", "群众意见": "路灯又坏了", "回访时间": "2020-10-09"},
-               unreached: {"是否联系上": "否", "未联系上原因": "停机"}}
+    answers = {
+        satisfied: {"是否联系上": "是", "满意度": "满意", "回访人": "李某", "回访时间": "2020-10-09"},
+        unhappy: {"是否联系上": "是", "满意度": "不满意", "群众意见": "路灯又坏了", "回访时间": "2020-10-09"},
+        unreached: {"是否联系上": "否", "未联系上原因": "停机"},
+    }
     # a tampered row: 编号 changed to an item this sheet never carried
     tampered = fill_sheet(path, answers, tmp_path / "改过.xlsx", sheet=SHEET, ids={satisfied: 999999})
     before = ledger_snapshot(ws)
@@ -75,15 +79,20 @@ def test_the_whole_loop(finished, tmp_path):
     report = satisfaction_report(ws, by="单位", out=tmp_path / "满意度.xlsx")
     row = next(r for r in report["rows"] if r["name"] == name)
     assert (row["called"], row["reached"], row["满意"], row["不满意"]) == (3, 2, 1, 1)
-    rnd, = report["rounds"]  # one callback run is one round, however many sheets
+    (rnd,) = report["rounds"]  # one callback run is one round, however many sheets
     assert (rnd["called"], rnd["reached"], rnd["satisfied"]) == (3, 2, 1)
     assert (rnd["low"], rnd["high"]) == pytest.approx(wilson(1, 2))
     # the unsatisfied item is back in track, to be done again
     tasks = {t["id"]: t for t in track(ws, today=dt.date(2020, 10, 10)).tasks}
     assert tasks[unhappy]["progress"] == "推进中" and tasks[unhappy]["light"] in ("红灯", "黄灯", "绿灯")
     con = sqlite3.connect(ws.ledger_path)
-    assert con.execute("SELECT COUNT(*) FROM history WHERE action='callback-reopen' AND entity_id=?"
-                       " AND field LIKE '%progress%'", (str(unhappy),)).fetchone()[0] == 1
+    assert (
+        con.execute(
+            "SELECT COUNT(*) FROM history WHERE action='callback-reopen' AND entity_id=? AND field LIKE '%progress%'",
+            (str(unhappy),),
+        ).fetchone()[0]
+        == 1
+    )
     con.close()
     # public outputs never carry the citizens' contact data
     phones = {r[3] for r in rows[3:] if r[3]}

@@ -21,8 +21,12 @@ from rectikit.store.workspace import init_workspace
 from helpers import fill_sheet, write_xlsx
 
 COUNTY = "兴业县人民政府"
-ROWS = [["意见建议内容", "县区"], ["兴业县城区路灯不亮。", "兴业县"], ["兴业县蒲塘镇村道坑洼。", "兴业县"],
-        ["市区公交班次太少。", "城中区"]]
+ROWS = [
+    ["意见建议内容", "县区"],
+    ["兴业县城区路灯不亮。", "兴业县"],
+    ["兴业县蒲塘镇村道坑洼。", "兴业县"],
+    ["市区公交班次太少。", "城中区"],
+]
 
 
 def _sql(ws, *statements):
@@ -41,30 +45,51 @@ def _rows(book: Path) -> dict[int, tuple]:
 def chain(tmp_path):
     city = init_workspace(tmp_path / "市", office="某市绩效办", year=2020)
     import_files(city, [write_xlsx(tmp_path / "市.xlsx", ROWS)], batch="2020年度")
-    _sql(city, ("UPDATE items SET is_key_task=1, deadline='2020-12-31', lead_unit=? WHERE id IN (1, 2)", (COUNTY,)),
-         ("UPDATE items SET is_key_task=1, deadline='2020-12-31', lead_unit='市交通运输局' WHERE id=3", ()))
+    _sql(
+        city,
+        ("UPDATE items SET is_key_task=1, deadline='2020-12-31', lead_unit=? WHERE id IN (1, 2)", (COUNTY,)),
+        ("UPDATE items SET is_key_task=1, deadline='2020-12-31', lead_unit='市交通运输局' WHERE id=3", ()),
+    )
     county = init_workspace(tmp_path / "县", office="兴业县绩效办", year=2020)
-    county.config_path.write_text(county.config_path.read_text(encoding="utf-8").replace(
-        'place = ""', f'place = "兴业县"\nupstream_names = ["{COUNTY}"]', 1), encoding="utf-8")
+    county.config_path.write_text(
+        county.config_path.read_text(encoding="utf-8").replace(
+            'place = ""', f'place = "兴业县"\nupstream_names = ["{COUNTY}"]', 1
+        ),
+        encoding="utf-8",
+    )
     return city, county
 
 
 def _county_month(city, county, tmp_path, month: int, done: set[int]):
     """The city dispatches; the county takes its sheet in, passes it to its units, takes their returns and
     reports up; returns the file the county sends up."""
-    sent = dispatch(city, tmp_path / f"市交办{month}", today=dt.date(2020, month, 1),
-                    reply_by=dt.date(2020, month, 20)).files
+    sent = dispatch(
+        city, tmp_path / f"市交办{month}", today=dt.date(2020, month, 1), reply_by=dt.date(2020, month, 20)
+    ).files
     got = import_files(county, [Path(sent[COUNTY])], batch="市交办")
     assert got.files[0].status in ("imported", "replaced"), got.files[0]
     with county.ledger() as led:
         ids = [r[0] for r in led.conn.execute("SELECT item_id FROM upstream_items ORDER BY number")]
-    _sql(county, *[("UPDATE items SET lead_unit=?, deadline='2020-12-31' WHERE id=?", (unit, i))
-                   for unit, i in zip(("县住建局", "县交通局"), ids)])
+    _sql(
+        county,
+        *[
+            ("UPDATE items SET lead_unit=?, deadline='2020-12-31' WHERE id=?", (unit, i))
+            for unit, i in zip(("县住建局", "县交通局"), ids)
+        ],
+    )
     books = dispatch(county, tmp_path / f"县交办{month}", today=dt.date(2020, month, 3)).files
     returns = []
     for unit, i in zip(("县住建局", "县交通局"), ids):
-        fill = ({"整改进展": "已完成", "完成时间": f"2020-{month:02d}-10", "整改成效": f"{unit}已整改。", "佐证材料": "照片"}
-                if i in done else {"整改进展": "推进中"})
+        fill = (
+            {
+                "整改进展": "已完成",
+                "完成时间": f"2020-{month:02d}-10",
+                "整改成效": f"{unit}已整改。",
+                "佐证材料": "照片",
+            }
+            if i in done
+            else {"整改进展": "推进中"}
+        )
         returns.append(fill_sheet(Path(books[unit]), {i: fill}, tmp_path / f"{unit}{month}.xlsx"))
     with clock.fixed(dt.date(2020, month, 12)):
         assert collect(county, returns).report.ok
@@ -84,7 +109,11 @@ def test_city_county_city(chain, tmp_path):
     assert taken.report.ok and taken.rows == 2
     with city.ledger() as led:
         state = {t["id"]: t for t in tasks_on(led, [], dt.date(2020, 7, 16))}
-    assert (state[1]["progress"], state[1]["done_on"], state[1]["result"]) == ("已完成", "2020-07-10", "县住建局已整改。")
+    assert (state[1]["progress"], state[1]["done_on"], state[1]["result"]) == (
+        "已完成",
+        "2020-07-10",
+        "县住建局已整改。",
+    )
     assert state[2]["progress"] == "推进中" and state[3]["progress"] is None
 
     # a second month: a newer round of the same sheet updates the same items, never duplicates them

@@ -1,4 +1,3 @@
-
 import pytest
 from openpyxl import load_workbook
 
@@ -34,7 +33,6 @@ ROWS = [
 def loaded(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2019年度")
     return ws
-
 
 
 def test_init_writes_editable_rule_tables(ws):
@@ -76,8 +74,15 @@ def test_summary_sentence(loaded):
 
 
 def test_a_bare_three_level_tree_loads(tmp_path):
-    f = write_xlsx(tmp_path / "tree.xlsx", [["一级分类", "二级分类", "三级分类"], ["城乡建设", "安全生产", "安全隐患"],
-                                            ["城乡建设", "城市建设和市政管理", "城管执法"], ["教育文体", "教育", "学前教育"]])
+    f = write_xlsx(
+        tmp_path / "tree.xlsx",
+        [
+            ["一级分类", "二级分类", "三级分类"],
+            ["城乡建设", "安全生产", "安全隐患"],
+            ["城乡建设", "城市建设和市政管理", "城管执法"],
+            ["教育文体", "教育", "学前教育"],
+        ],
+    )
     tax = load(f)
     assert tax.names == ["城乡建设", "教育文体"]
     assert "城管执法" in tax.categories["城乡建设"].keywords
@@ -107,8 +112,12 @@ def test_manual_decisions_survive_automatic_runs(loaded, tmp_path):
     res = apply_review(loaded, path)
     assert res.changed == 2  # 重点任务 was already 否: only what differs becomes a person's decision
     it = items_by_id(loaded)[5]
-    assert (it["category"], it["category_source"], it["disposition"], it["is_key_task"]) == ("民生改善", "manual",
-                                                                                          "引导化解", 0)
+    assert (it["category"], it["category_source"], it["disposition"], it["is_key_task"]) == (
+        "民生改善",
+        "manual",
+        "引导化解",
+        0,
+    )
     classify(loaded)  # automatic again: the person's decision stays
     assert items_by_id(loaded)[5]["category"] == "民生改善"
     snap = ledger_snapshot(loaded)
@@ -118,8 +127,12 @@ def test_manual_decisions_survive_automatic_runs(loaded, tmp_path):
 
 @pytest.mark.parametrize(
     "column,value,message",
-    [("类别", "天气", "不在分类体系"), ("编号", 999, "编号 999 不在这份分类审核表中"), ("处理方式", "马上办", "处理方式应为"),
-     ("重点任务", "可能", "是”或“否")],
+    [
+        ("类别", "天气", "不在分类体系"),
+        ("编号", 999, "编号 999 不在这份分类审核表中"),
+        ("处理方式", "马上办", "处理方式应为"),
+        ("重点任务", "可能", "是”或“否"),
+    ],
 )
 def test_nonsense_review_changes_nothing(loaded, tmp_path, column, value, message):
     path = tmp_path / "分类审核.xlsx"
@@ -267,14 +280,19 @@ def test_a_school_canteens_hygiene_is_food_safety_with_education_second(ws):
     from rectikit.steps.classify import _rule_guess
     from rectikit.steps.taxonomy import workspace_taxonomy
 
-    cat, _, _, second, _, _, _ = _rule_guess(normalise("实验小学食堂卫生差，饭菜里有苍蝇，学生吃了拉肚子。"),
-                                          workspace_taxonomy(ws))
+    cat, _, _, second, _, _, _ = _rule_guess(
+        normalise("实验小学食堂卫生差，饭菜里有苍蝇，学生吃了拉肚子。"), workspace_taxonomy(ws)
+    )
     assert (cat, second) == ("食品药品监管", "教育")
 
 
 def test_the_files_own_disposition_is_kept_and_a_learned_one_is_used(ws, tmp_path):
-    rows = [["意见建议内容", "处理方式"], ["民主路路灯不亮，晚上出行不安全，希望尽快维修。", "解读说明"],
-            ["希望政府多为老百姓办实事。", ""], ["第99号路段道路坑洼，路灯不亮，希望修路。", ""]]
+    rows = [
+        ["意见建议内容", "处理方式"],
+        ["民主路路灯不亮，晚上出行不安全，希望尽快维修。", "解读说明"],
+        ["希望政府多为老百姓办实事。", ""],
+        ["第99号路段道路坑洼，路灯不亮，希望修路。", ""],
+    ]
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", rows)], batch="今年")
     by = {d.item_id: d for d in classify(ws).decisions}
     assert by[1].disposition == "解读说明" and by[1].disposition_basis.startswith("原表处理方式：解读说明")
@@ -294,23 +312,30 @@ def test_the_files_own_disposition_is_kept_and_a_learned_one_is_used(ws, tmp_pat
 def test_history_keeps_one_row_per_item_and_run_with_every_change(loaded):
     classify(loaded, reclassify=True)
     with loaded.ledger() as led:
-        rows = led.conn.execute("SELECT field, json_extract(new, '$.category'), json_extract(old, '$.category')"
-                                " FROM history WHERE action='classify' AND entity_id='2'").fetchall()
+        rows = led.conn.execute(
+            "SELECT field, json_extract(new, '$.category'), json_extract(old, '$.category')"
+            " FROM history WHERE action='classify' AND entity_id='2'"
+        ).fetchall()
     assert len(rows) == 1
     fields, new, old = rows[0]
     assert set(fields.split(",")) >= {"category", "disposition", "is_key_task"}
     assert (new, old) == ("基础设施建设", None)  # first classified: nothing before
 
 
-@pytest.mark.parametrize("text,category", [
-    ("那桐镇坡头村的危桥年久失修，学生每天上学都要经过，非常危险。", "基础设施建设"),
-    ("村里的道路坑洼，学生上学不方便。", "基础设施建设"),
-    ("希望继续优化营商环境。", "营商环境"),
-    ("退耕还林补助资金发放不及时。", "乡村振兴"),
-    ("旧房拆除奖励资金还没有发放。", "易地扶贫搬迁"),
-    ("用水报装手续太复杂。", "营商环境"), ("用电报装要跑好几次。", "营商环境"), ("燃气报装收费高。", "营商环境"),
-    ("学生营养餐补助没有发放。", "教育"),
-])
+@pytest.mark.parametrize(
+    "text,category",
+    [
+        ("那桐镇坡头村的危桥年久失修，学生每天上学都要经过，非常危险。", "基础设施建设"),
+        ("村里的道路坑洼，学生上学不方便。", "基础设施建设"),
+        ("希望继续优化营商环境。", "营商环境"),
+        ("退耕还林补助资金发放不及时。", "乡村振兴"),
+        ("旧房拆除奖励资金还没有发放。", "易地扶贫搬迁"),
+        ("用水报装手续太复杂。", "营商环境"),
+        ("用电报装要跑好几次。", "营商环境"),
+        ("燃气报装收费高。", "营商环境"),
+        ("学生营养餐补助没有发放。", "教育"),
+    ],
+)
 def test_the_default_keyword_rules_do_not_embarrass_the_demo(ws, text, category):
     """Seed 001 lists 用水、用气、用电 under 营商环境; a school's pupils crossing a bridge do not make the
     bridge an education matter; a subsidy goes to the domain that pays it (issue #27)."""

@@ -6,8 +6,11 @@ from python_calamine import CalamineWorkbook
 
 from helpers import write_xlsx
 
-ROWS = [["序号", "意见建议", "县区", "反映时间"], [1, "=1+2 路灯不亮", "城中区", "2020年6月26日"],
-        [2, "@所有人 噪音扰民", "江南区", "2020.6.27"]]
+ROWS = [
+    ["序号", "意见建议", "县区", "反映时间"],
+    [1, "=1+2 路灯不亮", "城中区", "2020年6月26日"],
+    [2, "@所有人 噪音扰民", "江南区", "2020.6.27"],
+]
 
 
 def _formula_text_xlsx(tmp_path):
@@ -24,9 +27,23 @@ def test_init_import_status_export_round(cli, tmp_path):
     r = cli("status", "--json", cwd=ws)
     st = r.json()
     assert st["batches"][0].pop("sources") == [{"source": "未注明", "raw_items": 2, "items": 2, "key_tasks": 0}]
-    assert st["batches"][0] == {"batch": "2019年度", "kind": "社会评价", "files": 1, "raw_items": 2, "items": 2, "repeats": 0,
-                                "classified": 0, "unclassified": 2, "key_tasks": 0, "assigned": 0,
-                                "done": 0, "closed": 0, "overdue": 0, "first_date": "2020-06-26", "last_date": "2020-06-27"}
+    assert st["batches"][0] == {
+        "batch": "2019年度",
+        "kind": "社会评价",
+        "files": 1,
+        "raw_items": 2,
+        "items": 2,
+        "repeats": 0,
+        "classified": 0,
+        "unclassified": 2,
+        "key_tasks": 0,
+        "assigned": 0,
+        "done": 0,
+        "closed": 0,
+        "overdue": 0,
+        "first_date": "2020-06-26",
+        "last_date": "2020-06-27",
+    }
     assert st["office"] == "某市绩效办"
     r = cli("export", ws / "台账.xlsx", "--json", cwd=ws)
     assert r.code == 0 and r.json()["items"] == 2
@@ -108,8 +125,10 @@ def test_demo(cli, tmp_path):
     r = cli("demo", tmp_path / "演示", "--json")
     assert r.code == 0, r.err
     st = r.json()["status"]
-    assert [(b["batch"], b["raw_items"], b["items"]) for b in st["batches"]] == [("2019年度", 547, 538),
-                                                                          ("2020年中期", 447, 443)]
+    assert [(b["batch"], b["raw_items"], b["items"]) for b in st["batches"]] == [
+        ("2019年度", 547, 538),
+        ("2020年中期", 447, 443),
+    ]
     assert (tmp_path / "演示" / "台账.xlsx").exists()
     assert (tmp_path / "演示" / "rules" / "单位名录.xlsx").exists()
     counts = r.json()["track"]["counts"]
@@ -134,17 +153,23 @@ def test_help_is_chinese_and_fast_to_import():
     assert out.returncode == 0
     assert "命令" in out.stdout and "显示本帮助并退出" in out.stdout
     heavy = subprocess.run(
-        [sys.executable, "-c", "import sys, rectikit.cli; print(sorted(m for m in ('pandas','openpyxl','docx',"
-         "'python_calamine','xlsxwriter') if m in sys.modules))"],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, rectikit.cli; print(sorted(m for m in ('pandas','openpyxl','docx',"
+            "'python_calamine','xlsxwriter') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
     )
     assert heavy.stdout.strip() == "[]"
 
 
 def test_debug_shows_the_traceback(tmp_path, monkeypatch):
     monkeypatch.delenv("RECTIKIT_WORKSPACE", raising=False)
-    out = subprocess.run([sys.executable, "-m", "rectikit", "status", "--debug"], capture_output=True,
-                         text=True, cwd=tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-m", "rectikit", "status", "--debug"], capture_output=True, text=True, cwd=tmp_path
+    )
     assert out.returncode != 0 and "Traceback" in out.stderr and "WorkspaceError" in out.stderr
 
 

@@ -38,11 +38,17 @@ def test_a_season_through_the_command_line(cli, w, tmp_path):
     assert _ok(cli("classify", "--dry-run", "--json", *day))["method"]
     assert _ok(cli("classify", "--review", tmp_path / "分类审核.xlsx", "--json", *day))
     sent = _ok(cli("dispatch", "--out", tmp_path / "交办", "--reply-by", "2020-10-20", "--json", *day))
-    book, first = next((b, r) for b in sent["files"].values()
-                       for r in load_workbook(b)["整改任务"].iter_rows(min_row=5, values_only=True) if r[1] == "牵头")
-    back = fill_sheet(Path(book), {first[0]: {"整改进展": "已完成", "完成时间": "2020-10-12", "整改成效": "已修复。",
-                                      "佐证材料": "现场照片3张"}},
-                      tmp_path / "报回.xlsx")
+    book, first = next(
+        (b, r)
+        for b in sent["files"].values()
+        for r in load_workbook(b)["整改任务"].iter_rows(min_row=5, values_only=True)
+        if r[1] == "牵头"
+    )
+    back = fill_sheet(
+        Path(book),
+        {first[0]: {"整改进展": "已完成", "完成时间": "2020-10-12", "整改成效": "已修复。", "佐证材料": "现场照片3张"}},
+        tmp_path / "报回.xlsx",
+    )
     taken = _ok(cli("collect", back, "--json", "--today", "2020-10-15", "-w", w))
     assert taken["taken"] and not taken["failed"]
     item = first[0]
@@ -69,7 +75,12 @@ def test_a_season_through_the_command_line(cli, w, tmp_path):
 
 
 def test_usage_mistakes_are_messages_with_exit_code_2(cli, w):
-    for args in (["closeout"], ["render", "附件9"], ["report", "monthly", "--month", "2020-13"],
-                 ["analyse", "--rounding", "随便"], ["import", "x.xlsx", "--kind", "电台"]):
+    for args in (
+        ["closeout"],
+        ["render", "附件9"],
+        ["report", "monthly", "--month", "2020-13"],
+        ["analyse", "--rounding", "随便"],
+        ["import", "x.xlsx", "--kind", "电台"],
+    ):
         r = cli(*args, "-w", w)
         assert r.code in (1, 2) and "Traceback" not in r.err and r.err.strip(), args

@@ -7,10 +7,12 @@ import pytest
 
 from helpers import write_xlsx
 
-MARKUP = [["意见建议内容", "县区"],
-          ["[bold]路灯[/bold]不亮，已经[/]三天了", "[red]城中区"],
-          ["[bold]路灯[/bold]不亮，已经[/]三天了！", "[red]城中区"],
-          ["[link=file:///etc/passwd]点我[/link]", "江南区"]]
+MARKUP = [
+    ["意见建议内容", "县区"],
+    ["[bold]路灯[/bold]不亮，已经[/]三天了", "[red]城中区"],
+    ["[bold]路灯[/bold]不亮，已经[/]三天了！", "[red]城中区"],
+    ["[link=file:///etc/passwd]点我[/link]", "江南区"],
+]
 
 
 def test_markup_in_citizens_text_is_printed_as_text(cli, tmp_path):
@@ -26,14 +28,17 @@ def test_markup_in_citizens_text_is_printed_as_text(cli, tmp_path):
     assert cli("status", cwd=w).code == 0
 
 
-@pytest.mark.parametrize("args, code, name", [
-    (["analyse", "--json"], 1, "not-ready"),
-    (["dispatch", "--json"], 1, "not-ready"),
-    (["render", "annex9", "--json"], 2, "usage"),
-    (["track", "--today", "昨天", "--json"], 2, "usage"),
-    (["status", "--no-such-option", "--json"], 2, "usage"),
-    (["export", "台账.pdf", "--json"], 2, "usage"),
-])
+@pytest.mark.parametrize(
+    "args, code, name",
+    [
+        (["analyse", "--json"], 1, "not-ready"),
+        (["dispatch", "--json"], 1, "not-ready"),
+        (["render", "annex9", "--json"], 2, "usage"),
+        (["track", "--today", "昨天", "--json"], 2, "usage"),
+        (["status", "--no-such-option", "--json"], 2, "usage"),
+        (["export", "台账.pdf", "--json"], 2, "usage"),
+    ],
+)
 def test_a_failure_prints_json_for_scripts(cli, tmp_path, args, code, name):
     w = tmp_path / "w"
     cli("init", w)

@@ -42,10 +42,22 @@ def test_data_row_is_not_taken_for_a_second_header():
 @pytest.mark.parametrize(
     "header,field",
     [
-        ("投诉件内容", "text"), ("留言详情", "text"), ("问题描述", "text"), ("反映内容", "text"),
-        ("县（市、区）", "county"), ("县 区", "county"), ("乡（镇、街道）", "township"), ("调查类别", "source"),
-        ("受访者类型", "source"), ("信息 来源", "source"), ("留言时间", "received_on"), ("联系电话", "contact_phone"),
-        ("编号", "seq"), ("留言主题", "title"), ("一级标签", "category_given"), ("群众意见建议（原文）", "text"),
+        ("投诉件内容", "text"),
+        ("留言详情", "text"),
+        ("问题描述", "text"),
+        ("反映内容", "text"),
+        ("县（市、区）", "county"),
+        ("县 区", "county"),
+        ("乡（镇、街道）", "township"),
+        ("调查类别", "source"),
+        ("受访者类型", "source"),
+        ("信息 来源", "source"),
+        ("留言时间", "received_on"),
+        ("联系电话", "contact_phone"),
+        ("编号", "seq"),
+        ("留言主题", "title"),
+        ("一级标签", "category_given"),
+        ("群众意见建议（原文）", "text"),
     ],
 )
 def test_synonyms(header, field):

@@ -23,25 +23,48 @@ from rectikit.steps.units import UNITS_FILE
 from helpers import fill_sheet, items_by_id, write_xlsx
 
 D = dt.date
-UNITS = [["单位全称", "简称/别名（用;分隔）", "层级", "责任领导", "联系人", "联系电话"],
-         ["某市住房和城乡建设局", "市住建局", "市直", "副市长 李某", "覃某", "0770-1"],
-         ["某市教育局", "市教育局", "市直", "副市长 周某", "陈某", "0770-2"],
-         ["某市城中区人民政府", "城中区政府", "县区", "区长 黄某", "韦某", "0770-3"]]
-RULES = [["优先级", "类别", "来源", "县(市、区)", "乡(镇、街道)", "关键词", "牵头单位", "配合单位", "责任领导", "责任人",
-          "整改时限", "整改措施", "整改目标"],
-         [10, "", "", "", "", "学校", "市教育局", "{县区}政府", "", "", "年底前", "增加学位", "学位够用"],
-         [10, "", "", "", "", "路灯", "市住建局", "", "", "", "30天", "维修路灯", "路灯全亮"],
-         [0, "", "", "", "", "", "{县区}政府", "", "", "", "长期坚持", "属地处理", "妥善处理"]]
-ITEMS = [["意见建议", "县区", "留言时间"], ["民主路路灯不亮，晚上出行不安全。", "城中区", "2020-08-11"],
-         ["实验学校学位紧张，孩子上学难。", "城中区", ""], ["广场舞太吵。", "城中区", ""]]
+UNITS = [
+    ["单位全称", "简称/别名（用;分隔）", "层级", "责任领导", "联系人", "联系电话"],
+    ["某市住房和城乡建设局", "市住建局", "市直", "副市长 李某", "覃某", "0770-1"],
+    ["某市教育局", "市教育局", "市直", "副市长 周某", "陈某", "0770-2"],
+    ["某市城中区人民政府", "城中区政府", "县区", "区长 黄某", "韦某", "0770-3"],
+]
+RULES = [
+    [
+        "优先级",
+        "类别",
+        "来源",
+        "县(市、区)",
+        "乡(镇、街道)",
+        "关键词",
+        "牵头单位",
+        "配合单位",
+        "责任领导",
+        "责任人",
+        "整改时限",
+        "整改措施",
+        "整改目标",
+    ],
+    [10, "", "", "", "", "学校", "市教育局", "{县区}政府", "", "", "年底前", "增加学位", "学位够用"],
+    [10, "", "", "", "", "路灯", "市住建局", "", "", "", "30天", "维修路灯", "路灯全亮"],
+    [0, "", "", "", "", "", "{县区}政府", "", "", "", "长期坚持", "属地处理", "妥善处理"],
+]
+ITEMS = [
+    ["意见建议", "县区", "留言时间"],
+    ["民主路路灯不亮，晚上出行不安全。", "城中区", "2020-08-11"],
+    ["实验学校学位紧张，孩子上学难。", "城中区", ""],
+    ["广场舞太吵。", "城中区", ""],
+]
 
 
 @pytest.fixture
 def ready(ws, tmp_path):
     write_xlsx(ws.rules_dir / UNITS_FILE, UNITS)
     write_xlsx(ws.rules_dir / RULES_FILE, RULES)
-    ws.config_path.write_text(ws.config_path.read_text(encoding="utf-8").replace(
-        'start_date = ""', 'start_date = "2020-06-10"'), encoding="utf-8")
+    ws.config_path.write_text(
+        ws.config_path.read_text(encoding="utf-8").replace('start_date = ""', 'start_date = "2020-06-10"'),
+        encoding="utf-8",
+    )
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ITEMS)], batch="热线")
     con = sqlite3.connect(ws.ledger_path)
     con.execute("UPDATE items SET is_key_task=1, key_task_source='rules'")
@@ -103,8 +126,10 @@ def test_a_reviewed_key_task_survives_a_plain_classify(ready, tmp_path):
     classify(ready, review=path)
     _edit(path, "分类审核", 1, {"重点任务": "是"})  # the reviewer confirms what was suggested
     apply_review(ready, path, today=D(2020, 8, 1))
-    ready.config_path.write_text(ready.config_path.read_text(encoding="utf-8").replace(
-        "key_task_min_score = 3", "key_task_min_score = 100"), encoding="utf-8")
+    ready.config_path.write_text(
+        ready.config_path.read_text(encoding="utf-8").replace("key_task_min_score = 3", "key_task_min_score = 100"),
+        encoding="utf-8",
+    )
     classify(ready)  # no item scores 100: the automatic choice drops every key task but the person's
     got = items_by_id(ready)
     assert got[1]["is_key_task"] == 1 and got[2]["is_key_task"] == 0
@@ -128,25 +153,32 @@ def test_a_co_unit_cannot_report_for_the_lead_nor_a_former_lead_after_reassignme
     assign(ready, today=D(2020, 8, 20))
     sent = dispatch(ready, tmp_path / "交办", today=D(2020, 8, 25)).files
     co = sent["某市城中区人民政府"]  # co-operates on item 2 (school places)
-    back = fill_sheet(co, {2: {"分工": "牵头", "整改进展": "已完成", "整改成效": "新建教学楼", "完成时间": "2020-08-30"}},
-                      tmp_path / "区政府.xlsx")
+    back = fill_sheet(
+        co,
+        {2: {"分工": "牵头", "整改进展": "已完成", "整改成效": "新建教学楼", "完成时间": "2020-08-30"}},
+        tmp_path / "区政府.xlsx",
+    )
     res = collect(ready, [back], today=D(2020, 9, 1))
     assert res.changed == 0 and items_by_id(ready)[2]["progress"] is None
     # item 3 moves from 城中区政府 to 市教育局: the former lead's sheet no longer speaks for it
     path = export_assignments(ready, tmp_path / "分解.xlsx")
     _edit(path, "责任分解", 3, {"牵头单位": "市教育局"})
     apply_assignments(ready, path, today=D(2020, 9, 2))
-    former = fill_sheet(co, {3: {"整改进展": "已完成", "整改成效": "已劝导", "完成时间": "2020-09-01"}},
-                        tmp_path / "区政府2.xlsx")
+    former = fill_sheet(
+        co, {3: {"整改进展": "已完成", "整改成效": "已劝导", "完成时间": "2020-09-01"}}, tmp_path / "区政府2.xlsx"
+    )
     res = collect(ready, [former], today=D(2020, 9, 3))
     assert [i.code for i in res.report.issues if i.code == "stale-book"] == ["stale-book"]
     assert items_by_id(ready)[3]["progress"] is None
 
 
-@pytest.mark.parametrize("values,code", [
-    ({"整改进展": "已完成", "整改成效": "修好了", "完成时间": "2099-01-01"}, "future-date"),
-    ({"整改进展": "未启动", "完成时间": "2020-08-30"}, "done-on-unfinished"),
-])
+@pytest.mark.parametrize(
+    "values,code",
+    [
+        ({"整改进展": "已完成", "整改成效": "修好了", "完成时间": "2099-01-01"}, "future-date"),
+        ({"整改进展": "未启动", "完成时间": "2020-08-30"}, "done-on-unfinished"),
+    ],
+)
 def test_a_return_cannot_date_what_has_not_happened(ready, tmp_path, values, code):
     assign(ready, today=D(2020, 8, 20))
     sent = dispatch(ready, tmp_path / "交办", today=D(2020, 8, 25)).files

@@ -92,9 +92,11 @@ def test_merging_a_merged_item_stays_flat_and_unmerges_whole(loaded):
     with loaded.ledger() as led, led.transaction():
         _merge(led, [4, 5], method="test")
         _merge(led, [5, 6], method="test")
-    rep, = set(active(loaded)) - {1, 2, 3, 7}
+    (rep,) = set(active(loaded)) - {1, 2, 3, 7}
     con = sqlite3.connect(loaded.ledger_path)
-    assert {r[0] for r in con.execute("SELECT merged_into FROM items WHERE id IN (4, 5, 6) AND id != ?", (rep,))} == {rep}
+    assert {r[0] for r in con.execute("SELECT merged_into FROM items WHERE id IN (4, 5, 6) AND id != ?", (rep,))} == {
+        rep
+    }
     with loaded.ledger() as led:
         assert sorted(r["row"] for r in led.original_rows(rep)) == [5, 6, 7]
     assert unmerge(loaded, rep)["restored"] == [4, 5, 6]
@@ -254,9 +256,11 @@ def test_two_tracked_items_are_never_merged(loaded, tmp_path):
 
 
 def test_each_group_says_why(ws, tmp_path):
-    rows = [["标题", "意见建议内容", "联系电话"],
-            ["民主路路灯不亮", "民主路路灯不亮，晚上出行很不安全，希望尽快维修。", "13812345678"],
-            ["民主路路灯不亮", "民主路路灯不亮,晚上出行很不安全,希望尽快维修", "13812345678"]]
+    rows = [
+        ["标题", "意见建议内容", "联系电话"],
+        ["民主路路灯不亮", "民主路路灯不亮，晚上出行很不安全，希望尽快维修。", "13812345678"],
+        ["民主路路灯不亮", "民主路路灯不亮,晚上出行很不安全,希望尽快维修", "13812345678"],
+    ]
     import_files(ws, [write_xlsx(tmp_path / "t.xlsx", rows)], batch="b")
     [group] = propose(ws).groups
     assert "标题相同" in group.reasons and "同一地点：" in group.reasons and "民主路" in group.reasons
@@ -266,10 +270,12 @@ def test_each_group_says_why(ws, tmp_path):
 def test_words_alike_join_a_retold_repost_for_review_but_not_other_places(ws, tmp_path):
     from rectikit.text.neardup import find_groups
 
-    texts = ["龙盛矿业拖欠我42天的维修工资6000元，多次讨要没有结果，希望劳动监察部门帮忙追讨。",
-             "本人在龙盛矿业做维修工42天，工资6000元至今被拖欠，讨要多次没有结果，请劳动监察部门帮忙追讨工资。",
-             "城东街道坡头村的集中供水点旱季断水，村民要到3公里外挑水。",
-             "城东街道水口村的集中供水点旱季断水，村民要到8公里外挑水。"]
+    texts = [
+        "龙盛矿业拖欠我42天的维修工资6000元，多次讨要没有结果，希望劳动监察部门帮忙追讨。",
+        "本人在龙盛矿业做维修工42天，工资6000元至今被拖欠，讨要多次没有结果，请劳动监察部门帮忙追讨工资。",
+        "城东街道坡头村的集中供水点旱季断水，村民要到3公里外挑水。",
+        "城东街道水口村的集中供水点旱季断水，村民要到8公里外挑水。",
+    ]
     assert find_groups(texts, 0.8) == []
     [g] = find_groups(texts, 0.8, words=0.6)
     assert g.members == (0, 1) and g.signals == ("words",) and g.score < 0.8  # goes to a reviewer
@@ -283,9 +289,17 @@ def test_a_group_joined_by_titles_is_never_merged_automatically():
 
 
 def test_a_problem_raised_again_in_a_later_batch_is_found_by_its_title(ws, tmp_path):
-    first = [["标题", "内容"], ["希望解决清水塘三小学生出行安全问题", "清水塘三小门口没有红绿灯，学生过马路很危险，请尽快安装。"]]
-    later = [["标题", "内容"], ["希望解决清水塘三小学生出行安全问题",
-                               "去年反映过，清水塘三小门口车辆多、车速快，孩子上学放学过马路仍然很危险，至今没有解决。"]]
+    first = [
+        ["标题", "内容"],
+        ["希望解决清水塘三小学生出行安全问题", "清水塘三小门口没有红绿灯，学生过马路很危险，请尽快安装。"],
+    ]
+    later = [
+        ["标题", "内容"],
+        [
+            "希望解决清水塘三小学生出行安全问题",
+            "去年反映过，清水塘三小门口车辆多、车速快，孩子上学放学过马路仍然很危险，至今没有解决。",
+        ],
+    ]
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", first)], batch="2019年度")
     import_files(ws, [write_xlsx(tmp_path / "b.xlsx", later)], batch="2020年中期")
     res = dedupe(ws, across_batches=True)

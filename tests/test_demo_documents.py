@@ -65,11 +65,19 @@ def test_supervision_notices_and_the_monthly_table(demo):
     assert month.rows[-1].cells[0].text == "合计"
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (apt-get install libreoffice-writer)")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice is not installed (apt-get install libreoffice-writer)"
+)
 def test_libreoffice_converts_them_to_pdf(demo, tmp_path):
-    files = [demo["outputs"][n] for n in DOCUMENTS] + [str(next(Path(demo["outputs"]["督办通知文件夹"]).glob("*.docx")))]
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), *files],
-                   check=True, capture_output=True, timeout=300)
+    files = [demo["outputs"][n] for n in DOCUMENTS] + [
+        str(next(Path(demo["outputs"]["督办通知文件夹"]).glob("*.docx")))
+    ]
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), *files],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     for f in files:
         pdf = tmp_path / (Path(f).stem + ".pdf")
         assert pdf.is_file() and pdf.stat().st_size > 1000, f
@@ -83,6 +91,7 @@ def test_no_document_prints_a_date_the_machine_way(demo):
     paths += sorted(Path(demo["outputs"]["督办通知文件夹"]).glob("督办通知-*.docx"))
     for path in paths:
         doc = Document(path)
-        text = "\n".join([p.text for p in doc.paragraphs]
-                         + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+        text = "\n".join(
+            [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+        )
         assert not re.search(r"\d{4}-\d{1,2}-\d{1,2}", text), (path, re.findall(r".{20}\d{4}-\d\d-\d\d", text)[:3])

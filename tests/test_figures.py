@@ -17,11 +17,13 @@ from rectikit.steps.ingest import import_files
 
 from helpers import write_xlsx
 
-ROWS_A = [["意见建议内容", "县(市、区)", "乡(镇、街道)", "反映时间"],
-          ["民主路路灯不亮。", "城中区", "中山街道", "2020-06-01"],
-          ["民主路路灯不亮了。", "城中区", "中山街道", "2020-06-02"],
-          ["石门村村道坑洼。", "平山县", "石门镇", "2020-06-03"],
-          ["学校门口拥堵。", "", "", "2020-06-04"]]
+ROWS_A = [
+    ["意见建议内容", "县(市、区)", "乡(镇、街道)", "反映时间"],
+    ["民主路路灯不亮。", "城中区", "中山街道", "2020-06-01"],
+    ["民主路路灯不亮了。", "城中区", "中山街道", "2020-06-02"],
+    ["石门村村道坑洼。", "平山县", "石门镇", "2020-06-03"],
+    ["学校门口拥堵。", "", "", "2020-06-04"],
+]
 ROWS_B = [["意见建议内容"], ["希望多建公园。"], ["公交班次太少。"]]
 
 
@@ -49,7 +51,13 @@ def test_batch_counts_in_one_place(ledger):
         with pytest.raises(UsageError, match="没有批次“C”"):
             batch_counts(led, ["C"])
     assert (a["batch"], a["files"], a["raw_items"], a["items"], a["classified"], a["unclassified"]) == (
-        "A", 1, 4, 3, 3, 0)
+        "A",
+        1,
+        4,
+        3,
+        3,
+        0,
+    )
     assert (a["key_tasks"], a["assigned"], a["done"], a["closed"]) == (2, 2, 1, 1)
     assert (a["first_date"], a["last_date"]) == ("2020-06-01", "2020-06-04")
     assert (b["raw_items"], b["items"], b["unclassified"], b["key_tasks"], b["first_date"]) == (2, 2, 2, 0, None)
@@ -88,8 +96,12 @@ def test_count_by_ranks_most_first_and_the_unstated_last():
 @given(st.integers(-400, 400), st.integers(0, 60))
 def test_a_task_is_red_only_past_its_deadline_and_yellow_only_near_it(offset, warn):
     today = dt.date(2020, 9, 30)
-    item = {"closed": None, "progress": "推进中", "long_term": 0,
-            "deadline": (today + dt.timedelta(days=offset)).isoformat()}
+    item = {
+        "closed": None,
+        "progress": "推进中",
+        "long_term": 0,
+        "deadline": (today + dt.timedelta(days=offset)).isoformat(),
+    }
     light, left = task_light(item, today, warn)
     assert left == offset and light in LIGHTS
     assert (light == "红灯") == (offset < 0)

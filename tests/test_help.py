@@ -10,14 +10,59 @@ from rectikit.cli.common import ORDER
 
 # English a user may meet in help: option and command names, file kinds, the
 # English aliases of choices, config keys and the environment variable.
-ALLOWED = {"rectikit", "json", "JSON", "xlsx", "xlsm", "xls", "ods", "csv", "docx", "all", "annex", "category", "lead_unit",
-           "county", "continuous", "per", "group", "auto_threshold", "RECTIKIT_WORKSPACE", "RECTIKIT_TODAY", "start_date", "monthly", "investigation", "upstream", "draw", "survey", "cut", "round", "Word", "WPS", "Wilson", "templates", "merge",
-           *ORDER}
+ALLOWED = {
+    "rectikit",
+    "json",
+    "JSON",
+    "xlsx",
+    "xlsm",
+    "xls",
+    "ods",
+    "csv",
+    "docx",
+    "all",
+    "annex",
+    "category",
+    "lead_unit",
+    "county",
+    "continuous",
+    "per",
+    "group",
+    "auto_threshold",
+    "RECTIKIT_WORKSPACE",
+    "RECTIKIT_TODAY",
+    "start_date",
+    "monthly",
+    "investigation",
+    "upstream",
+    "draw",
+    "survey",
+    "cut",
+    "round",
+    "Word",
+    "WPS",
+    "Wilson",
+    "templates",
+    "merge",
+    *ORDER,
+}
 
 
-@pytest.mark.parametrize("command", [[], *([c] for c in ORDER), ["report", "monthly"], ["report", "investigation"], ["report", "upstream"], ["survey", "draw"], ["survey", "report"],
-                                     ["frame", "templates"], ["frame", "merge"]],
-                         ids=str)
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        *([c] for c in ORDER),
+        ["report", "monthly"],
+        ["report", "investigation"],
+        ["report", "upstream"],
+        ["survey", "draw"],
+        ["survey", "report"],
+        ["frame", "templates"],
+        ["frame", "merge"],
+    ],
+    ids=str,
+)
 def test_help_is_whole_and_chinese_at_80_columns(cli, monkeypatch, command):
     monkeypatch.setenv("COLUMNS", "80")
     r = cli(*command, "--help")

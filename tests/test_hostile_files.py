@@ -14,8 +14,10 @@ from rectikit.steps.ingest import import_files
 
 from helpers import ledger_snapshot, write_xlsx
 
-SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-              'spreadsheetml/2006/main"><sheetData>')
+SHEET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+    'spreadsheetml/2006/main"><sheetData>'
+)
 
 
 def _workbook(path: Path, sheet_xml: str, strings: list[str]) -> Path:
@@ -53,15 +55,18 @@ def test_cells_written_without_positions_are_counted_one_after_another(ws, tmp_p
 
 
 def test_a_position_hidden_behind_another_attribute(ws, tmp_path):
-    rows = ('<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c>'
-            '<c t="s" r="XFD2"><v>1</v></c></row><row r="3"><c s="0" r="A900000" t="s"><v>1</v></c></row>')
+    rows = (
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c>'
+        '<c t="s" r="XFD2"><v>1</v></c></row><row r="3"><c s="0" r="A900000" t="s"><v>1</v></c></row>'
+    )
     path = _workbook(tmp_path / "藏.xlsx", SHEET_HEAD + rows + "</sheetData></worksheet>", ["意见建议", "路灯不亮"])
     _refused(ws, path, "超过上限")
 
 
 def test_one_long_shared_string_in_every_cell(ws, tmp_path):
     rows = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + "".join(
-        f'<row r="{r}"><c r="A{r}" t="s"><v>1</v></c></row>' for r in range(2, 4000))
+        f'<row r="{r}"><c r="A{r}" t="s"><v>1</v></c></row>' for r in range(2, 4000)
+    )
     path = _workbook(tmp_path / "长.xlsx", SHEET_HEAD + rows + "</sheetData></worksheet>", ["意见建议", "长" * 32_000])
     assert path.stat().st_size < 200_000
     with zipfile.ZipFile(path):
@@ -76,15 +81,19 @@ def test_one_long_shared_string_in_every_cell(ws, tmp_path):
 
 def test_ods_with_repeated_rows_and_columns(ws, tmp_path):
     cell = '<table:table-cell office:value-type="string"><text:p>意见建议</text:p></table:table-cell>'
-    body = (f"<table:table-row>{cell}</table:table-row>"
-            '<table:table-row table:number-rows-repeated="100000"><table:table-cell '
-            'table:number-columns-repeated="100"/></table:table-row>'
-            f'<table:table-row><table:table-cell table:number-columns-repeated="90"/>{cell}</table:table-row>')
-    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
-               'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
-               f'<table:table table:name="S">{body}</table:table></office:spreadsheet></office:body>'
-               '</office:document-content>')
+    body = (
+        f"<table:table-row>{cell}</table:table-row>"
+        '<table:table-row table:number-rows-repeated="100000"><table:table-cell '
+        'table:number-columns-repeated="100"/></table:table-row>'
+        f'<table:table-row><table:table-cell table:number-columns-repeated="90"/>{cell}</table:table-row>'
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+        'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        f'<table:table table:name="S">{body}</table:table></office:spreadsheet></office:body>'
+        "</office:document-content>"
+    )
     with zipfile.ZipFile(tmp_path / "重复.ods", "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
@@ -190,12 +199,14 @@ def test_a_list_enumerated_with_chinese_numerals_is_items_not_headings(ws, tmp_p
     assert res.added == 2 and len([i for i in res.report.issues if i.code == "group-row"]) == 3
 
 
-CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                 'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-                 'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
-                 'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                 '{sheets}<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-                 'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+    'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '{sheets}<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+)
 
 
 def _in_package(target: str) -> str:
@@ -205,27 +216,50 @@ def _in_package(target: str) -> str:
 
 def _package(path: Path, sheets: list[tuple[str, str]], strings: list[str]) -> Path:
     """A workbook whose sheets live where the relationships say (any folder, any case)."""
-    rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            'officeDocument" Target="xl/workbook.xml"/></Relationships>')
-    book = ('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-            + "".join(f'<sheet name="S{k}" sheetId="{k}" r:id="rS{k}"/>' for k in range(1, len(sheets) + 1))
-            + "</sheets></workbook>")
-    book_rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                 'relationships">' + "".join(
-                     f'<Relationship Id="rS{k}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                     f'relationships/worksheet" Target="{target}"/>' for k, (target, _) in enumerate(sheets, 1))
-                 + '<Relationship Id="rSS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-                 'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
-    sst = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-           + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>")
+    rels = (
+        '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    book = (
+        '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+        + "".join(f'<sheet name="S{k}" sheetId="{k}" r:id="rS{k}"/>' for k in range(1, len(sheets) + 1))
+        + "</sheets></workbook>"
+    )
+    book_rels = (
+        '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'relationships">'
+        + "".join(
+            f'<Relationship Id="rS{k}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships/worksheet" Target="{target}"/>'
+            for k, (target, _) in enumerate(sheets, 1)
+        )
+        + '<Relationship Id="rSS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+    )
+    sst = (
+        '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + "".join(f"<si><t>{s}</t></si>" for s in strings)
+        + "</sst>"
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", CONTENT_TYPES.format(sheets="".join(
-            f'<Override PartName="/{_in_package(target)}" ContentType="application/vnd.openxmlformats-officedocument.'
-            'spreadsheetml.worksheet+xml"/>' for target, _ in sheets)))
-        for name, data in (("_rels/.rels", rels), ("xl/workbook.xml", book), ("xl/_rels/workbook.xml.rels", book_rels),
-                           ("xl/sharedStrings.xml", sst)):
+        z.writestr(
+            "[Content_Types].xml",
+            CONTENT_TYPES.format(
+                sheets="".join(
+                    f'<Override PartName="/{_in_package(target)}" ContentType="application/vnd.openxmlformats-officedocument.'
+                    'spreadsheetml.worksheet+xml"/>'
+                    for target, _ in sheets
+                )
+            ),
+        )
+        for name, data in (
+            ("_rels/.rels", rels),
+            ("xl/workbook.xml", book),
+            ("xl/_rels/workbook.xml.rels", book_rels),
+            ("xl/sharedStrings.xml", sst),
+        ):
             z.writestr(name, data)
         for target, xml in sheets:
             z.writestr(_in_package(target), xml)
@@ -233,44 +267,61 @@ def _package(path: Path, sheets: list[tuple[str, str]], strings: list[str]) -> P
 
 
 FAR = SHEET_HEAD + '<row r="1048576"><c r="XFD1048576" t="s"><v>0</v></c></row></sheetData></worksheet>'
-PREFIXED = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-            '<x:row r="1048576"><x:c r="XFD1048576" t="s"><x:v>0</x:v></x:c></x:row></sheetData></worksheet>')
+PREFIXED = (
+    '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    '<x:row r="1048576"><x:c r="XFD1048576" t="s"><x:v>0</x:v></x:c></x:row></sheetData></worksheet>'
+)
 
 
 def test_sheets_anywhere_the_relationships_point_are_measured(ws, tmp_path):
-    for k, (target, xml) in enumerate([("../data/s.xml", FAR), ("worksheets/SHEET1.XML", FAR),
-                                       ("worksheets/sheet1.xml", PREFIXED)]):
+    for k, (target, xml) in enumerate(
+        [("../data/s.xml", FAR), ("worksheets/SHEET1.XML", FAR), ("worksheets/sheet1.xml", PREFIXED)]
+    ):
         _refused(ws, _package(tmp_path / f"藏{k}.xlsx", [(target, xml)], ["意见建议"]), "“S1”", "超过上限")
 
 
 def test_a_long_shared_string_in_columns_a_to_z_with_or_without_positions(ws, tmp_path):
     long = "长" * 10_000
     for refs in (True, False):
-        rows = "".join((f'<row r="{r}">' if refs else "<row>")
-                       + "".join((f'<c r="{chr(65 + c)}{r}" t="s">' if refs else '<c t="s">') + "<v>0</v></c>"
-                                 for c in range(26)) + "</row>" for r in range(1, 3001))
-        path = _package(tmp_path / f"长{refs}.xlsx", [("worksheets/sheet1.xml", SHEET_HEAD + rows
-                                                        + "</sheetData></worksheet>")], [long])
+        rows = "".join(
+            (f'<row r="{r}">' if refs else "<row>")
+            + "".join((f'<c r="{chr(65 + c)}{r}" t="s">' if refs else '<c t="s">') + "<v>0</v></c>" for c in range(26))
+            + "</row>"
+            for r in range(1, 3001)
+        )
+        path = _package(
+            tmp_path / f"长{refs}.xlsx",
+            [("worksheets/sheet1.xml", SHEET_HEAD + rows + "</sheetData></worksheet>")],
+            [long],
+        )
         assert path.stat().st_size < 200_000
         _refused(ws, path, "读入后的文字")
 
 
 def test_many_sheets_each_within_its_limits_are_added_up(ws, tmp_path):
-    sheet = SHEET_HEAD + "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>'
-                                 for r in range(1, 30_001)) + "</sheetData></worksheet>"
+    sheet = (
+        SHEET_HEAD
+        + "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>' for r in range(1, 30_001))
+        + "</sheetData></worksheet>"
+    )
     path = _package(tmp_path / "多表.xlsx", [(f"worksheets/sheet{k}.xml", sheet) for k in range(1, 9)], ["意见建议"])
     _refused(ws, path, "合计", "行数")
 
 
 def test_ods_text_repeated_over_many_cells(ws, tmp_path):
-    cell = ('<table:table-cell table:number-columns-repeated="26" office:value-type="string"><text:p>'
-            + "长" * 10_000 + "</text:p></table:table-cell>")
-    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
-               'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
-               f'<table:table table:name="S"><table:table-row table:number-rows-repeated="10000">{cell}'
-               '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
+    cell = (
+        '<table:table-cell table:number-columns-repeated="26" office:value-type="string"><text:p>'
+        + "长" * 10_000
+        + "</text:p></table:table-cell>"
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+        'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        f'<table:table table:name="S"><table:table-row table:number-rows-repeated="10000">{cell}'
+        "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
+    )
     with zipfile.ZipFile(tmp_path / "文字.ods", "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
@@ -315,8 +366,10 @@ def test_xls_sheets_are_added_up(ws, tmp_path):
 
 
 def test_a_real_xls_is_imported(ws, tmp_path):
-    path = _xls(tmp_path / "热线.xls", {"Sheet1": [["意见建议", "县（市、区）"], ["路灯不亮", "兴业县"],
-                                                     ["道路坑洼", "博白县"]]})
+    path = _xls(
+        tmp_path / "热线.xls",
+        {"Sheet1": [["意见建议", "县（市、区）"], ["路灯不亮", "兴业县"], ["道路坑洼", "博白县"]]},
+    )
     res = import_files(ws, [path], batch="b")
     assert res.files[0].status == "imported", res.files[0]
     assert res.files[0].added == 2

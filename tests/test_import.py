@@ -18,7 +18,7 @@ MESSY = [
     [None, None, None, "县(市、区)", "乡(镇、街道)", None, None],
     ["一、城乡居民（2条）"],
     ["1", "城乡居民", "  民主路路灯不亮，晚上出行不安全。\n", "城中区", "中山街道", "2019年10月12日", "邕江"],
-    [2, "城乡居民", "=HYPERLINK(\"x\")希望修路", "江南区", "那洪镇", 43750, None],
+    [2, "城乡居民", '=HYPERLINK("x")希望修路', "江南区", "那洪镇", 43750, None],
     [None, None, None, None, None, None, None],
     ["二、企业开办（1条）"],
     [3, "企业开办", "办照要跑三次窗口。", "北湖区", "三塘镇", "2019.10.3", None],
@@ -53,12 +53,19 @@ def test_every_original_cell_and_its_origin_is_kept(ws, tmp_path):
     f = write_xlsx(tmp_path / "汇总.xlsx", MESSY)
     import_files(ws, [f], batch="b")
     with ws.ledger() as led:
-        first, = led.original_rows(1)
+        (first,) = led.original_rows(1)
         assert len(led.original_rows(3)) == 1
     assert first["row"] == 6 and first["file"] == "汇总.xlsx" and first["sheet"] == "Sheet1"
     assert len(first["sha256"]) == 64
-    assert first["cells"] == ["1", "城乡居民", "  民主路路灯不亮，晚上出行不安全。\n", "城中区", "中山街道",
-                              "2019年10月12日", "邕江"]
+    assert first["cells"] == [
+        "1",
+        "城乡居民",
+        "  民主路路灯不亮，晚上出行不安全。\n",
+        "城中区",
+        "中山街道",
+        "2019年10月12日",
+        "邕江",
+    ]
 
 
 def test_same_file_again_adds_nothing(ws, tmp_path):
@@ -115,9 +122,11 @@ def test_title_used_when_text_is_empty(ws, tmp_path):
 
 
 def test_another_text_column_fills_in_before_the_title(ws, tmp_path):
-    rows = [["留言主题", "留言详情", "主题+详情"],
-            ["路灯不亮", "", "路灯不亮民主路晚上一片黑"],
-            ["噪音", "夜宵摊太吵", "噪音夜宵摊太吵"]]
+    rows = [
+        ["留言主题", "留言详情", "主题+详情"],
+        ["路灯不亮", "", "路灯不亮民主路晚上一片黑"],
+        ["噪音", "夜宵摊太吵", "噪音夜宵摊太吵"],
+    ]
     res = import_files(ws, [write_xlsx(tmp_path / "a.xlsx", rows)], batch="b")
     assert res.ok and res.added == 2
     assert [i["text"] for i in items(ws)] == ["路灯不亮民主路晚上一片黑", "夜宵摊太吵"]
@@ -137,8 +146,11 @@ def test_bad_date_is_a_warning_and_the_raw_value_is_kept(ws, tmp_path):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_csv_encodings(ws, tmp_path, encoding):
     f = tmp_path / "热线.csv"
-    f.write_bytes("编号,诉求内容,区县,来电时间\nA1,小区停水三天了,城中区,2020/6/26\nA2,“噪音”扰民,江南区,2020年6月27日\n"
-                  .encode(encoding))
+    f.write_bytes(
+        "编号,诉求内容,区县,来电时间\nA1,小区停水三天了,城中区,2020/6/26\nA2,“噪音”扰民,江南区,2020年6月27日\n".encode(
+            encoding
+        )
+    )
     res = import_files(ws, [f], batch="b")
     assert res.added == 2
     got = items(ws)
@@ -234,8 +246,14 @@ def test_history_records_the_import(ws, tmp_path):
 
 
 def test_dates_of_every_kind_in_one_column(ws, tmp_path):
-    rows = [["意见建议", "时间"], ["a", dt.datetime(2020, 6, 26, 9)], ["b", "2020.6.26"], ["c", 44008],
-            ["d", "二〇二〇年六月二十六日"], ["e", "06/26/2020"]]
+    rows = [
+        ["意见建议", "时间"],
+        ["a", dt.datetime(2020, 6, 26, 9)],
+        ["b", "2020.6.26"],
+        ["c", 44008],
+        ["d", "二〇二〇年六月二十六日"],
+        ["e", "06/26/2020"],
+    ]
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", rows)], batch="b")
     assert {i["received_on"] for i in items(ws)} == {"2020-06-26"}
 
@@ -245,12 +263,18 @@ def test_bulk_write_keeps_foreign_keys_consistent(ws, tmp_path):
     import_files(ws, [examples_dir() / "2020年中期社会评价群众意见建议.csv"], batch="c")
     con = sqlite3.connect(ws.ledger_path)
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-    assert con.execute("SELECT COUNT(*) FROM items i LEFT JOIN source_files f ON f.id=i.file_id"
-                       " WHERE f.id IS NULL").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT COUNT(*) FROM items i LEFT JOIN source_files f ON f.id=i.file_id WHERE f.id IS NULL"
+        ).fetchone()[0]
+        == 0
+    )
 
 
-@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
-                    reason="LibreOffice is needed to make .xls and .ods files (apt-get install libreoffice-calc)")
+@pytest.mark.skipif(
+    not (shutil.which("soffice") or shutil.which("libreoffice")),
+    reason="LibreOffice is needed to make .xls and .ods files (apt-get install libreoffice-calc)",
+)
 @pytest.mark.parametrize("fmt", ["xls", "ods"])
 def test_xls_and_ods(ws, tmp_path, fmt):
     """Real .xls (BIFF) and .ods files, as LibreOffice and old Excel save them."""
@@ -258,8 +282,12 @@ def test_xls_and_ods(ws, tmp_path, fmt):
 
     src = write_xlsx(tmp_path / "来源.xlsx", MESSY, merges=["A1:G1", "D3:E3", "A3:A4", "B3:B4", "C3:C4"])
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    subprocess.run([soffice, "--headless", "--convert-to", fmt, "--outdir", str(tmp_path / "out"), str(src)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", fmt, "--outdir", str(tmp_path / "out"), str(src)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     res = import_files(ws, [tmp_path / "out" / f"来源.{fmt}"], batch="b")
     assert res.ok and res.added == 3
     assert [i["received_on"] for i in items(ws)] == ["2019-10-12", "2019-10-12", "2019-10-03"]

@@ -25,21 +25,32 @@ def test_a_version_4_ledger_keeps_its_raw_rows_and_merges(tmp_path, monkeypatch)
     monkeypatch.setattr(ledger_mod, "SCHEMA_VERSION", 4)
     with Ledger.open(path) as led, led.transaction() as conn:
         conn.execute("INSERT INTO batches(name, created_at) VALUES ('b', 'x')")
-        conn.execute("INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers,"
-                     " mapping, row_count, imported_at) VALUES (1, 'a.xlsx', 'a.xlsx', 's', 'S', 1, '[]', '{}', 2, 'x')")
+        conn.execute(
+            "INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers,"
+            " mapping, row_count, imported_at) VALUES (1, 'a.xlsx', 'a.xlsx', 's', 'S', 1, '[]', '{}', 2, 'x')"
+        )
         # 4 was merged into 3, then 3 into 2: a chain in items, flat in raw_items
-        for n, row, owner, into in ((2, '["1", "路灯不亮", 3.5]', 2, None), (3, '["2", "=1+1", null]', 2, 2),
-                                    (4, '["3", "路灯坏了"]', 2, 3)):
+        for n, row, owner, into in (
+            (2, '["1", "路灯不亮", 3.5]', 2, None),
+            (3, '["2", "=1+1", null]', 2, 2),
+            (4, '["3", "路灯坏了"]', 2, 3),
+        ):
             conn.execute("INSERT INTO items(id, batch_id, text, merged_into) VALUES (?, 1, 't', ?)", (n, into))
-            conn.execute("INSERT INTO raw_items(file_id, row_number, cells, item_id, home_item_id)"
-                         " VALUES (1, ?, ?, ?, ?)", (n, row, owner, n))
+            conn.execute(
+                "INSERT INTO raw_items(file_id, row_number, cells, item_id, home_item_id) VALUES (1, ?, ?, ?, ?)",
+                (n, row, owner, n),
+            )
     monkeypatch.undo()
     with Ledger.open(path) as led:
         assert led.schema_version() == SCHEMA_VERSION
-        assert [r["cells"] for r in led.original_rows(2)] == [["1", "路灯不亮", 3.5], ["2", "=1+1", None],
-                                                              ["3", "路灯坏了"]]
-        assert [tuple(r) for r in led.conn.execute("SELECT id, file_id, row_number, merged_into FROM items ORDER BY id")] == [
-            (2, 1, 2, None), (3, 1, 3, 2), (4, 1, 4, 2)]
+        assert [r["cells"] for r in led.original_rows(2)] == [
+            ["1", "路灯不亮", 3.5],
+            ["2", "=1+1", None],
+            ["3", "路灯坏了"],
+        ]
+        assert [
+            tuple(r) for r in led.conn.execute("SELECT id, file_id, row_number, merged_into FROM items ORDER BY id")
+        ] == [(2, 1, 2, None), (3, 1, 3, 2), (4, 1, 4, 2)]
         assert [i["raw_count"] for i in led.working_items()] == [3]
 
 
@@ -139,8 +150,12 @@ def test_killed_import_leaves_the_ledger_as_before(ws, tmp_path):
     wal = ws.ledger_path.with_name(ws.ledger_path.name + "-wal")
     start = wal.stat().st_size if wal.exists() else 0
     env = dict(os.environ, RECTIKIT_WORKSPACE=str(ws.root))
-    proc = subprocess.Popen([sys.executable, "-m", "rectikit", "import", str(big), "--batch", "大"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rectikit", "import", str(big), "--batch", "大"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         if wal.exists() and wal.stat().st_size > start + (4 << 20):

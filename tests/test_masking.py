@@ -32,13 +32,18 @@ def mobiles(draw):
     sep = draw(st.sampled_from(["", " ", "-"]))
     body = number[:3] + sep + number[3:7] + sep + number[7:]
     prefix = draw(st.sampled_from(["", "+86 ", "+86", "86-", "(+86)"]))
-    return prefix + (body.translate(str.maketrans("0123456789", "０１２３４５６７８９")) if draw(st.booleans()) else body), number
+    return prefix + (
+        body.translate(str.maketrans("0123456789", "０１２３４５６７８９")) if draw(st.booleans()) else body
+    ), number
 
 
 @st.composite
 def ids(draw):  # a region code never starts with 0 or 9
-    body = (draw(st.sampled_from("12345678")) + draw(st.text("0123456789", min_size=16, max_size=16))
-            + draw(st.sampled_from("0123456789X")))
+    body = (
+        draw(st.sampled_from("12345678"))
+        + draw(st.text("0123456789", min_size=16, max_size=16))
+        + draw(st.sampled_from("0123456789X"))
+    )
     if draw(st.booleans()):
         return body[:6] + " " + body[6:14] + " " + body[14:], body
     if draw(st.booleans()):
@@ -66,17 +71,29 @@ def test_names_phones_and_ids_never_survive(name, intro, mobile, id_number):
 
 
 def test_ordinary_words_are_left_alone():
-    for text in ("群众反映路灯不亮。", "我是一名教师。", "本人于去年反映过。", "该问题，曾多次反映。", "市民来电反映。",
-                 "2020年6月10日，编号12345。", "希望政府加大力度。"):
+    for text in (
+        "群众反映路灯不亮。",
+        "我是一名教师。",
+        "本人于去年反映过。",
+        "该问题，曾多次反映。",
+        "市民来电反映。",
+        "2020年6月10日，编号12345。",
+        "希望政府加大力度。",
+    ):
         assert mask(text) == text
 
 
 def test_every_free_text_cell_of_an_annex_is_masked(ws, tmp_path):
-    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", [["意见建议内容"], ["我叫欧阳娜娜，电话138 1234 5678，路灯不亮。"]])],
-                 batch="b")
+    import_files(
+        ws,
+        [write_xlsx(tmp_path / "a.xlsx", [["意见建议内容"], ["我叫欧阳娜娜，电话138 1234 5678，路灯不亮。"]])],
+        batch="b",
+    )
     con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET is_key_task=1, progress='已完成', result='已回访张三（13912345678），已修复',"
-                " evidence='联系人：李四 0771-5551234', measures='与王小明反映人沟通' WHERE id=1")
+    con.execute(
+        "UPDATE items SET is_key_task=1, progress='已完成', result='已回访张三（13912345678），已修复',"
+        " evidence='联系人：李四 0771-5551234', measures='与王小明反映人沟通' WHERE id=1"
+    )
     con.commit()
     con.close()
     cells = " ".join(" ".join(r) for kind, r in build_table(ws, "annex2").rows if kind == "row")
@@ -110,12 +127,22 @@ def grouped_numbers(draw):
     n = draw(st.sampled_from([16, 18, 19]))
     digits = draw(st.sampled_from("12345678")) + draw(st.text("0123456789", min_size=n - 1, max_size=n - 1))
     size = draw(st.sampled_from([4, 6, 0]))
-    typed = " ".join(digits[k:k + size] for k in range(0, n, size)) if size else digits
+    typed = " ".join(digits[k : k + size] for k in range(0, n, size)) if size else digits
     return typed, digits
 
 
-INTRODUCED = ["村民{}反映", "业主{}投诉", "群众{}来电", "市民{}说", "回访{}，", "来电人{}", "反映人：{}", "联系人{}",
-              "居民{}反映", "家长{}称"]
+INTRODUCED = [
+    "村民{}反映",
+    "业主{}投诉",
+    "群众{}来电",
+    "市民{}说",
+    "回访{}，",
+    "来电人{}",
+    "反映人：{}",
+    "联系人{}",
+    "居民{}反映",
+    "家长{}称",
+]
 
 
 @settings(max_examples=300)
@@ -130,18 +157,42 @@ def test_every_way_of_writing_a_phone_a_number_or_a_name(name, intro, mobile, nu
     assert name not in out
 
 
-@pytest.mark.parametrize("text,hidden", [
-    ("电话5501206", "5501206"), ("座机0771—5501207", "5501207"), ("联系电话(0771)5501207", "5501207"),
-    ("住民主路某小区3栋2单元501室", "501"), ("邮箱zhang.san@qq.com", "zhang.san"), ("QQ：123456789", "123456789"),
-    ("微信号 wx_abc123", "wx_abc123"), ("车牌桂A·12345", "12345"), ("桂B6789D 长期占道", "6789D"),
-])
+@pytest.mark.parametrize(
+    "text,hidden",
+    [
+        ("电话5501206", "5501206"),
+        ("座机0771—5501207", "5501207"),
+        ("联系电话(0771)5501207", "5501207"),
+        ("住民主路某小区3栋2单元501室", "501"),
+        ("邮箱zhang.san@qq.com", "zhang.san"),
+        ("QQ：123456789", "123456789"),
+        ("微信号 wx_abc123", "wx_abc123"),
+        ("车牌桂A·12345", "12345"),
+        ("桂B6789D 长期占道", "6789D"),
+    ],
+)
 def test_other_ways_to_reach_a_person(text, hidden):
     assert hidden not in mask(text)
 
 
-@pytest.mark.parametrize("text", ["群众路线教育", "市民中心", "村民小组", "联系方式", "3户人家", "2020年6月26日",
-                                  "20200626", "共547条", "投入资金120万元", "12345热线", "家住三楼", "石桥市民安镇",
-                                  "江南市民主路"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "群众路线教育",
+        "市民中心",
+        "村民小组",
+        "联系方式",
+        "3户人家",
+        "2020年6月26日",
+        "20200626",
+        "共547条",
+        "投入资金120万元",
+        "12345热线",
+        "家住三楼",
+        "石桥市民安镇",
+        "江南市民主路",
+    ],
+)
 def test_what_is_not_personal_stays(text):
     assert mask(text) == text
 
@@ -149,15 +200,55 @@ def test_what_is_not_personal_stays(text):
 # Every form of issue #25 seeded into a workspace; none may reach a public document.
 HOSTILE = [
     ["意见建议内容", "县区", "乡镇", "来源", "问题类别", "承办单位", "问题性质", "办理状态"],
-    ["村民孙七反映，民主路路灯坏了，电话138 1234 5678，住3栋2单元501室。", "江南区13912345678", "13700001111",
-     "来电人李雷13812348888", "城乡建设", "市住建局", "政策咨询", "已办结"],
-    ["业主冯十一投诉噪音，身份证4501 0219 9001 0112 34，邮箱zhangsan@qq.com，车牌桂A·54321。", "城中区", "中山街道",
-     "城乡居民", "环境保护", "市生态环境局", "噪音", "办理中"],
-    ["手机一三八一二三四五六七八，QQ号123456789，微信 wx_secret99。", "平山县", "石门镇", "城乡居民", "交通运输",
-     "市交通局", "道路", "办理中"],
+    [
+        "村民孙七反映，民主路路灯坏了，电话138 1234 5678，住3栋2单元501室。",
+        "江南区13912345678",
+        "13700001111",
+        "来电人李雷13812348888",
+        "城乡建设",
+        "市住建局",
+        "政策咨询",
+        "已办结",
+    ],
+    [
+        "业主冯十一投诉噪音，身份证4501 0219 9001 0112 34，邮箱zhangsan@qq.com，车牌桂A·54321。",
+        "城中区",
+        "中山街道",
+        "城乡居民",
+        "环境保护",
+        "市生态环境局",
+        "噪音",
+        "办理中",
+    ],
+    [
+        "手机一三八一二三四五六七八，QQ号123456789，微信 wx_secret99。",
+        "平山县",
+        "石门镇",
+        "城乡居民",
+        "交通运输",
+        "市交通局",
+        "道路",
+        "办理中",
+    ],
 ]
-SECRETS = ["12345678", "1234 5678", "一二三四五六七八", "19900101", "0219 9001", "孙七", "冯十一", "李雷",
-           "zhangsan", "54321", "501室", "00001111", "12348888", "123456789", "wx_secret99", "13912345678"]
+SECRETS = [
+    "12345678",
+    "1234 5678",
+    "一二三四五六七八",
+    "19900101",
+    "0219 9001",
+    "孙七",
+    "冯十一",
+    "李雷",
+    "zhangsan",
+    "54321",
+    "501室",
+    "00001111",
+    "12348888",
+    "123456789",
+    "wx_secret99",
+    "13912345678",
+]
 
 
 def _texts_of(data: bytes) -> list[str]:
@@ -190,15 +281,23 @@ def test_no_public_document_shows_what_masking_must_hide(ws, tmp_path):
 
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", HOSTILE)], batch="2020年中期")
     con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET is_key_task=1, lead_unit='市住建局', deadline='2020-09-01', category='城乡建设',"
-                " measures='联系人李雷13812348888负责', goal='回访孙七', result='已回访业主冯十一，电话138-1234-5678',"
-                " evidence='照片，3栋2单元501室', progress='推进中'")
+    con.execute(
+        "UPDATE items SET is_key_task=1, lead_unit='市住建局', deadline='2020-09-01', category='城乡建设',"
+        " measures='联系人李雷13812348888负责', goal='回访孙七', result='已回访业主冯十一，电话138-1234-5678',"
+        " evidence='照片，3栋2单元501室', progress='推进中'"
+    )
     con.commit()
     con.close()
     day = dt.date(2020, 10, 1)
     out = tmp_path / "公开"
-    files = [p for r in (render(ws, "annex1", out_dir=out, key_only=False, today=day),
-                         render(ws, "annex2", out_dir=out, key_only=False, today=day)) for p in r["files"].values()]
+    files = [
+        p
+        for r in (
+            render(ws, "annex1", out_dir=out, key_only=False, today=day),
+            render(ws, "annex2", out_dir=out, key_only=False, today=day),
+        )
+        for p in r["files"].values()
+    ]
     files.append(notice(ws, today=day, out_dir=out / "公示")["path"])
     files += [p for a in notice(ws, today=day, out_dir=out / "公示")["attachments"] for p in a["files"].values()]
     files.append(plan(ws, today=day, out_dir=out / "方案")["path"])

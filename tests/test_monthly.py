@@ -18,16 +18,26 @@ from helpers import fill_sheet, write_xlsx
 
 @pytest.fixture
 def october(ws, tmp_path):
-    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", [["意见建议内容"], ["路灯不亮。"], ["学校门口拥堵。"], ["村道坑洼。"]])],
-                 batch="2019年度")
+    import_files(
+        ws,
+        [write_xlsx(tmp_path / "a.xlsx", [["意见建议内容"], ["路灯不亮。"], ["学校门口拥堵。"], ["村道坑洼。"]])],
+        batch="2019年度",
+    )
     con = sqlite3.connect(ws.ledger_path)
-    for i, unit, deadline in ((1, "市住建局", "2020-10-20"), (2, "市教育局", "2020-09-30"), (3, "市住建局", "2020-12-31")):
+    for i, unit, deadline in (
+        (1, "市住建局", "2020-10-20"),
+        (2, "市教育局", "2020-09-30"),
+        (3, "市住建局", "2020-12-31"),
+    ):
         con.execute("UPDATE items SET lead_unit=?, deadline=?, is_key_task=1 WHERE id=?", (unit, deadline, i))
     con.commit()
     con.close()
     book = dispatch(ws, tmp_path / "交办").files["市住建局"]
-    fill_sheet(book, {1: {"整改进展": "已完成", "整改成效": "已修复", "完成时间": "2020-10-15", "佐证材料": "照片"}},
-               tmp_path / "报回.xlsx")
+    fill_sheet(
+        book,
+        {1: {"整改进展": "已完成", "整改成效": "已修复", "完成时间": "2020-10-15", "佐证材料": "照片"}},
+        tmp_path / "报回.xlsx",
+    )
     collect(ws, [tmp_path / "报回.xlsx"], today=dt.date(2020, 10, 16))
     close_out(ws, [1], on=dt.date(2020, 10, 28), today=dt.date(2020, 10, 28))
     return ws

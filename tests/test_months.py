@@ -30,9 +30,20 @@ from helpers import fill_sheet, items_by_id, write_xlsx
 D = dt.date
 A, B, C = "市住建局", "市教育局", "市交通运输局"
 # item -> (lead unit, deadline)
-PLAN = {1: (A, "2020-07-31"), 2: (A, "2020-07-31"), 3: (A, "2020-09-30"), 4: (A, "2020-09-30"), 5: (A, "2020-07-31"),
-        6: (B, "2020-08-31"), 7: (B, "2020-08-31"), 8: (B, "2020-07-31"), 9: (B, "2020-12-31"),
-        10: (C, "2020-08-31"), 11: (C, "2020-12-31"), 12: (C, "2020-07-15")}
+PLAN = {
+    1: (A, "2020-07-31"),
+    2: (A, "2020-07-31"),
+    3: (A, "2020-09-30"),
+    4: (A, "2020-09-30"),
+    5: (A, "2020-07-31"),
+    6: (B, "2020-08-31"),
+    7: (B, "2020-08-31"),
+    8: (B, "2020-07-31"),
+    9: (B, "2020-12-31"),
+    10: (C, "2020-08-31"),
+    11: (C, "2020-12-31"),
+    12: (C, "2020-07-15"),
+}
 
 
 def _done(result: str, on: str) -> dict:
@@ -45,25 +56,37 @@ def story(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("months")
     ws = init_workspace(tmp / "ws", office="测试市绩效办", year=2020)
-    rows = [["意见建议内容", "联系电话"]] + [[f"第{k}号问题：某路段路灯不亮，请尽快修复。", f"1391234{k:04d}"] for k in PLAN]
+    rows = [["意见建议内容", "联系电话"]] + [
+        [f"第{k}号问题：某路段路灯不亮，请尽快修复。", f"1391234{k:04d}"] for k in PLAN
+    ]
     import_files(ws, [write_xlsx(tmp / "意见.xlsx", rows)], batch="2020年中期")
     con = sqlite3.connect(ws.ledger_path)
     for i, (unit, deadline) in PLAN.items():
-        con.execute("UPDATE items SET lead_unit=?, deadline=?, deadline_text=?, is_key_task=1 WHERE id=?",
-                    (unit, deadline, deadline, i))
+        con.execute(
+            "UPDATE items SET lead_unit=?, deadline=?, deadline_text=?, is_key_task=1 WHERE id=?",
+            (unit, deadline, deadline, i),
+        )
     con.commit()
     con.close()
     june = dispatch(ws, tmp / "交办1", today=D(2020, 6, 15)).files
     # July 5: the first returns, about June
-    a1 = fill_sheet(june[A], {1: _done("已修复", "2020-06-20"), 2: _done("已修复", "2020-06-28"),
-                              3: {"整改进展": "推进中", "整改成效": "已采购灯具"}}, tmp / "住建局-1.xlsx")
+    a1 = fill_sheet(
+        june[A],
+        {
+            1: _done("已修复", "2020-06-20"),
+            2: _done("已修复", "2020-06-28"),
+            3: {"整改进展": "推进中", "整改成效": "已采购灯具"},
+        },
+        tmp / "住建局-1.xlsx",
+    )
     b1 = fill_sheet(june[B], {6: _done("已整改", "2020-06-30")}, tmp / "教育局-1.xlsx")
     take_back(ws, [a1, b1], today=D(2020, 7, 5))
     july = monthly_report(ws, month="2020-07", out_dir=tmp / "月报", today=D(2020, 8, 2))  # before August's returns
     august_sheets = dispatch(ws, tmp / "交办2", today=D(2020, 8, 1)).files
     # August 5: the second round, about July; a day later the nightly run takes round 1 again
-    a2 = fill_sheet(august_sheets[A], {3: _done("全部更换", "2020-07-15"), 4: _done("已修复", "2020-07-20")},
-                    tmp / "住建局-2.xlsx")
+    a2 = fill_sheet(
+        august_sheets[A], {3: _done("全部更换", "2020-07-15"), 4: _done("已修复", "2020-07-20")}, tmp / "住建局-2.xlsx"
+    )
     b2 = fill_sheet(august_sheets[B], {7: _done("已整改", "2020-07-31")}, tmp / "教育局-2.xlsx")
     take_back(ws, [b2, a2], today=D(2020, 8, 5))
     again = take_back(ws, [a1], today=D(2020, 8, 6))
@@ -71,24 +94,39 @@ def story(tmp_path_factory):
     close_out(ws, [1, 2, 3, 6], on=D(2020, 9, 10), today=D(2020, 9, 10))
     # October: one callback run (all finished items), calls made on 10-10, taken back on 10-12
     sheets = call_sheets(ws, tmp / "回访", today=D(2020, 10, 8))
-    answers = {1: {"是否联系上": "是", "满意度": "满意"}, 2: {"是否联系上": "是", "满意度": "不满意", "群众意见": "又坏了"},
-               3: {"是否联系上": "是", "满意度": "基本满意"}, 4: {"是否联系上": "是", "满意度": "满意"},
-               6: {"是否联系上": "否", "未联系上原因": "停机", "满意度": "不满意"},
-               7: {"是否联系上": "是", "满意度": "满意"}}
+    answers = {
+        1: {"是否联系上": "是", "满意度": "满意"},
+        2: {"是否联系上": "是", "满意度": "不满意", "群众意见": "又坏了"},
+        3: {"是否联系上": "是", "满意度": "基本满意"},
+        4: {"是否联系上": "是", "满意度": "满意"},
+        6: {"是否联系上": "否", "未联系上原因": "停机", "满意度": "不满意"},
+        7: {"是否联系上": "是", "满意度": "满意"},
+    }
     for a in answers.values():
         a.update({"回访人": "李某", "回访时间": "2020-10-10"})
-    back = [fill_sheet(p, answers, tmp / f"回访-{k}.xlsx", sheet=CALL_SHEET) for k, p in enumerate(sheets.files.values())]
+    back = [
+        fill_sheet(p, answers, tmp / f"回访-{k}.xlsx", sheet=CALL_SHEET) for k, p in enumerate(sheets.files.values())
+    ]
     called = take_back(ws, back, today=D(2020, 10, 12))
-    return {"ws": ws, "tmp": tmp, "july_early": july, "july_late": july_late, "again": again, "called": called, "sheets": sheets, "a1": a1}
+    return {
+        "ws": ws,
+        "tmp": tmp,
+        "july_early": july,
+        "july_late": july_late,
+        "again": again,
+        "called": called,
+        "sheets": sheets,
+        "a1": a1,
+    }
 
 
 # Counted by hand from the story above: (tasks, done this month, done, closed this month, closed, overdue)
 EXPECTED = {
-    "2020-06": (12, 3, 3, 0, 0, 0),   # 1, 2, 6 finished in June; nothing due yet
-    "2020-07": (12, 3, 6, 0, 0, 1),   # 3, 4, 7 in July; 12 (due 07-15) overdue; due 07-31 is not late on 07-31
-    "2020-08": (12, 0, 6, 0, 0, 3),   # 5, 8 (07-31) and 12 overdue; 10 is due on 08-31
-    "2020-09": (12, 0, 6, 4, 4, 4),   # 1, 2, 3, 6 closed on 09-10; 10 now overdue too
-    "2020-10": (12, 0, 5, 0, 3, 4),   # 2 reopened on 10-10 with a new deadline: neither done, closed nor late
+    "2020-06": (12, 3, 3, 0, 0, 0),  # 1, 2, 6 finished in June; nothing due yet
+    "2020-07": (12, 3, 6, 0, 0, 1),  # 3, 4, 7 in July; 12 (due 07-15) overdue; due 07-31 is not late on 07-31
+    "2020-08": (12, 0, 6, 0, 0, 3),  # 5, 8 (07-31) and 12 overdue; 10 is due on 08-31
+    "2020-09": (12, 0, 6, 4, 4, 4),  # 1, 2, 3, 6 closed on 09-10; 10 now overdue too
+    "2020-10": (12, 0, 5, 0, 3, 4),  # 2 reopened on 10-10 with a new deadline: neither done, closed nor late
 }
 KEYS = ("tasks", "done_this_month", "done", "closed_this_month", "closed", "overdue")
 
@@ -148,8 +186,13 @@ def test_track_and_annex2_agree_with_the_report_on_the_same_day(story):
 def test_a_reopened_task_leaves_its_old_result_behind(story):
     ws = story["ws"]
     got = items_by_id(ws)[2]
-    assert (got["progress"], got["closed"], got["result"], got["evidence"], got["done_on"]) == ("推进中", None, None,
-                                                                                              None, None)
+    assert (got["progress"], got["closed"], got["result"], got["evidence"], got["done_on"]) == (
+        "推进中",
+        None,
+        None,
+        None,
+        None,
+    )
     assert got["reopened"] == "回访不满意" and got["reopened_on"] == "2020-10-10"
     assert got["deadline"] > "2020-11-01"  # 20 working days from the reopening, not the old 07-31
     assert story["called"].reopened == [2]  # 6 said 不满意 but was never reached: nothing reopens
@@ -157,7 +200,12 @@ def test_a_reopened_task_leaves_its_old_result_behind(story):
     head = [h for h, *_ in table.layout.columns]
     row = next(r for kind, r in table.rows if kind == "row" and "第2号问题" in r[1])
     cell = dict(zip(head, row))
-    assert "重新整改" in cell["完成情况"] and cell["整改成效"] == "" and cell["佐证材料"] == "" and cell["是否销号"] == "否"
+    assert (
+        "重新整改" in cell["完成情况"]
+        and cell["整改成效"] == ""
+        and cell["佐证材料"] == ""
+        and cell["是否销号"] == "否"
+    )
     # on 09-30 the same annex still showed it finished and closed
     sept = build_table(ws, "annex2", today=D(2020, 9, 30))
     row = dict(zip(head, next(r for kind, r in sept.rows if kind == "row" and "第2号问题" in r[1])))
@@ -184,11 +232,14 @@ def test_one_callback_run_is_one_round(story):
     ws = story["ws"]
     assert len(story["sheets"].files) >= 2  # several sheets …
     res = satisfaction_report(ws, out=story["tmp"] / "满意度.xlsx", today=D(2020, 10, 31))
-    rnd, = res["rounds"]  # … one round
+    (rnd,) = res["rounds"]  # … one round
     assert (rnd["called"], rnd["reached"], rnd["satisfied"], rnd["sheets"]) == (6, 5, 4, len(story["sheets"].files))
     n, k, z = 5, 4, 1.96  # the Wilson interval, worked out here
     p = k / n
-    centre, half = (p + z * z / (2 * n)) / (1 + z * z / n), z * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5 / (1 + z * z / n)
+    centre, half = (
+        (p + z * z / (2 * n)) / (1 + z * z / n),
+        z * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5 / (1 + z * z / n),
+    )
     assert (rnd["low"], rnd["high"]) == pytest.approx((centre - half, centre + half))
     assert (rnd["low"], rnd["high"]) == pytest.approx(wilson(4, 5))
     assert rnd["first_call"] == rnd["last_call"] == "2020-10-10" and rnd["rate_of_called"] == pytest.approx(4 / 6)
@@ -201,13 +252,24 @@ def test_a_second_round_is_compared_in_percentage_points(story, tmp_path):
     shutil.copytree(story["ws"].root, ws.root)
     sheets = call_sheets(ws, tmp_path / "回访2", today=D(2020, 11, 20))
     answers = {i: {"是否联系上": "是", "满意度": "满意", "回访时间": "2020-11-21"} for i in (1, 3, 4, 6, 7)}
-    take_back(ws, [fill_sheet(p, answers, tmp_path / f"r{k}.xlsx", sheet=CALL_SHEET)
-                   for k, p in enumerate(sheets.files.values())], today=D(2020, 11, 22))
+    take_back(
+        ws,
+        [
+            fill_sheet(p, answers, tmp_path / f"r{k}.xlsx", sheet=CALL_SHEET)
+            for k, p in enumerate(sheets.files.values())
+        ],
+        today=D(2020, 11, 22),
+    )
     res = satisfaction_report(ws, out=tmp_path / "满意度.xlsx", today=D(2020, 11, 30))
     first, second = res["rounds"]
     assert second["rate"] == 1.0 and second["change_points"] == pytest.approx(20.0)
-    cells = [str(c) for sh in load_workbook(res["path"]).worksheets for row in sh.iter_rows(values_only=True)
-             for c in row if c]
+    cells = [
+        str(c)
+        for sh in load_workbook(res["path"]).worksheets
+        for row in sh.iter_rows(values_only=True)
+        for c in row
+        if c
+    ]
     assert any("第2轮（2020-11-21" in c and "比上一轮提高 20.0 个百分点" in c for c in cells)
     assert any("比上一轮提高 20.0 个百分点" in line for line in res["round_lines"])
 
@@ -220,12 +282,18 @@ def test_the_command_line_takes_today(story, cli):
     assert bad.code == 2
 
 
-@pytest.mark.parametrize("command", [c.split() for c in (
-    "import status export dedupe unmerge classify assign render dispatch collect track supervise closeout reopen "
-    "callback satisfaction boards plan analyse notice demo").split()] + [["report", "monthly"],
-                                                                       ["report", "investigation"],
-                                                                       ["frame", "templates"], ["frame", "merge"]],
-    ids=" ".join)
+@pytest.mark.parametrize(
+    "command",
+    [
+        c.split()
+        for c in (
+            "import status export dedupe unmerge classify assign render dispatch collect track supervise closeout reopen "
+            "callback satisfaction boards plan analyse notice demo"
+        ).split()
+    ]
+    + [["report", "monthly"], ["report", "investigation"], ["frame", "templates"], ["frame", "merge"]],
+    ids=" ".join,
+)
 def test_every_command_takes_today(cli, command):
     r = cli(*command, "--help")
     assert r.code == 0 and "--today" in r.out

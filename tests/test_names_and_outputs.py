@@ -58,8 +58,17 @@ def test_control_characters_are_taken_out_on_import(ws, tmp_path):
 
 
 def test_units_whose_names_cannot_name_a_file_or_would_share_one(tmp_path):
-    path = write_xlsx(tmp_path / "单位名录.xlsx", [["单位全称", "简称/别名（用;分隔）"], ["甲/乙局", ""], ["丙:丁局", ""],
-                                                 ["ABC局", ""], ["abc局", ""], ["市住建局", "住建局"]])
+    path = write_xlsx(
+        tmp_path / "单位名录.xlsx",
+        [
+            ["单位全称", "简称/别名（用;分隔）"],
+            ["甲/乙局", ""],
+            ["丙:丁局", ""],
+            ["ABC局", ""],
+            ["abc局", ""],
+            ["市住建局", "住建局"],
+        ],
+    )
     with pytest.raises(InvalidDataError) as e:
         load_units(path)
     codes = [(i.row, i.code) for i in e.value.report.errors]
@@ -92,9 +101,12 @@ def test_outputs_never_overwrite_the_workspace_or_an_imported_file(loaded, tmp_p
 def test_files_are_readable_by_colleagues(loaded, tmp_path):
     old = os.umask(0o022)
     try:
-        made = [export_ledger(loaded, tmp_path / "台账.xlsx")["path"], export_ledger(loaded, tmp_path / "台账.csv")["path"],
-                *render(loaded, "annex1", out_dir=tmp_path / "out", key_only=False)["files"].values(),
-                analyse(loaded, today=dt.date(2020, 9, 30), out=tmp_path / "r.docx").path]
+        made = [
+            export_ledger(loaded, tmp_path / "台账.xlsx")["path"],
+            export_ledger(loaded, tmp_path / "台账.csv")["path"],
+            *render(loaded, "annex1", out_dir=tmp_path / "out", key_only=False)["files"].values(),
+            analyse(loaded, today=dt.date(2020, 9, 30), out=tmp_path / "r.docx").path,
+        ]
     finally:
         os.umask(old)
     for path in made:

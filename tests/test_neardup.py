@@ -8,8 +8,11 @@ from rectikit.text.neardup import find_groups, lsh_candidates, minhash_signature
 
 
 def _expected(batch):
-    pairs = [(r["original_seq"], r["repeat_seq"]) for r in csv.DictReader(open(examples_dir() / "expected_duplicates.csv",
-                                                                                encoding="utf-8")) if r["batch"] == batch]
+    pairs = [
+        (r["original_seq"], r["repeat_seq"])
+        for r in csv.DictReader(open(examples_dir() / "expected_duplicates.csv", encoding="utf-8"))
+        if r["batch"] == batch
+    ]
     groups: dict[str, set] = {}
     for a, b in pairs:
         groups.setdefault(a, {a}).add(b)
@@ -17,9 +20,16 @@ def _expected(batch):
 
 
 def test_examples_2019_merge_to_538_with_exactly_the_planted_groups():
-    rows = CalamineWorkbook.from_path(str(examples_dir() / "2019年度社会评价群众意见建议.xlsx")).get_sheet_by_index(0).to_python()
-    items = [(str(int(float(r[0]))), r[2]) for r in rows[4:]
-             if isinstance(r[2], str) and r[2].strip() and str(r[0]).replace(".0", "").isdigit()]
+    rows = (
+        CalamineWorkbook.from_path(str(examples_dir() / "2019年度社会评价群众意见建议.xlsx"))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    items = [
+        (str(int(float(r[0]))), r[2])
+        for r in rows[4:]
+        if isinstance(r[2], str) and r[2].strip() and str(r[0]).replace(".0", "").isdigit()
+    ]
     assert len(items) == 547
     groups = find_groups([t for _, t in items], 0.8)
     got = sorted(sorted(items[i][0] for i in g.members) for g in groups)
@@ -76,10 +86,18 @@ def test_empty_and_tiny_texts():
 def test_a_repost_with_its_body_rewritten_is_found_by_its_title():
     from rectikit.text.neardup import find_groups
 
-    texts = ["民主路路灯已经坏了三个月，晚上出行很不安全，老人小孩经常摔倒，希望相关部门尽快派人维修。",
-             "上次反映的问题还没有解决：民主路的路灯到现在还是不亮，晚上黑漆漆的，请尽快处理。",
-             "中山路路灯不亮，晚上出行很不安全。", "学校门口拥堵，希望增派交警。"]
-    titles = ["反映民主路路灯长期不亮的问题", "再次反映民主路路灯长期不亮的问题", "反映中山路路灯长期不亮的问题", "道路问题"]
+    texts = [
+        "民主路路灯已经坏了三个月，晚上出行很不安全，老人小孩经常摔倒，希望相关部门尽快派人维修。",
+        "上次反映的问题还没有解决：民主路的路灯到现在还是不亮，晚上黑漆漆的，请尽快处理。",
+        "中山路路灯不亮，晚上出行很不安全。",
+        "学校门口拥堵，希望增派交警。",
+    ]
+    titles = [
+        "反映民主路路灯长期不亮的问题",
+        "再次反映民主路路灯长期不亮的问题",
+        "反映中山路路灯长期不亮的问题",
+        "道路问题",
+    ]
     assert find_groups(texts, 0.8) == []  # the bodies alone are too far apart
     [group] = find_groups(texts, 0.8, titles=titles)
     assert group.members == (0, 1) and group.score < 0.8  # a reviewer decides; --auto never merges it
@@ -91,11 +109,15 @@ def test_a_repost_with_its_body_rewritten_is_found_by_its_title():
 def test_a_generic_hotline_title_joins_nothing_but_a_title_naming_the_place_does():
     from rectikit.text.neardup import find_groups
 
-    bodies = ["仓山区摩卡生活馆门口的金港河施工工地凌晨0点14分还在施工，噪音严重扰民。特此投诉，望处理。",
-              "仓山区白湖亭河下濂段晚上11点多还有钩机在作业，噪音严重扰民。特此投诉，望处理。"]
+    bodies = [
+        "仓山区摩卡生活馆门口的金港河施工工地凌晨0点14分还在施工，噪音严重扰民。特此投诉，望处理。",
+        "仓山区白湖亭河下濂段晚上11点多还有钩机在作业，噪音严重扰民。特此投诉，望处理。",
+    ]
     assert find_groups(bodies, 0.8, titles=["河道施工扰民", "河道施工扰民"]) == []
-    retold = ["仓山区三叉街地铁口旁边的龙津河晚上时不时会有一股化学臭味飘出，很臭，希望尽快解决这个问题。",
-              "从去年起就说近期整治，到现在都没有任何处理，时不时有化学臭味飘出，前段时间咳嗽鼻炎严重，希望尽快解决。"]
+    retold = [
+        "仓山区三叉街地铁口旁边的龙津河晚上时不时会有一股化学臭味飘出，很臭，希望尽快解决这个问题。",
+        "从去年起就说近期整治，到现在都没有任何处理，时不时有化学臭味飘出，前段时间咳嗽鼻炎严重，希望尽快解决。",
+    ]
     [g] = find_groups(retold, 0.8, titles=["龙津河很臭的问题", "龙津河很臭的问题"])
     assert g.signals == ("title",) and g.score < 0.8
 
@@ -103,8 +125,10 @@ def test_a_generic_hotline_title_joins_nothing_but_a_title_naming_the_place_does
 def _noise(n: int) -> list[str]:
     """Texts of characters drawn at random, each with the words every complaint uses."""
     rng = random.Random(3)
-    return ["".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(40)) + "已经投诉多次，一直没有解决，晚上营业"
-            for _ in range(n)]
+    return [
+        "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(40)) + "已经投诉多次，一直没有解决，晚上营业"
+        for _ in range(n)
+    ]
 
 
 def test_a_repost_retold_with_new_details_is_found_by_the_particulars_both_letters_name():
@@ -113,7 +137,10 @@ def test_a_repost_retold_with_new_details_is_found_by_the_particulars_both_lette
     first = "泉星社区的海阔天空KTV和飞歌KTV每天晚上营业到凌晨，鬼哭狼嚎，已经多人投诉多次，一直没有解决。"
     again = "网上几次投诉过海阔天空KTV和飞歌KTV晚上营业扰民，3月12日晚上又吵到两点，孩子要中考，政府一直没有处理。"
     texts = _noise(300) + [first, again]
-    titles = [""] * 300 + ["投诉A7县泉星社区海阔天空KTV和飞歌KTV噪音扰民", "投诉泉星社区“海阔天空KTV”和“飞歌KTV”噪声扰民"]
+    titles = [""] * 300 + [
+        "投诉A7县泉星社区海阔天空KTV和飞歌KTV噪音扰民",
+        "投诉泉星社区“海阔天空KTV”和“飞歌KTV”噪声扰民",
+    ]
     assert find_groups(texts, 0.8, titles=titles[:300] + ["", ""]) == []  # the bodies alone are too far apart
     [group] = find_groups(texts, 0.8, titles=titles)
     assert group.members == (300, 301) and group.signals == ("rewrite",) and group.score < 0.8

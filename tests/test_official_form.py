@@ -28,8 +28,11 @@ def _xml(path) -> str:
 
 
 def test_the_frame_parts_and_the_form(tmp_path):
-    doc = OfficialDocument("某市绩效考评领导小组办公室关于印发《2020年度社会评价群众意见建议整改方案》的通知",
-                           head=("某市绩效考评领导小组办公室文件", "某绩办发〔2020〕6号"), to="各县（市、区）人民政府")
+    doc = OfficialDocument(
+        "某市绩效考评领导小组办公室关于印发《2020年度社会评价群众意见建议整改方案》的通知",
+        head=("某市绩效考评领导小组办公室文件", "某绩办发〔2020〕6号"),
+        to="各县（市、区）人民政府",
+    )
     doc.paragraph("正文。")
     doc.table(("序号", "内容"), [(1, "长" * 300)])
     doc.attachments(["某市整改任务清单，名称很长很长很长很长很长很长很长很长很长很长"])
@@ -65,8 +68,16 @@ def test_missing_parts_are_marked_not_dropped(ws, tmp_path):
     out = plan(ws, today=dt.date(2020, 6, 10), out_dir=tmp_path / "方案")
     d = Document(out["path"])
     text = "\n".join(p.text for p in d.paragraphs)
-    for part in ("【请填写发文机关标志", "【请填写发文字号", "【请填写主送机关", "【请填写审定机构", "【请填写反馈方",
-                 "【请填写时段", "抄送：【请填写抄送机关", "印发"):
+    for part in (
+        "【请填写发文机关标志",
+        "【请填写发文字号",
+        "【请填写主送机关",
+        "【请填写审定机构",
+        "【请填写反馈方",
+        "【请填写时段",
+        "抄送：【请填写抄送机关",
+        "印发",
+    ):
         assert part in text, part
     assert "关于印发《2019年度社会评价群众意见建议的整改方案》的通知" in text.replace("\n", "")
     marked = [r for p in d.paragraphs for r in p.runs if r.text.startswith("【请填写")]
@@ -76,9 +87,15 @@ def test_missing_parts_are_marked_not_dropped(ws, tmp_path):
 def test_the_frame_from_the_config(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", [["意见建议内容"], ["路灯不亮。"]])], batch="2019年度")
     text = ws.config_path.read_text(encoding="utf-8")
-    for key, value in (("place", "防城港市"), ("mark", "防城港市绩效考评领导小组办公室文件"), ("number", "防绩办发〔2020〕6号"),
-                       ("plan_to", "各县（市、区）党委和人民政府"), ("plan_cc", "市委办公室"),
-                       ("plan_approved_by", "市绩效考评领导小组"), ("feedback_from", "自治区")):
+    for key, value in (
+        ("place", "防城港市"),
+        ("mark", "防城港市绩效考评领导小组办公室文件"),
+        ("number", "防绩办发〔2020〕6号"),
+        ("plan_to", "各县（市、区）党委和人民政府"),
+        ("plan_cc", "市委办公室"),
+        ("plan_approved_by", "市绩效考评领导小组"),
+        ("feedback_from", "自治区"),
+    ):
         text = text.replace(f'{key} = ""', f'{key} = "{value}"', 1)
     text = text.replace("plan_stages = []", 'plan_stages = ["2020年5月至6月", "2020年7月至11月", "2020年12月前"]')
     ws.config_path.write_text(text, encoding="utf-8")
@@ -86,12 +103,18 @@ def test_the_frame_from_the_config(ws, tmp_path):
     text = "\n".join(p.text for p in Document(out["path"]).paragraphs)
     assert "【" not in text.split("根据")[0]  # the notice part is whole
     assert "各县（市、区）党委和人民政府：" in text and "防绩办发〔2020〕6号" in text
-    assert "经市绩效考评领导小组同意，现将《自治区反馈2019年度社会评价防城港市群众意见建议的整改方案》印发给你们" in text
+    assert (
+        "经市绩效考评领导小组同意，现将《自治区反馈2019年度社会评价防城港市群众意见建议的整改方案》印发给你们" in text
+    )
     assert "查找问题根源，明确责任主体。（2020年5月至6月）" in text and "抄送：市委办公室。" in text
 
 
-@given(st.text(alphabet="社会评价群众意见建议整改方案的通知关于印发《》（）2019年度某市绩效办abc、", min_size=1,
-               max_size=120), st.integers(8, 24))
+@given(
+    st.text(
+        alphabet="社会评价群众意见建议整改方案的通知关于印发《》（）2019年度某市绩效办abc、", min_size=1, max_size=120
+    ),
+    st.integers(8, 24),
+)
 def test_title_lines_keep_every_character_and_fit(title, per_line):
     lines = break_title(title, per_line)
     assert "".join(lines) == title

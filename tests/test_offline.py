@@ -20,17 +20,28 @@ def test_offline_bundle_installs_without_network_and_runs_the_demo(tmp_path):
         import build_offline
     finally:
         sys.path.pop(0)
-    bundle = build_offline.build(build_offline.current_platform(),
-                                 f"{sys.version_info[0]}.{sys.version_info[1]}", tmp_path / "dist")
+    bundle = build_offline.build(
+        build_offline.current_platform(), f"{sys.version_info[0]}.{sys.version_info[1]}", tmp_path / "dist"
+    )
     with zipfile.ZipFile(bundle) as z:
         z.extractall(tmp_path / "pc")
         names = z.namelist()
     assert any(n.endswith("install.bat") for n in names) and any("/wheels/rectikit-" in n for n in names)
     folder = next((tmp_path / "pc").iterdir())
-    env = {"PATH": "/usr/bin:/bin", "PIP_NO_INDEX": "1", "PIP_CONFIG_FILE": "/dev/null", "PYTHON": sys.executable,
-           "HOME": str(tmp_path)}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PIP_NO_INDEX": "1",
+        "PIP_CONFIG_FILE": "/dev/null",
+        "PYTHON": sys.executable,
+        "HOME": str(tmp_path),
+    }
     subprocess.run(["sh", str(folder / "install.sh")], check=True, env=env, capture_output=True, timeout=600)
-    demo = subprocess.run([str(folder / ".venv" / "bin" / "rectikit"), "demo", str(tmp_path / "演示")], env=env,
-                          capture_output=True, text=True, timeout=300)
+    demo = subprocess.run(
+        [str(folder / ".venv" / "bin" / "rectikit"), "demo", str(tmp_path / "演示")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert demo.returncode == 0, demo.stderr
     assert (tmp_path / "演示" / "输出" / "分析报告.docx").is_file()

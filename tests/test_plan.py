@@ -14,10 +14,23 @@ from rectikit.steps.ingest import import_files
 
 from helpers import write_xlsx
 
-SOURCES = ["城乡居民（含村委、社区工作人员）", "反馈问题整改专项评议", "政府推动经济社会发展满意度问卷调查", "企业开办",
-           "不动产登记", "信贷办理", "工程报建", "用水、用气、用电", "党代表、人大代表、政协委员",
-           "乡村振兴（含贫困户、普通村民、村委和社区工作人员）", "饮水安全", "千村万企贫困户",
-           "义务教育家庭困难寄宿生生活补助项目", "棚户区改造", "易地扶贫搬迁"]
+SOURCES = [
+    "城乡居民（含村委、社区工作人员）",
+    "反馈问题整改专项评议",
+    "政府推动经济社会发展满意度问卷调查",
+    "企业开办",
+    "不动产登记",
+    "信贷办理",
+    "工程报建",
+    "用水、用气、用电",
+    "党代表、人大代表、政协委员",
+    "乡村振兴（含贫困户、普通村民、村委和社区工作人员）",
+    "饮水安全",
+    "千村万企贫困户",
+    "义务教育家庭困难寄宿生生活补助项目",
+    "棚户区改造",
+    "易地扶贫搬迁",
+]
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -39,7 +52,9 @@ def test_the_counted_sentence_lists_every_source_in_file_order(ws, tmp_path):
     res = import_files(ws, [write_xlsx(tmp_path / "清单.xlsx", _list(counts, wrong=3))], batch="2019年度")
     assert res.added == sum(counts)
     [warning] = [i for i in res.report.issues if i.code == "group-count"]
-    assert warning.row == 3 + sum(counts[:3]) + 3 and "写明 2 条" in warning.message and "实际有 1 条" in warning.message
+    assert (
+        warning.row == 3 + sum(counts[:3]) + 3 and "写明 2 条" in warning.message and "实际有 1 条" in warning.message
+    )
     out = plan(ws, today=dt.date(2020, 6, 10), out_dir=tmp_path / "方案")
     expected = "；".join(f"{s}的意见建议{n}条" for s, n in zip(SOURCES, counts))
     assert f"共{sum(counts)}条。其中：{expected}。" in out["content"]
@@ -54,10 +69,14 @@ def test_the_counted_sentence_lists_every_source_in_file_order(ws, tmp_path):
 
 def test_the_plan_uses_the_config(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "清单.xlsx", _list([2] + [0] * 14, wrong=-1))], batch="2019年度")
-    config = ws.config_path.read_text(encoding="utf-8").replace('feedback_from = ""', 'feedback_from = "自治区"').replace(
-        'basis = ""', 'basis = "《关于反馈2019年度绩效考评结果的通知》（桂绩办发〔2020〕2号）"').replace(
-        'platform_due = ""', 'platform_due = "2020-06-26"').replace('monthly_report_day = ""', 'monthly_report_day = 5'
-    ).replace('place = ""', 'place = "防城港市"')
+    config = (
+        ws.config_path.read_text(encoding="utf-8")
+        .replace('feedback_from = ""', 'feedback_from = "自治区"')
+        .replace('basis = ""', 'basis = "《关于反馈2019年度绩效考评结果的通知》（桂绩办发〔2020〕2号）"')
+        .replace('platform_due = ""', 'platform_due = "2020-06-26"')
+        .replace('monthly_report_day = ""', "monthly_report_day = 5")
+        .replace('place = ""', 'place = "防城港市"')
+    )
     ws.config_path.write_text(config, encoding="utf-8")
     out = plan(ws, today=dt.date(2020, 6, 10), out_dir=tmp_path / "方案")
     text = "\n".join(p.text for p in Document(out["path"]).paragraphs)

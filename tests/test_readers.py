@@ -20,6 +20,6 @@ def test_a_returned_sheet_reads_numbers_and_dates_as_typed(tmp_path):
     assert (t.text(row, "编号"), t.text(row, "联系电话"), t.text(row, "完成时间")) == ("1", "13912345678", "2020-12-01")
 
 
-@given(st.integers(min_value=-10**15, max_value=10**15))
+@given(st.integers(min_value=-(10**15), max_value=10**15))
 def test_a_whole_number_stored_as_float_reads_without_a_decimal_point(n):
     assert cell_text(float(n)) == str(n)

@@ -14,8 +14,12 @@ from rectikit.text.masking import mask
 
 from helpers import write_xlsx
 
-ROWS = [["意见建议", "县区"], ["=HYPERLINK(\"http://x\") 民主路路灯不亮，联系电话13812345678。", "城中区"],
-        ["实验小学班额过大，一个班有六十多名学生。", "江南区"], ["@所有人 噪音扰民", "城中区"]]
+ROWS = [
+    ["意见建议", "县区"],
+    ['=HYPERLINK("http://x") 民主路路灯不亮，联系电话13812345678。', "城中区"],
+    ["实验小学班额过大，一个班有六十多名学生。", "江南区"],
+    ["@所有人 噪音扰民", "城中区"],
+]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -40,8 +44,19 @@ def test_unprocessed_ledger_renders_with_empty_cells(loaded, tmp_path):
     sh = load_workbook(res["files"]["xlsx"]).active
     assert sh["A1"].value == "附件1"
     assert sh["A2"].value == "测试市绩效办落实2019年度社会评价反馈群众意见建议整改任务清单"
-    assert [c.value for c in sh[4]] == ["序号", "意见建议内容", "领域", "整改目标", "整改措施", "牵头单位", "配合单位",
-                                        "责任领导", "责任人", "整改时限", "备注"]
+    assert [c.value for c in sh[4]] == [
+        "序号",
+        "意见建议内容",
+        "领域",
+        "整改目标",
+        "整改措施",
+        "牵头单位",
+        "配合单位",
+        "责任领导",
+        "责任人",
+        "整改时限",
+        "备注",
+    ]
     assert sh["A5"].value == "1" and sh["F5"].value is None  # not assigned yet: empty, not broken
 
 
@@ -106,8 +121,13 @@ def test_grouping_and_numbering(loaded, tmp_path):
     classify(loaded)
     t = build_table(loaded, "annex1", key_only=False, group_by="county", numbering="per-group")
     kinds = [(k, v if k == "group" else v[0]) for k, v in t.rows]
-    assert kinds == [("group", "一、城中区（2项）"), ("row", "1"), ("row", "2"), ("group", "二、江南区（1项）"),
-                     ("row", "1")]
+    assert kinds == [
+        ("group", "一、城中区（2项）"),
+        ("row", "1"),
+        ("row", "2"),
+        ("group", "二、江南区（1项）"),
+        ("row", "1"),
+    ]
     t = build_table(loaded, "annex1", key_only=False, group_by="county")
     assert [v[0] for k, v in t.rows if k == "row"] == ["1", "2", "3"]
 
@@ -121,8 +141,9 @@ def test_annex2_has_empty_tracking_columns(loaded, tmp_path):
 
 def test_unknown_field_in_a_layout_fails_up_front(loaded, tmp_path):
     layout = loaded.root / "templates" / "annex1.toml"
-    layout.write_text(layout.read_text(encoding="utf-8").replace('field = "goal"', 'field = "weather"'),
-                      encoding="utf-8")
+    layout.write_text(
+        layout.read_text(encoding="utf-8").replace('field = "goal"', 'field = "weather"'), encoding="utf-8"
+    )
     with pytest.raises(TemplateError, match="annex1.toml 第4列.*weather"):
         render(loaded, "annex1", out_dir=tmp_path)
 
@@ -158,23 +179,31 @@ def _soffice():
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@pytest.mark.skipif(not _soffice() or not shutil.which("pdftotext"),
-                    reason="LibreOffice and poppler-utils are not installed (apt-get install libreoffice-writer "
-                           "libreoffice-calc poppler-utils)")
+@pytest.mark.skipif(
+    not _soffice() or not shutil.which("pdftotext"),
+    reason="LibreOffice and poppler-utils are not installed (apt-get install libreoffice-writer "
+    "libreoffice-calc poppler-utils)",
+)
 @pytest.mark.parametrize("fmt", ["docx", "xlsx"])
 def test_converts_to_landscape_pdf_with_the_header_on_every_page(ws, tmp_path, fmt):
-    rows = [["意见建议", "县区"]] + [[f"第{i}条：民主路路灯不亮，晚上出行很不安全，希望有关部门尽快维修。" * 2, "城中区"]
-                                  for i in range(120)]
+    rows = [["意见建议", "县区"]] + [
+        [f"第{i}条：民主路路灯不亮，晚上出行很不安全，希望有关部门尽快维修。" * 2, "城中区"] for i in range(120)
+    ]
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", rows)], batch="b")
     path = render(ws, "annex1", out_dir=tmp_path / "out", formats=[fmt])["files"][fmt]
-    subprocess.run([_soffice(), "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), path],
-                   check=True, capture_output=True, timeout=240)
+    subprocess.run(
+        [_soffice(), "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), path],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     pdf = next((tmp_path / "pdf").glob("*.pdf"))
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
     size = next(line for line in info.splitlines() if line.startswith("Page size")).split()
     assert pages >= 3 and float(size[2]) > float(size[4])  # several pages, all landscape (width > height)
     for page in range(1, pages + 1):
-        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True,
-                              text=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True
+        ).stdout
         assert "意见建议内容" in text and "牵头单位" in text, f"page {page} lacks the header row"

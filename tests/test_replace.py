@@ -13,11 +13,21 @@ from rectikit.steps.ingest import import_files
 
 from helpers import items_by_id, ledger_snapshot, write_xlsx
 
-FIRST = [["意见建议内容", "县区"], ["民主路路灯不亮。", "城中区"], ["村道坑洼。", "平山县"], ["学校门口拥堵。", "江南区"],
-         ["菜市场脏乱。", "城中区"]]
+FIRST = [
+    ["意见建议内容", "县区"],
+    ["民主路路灯不亮。", "城中区"],
+    ["村道坑洼。", "平山县"],
+    ["学校门口拥堵。", "江南区"],
+    ["菜市场脏乱。", "城中区"],
+]
 # the county of one row corrected, one row dropped, one added
-SECOND = [["意见建议内容", "县区"], ["民主路路灯不亮。", "城中区"], ["村道坑洼。", "青溪县"], ["学校门口拥堵。", "江南区"],
-          ["公交班次太少。", "北湖区"]]
+SECOND = [
+    ["意见建议内容", "县区"],
+    ["民主路路灯不亮。", "城中区"],
+    ["村道坑洼。", "青溪县"],
+    ["学校门口拥堵。", "江南区"],
+    ["公交班次太少。", "北湖区"],
+]
 
 
 @pytest.fixture
@@ -75,18 +85,28 @@ def test_add_imports_it_as_more_items(imported):
 def test_replace_recognises_a_row_whose_text_was_corrected(imported, tmp_path):
     """The worked row's text is edited in the new version: same item, corrected text, its work kept."""
     ws, _ = imported
-    edited = [["意见建议内容", "县区"], ["民主路的路灯不亮，晚上很黑。", "城中区"], ["村道坑洼。", "平山县"],
-              ["学校门口拥堵。", "江南区"], ["菜市场脏乱。", "城中区"]]
+    edited = [
+        ["意见建议内容", "县区"],
+        ["民主路的路灯不亮，晚上很黑。", "城中区"],
+        ["村道坑洼。", "平山县"],
+        ["学校门口拥堵。", "江南区"],
+        ["菜市场脏乱。", "城中区"],
+    ]
     (tmp_path / "改").mkdir()
     res = import_files(ws, [write_xlsx(tmp_path / "改" / "汇总.xlsx", edited)], batch="2019年度", replace=True)
     assert res.ok and res.files[0].status == "replaced" and res.added == 0
     got = items_by_id(ws)
-    assert (got[1]["text"], got[1]["lead_unit"], got[1]["category_source"]) == ("民主路的路灯不亮，晚上很黑。", "市住建局",
-                                                                               "manual")
+    assert (got[1]["text"], got[1]["lead_unit"], got[1]["category_source"]) == (
+        "民主路的路灯不亮，晚上很黑。",
+        "市住建局",
+        "manual",
+    )
     assert "1 条的内容有改正" in res.files[0].message
     con = sqlite3.connect(ws.ledger_path)
-    assert con.execute("SELECT old FROM history WHERE action='replace' AND entity_id='1' AND field='text'"
-                       ).fetchone()[0] == "民主路路灯不亮。"
+    assert (
+        con.execute("SELECT old FROM history WHERE action='replace' AND entity_id='1' AND field='text'").fetchone()[0]
+        == "民主路路灯不亮。"
+    )
     con.close()
 
 

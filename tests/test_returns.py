@@ -55,19 +55,23 @@ def test_a_row_of_another_units_task_is_refused(sent, tmp_path):
     # 住建局 changes one of its rows to 编号 2, which was sent to 教育局
     back = _fill(files["市住建局"], tmp_path / "r.xlsx", {1: {"整改进展": "推进中"}}, ids={1: 2})
     errors = _refused(ws, [back], "not-in-book")
-    assert "发给市住建局" in errors[0].message and errors[0].row == 5 and errors[0].column == "编号"  # below 3 title lines
+    assert (
+        "发给市住建局" in errors[0].message and errors[0].row == 5 and errors[0].column == "编号"
+    )  # below 3 title lines
 
 
 def test_a_never_dispatched_item_is_refused(sent, tmp_path):
     ws, files = sent
-    _refused(ws, [_fill(files["市住建局"], tmp_path / "r.xlsx", {1: {"整改进展": "推进中"}}, ids={1: 4})],
-             "not-in-book")
+    _refused(
+        ws, [_fill(files["市住建局"], tmp_path / "r.xlsx", {1: {"整改进展": "推进中"}}, ids={1: 4})], "not-in-book"
+    )
 
 
 def test_swapped_ids_are_caught_by_the_text(sent, tmp_path):
     ws, files = sent
-    back = _fill(files["市住建局"], tmp_path / "r.xlsx", {1: {"整改进展": "已完成", "整改成效": "已修复"}},
-                 ids={1: 3, 3: 1})
+    back = _fill(
+        files["市住建局"], tmp_path / "r.xlsx", {1: {"整改进展": "已完成", "整改成效": "已修复"}}, ids={1: 3, 3: 1}
+    )
     _refused(ws, [back], "row-changed")
 
 
@@ -90,16 +94,26 @@ def test_a_copied_book_with_a_second_report_of_one_task(sent, tmp_path):
 
 def test_closed_tasks_stay_closed_and_blanks_never_erase(sent, tmp_path):
     ws, files = sent
-    done = _fill(files["市住建局"], tmp_path / "done.xlsx",
-                 {1: {"整改进展": "已完成", "整改成效": "更换路灯", "完成时间": "2020-09-20", "佐证材料": "照片"},
-                  3: {"整改进展": "推进中", "整改成效": "已进场", "佐证材料": "施工合同"}})
+    done = _fill(
+        files["市住建局"],
+        tmp_path / "done.xlsx",
+        {
+            1: {"整改进展": "已完成", "整改成效": "更换路灯", "完成时间": "2020-09-20", "佐证材料": "照片"},
+            3: {"整改进展": "推进中", "整改成效": "已进场", "佐证材料": "施工合同"},
+        },
+    )
     collect(ws, [done])
     close_out(ws, [1], on=dt.date(2020, 10, 1))
     # an older copy comes back later: 推进中, blanks where results were
     stale = _fill(files["市住建局"], tmp_path / "stale.xlsx", {1: {"整改进展": "推进中"}, 3: {"整改进展": "推进中"}})
     res = collect(ws, [stale])
     got = items_by_id(ws)
-    assert (got[1]["closed"], got[1]["progress"], got[1]["result"], got[1]["evidence"]) == (1, "已完成", "更换路灯", "照片")
+    assert (got[1]["closed"], got[1]["progress"], got[1]["result"], got[1]["evidence"]) == (
+        1,
+        "已完成",
+        "更换路灯",
+        "照片",
+    )
     assert [(i.code, i.row) for i in res.report.issues if i.code == "closed"] == [("closed", 5)]
     assert (got[3]["result"], got[3]["evidence"]) == ("已进场", "施工合同")  # blank cells kept what was stored
     cleared = _fill(files["市住建局"], tmp_path / "clear.xlsx", {3: {"佐证材料": "清空"}})
@@ -109,8 +123,17 @@ def test_closed_tasks_stay_closed_and_blanks_never_erase(sent, tmp_path):
 
 def test_reopen_is_the_way_back(sent, tmp_path):
     ws, files = sent
-    collect(ws, [_fill(files["市住建局"], tmp_path / "d.xlsx",
-                       {1: {"整改进展": "已完成", "整改成效": "更换路灯", "佐证材料": "照片"}})], today=dt.date(2020, 9, 30))
+    collect(
+        ws,
+        [
+            _fill(
+                files["市住建局"],
+                tmp_path / "d.xlsx",
+                {1: {"整改进展": "已完成", "整改成效": "更换路灯", "佐证材料": "照片"}},
+            )
+        ],
+        today=dt.date(2020, 9, 30),
+    )
     with pytest.raises(InvalidDataError) as e:  # closed before the unit said it was finished
         close_out(ws, [1], on=dt.date(2020, 9, 29))
     assert "销号日期早于完成日期 2020-09-30" in e.value.report.errors[0].message
@@ -123,7 +146,10 @@ def test_reopen_is_the_way_back(sent, tmp_path):
     got = items_by_id(ws)[1]
     assert (got["closed"], got["closed_on"], got["progress"]) == (None, None, "推进中")
     con = sqlite3.connect(ws.ledger_path)
-    assert con.execute("SELECT COUNT(*) FROM history WHERE action='reopen' AND detail LIKE '%回访不满意%'").fetchone()[0] == 1
+    assert (
+        con.execute("SELECT COUNT(*) FROM history WHERE action='reopen' AND detail LIKE '%回访不满意%'").fetchone()[0]
+        == 1
+    )
     con.close()
     # the sheet sent before the reopening is stale for that task; the next dispatch carries it again
     stale = _fill(files["市住建局"], tmp_path / "stale.xlsx", {1: {"整改进展": "已完成", "整改成效": "全部更换"}})
@@ -157,12 +183,20 @@ def test_review_files_from_another_workspace_are_refused(tmp_path):
         folder.mkdir()
         ws = init_workspace(folder / "ws", office=name, year=2020)
         import_files(ws, [write_xlsx(folder / "a.xlsx", rows)], batch="2019年度")
-        made.append((ws, classify(ws, review=folder / "分类.xlsx").review_path,
-                     dedupe(ws, review=folder / "合并.xlsx").review_path,
-                     export_assignments(ws, folder / "分解.xlsx", include_all=True)))
+        made.append(
+            (
+                ws,
+                classify(ws, review=folder / "分类.xlsx").review_path,
+                dedupe(ws, review=folder / "合并.xlsx").review_path,
+                export_assignments(ws, folder / "分解.xlsx", include_all=True),
+            )
+        )
     here, (_, classify_there, dedupe_there, assign_there) = made[0][0], made[1]
-    for apply, path in ((apply_classify, classify_there), (apply_dedupe, dedupe_there),
-                        (apply_assignments, assign_there)):
+    for apply, path in (
+        (apply_classify, classify_there),
+        (apply_dedupe, dedupe_there),
+        (apply_assignments, assign_there),
+    ):
         _refused_apply(here, apply, path)
     assert apply_classify(here, made[0][1]).changed == 0  # its own review file applies
 
@@ -181,8 +215,17 @@ def test_export_and_annex2_show_where_each_task_stands(sent, tmp_path):
     from rectikit.documents.export import export_ledger
 
     ws, files = sent
-    collect(ws, [_fill(files["市住建局"], tmp_path / "d.xlsx",
-                       {1: {"整改进展": "已完成", "整改成效": "更换路灯", "佐证材料": "照片"}})], today=dt.date(2020, 9, 30))
+    collect(
+        ws,
+        [
+            _fill(
+                files["市住建局"],
+                tmp_path / "d.xlsx",
+                {1: {"整改进展": "已完成", "整改成效": "更换路灯", "佐证材料": "照片"}},
+            )
+        ],
+        today=dt.date(2020, 9, 30),
+    )
     close_out(ws, [1], on=dt.date(2020, 10, 1))
     path = export_ledger(ws, tmp_path / "台账.xlsx", today=dt.date(2021, 1, 5))["path"]
     rows = list(load_workbook(path)["台账"].values)
@@ -214,7 +257,11 @@ def test_who_returned_the_task_sheet_on_time(ws, tmp_path):
         collect(ws, [_fill(book["市教育局"], tmp_path / "教育.xlsx", {2: {"整改进展": "推进中"}})])
     with ws.ledger() as led:
         assert timeliness(led, [], dt.date(2020, 7, 9)) == {"sheets": 0, "on_time": 0, "late": [], "missing": []}
-        assert timeliness(led, [], dt.date(2020, 7, 20)) == {"sheets": 3, "on_time": 1, "late": [("市教育局", 5)],
-                                                             "missing": ["市民政局"]}
+        assert timeliness(led, [], dt.date(2020, 7, 20)) == {
+            "sheets": 3,
+            "on_time": 1,
+            "late": [("市教育局", 5)],
+            "missing": ["市民政局"],
+        }
         # as of the 12th the education bureau's return had not come: it was missing then, not late
         assert timeliness(led, [], dt.date(2020, 7, 12))["missing"] == ["市教育局", "市民政局"]

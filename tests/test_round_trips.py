@@ -26,8 +26,10 @@ def tasks(ws, tmp_path):
     rows = [["意见建议内容", "联系电话"], ["民主路路灯不亮。", "13912340001"], ["学校门口拥堵。", "13912340002"]]
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", rows)], batch="b")
     con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET lead_unit='市住建局', deadline='2020-12-31', is_key_task=1, progress='已完成',"
-                " result='已修复'")
+    con.execute(
+        "UPDATE items SET lead_unit='市住建局', deadline='2020-12-31', is_key_task=1, progress='已完成',"
+        " result='已修复'"
+    )
     con.commit()
     con.close()
     return ws
@@ -112,11 +114,14 @@ def test_returns_are_cleaned_and_dated_like_imports(tasks, tmp_path):
     con.close()
     path = dispatch(tasks, tmp_path / "交办", today=D(2020, 9, 1)).files["市住建局"]
     # text pasted from Word: control characters, kept in the file as Excel escapes them
-    pasted = fill_sheet(path, {1: {"整改进展": "推进中", "整改成效": "已采购_x0007_灯具_x001B_[31m"}}, tmp_path / "r.xlsx")
+    pasted = fill_sheet(
+        path, {1: {"整改进展": "推进中", "整改成效": "已采购_x0007_灯具_x001B_[31m"}}, tmp_path / "r.xlsx"
+    )
     collect(tasks, [pasted], today=D(2020, 9, 5))
     assert items_by_id(tasks)[1]["result"] == "已采购灯具[31m"
-    early = fill_sheet(path, {2: {"整改进展": "已完成", "整改成效": "已疏导", "完成时间": "2020-08-01"}},
-                       tmp_path / "early.xlsx")
+    early = fill_sheet(
+        path, {2: {"整改进展": "已完成", "整改成效": "已疏导", "完成时间": "2020-08-01"}}, tmp_path / "early.xlsx"
+    )
     with pytest.raises(InvalidDataError) as e:
         collect(tasks, [early], today=D(2020, 9, 5))
     assert [i.code for i in e.value.report.errors] == ["done-before-raised"]
@@ -131,8 +136,13 @@ def test_one_item_without_a_county_never_blocks_assign(ws, tmp_path, cli):
 
     write_xlsx(ws.rules_dir / UNITS_FILE, UNITS)
     write_xlsx(ws.rules_dir / RULES_FILE, RULES)
-    items = [["意见建议", "县区"], ["民主路路灯不亮。", "城中区"], ["广场舞太吵。", ""], ["菜市场脏乱。", "江北区"],
-             ["小区停车难。", "城中区"]]
+    items = [
+        ["意见建议", "县区"],
+        ["民主路路灯不亮。", "城中区"],
+        ["广场舞太吵。", ""],
+        ["菜市场脏乱。", "江北区"],
+        ["小区停车难。", "城中区"],
+    ]
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", items)], batch="b")
     con = sqlite3.connect(ws.ledger_path)
     con.execute("UPDATE items SET is_key_task=1")
@@ -166,10 +176,12 @@ def _merge_review(ws, path, keep: int | None = None):
     return path
 
 
-MERGED = [["意见建议内容", "联系人", "联系电话"],
-          ["民主路路灯不亮，晚上出行很不安全，希望尽快维修。", "", ""],
-          ["民主路路灯不亮,晚上出行很不安全,希望尽快维修", "张某", "13912345678"],
-          ["建议：民主路路灯不亮，晚上出行很不安全，希望尽快维修，谢谢！", "李某", "13812345678"]]
+MERGED = [
+    ["意见建议内容", "联系人", "联系电话"],
+    ["民主路路灯不亮，晚上出行很不安全，希望尽快维修。", "", ""],
+    ["民主路路灯不亮,晚上出行很不安全,希望尽快维修", "张某", "13912345678"],
+    ["建议：民主路路灯不亮，晚上出行很不安全，希望尽快维修，谢谢！", "李某", "13812345678"],
+]
 
 
 def test_a_merged_item_keeps_every_citizen(ws, tmp_path):
@@ -187,8 +199,10 @@ def test_a_merged_item_keeps_every_citizen(ws, tmp_path):
     line = dict(zip(rows[0], next(r for r in rows[1:] if r[0] == kept)))
     assert line["联系人"] == "张某；李某" and line["联系电话"] == "13912345678；13812345678"
     con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET lead_unit='市住建局', is_key_task=1, progress='已完成', result='已修复'"
-                " WHERE merged_into IS NULL")
+    con.execute(
+        "UPDATE items SET lead_unit='市住建局', is_key_task=1, progress='已完成', result='已修复'"
+        " WHERE merged_into IS NULL"
+    )
     con.commit()
     con.close()
     sheet = call_sheets(ws, tmp_path / "回访", today=D(2020, 10, 1)).files["市住建局"]
@@ -207,16 +221,23 @@ def test_the_text_a_reviewer_keeps_is_the_one_kept(ws, tmp_path):
     assert kept == [2]
 
 
-@pytest.mark.parametrize("old,new,key", [
-    ('key_task_dispositions = ["立行立改"]', 'key_task_dispositions = "立行立改"', "[classify] key_task_dispositions"),
-    ("counties = []", 'counties = "江南区"', "[analysis] counties"),
-    ("warn_days = 10", "warn_days = -100", "[tracking] warn_days"),
-    ("key_task_max_share = 0.22", "key_task_max_share = 5", "[classify] key_task_max_share"),
-    ("threshold = 0.8", "threshold = nan", "[dedupe] threshold"),
-    ('start_date = ""', 'start_date = "6月10日"', "[assign] start_date"),
-    ('count_from = "dispatch"', 'count_from = "yesterday"', "[assign] count_from"),
-    ('reopen_days = "20个工作日"', 'reopen_days = "下个月"', "[tracking] reopen_days"),
-])
+@pytest.mark.parametrize(
+    "old,new,key",
+    [
+        (
+            'key_task_dispositions = ["立行立改"]',
+            'key_task_dispositions = "立行立改"',
+            "[classify] key_task_dispositions",
+        ),
+        ("counties = []", 'counties = "江南区"', "[analysis] counties"),
+        ("warn_days = 10", "warn_days = -100", "[tracking] warn_days"),
+        ("key_task_max_share = 0.22", "key_task_max_share = 5", "[classify] key_task_max_share"),
+        ("threshold = 0.8", "threshold = nan", "[dedupe] threshold"),
+        ('start_date = ""', 'start_date = "6月10日"', "[assign] start_date"),
+        ('count_from = "dispatch"', 'count_from = "yesterday"', "[assign] count_from"),
+        ('reopen_days = "20个工作日"', 'reopen_days = "下个月"', "[tracking] reopen_days"),
+    ],
+)
 def test_a_wrong_setting_is_named_before_anything_changes(ws, old, new, key, cli):
     from rectikit.base.errors import WorkspaceError
 
@@ -242,8 +263,9 @@ def test_rule_tables_are_checked_when_loaded(ws, tmp_path):
         load_units(ws.rules_dir / UNITS_FILE)
     assert [(i.code, i.row) for i in e.value.report.errors] == [("duplicate-unit", 5)]
     write_xlsx(ws.rules_dir / UNITS_FILE, UNITS)
-    write_xlsx(ws.rules_dir / RULES_FILE, RULES[:2] + [[10, "", "", "", "", "路灯", "市住建局", "", "", "", "99999天",
-                                                        "", ""]])
+    write_xlsx(
+        ws.rules_dir / RULES_FILE, RULES[:2] + [[10, "", "", "", "", "路灯", "市住建局", "", "", "", "99999天", "", ""]]
+    )
     with pytest.raises(InvalidDataError) as e:
         assign(ws)
     assert [(i.code, i.row, i.column) for i in e.value.report.errors] == [("bad-deadline", 3, "整改时限")]
@@ -255,10 +277,12 @@ def test_staff_only_workbooks_say_so(tasks, tmp_path):
     from rectikit.documents.export import export_ledger
     from rectikit.steps.tracking import track
 
-    made = [export_ledger(tasks, tmp_path / "台账.xlsx")["path"],
-            track(tasks, today=D(2021, 1, 5), out=tmp_path / "催办清单.xlsx").path,
-            dispatch(tasks, tmp_path / "交办", today=D(2020, 9, 1)).files["市住建局"],
-            call_sheets(tasks, tmp_path / "回访", today=D(2020, 10, 1)).files["市住建局"]]
+    made = [
+        export_ledger(tasks, tmp_path / "台账.xlsx")["path"],
+        track(tasks, today=D(2021, 1, 5), out=tmp_path / "催办清单.xlsx").path,
+        dispatch(tasks, tmp_path / "交办", today=D(2020, 9, 1)).files["市住建局"],
+        call_sheets(tasks, tmp_path / "回访", today=D(2020, 10, 1)).files["市住建局"],
+    ]
     for path in made:
         wb = load_workbook(path)
         assert "内部资料" in (wb.properties.keywords or "") and "不得外传" in (wb.properties.subject or ""), path

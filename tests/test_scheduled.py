@@ -38,7 +38,9 @@ def _history(ws: Path) -> int:
 def test_nightly_twice(tmp_path):
     ws = Path(run_demo(tmp_path / "演示")["workspace"])
     (ws / "收件箱" / "2021年度").mkdir(parents=True)
-    (ws / "收件箱" / "2021年度" / "新意见.csv").write_text("意见建议内容,县区\n公交班次太少。,北湖区\n", encoding="utf-8")
+    (ws / "收件箱" / "2021年度" / "新意见.csv").write_text(
+        "意见建议内容,县区\n公交班次太少。,北湖区\n", encoding="utf-8"
+    )
     (ws / "交办" / "报回").mkdir()
     book = next((ws / "交办").glob("*.xlsx"))
     first = next(r for r in load_workbook(book)["整改任务"].iter_rows(min_row=5, max_row=5, values_only=True))
@@ -47,8 +49,12 @@ def test_nightly_twice(tmp_path):
     first = _run(ws)
     assert first.returncode == 0, (first.stderr, (ws / "报告" / "定时任务.log").read_text(encoding="utf-8"))
     log = (ws / "报告" / "定时任务.log").read_text(encoding="utf-8").splitlines()
-    assert [line.split(" ", 2)[2] for line in log] == ["导入 2021年度/新意见.csv exit=0", f"报回 已导入 {book.name}",
-                                                     "导入报回 1 份 exit=0", "催办清单 exit=0"]
+    assert [line.split(" ", 2)[2] for line in log] == [
+        "导入 2021年度/新意见.csv exit=0",
+        f"报回 已导入 {book.name}",
+        "导入报回 1 份 exit=0",
+        "催办清单 exit=0",
+    ]
     assert list((ws / "报告").glob("催办清单-*.xlsx"))
     before = _history(ws)
     second = _run(ws)
@@ -91,8 +97,11 @@ def test_nights_with_returns_in_any_order_a_bad_file_and_a_killed_run(tmp_path):
     # night 2: round 2 (sent later) says 已完成; its file sorts before round 1's, both are in the folder
     round2 = dispatch(w, tmp_path / "交办2", today=dt.date(2020, 7, 10)).files
     book2 = next(p for p in round2.values() if any(r[0] == task for r in _lead_rows(Path(p))))
-    fill_sheet(book2, {task: {"整改进展": "已完成", "整改成效": "已修好", "完成时间": "2020-07-20", "佐证材料": "照片"}},
-               returns / "a-第2轮.xlsx")
+    fill_sheet(
+        book2,
+        {task: {"整改进展": "已完成", "整改成效": "已修好", "完成时间": "2020-07-20", "佐证材料": "照片"}},
+        returns / "a-第2轮.xlsx",
+    )
     assert _run(ws).returncode == 1  # the bad file is still there
     assert items_by_id(w)[task]["progress"] == "已完成"  # round 1 did not come after round 2
     # the office closes it, a callback sends it back; night 3 takes everything again and undoes nothing

@@ -14,8 +14,19 @@ from rectikit.store.workspace import init_workspace
 
 PKG = Path(__file__).resolve().parents[1] / "src" / "rectikit"
 # Lower number = lower floor. A module may import its own floor or lower ones.
-FLOORS = {"base": 0, "files": 1, "text": 1, "store": 2, "figures": 3, "steps": 4, "documents": 5, "demo": 6,
-          "cli": 7, "__init__": 7, "__main__": 8}
+FLOORS = {
+    "base": 0,
+    "files": 1,
+    "text": 1,
+    "store": 2,
+    "figures": 3,
+    "steps": 4,
+    "documents": 5,
+    "demo": 6,
+    "cli": 7,
+    "__init__": 7,
+    "__main__": 8,
+}
 
 
 def _room(module: str) -> str:
@@ -119,9 +130,14 @@ def test_import_rectikit_gives_the_whole_api():
     import rectikit
 
     cli = Path(rectikit.__file__).parent / "cli"
-    used = {name for f in cli.glob("*.py") for module, names in
-            re.findall(r"from (rectikit\.(?:steps|documents|figures|demo)[\w.]*) import ([\w, ]+)", f.read_text())
-            for name in (n.strip() for n in names.split(","))
-            if name.islower() and " " not in name and name != "parse_mapping"}
+    used = {
+        name
+        for f in cli.glob("*.py")
+        for module, names in re.findall(
+            r"from (rectikit\.(?:steps|documents|figures|demo)[\w.]*) import ([\w, ]+)", f.read_text()
+        )
+        for name in (n.strip() for n in names.split(","))
+        if name.islower() and " " not in name and name != "parse_mapping"
+    }
     assert used <= set(rectikit.__all__), used - set(rectikit.__all__)
     assert all(callable(getattr(rectikit, name)) for name in rectikit.__all__)

@@ -57,10 +57,19 @@ def _wilson(k, n, z=1.96):
 
 def test_three_rounds(ws, frame, tmp_path):
     expected = []
-    for rnd, (rate, day) in enumerate(((5, dt.date(2020, 5, 10)), (7, dt.date(2020, 7, 10)), (9, dt.date(2020, 9, 10))),
-                                      start=1):
-        drawn = draw_round(ws, frame, sample=15, by="所属村(社区)", seed=rnd, callers=["张三", "李四"], today=day,
-                           out_dir=tmp_path / f"第{rnd}轮")
+    for rnd, (rate, day) in enumerate(
+        ((5, dt.date(2020, 5, 10)), (7, dt.date(2020, 7, 10)), (9, dt.date(2020, 9, 10))), start=1
+    ):
+        drawn = draw_round(
+            ws,
+            frame,
+            sample=15,
+            by="所属村(社区)",
+            seed=rnd,
+            callers=["张三", "李四"],
+            today=day,
+            out_dir=tmp_path / f"第{rnd}轮",
+        )
         assert drawn.round == rnd
         # 15 of 100 in proportion: 7.5, 4.5, 3 → 7, 4, 3 and the one left to the largest remainder (甲 and 乙
         # tie at .5: the first name in character order, 乙村)
@@ -73,8 +82,12 @@ def test_three_rounds(ws, frame, tmp_path):
                 if n == 1:
                     values[n] = {"是否联系上": "否", "未联系上原因": "关机"}
                     continue
-                values[n] = {"是否联系上": "是", "调查人": caller, "调查时间": day.isoformat(),
-                             **{a: _answer(n, a, rate) for a in AREAS}}
+                values[n] = {
+                    "是否联系上": "是",
+                    "调查人": caller,
+                    "调查时间": day.isoformat(),
+                    **{a: _answer(n, a, rate) for a in AREAS},
+                }
                 for a in AREAS:
                     answers[a].append(values[n][a])
             files.append(fill_sheet(Path(path), values, tmp_path / f"r{rnd}-{caller}.xlsx", sheet="调查记录"))
@@ -103,8 +116,12 @@ def test_a_tampered_sheet_is_refused_and_nothing_changes(ws, frame, tmp_path):
     drawn = draw_round(ws, frame, sample=10, seed=3, today=dt.date(2020, 5, 10), out_dir=tmp_path / "轮")
     path = Path(next(iter(drawn.files.values())))
     first = _rows(path)[0]["编号"]
-    bad = fill_sheet(path, {first: {"是否联系上": "是", "联系电话": "13900000000", "总体满意度": "满意"}},
-                     tmp_path / "改过.xlsx", sheet="调查记录")
+    bad = fill_sheet(
+        path,
+        {first: {"是否联系上": "是", "联系电话": "13900000000", "总体满意度": "满意"}},
+        tmp_path / "改过.xlsx",
+        sheet="调查记录",
+    )
     before = ledger_snapshot(ws)
     with pytest.raises(InvalidDataError) as e:
         take_back(ws, [bad], today=dt.date(2020, 5, 12))
@@ -115,7 +132,9 @@ def test_a_tampered_sheet_is_refused_and_nothing_changes(ws, frame, tmp_path):
 def test_people_reached_lately_are_left_out(ws, frame, tmp_path):
     drawn = draw_round(ws, frame, sample=100, today=dt.date(2020, 5, 10), out_dir=tmp_path / "一")
     path = Path(next(iter(drawn.files.values())))
-    reached = {r["编号"]: {"是否联系上": "是", "调查时间": "2020-05-10", "总体满意度": "满意"} for r in _rows(path)[:30]}
+    reached = {
+        r["编号"]: {"是否联系上": "是", "调查时间": "2020-05-10", "总体满意度": "满意"} for r in _rows(path)[:30]
+    }
     take_back(ws, [fill_sheet(path, reached, tmp_path / "一.xlsx", sheet="调查记录")], today=dt.date(2020, 5, 12))
     again = draw_round(ws, frame, sample=100, skip_days=60, today=dt.date(2020, 6, 10), out_dir=tmp_path / "二")
     assert again.left_out == 30 and again.population == 70 and "近期已调查过的 30 人" in again.explain()

@@ -7,8 +7,21 @@ from hypothesis import strategies as st
 from rectikit.text.normalise import FILLERS, cn_number, normalise, normalise_many, same_problem
 
 
-@pytest.mark.parametrize("s,n", [("三", 3), ("十", 10), ("十一", 11), ("二十六", 26), ("三百五十", 350),
-                                 ("二〇二〇", 2020), ("一万二千", 12000), ("两", 2), ("天", None), ("", None)])
+@pytest.mark.parametrize(
+    "s,n",
+    [
+        ("三", 3),
+        ("十", 10),
+        ("十一", 11),
+        ("二十六", 26),
+        ("三百五十", 350),
+        ("二〇二〇", 2020),
+        ("一万二千", 12000),
+        ("两", 2),
+        ("天", None),
+        ("", None),
+    ],
+)
 def test_cn_number(s, n):
     assert cn_number(s) == n
 
@@ -85,8 +98,11 @@ def test_template_texts_about_other_complaints_are_other_problems():
     assert same_problem(a, c, topics)  # the closing formula differs, not the complaint
 
 
-@given(st.text(alphabet="东西村路灯不亮噪音扰民已经天了希望尽快解决0123456789", min_size=4, max_size=40),
-       st.integers(min_value=0, max_value=40), st.sampled_from(sorted(FILLERS)))
+@given(
+    st.text(alphabet="东西村路灯不亮噪音扰民已经天了希望尽快解决0123456789", min_size=4, max_size=40),
+    st.integers(min_value=0, max_value=40),
+    st.sampled_from(sorted(FILLERS)),
+)
 def test_inserting_a_filler_keeps_the_same_problem(text, at, filler):
     from rectikit.text.specificity import topics
 
@@ -94,8 +110,13 @@ def test_inserting_a_filler_keeps_the_same_problem(text, at, filler):
     assert same_problem(text, text[:at] + filler + text[at:], topics)
 
 
-@given(st.sampled_from(["", "+86 ", "+86-", "86-", "0086 ", "(+86)"]), st.sampled_from(["", " ", "-", "—", "."]),
-       st.booleans(), st.text("0123456789", min_size=9, max_size=9), st.sampled_from("3456789"))
+@given(
+    st.sampled_from(["", "+86 ", "+86-", "86-", "0086 ", "(+86)"]),
+    st.sampled_from(["", " ", "-", "—", "."]),
+    st.booleans(),
+    st.text("0123456789", min_size=9, max_size=9),
+    st.sampled_from("3456789"),
+)
 def test_a_phone_has_one_key_however_it_is_typed(prefix, sep, fullwidth, tail, second):
     from rectikit.text.normalise import phone_key
 
@@ -109,5 +130,12 @@ def test_a_phone_has_one_key_however_it_is_typed(prefix, sep, fullwidth, tail, s
 def test_what_is_not_a_phone_has_no_key():
     from rectikit.text.normalise import phone_key
 
-    assert [phone_key(x) for x in ("12345", "电话", "", None, "0771-5501234", "(0771)5501234", "5501234")] == \
-        [None, None, None, None, "07715501234", "07715501234", "5501234"]
+    assert [phone_key(x) for x in ("12345", "电话", "", None, "0771-5501234", "(0771)5501234", "5501234")] == [
+        None,
+        None,
+        None,
+        None,
+        "07715501234",
+        "07715501234",
+        "5501234",
+    ]

@@ -21,22 +21,25 @@ def rules(tmp_path_factory):
     return load_dispositions(folder / DISPOSITION_FILE)
 
 
-@pytest.mark.parametrize("text, disposition", [
-    ("高岭村村口路段没有路灯，晚上出行很不安全，反映多次仍未解决。", "立行立改"),
-    ("民主路与建设路交叉口没有红绿灯，早晚高峰车辆抢行。", "立行立改"),
-    ("希望政府多为老百姓办实事、办好事。", "长期坚持"),
-    ("建议加大招商引资力度，让年轻人在家门口就业。", "长期坚持"),
-    ("城中区城区学位紧张，孩子就近入学难。", "长期坚持"),
-    ("请问外地驾驶证迁回本县需要走什么程序？", "解读说明"),
-    ("咨询一下星沙联络线的进度，什么时候修？", "解读说明"),
-    ("我是听力残疾人，今年29岁，无工作，吃低保，请求援助。", "回访帮助"),
-    ("这几年的回复都是骗人的，睁眼说瞎话。", "引导化解"),
-    ("我叫张三，是石桥村村民，我家的电表被拆了，我的孩子吓坏了，我想问问凭什么。", "回访帮助"),  # "I" throughout
-    # concrete complaints the first word lists put elsewhere (issue #27)
-    ("电商服务站形同虚设，群众办事还是要跑到县城。", "立行立改"),  # 形同虚设 is a problem, not venting
-    ("铜钱巷的下水管道提质改造时没有清淤，希望提前清淤。", "立行立改"),  # a facility and an ask: not structural
-    ("本人和十多个工人在蓝溪谷项目做了十个月，工资至今被拖欠。", "立行立改"),  # others share it
-])
+@pytest.mark.parametrize(
+    "text, disposition",
+    [
+        ("高岭村村口路段没有路灯，晚上出行很不安全，反映多次仍未解决。", "立行立改"),
+        ("民主路与建设路交叉口没有红绿灯，早晚高峰车辆抢行。", "立行立改"),
+        ("希望政府多为老百姓办实事、办好事。", "长期坚持"),
+        ("建议加大招商引资力度，让年轻人在家门口就业。", "长期坚持"),
+        ("城中区城区学位紧张，孩子就近入学难。", "长期坚持"),
+        ("请问外地驾驶证迁回本县需要走什么程序？", "解读说明"),
+        ("咨询一下星沙联络线的进度，什么时候修？", "解读说明"),
+        ("我是听力残疾人，今年29岁，无工作，吃低保，请求援助。", "回访帮助"),
+        ("这几年的回复都是骗人的，睁眼说瞎话。", "引导化解"),
+        ("我叫张三，是石桥村村民，我家的电表被拆了，我的孩子吓坏了，我想问问凭什么。", "回访帮助"),  # "I" throughout
+        # concrete complaints the first word lists put elsewhere (issue #27)
+        ("电商服务站形同虚设，群众办事还是要跑到县城。", "立行立改"),  # 形同虚设 is a problem, not venting
+        ("铜钱巷的下水管道提质改造时没有清淤，希望提前清淤。", "立行立改"),  # a facility and an ask: not structural
+        ("本人和十多个工人在蓝溪谷项目做了十个月，工资至今被拖欠。", "立行立改"),  # others share it
+    ],
+)
 def test_dispositions_follow_the_guideline(rules, text, disposition):
     assert decide(normalise(text), rules, text=text).disposition == disposition
 
@@ -129,8 +132,16 @@ def test_every_problem_code_has_a_chinese_label():
     assert used and used <= set(CODES), used - set(CODES)
 
 
-@pytest.mark.parametrize("text", ["旧房拆除奖励资金还没有发放。", "退耕还林补助资金发放不及时。", "村里的生活垃圾收集点离住户太近。",
-                                  "企业开办网上系统经常卡顿。", "电商服务站形同虚设。"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "旧房拆除奖励资金还没有发放。",
+        "退耕还林补助资金发放不及时。",
+        "村里的生活垃圾收集点离住户太近。",
+        "企业开办网上系统经常卡顿。",
+        "电商服务站形同虚设。",
+    ],
+)
 def test_a_concrete_complaint_without_a_place_is_a_task(text):
     """docs/TRIAGE.md keeps 长期坚持 for structural problems and general wishes; money not paid or a system
     that fails is a concrete problem to rectify (issue #27; seed 004 treats 资金兑现不及时 so)."""

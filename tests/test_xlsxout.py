@@ -6,8 +6,13 @@ from rectikit.files.xlsxout import CELL_LIMIT, lines_needed, write_table
 
 
 def test_wrapped_rows_get_the_height_their_text_needs(tmp_path):
-    path = write_table(tmp_path / "t.xlsx", "表", ["编号", "内容"],
-                       [[1, "路灯不亮" * 10], [2, "短"], [3, "第一行\n第二行"]], widths=[8, 30])
+    path = write_table(
+        tmp_path / "t.xlsx",
+        "表",
+        ["编号", "内容"],
+        [[1, "路灯不亮" * 10], [2, "短"], [3, "第一行\n第二行"]],
+        widths=[8, 30],
+    )
     sh = load_workbook(path)["表"]
     assert sh.row_dimensions[2].height == 15 * min(lines_needed("路灯不亮" * 10, 30), 12) > 15  # at most 12 lines
     assert sh.row_dimensions[3].height is None  # one line: Excel's own height
@@ -44,13 +49,17 @@ def test_a_large_plain_table_through_the_fast_writer_is_the_same_table(tmp_path,
     from rectikit.files import xlsxout
 
     headers = ["编号", "意见建议内容", "反映时间", "条数", "备注"]
-    rows = [[k, ("=1+2 长" * 40) if k == 2 else f"第{k}条", dt.date(2020, 6, k % 28 + 1), 1.5 if k == 3 else 2, None]
-            for k in range(1, 40)]
-    slow = xlsxout.write_table(tmp_path / "慢.xlsx", "台账", headers, rows, widths=[8, 30, 12, 6, 10],
-                               title=["台账导出"], internal=True)
+    rows = [
+        [k, ("=1+2 长" * 40) if k == 2 else f"第{k}条", dt.date(2020, 6, k % 28 + 1), 1.5 if k == 3 else 2, None]
+        for k in range(1, 40)
+    ]
+    slow = xlsxout.write_table(
+        tmp_path / "慢.xlsx", "台账", headers, rows, widths=[8, 30, 12, 6, 10], title=["台账导出"], internal=True
+    )
     monkeypatch.setattr(xlsxout, "FAST_ROWS", 1)
-    fast = xlsxout.write_table(tmp_path / "快.xlsx", "台账", headers, rows, widths=[8, 30, 12, 6, 10],
-                               title=["台账导出"], internal=True)
+    fast = xlsxout.write_table(
+        tmp_path / "快.xlsx", "台账", headers, rows, widths=[8, 30, 12, 6, 10], title=["台账导出"], internal=True
+    )
     read = [CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python() for p in (slow, fast)]
     assert read[0] == read[1] and read[1][0][0] == "台账导出（内部资料）" and read[1][3][2] == dt.date(2020, 6, 3)
     wb = load_workbook(fast)
@@ -77,8 +86,10 @@ def test_the_fast_writer_leaves_one_row_element_per_row(tmp_path, monkeypatch):
     sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
     numbers = re.findall(r'<row r="(\d+)"', sheet)
     assert len(numbers) == len(set(numbers)) and re.search(r'<row r="31" ht="[\d.]+"', sheet)
-    assert xlsxout.one_row_each(b'<sheetData><row r="2"><c/></row><row r="2" ht="40" customHeight="1"/></sheetData>') \
+    assert (
+        xlsxout.one_row_each(b'<sheetData><row r="2"><c/></row><row r="2" ht="40" customHeight="1"/></sheetData>')
         == b'<sheetData><row r="2" ht="40" customHeight="1"><c/></row></sheetData>'
+    )
 
 
 def test_a_long_annex_through_the_fast_writer_is_the_same_annex(ws, tmp_path, monkeypatch):
@@ -95,8 +106,16 @@ def test_a_long_annex_through_the_fast_writer_is_the_same_annex(ws, tmp_path, mo
 
     from helpers import write_xlsx as make
 
-    import_files(ws, [make(tmp_path / "a.xlsx", [["意见建议内容", "县区"], *[[f"第{k}条：路灯不亮。", "城中区"]
-                                                                           for k in range(30)]])], batch="b")
+    import_files(
+        ws,
+        [
+            make(
+                tmp_path / "a.xlsx",
+                [["意见建议内容", "县区"], *[[f"第{k}条：路灯不亮。", "城中区"] for k in range(30)]],
+            )
+        ],
+        batch="b",
+    )
     table = build_table(ws, "附件1", key_only=False)
     slow = write_xlsx(table, tmp_path / "慢.xlsx")
     monkeypatch.setattr(xlsxout, "FAST_ROWS", 1)

@@ -31,10 +31,7 @@ from rectikit.store.workspace import init_workspace
 DEMO_TODAY = dt.date(2020, 9, 30)
 DEMO_ASSIGNED = dt.date(2020, 6, 10)
 DEMO_DISPATCHED = dt.date(2020, 6, 20)
-DEMO_BATCHES = [
-    ("2019年度社会评价群众意见建议.xlsx", "2019年度"),
-    ("2020年中期社会评价群众意见建议.csv", "2020年中期"),
-]
+DEMO_BATCHES = [("2019年度社会评价群众意见建议.xlsx", "2019年度"), ("2020年中期社会评价群众意见建议.csv", "2020年中期")]
 _MARKER = ".rectikit-demo"
 
 
@@ -99,9 +96,18 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
         "classify": {k: v for k, v in classes.to_dict().items() if k != "decisions"},
         "assign": {k: v for k, v in tasks.to_dict().items() if k != "assignments"},
         "track": {"today": lights.today, "counts": lights.counts()},
-        "outputs": {"台账": out["path"], "分类审核表": classes.review_path, "交办表文件夹": sent.folder,
-                    "催办清单": lights.path, "整改方案": drafted["path"], "督办通知文件夹": chased["folder"],
-                    "整改工作月报": month["files"]["docx"], "调查报告": inquired["files"][first],
-                    "调查表文件夹": inquiry.folder, "分析报告": report.path, "公示": public["path"],
-                    **{f"附件{r['annex'][-1]}（{fmt}）": p for r in rendered for fmt, p in r["files"].items()}},
+        "outputs": {
+            "台账": out["path"],
+            "分类审核表": classes.review_path,
+            "交办表文件夹": sent.folder,
+            "催办清单": lights.path,
+            "整改方案": drafted["path"],
+            "督办通知文件夹": chased["folder"],
+            "整改工作月报": month["files"]["docx"],
+            "调查报告": inquired["files"][first],
+            "调查表文件夹": inquiry.folder,
+            "分析报告": report.path,
+            "公示": public["path"],
+            **{f"附件{r['annex'][-1]}（{fmt}）": p for r in rendered for fmt, p in r["files"].items()},
+        },
     }

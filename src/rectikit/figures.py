@@ -49,8 +49,18 @@ FROM batches b LEFT JOIN items i ON i.batch_id = b.id
 {where}
 GROUP BY b.id ORDER BY b.id
 """
-_INTEGER_KEYS = ("raw_items", "items", "repeats", "classified", "unclassified", "key_tasks", "assigned", "done",
-                 "closed", "overdue")
+_INTEGER_KEYS = (
+    "raw_items",
+    "items",
+    "repeats",
+    "classified",
+    "unclassified",
+    "key_tasks",
+    "assigned",
+    "done",
+    "closed",
+    "overdue",
+)
 
 
 def batch_names(led: Ledger, batches: Sequence[str] = ()) -> list[str]:
@@ -101,8 +111,14 @@ def source_counts(led: Ledger, batches: Sequence[str] = ()) -> dict[str, list[di
     where = f"WHERE b.name IN ({','.join('?' * len(names))})" if names else ""
     out: dict[str, list[dict]] = {}
     for r in led.conn.execute(_SOURCE_COUNTS.format(where=where), (UNKNOWN, *names, UNKNOWN)):
-        out.setdefault(r["batch"], []).append({"source": r["source"], "raw_items": r["raw_items"],
-                                               "items": int(r["items"]), "key_tasks": int(r["key_tasks"])})
+        out.setdefault(r["batch"], []).append(
+            {
+                "source": r["source"],
+                "raw_items": r["raw_items"],
+                "items": int(r["items"]),
+                "key_tasks": int(r["key_tasks"]),
+            }
+        )
     return out
 
 
@@ -190,8 +206,13 @@ def callback_counts(items: Iterable[dict]) -> dict:
                 results[result] += 1
         else:
             reasons[value] += 1
-    return {"called": called, "reached": reached, "unreached": called - reached,
-            **{k: results[k] for k in SATISFACTION}, "reasons": ranked(reasons)}
+    return {
+        "called": called,
+        "reached": reached,
+        "unreached": called - reached,
+        **{k: results[k] for k in SATISFACTION},
+        "reasons": ranked(reasons),
+    }
 
 
 def ranked(counts: Counter, *, last: Sequence[str] = (UNKNOWN, UNCLASSIFIED)) -> list[tuple[str, int]]:
@@ -228,6 +249,7 @@ def count_by(items: Iterable[dict], key, *, missing: str = UNKNOWN) -> list[tupl
 
 # -- tracking ---------------------------------------------------------------
 
+
 def task_light(item: dict, today: dt.date, warn_days: int) -> tuple[str, int | None]:
     """A task's light as of ``today`` and the days left (negative when overdue):
     red past its deadline and not done, yellow within ``warn_days`` of it."""
@@ -256,13 +278,16 @@ def task_note(item: dict, *, short: bool = False) -> str:
         return ""
     if short:
         return f"重新整改（{item['reopened']}）"
-    return f"重新整改（{cn_date(dt.date.fromisoformat(item['reopened_on']))}起，{item['reopened']}）" \
-        if item.get("reopened_on") else f"重新整改（{item['reopened']}）"
+    return (
+        f"重新整改（{cn_date(dt.date.fromisoformat(item['reopened_on']))}起，{item['reopened']}）"
+        if item.get("reopened_on")
+        else f"重新整改（{item['reopened']}）"
+    )
 
 
-
-def tasks_on(led: Ledger, batches: Sequence[str], day: dt.date, *, key_only: bool = True,
-             mark: int | None = None) -> list[dict]:
+def tasks_on(
+    led: Ledger, batches: Sequence[str], day: dt.date, *, key_only: bool = True, mark: int | None = None
+) -> list[dict]:
     """The working items (key tasks by default) as they stood at the end of ``day``; with ``mark``, as the
     ledger knew them when that event was the newest (an earlier edition of a report)."""
     return as_of(led, led.working_items(batches, key_only=key_only), day, mark=mark)
@@ -274,35 +299,59 @@ def deadline_text(item: dict) -> str:
 
 def task_table(items: Iterable[dict], today: dt.date, warn_days: int) -> list[dict]:
     """Every assigned task with its light and days left, in ledger order."""
-    return [{"id": it["id"], "unit": it["lead_unit"], "co_units": it.get("co_units") or "",
-             "deadline": deadline_text(it), "progress": it["progress"] or "", "light": light, "days_left": left,
-             "board": it.get("board") or "", "text": it["text"], "note": task_note(it)}
-            for it in items if it["lead_unit"] for light, left in [task_light(it, today, warn_days)]]
+    return [
+        {
+            "id": it["id"],
+            "unit": it["lead_unit"],
+            "co_units": it.get("co_units") or "",
+            "deadline": deadline_text(it),
+            "progress": it["progress"] or "",
+            "light": light,
+            "days_left": left,
+            "board": it.get("board") or "",
+            "text": it["text"],
+            "note": task_note(it),
+        }
+        for it in items
+        if it["lead_unit"]
+        for light, left in [task_light(it, today, warn_days)]
+    ]
 
 
 def progress(tasks: Sequence[dict], today: dt.date, warn_days: int) -> dict:
     """Where the assigned tasks stand: lights counted, done (closed included)."""
     lights = light_counts(task_light(t, today, warn_days)[0] for t in tasks)
-    return {"tasks": len(tasks), "lights": lights,
-            "done": lights.get("已完成", 0) + lights.get("已销号", 0), "closed": lights.get("已销号", 0),
-            "overdue": lights.get("红灯", 0), "due_soon": lights.get("黄灯", 0),
-            "long_term": lights.get("长期坚持", 0)}
+    return {
+        "tasks": len(tasks),
+        "lights": lights,
+        "done": lights.get("已完成", 0) + lights.get("已销号", 0),
+        "closed": lights.get("已销号", 0),
+        "overdue": lights.get("红灯", 0),
+        "due_soon": lights.get("黄灯", 0),
+        "long_term": lights.get("长期坚持", 0),
+    }
 
 
 # -- the analysis report ------------------------------------------------------
+
 
 def _units(items: list[dict], tasks: list[dict]) -> dict:
     """Units as the office's file names them (承办单位, several per item
     allowed), else the lead units the ledger assigned."""
     given = [i for i in items if i.get("unit_given")]
     if given:
-        return {"by_unit": ranked(Counter(u for i in given for u in split_values(i["unit_given"]))),
-                "units_from": "file", "units_items": len(given)}
+        return {
+            "by_unit": ranked(Counter(u for i in given for u in split_values(i["unit_given"]))),
+            "units_from": "file",
+            "units_items": len(given),
+        }
     return {"by_unit": count_by(tasks, "lead_unit"), "units_from": "ledger", "units_items": len(tasks)}
 
 
-MONEY = re.compile(r"(资金|补助|补贴|补偿|奖励|工资|分红|款|费)[^。；]{0,12}(未|没有?|不)[^。；]{0,6}(兑现|发放|到位|拨付|落实|到账)"
-                   r"|(兑现|发放|拨付|到账)[^。；]{0,4}不(及时|到位)|拖欠")
+MONEY = re.compile(
+    r"(资金|补助|补贴|补偿|奖励|工资|分红|款|费)[^。；]{0,12}(未|没有?|不)[^。；]{0,6}(兑现|发放|到位|拨付|落实|到账)"
+    r"|(兑现|发放|拨付|到账)[^。；]{0,4}不(及时|到位)|拖欠"
+)
 
 
 def periods(dates: Iterable[str]) -> tuple[str, list[tuple[str, int]]]:
@@ -342,7 +391,8 @@ def timeliness(led: Ledger, batches: Sequence[str], day: dt.date) -> dict:
         "SELECT s.unit, s.reply_by, (SELECT MIN(e.recorded_on) FROM events e WHERE e.book = s.token AND e.kind = 'collect')"
         " FROM sent_books s WHERE s.kind = 'dispatch' AND s.reply_by IS NOT NULL AND s.reply_by < ?"
         " AND (s.batch IS NULL OR s.batch IN (%s)) ORDER BY s.id" % ",".join("?" * len(names)),
-        (day.isoformat(), *names)).fetchall()
+        (day.isoformat(), *names),
+    ).fetchall()
     on_time, late, missing = [], [], []
     for unit, due, back in rows:
         if back and back <= due:
@@ -362,14 +412,18 @@ def _category_detail(items: list[dict], top: int = 3) -> list[dict]:
         if name == UNCLASSIFIED:
             continue
         inside = [i for i in items if name in categories_of(i)]
-        out.append({"category": name, "items": n,
-                    "natures": ranked(Counter(v for i in inside for v in split_values(i.get("nature")))),
-                    "counties": [r for r in count_by(inside, "county") if r[0] != UNKNOWN]})
+        out.append(
+            {
+                "category": name,
+                "items": n,
+                "natures": ranked(Counter(v for i in inside for v in split_values(i.get("nature")))),
+                "counties": [r for r in count_by(inside, "county") if r[0] != UNKNOWN],
+            }
+        )
     return out
 
 
-def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: int, top_townships: int = 10
-             ) -> dict:
+def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: int, top_townships: int = 10) -> dict:
     """Everything the analysis report prints about the chosen batches (all by default)."""
     names = batch_names(led, batches)
     counts = batch_counts(led, names) if names else []
@@ -383,8 +437,11 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
     return {
         "batches": names,
         "kinds": led.batch_kinds(names),
-        "previous": ({"batch": before, "raw_items": batch_counts(led, [before])[0]["raw_items"]} if before
-                     and before not in names else None),
+        "previous": (
+            {"batch": before, "raw_items": batch_counts(led, [before])[0]["raw_items"]}
+            if before and before not in names
+            else None
+        ),
         "raw_items": totals(counts)["raw_items"] if counts else 0,
         "items": len(items),
         "key_tasks": sum(1 for i in items if i["is_key_task"] == 1),
@@ -402,10 +459,14 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
         **_units(items, tasks),
         "by_nature": ranked(Counter(v for i in items for v in split_values(i.get("nature")))),
         "nature_items": sum(1 for i in items if split_values(i.get("nature"))),
-        "nature_by_county": {n: [r for r in count_by((i for i in items if n in split_values(i.get("nature"))), "county")
-                                 if r[0] != UNKNOWN]
-                             for n in [k for k, _ in ranked(Counter(v for i in items
-                                                                    for v in split_values(i.get("nature"))))][:8]},
+        "nature_by_county": {
+            n: [
+                r
+                for r in count_by((i for i in items if n in split_values(i.get("nature"))), "county")
+                if r[0] != UNKNOWN
+            ]
+            for n in [k for k, _ in ranked(Counter(v for i in items for v in split_values(i.get("nature"))))][:8]
+        },
         "by_status": count_by((i for i in items if i.get("status_given")), "status_given"),
         "satisfaction": satisfaction_counts(items),
         "callback": callback_counts(items),
@@ -414,6 +475,7 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
 
 
 # -- the rectification plan ------------------------------------------------------
+
 
 def plan_figures(led: Ledger, batches: Sequence[str] = (), areas: int = 10) -> dict:
     """What the plan's 整改内容 says: totals, sources in file order, areas by count (the first ``areas``,
@@ -428,26 +490,39 @@ def plan_figures(led: Ledger, batches: Sequence[str] = (), areas: int = 10) -> d
             merged[s["source"]] = merged.get(s["source"], 0) + s["raw_items"]
     items = led.working_items(names) if names else []
     return {
-        "batches": names, "period": "、".join(names), "unknown": UNKNOWN,
-        "raw_items": sums["raw_items"], "items": sums["items"], "key_tasks": sums["key_tasks"],
+        "batches": names,
+        "period": "、".join(names),
+        "unknown": UNKNOWN,
+        "raw_items": sums["raw_items"],
+        "items": sums["items"],
+        "key_tasks": sums["key_tasks"],
         "sources": [{"source": k, "raw_items": v} for k, v in merged.items()],
-        "categories": [name for name, _ in top_n(count_by((i for i in items if i["category"]), "category"),
-                                                  areas)["rows"]],
+        "categories": [
+            name for name, _ in top_n(count_by((i for i in items if i["category"]), "category"), areas)["rows"]
+        ],
         "more_areas": len({i["category"] for i in items if i["category"]}) > 1,
     }
 
 
 # -- the monthly report ------------------------------------------------------------
 
+
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    """"2020-10" -> (2020-10-01, 2020-10-31)."""
+    """ "2020-10" -> (2020-10-01, 2020-10-31)."""
     year, mon = (int(x) for x in month.split("-"))
     first = dt.date(year, mon, 1)
     return first, (dt.date(year + (mon == 12), mon % 12 + 1, 1) - dt.timedelta(days=1))
 
 
-def monthly(led: Ledger, month: str, *, warn_days: int, batches: Sequence[str] = (), today: dt.date | None = None,
-            mark: int | None = None) -> dict:
+def monthly(
+    led: Ledger,
+    month: str,
+    *,
+    warn_days: int,
+    batches: Sequence[str] = (),
+    today: dt.date | None = None,
+    mark: int | None = None,
+) -> dict:
     """Per lead unit and in total, for one month (一过问、一审核、一报告), as the tasks stood at the month's
     end (or ``today`` while the month is not over): tasks, completed this month (by the unit's 完成时间)
     and so far, closed out this month (by the close-out date) and so far, overdue on that day, and whether
@@ -463,14 +538,27 @@ def monthly(led: Ledger, month: str, *, warn_days: int, batches: Sequence[str] =
     def done(t: dict) -> bool:
         return t["progress"] == DONE or bool(t["closed"])
 
-    sql = ("SELECT DISTINCT s.unit FROM events e JOIN sent_books s ON s.token = e.book WHERE e.kind = 'collect'"
-           " AND e.recorded_on >= ? AND e.recorded_on <= ?" + (" AND e.id <= ?" if mark is not None else ""))
+    sql = (
+        "SELECT DISTINCT s.unit FROM events e JOIN sent_books s ON s.token = e.book WHERE e.kind = 'collect'"
+        " AND e.recorded_on >= ? AND e.recorded_on <= ?" + (" AND e.id <= ?" if mark is not None else "")
+    )
     reported = {r[0] for r in led.conn.execute(sql, (lo, day.isoformat(), *(() if mark is None else (mark,))))}
     rows: dict[str, dict] = {}
     states: dict[int, str] = {}
     for t in tasks:
-        r = rows.setdefault(t["lead_unit"], {"unit": t["lead_unit"], "tasks": 0, "done_this_month": 0, "done": 0,
-                                             "closed_this_month": 0, "closed": 0, "overdue": 0, "reported": False})
+        r = rows.setdefault(
+            t["lead_unit"],
+            {
+                "unit": t["lead_unit"],
+                "tasks": 0,
+                "done_this_month": 0,
+                "done": 0,
+                "closed_this_month": 0,
+                "closed": 0,
+                "overdue": 0,
+                "reported": False,
+            },
+        )
         e = earlier.get(t["id"], {})
         r["tasks"] += 1
         if done(t):
@@ -486,9 +574,16 @@ def monthly(led: Ledger, month: str, *, warn_days: int, batches: Sequence[str] =
         rows[unit]["reported"] = unit in reported
     units = sorted(rows.values(), key=lambda r: (-r["overdue"], r["unit"]))
     keys = ("tasks", "done_this_month", "done", "closed_this_month", "closed", "overdue")
-    return {"month": month, "first": first.isoformat(), "last": last.isoformat(), "as_of": day.isoformat(),
-            "units": units, "total": {k: sum(r[k] for r in units) for k in keys},
-            "not_reported": [r["unit"] for r in units if not r["reported"]], "states": states}
+    return {
+        "month": month,
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "as_of": day.isoformat(),
+        "units": units,
+        "total": {k: sum(r[k] for r in units) for k in keys},
+        "not_reported": [r["unit"] for r in units if not r["reported"]],
+        "states": states,
+    }
 
 
 def late_news(led: Ledger, mark: int, day: dt.date, item_ids: Iterable[int]) -> list[dict]:
@@ -496,9 +591,11 @@ def late_news(led: Ledger, mark: int, day: dt.date, item_ids: Iterable[int]) -> 
     close-outs and reopenings that arrived late for a report already made."""
     wanted = set(item_ids)
     out = []
-    for r in led.dicts("SELECT e.item_id, e.kind, e.on_date, e.recorded_on, e.changes, s.unit FROM events e"
-                       " LEFT JOIN sent_books s ON s.token = e.book WHERE e.id > ? AND e.on_date <= ? ORDER BY e.id",
-                       (mark, day.isoformat())):
+    for r in led.dicts(
+        "SELECT e.item_id, e.kind, e.on_date, e.recorded_on, e.changes, s.unit FROM events e"
+        " LEFT JOIN sent_books s ON s.token = e.book WHERE e.id > ? AND e.on_date <= ? ORDER BY e.id",
+        (mark, day.isoformat()),
+    ):
         if r["item_id"] in wanted:
             out.append(r)
     return out
@@ -506,14 +603,22 @@ def late_news(led: Ledger, mark: int, day: dt.date, item_ids: Iterable[int]) -> 
 
 # -- investigation reports -----------------------------------------------------------
 
+
 def investigation(led: Ledger, item_id: int) -> dict | None:
     """An item with its batch and what each unit reported of its investigation, lead unit first."""
-    row = led.conn.execute("SELECT i.*, b.name AS batch FROM items i JOIN batches b ON b.id=i.batch_id"
-                           " WHERE i.id=? AND i.merged_into IS NULL", (item_id,)).fetchone()
+    row = led.conn.execute(
+        "SELECT i.*, b.name AS batch FROM items i JOIN batches b ON b.id=i.batch_id"
+        " WHERE i.id=? AND i.merged_into IS NULL",
+        (item_id,),
+    ).fetchone()
     if row is None:
         return None
-    parts = [dict(r) for r in led.conn.execute(
-        "SELECT * FROM investigations WHERE item_id=? ORDER BY role != '牵头', id", (item_id,))]
+    parts = [
+        dict(r)
+        for r in led.conn.execute(
+            "SELECT * FROM investigations WHERE item_id=? ORDER BY role != '牵头', id", (item_id,)
+        )
+    ]
     asked = [u for u in [row["lead_unit"], *split_values(row["co_units"])] if u]
     said = {p["unit"] for p in parts}
     return {"item": dict(row), "parts": parts, "silent": [u for u in dict.fromkeys(asked) if u not in said]}
@@ -522,21 +627,27 @@ def investigation(led: Ledger, item_id: int) -> dict | None:
 def answers_due(led: Ledger, batches: Sequence[str], day: dt.date) -> list[dict]:
     """The items finished (completed or closed) as of ``day``, each with everyone who raised it — its own
     row and the rows merged into it — as (name, phone) pairs, once each: who is owed an answer."""
-    done = [t for t in tasks_on(led, batches, day, key_only=False)
-            if t["lead_unit"] and (t["progress"] == DONE or t["closed"])]
+    done = [
+        t
+        for t in tasks_on(led, batches, day, key_only=False)
+        if t["lead_unit"] and (t["progress"] == DONE or t["closed"])
+    ]
     people = led.people([t["id"] for t in done])
     return [{**t, "people": people.get(t["id"], [])} for t in done]
 
 
 # -- callbacks and satisfaction ---------------------------------------------------------
 
+
 def callback_results(led: Ledger, today: dt.date | None = None) -> dict[int, str]:
     """Item id -> what its latest callback up to ``today`` (by 回访时间) found: 满意 / 基本满意 / 不满意,
     已回访 (reached, nothing said), or the reason it was not reached."""
     out = {}
     for item_id, reached, result, reason in led.conn.execute(
-            "SELECT item_id, reached, result, reason FROM callbacks WHERE COALESCE(called_on, substr(recorded_at, 1, 10))"
-            " <= ? ORDER BY id", ((today or dt.date.max).isoformat(),)):
+        "SELECT item_id, reached, result, reason FROM callbacks WHERE COALESCE(called_on, substr(recorded_at, 1, 10))"
+        " <= ? ORDER BY id",
+        ((today or dt.date.max).isoformat(),),
+    ):
         out[item_id] = (result or "已回访") if reached else (reason or "未联系上")
     return out
 
@@ -551,8 +662,9 @@ def with_callbacks(led: Ledger, items: list[dict], today: dt.date | None = None)
 SATISFACTION_GROUPS = {"单位": "lead_unit", "乡镇": "township", "类别": "category", "批次": "batch", "县区": "county"}
 
 
-def satisfaction_table(led: Ledger, by: str = "单位", batches: Sequence[str] = (), today: dt.date | None = None
-                       ) -> list[dict]:
+def satisfaction_table(
+    led: Ledger, by: str = "单位", batches: Sequence[str] = (), today: dt.date | None = None
+) -> list[dict]:
     """Per group: called, reached and its rate, each satisfaction with both
     denominators (of the reached, of the called), and what units reported; calls up to ``today``."""
     key = SATISFACTION_GROUPS[by]
@@ -565,8 +677,15 @@ def satisfaction_table(led: Ledger, by: str = "单位", batches: Sequence[str] =
         cb, rep = callback_counts(members), satisfaction_counts(members)
         if not cb["called"] and not rep["total"]:
             continue
-        rows.append({"name": name, "called": cb["called"], "reached": cb["reached"],
-                     **{k: cb[k] for k in SATISFACTION}, "reported": rep})
+        rows.append(
+            {
+                "name": name,
+                "called": cb["called"],
+                "reached": cb["reached"],
+                **{k: cb[k] for k in SATISFACTION},
+                "reported": rep,
+            }
+        )
     return rows
 
 
@@ -577,11 +696,13 @@ def callback_rounds(led: Ledger) -> list[dict]:
     day of the calls (回访时间)."""
     rounds: dict[str, dict] = {}
     for token, created, run in led.conn.execute(
-            "SELECT token, created_at, COALESCE(run, token) FROM sent_books WHERE kind='callback' ORDER BY id"):
+        "SELECT token, created_at, COALESCE(run, token) FROM sent_books WHERE kind='callback' ORDER BY id"
+    ):
         r = rounds.setdefault(run, {"run": run, "sent": created, "sheets": 0, "rows": []})
         r["sheets"] += 1
-        r["rows"] += led.conn.execute("SELECT reached, result, called_on FROM callbacks WHERE book=?",
-                                      (token,)).fetchall()
+        r["rows"] += led.conn.execute(
+            "SELECT reached, result, called_on FROM callbacks WHERE book=?", (token,)
+        ).fetchall()
     out = []
     for r in rounds.values():
         rows = r.pop("rows")
@@ -589,10 +710,20 @@ def callback_rounds(led: Ledger) -> list[dict]:
         satisfied = sum(1 for x in rows if x[0] and x[1] in ("满意", "基本满意"))
         days = sorted(x[2] for x in rows if x[2])
         lo, hi = wilson(satisfied, reached)
-        out.append({**r, "called": len(rows), "reached": reached, "satisfied": satisfied,
-                    "rate": satisfied / reached if reached else None, "low": lo, "high": hi,
-                    "rate_of_called": satisfied / len(rows) if rows else None,
-                    "first_call": days[0] if days else None, "last_call": days[-1] if days else None})
+        out.append(
+            {
+                **r,
+                "called": len(rows),
+                "reached": reached,
+                "satisfied": satisfied,
+                "rate": satisfied / reached if reached else None,
+                "low": lo,
+                "high": hi,
+                "rate_of_called": satisfied / len(rows) if rows else None,
+                "first_call": days[0] if days else None,
+                "last_call": days[-1] if days else None,
+            }
+        )
     for before, after in zip(out, out[1:]):
         if before["rate"] is not None and after["rate"] is not None:
             after["change_points"] = round((after["rate"] - before["rate"]) * 100, 1)
@@ -601,13 +732,19 @@ def callback_rounds(led: Ledger) -> list[dict]:
 
 # -- sampling surveys (摸底调查) -----------------------------------------------------------
 
+
 def _satisfied(answers: Sequence[str]) -> dict:
     """Of the answers that judge (不了解 does not), how many are 满意 or 基本满意, with its interval."""
     judged = [a for a in answers if a in ("满意", "基本满意", "不满意")]
     k = sum(1 for a in judged if a != "不满意")
     low, high = wilson(k, len(judged))
-    return {"answered": len(judged), "satisfied": k, "share": k / len(judged) if judged else None, "low": low,
-            "high": high}
+    return {
+        "answered": len(judged),
+        "satisfied": k,
+        "share": k / len(judged) if judged else None,
+        "low": low,
+        "high": high,
+    }
 
 
 def _moved(now_: dict, before: dict | None) -> dict:
@@ -629,12 +766,15 @@ def survey_rounds(led: Ledger, name: str, day: dt.date) -> list[dict]:
     import json
 
     rounds = []
-    for s in led.conn.execute("SELECT * FROM surveys WHERE name=? AND drawn_on <= ? ORDER BY round",
-                              (name, day.isoformat())).fetchall():
+    for s in led.conn.execute(
+        "SELECT * FROM surveys WHERE name=? AND drawn_on <= ? ORDER BY round", (name, day.isoformat())
+    ).fetchall():
         latest: dict[tuple[str, str | None], tuple] = {}
         for person, stratum, reached, reason, question, answer in led.conn.execute(
-                "SELECT person, stratum, reached, reason, question, answer FROM survey_answers WHERE survey_id=?"
-                " AND recorded_on <= ? AND called_on <= ? ORDER BY id", (s["id"], day.isoformat(), day.isoformat())):
+            "SELECT person, stratum, reached, reason, question, answer FROM survey_answers WHERE survey_id=?"
+            " AND recorded_on <= ? AND called_on <= ? ORDER BY id",
+            (s["id"], day.isoformat(), day.isoformat()),
+        ):
             latest[(person, question)] = (stratum, reached, reason, answer)
         reached = {p for (p, _q), v in latest.items() if v[1]}
         unreached = {p: v[2] for (p, q), v in latest.items() if not v[1] and p not in reached}
@@ -643,15 +783,26 @@ def survey_rounds(led: Ledger, name: str, day: dt.date) -> list[dict]:
         per_question = []
         for area in areas:
             answers = [(v[0], v[3]) for (_p, q), v in latest.items() if q == area and v[1]]
-            row = {"area": area, **_satisfied([a for _s, a in answers]),
-                   "by_stratum": [{"name": g, **_satisfied([a for st, a in answers if st == g])} for g in strata]}
+            row = {
+                "area": area,
+                **_satisfied([a for _s, a in answers]),
+                "by_stratum": [{"name": g, **_satisfied([a for st, a in answers if st == g])} for g in strata],
+            }
             per_question.append(row)
         everything = [(v[0], v[3]) for (_p, q), v in latest.items() if q and v[1]]
-        rounds.append({
-            "round": s["round"], "drawn_on": s["drawn_on"], "size": s["size"], "reached": len(reached),
-            "unreached": len(unreached), "reasons": ranked(Counter(unreached.values())), "questions": per_question,
-            "strata": [{"name": g, **_satisfied([a for st, a in everything if st == g])} for g in strata],
-            "overall": _satisfied([a for _s, a in everything])})
+        rounds.append(
+            {
+                "round": s["round"],
+                "drawn_on": s["drawn_on"],
+                "size": s["size"],
+                "reached": len(reached),
+                "unreached": len(unreached),
+                "reasons": ranked(Counter(unreached.values())),
+                "questions": per_question,
+                "strata": [{"name": g, **_satisfied([a for st, a in everything if st == g])} for g in strata],
+                "overall": _satisfied([a for _s, a in everything]),
+            }
+        )
     for before, now_ in zip([None, *rounds], rounds):
         earlier = {q["area"]: q for q in before["questions"]} if before else {}
         for q in now_["questions"]:

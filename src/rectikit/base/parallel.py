@@ -14,8 +14,9 @@ T = TypeVar("T")
 U = TypeVar("U")
 
 
-def side_by_side(here: Callable[[], T], there: Callable[..., U], *args,
-                 initializer: Callable | None = None, initargs: tuple = ()) -> tuple[T, U]:
+def side_by_side(
+    here: Callable[[], T], there: Callable[..., U], *args, initializer: Callable | None = None, initargs: tuple = ()
+) -> tuple[T, U]:
     """``here()`` in this process while ``there(*args)`` runs in a second one (``there`` and its
     arguments must pickle; ``initializer(*initargs)`` runs once in the worker first, to hand it
     data once instead of with every call). A failure in either is raised here."""

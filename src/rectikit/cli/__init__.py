@@ -86,9 +86,13 @@ def main(argv: list[str] | None = None) -> int:
             failure, code = ("internal", message, hint), EXIT_FAILED
     if failure and as_json:
         name, message, hint = failure
-        sys.stdout.write(json.dumps({"ok": False, "exit_code": code,
-                                     "error": {"code": name, "message": message, "hint": hint}},
-                                    ensure_ascii=False) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                {"ok": False, "exit_code": code, "error": {"code": name, "message": message, "hint": hint}},
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     return code
 
 

@@ -72,9 +72,34 @@ class _ChineseHelp:
 
 
 # Commands are listed in help in the order of the work, whatever module defines them.
-ORDER = ("init", "import", "status", "export", "dedupe", "unmerge", "classify", "assign", "render", "dispatch",
-         "collect", "track", "supervise", "closeout", "reopen", "callback", "satisfaction", "answer", "boards", "frame", "survey", "plan", "analyse", "notice", "report",
-         "demo")
+ORDER = (
+    "init",
+    "import",
+    "status",
+    "export",
+    "dedupe",
+    "unmerge",
+    "classify",
+    "assign",
+    "render",
+    "dispatch",
+    "collect",
+    "track",
+    "supervise",
+    "closeout",
+    "reopen",
+    "callback",
+    "satisfaction",
+    "answer",
+    "boards",
+    "frame",
+    "survey",
+    "plan",
+    "analyse",
+    "notice",
+    "report",
+    "demo",
+)
 
 
 class Group(_ChineseHelp, typer.core.TyperGroup):
@@ -140,6 +165,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
 def _version(value: bool) -> None:
     if value:
         from rectikit import __version__
@@ -150,8 +176,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", "-V", help="显示版本号并退出。", callback=_version,
-                                          is_eager=True)] = False,
+    version: Annotated[
+        bool, typer.Option("--version", "-V", help="显示版本号并退出。", callback=_version, is_eager=True)
+    ] = False,
 ) -> None:
     pass
 
@@ -163,10 +190,18 @@ WsOpt = Annotated[
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示完整的调试信息。")]
 BatchOpt = Annotated[Optional[str], typer.Option("--batch", "-b", help="只处理该批次；默认全部批次。", metavar="批次")]
-TodayOpt = Annotated[Optional[str], typer.Option(
-    "--today", help="按哪一天办理和计算（记入台账的业务日期、报告的截止日），如 2020-09-30；默认今天。"
-    "也可用环境变量 RECTIKIT_TODAY。", metavar="日期")]
-BatchesOpt = Annotated[Optional[list[str]], typer.Option("--batch", "-b", help="批次，可重复；默认全部批次。", metavar="批次")]
+TodayOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--today",
+        help="按哪一天办理和计算（记入台账的业务日期、报告的截止日），如 2020-09-30；默认今天。"
+        "也可用环境变量 RECTIKIT_TODAY。",
+        metavar="日期",
+    ),
+]
+BatchesOpt = Annotated[
+    Optional[list[str]], typer.Option("--batch", "-b", help="批次，可重复；默认全部批次。", metavar="批次")
+]
 
 
 def emit(data, as_json: bool) -> None:
@@ -205,19 +240,40 @@ def print_issues(report, limit: int = 30) -> None:
 
 def print_status(st: dict) -> None:
     """Per batch, the counts people look at first; everything else is in --json."""
-    t = table(f"{st['office']} · {st['year']}年度 台账", "批次", "类型", "原始", "归纳后", "已分类", "重点", "已分解",
-              "已完成", "已销号", "逾期")
+    t = table(
+        f"{st['office']} · {st['year']}年度 台账",
+        "批次",
+        "类型",
+        "原始",
+        "归纳后",
+        "已分类",
+        "重点",
+        "已分解",
+        "已完成",
+        "已销号",
+        "逾期",
+    )
     t.columns[0].no_wrap = True  # a batch name is read whole; the numbers make room
     for b in st["batches"]:
-        t.add_row(b["batch"], b["kind"], *(str(b[k]) for k in ("raw_items", "items", "classified", "key_tasks", "assigned",
-                                                                "done", "closed", "overdue")))
+        t.add_row(
+            b["batch"],
+            b["kind"],
+            *(
+                str(b[k])
+                for k in ("raw_items", "items", "classified", "key_tasks", "assigned", "done", "closed", "overdue")
+            ),
+        )
     err.print(t)
     for b in st["batches"]:
-        extra = [f"连续反映 {b['repeats']} 条" if b["repeats"] else "",
-                 f"反映时间 {b['first_date']} 至 {b['last_date']}" if b["first_date"] else ""]
+        extra = [
+            f"连续反映 {b['repeats']} 条" if b["repeats"] else "",
+            f"反映时间 {b['first_date']} 至 {b['last_date']}" if b["first_date"] else "",
+        ]
         if any(extra):
             err.print(f"{b['batch']}：" + "，".join(x for x in extra if x))
-    err.print(f"合计：原始 {st['total_raw_items']} 条，工作条目 {st['total_items']} 条；历史记录 {st['history_entries']} 条。")
+    err.print(
+        f"合计：原始 {st['total_raw_items']} 条，工作条目 {st['total_items']} 条；历史记录 {st['history_entries']} 条。"
+    )
 
 
 def date_option(value: str | None, name: str):
@@ -231,5 +287,3 @@ def date_option(value: str | None, name: str):
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{name} 应为 年-月-日 格式的日期，如 2020-09-30，收到：{value}") from None
-
-

@@ -34,7 +34,8 @@ def render_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区的“输出”文件夹。")] = None,
     include_all: Annotated[bool, typer.Option("--all", help="列出所有条目（默认只列重点整改任务）。")] = False,
     group_by: Annotated[
-        Optional[str], typer.Option("--group-by", help="分组：领域、牵头单位、县区（也可写 category、lead_unit、county）。")
+        Optional[str],
+        typer.Option("--group-by", help="分组：领域、牵头单位、县区（也可写 category、lead_unit、county）。"),
     ] = None,
     numbering: Annotated[str, typer.Option("--numbering", help="编号：连续，或每组（每组重新编号）。")] = "连续",
     batch: BatchesOpt = None,
@@ -46,18 +47,37 @@ def render_cmd(
     from rectikit.documents.annexes import render
 
     with working("正在生成附件…", as_json):
-        res = render(workspace_of(workspace), annex, formats=[f.strip() for f in formats.split(",") if f.strip()], out_dir=out,
-                     key_only=not include_all, group_by=group_by, numbering=numbering, batches=batch or [])
+        res = render(
+            workspace_of(workspace),
+            annex,
+            formats=[f.strip() for f in formats.split(",") if f.strip()],
+            out_dir=out,
+            key_only=not include_all,
+            group_by=group_by,
+            numbering=numbering,
+            batches=batch or [],
+        )
     say(("已生成", "green"), f" {res['title']}（{res['rows']} 项）")
     for path in res["files"].values():
         show_path("  ", path)
     emit(res, as_json)
 
 
-@app.command("analyse", cls=Command, help="分析报告（.docx，附图表数据 .xlsx）：区域分布、反映量居前的乡镇、事项分类、责任单位、月度趋势、整改进度，每节一段文字、一张表和一幅可在 Word/WPS 中编辑的图表；领导批示、存在问题、原因分析、工作建议留给本单位填写。")
+@app.command(
+    "analyse",
+    cls=Command,
+    help="分析报告（.docx，附图表数据 .xlsx）：区域分布、反映量居前的乡镇、事项分类、责任单位、月度趋势、整改进度，每节一段文字、一张表和一幅可在 Word/WPS 中编辑的图表；领导批示、存在问题、原因分析、工作建议留给本单位填写。",
+)
 def analyse_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="报告文件（.docx）；默认工作区“输出”文件夹。")] = None,
-    rounding: Annotated[str, typer.Option("--rounding", help="占比取一位小数的方法：截取（默认，与范文相同）或 四舍五入（也可写 cut、round）。", metavar="方法")] = "截取",
+    rounding: Annotated[
+        str,
+        typer.Option(
+            "--rounding",
+            help="占比取一位小数的方法：截取（默认，与范文相同）或 四舍五入（也可写 cut、round）。",
+            metavar="方法",
+        ),
+    ] = "截取",
     no_charts: Annotated[bool, typer.Option("--no-charts", help="不插入图表。")] = False,
     batch: BatchesOpt = None,
     today: TodayOpt = None,
@@ -68,8 +88,14 @@ def analyse_cmd(
     from rectikit.documents.analysis import analyse
 
     with working("正在生成分析报告…", as_json):
-        res = analyse(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out=out,
-                      rounding=rounding, charts=not no_charts)
+        res = analyse(
+            workspace_of(workspace),
+            batches=batch or [],
+            today=date_option(today, "--today"),
+            out=out,
+            rounding=rounding,
+            charts=not no_charts,
+        )
     err.print(res.overview)
     for s in res.sections:
         say((s.heading, "bold"), f"：{s.sentence}")
@@ -79,7 +105,11 @@ def analyse_cmd(
     emit(res, as_json)
 
 
-@app.command("notice", cls=Command, help="整改情况公示（.docx）：开头的数字由台账算出，正文三部分留给本单位填写；每个批次附一份整改完成情况一览表（已遮盖个人信息）。")
+@app.command(
+    "notice",
+    cls=Command,
+    help="整改情况公示（.docx）：开头的数字由台账算出，正文三部分留给本单位填写；每个批次附一份整改完成情况一览表（已遮盖个人信息）。",
+)
 def notice_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/公示”。")] = None,
     include_all: Annotated[bool, typer.Option("--all", help="附件列出所有条目（默认只列重点整改任务）。")] = False,
@@ -92,8 +122,13 @@ def notice_cmd(
     from rectikit.documents.notice import notice
 
     with working("正在生成公示…", as_json):
-        res = notice(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"), out_dir=out,
-                     include_all=include_all)
+        res = notice(
+            workspace_of(workspace),
+            batches=batch or [],
+            today=date_option(today, "--today"),
+            out_dir=out,
+            include_all=include_all,
+        )
     err.print(res["opening"])
     say(("已生成", "green"))
     show_path("  ", res["path"])
@@ -102,7 +137,11 @@ def notice_cmd(
     emit(res, as_json)
 
 
-@app.command("plan", cls=Command, help="整改方案初稿（.docx）：整改内容一段由台账算出（总条数、各来源条数、涉及方面、重点任务数），附件1、附件2 一并生成；指导思想等留给本单位填写。")
+@app.command(
+    "plan",
+    cls=Command,
+    help="整改方案初稿（.docx）：整改内容一段由台账算出（总条数、各来源条数、涉及方面、重点任务数），附件1、附件2 一并生成；指导思想等留给本单位填写。",
+)
 def plan_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/整改方案”。")] = None,
     batch: BatchesOpt = None,
@@ -123,17 +162,34 @@ def plan_cmd(
     emit({k: v for k, v in res.items() if k != "figures"} | {"figures": res["figures"]}, as_json)
 
 
-report_app = typer.Typer(cls=Group, help="报告：monthly 整改工作月报，investigation 整改事项调查报告，upstream 向上级报送。", no_args_is_help=True,
-                         add_completion=False)
+report_app = typer.Typer(
+    cls=Group,
+    help="报告：monthly 整改工作月报，investigation 整改事项调查报告，upstream 向上级报送。",
+    no_args_is_help=True,
+    add_completion=False,
+)
 app.add_typer(report_app, name="report")
 
 
-@report_app.command("monthly", cls=Command, help="整改工作月报（.docx 给领导看，另附同样内容的 .xlsx）：本月新完成、累计完成、销号、逾期，未报送的单位，与上月对比。")
+@report_app.command(
+    "monthly",
+    cls=Command,
+    help="整改工作月报（.docx 给领导看，另附同样内容的 .xlsx）：本月新完成、累计完成、销号、逾期，未报送的单位，与上月对比。",
+)
 def monthly_cmd(
-    month: Annotated[Optional[str], typer.Option("--month", help="哪个月，如 2020-10；默认本月。", metavar="年-月")] = None,
+    month: Annotated[
+        Optional[str], typer.Option("--month", help="哪个月，如 2020-10；默认本月。", metavar="年-月")
+    ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/月报”。")] = None,
     batch: BatchesOpt = None,
-    edition: Annotated[Optional[int], typer.Option("--edition", help="重新生成该月月报的第几版（与当时生成的完全相同）；默认按台账现有信息生成，与上一版不同时写明哪些任务因后来补报的信息而变化。", metavar="版次")] = None,
+    edition: Annotated[
+        Optional[int],
+        typer.Option(
+            "--edition",
+            help="重新生成该月月报的第几版（与当时生成的完全相同）；默认按台账现有信息生成，与上一版不同时写明哪些任务因后来补报的信息而变化。",
+            metavar="版次",
+        ),
+    ] = None,
     today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
@@ -142,8 +198,14 @@ def monthly_cmd(
     from rectikit.documents.monthly import monthly_report
 
     with working("正在生成月报…", as_json):
-        res = monthly_report(workspace_of(workspace), month=month, batches=batch or [], out_dir=out,
-                             today=date_option(today, "--today"), edition=edition)
+        res = monthly_report(
+            workspace_of(workspace),
+            month=month,
+            batches=batch or [],
+            out_dir=out,
+            today=date_option(today, "--today"),
+            edition=edition,
+        )
     err.print(res["overview"])
     if res["late"] and res["late"]["text"]:
         say(("补报：", "yellow"), res["late"]["text"])
@@ -154,8 +216,12 @@ def monthly_cmd(
     emit(res, as_json)
 
 
-@report_app.command("upstream", cls=Command, help="向上级报送：把上级发来的整改任务交办表（最新一轮）按本单位台账填好"
-                    "整改进展、成效、完成时间、佐证材料，原表的标识和上级填写的列不变，上级用 rectikit collect 直接导入。")
+@report_app.command(
+    "upstream",
+    cls=Command,
+    help="向上级报送：把上级发来的整改任务交办表（最新一轮）按本单位台账填好"
+    "整改进展、成效、完成时间、佐证材料，原表的标识和上级填写的列不变，上级用 rectikit collect 直接导入。",
+)
 def upstream_cmd(
     batch_name: Annotated[str, typer.Argument(help="从上级交办表导入的批次。", metavar="批次")],
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/上报”。")] = None,
@@ -168,10 +234,14 @@ def upstream_cmd(
     from rectikit.steps.upstream import report_up
 
     with working("正在填写上报表…", as_json):
-        res = report_up(workspace_of(workspace), batch_name, today=date_option(today, "--today"), out_dir=out,
-                        dry_run=dry_run)
+        res = report_up(
+            workspace_of(workspace), batch_name, today=date_option(today, "--today"), out_dir=out, dry_run=dry_run
+        )
     for name, numbers in res.changes.items():
-        err.print(f"{name}：{len(numbers)} 项有新的进展" + (f"（编号 {'、'.join(map(str, numbers[:20]))}）" if numbers else ""))
+        err.print(
+            f"{name}：{len(numbers)} 项有新的进展"
+            + (f"（编号 {'、'.join(map(str, numbers[:20]))}）" if numbers else "")
+        )
     if not dry_run:
         say(("已生成", "green"), "，请原样报回上级：")
         for path in res.files:
@@ -179,7 +249,11 @@ def upstream_cmd(
     emit(res, as_json)
 
 
-@report_app.command("investigation", cls=Command, help="整改事项调查报告（.docx，每项一份）：整改事项、调查时间及人员、地点、对象、方式、过程、结果、工作计划、佐证材料清单九部分，各单位报送的内容分列在单位名下。")
+@report_app.command(
+    "investigation",
+    cls=Command,
+    help="整改事项调查报告（.docx，每项一份）：整改事项、调查时间及人员、地点、对象、方式、过程、结果、工作计划、佐证材料清单九部分，各单位报送的内容分列在单位名下。",
+)
 def investigation_cmd(
     ids: Annotated[list[int], typer.Argument(help="条目编号，可多个。", metavar="编号...")],
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/调查报告”。")] = None,
@@ -198,9 +272,15 @@ def investigation_cmd(
     emit(res, as_json)
 
 
-@app.command("satisfaction", cls=Command, help="满意度统计（.xlsx）：按单位、乡镇、类别、批次或县区列出回访、联系上比例、满意/基本满意/不满意（占联系上、占回访两种分母）和单位上报的满意度，以及每轮回访的满意率和 Wilson 95% 置信区间。")
+@app.command(
+    "satisfaction",
+    cls=Command,
+    help="满意度统计（.xlsx）：按单位、乡镇、类别、批次或县区列出回访、联系上比例、满意/基本满意/不满意（占联系上、占回访两种分母）和单位上报的满意度，以及每轮回访的满意率和 Wilson 95% 置信区间。",
+)
 def satisfaction_cmd(
-    by: Annotated[str, typer.Option("--by", help="按什么分组：单位、乡镇、类别、批次、县区。", metavar="分组")] = "单位",
+    by: Annotated[
+        str, typer.Option("--by", help="按什么分组：单位、乡镇、类别、批次、县区。", metavar="分组")
+    ] = "单位",
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件（.xlsx）；默认工作区“输出”。")] = None,
     batch: BatchesOpt = None,
     today: TodayOpt = None,
@@ -210,13 +290,23 @@ def satisfaction_cmd(
 ) -> None:
     from rectikit.documents.satisfaction import satisfaction_report
 
-    res = satisfaction_report(workspace_of(workspace), by=by, batches=batch or [], out=out,
-                              today=date_option(today, "--today"))
-    t = table(f"满意度（按{res['by']}）", "名称", "回访", "联系上", "满意", "基本满意", "不满意", "上报 满意/基本/不满意")
+    res = satisfaction_report(
+        workspace_of(workspace), by=by, batches=batch or [], out=out, today=date_option(today, "--today")
+    )
+    t = table(
+        f"满意度（按{res['by']}）", "名称", "回访", "联系上", "满意", "基本满意", "不满意", "上报 满意/基本/不满意"
+    )
     for r in res["rows"]:
         rep = r["reported"]
-        t.add_row(r["name"], str(r["called"]), str(r["reached"]), str(r["满意"]), str(r["基本满意"]), str(r["不满意"]),
-                  f"{rep['满意']}/{rep['基本满意']}/{rep['不满意']}")
+        t.add_row(
+            r["name"],
+            str(r["called"]),
+            str(r["reached"]),
+            str(r["满意"]),
+            str(r["基本满意"]),
+            str(r["不满意"]),
+            f"{rep['满意']}/{rep['基本满意']}/{rep['不满意']}",
+        )
     err.print(t)
     for line in res["round_lines"]:
         err.print(line)
@@ -224,8 +314,12 @@ def satisfaction_cmd(
     emit(res, as_json)
 
 
-@app.command("answer", cls=Command, help="答复群众（七个一中的“一个答复、一条短信”）：每位反映人一页答复（.docx），"
-             "整改完成告知短信清单（.xlsx，内部资料，每条不超过设定字数）。")
+@app.command(
+    "answer",
+    cls=Command,
+    help="答复群众（七个一中的“一个答复、一条短信”）：每位反映人一页答复（.docx），"
+    "整改完成告知短信清单（.xlsx，内部资料，每条不超过设定字数）。",
+)
 def answer_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/答复”。")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只统计要答复的人数和短信条数，不写文件。")] = False,
@@ -238,19 +332,34 @@ def answer_cmd(
     from rectikit.documents.answers import answers
 
     with working("正在生成答复…", as_json):
-        res = answers(workspace_of(workspace), batches=batch or [], today=date_option(today, "--today"),
-                      out_dir=out, dry_run=dry_run)
-    say(("截至 " + res["today"], "bold"), f"：整改完成 {res['items']} 项，答复 {res['letters']} 人，短信 {res['messages']} 条"
+        res = answers(
+            workspace_of(workspace),
+            batches=batch or [],
+            today=date_option(today, "--today"),
+            out_dir=out,
+            dry_run=dry_run,
+        )
+    say(
+        ("截至 " + res["today"], "bold"),
+        f"：整改完成 {res['items']} 项，答复 {res['letters']} 人，短信 {res['messages']} 条"
         + (f"；{len(res['no_contact'])} 项没有反映人联系方式" if res["no_contact"] else "")
-        + (f"；{res['not_mobile']} 个号码不是手机号，未列入短信" if res["not_mobile"] else "") + "。")
+        + (f"；{res['not_mobile']} 个号码不是手机号，未列入短信" if res["not_mobile"] else "")
+        + "。",
+    )
     for path in res["files"]:
         show_path("  ", path)
     emit(res, as_json)
 
 
-@app.command("boards", cls=Command, help="整改公示牌（.docx，每页一块）：未完成和长期坚持的重点任务，写明问题、整改措施、目标、进度、责任单位、时限和监督电话，供在现场张贴。")
+@app.command(
+    "boards",
+    cls=Command,
+    help="整改公示牌（.docx，每页一块）：未完成和长期坚持的重点任务，写明问题、整改措施、目标、进度、责任单位、时限和监督电话，供在现场张贴。",
+)
 def boards_cmd(
-    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件（.docx）；默认工作区“输出/整改公示牌.docx”。")] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="输出文件（.docx）；默认工作区“输出/整改公示牌.docx”。")
+    ] = None,
     today: TodayOpt = None,
     batch: BatchesOpt = None,
     workspace: WsOpt = None,

@@ -39,7 +39,7 @@ EXAMPLES = {
     "templates": "rectikit frame templates --name 基层干部样本框 --reply-by 2020-10-10",
     "merge": "rectikit frame merge 样本框/报回/*.xlsx",
     "survey": "rectikit survey draw --frame 样本框/样本框名单.xlsx --sample 200 --by 所属村(社区) --callers 张三,李四\n"
-              "然后：rectikit collect 摸底调查/*.xlsx，rectikit survey report",
+    "然后：rectikit collect 摸底调查/*.xlsx，rectikit survey report",
     "survey report": "rectikit survey report --name 摸底调查 --round 2",
     "draw": "rectikit survey draw --frame 样本框/样本框名单.xlsx --sample 20% --by 所属村(社区) --seed 7",
     "plan": "rectikit plan --batch 2019年度 --today 2020-06-10",
@@ -54,10 +54,26 @@ EXAMPLES = {
 
 # What the value after an option is, in the usage and the option list.
 _VALUE_WORDS = {
-    "--batch": "批次", "--sheet": "工作表", "--map": "列名=字段", "--report": "文件", "--workspace": "文件夹",
-    "--out": "输出", "--format": "格式", "--group-by": "分组", "--numbering": "编号方式", "--threshold": "相似度",
-    "--today": "日期", "--date": "日期", "--reason": "原因", "--office": "单位名称", "--year": "年份",
-    "--text-column": "列名", "--label-column": "列名", "--train": "文件", "--review": "文件", "--apply": "文件",
+    "--batch": "批次",
+    "--sheet": "工作表",
+    "--map": "列名=字段",
+    "--report": "文件",
+    "--workspace": "文件夹",
+    "--out": "输出",
+    "--format": "格式",
+    "--group-by": "分组",
+    "--numbering": "编号方式",
+    "--threshold": "相似度",
+    "--today": "日期",
+    "--date": "日期",
+    "--reason": "原因",
+    "--office": "单位名称",
+    "--year": "年份",
+    "--text-column": "列名",
+    "--label-column": "列名",
+    "--train": "文件",
+    "--review": "文件",
+    "--apply": "文件",
     "--export": "文件",
 }
 
@@ -84,8 +100,13 @@ def _option_help(param) -> str:
         notes.append("必填")
     default = getattr(param, "default", None)
     shown = getattr(param, "show_default", True)
-    if shown is not False and default not in (None, False, "", ()) and not callable(default) \
-            and not getattr(param, "is_flag", False) and not isinstance(default, (list, tuple)):
+    if (
+        shown is not False
+        and default not in (None, False, "", ())
+        and not callable(default)
+        and not getattr(param, "is_flag", False)
+        and not isinstance(default, (list, tuple))
+    ):
         notes.append(f"默认：{default}")
     return text + (f"（{'；'.join(notes)}）" if notes else "")
 

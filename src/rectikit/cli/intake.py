@@ -57,24 +57,40 @@ _STATUS_LABELS = {
 }
 
 
-@app.command("import", cls=Command, help="导入意见建议表格（xlsx/xlsm/xls/ods/csv），每个文件要么全部导入，要么不导入。")
+@app.command(
+    "import", cls=Command, help="导入意见建议表格（xlsx/xlsm/xls/ods/csv），每个文件要么全部导入，要么不导入。"
+)
 def import_cmd(
     files: Annotated[list[Path], typer.Argument(help="一个或多个表格文件。", metavar="文件...")],
     batch: Annotated[str, typer.Option("--batch", "-b", help="批次名称，如 2019年度、2020年中期。")] = "",
     sheet: Annotated[
-        Optional[str], typer.Option("--sheet", help="工作表名称；all 表示所有含内容列的工作表。默认取第一个可用工作表。")
+        Optional[str],
+        typer.Option("--sheet", help="工作表名称；all 表示所有含内容列的工作表。默认取第一个可用工作表。"),
     ] = None,
     mapping: Annotated[
         Optional[list[str]], typer.Option("--map", help="指定列对应的字段，如 --map 诉求描述=意见建议内容，可重复。")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并显示将导入的内容，不写入台账。")] = False,
-    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="跳过错误行，只导入有效行（错误行列入报告）。")] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="跳过错误行，只导入有效行（错误行列入报告）。")
+    ] = False,
     report: Annotated[Optional[Path], typer.Option("--report", help="校验报告 .xlsx 的保存位置。")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="文件是本批次已导入文件修改后的新版本时，用它替换旧版本；未改动的条目保留已做的工作。")] = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="文件是本批次已导入文件修改后的新版本时，用它替换旧版本；未改动的条目保留已做的工作。"
+        ),
+    ] = False,
     add: Annotated[bool, typer.Option("--add", help="文件与已导入的相似，但确是另一份材料时，照常新增导入。")] = False,
-    kind: Annotated[Optional[str], typer.Option("--kind", help="批次类型：社会评价、热线、专线、信访、其他；文件中的说法随之"
-                                                "（“社会评价群众意见建议”或“群众诉求”）。默认按批次名称判断。",
-                                                metavar="类型")] = None,
+    kind: Annotated[
+        Optional[str],
+        typer.Option(
+            "--kind",
+            help="批次类型：社会评价、热线、专线、信访、其他；文件中的说法随之"
+            "（“社会评价群众意见建议”或“群众诉求”）。默认按批次名称判断。",
+            metavar="类型",
+        ),
+    ] = None,
     today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
@@ -86,17 +102,42 @@ def import_cmd(
     overrides = parse_mapping(mapping or [])
     with working("正在导入…", as_json) as st:
         res = import_files(
-            ws, files, batch=batch, sheet=sheet, mapping=overrides, dry_run=dry_run,
-            skip_invalid=skip_invalid, report_path=report, replace=replace, add=add, kind=kind,
+            ws,
+            files,
+            batch=batch,
+            sheet=sheet,
+            mapping=overrides,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            report_path=report,
+            replace=replace,
+            add=add,
+            kind=kind,
             progress=lambda name: st.update(f"正在读取 {name} …"),
         )
-    t = table(f"导入结果 · 批次 {res.batch}" + ("（试运行，未写入）" if dry_run else ""), "文件", "工作表", "表头行", "状态", "条数", "错误行", "跳过行")
+    t = table(
+        f"导入结果 · 批次 {res.batch}" + ("（试运行，未写入）" if dry_run else ""),
+        "文件",
+        "工作表",
+        "表头行",
+        "状态",
+        "条数",
+        "错误行",
+        "跳过行",
+    )
     for f in res.files:
         if not f.sheets:
             t.add_row(f.file, "", "", _STATUS_LABELS[f.status], "0", "", "")
         for s in f.sheets:
-            t.add_row(f.file, s.sheet, str(s.header_row), _STATUS_LABELS[f.status], str(s.rows),
-                      str(s.rejected), str(s.skipped))
+            t.add_row(
+                f.file,
+                s.sheet,
+                str(s.header_row),
+                _STATUS_LABELS[f.status],
+                str(s.rows),
+                str(s.rejected),
+                str(s.skipped),
+            )
     err.print(t)
     print_issues(res.report)
     if res.report_path:
@@ -108,8 +149,9 @@ def import_cmd(
 
 
 @app.command("status", cls=Command, help="查看台账：各批次的文件数、原始条数、工作条数。")
-def status_cmd(today: TodayOpt = None, workspace: WsOpt = None, as_json: JsonOpt = False,
-               debug: DebugOpt = False) -> None:
+def status_cmd(
+    today: TodayOpt = None, workspace: WsOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False
+) -> None:
     from rectikit.figures import ledger_status
 
     st = ledger_status(workspace_of(workspace))

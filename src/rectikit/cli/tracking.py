@@ -30,12 +30,27 @@ from rectikit.cli.common import (
 )
 
 
-@app.command("dispatch", cls=Command, help="给每个牵头单位（和配合单位）生成一份整改任务交办表（.xlsx），表头写明承办单位、报回时间和联系人，由单位填写进展后报回。")
+@app.command(
+    "dispatch",
+    cls=Command,
+    help="给每个牵头单位（和配合单位）生成一份整改任务交办表（.xlsx），表头写明承办单位、报回时间和联系人，由单位填写进展后报回。",
+)
 def dispatch_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区的“交办”文件夹。")] = None,
     batch: BatchOpt = None,
-    reply_by: Annotated[Optional[str], typer.Option("--reply-by", help="请单位在哪天前报回，如 2020-10-10；默认今天起 10 天（配置文件中可改）。", metavar="日期")] = None,
-    investigation: Annotated[bool, typer.Option("--investigation", help="改为发整改事项调查表：牵头和配合单位逐项填写调查时间、人员、地点、对象、方式、过程、结果、工作计划和佐证材料。")] = False,
+    reply_by: Annotated[
+        Optional[str],
+        typer.Option(
+            "--reply-by", help="请单位在哪天前报回，如 2020-10-10；默认今天起 10 天（配置文件中可改）。", metavar="日期"
+        ),
+    ] = None,
+    investigation: Annotated[
+        bool,
+        typer.Option(
+            "--investigation",
+            help="改为发整改事项调查表：牵头和配合单位逐项填写调查时间、人员、地点、对象、方式、过程、结果、工作计划和佐证材料。",
+        ),
+    ] = False,
     today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
@@ -47,7 +62,9 @@ def dispatch_cmd(
     send = dispatch_investigation if investigation else dispatch
     with working("正在生成交办表…", as_json):
         res = send(workspace_of(workspace), out, batch=batch, reply_by=date_option(reply_by, "--reply-by"))
-    t = table(f"整改任务交办表：{len(res.files)} 个单位，牵头 {sum(res.tasks.values())} 项", "单位", "牵头", "配合", "文件")
+    t = table(
+        f"整改任务交办表：{len(res.files)} 个单位，牵头 {sum(res.tasks.values())} 项", "单位", "牵头", "配合", "文件"
+    )
     for unit, path in res.files.items():
         t.add_row(unit, str(res.tasks.get(unit, "")), str(res.co_tasks.get(unit, "")), Path(path).name)
     err.print(t)
@@ -57,7 +74,11 @@ def dispatch_cmd(
     emit(res, as_json)
 
 
-@app.command("collect", cls=Command, help="导入交回的表格：单位报回的整改任务交办表（进展、成效、完成时间、佐证材料）、整改事项调查表、回访记录表（不满意的重新打开），可混在一起。每个文件单独导入：有错误的文件不做任何改动，其余照常导入；按发出的先后导入。")
+@app.command(
+    "collect",
+    cls=Command,
+    help="导入交回的表格：单位报回的整改任务交办表（进展、成效、完成时间、佐证材料）、整改事项调查表、回访记录表（不满意的重新打开），可混在一起。每个文件单独导入：有错误的文件不做任何改动，其余照常导入；按发出的先后导入。",
+)
 def collect_cmd(
     files: Annotated[list[Path], typer.Argument(help="报回的交办表，可多个。", metavar="文件...")],
     today: TodayOpt = None,
@@ -74,14 +95,23 @@ def collect_cmd(
         say(("已导入", "green"), f" {name}")
     for name, why in res.failed.items():
         say(("未导入", "red"), f" {name}：{why}")
-    reopened = f"，回访不满意重新打开 {len(res.reopened)} 项（{'、'.join(map(str, res.reopened))}）" if res.reopened else ""
-    say(("合计", "green"), f" 导入 {len(res.taken)} 个文件、{res.rows} 项，更新 {res.changed} 处{reopened}"
-        + (f"；{len(res.failed)} 个文件有错误未导入（其余文件已导入）。" if res.failed else "。"))
+    reopened = (
+        f"，回访不满意重新打开 {len(res.reopened)} 项（{'、'.join(map(str, res.reopened))}）" if res.reopened else ""
+    )
+    say(
+        ("合计", "green"),
+        f" 导入 {len(res.taken)} 个文件、{res.rows} 项，更新 {res.changed} 处{reopened}"
+        + (f"；{len(res.failed)} 个文件有错误未导入（其余文件已导入）。" if res.failed else "。"),
+    )
     emit(res, as_json)
     return 1 if res.failed else 0
 
 
-@app.command("track", cls=Command, help="整改进度：每项任务亮红灯（逾期未完成）、黄灯（临近时限）、绿灯，按单位汇总；可写出催办清单。")
+@app.command(
+    "track",
+    cls=Command,
+    help="整改进度：每项任务亮红灯（逾期未完成）、黄灯（临近时限）、绿灯，按单位汇总；可写出催办清单。",
+)
 def track_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", help="把红灯、黄灯任务写成催办清单（.xlsx）。")] = None,
     today: TodayOpt = None,
@@ -121,7 +151,9 @@ def closeout_cmd(
     emit(res, as_json)
 
 
-@app.command("reopen", cls=Command, help="重新打开已销号的任务（重办），原因记入台账历史。已销号的任务只有这样才会再被改动。")
+@app.command(
+    "reopen", cls=Command, help="重新打开已销号的任务（重办），原因记入台账历史。已销号的任务只有这样才会再被改动。"
+)
 def reopen_cmd(
     ids: Annotated[list[int], typer.Argument(help="要重新打开的条目编号，可多个。", metavar="编号...")],
     reason: Annotated[str, typer.Option("--reason", help="重新整改的原因，如：回访不满意。")] = "",
@@ -137,10 +169,17 @@ def reopen_cmd(
     emit(res, as_json)
 
 
-@app.command("supervise", cls=Command, help="督办通知（.docx）：给每个有红灯（逾期）、黄灯（临近时限）任务的牵头单位一份，列出任务、逾期天数、报回时间和双方联系人。")
+@app.command(
+    "supervise",
+    cls=Command,
+    help="督办通知（.docx）：给每个有红灯（逾期）、黄灯（临近时限）任务的牵头单位一份，列出任务、逾期天数、报回时间和双方联系人。",
+)
 def supervise_cmd(
     today: TodayOpt = None,
-    reply_by: Annotated[Optional[str], typer.Option("--reply-by", help="请单位在哪天前报回，如 2020-10-10；默认 10 天后。", metavar="日期")] = None,
+    reply_by: Annotated[
+        Optional[str],
+        typer.Option("--reply-by", help="请单位在哪天前报回，如 2020-10-10；默认 10 天后。", metavar="日期"),
+    ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“输出/督办”。")] = None,
     batch: BatchesOpt = None,
     workspace: WsOpt = None,
@@ -150,8 +189,13 @@ def supervise_cmd(
     from rectikit.documents.supervision import supervise
 
     with working("正在生成督办通知…", as_json):
-        res = supervise(workspace_of(workspace), today=date_option(today, "--today"),
-                        reply_by=date_option(reply_by, "--reply-by"), batches=batch or [], out_dir=out)
+        res = supervise(
+            workspace_of(workspace),
+            today=date_option(today, "--today"),
+            reply_by=date_option(reply_by, "--reply-by"),
+            batches=batch or [],
+            out_dir=out,
+        )
     if not res["files"]:
         say(("没有红灯、黄灯任务", "green"), "，无需督办。")
     for unit, path in res["files"].items():
@@ -159,13 +203,26 @@ def supervise_cmd(
     emit(res, as_json)
 
 
-@app.command("callback", cls=Command, help="回访：给已完成的条目（全部或分层随机抽样）生成回访记录表（内部资料，含群众联系方式），按单位或回访人分表；填好后用 rectikit collect 导入，不满意的重新打开。")
+@app.command(
+    "callback",
+    cls=Command,
+    help="回访：给已完成的条目（全部或分层随机抽样）生成回访记录表（内部资料，含群众联系方式），按单位或回访人分表；填好后用 rectikit collect 导入，不满意的重新打开。",
+)
 def callback_cmd(
-    sample: Annotated[Optional[str], typer.Option("--sample", help="抽多少：条数如 50，或百分比如 20%；默认全部。", metavar="数量")] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="分层抽样的依据：乡镇、单位、类别、县区、批次。", metavar="依据")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="随机种子，写上同样的数可重现同样的抽样；默认 0。", metavar="整数")] = None,
+    sample: Annotated[
+        Optional[str], typer.Option("--sample", help="抽多少：条数如 50，或百分比如 20%；默认全部。", metavar="数量")
+    ] = None,
+    by: Annotated[
+        Optional[str], typer.Option("--by", help="分层抽样的依据：乡镇、单位、类别、县区、批次。", metavar="依据")
+    ] = None,
+    seed: Annotated[
+        Optional[int], typer.Option("--seed", help="随机种子，写上同样的数可重现同样的抽样；默认 0。", metavar="整数")
+    ] = None,
     per: Annotated[str, typer.Option("--per", help="按 单位 或 回访人 分表。", metavar="分表")] = "单位",
-    callers: Annotated[Optional[str], typer.Option("--callers", help="回访人，逗号分隔，如 张三,李四（按回访人分表时用）。", metavar="姓名")] = None,
+    callers: Annotated[
+        Optional[str],
+        typer.Option("--callers", help="回访人，逗号分隔，如 张三,李四（按回访人分表时用）。", metavar="姓名"),
+    ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“回访”。")] = None,
     batch: BatchOpt = None,
     today: TodayOpt = None,
@@ -176,9 +233,16 @@ def callback_cmd(
     from rectikit.steps.callbacks import call_sheets
 
     with working("正在生成回访记录表…", as_json):
-        res = call_sheets(workspace_of(workspace), out, sample=sample, by=by, seed=seed, per=per,
-                          callers=[c.strip() for c in (callers or "").replace("，", ",").split(",") if c.strip()],
-                          batch=batch)
+        res = call_sheets(
+            workspace_of(workspace),
+            out,
+            sample=sample,
+            by=by,
+            seed=seed,
+            per=per,
+            callers=[c.strip() for c in (callers or "").replace("，", ",").split(",") if c.strip()],
+            batch=batch,
+        )
     err.print(res.draw.explain())
     for name, path in res.files.items():
         show_path(f"{name}（{res.counts[name]} 项）：", path)
@@ -187,15 +251,25 @@ def callback_cmd(
     emit(res, as_json)
 
 
-frame_app = typer.Typer(cls=Group, help="样本框：templates 给各村（社区、单位）生成名单表，merge 核对报回的名单并合并。",
-                        no_args_is_help=True, add_completion=False)
+frame_app = typer.Typer(
+    cls=Group,
+    help="样本框：templates 给各村（社区、单位）生成名单表，merge 核对报回的名单并合并。",
+    no_args_is_help=True,
+    add_completion=False,
+)
 app.add_typer(frame_app, name="frame")
 
 
-@frame_app.command("templates", cls=Command, help="按规则表文件夹中的样本框定义.xlsx（列、必填项、各村名额）给每个村（社区、单位）生成一份名单表。")
+@frame_app.command(
+    "templates",
+    cls=Command,
+    help="按规则表文件夹中的样本框定义.xlsx（列、必填项、各村名额）给每个村（社区、单位）生成一份名单表。",
+)
 def frame_templates_cmd(
     name: Annotated[str, typer.Option("--name", help="样本框名称，如 基层干部样本框。", metavar="名称")] = "样本框",
-    reply_by: Annotated[Optional[str], typer.Option("--reply-by", help="请在哪天前报回，如 2020-10-10；默认 10 天后。", metavar="日期")] = None,
+    reply_by: Annotated[
+        Optional[str], typer.Option("--reply-by", help="请在哪天前报回，如 2020-10-10；默认 10 天后。", metavar="日期")
+    ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“样本框/下发”。")] = None,
     today: TodayOpt = None,
     workspace: WsOpt = None,
@@ -211,10 +285,16 @@ def frame_templates_cmd(
     emit(res, as_json)
 
 
-@frame_app.command("merge", cls=Command, help="核对报回的名单（必填项、电话号码、是不是本村的人、重复报送、名额）并合并成一份样本框；有错误则不生成。")
+@frame_app.command(
+    "merge",
+    cls=Command,
+    help="核对报回的名单（必填项、电话号码、是不是本村的人、重复报送、名额）并合并成一份样本框；有错误则不生成。",
+)
 def frame_merge_cmd(
     files: Annotated[list[Path], typer.Argument(help="报回的名单表，可多个。", metavar="文件...")],
-    out: Annotated[Optional[Path], typer.Option("--out", help="合并后的样本框（.xlsx）；默认工作区“样本框/样本框名单.xlsx”。")] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="合并后的样本框（.xlsx）；默认工作区“样本框/样本框名单.xlsx”。")
+    ] = None,
     today: TodayOpt = None,
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
@@ -229,20 +309,38 @@ def frame_merge_cmd(
     emit(res, as_json)
 
 
-survey_app = typer.Typer(cls=Group, help="摸底调查：draw 从样本框抽一轮、生成调查记录表，report 各轮满意率；填好的表用 collect 导入。",
-                         no_args_is_help=True, add_completion=False)
+survey_app = typer.Typer(
+    cls=Group,
+    help="摸底调查：draw 从样本框抽一轮、生成调查记录表，report 各轮满意率；填好的表用 collect 导入。",
+    no_args_is_help=True,
+    add_completion=False,
+)
 app.add_typer(survey_app, name="survey")
 
 
-@survey_app.command("draw", cls=Command, help="从合并后的样本框按比例分层随机抽取一轮，按调查人生成调查记录表（内部资料，问卷见规则表文件夹的调查问卷.xlsx）。")
+@survey_app.command(
+    "draw",
+    cls=Command,
+    help="从合并后的样本框按比例分层随机抽取一轮，按调查人生成调查记录表（内部资料，问卷见规则表文件夹的调查问卷.xlsx）。",
+)
 def survey_draw_cmd(
-    frame: Annotated[Path, typer.Option("--frame", help="合并后的样本框名单（rectikit frame merge 生成）。", metavar="文件")],
+    frame: Annotated[
+        Path, typer.Option("--frame", help="合并后的样本框名单（rectikit frame merge 生成）。", metavar="文件")
+    ],
     name: Annotated[str, typer.Option("--name", help="调查名称；同名的各轮依次编号。", metavar="名称")] = "摸底调查",
-    sample: Annotated[Optional[str], typer.Option("--sample", help="抽多少：人数如 200，或百分比如 20%；默认全部。", metavar="数量")] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="按样本框的哪一列分层，如 所属村(社区)、身份/职务。", metavar="列名")] = None,
+    sample: Annotated[
+        Optional[str], typer.Option("--sample", help="抽多少：人数如 200，或百分比如 20%；默认全部。", metavar="数量")
+    ] = None,
+    by: Annotated[
+        Optional[str], typer.Option("--by", help="按样本框的哪一列分层，如 所属村(社区)、身份/职务。", metavar="列名")
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="随机种子，同样的数抽到同样的人。", metavar="整数")] = 0,
-    callers: Annotated[Optional[str], typer.Option("--callers", help="调查人，逗号分隔，每人一张表。", metavar="姓名")] = None,
-    skip_days: Annotated[int, typer.Option("--skip-days", help="近多少天内已联系上的人不再抽；默认 0（不排除）。", metavar="天数")] = 0,
+    callers: Annotated[
+        Optional[str], typer.Option("--callers", help="调查人，逗号分隔，每人一张表。", metavar="姓名")
+    ] = None,
+    skip_days: Annotated[
+        int, typer.Option("--skip-days", help="近多少天内已联系上的人不再抽；默认 0（不排除）。", metavar="天数")
+    ] = 0,
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹；默认工作区“摸底调查”。")] = None,
     today: TodayOpt = None,
     workspace: WsOpt = None,
@@ -251,9 +349,18 @@ def survey_draw_cmd(
 ) -> None:
     from rectikit.steps.surveys import draw_round
 
-    res = draw_round(workspace_of(workspace), frame, name=name, sample=sample, by=by, seed=seed,
-                     callers=[c.strip() for c in (callers or "").replace("，", ",").split(",") if c.strip()],
-                     skip_days=skip_days, today=date_option(today, "--today"), out_dir=out)
+    res = draw_round(
+        workspace_of(workspace),
+        frame,
+        name=name,
+        sample=sample,
+        by=by,
+        seed=seed,
+        callers=[c.strip() for c in (callers or "").replace("，", ",").split(",") if c.strip()],
+        skip_days=skip_days,
+        today=date_option(today, "--today"),
+        out_dir=out,
+    )
     err.print(res.explain())
     say(("已生成", "green"), f" {len(res.files)} 份调查记录表（内部资料，不得外传）：")
     for path in res.files.values():
@@ -261,7 +368,11 @@ def survey_draw_cmd(
     emit(res, as_json)
 
 
-@survey_app.command("report", cls=Command, help="摸底调查情况（.docx 给领导看）和各轮满意率表（.xlsx）：各领域满意率及 95% 置信区间、分层、比上轮变化是否超出抽样误差。")
+@survey_app.command(
+    "report",
+    cls=Command,
+    help="摸底调查情况（.docx 给领导看）和各轮满意率表（.xlsx）：各领域满意率及 95% 置信区间、分层、比上轮变化是否超出抽样误差。",
+)
 def survey_report_cmd(
     name: Annotated[str, typer.Option("--name", help="调查名称。", metavar="名称")] = "摸底调查",
     round_no: Annotated[Optional[int], typer.Option("--round", help="第几轮；默认最新一轮。", metavar="轮次")] = None,
@@ -273,8 +384,9 @@ def survey_report_cmd(
 ) -> None:
     from rectikit.documents.survey import survey_report
 
-    res = survey_report(workspace_of(workspace), name=name, round_no=round_no, today=date_option(today, "--today"),
-                        out_dir=out)
+    res = survey_report(
+        workspace_of(workspace), name=name, round_no=round_no, today=date_option(today, "--today"), out_dir=out
+    )
     err.print(res["opening"])
     say(("已生成", "green"))
     for path in res["files"]:

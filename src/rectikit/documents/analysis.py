@@ -32,7 +32,14 @@ from rectikit.text.masking import mask
 # Kept importable from here: tests and scripts print shares as the report does.
 __all__ = ["Analysis", "Section", "analyse", "share_text", "write_docx"]
 ROUNDINGS = {"cut": "cut", "截取": "cut", "round": "round", "四舍五入": "round"}
-REGIONS = {"auto": "auto", "自动": "auto", "县": "county", "county": "county", "乡镇": "township", "township": "township"}
+REGIONS = {
+    "auto": "auto",
+    "自动": "auto",
+    "县": "county",
+    "county": "county",
+    "乡镇": "township",
+    "township": "township",
+}
 # The parts only the office can write: heading, what to write there.
 LEADERS = ("领导批示情况", "请在此写明领导批示的时间、文件和内容")
 MORE_PROBLEMS = "请在此补充其他问题和典型事例"
@@ -68,13 +75,30 @@ class Analysis:
 
     def to_dict(self) -> dict:
         def part(s: Section) -> dict:
-            return {"heading": s.heading, "sentence": s.sentence, "chart": s.chart, "caption": s.caption,
-                    "rows": [{"name": n, "count": c, "share": p} for n, c, p in s.rows]}
+            return {
+                "heading": s.heading,
+                "sentence": s.sentence,
+                "chart": s.chart,
+                "caption": s.caption,
+                "rows": [{"name": n, "count": c, "share": p} for n, c, p in s.rows],
+            }
 
-        return {"title": self.title, "office": self.office, "today": self.today, "total_raw": self.total_raw,
-                "total": self.total, "key_tasks": self.key_tasks, "to": self.to, "opening": self.opening,
-                "overview": self.overview, "path": self.path, "tables": self.tables, "notes": self.notes,
-                "sections": [part(s) for s in self.sections], "problems": [part(s) for s in self.problems]}
+        return {
+            "title": self.title,
+            "office": self.office,
+            "today": self.today,
+            "total_raw": self.total_raw,
+            "total": self.total,
+            "key_tasks": self.key_tasks,
+            "to": self.to,
+            "opening": self.opening,
+            "overview": self.overview,
+            "path": self.path,
+            "tables": self.tables,
+            "notes": self.notes,
+            "sections": [part(s) for s in self.sections],
+            "problems": [part(s) for s in self.problems],
+        }
 
 
 _LABELLED = ("by_county", "by_township", "by_category", "by_unit", "by_nature", "by_status")
@@ -84,17 +108,23 @@ def _public(fig: dict) -> dict:
     """The report is public: every label people typed (a county, a township, a category, a unit, a
     nature, a status — someone may have put a phone or a name there) is masked like free text, in the
     text, the tables and the charts' data alike."""
+
     def masked(rows):
         return [(mask(str(name)), n) for name, n in rows]
 
     fig = {**fig, **{k: masked(fig[k]) for k in _LABELLED}}
     fig["top_townships"] = {**fig["top_townships"], "rows": masked(fig["top_townships"]["rows"])}
     fig["nature_by_county"] = {mask(str(nature)): masked(rows) for nature, rows in fig["nature_by_county"].items()}
-    fig["category_detail"] = [{**d, "category": mask(str(d["category"])), "natures": masked(d["natures"]),
-                               "counties": masked(d["counties"])} for d in fig["category_detail"]]
+    fig["category_detail"] = [
+        {**d, "category": mask(str(d["category"])), "natures": masked(d["natures"]), "counties": masked(d["counties"])}
+        for d in fig["category_detail"]
+    ]
     fig["money"] = {**fig["money"], "by_category": masked(fig["money"]["by_category"])}
-    fig["timeliness"] = {**fig["timeliness"], "late": [(mask(str(u)), d) for u, d in fig["timeliness"]["late"]],
-                         "missing": [mask(str(u)) for u in fig["timeliness"]["missing"]]}
+    fig["timeliness"] = {
+        **fig["timeliness"],
+        "late": [(mask(str(u)), d) for u, d in fig["timeliness"]["late"]],
+        "missing": [mask(str(u)) for u in fig["timeliness"]["missing"]],
+    }
     return fig
 
 
@@ -106,8 +136,16 @@ def _named(rows: Sequence[tuple[str, int, str]], top: dict, what: str, unit: str
     return text
 
 
-def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None, out: Path | None = None,
-            top_townships: int = 10, rounding: str = "cut", charts: bool = True) -> Analysis:
+def analyse(
+    ws: Workspace,
+    *,
+    batches: Sequence[str] = (),
+    today: dt.date | None = None,
+    out: Path | None = None,
+    top_townships: int = 10,
+    rounding: str = "cut",
+    charts: bool = True,
+) -> Analysis:
     """Write the report on the working items of the chosen batches (all by default) as .docx, and its tables as .xlsx."""
     if rounding not in ROUNDINGS:
         raise UsageError("占比的取法应为 cut（截取）或 round（四舍五入）。")
@@ -132,18 +170,31 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
     opening = f"{period}共{verb}{things} {fig['raw_items']} {measure}{merged}{key}。"
     if fig["previous"] and fig["previous"]["raw_items"]:
         before, now_ = fig["previous"]["raw_items"], fig["raw_items"]
-        change = "持平" if now_ == before else (f"{'增加' if now_ > before else '减少'} {abs(now_ - before)} "
-                                               f"{measure}、{share_text(abs(now_ - before), before, rounding)}")
+        change = (
+            "持平"
+            if now_ == before
+            else (
+                f"{'增加' if now_ > before else '减少'} {abs(now_ - before)} "
+                f"{measure}、{share_text(abs(now_ - before), before, rounding)}"
+            )
+        )
         opening += f"与上期（{fig['previous']['batch']}，{before} {measure}）相比{change}。"
     opening += _on_time(fig["timeliness"])
     office = form.office(ws)
     place = form.place(ws, or_office=False)
     res = Analysis(
         title=f"{place}{period}{'群众诉求办理' if kind == 'hotline' else '社会评价' + things + '整改'}情况分析报告",
-        office=office, today=today.isoformat(), total_raw=fig["raw_items"], total=total, key_tasks=fig["key_tasks"],
-        overview=opening, to=form.setting(ws, "analysis", "to", "呈报对象"),
-        opening=(f"根据{form.basis(ws, 'analysis')}要求，{office or form.fill('本单位')}对{period}{things}"
-                 f"{'办理' if kind == 'hotline' else '整改'}情况进行了跟踪分析，现将有关情况报告如下。"),
+        office=office,
+        today=today.isoformat(),
+        total_raw=fig["raw_items"],
+        total=total,
+        key_tasks=fig["key_tasks"],
+        overview=opening,
+        to=form.setting(ws, "analysis", "to", "呈报对象"),
+        opening=(
+            f"根据{form.basis(ws, 'analysis')}要求，{office or form.fill('本单位')}对{period}{things}"
+            f"{'办理' if kind == 'hotline' else '整改'}情况进行了跟踪分析，现将有关情况报告如下。"
+        ),
     )
     see = "如下图：" if charts else ""
 
@@ -153,29 +204,39 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
     _region(res, fig, ws, region, total, shares, see, top_townships)
     rows = shares(fig["by_category"], total)
     several = "（一件涉及多个类别的分别计入）" if sum(n for _, n, _ in rows) > total else ""
-    res.sections.append(Section("事项分类", f"从事项分类来看{several}，涉及{listing(rows)}。{see}", rows, "bar", "事项分类"))
+    res.sections.append(
+        Section("事项分类", f"从事项分类来看{several}，涉及{listing(rows)}。{see}", rows, "bar", "事项分类")
+    )
     if fig["by_unit"]:
         of = fig["units_items"]
         rows = shares(fig["by_unit"], of)
         if fig["units_from"] == "file":
             several = "（一件涉及多个单位的分别计入）" if sum(n for _, n, _ in rows) > of else ""
             base = f"注明承办单位的 {of} 件中，" if of < total else ""
-            res.sections.append(Section("承办单位", f"从承办单位来看{several}，{base}{listing(rows)}。{see}", rows, "bar",
-                                        "承办单位"))
+            res.sections.append(
+                Section("承办单位", f"从承办单位来看{several}，{base}{listing(rows)}。{see}", rows, "bar", "承办单位")
+            )
         else:
-            res.sections.append(Section("责任单位", f"已分解的 {of} 项任务中，牵头单位为{listing(rows)}。{see}", rows,
-                                        "bar", "牵头单位"))
+            res.sections.append(
+                Section(
+                    "责任单位", f"已分解的 {of} 项任务中，牵头单位为{listing(rows)}。{see}", rows, "bar", "牵头单位"
+                )
+            )
     if fig["by_nature"]:
         of = fig["nature_items"]
         rows = shares(fig["by_nature"], of)
         base = f"注明问题性质的 {of} 件中，" if of < total else ""
-        res.sections.append(Section("问题性质", f"从问题性质来看，{base}{listing(rows)}。{see}", rows, "bar", "问题性质"))
+        res.sections.append(
+            Section("问题性质", f"从问题性质来看，{base}{listing(rows)}。{see}", rows, "bar", "问题性质")
+        )
         where = []
         for nature, counties in fig["nature_by_county"].items():
             top = top_n(counties, 3)
             if top["rows"]:
-                where.append(f"{nature}主要在{'、'.join(f'{c}（{k}件）' for c, k in top['rows'])}"
-                             + (f"等{len(top['rows']) + top['tied']}个县（市、区）" if top["tied"] else ""))
+                where.append(
+                    f"{nature}主要在{'、'.join(f'{c}（{k}件）' for c, k in top['rows'])}"
+                    + (f"等{len(top['rows']) + top['tied']}个县（市、区）" if top["tied"] else "")
+                )
         if where:
             res.sections[-1].sentence += f"分县（市、区）看，{'；'.join(where)}。"
     _trend(res, fig, shares, see)
@@ -183,15 +244,23 @@ def analyse(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
         of = sum(n for _, n in fig["by_status"])
         rows = shares(fig["by_status"], of)
         base = f"注明办理状态的 {of} 件中，" if of < total else ""
-        res.sections.append(Section("办理情况", f"从办理状态来看，{base}{listing(rows)}。{see}", rows, "pie", "办理状态"))
+        res.sections.append(
+            Section("办理情况", f"从办理状态来看，{base}{listing(rows)}。{see}", rows, "pie", "办理状态")
+        )
     p = fig["progress"]
     if p["tasks"]:
         rows = shares([(name, p["lights"][name]) for name in LIGHTS if name in p["lights"]], p["tasks"])
-        res.sections.append(Section(
-            "整改进度",
-            f"截至{cn_date(today)}，已分解的 {p['tasks']} 项任务中，已完成 {p['done']} 项、占 "
-            f"{share_text(p['done'], p['tasks'], rounding)}（其中已销号 {p['closed']} 项），逾期未完成 {p['overdue']} 项，"
-            f"临近整改时限 {p['due_soon']} 项，长期坚持 {p['long_term']} 项。{see}", rows, "column", "整改进度"))
+        res.sections.append(
+            Section(
+                "整改进度",
+                f"截至{cn_date(today)}，已分解的 {p['tasks']} 项任务中，已完成 {p['done']} 项、占 "
+                f"{share_text(p['done'], p['tasks'], rounding)}（其中已销号 {p['closed']} 项），逾期未完成 {p['overdue']} 项，"
+                f"临近整改时限 {p['due_soon']} 项，长期坚持 {p['long_term']} 项。{see}",
+                rows,
+                "column",
+                "整改进度",
+            )
+        )
     res.sections.extend(_satisfaction(fig["satisfaction"], fig["callback"], rounding, see))
     res.problems = _problems(fig, total, rounding)
     if not charts:
@@ -236,22 +305,36 @@ def _region(res: Analysis, fig: dict, ws: Workspace, region: str, total: int, sh
         shown = top_n(towns, top)
         rows = shares(shown["rows"], total)
         base = f"注明乡（镇、街道）的 {of} 件中，" if of < total else ""
-        res.sections.append(Section(
-            "区域分布", f"从区域分布来看，{base}共有 {len(towns)} 个乡（镇、街道）的群众反映了问题，"
-            f"{_named(rows, shown, '乡（镇、街道）')}。{see}", rows, "bar", "各乡（镇、街道）分布"))
+        res.sections.append(
+            Section(
+                "区域分布",
+                f"从区域分布来看，{base}共有 {len(towns)} 个乡（镇、街道）的群众反映了问题，"
+                f"{_named(rows, shown, '乡（镇、街道）')}。{see}",
+                rows,
+                "bar",
+                "各乡（镇、街道）分布",
+            )
+        )
         return
     listed = [c for c in ws.setting("analysis", "counties", []) if c not in dict(fig["by_county"])]
     rows = shares(fig["by_county"] + [(c, 0) for c in listed], total)  # a configured county with none is said too
-    res.sections.append(Section("区域分布", f"从区域分布来看，{listing(rows)}。{see}", rows, "pie",
-                                "各县（市、区）分布"))
+    res.sections.append(
+        Section("区域分布", f"从区域分布来看，{listing(rows)}。{see}", rows, "pie", "各县（市、区）分布")
+    )
     shown = top_n(fig["by_township"], top)
     if shown["rows"]:
         rows = shares(shown["rows"], total)
         n = len(shown["rows"])
-        res.sections.append(Section(
-            f"反映量居前{n}位的乡（镇、街道）",
-            f"共有 {fig['townships']} 个乡（镇、街道）的群众反映了问题，反映量居前 {n} 位的是："
-            f"{_named(rows, shown, '乡（镇、街道）')}。{see}", rows, "bar", f"反映量居前{n}位的乡（镇、街道）"))
+        res.sections.append(
+            Section(
+                f"反映量居前{n}位的乡（镇、街道）",
+                f"共有 {fig['townships']} 个乡（镇、街道）的群众反映了问题，反映量居前 {n} 位的是："
+                f"{_named(rows, shown, '乡（镇、街道）')}。{see}",
+                rows,
+                "bar",
+                f"反映量居前{n}位的乡（镇、街道）",
+            )
+        )
 
 
 def _trend(res: Analysis, fig: dict, shares, see: str) -> None:
@@ -267,8 +350,10 @@ def _trend(res: Analysis, fig: dict, shares, see: str) -> None:
     rows = shares(periods, dated)
     peaks = most(periods)
     peak_n = max(n for _, n in periods)
-    text = (f"从反映时间来看，{periods[0][0]}至{periods[-1][0]}共 {len(periods)} {'年' if grain == '年' else '个' + grain}，"
-            f"{'、'.join(peaks)}最多（{'各' if len(peaks) > 1 else ''}{peak_n} 件）")
+    text = (
+        f"从反映时间来看，{periods[0][0]}至{periods[-1][0]}共 {len(periods)} {'年' if grain == '年' else '个' + grain}，"
+        f"{'、'.join(peaks)}最多（{'各' if len(peaks) > 1 else ''}{peak_n} 件）"
+    )
     (last, n_last), n_prev = periods[-1], periods[-2][1]
     text += f"；{last} {n_last} 件，环比{_change(n_last, n_prev)}"
     per_year = {"月": 12, "季度": 4, "年": 1}[grain]
@@ -296,18 +381,26 @@ def _problems(fig: dict, total: int, rounding: str) -> list[Section]:
         text = f"{total} 件中，涉及{d['category']}的 {n} 件、占 {share_text(n, total, rounding)}。"
         natures = top_n(d["natures"], 3)
         if natures["rows"]:
-            text += "其中，" + "；".join(f"{name} {c} 件、占 {share_text(c, n, rounding)}"
-                                        for name, c in natures["rows"]) + "。"
+            text += (
+                "其中，"
+                + "；".join(f"{name} {c} 件、占 {share_text(c, n, rounding)}" for name, c in natures["rows"])
+                + "。"
+            )
         counties = top_n(d["counties"], 4)
         if counties["rows"]:
-            text += ("分县（市、区）看，" + "、".join(f"{c}（{share_text(m, n, rounding)}）" for c, m in counties["rows"])
-                     + f"{'等' if counties['tied'] else ''}的群众在{d['category']}方面反映较多。")
+            text += (
+                "分县（市、区）看，"
+                + "、".join(f"{c}（{share_text(m, n, rounding)}）" for c, m in counties["rows"])
+                + f"{'等' if counties['tied'] else ''}的群众在{d['category']}方面反映较多。"
+            )
         out.append(Section(f"{d['category']}方面问题{'较为突出' if k == 0 else '较多'}。", text))
     money = fig["money"]
     if money["items"] >= 2:
         top = top_n(money["by_category"], 3)
-        text = (f"{total} 件中，反映资金、补助未兑现或发放不及时的 {money['items']} 件、占 "
-                f"{share_text(money['items'], total, rounding)}。")
+        text = (
+            f"{total} 件中，反映资金、补助未兑现或发放不及时的 {money['items']} 件、占 "
+            f"{share_text(money['items'], total, rounding)}。"
+        )
         if top["rows"]:
             text += "其中反映量居前的是" + "、".join(f"{c}（{m} 件）" for c, m in top["rows"]) + "。"
         out.append(Section("反映资金兑现不及时的问题偏多。", text))
@@ -353,7 +446,9 @@ def _write_tables(res: Analysis, path: Path) -> Path:
         rows.append([f"【{s.heading}】", None, None])
         rows.extend([name, n, share] for name, n, share in s.rows)
         rows.append([None, None, None])
-    return write_table(path, "数据", ["名称", "件数", "占比"], rows, widths=[40, 10, 10], notes=[res.title, res.overview])
+    return write_table(
+        path, "数据", ["名称", "件数", "占比"], rows, widths=[40, 10, 10], notes=[res.title, res.overview]
+    )
 
 
 def _satisfaction(reported: dict, callback: dict, rounding: str, see: str) -> list[Section]:
@@ -368,19 +463,26 @@ def _satisfaction(reported: dict, callback: dict, rounding: str, see: str) -> li
     if callback["called"]:
         reached, called = callback["reached"], callback["called"]
         said = [(k, callback[k]) for k in SATISFACTION if callback[k]]
-        detail = "，".join(f"{k} {n} 件、占联系上的 {share_text(n, reached, rounding)}、占回访的 {share_text(n, called, rounding)}"
-                           for k, n in said)
+        detail = "，".join(
+            f"{k} {n} 件、占联系上的 {share_text(n, reached, rounding)}、占回访的 {share_text(n, called, rounding)}"
+            for k, n in said
+        )
         reasons = "、".join(r for r, _ in callback["reasons"][:3])
-        text = (f"回访 {called} 件，联系上 {reached} 件、占 {share_text(reached, called, rounding)}"
-                + (f"，其中{detail}" if detail else "")
-                + (f"；因{reasons}等原因未完成回访的 {callback['unreached']} 件" if callback["unreached"] else ""))
+        text = (
+            f"回访 {called} 件，联系上 {reached} 件、占 {share_text(reached, called, rounding)}"
+            + (f"，其中{detail}" if detail else "")
+            + (f"；因{reasons}等原因未完成回访的 {callback['unreached']} 件" if callback["unreached"] else "")
+        )
         parts.append(text)
-        rows = with_shares([*said, ("未联系上", callback["unreached"])] if callback["unreached"] else said, called,
-                           rounding)
+        rows = with_shares(
+            [*said, ("未联系上", callback["unreached"])] if callback["unreached"] else said, called, rounding
+        )
         pies.append(("回访结果", rows))
     if not pies:
         return []
     sentence = "从满意度来看，" + "；".join(parts) + f"。{see}"
     (caption, rows), *rest = pies
-    return [Section("满意度", sentence, rows, "pie", caption),
-            *[Section(f"满意度（{caption}）", "", rows, "pie", caption) for caption, rows in rest]]
+    return [
+        Section("满意度", sentence, rows, "pie", caption),
+        *[Section(f"满意度（{caption}）", "", rows, "pie", caption) for caption, rows in rest],
+    ]

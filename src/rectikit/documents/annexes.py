@@ -37,21 +37,60 @@ from rectikit.text.masking import mask
 
 ANNEXES = ("annex1", "annex2")
 # Choices as offices say them, with the English names kept as aliases.
-ANNEX_NAMES = {"附件1": "annex1", "附件一": "annex1", "1": "annex1", "annex1": "annex1",
-               "附件2": "annex2", "附件二": "annex2", "2": "annex2", "annex2": "annex2"}
+ANNEX_NAMES = {
+    "附件1": "annex1",
+    "附件一": "annex1",
+    "1": "annex1",
+    "annex1": "annex1",
+    "附件2": "annex2",
+    "附件二": "annex2",
+    "2": "annex2",
+    "annex2": "annex2",
+}
 FORMATS = ("xlsx", "docx")
 PARALLEL_ROWS = 5000  # from here both formats are written at once, in two processes
-GROUPS = {"领域": "category", "类别": "category", "category": "category",
-          "牵头单位": "lead_unit", "单位": "lead_unit", "lead_unit": "lead_unit",
-          "县区": "county", "县(市、区)": "county", "county": "county"}
-NUMBERINGS = {"连续": "continuous", "continuous": "continuous", "每组": "per-group", "分组": "per-group",
-              "per-group": "per-group"}
+GROUPS = {
+    "领域": "category",
+    "类别": "category",
+    "category": "category",
+    "牵头单位": "lead_unit",
+    "单位": "lead_unit",
+    "lead_unit": "lead_unit",
+    "县区": "county",
+    "县(市、区)": "county",
+    "county": "county",
+}
+NUMBERINGS = {
+    "连续": "continuous",
+    "continuous": "continuous",
+    "每组": "per-group",
+    "分组": "per-group",
+    "per-group": "per-group",
+}
 FIELDS = {
-    "number": "序号", "text": "意见建议内容", "category": "领域", "aspect": "所属方面", "disposition": "处理方式",
-    "goal": "整改目标", "measures": "整改措施", "lead_unit": "牵头单位", "co_units": "配合单位", "leader": "责任领导",
-    "person": "责任人", "deadline": "整改时限", "note": "备注", "county": "县(市、区)", "township": "乡(镇、街道)",
-    "source": "来源", "batch": "批次", "raw_count": "原始条数", "progress": "完成情况", "result": "整改成效",
-    "closed": "是否销号", "closed_on": "销号时间", "evidence": "佐证材料",
+    "number": "序号",
+    "text": "意见建议内容",
+    "category": "领域",
+    "aspect": "所属方面",
+    "disposition": "处理方式",
+    "goal": "整改目标",
+    "measures": "整改措施",
+    "lead_unit": "牵头单位",
+    "co_units": "配合单位",
+    "leader": "责任领导",
+    "person": "责任人",
+    "deadline": "整改时限",
+    "note": "备注",
+    "county": "县(市、区)",
+    "township": "乡(镇、街道)",
+    "source": "来源",
+    "batch": "批次",
+    "raw_count": "原始条数",
+    "progress": "完成情况",
+    "result": "整改成效",
+    "closed": "是否销号",
+    "closed_on": "销号时间",
+    "evidence": "佐证材料",
 }
 # Fields people write freely (citizens, staff, units): masked in every annex.
 FREE_TEXT = {"text", "goal", "measures", "result", "evidence", "progress", "source"}
@@ -109,17 +148,28 @@ def load_layout(path: Path) -> Layout:
     for k, c in enumerate(data.get("columns", []), start=1):
         f = c.get("field", "")
         if f not in FIELDS:
-            raise TemplateError(f"模板 {path.name} 第{k}列（“{c.get('header', '')}”）引用了不存在的字段“{f}”。"
-                                f"可用字段：{'、'.join(FIELDS)}")
+            raise TemplateError(
+                f"模板 {path.name} 第{k}列（“{c.get('header', '')}”）引用了不存在的字段“{f}”。"
+                f"可用字段：{'、'.join(FIELDS)}"
+            )
         cols.append((str(c.get("header") or FIELDS[f]), f, float(c.get("width", 8))))
     if not cols:
         raise TemplateError(f"模板 {path.name} 没有定义任何列（[[columns]]）。")
     for key in ("title", "subtitle"):
         for name in re.findall(r"{(\w*)}", str(data.get(key, ""))):
             if name not in TITLE_FIELDS:
-                raise TemplateError(f"模板 {path.name} 的 {key} 中引用了不存在的“{{{name}}}”。可用：{'、'.join(TITLE_FIELDS)}")
-    return Layout(path.stem, str(data.get("number", "")), str(data.get("title", "")), str(data.get("subtitle", "")),
-                  str(data.get("docx_template", f"{path.stem}.docx")), str(data.get("file_name", path.stem)), cols)
+                raise TemplateError(
+                    f"模板 {path.name} 的 {key} 中引用了不存在的“{{{name}}}”。可用：{'、'.join(TITLE_FIELDS)}"
+                )
+    return Layout(
+        path.stem,
+        str(data.get("number", "")),
+        str(data.get("title", "")),
+        str(data.get("subtitle", "")),
+        str(data.get("docx_template", f"{path.stem}.docx")),
+        str(data.get("file_name", path.stem)),
+        cols,
+    )
 
 
 def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
@@ -129,19 +179,34 @@ def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
     if item.get("raw_count", 1) > 1:
         text += f"（{item['raw_count']}条意见建议归纳）"
     values = {
-        "number": str(number), "text": text, "category": item.get("category") or "",
-        "aspect": aspect(item.get("category")), "deadline": iso_to_cn(deadline_text(item)),
-        "note": "连续反映" if item.get("repeat_of") else "", "raw_count": str(item.get("raw_count") or ""),
-        "closed": "是" if item.get("closed") else "否" if item.get("lead_unit") else "", "closed_on": iso_to_cn(item.get("closed_on")),
+        "number": str(number),
+        "text": text,
+        "category": item.get("category") or "",
+        "aspect": aspect(item.get("category")),
+        "deadline": iso_to_cn(deadline_text(item)),
+        "note": "连续反映" if item.get("repeat_of") else "",
+        "raw_count": str(item.get("raw_count") or ""),
+        "closed": "是" if item.get("closed") else "否" if item.get("lead_unit") else "",
+        "closed_on": iso_to_cn(item.get("closed_on")),
         "done_on": iso_to_cn(item.get("done_on")),
         "progress": "；".join(x for x in (item.get("progress") or "", task_note(item, short=True)) if x),
     }
-    return [values[f] if f in values else mask(str(item.get(f) or "")) if f in FREE_TEXT else str(item.get(f) or "")
-            for _, f, _ in layout.columns]
+    return [
+        values[f] if f in values else mask(str(item.get(f) or "")) if f in FREE_TEXT else str(item.get(f) or "")
+        for _, f, _ in layout.columns
+    ]
 
 
-def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: str | None = None,
-                numbering: str = "continuous", batches: Sequence[str] = (), today: dt.date | None = None) -> Table:
+def build_table(
+    ws: Workspace,
+    annex: str,
+    *,
+    key_only: bool = True,
+    group_by: str | None = None,
+    numbering: str = "continuous",
+    batches: Sequence[str] = (),
+    today: dt.date | None = None,
+) -> Table:
     """The rows of an annex from the ledger as the tasks stood at the end of ``today`` (cells stay empty
     where a step has not run)."""
     today = today or clock.today()
@@ -167,12 +232,21 @@ def build_table(ws: Workspace, annex: str, *, key_only: bool = True, group_by: s
 
         def aspect(_name):
             return ""
+
     office = cfg.get("office", {}).get("name", "")
-    values = {"office": office, "year": cfg.get("office", {}).get("year", ""), "batches": "和".join(chosen),
-              "count": len(items),
-              "source": "社会评价反馈群众意见建议" if things == "社会评价群众意见建议" else things}
-    table = Table(layout, layout.title.format_map(values), layout.subtitle.format_map(values),
-                  context={**values, "date": cn_date(today)})
+    values = {
+        "office": office,
+        "year": cfg.get("office", {}).get("year", ""),
+        "batches": "和".join(chosen),
+        "count": len(items),
+        "source": "社会评价反馈群众意见建议" if things == "社会评价群众意见建议" else things,
+    }
+    table = Table(
+        layout,
+        layout.title.format_map(values),
+        layout.subtitle.format_map(values),
+        context={**values, "date": cn_date(today)},
+    )
     if group_by:
         groups: dict[str, list[dict]] = {}
         for it in items:
@@ -213,18 +287,42 @@ def write_xlsx(table: Table, path: Path) -> Path:
     with atomic_path(Path(path)) as tmp:
         # Constant memory: rows are streamed to disk as written (in order), with inline strings; a shared
         # string table for 100k rows took 6 s to write at the close.
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False, "constant_memory": True})
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "constant_memory": True,
+            },
+        )
         ws = wb.add_worksheet("附件" + table.layout.number if table.layout.number else table.layout.name)
         f = wb.add_format
         mark = f({"font_name": "黑体", "font_size": 16})
         title = f({"font_name": "方正小标宋简体", "font_size": 20, "align": "center", "valign": "vcenter"})
         sub = f({"font_name": "楷体_GB2312", "font_size": 14, "align": "center", "valign": "vcenter"})
-        head = f({"font_name": "黑体", "font_size": 11, "bold": True, "border": 1, "align": "center",
-                  "valign": "vcenter", "text_wrap": True})
+        head = f(
+            {
+                "font_name": "黑体",
+                "font_size": 11,
+                "bold": True,
+                "border": 1,
+                "align": "center",
+                "valign": "vcenter",
+                "text_wrap": True,
+            }
+        )
         cell = f({"font_name": "仿宋_GB2312", "font_size": 11, "border": 1, "valign": "vcenter", "text_wrap": True})
-        centre = f({"font_name": "仿宋_GB2312", "font_size": 11, "border": 1, "valign": "vcenter", "align": "center",
-                    "text_wrap": True})
+        centre = f(
+            {
+                "font_name": "仿宋_GB2312",
+                "font_size": 11,
+                "border": 1,
+                "valign": "vcenter",
+                "align": "center",
+                "text_wrap": True,
+            }
+        )
         group = f({"font_name": "黑体", "font_size": 11, "border": 1, "valign": "vcenter"})
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
@@ -283,12 +381,15 @@ def _run(text: str, font: str, bold: bool = False) -> str:
     return f"<w:r>{rpr}{''.join(parts)}</w:r>"
 
 
-def _cell(text: str, width: int, *, font: str = "仿宋_GB2312", bold: bool = False, align: str = "left",
-          span: int = 1) -> str:
+def _cell(
+    text: str, width: int, *, font: str = "仿宋_GB2312", bold: bool = False, align: str = "left", span: int = 1
+) -> str:
     grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}<w:vAlign w:val="center"/></w:tcPr>'
-            f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="300" w:lineRule="exact"/>'
-            f'<w:jc w:val="{align}"/></w:pPr>{_run(text, font, bold)}</w:p></w:tc>')
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}<w:vAlign w:val="center"/></w:tcPr>'
+        f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="300" w:lineRule="exact"/>'
+        f'<w:jc w:val="{align}"/></w:pPr>{_run(text, font, bold)}</w:p></w:tc>'
+    )
 
 
 def table_xml(table: Table):
@@ -298,23 +399,32 @@ def table_xml(table: Table):
     cols = table.layout.columns
     total = sum(w for *_, w in cols)
     widths = [int(_TABLE_WIDTH * w / total) for *_, w in cols]
-    centred = {c for c, (_, f, _) in enumerate(cols) if f in ("number", "category", "deadline", "closed", "closed_on",
-                                                              "raw_count", "person")}
+    centred = {
+        c
+        for c, (_, f, _) in enumerate(cols)
+        if f in ("number", "category", "deadline", "closed", "closed_on", "raw_count", "person")
+    }
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    borders = "".join(f'<w:{b} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                      for b in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    yield (f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-           f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-           f'<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr>'
-           f"<w:tblGrid>{grid}</w:tblGrid>"
-           '<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>'
-           + "".join(_cell(h, widths[c], font="黑体", bold=True, align="center") for c, (h, *_r) in enumerate(cols))
-           + "</w:tr>")
+    borders = "".join(
+        f'<w:{b} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for b in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    yield (
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>"
+        "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
+        + "".join(_cell(h, widths[c], font="黑体", bold=True, align="center") for c, (h, *_r) in enumerate(cols))
+        + "</w:tr>"
+    )
     for kind, value in table.rows:
         if kind == "group":
             cells = _cell(str(value), sum(widths), font="黑体", span=len(cols))
         else:
-            cells = "".join(_cell(v, widths[c], align="center" if c in centred else "left") for c, v in enumerate(value))
+            cells = "".join(
+                _cell(v, widths[c], align="center" if c in centred else "left") for c, v in enumerate(value)
+            )
         yield f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>"
     yield "</w:tbl>"
 
@@ -344,8 +454,16 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     mark = F().set_font_name("黑体").set_font_size(16)
     title = F().set_font_name("方正小标宋简体").set_font_size(20).set_align("center").set_align("vcenter")
     sub = F().set_font_name("楷体_GB2312").set_font_size(14).set_align("center").set_align("vcenter")
-    head = (F().set_font_name("黑体").set_font_size(11).set_bold().set_border("thin").set_align("center")
-            .set_align("vcenter").set_text_wrap())
+    head = (
+        F()
+        .set_font_name("黑体")
+        .set_font_size(11)
+        .set_bold()
+        .set_border("thin")
+        .set_align("center")
+        .set_align("vcenter")
+        .set_text_wrap()
+    )
     header_row = 3
     heights = {1: 36.0, header_row: 30.0}
     empty = []
@@ -356,16 +474,33 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     records = ({h: (fit_cell(v) if v else None) for h, v in zip(headers, value)} for _kind, value in table.rows)
     with atomic_path(path) as tmp:
         rx.write_worksheet(
-            records, str(tmp), sheet_name="附件" + table.layout.number if table.layout.number else table.layout.name,
-            header_row=header_row, header_format=head, column_widths=widths, freeze_row=header_row + 1,
-            column_formats={h: body(fld in NARROW) for h, fld, _w in cols}, row_heights=heights,
-            merge_ranges=[(0, 0, 0, 1, f"附件{table.layout.number}", mark), (1, 0, 1, last, table.title, title),
-                          (2, 0, 2, last, table.subtitle, sub)],
-            page_setup={"landscape": True, "paper_size": 9, "fit_to_pages": (1, 0), "repeat_rows": header_row,
-                        "center_horizontally": True, "margins": {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.7},
-                        "footer": '&C&"宋体"&14— &P —'})
-        repair_package(tmp, sheet=lambda xml: _cells_not_columns(xml, first_row=header_row + 2, columns=len(cols),
-                                                                  empty=empty))
+            records,
+            str(tmp),
+            sheet_name="附件" + table.layout.number if table.layout.number else table.layout.name,
+            header_row=header_row,
+            header_format=head,
+            column_widths=widths,
+            freeze_row=header_row + 1,
+            column_formats={h: body(fld in NARROW) for h, fld, _w in cols},
+            row_heights=heights,
+            merge_ranges=[
+                (0, 0, 0, 1, f"附件{table.layout.number}", mark),
+                (1, 0, 1, last, table.title, title),
+                (2, 0, 2, last, table.subtitle, sub),
+            ],
+            page_setup={
+                "landscape": True,
+                "paper_size": 9,
+                "fit_to_pages": (1, 0),
+                "repeat_rows": header_row,
+                "center_horizontally": True,
+                "margins": {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.7},
+                "footer": '&C&"宋体"&14— &P —',
+            },
+        )
+        repair_package(
+            tmp, sheet=lambda xml: _cells_not_columns(xml, first_row=header_row + 2, columns=len(cols), empty=empty)
+        )
     return path
 
 
@@ -393,20 +528,22 @@ def _cells_not_columns(sheet: bytes, *, first_row: int, columns: int, empty: lis
     chunks = sheet.split(b'<row r="')
     for k in range(1, len(chunks)):
         chunk = chunks[k]
-        number = int(chunk[:chunk.index(b'"')])
+        number = int(chunk[: chunk.index(b'"')])
         missing = empty[number - first_row] if 0 <= number - first_row < len(empty) else ()
         if not missing:
             continue
         opened = chunk.index(b">")
-        if chunk[opened - 1:opened] == b"/":  # a row with no cell at all
-            head, inner, tail = chunk[:opened - 1], b"", chunk[opened + 1:]
+        if chunk[opened - 1 : opened] == b"/":  # a row with no cell at all
+            head, inner, tail = chunk[: opened - 1], b"", chunk[opened + 1 :]
         else:
             closed = chunk.index(b"</row>")
-            head, inner, tail = chunk[:opened], chunk[opened + 1:closed], chunk[closed + 6:]
+            head, inner, tail = chunk[:opened], chunk[opened + 1 : closed], chunk[closed + 6 :]
         written = iter([c + b"</c>" for c in inner.split(b"</c>")[:-1]])
         gaps, n = set(missing), str(number).encode()
-        cells = b"".join(b'<c r="' + letters[c] + n + b'" s="' + styles.get(c, b"0") + b'"/>' if c in gaps
-                         else next(written, b"") for c in range(columns))
+        cells = b"".join(
+            b'<c r="' + letters[c] + n + b'" s="' + styles.get(c, b"0") + b'"/>' if c in gaps else next(written, b"")
+            for c in range(columns)
+        )
         chunks[k] = head + b">" + cells + b"</row>" + tail
     return b'<row r="'.join(chunks)
 
@@ -428,8 +565,10 @@ def write_docx(table: Table, template: Path, path: Path) -> Path:
         raise TemplateError(f"Word 模板 {template.name} 中的 {{{{ }}}} 写法有误：{e}") from None
     unknown = sorted(set(used) - DOCX_VARIABLES)
     if unknown:
-        raise TemplateError(f"Word 模板 {template.name} 引用了不存在的变量：{'、'.join(unknown)}。"
-                            f"可用：{'、'.join(sorted(DOCX_VARIABLES))}")
+        raise TemplateError(
+            f"Word 模板 {template.name} 引用了不存在的变量：{'、'.join(unknown)}。"
+            f"可用：{'、'.join(sorted(DOCX_VARIABLES))}"
+        )
     context = {**table.context, "number": table.layout.number, "title": table.title, "subtitle": table.subtitle}
     tpl.render(context, jinja_env=env, autoescape=True)
     doc = tpl.docx
@@ -482,10 +621,20 @@ def _stream_table(path: Path, table: Table) -> None:
                 streamed.unlink()
 
 
-def render(ws: Workspace, annex: str, *, formats: Sequence[str] = FORMATS, out_dir: Path | None = None,
-           key_only: bool = True, group_by: str | None = None, numbering: str = "continuous",
-           batches: Sequence[str] = (), number: str | None = None, stem: str | None = None,
-           today: dt.date | None = None) -> dict:
+def render(
+    ws: Workspace,
+    annex: str,
+    *,
+    formats: Sequence[str] = FORMATS,
+    out_dir: Path | None = None,
+    key_only: bool = True,
+    group_by: str | None = None,
+    numbering: str = "continuous",
+    batches: Sequence[str] = (),
+    number: str | None = None,
+    stem: str | None = None,
+    today: dt.date | None = None,
+) -> dict:
     """Render one annex in the given formats, as of ``today``; returns the files written.
 
     ``number`` and ``stem`` are for an annex attached to another document
@@ -494,8 +643,9 @@ def render(ws: Workspace, annex: str, *, formats: Sequence[str] = FORMATS, out_d
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise UsageError(f"格式应为 {'、'.join(FORMATS)}，收到：{'、'.join(bad) or '（空）'}。")
-    table = build_table(ws, annex, key_only=key_only, group_by=group_by, numbering=numbering, batches=batches,
-                        today=today)
+    table = build_table(
+        ws, annex, key_only=key_only, group_by=group_by, numbering=numbering, batches=batches, today=today
+    )
     annex = ANNEX_NAMES[annex]
     if number is not None:
         table.layout = dataclasses.replace(table.layout, number=number)
@@ -507,11 +657,13 @@ def render(ws: Workspace, annex: str, *, formats: Sequence[str] = FORMATS, out_d
     if len(formats) > 1 and table.count >= PARALLEL_ROWS:
         # A long list: the Word table is written in a second process while this one writes the
         # workbook (both are Python-bound; 100k rows: 12.7 s one after the other).
-        xlsx, docx = side_by_side(lambda: write_xlsx(table, targets["xlsx"]),
-                                  write_docx, table, template, targets["docx"])
+        xlsx, docx = side_by_side(
+            lambda: write_xlsx(table, targets["xlsx"]), write_docx, table, template, targets["docx"]
+        )
         paths = {fmt: str({"xlsx": xlsx, "docx": docx}[fmt]) for fmt in formats}
     else:
         for fmt in formats:
-            paths[fmt] = str(write_xlsx(table, targets[fmt]) if fmt == "xlsx"
-                             else write_docx(table, template, targets[fmt]))
+            paths[fmt] = str(
+                write_xlsx(table, targets[fmt]) if fmt == "xlsx" else write_docx(table, template, targets[fmt])
+            )
     return {"annex": annex, "rows": table.count, "title": table.title, "files": paths}

@@ -36,7 +36,7 @@ def _clause(text: str, limit: int) -> str:
     if len(first) <= limit:
         return first
     comma = max(first.rfind(c, 0, limit) for c in "，,、")
-    return first[:comma] if comma >= limit // 2 else first[:max(limit - 1, 1)] + "…"
+    return first[:comma] if comma >= limit // 2 else first[: max(limit - 1, 1)] + "…"
 
 
 def sms_text(sign: str, raised: str, unit: str, done_on: str, result: str, limit: int) -> str:
@@ -51,8 +51,14 @@ def sms_text(sign: str, raised: str, unit: str, done_on: str, result: str, limit
     return text[:limit]
 
 
-def answers(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None,
-            out_dir: Path | None = None, dry_run: bool = False) -> dict:
+def answers(
+    ws: Workspace,
+    *,
+    batches: Sequence[str] = (),
+    today: dt.date | None = None,
+    out_dir: Path | None = None,
+    dry_run: bool = False,
+) -> dict:
     """Write the answer letters (.docx) and the SMS list (.xlsx) for every finished item with a contact;
     ``dry_run`` counts them and writes nothing."""
     from rectikit.files.xlsxout import write_table
@@ -74,13 +80,21 @@ def answers(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
             letters.append((t, name))
             key = mobile_key(number)
             if key:
-                text = sms_text(sign, mask(t["text"] or ""), t["lead_unit"], t["done_on"] or "", mask(t["result"] or ""),
-                                limit)
+                text = sms_text(
+                    sign, mask(t["text"] or ""), t["lead_unit"], t["done_on"] or "", mask(t["result"] or ""), limit
+                )
                 messages.append((t["seq"] or t["id"], t["batch"], name, key, text, len(text)))
             elif number:
                 not_mobile += 1
-    res = {"today": today.isoformat(), "items": len(due), "letters": len(letters), "messages": len(messages),
-           "no_contact": no_contact, "not_mobile": not_mobile, "files": []}
+    res = {
+        "today": today.isoformat(),
+        "items": len(due),
+        "letters": len(letters),
+        "messages": len(messages),
+        "no_contact": no_contact,
+        "not_mobile": not_mobile,
+        "files": [],
+    }
     if dry_run or not letters:
         return res
     out = Path(out_dir) if out_dir else ws.outputs_dir / "答复"
@@ -98,13 +112,25 @@ def answers(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None
         when = f"，于{iso_to_cn(t['done_on'])}整改完成" if t["done_on"] else ""
         quoted = mask(t["text"] or "").rstrip("。；！!;.， ")
         doc.paragraph(f"{raised}反映的“{quoted}”问题，经{t['lead_unit']}{co}整改，{did.rstrip('。')}{when}。")
-        doc.paragraph(f"感谢您对{place or '我们'}工作的关心和支持。如对整改结果有意见，请致电"
-                      f"{phone or form.fill('监督电话（[office] supervision_phone）')}。")
+        doc.paragraph(
+            f"感谢您对{place or '我们'}工作的关心和支持。如对整改结果有意见，请致电"
+            f"{phone or form.fill('监督电话（[office] supervision_phone）')}。"
+        )
         doc.blank()
         doc.signature(office, today)
     res["files"].append(str(doc.save(child(out, f"答复-{period}.docx"))))
     if messages:
-        res["files"].append(str(write_table(child(out, f"短信清单-{period}.xlsx"), "短信", SMS_HEADERS, messages,
-                                            widths=[8, 14, 10, 14, 70, 6], internal=True,
-                                            title=[f"整改完成告知短信（每条不超过 {limit} 字）"])))
+        res["files"].append(
+            str(
+                write_table(
+                    child(out, f"短信清单-{period}.xlsx"),
+                    "短信",
+                    SMS_HEADERS,
+                    messages,
+                    widths=[8, 14, 10, 14, 70, 6],
+                    internal=True,
+                    title=[f"整改完成告知短信（每条不超过 {limit} 字）"],
+                )
+            )
+        )
     return res

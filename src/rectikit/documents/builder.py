@@ -99,8 +99,17 @@ class OfficialDocument:
             fmt.first_line_indent = Pt(32)
 
     # -- text ----------------------------------------------------------------
-    def line(self, text: str, *, name: str = BODY, align: str = "left", indent: bool = False,
-             highlight: bool = False, size: float = 16, paragraph=None):
+    def line(
+        self,
+        text: str,
+        *,
+        name: str = BODY,
+        align: str = "left",
+        indent: bool = False,
+        highlight: bool = False,
+        size: float = 16,
+        paragraph=None,
+    ):
         """One paragraph as given: no numbering; ``align`` is left, center or right. Places to fill in
         (【…】) are highlighted wherever they are in the text."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
@@ -151,8 +160,9 @@ class OfficialDocument:
         first = self.doc.paragraphs[0] if self.doc.paragraphs else self.doc.add_paragraph()
         chars = max(len(mark), 1)
         size = max(22, min(36, 440 // chars)) if not PLACEHOLDER.search(mark) else 22
-        self.line("\n".join(break_title(mark, int(440 // size))), name=TITLE, align="center", size=size,
-                  paragraph=first)
+        self.line(
+            "\n".join(break_title(mark, int(440 // size))), name=TITLE, align="center", size=size, paragraph=first
+        )
         for run in first.runs:
             run.font.color.rgb = RGBColor(0xFF, 0, 0)
         first.paragraph_format.space_before = Pt(0)
@@ -180,8 +190,13 @@ class OfficialDocument:
         return self.line(label, name=name, size=size, paragraph=self.doc.add_paragraph(style=f"Heading {level}"))
 
     # -- tables ------------------------------------------------------------------
-    def table(self, headers: Sequence[str], rows: Sequence[Sequence[object]],
-              widths: Sequence[float] | None = None, pt: float = TABLE_PT):
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        widths: Sequence[float] | None = None,
+        pt: float = TABLE_PT,
+    ):
         """A grid table: header row repeated on every page, cells as text;
         ``widths`` are relative column widths across the text width."""
         from docx.shared import Mm
@@ -224,13 +239,23 @@ class OfficialDocument:
         else:
             values, series, fmt = [r[1] for r in rows], "件数", "General"
         tall = min(200, max(85, 7 * len(rows) + 30)) if kind == "bar" else 85  # a bar's label per 7 mm
-        add_chart(self.doc, holder, kind, title, [str(r[0]) for r in rows], values, series=series, number_format=fmt,
-                  font=TABLE_HEAD, height_mm=tall)
+        add_chart(
+            self.doc,
+            holder,
+            kind,
+            title,
+            [str(r[0]) for r in rows],
+            values,
+            series=series,
+            number_format=fmt,
+            font=TABLE_HEAD,
+            height_mm=tall,
+        )
         self.line(f"图{self._figures}　{caption}", name="楷体_GB2312", align="center")
 
     # -- the end of a document -------------------------------------------------------
     def attachments(self, titles: Sequence[str], numbers: Sequence[object] | None = None) -> None:
-        """"附件：1.……" two characters in; every line after, and a title's wrapped lines, start under the
+        """ "附件：1.……" two characters in; every line after, and a title's wrapped lines, start under the
         first title's first character (GB/T 9704 7.3.4)."""
         from docx.shared import Pt
 

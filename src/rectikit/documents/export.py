@@ -15,20 +15,48 @@ from rectikit.store.items import TRACKED, as_of
 from rectikit.store.workspace import Workspace
 
 COLUMNS = [
-    ("id", "编号", 8), ("batch", "批次", 12), ("seq", "原序号", 8), ("title", "标题", 24),
-    ("text", "意见建议内容", 60), ("county", "县(市、区)", 12), ("township", "乡(镇、街道)", 12),
-    ("village", "村(社区)", 10), ("source", "来源", 18), ("received_on", "反映时间", 12),
-    ("contact_name", "联系人", 10), ("contact_phone", "联系电话", 14), ("category_given", "原表类别", 12),
-    ("category2", "原表二级分类", 12), ("nature", "问题性质", 10), ("disposition_given", "原表处理方式", 10),
+    ("id", "编号", 8),
+    ("batch", "批次", 12),
+    ("seq", "原序号", 8),
+    ("title", "标题", 24),
+    ("text", "意见建议内容", 60),
+    ("county", "县(市、区)", 12),
+    ("township", "乡(镇、街道)", 12),
+    ("village", "村(社区)", 10),
+    ("source", "来源", 18),
+    ("received_on", "反映时间", 12),
+    ("contact_name", "联系人", 10),
+    ("contact_phone", "联系电话", 14),
+    ("category_given", "原表类别", 12),
+    ("category2", "原表二级分类", 12),
+    ("nature", "问题性质", 10),
+    ("disposition_given", "原表处理方式", 10),
     ("unit_given", "原表承办单位", 18),
-    ("status_given", "原表办理状态", 10), ("due_given", "原表办理时限", 12), ("answered_on", "办结时间", 12),
-    ("satisfaction", "上报满意度", 10), ("callback", "原表回访结果", 12),
-    ("raw_count", "原始条数", 8), ("repeat_of", "连续反映（前批编号）", 10),
-    ("category", "类别", 12), ("disposition", "处理方式", 10), ("is_key_task", "重点任务", 8),
-    ("lead_unit", "牵头单位", 22), ("co_units", "配合单位", 22), ("leader", "责任领导", 14), ("person", "责任人", 10),
-    ("deadline", "整改时限", 12), ("measures", "整改措施", 40), ("goal", "整改目标", 30),
-    ("progress", "整改进展", 10), ("result", "整改成效", 40), ("done_on", "完成时间", 12), ("evidence", "佐证材料", 24),
-    ("closed", "是否销号", 8), ("closed_on", "销号时间", 12), ("light", "整改状态", 10), ("board", "公示牌", 16),
+    ("status_given", "原表办理状态", 10),
+    ("due_given", "原表办理时限", 12),
+    ("answered_on", "办结时间", 12),
+    ("satisfaction", "上报满意度", 10),
+    ("callback", "原表回访结果", 12),
+    ("raw_count", "原始条数", 8),
+    ("repeat_of", "连续反映（前批编号）", 10),
+    ("category", "类别", 12),
+    ("disposition", "处理方式", 10),
+    ("is_key_task", "重点任务", 8),
+    ("lead_unit", "牵头单位", 22),
+    ("co_units", "配合单位", 22),
+    ("leader", "责任领导", 14),
+    ("person", "责任人", 10),
+    ("deadline", "整改时限", 12),
+    ("measures", "整改措施", 40),
+    ("goal", "整改目标", 30),
+    ("progress", "整改进展", 10),
+    ("result", "整改成效", 40),
+    ("done_on", "完成时间", 12),
+    ("evidence", "佐证材料", 24),
+    ("closed", "是否销号", 8),
+    ("closed_on", "销号时间", 12),
+    ("light", "整改状态", 10),
+    ("board", "公示牌", 16),
     ("reopened", "重新整改", 24),
     ("sources", "原始出处（文件/工作表/行）", 40),
 ]
@@ -56,10 +84,22 @@ WHERE i.merged_into IS NULL {where}
 GROUP BY i.id ORDER BY i.id
 """
 # A task's state on the day (store.items.as_of) and its light (figures.task_light), fetched beside the columns.
-_STATE_QUERY = (f"SELECT id, is_key_task, {', '.join(TRACKED)} FROM items WHERE merged_into IS NULL")
+_STATE_QUERY = f"SELECT id, is_key_task, {', '.join(TRACKED)} FROM items WHERE merged_into IS NULL"
 # Columns that show the task's state: on a past day, as it stood then.
-_STATE_COLUMNS = ("lead_unit", "co_units", "leader", "person", "measures", "goal", "progress", "result", "done_on",
-                  "evidence", "closed_on", "board")
+_STATE_COLUMNS = (
+    "lead_unit",
+    "co_units",
+    "leader",
+    "person",
+    "measures",
+    "goal",
+    "progress",
+    "result",
+    "done_on",
+    "evidence",
+    "closed_on",
+    "board",
+)
 
 # A cell starting with one of these is read as a formula by Excel/WPS when a
 # CSV is opened; the apostrophe makes it text (OWASP's advice for CSV).
@@ -86,8 +126,9 @@ def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None, today: 
         def people(packed: str | None) -> tuple[str | None, str | None]:
             """Everyone merged into an item, in import order, each name and phone once."""
             members = sorted(p.split("\x1f") for p in (packed or "").split("\x1e") if p)
-            names, phones = ({v.strip(): None for v in c if v.strip()} for c in
-                             ([m[1] for m in members], [m[2] for m in members]))
+            names, phones = (
+                {v.strip(): None for v in c if v.strip()} for c in ([m[1] for m in members], [m[2] for m in members])
+            )
             return "；".join(names) or None, "；".join(phones) or None
 
         rows = []

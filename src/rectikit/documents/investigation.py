@@ -25,6 +25,7 @@ def _said(field: str, value: str) -> str:
     """A reported value as a document prints it: dates in Chinese (2021年5月9日), text masked."""
     return iso_to_cn(value) if field == "inquired_on" else mask(value)
 
+
 # heading, the fields it shows (label, field)
 SECTIONS = [
     ("调查时间及人员", (("调查时间", "inquired_on"), ("调查人员", "people"))),
@@ -38,8 +39,9 @@ SECTIONS = [
 ]
 
 
-def investigation_reports(ws: Workspace, item_ids: Sequence[int], *, today: dt.date | None = None,
-                          out_dir: Path | None = None) -> dict:
+def investigation_reports(
+    ws: Workspace, item_ids: Sequence[int], *, today: dt.date | None = None, out_dir: Path | None = None
+) -> dict:
     """One .docx per item from what the units reported."""
     today = today or clock.today()
     office = ws.setting("office", "name", "")
@@ -58,8 +60,9 @@ def investigation_reports(ws: Workspace, item_ids: Sequence[int], *, today: dt.d
         things = "社会评价意见建议" if kinds.get(it["batch"]) in ("社会评价", None) else "群众诉求"
         doc = OfficialDocument(f"{office}对{it['batch']}第{number}项{things}整改调查报告")
         doc.blank()
-        doc.paragraph(f"根据{basis}要求，我们高度重视，专项研究{it['batch']}{things}整改工作，"
-                      "开展调查研究。调查情况报告如下：")
+        doc.paragraph(
+            f"根据{basis}要求，我们高度重视，专项研究{it['batch']}{things}整改工作，开展调查研究。调查情况报告如下："
+        )
         doc.heading("整改事项")
         doc.paragraph(f"第{number}项：“{mask(it['text'] or '')}”")
         for heading, fields in SECTIONS:
@@ -71,8 +74,11 @@ def investigation_reports(ws: Workspace, item_ids: Sequence[int], *, today: dt.d
             for p, shown in said:
                 text = "；".join(f"{label}：{_said(f, v)}" if label else mask(v) for label, f, v in shown)
                 lead = f"{p['unit']}（{p['role']}）" if len(parts) > 1 else p["unit"]
-                doc.paragraph(f"{lead}：{text}" if heading != "调查过程" else
-                              f"针对群众反映的问题，{p['unit']}组织相关工作人员进行调查：{mask(p['process'])}")
+                doc.paragraph(
+                    f"{lead}：{text}"
+                    if heading != "调查过程"
+                    else f"针对群众反映的问题，{p['unit']}组织相关工作人员进行调查：{mask(p['process'])}"
+                )
         if silent:  # a unit asked to look into the item that has said nothing is named, not passed over
             doc.paragraph(f"截至{cn_date(today)}，{'、'.join(silent)}未报送调查情况。")
         doc.blank()

@@ -54,8 +54,11 @@ def _news_line(n: dict) -> str:
     changes = json.loads(n["changes"])
     on, entered = (cn_date(dt.date.fromisoformat(n[k])) for k in ("on_date", "recorded_on"))
     if n["kind"] == "collect":
-        what = f"{n['unit'] or '单位'}报回" + (f"已完成，完成于{on}" if changes.get("progress") == DONE
-                                              else f"{changes.get('progress') or '整改情况'}（{on}）")
+        what = f"{n['unit'] or '单位'}报回" + (
+            f"已完成，完成于{on}"
+            if changes.get("progress") == DONE
+            else f"{changes.get('progress') or '整改情况'}（{on}）"
+        )
     elif n["kind"] == "close-out":
         what = f"销号，销号日期{on}"
     elif n["kind"] in ("reopen", "callback-reopen"):
@@ -72,15 +75,26 @@ def _late(led, earlier: dict, fig: dict, day: dt.date) -> dict:
     new = fig["states"]
     changed = sorted(i for i in set(old) | set(new) if old.get(i) != new.get(i))
     news = late_news(led, earlier["event_mark"], day, changed)
-    text = (f"本报告与{cn_date(dt.date.fromisoformat(earlier['made_on']))}生成的第{earlier['number']}版相比，"
+    text = (
+        (
+            f"本报告与{cn_date(dt.date.fromisoformat(earlier['made_on']))}生成的第{earlier['number']}版相比，"
             f"有{len(changed)}项任务的情况因此后补报、录入的信息而变化：" + "；".join(map(_news_line, news)) + "。"
-            ) if changed else ""
-    return {"edition": earlier["number"], "made_on": earlier["made_on"], "changed": changed, "news": news,
-            "text": text}
+        )
+        if changed
+        else ""
+    )
+    return {"edition": earlier["number"], "made_on": earlier["made_on"], "changed": changed, "news": news, "text": text}
 
 
-def monthly_report(ws: Workspace, *, month: str | None = None, batches: Sequence[str] = (),
-                   out_dir: Path | None = None, today: dt.date | None = None, edition: int | None = None) -> dict:
+def monthly_report(
+    ws: Workspace,
+    *,
+    month: str | None = None,
+    batches: Sequence[str] = (),
+    out_dir: Path | None = None,
+    today: dt.date | None = None,
+    edition: int | None = None,
+) -> dict:
     """Write the month's report (.docx) and its table (.xlsx), as the tasks stood at the month's end (or
     today, while the month is not over). Each different report made is kept as an edition: made again
     later, the report is the same, or says which items changed since the last edition and why;
@@ -119,16 +133,23 @@ def monthly_report(ws: Workspace, *, month: str | None = None, batches: Sequence
         things = form.speak_of(led.batch_kinds(batches).values())[0]
     title = f"{year}年{mon}月{things}整改工作月报"
     t, b = fig["total"], before["total"]
-    overview = (f"截至{cn_date(dt.date.fromisoformat(fig['as_of']))}，{t['tasks']}项重点整改任务中，累计完成{t['done']}项、"
-                f"占{share_text(t['done'], t['tasks'])}，其中本月新完成{t['done_this_month']}项；累计销号{t['closed']}项，"
-                f"其中本月销号{t['closed_this_month']}项；逾期未完成{t['overdue']}项，{_change(t['overdue'], b['overdue'])}。")
+    overview = (
+        f"截至{cn_date(dt.date.fromisoformat(fig['as_of']))}，{t['tasks']}项重点整改任务中，累计完成{t['done']}项、"
+        f"占{share_text(t['done'], t['tasks'])}，其中本月新完成{t['done_this_month']}项；累计销号{t['closed']}项，"
+        f"其中本月销号{t['closed_this_month']}项；逾期未完成{t['overdue']}项，{_change(t['overdue'], b['overdue'])}。"
+    )
     missing = fig["not_reported"]
-    reporting = (f"本月未报送整改进展的单位有{len(missing)}个：{'、'.join(missing)}。" if missing
-                 else "各牵头单位本月均已报送整改进展。")
+    reporting = (
+        f"本月未报送整改进展的单位有{len(missing)}个：{'、'.join(missing)}。"
+        if missing
+        else "各牵头单位本月均已报送整改进展。"
+    )
     rows = [[r["unit"], *(r[k] for k in KEYS), "是" if r["reported"] else "否"] for r in fig["units"]]
     rows.append(["合计", *(t[k] for k in KEYS), f"{len(fig['units']) - len(missing)}/{len(fig['units'])}"])
-    dates = ("完成数按单位报送的完成时间计入所在月份，销号数按销号日期计入，逾期按当日的整改时限计算"
-             "（重新整改的任务按新的时限）。")
+    dates = (
+        "完成数按单位报送的完成时间计入所在月份，销号数按销号日期计入，逾期按当日的整改时限计算"
+        "（重新整改的任务按新的时限）。"
+    )
     out = Path(out_dir) if out_dir else ws.outputs_dir / "月报"
     doc = OfficialDocument(title)
     doc.issuer(ws.setting("office", "name", ""), today)
@@ -147,8 +168,22 @@ def monthly_report(ws: Workspace, *, month: str | None = None, batches: Sequence
     suffix = f"-第{edition}版" if edition is not None else ""
     path = doc.save(child(out, f"整改工作月报-{month}{suffix}.docx"))
     notes = [title, overview, dates, *([late["text"]] if late and late["text"] else []), reporting]
-    table = write_table(child(out, f"整改工作月报-{month}{suffix}.xlsx"), "月报", HEADERS, rows,
-                        widths=[28, 8, 9, 9, 9, 9, 10, 9], notes=notes)
-    return {"title": title, "month": month, "as_of": fig["as_of"], "overview": overview, "reporting": reporting,
-            "figures": {k: v for k, v in fig.items() if k != "states"}, "previous": before["total"],
-            "late": late, "files": {"docx": str(path), "xlsx": str(table)}}
+    table = write_table(
+        child(out, f"整改工作月报-{month}{suffix}.xlsx"),
+        "月报",
+        HEADERS,
+        rows,
+        widths=[28, 8, 9, 9, 9, 9, 10, 9],
+        notes=notes,
+    )
+    return {
+        "title": title,
+        "month": month,
+        "as_of": fig["as_of"],
+        "overview": overview,
+        "reporting": reporting,
+        "figures": {k: v for k, v in fig.items() if k != "states"},
+        "previous": before["total"],
+        "late": late,
+        "files": {"docx": str(path), "xlsx": str(table)},
+    }

@@ -28,8 +28,14 @@ SECTIONS = [
 ]
 
 
-def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None,
-           out_dir: Path | None = None, include_all: bool = False) -> dict:
+def notice(
+    ws: Workspace,
+    *,
+    batches: Sequence[str] = (),
+    today: dt.date | None = None,
+    out_dir: Path | None = None,
+    include_all: bool = False,
+) -> dict:
     """Write the notice (.docx) and, per batch, its attached completion table
     (.xlsx and .docx) — of the key tasks, or of every item with ``include_all``."""
     today = today or clock.today()
@@ -45,8 +51,16 @@ def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None 
     attachments = []
     for k, name in enumerate(names, start=1):
         title = f"{name}{form.speak_of([kinds[name]])[0]}整改完成情况一览表"
-        annex = render(ws, "annex2", out_dir=out, batches=[name], number=str(k), stem=f"附件{k}-{title}", today=today,
-                       key_only=not include_all)
+        annex = render(
+            ws,
+            "annex2",
+            out_dir=out,
+            batches=[name],
+            number=str(k),
+            stem=f"附件{k}-{title}",
+            today=today,
+            key_only=not include_all,
+        )
         attachments.append({"number": k, "title": title, "files": annex["files"]})
     title = f"{form.place(ws)}落实{'和'.join(names)}{form.speak_of(kinds.values())[0]}整改情况公示"
     opening = _opening(counts, areas, today, form.basis(ws, "notice"), form.feedback_from(ws), form.place(ws))
@@ -64,8 +78,9 @@ def notice(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None 
     return {"title": title, "opening": opening, "path": str(path), "attachments": attachments}
 
 
-def _opening(counts: list[dict], areas: Sequence[str], today: dt.date, basis: str, feedback_from: str,
-             place: str = "") -> str:
+def _opening(
+    counts: list[dict], areas: Sequence[str], today: dt.date, basis: str, feedback_from: str, place: str = ""
+) -> str:
     """Seed 003's opening: the basis, what came back per batch, what it was
     merged to, the areas it touches, and where the key tasks stand."""
     said = {c["batch"]: form.speak_of([c["kind"]]) for c in counts}
@@ -73,12 +88,18 @@ def _opening(counts: list[dict], areas: Sequence[str], today: dt.date, basis: st
     merged = [c for c in counts if c["items"] != c["raw_items"]]
     text = f"根据{basis}要求，{feedback_from}反馈{form.we(place)}{received}。"
     if merged:
-        text += ("由于部分意见建议内容相似或相同，经梳理归纳，"
-                 + "、".join(f"{c['batch']}共归纳为{c['items']}{said[c['batch']][1]}{said[c['batch']][0][-4:]}"
-                            for c in merged) + "。")
+        text += (
+            "由于部分意见建议内容相似或相同，经梳理归纳，"
+            + "、".join(
+                f"{c['batch']}共归纳为{c['items']}{said[c['batch']][1]}{said[c['batch']][0][-4:]}" for c in merged
+            )
+            + "。"
+        )
     if areas:
         text += f"反馈的问题涉及{'、'.join(areas)}等{'多个' if len(areas) > 1 else ''}领域。"
     sums = totals(counts)
-    text += (f"其中列为重点整改任务{sums['key_tasks']}项，截至{cn_date(today)}，"
-             f"已完成整改{sums['done']}项，已销号{sums['closed']}项。现将整改情况公示如下。")
+    text += (
+        f"其中列为重点整改任务{sums['key_tasks']}项，截至{cn_date(today)}，"
+        f"已完成整改{sums['done']}项，已销号{sums['closed']}项。现将整改情况公示如下。"
+    )
     return text

@@ -39,7 +39,7 @@ def _setting(ws: Workspace, key: str, what: str, *, date: bool = False) -> str:
 
 
 def counted_sentence(fig: dict, feedback_from: str, place: str = "") -> str:
-    """"自治区反馈我市……共435条。其中：城乡居民……的意见建议141条；……。" from the ledger."""
+    """ "自治区反馈我市……共435条。其中：城乡居民……的意见建议141条；……。" from the ledger."""
     merged = f"，经梳理归纳为{fig['items']}条" if fig["items"] != fig["raw_items"] else ""
     text = f"{feedback_from}反馈{form.we(place)}{fig['period']}社会评价群众意见建议共{fig['raw_items']}条{merged}。"
     named = [s for s in fig["sources"] if s["source"] != fig["unknown"]]
@@ -50,14 +50,15 @@ def counted_sentence(fig: dict, feedback_from: str, place: str = "") -> str:
 
 
 def areas_sentence(categories: Sequence[str], more: bool) -> str:
-    """"所提意见建议涉及教育、医疗……等方面的问题。" (empty before classification)."""
+    """ "所提意见建议涉及教育、医疗……等方面的问题。" (empty before classification)."""
     if not categories:
         return ""
     return f"所提意见建议涉及{'、'.join(categories)}{'等' if more else ''}方面的问题。"
 
 
-def plan(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None,
-         out_dir: Path | None = None) -> dict:
+def plan(
+    ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None, out_dir: Path | None = None
+) -> dict:
     """Write the plan draft with the notice that issues it (.docx) and its two annexes (.xlsx and .docx)."""
     today = today or clock.today()
     out = Path(out_dir) if out_dir else ws.outputs_dir / "整改方案"
@@ -69,20 +70,41 @@ def plan(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = 
     feedback_from = form.feedback_from(ws)
     given = str(ws.setting("plan", "feedback_from", "") or "").strip()
     period = fig["period"]
-    title = str(ws.setting("plan", "title", "")
-                or f"{given + '反馈' if given else ''}{period}社会评价{place}群众意见建议的整改方案")
+    title = str(
+        ws.setting("plan", "title", "")
+        or f"{given + '反馈' if given else ''}{period}社会评价{place}群众意见建议的整改方案"
+    )
     annexes = []
     for number, annex in ((1, "annex1"), (2, "annex2")):
-        done = render(ws, annex, out_dir=out, batches=fig["batches"], number=str(number), today=today,
-                      stem=f"附件{number}-{period}")
+        done = render(
+            ws,
+            annex,
+            out_dir=out,
+            batches=fig["batches"],
+            number=str(number),
+            today=today,
+            stem=f"附件{number}-{period}",
+        )
         annexes.append({"number": number, "title": done["title"], "files": done["files"]})
-    key_sentence = (f"经责任分解，梳理归纳，将符合整改条件的{fig['key_tasks']}项具体意见建议作为重点整改任务，"
-                    f"形成了《{annexes[0]['title']}》（详见附件1）。") if fig["key_tasks"] else \
-        form.fill("重点整改任务的确定情况（尚未选出重点整改任务，可运行 rectikit classify）")
-    content = counted_sentence(fig, feedback_from, place) + areas_sentence(fig["categories"], fig["more_areas"]) + key_sentence
+    key_sentence = (
+        (
+            f"经责任分解，梳理归纳，将符合整改条件的{fig['key_tasks']}项具体意见建议作为重点整改任务，"
+            f"形成了《{annexes[0]['title']}》（详见附件1）。"
+        )
+        if fig["key_tasks"]
+        else form.fill("重点整改任务的确定情况（尚未选出重点整改任务，可运行 rectikit classify）")
+    )
+    content = (
+        counted_sentence(fig, feedback_from, place)
+        + areas_sentence(fig["categories"], fig["more_areas"])
+        + key_sentence
+    )
 
-    doc = OfficialDocument(f"{office or form.fill('发文机关')}关于印发《{title}》的通知", head=form.head(ws),
-                           to=form.setting(ws, "plan", "to", "主送机关"))
+    doc = OfficialDocument(
+        f"{office or form.fill('发文机关')}关于印发《{title}》的通知",
+        head=form.head(ws),
+        to=form.setting(ws, "plan", "to", "主送机关"),
+    )
     approved = form.setting(ws, "plan", "approved_by", "审定机构")
     doc.paragraph(f"经{approved}同意，现将《{title}》印发给你们，请结合实际，认真抓好贯彻落实。")
     doc.blank()
@@ -91,9 +113,11 @@ def plan(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = 
     doc.page_break()
     doc.title(title)
     doc.blank()
-    doc.paragraph(f"根据{form.basis(ws, 'plan')}精神，为加快推进{feedback_from}反馈{period}社会评价{form.we(place)}"
-                  "群众意见建议问题整改工作，以整改实效增强人民群众的获得感、幸福感、安全感，不断提高群众满意度，"
-                  f"结合{form.we(place)}实际，制定本方案。")
+    doc.paragraph(
+        f"根据{form.basis(ws, 'plan')}精神，为加快推进{feedback_from}反馈{period}社会评价{form.we(place)}"
+        "群众意见建议问题整改工作，以整改实效增强人民群众的获得感、幸福感、安全感，不断提高群众满意度，"
+        f"结合{form.we(place)}实际，制定本方案。"
+    )
     doc.heading("指导思想")
     doc.placeholder("请在此写明指导思想")
     doc.heading("整改目标")
@@ -102,22 +126,29 @@ def plan(ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = 
     doc.paragraph(content)
     doc.heading("组织实施")
     stages = [str(x) for x in ws.setting("documents", "plan_stages", [])]
-    periods = [f"（{stages[k]}）" if k < len(stages) else form.fill("时段，如2020年5月至6月")
-               for k in range(len(STAGES))]
+    periods = [
+        f"（{stages[k]}）" if k < len(stages) else form.fill("时段，如2020年5月至6月") for k in range(len(STAGES))
+    ]
     doc.heading(STAGES[0] + periods[0], level=2)
-    doc.paragraph("各级各部门要认真对照反馈的群众意见建议，梳理归纳，结合本单位实际，深入走访排查，查找问题根源，"
-                  "明确责任主体、整改时限和责任人，多措并举落实整改，确保整改工作可量化、可检验、出实效。"
-                  "对建设性且指向明确的意见建议，逐条逐项落实，做到立行立改；对提出具体困难的，及时回访，予以帮助；"
-                  "对政策性和法律法规方面的，及时解读说明；对个人诉求、泄愤的，及时引导化解。")
+    doc.paragraph(
+        "各级各部门要认真对照反馈的群众意见建议，梳理归纳，结合本单位实际，深入走访排查，查找问题根源，"
+        "明确责任主体、整改时限和责任人，多措并举落实整改，确保整改工作可量化、可检验、出实效。"
+        "对建设性且指向明确的意见建议，逐条逐项落实，做到立行立改；对提出具体困难的，及时回访，予以帮助；"
+        "对政策性和法律法规方面的，及时解读说明；对个人诉求、泄愤的，及时引导化解。"
+    )
     doc.heading(STAGES[1] + periods[1], level=2)
-    doc.paragraph(f"各责任单位要按照有可以量化的阶段性目标、有推进工作的路线图、有完成任务的时间表、有明确具体的责任主体、"
-                  f"有可以核验的成果形成的标准制定整改方案，明确整改措施、整改时限、责任科室和责任人。"
-                  f"整改方案于{_setting(ws, 'platform_due', '平台填报截止日期', date=True)}前在平台上填报，"
-                  f"盖章电子版于{_setting(ws, 'stamped_copy_due', '盖章电子版报送日期', date=True)}前报{office or '本单位'}备案。")
+    doc.paragraph(
+        f"各责任单位要按照有可以量化的阶段性目标、有推进工作的路线图、有完成任务的时间表、有明确具体的责任主体、"
+        f"有可以核验的成果形成的标准制定整改方案，明确整改措施、整改时限、责任科室和责任人。"
+        f"整改方案于{_setting(ws, 'platform_due', '平台填报截止日期', date=True)}前在平台上填报，"
+        f"盖章电子版于{_setting(ws, 'stamped_copy_due', '盖章电子版报送日期', date=True)}前报{office or '本单位'}备案。"
+    )
     doc.heading(STAGES[2] + periods[2], level=2)
-    doc.paragraph(f"各级各部门要全程做好公示公开，主动回应群众关切。各责任单位要认真做好整改工作总结，"
-                  f"于{_setting(ws, 'annex2_due', '附件2报送日期', date=True)}前填报《{annexes[1]['title']}》"
-                  "（详见附件2）。")
+    doc.paragraph(
+        f"各级各部门要全程做好公示公开，主动回应群众关切。各责任单位要认真做好整改工作总结，"
+        f"于{_setting(ws, 'annex2_due', '附件2报送日期', date=True)}前填报《{annexes[1]['title']}》"
+        "（详见附件2）。"
+    )
     doc.heading("工作要求")
     day = ws.setting("plan", "monthly_report_day", "")
     monthly = f"每月{int(day)}日前报送上月整改进展" if str(day).strip().isdigit() else form.fill("每月报送进展的日期")

@@ -27,8 +27,14 @@ CHASED = ("红灯", "黄灯")
 HEADERS = ("序号", "编号", "意见建议内容", "整改时限", "整改进展", "状态", "逾期/剩余天数")
 
 
-def supervise(ws: Workspace, *, today: dt.date | None = None, reply_by: dt.date | None = None,
-              batches: Sequence[str] = (), out_dir: Path | None = None) -> dict:
+def supervise(
+    ws: Workspace,
+    *,
+    today: dt.date | None = None,
+    reply_by: dt.date | None = None,
+    batches: Sequence[str] = (),
+    out_dir: Path | None = None,
+) -> dict:
     """Write a 督办通知 (.docx) for every lead unit with red or yellow tasks."""
     today = today or clock.today()
     reply_by = reply_by or today + dt.timedelta(days=int(ws.setting("tracking", "reply_days", 10)))
@@ -50,23 +56,40 @@ def supervise(ws: Workspace, *, today: dt.date | None = None, reply_by: dt.date 
     for unit, chased in sorted(by_unit.items()):
         chased.sort(key=lambda t: (t["days_left"], t["id"]))
         red = sum(1 for t in chased if t["light"] == "红灯")
-        doc = OfficialDocument(f"{office or form.fill('发文机关')}关于督促加快{things}整改任务的通知",
-                               head=form.head(ws), to=unit)
-        doc.paragraph(f"截至{cn_date(today)}，你单位牵头的{things}整改任务中，已过整改时限仍未完成{red}项，"
-                      f"临近整改时限{len(chased) - red}项（见下表）。请主要领导亲自过问，抓紧推进整改，"
-                      f"于{cn_date(reply_by)}前将整改进展、成效和佐证材料报送{office or '本单位'}。逾期未报的，将按有关规定处理。")
+        doc = OfficialDocument(
+            f"{office or form.fill('发文机关')}关于督促加快{things}整改任务的通知", head=form.head(ws), to=unit
+        )
+        doc.paragraph(
+            f"截至{cn_date(today)}，你单位牵头的{things}整改任务中，已过整改时限仍未完成{red}项，"
+            f"临近整改时限{len(chased) - red}项（见下表）。请主要领导亲自过问，抓紧推进整改，"
+            f"于{cn_date(reply_by)}前将整改进展、成效和佐证材料报送{office or '本单位'}。逾期未报的，将按有关规定处理。"
+        )
         known = directory.units.get(unit) if directory else None
         if known and (known.contact or known.phone):
             doc.paragraph(f"你单位联系人：{known.contact}{'（' + known.phone + '）' if known.phone else ''}。")
         if office_contact:
             doc.paragraph(f"{office}联系人：{office_contact}。")
-        rows = [(k, t["id"], mask(t["text"] or ""), iso_to_cn(t["deadline"]), t["progress"] or "未报送", t["light"],
-                 f"逾期{-t['days_left']}天" if t["days_left"] < 0 else f"剩余{t['days_left']}天")
-                for k, t in enumerate(chased, start=1)]
+        rows = [
+            (
+                k,
+                t["id"],
+                mask(t["text"] or ""),
+                iso_to_cn(t["deadline"]),
+                t["progress"] or "未报送",
+                t["light"],
+                f"逾期{-t['days_left']}天" if t["days_left"] < 0 else f"剩余{t['days_left']}天",
+            )
+            for k, t in enumerate(chased, start=1)
+        ]
         doc.table(HEADERS, rows, widths=(10, 12, 62, 24, 14, 12, 22))  # mm across 156
         doc.blank()
         doc.signature(office, today)
         doc.imprint(str(ws.setting("documents", "supervision_cc", "") or ""), form.printer(ws), today)
         files[unit] = str(doc.save(child(out, f"督办通知-{file_part(unit)}.docx")))
-    return {"today": today.isoformat(), "reply_by": reply_by.isoformat(), "folder": str(out), "files": files,
-            "tasks": {u: len(v) for u, v in by_unit.items()}}
+    return {
+        "today": today.isoformat(),
+        "reply_by": reply_by.isoformat(),
+        "folder": str(out),
+        "files": files,
+        "tasks": {u: len(v) for u, v in by_unit.items()},
+    }

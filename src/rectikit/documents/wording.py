@@ -16,8 +16,19 @@ PLACEHOLDER = re.compile(r"(【[^【】]*】)")  # a place the office fills in; 
 _NO_BREAK_AFTER = "《“（(〔【"
 _NO_BREAK_BEFORE = "》”）)〕】、，。：；"
 # Terms of the trade a title line should not split, though the word cutter sees two or three words in each.
-_TERMS = ("群众意见建议", "意见建议", "社会评价", "绩效考评", "领导小组", "整改情况", "整改方案", "整改任务",
-          "办公室文件", "分析报告", "调查报告")
+_TERMS = (
+    "群众意见建议",
+    "意见建议",
+    "社会评价",
+    "绩效考评",
+    "领导小组",
+    "整改情况",
+    "整改方案",
+    "整改任务",
+    "办公室文件",
+    "分析报告",
+    "调查报告",
+)
 
 
 def _width(text: str) -> float:
@@ -39,10 +50,13 @@ def break_title(title: str, per_line: int) -> list[str]:
         return [title]
     words: list[str] = []
     for w in rjieba.cut(title):  # glue brackets, punctuation and the trade's terms to their word
-        if words and (words[-1][-1] in _NO_BREAK_AFTER or w[0] in _NO_BREAK_BEFORE
-                      or (words[-1][-1].isdigit() and w[0] in "年月日期项条号件届次")
-                      or (words[-1][-1] == "第" and w[0].isdigit())
-                      or any(_spans(term, words[-1][-6:], w) for term in _TERMS)):
+        if words and (
+            words[-1][-1] in _NO_BREAK_AFTER
+            or w[0] in _NO_BREAK_BEFORE
+            or (words[-1][-1].isdigit() and w[0] in "年月日期项条号件届次")
+            or (words[-1][-1] == "第" and w[0].isdigit())
+            or any(_spans(term, words[-1][-6:], w) for term in _TERMS)
+        ):
             words[-1] += w
         else:
             words.append(w)
@@ -111,7 +125,7 @@ def with_shares(counts: Sequence[tuple[str, int]], total: int, rounding: str = "
 
 
 def listing(rows: Sequence[tuple[str, int, str]], unit: str = "件") -> str:
-    """"A 30 件、占 23.6%，B、C各 4 件、各占 3.1%": equal counts are said once."""
+    """ "A 30 件、占 23.6%，B、C各 4 件、各占 3.1%": equal counts are said once."""
     parts, k = [], 0
     while k < len(rows):
         same = [r for r in rows[k:] if r[1] == rows[k][1]]

@@ -18,11 +18,30 @@ from rectikit.base.errors import UsageError
 # field id -> (Chinese label, synonyms). Order matters: earlier fields claim
 # a column first, and earlier synonyms beat later ones.
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "text": ("意见建议内容", (
-        "意见建议内容", "意见建议", "意见和建议", "群众意见建议", "具体意见建议", "问题描述",
-        "反映内容", "反映问题", "留言详情", "留言内容", "投诉件内容", "投诉内容", "诉求内容",
-        "来电内容", "工单内容", "主题+详情", "事项内容", "内容", "问题",
-    )),
+    "text": (
+        "意见建议内容",
+        (
+            "意见建议内容",
+            "意见建议",
+            "意见和建议",
+            "群众意见建议",
+            "具体意见建议",
+            "问题描述",
+            "反映内容",
+            "反映问题",
+            "留言详情",
+            "留言内容",
+            "投诉件内容",
+            "投诉内容",
+            "诉求内容",
+            "来电内容",
+            "工单内容",
+            "主题+详情",
+            "事项内容",
+            "内容",
+            "问题",
+        ),
+    ),
     "title": ("标题", ("标题", "留言主题", "主题", "诉求标题", "工单标题")),
     "seq": ("序号", ("序号", "编号", "留言编号", "工单编号", "工单号", "id", "no")),
     # What hotline and petition files already say, before the place columns so
@@ -36,13 +55,27 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "answered_on": ("办结时间", ("办结时间", "反馈时间", "回复时间", "答复时间")),
     "callback": ("回访结果", ("回访结果", "回访情况", "回访满意度", "回访")),
     "satisfaction": ("满意度", ("满意度", "上报满意度", "县区上报满意度", "群众满意度", "满意情况", "评价结果")),
-    "county": ("县(市、区)", ("县(市、区)", "县市区", "县区", "区县", "县(区)", "所在县区", "所在区域", "区域", "辖区")),
+    "county": (
+        "县(市、区)",
+        ("县(市、区)", "县市区", "县区", "区县", "县(区)", "所在县区", "所在区域", "区域", "辖区"),
+    ),
     "township": ("乡(镇、街道)", ("乡(镇、街道)", "乡镇街道", "乡镇", "镇街", "街道", "所在乡镇")),
     "village": ("村(社区)", ("村(社区)", "村社区", "村居", "社区", "村")),
-    "source": ("来源", (
-        "来源", "问卷类型", "调查类别", "受访者类型", "调查对象", "信息来源", "来源渠道", "渠道",
-        "反映渠道", "意见来源",
-    )),
+    "source": (
+        "来源",
+        (
+            "来源",
+            "问卷类型",
+            "调查类别",
+            "受访者类型",
+            "调查对象",
+            "信息来源",
+            "来源渠道",
+            "渠道",
+            "反映渠道",
+            "意见来源",
+        ),
+    ),
     "received_on": ("时间", ("反映时间", "留言时间", "来电时间", "投诉时间", "受理时间", "时间", "日期", "登记时间")),
     "contact_name": ("联系人", ("姓名", "反映人", "联系人", "留言用户", "来电人", "投诉人")),
     "contact_phone": ("联系电话", ("联系电话", "电话", "手机", "手机号码", "联系方式", "来电号码")),
@@ -203,9 +236,7 @@ def synonym_columns(names: list[str], field: str) -> list[int]:
 
 
 def map_columns(
-    names: list[str],
-    overrides: dict[str, str] | None = None,
-    remembered: dict[str, str] | None = None,
+    names: list[str], overrides: dict[str, str] | None = None, remembered: dict[str, str] | None = None
 ) -> dict[str, int]:
     """Map fields to column indexes.
 

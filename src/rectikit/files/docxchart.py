@@ -18,11 +18,13 @@ CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 XLSX_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RT_CHART = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 RT_PACKAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
-NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
-      "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-      "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-      "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+NS = {
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+}
 EMU_PER_MM = 36000
 KINDS = ("pie", "bar", "column", "line")
 
@@ -30,12 +32,23 @@ KINDS = ("pie", "bar", "column", "line")
 def _chart_type(kind: str):
     from pptx.enum.chart import XL_CHART_TYPE
 
-    return {"pie": XL_CHART_TYPE.PIE, "bar": XL_CHART_TYPE.BAR_CLUSTERED, "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
-            "line": XL_CHART_TYPE.LINE_MARKERS}[kind]
+    return {
+        "pie": XL_CHART_TYPE.PIE,
+        "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+        "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+        "line": XL_CHART_TYPE.LINE_MARKERS,
+    }[kind]
 
 
-def chart_space(kind: str, title: str, categories: Sequence[str], values: Sequence[float], series: str,
-                font: str, number_format: str = "General") -> tuple[bytes, bytes]:
+def chart_space(
+    kind: str,
+    title: str,
+    categories: Sequence[str],
+    values: Sequence[float],
+    series: str,
+    font: str,
+    number_format: str = "General",
+) -> tuple[bytes, bytes]:
     """The chart part's XML and its embedded workbook: one series, value labels on (in ``number_format``,
     a pie's as its category and value, never a percentage the renderer rounds its own way), every
     category's label shown, a title."""
@@ -58,8 +71,14 @@ def chart_space(kind: str, title: str, categories: Sequence[str], values: Sequen
     fmt = etree.SubElement(labels, f"{{{NS['c']}}}numFmt")
     fmt.set("formatCode", number_format)
     fmt.set("sourceLinked", "0")
-    for tag, val in (("showLegendKey", "0"), ("showVal", "1"), ("showCatName", "1" if pie else "0"),
-                     ("showSerName", "0"), ("showPercent", "0"), ("showBubbleSize", "0")):
+    for tag, val in (
+        ("showLegendKey", "0"),
+        ("showVal", "1"),
+        ("showCatName", "1" if pie else "0"),
+        ("showSerName", "0"),
+        ("showPercent", "0"),
+        ("showBubbleSize", "0"),
+    ):
         etree.SubElement(labels, f"{{{NS['c']}}}{tag}").set("val", val)
     for axis in plot.findall("c:catAx", NS):  # every category named: renderers skip labels that crowd
         _every_label(axis, turn=kind in ("column", "line") and len(categories) > 8)
@@ -92,7 +111,8 @@ def _every_label(axis, turn: bool) -> None:
         etree.SubElement(tx, f"{{{NS['a']}}}bodyPr", rot="-2700000", vert="horz")
         etree.SubElement(tx, f"{{{NS['a']}}}lstStyle")
         etree.SubElement(etree.SubElement(tx, f"{{{NS['a']}}}p"), f"{{{NS['a']}}}pPr").append(
-            etree.Element(f"{{{NS['a']}}}defRPr"))
+            etree.Element(f"{{{NS['a']}}}defRPr")
+        )
         before = [axis.find(f"c:{t}", NS) for t in ("crossAx",)]
         if before[0] is not None and axis.find("c:txPr", NS) is None:
             before[0].addprevious(tx)
@@ -133,9 +153,20 @@ def _text_font(font: str):
     return tx
 
 
-def add_chart(doc, paragraph, kind: str, title: str, categories: Sequence[str], values: Sequence[float], *,
-              series: str = "件数", width_mm: float = 150, height_mm: float = 85, font: str = "宋体",
-              number_format: str = "General") -> None:
+def add_chart(
+    doc,
+    paragraph,
+    kind: str,
+    title: str,
+    categories: Sequence[str],
+    values: Sequence[float],
+    *,
+    series: str = "件数",
+    width_mm: float = 150,
+    height_mm: float = 85,
+    font: str = "宋体",
+    number_format: str = "General",
+) -> None:
     """Put a native chart inline in ``paragraph`` of the python-docx ``doc``."""
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
@@ -155,5 +186,6 @@ def add_chart(doc, paragraph, kind: str, title: str, categories: Sequence[str], 
         f'xmlns:r="{NS["r"]}"><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
         f'<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr id="{1000 + n}" name="图表 {n}"/><wp:cNvGraphicFramePr/>'
         f'<a:graphic><a:graphicData uri="{NS["c"]}"><c:chart r:id="{rid}"/></a:graphicData></a:graphic>'
-        f"</wp:inline></w:drawing>")
+        f"</wp:inline></w:drawing>"
+    )
     paragraph.add_run()._r.append(drawing)

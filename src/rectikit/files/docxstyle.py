@@ -26,8 +26,10 @@ def page_numbers(doc) -> None:
 
     doc.settings.odd_and_even_pages_header_footer = True
     sec = doc.sections[0]
-    for paragraph, side in ((sec.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT),
-                            (sec.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)):
+    for paragraph, side in (
+        (sec.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT),
+        (sec.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT),
+    ):
         paragraph.alignment = side
         fmt = paragraph.paragraph_format
         if side == WD_ALIGN_PARAGRAPH.RIGHT:
@@ -54,6 +56,7 @@ def _page_field(paragraph) -> None:
             el.set(qn("xml:space"), "preserve")
             el.text = instr
             r._element.append(el)
+
     run("— ")
     run(fld="begin")
     run(instr=" PAGE ")
@@ -64,12 +67,44 @@ def _page_field(paragraph) -> None:
 
 
 # w:pPr's children in the order of the schema (ECMA-376 CT_PPr)
-PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
-             "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-             "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-             "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
-             "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
-             "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+PPR_ORDER = (
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 LINES, CHARS = 22, 28  # the 版心 of GB/T 9704: 22 lines of 28 characters
 TEXT_HEIGHT_MM = 225
 
@@ -127,7 +162,7 @@ def free_of_grid(paragraph) -> None:
 def _in_order(ppr, element) -> None:
     """Put a paragraph property where the schema wants it (Word refuses a file with them out of order)."""
     tag = next(t for t in PPR_ORDER if element.tag.endswith("}" + t.split(":")[1]))
-    ppr.insert_element_before(element, *PPR_ORDER[PPR_ORDER.index(tag) + 1:])
+    ppr.insert_element_before(element, *PPR_ORDER[PPR_ORDER.index(tag) + 1 :])
 
 
 def rule(paragraph, side: str, color: str, eighths: int, space: int = 1) -> None:

@@ -61,16 +61,20 @@ class Limits:
     @classmethod
     def from_config(cls, section: dict) -> "Limits":
         d = cls()
-        return cls(max_unpacked_bytes=int(section.get("max_unpacked_mb", d.max_unpacked_bytes >> 20)) << 20,
-                   max_cells=int(section.get("max_cells", d.max_cells)),
-                   cells_per_byte=float(section.get("cells_per_byte", d.cells_per_byte)),
-                   rows_per_byte=float(section.get("rows_per_byte", d.rows_per_byte)),
-                   text_per_byte=float(section.get("text_per_byte", d.text_per_byte)))
+        return cls(
+            max_unpacked_bytes=int(section.get("max_unpacked_mb", d.max_unpacked_bytes >> 20)) << 20,
+            max_cells=int(section.get("max_cells", d.max_cells)),
+            cells_per_byte=float(section.get("cells_per_byte", d.cells_per_byte)),
+            rows_per_byte=float(section.get("rows_per_byte", d.rows_per_byte)),
+            text_per_byte=float(section.get("text_per_byte", d.text_per_byte)),
+        )
 
 
 def too_large(file: str, where: str, what: str, found: int, limit: int, keys: str) -> InputFileError:
-    return InputFileError(f"{file}{where} {what}达 {found:,}，超过上限 {limit:,}（按文件大小计，见 {keys}），"
-                          f"疑似构造的异常文件，拒绝读取。{HINT}")
+    return InputFileError(
+        f"{file}{where} {what}达 {found:,}，超过上限 {limit:,}（按文件大小计，见 {keys}），"
+        f"疑似构造的异常文件，拒绝读取。{HINT}"
+    )
 
 
 def sniff_format(path: Path) -> str:
@@ -121,8 +125,9 @@ def check_xls(path: Path, limits: Limits = Limits()) -> None:
     except xlrd.XLRDError as e:
         if "encrypt" in str(e).lower():
             raise InputFileError(f"{path.name} 设有打开密码，请先在 Excel/WPS 中取消密码。") from None
-        raise InputFileError(f"{path.name} 是旧版 .xls，但内容无法核验（{e}），请用 Excel 或 WPS 另存为 .xlsx 再导入。"
-                             ) from None
+        raise InputFileError(
+            f"{path.name} 是旧版 .xls，但内容无法核验（{e}），请用 Excel 或 WPS 另存为 .xlsx 再导入。"
+        ) from None
     except Exception as e:  # a damaged compound file fails in many ways
         raise InputFileError(f"{path.name} 文件已损坏或不完整（{type(e).__name__}），请重新获取原文件。") from None
     rows = cells = text = 0
@@ -131,21 +136,35 @@ def check_xls(path: Path, limits: Limits = Limits()) -> None:
             try:
                 sheet = book.sheet_by_index(k)
             except Exception as e:
-                raise InputFileError(f"{path.name} 的第 {k + 1} 个工作表无法核验（{type(e).__name__}），"
-                                     "请用 Excel 或 WPS 另存为 .xlsx 再导入。") from None
+                raise InputFileError(
+                    f"{path.name} 的第 {k + 1} 个工作表无法核验（{type(e).__name__}），"
+                    "请用 Excel 或 WPS 另存为 .xlsx 再导入。"
+                ) from None
             width = max((sheet.row_len(r) for r in range(sheet.nrows)), default=0)
             rows, cells = rows + sheet.nrows, cells + sheet.nrows * width
             if rows > max_rows:
                 raise too_large(path.name, "", "行数（各表合计）", rows, max_rows, "rows_per_byte")
             if cells > max_cells:
-                raise too_large(path.name, f" 的工作表“{sheet.name}”", "使用区域（各表合计，单元格）", cells,
-                                max_cells, "cells_per_byte、max_cells")
+                raise too_large(
+                    path.name,
+                    f" 的工作表“{sheet.name}”",
+                    "使用区域（各表合计，单元格）",
+                    cells,
+                    max_cells,
+                    "cells_per_byte、max_cells",
+                )
             for r in range(sheet.nrows):
                 # A character of Chinese is three bytes once read; ASCII is one.
                 text += sum(len(v) * (1 if v.isascii() else 3) for v in sheet.row_values(r) if isinstance(v, str))
                 if text > max_text:
-                    raise too_large(path.name, f" 的工作表“{sheet.name}”", "读入后的文字（字节，各表合计）", text,
-                                    max_text, "text_per_byte")
+                    raise too_large(
+                        path.name,
+                        f" 的工作表“{sheet.name}”",
+                        "读入后的文字（字节，各表合计）",
+                        text,
+                        max_text,
+                        "text_per_byte",
+                    )
             book.unload_sheet(k)
 
 
@@ -210,8 +229,8 @@ _LETTERS_DOWN = [bytes([c]) for c in range(ord("Z"), ord("A") - 1, -1)]
 _FAR = re.compile(rb'r="(?:[A-Z]{2}|[A-Z]\d{6})')
 _WIDE_OR_FAR_CELL = re.compile(rb'<c r="([A-Z]{2,3})(\d+)"|<c r="([A-Z])(\d{6,})"')
 _SI = re.compile(rb"<(?:\w+:)?si[\s>]")
-_ANY_CELL = re.compile(rb'<(?:\w+:)?c(?=[\s/>])([^>]*)>')
-_ANY_ROW = re.compile(rb'<(?:\w+:)?row(?=[\s/>])([^>]*)>')
+_ANY_CELL = re.compile(rb"<(?:\w+:)?c(?=[\s/>])([^>]*)>")
+_ANY_ROW = re.compile(rb"<(?:\w+:)?row(?=[\s/>])([^>]*)>")
 _ATTR_R = re.compile(rb'\sr="([A-Z]*)(\d*)"')
 
 
@@ -284,8 +303,9 @@ def _relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]
 
 def _workbook_part(zf: zipfile.ZipFile) -> str:
     """The workbook part the package's relationships point to (xl/workbook.xml when they say none)."""
-    return next((t for kind, t in _relationships(zf, "").values() if kind.endswith("/officeDocument")),
-                "xl/workbook.xml")
+    return next(
+        (t for kind, t in _relationships(zf, "").values() if kind.endswith("/officeDocument")), "xl/workbook.xml"
+    )
 
 
 def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -312,9 +332,18 @@ def _check_xlsx_sheets(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows:
     measured, and its rows, cells and text are added up: a hundred sheets each within a limit are together
     what the reader holds."""
     names = _sheet_names(zf)
-    parts = list(dict.fromkeys([*names, *(i.filename for i in zf.infolist()
-                                          if i.filename.lower().startswith("xl/worksheets/")
-                                          and i.filename.lower().endswith(".xml"))]))
+    parts = list(
+        dict.fromkeys(
+            [
+                *names,
+                *(
+                    i.filename
+                    for i in zf.infolist()
+                    if i.filename.lower().startswith("xl/worksheets/") and i.filename.lower().endswith(".xml")
+                ),
+            ]
+        )
+    )
     sizes: list[int] | None = None  # shared strings are scanned once for all sheets
     rows_sum = cells_sum = text_sum = 0
     for part in parts:
@@ -322,12 +351,18 @@ def _check_xlsx_sheets(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows:
         where = f" 的工作表“{names.get(part, Path(part).stem)}”"
         rows_sum, cells_sum = rows_sum + rows, cells_sum + rows * cols
         if rows_sum > max_rows:
-            raise too_large(file, where if rows_sum == rows else "（各工作表合计）", "行数", rows_sum, max_rows,
-                            "rows_per_byte")
+            raise too_large(
+                file, where if rows_sum == rows else "（各工作表合计）", "行数", rows_sum, max_rows, "rows_per_byte"
+            )
         if cells_sum > max_cells:
-            raise too_large(file, where if cells_sum == rows * cols else "（各工作表合计）",
-                            f"使用区域（{rows} 行 × {cols} 列）" if cells_sum == rows * cols else "使用区域（单元格）",
-                            cells_sum, max_cells, "cells_per_byte、max_cells")
+            raise too_large(
+                file,
+                where if cells_sum == rows * cols else "（各工作表合计）",
+                f"使用区域（{rows} 行 × {cols} 列）" if cells_sum == rows * cols else "使用区域（单元格）",
+                cells_sum,
+                max_cells,
+                "cells_per_byte、max_cells",
+            )
         # Each cell gets its own copy of the shared string it shows; inline text is no longer than the part.
         if sizes is None:
             sizes = _shared_string_sizes(zf)
@@ -351,8 +386,9 @@ def _xlsx_extent(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
         for m in _ROW_TAG.findall(chunk):
             ext.rows = max(ext.rows, int(m))
         if b"<c " in chunk and ext.cols < 26:
-            ext.cols = max(ext.cols, next((26 - k for k, letter in enumerate(_LETTERS_DOWN)
-                                           if b'<c r="' + letter in chunk), 1))
+            ext.cols = max(
+                ext.cols, next((26 - k for k, letter in enumerate(_LETTERS_DOWN) if b'<c r="' + letter in chunk), 1)
+            )
         if _FAR.search(chunk):
             for a, b, c, d in _WIDE_OR_FAR_CELL.findall(chunk):
                 ext.cols = max(ext.cols, _col_number(a or c))
@@ -370,8 +406,10 @@ class _Extent:
         self.exact = False
 
     def follow(self, chunk: bytes) -> None:
-        events = sorted([(m.start(), True, m.group(1)) for m in _ANY_ROW.finditer(chunk)]
-                        + [(m.start(), False, m.group(1)) for m in _ANY_CELL.finditer(chunk)])
+        events = sorted(
+            [(m.start(), True, m.group(1)) for m in _ANY_ROW.finditer(chunk)]
+            + [(m.start(), False, m.group(1)) for m in _ANY_CELL.finditer(chunk)]
+        )
         for _, is_row, attrs in events:
             ref = _ATTR_R.search(attrs)
             if is_row:
@@ -400,7 +438,7 @@ def _cell_text(zf: zipfile.ZipFile, name: str, sizes: list[int]) -> int:
 
 # -- ods: repeated rows and columns ---------------------------------------------------
 
-_ODS_EVENT = re.compile(rb'<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>|</table:table>')
+_ODS_EVENT = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>|</table:table>")
 _REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="(\d+)"')
 
 

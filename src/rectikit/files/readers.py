@@ -64,8 +64,10 @@ def _read_text_table(path: Path, limits: Limits) -> Sheet:
     try:
         rows = [list(r) for r in reader]
     except csv.Error as e:
-        raise InputFileError(f"{path.name} 第 {reader.line_num} 行无法按表格读取（{_csv_problem(e)}）。"
-                             "请用 Excel 或 WPS 打开检查后另存为 .xlsx 再导入。") from None
+        raise InputFileError(
+            f"{path.name} 第 {reader.line_num} 行无法按表格读取（{_csv_problem(e)}）。"
+            "请用 Excel 或 WPS 打开检查后另存为 .xlsx 再导入。"
+        ) from None
     return Sheet(name=path.stem, rows=rows)
 
 
@@ -189,15 +191,23 @@ class HeadedTable:
 HEADER_SCAN = 8  # rows a header may sit below: a title, the unit, the date
 
 
-def read_table(path: Path, required: Sequence[str], *, sheet: str | None = None, what: str = "表格",
-               hint: str = "") -> HeadedTable:
+def read_table(
+    path: Path, required: Sequence[str], *, sheet: str | None = None, what: str = "表格", hint: str = ""
+) -> HeadedTable:
     """The named sheet (else the first) with its header: see :func:`headed`."""
     path = Path(path)
     return headed(path.name, list(read_sheets(path, None)), required, sheet=sheet, what=what, hint=hint)
 
 
-def headed(file: str, sheets: Sequence[Sheet], required: Sequence[str], *, sheet: str | None = None,
-           what: str = "表格", hint: str = "") -> HeadedTable:
+def headed(
+    file: str,
+    sheets: Sequence[Sheet],
+    required: Sequence[str],
+    *,
+    sheet: str | None = None,
+    what: str = "表格",
+    hint: str = "",
+) -> HeadedTable:
     """One of the sheets already read (the named one, else the first) with its header: the first of the
     top rows that holds every required column (else the first row). A missing required column is
     reported with file, sheet and column, and stops the work."""
@@ -207,14 +217,29 @@ def headed(file: str, sheets: Sequence[Sheet], required: Sequence[str], *, sheet
     chosen = next((s for s in sheets if s.name == sheet), sheets[0] if sheets else None)
     if chosen is None or not chosen.rows:
         raise InvalidDataError(f"{what} {file} 是空的。")
-    at = next((k for k, r in enumerate(chosen.rows[:HEADER_SCAN])
-               if required and set(required) <= {str(h).strip() for h in r}), 0)
+    at = next(
+        (
+            k
+            for k, r in enumerate(chosen.rows[:HEADER_SCAN])
+            if required and set(required) <= {str(h).strip() for h in r}
+        ),
+        0,
+    )
     header = [str(h).strip() for h in chosen.rows[at]]
     report = Report()
     for col in required:
         if col not in header:
-            report.add(Issue("missing-column", f"缺少“{col}”列。{hint}", ERROR, file=file, sheet=chosen.name,
-                             row=at + 1, column=col))
+            report.add(
+                Issue(
+                    "missing-column",
+                    f"缺少“{col}”列。{hint}",
+                    ERROR,
+                    file=file,
+                    sheet=chosen.name,
+                    row=at + 1,
+                    column=col,
+                )
+            )
     if report.errors:
         raise InvalidDataError(f"{what} {file} 格式不对。", report=report)
-    return HeadedTable(file, chosen.name, header, chosen.rows[at + 1:], at + 2)
+    return HeadedTable(file, chosen.name, header, chosen.rows[at + 1 :], at + 2)

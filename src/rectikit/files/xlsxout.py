@@ -28,7 +28,7 @@ CUT_NOTE = "……（原文超过 Excel 单元格 32767 字的上限，以下从
 
 def fit_cell(text: str) -> str:
     """Text as one cell can hold it, saying where it was cut and where the whole is."""
-    return text if len(text) <= CELL_LIMIT else text[:CELL_LIMIT - len(CUT_NOTE)] + CUT_NOTE
+    return text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - len(CUT_NOTE)] + CUT_NOTE
 
 
 def display_width(text: str) -> int:
@@ -107,19 +107,30 @@ def write_table(
         )
         ws = wb.add_worksheet(sheet)
         if internal:
-            wb.set_properties({"title": f"{title[0] if title else sheet}（内部资料）", "subject": INTERNAL,
-                               "keywords": "内部资料", "comments": INTERNAL, "category": "内部资料"})
+            wb.set_properties(
+                {
+                    "title": f"{title[0] if title else sheet}（内部资料）",
+                    "subject": INTERNAL,
+                    "keywords": "内部资料",
+                    "comments": INTERNAL,
+                    "category": "内部资料",
+                }
+            )
             if title and "内部资料" not in str(title[0]):
                 title = [f"{title[0]}（内部资料）", *title[1:]]
-        head = wb.add_format({"bold": True, "font_name": "黑体", "border": 1, "bg_color": "#D9E1F2", "valign": "vcenter"})
+        head = wb.add_format(
+            {"bold": True, "font_name": "黑体", "border": 1, "bg_color": "#D9E1F2", "valign": "vcenter"}
+        )
         body = None  # the default style (above)
         date = wb.add_format({"font_name": "仿宋", "num_format": "yyyy-mm-dd", "valign": "top"})
         tinted = wb.add_format({"font_name": "仿宋", "text_wrap": True, "valign": "top", "bg_color": "#F2F2F2"})
-        tinted_date = wb.add_format({"font_name": "仿宋", "num_format": "yyyy-mm-dd", "valign": "top",
-                                     "bg_color": "#F2F2F2"})
+        tinted_date = wb.add_format(
+            {"font_name": "仿宋", "num_format": "yyyy-mm-dd", "valign": "top", "bg_color": "#F2F2F2"}
+        )
         fraction = wb.add_format({"font_name": "仿宋", "num_format": "0.00", "valign": "top"})
-        tinted_fraction = wb.add_format({"font_name": "仿宋", "num_format": "0.00", "valign": "top",
-                                         "bg_color": "#F2F2F2"})
+        tinted_fraction = wb.add_format(
+            {"font_name": "仿宋", "num_format": "0.00", "valign": "top", "bg_color": "#F2F2F2"}
+        )
         top = len(title)  # the header's row
         big = wb.add_format({"font_name": "方正小标宋简体", "font_size": 16, "align": "center", "valign": "vcenter"})
         line = wb.add_format({"font_name": "仿宋", "font_size": 11, "valign": "vcenter"})
@@ -170,10 +181,18 @@ def write_table(
                 for r, value in enumerate(allowed):
                     opts.write_string(r, k, str(value))
                 col = chr(ord("A") + k)
-                ws.data_validation(top + 1, c, max(n, top + 1), c, {
-                    "validate": "list", "source": f"=选项!${col}$1:${col}${max(len(allowed), 1)}",
-                    "error_title": "取值无效", "error_message": "请从下拉列表中选择。",
-                })
+                ws.data_validation(
+                    top + 1,
+                    c,
+                    max(n, top + 1),
+                    c,
+                    {
+                        "validate": "list",
+                        "source": f"=选项!${col}$1:${col}${max(len(allowed), 1)}",
+                        "error_title": "取值无效",
+                        "error_message": "请从下拉列表中选择。",
+                    },
+                )
         ws.freeze_panes(top + 1, 0)
         ws.autofilter(top, 0, max(n, top + 1), max(len(headers) - 1, 0))
         # Printable as offices print: A4 landscape, all columns on the page
@@ -217,8 +236,16 @@ def write_table(
 FAST_ROWS = 20_000
 
 
-def _write_fast(path: Path, sheet: str, headers: Sequence[str], rows: list, *, widths: Sequence[int] | None,
-                title: Sequence[str], internal: bool) -> Path:
+def _write_fast(
+    path: Path,
+    sheet: str,
+    headers: Sequence[str],
+    rows: list,
+    *,
+    widths: Sequence[int] | None,
+    title: Sequence[str],
+    internal: bool,
+) -> Path:
     """:func:`write_table` for a large plain table, through rustpy-xlsxwriter: the same title lines, bold
     frozen header with filters, column widths, wrapped body, row heights, dates as dates, A4 landscape
     print setup, and for a staff-only table 内部资料 in the title, the page header and the file's
@@ -233,24 +260,43 @@ def _write_fast(path: Path, sheet: str, headers: Sequence[str], rows: list, *, w
     last = max(len(headers) - 1, 1)
     big = rx.Format().set_font_name("方正小标宋简体").set_font_size(16).set_align("center").set_align("vcenter")
     line = rx.Format().set_font_name("仿宋").set_font_size(11).set_align("vcenter")
-    head = (rx.Format().set_bold().set_font_name("黑体").set_border("thin").set_background_color("#D9E1F2")
-            .set_align("vcenter"))
+    head = (
+        rx.Format()
+        .set_bold()
+        .set_font_name("黑体")
+        .set_border("thin")
+        .set_background_color("#D9E1F2")
+        .set_align("vcenter")
+    )
     body = rx.Format().set_font_name("仿宋").set_text_wrap().set_align("top")
     date = rx.Format().set_font_name("仿宋").set_num_format("yyyy-mm-dd").set_align("top")
-    dated = {c for c in range(len(headers)) if any(isinstance(r[c], (dt.date, dt.datetime))
-                                                   for r in rows[:200] if c < len(r))}
+    dated = {
+        c
+        for c in range(len(headers))
+        if any(isinstance(r[c], (dt.date, dt.datetime)) for r in rows[:200] if c < len(r))
+    }
     short = [_usable(w) // 2 for w in widths] if widths else []
     heights = {r: 30 if r == 0 else 18 for r in range(top)}
     for k, row in enumerate(rows, start=top + 1):  # the heights first: the writer wants them before the rows
-        lines = max((lines_needed(v, widths[c]) for c, v in enumerate(row[:len(headers)])
-                     if v.__class__ is str and (len(v) > short[c] or "\n" in v)), default=1) if short else 1
+        lines = (
+            max(
+                (
+                    lines_needed(v, widths[c])
+                    for c, v in enumerate(row[: len(headers)])
+                    if v.__class__ is str and (len(v) > short[c] or "\n" in v)
+                ),
+                default=1,
+            )
+            if short
+            else 1
+        )
         if lines > 1:
             heights[k] = LINE_HEIGHT_PT * min(lines, MAX_LINES)
 
     def records():  # one row at a time: a list of 100k dicts of every column cost a gigabyte
         for row in rows:
             record = dict.fromkeys(headers)  # every key in every record: the writer lays columns out by them
-            for c, v in enumerate(row[:len(headers)]):
+            for c, v in enumerate(row[: len(headers)]):
                 if v is None or v == "":
                     continue
                 if v.__class__ is str:
@@ -260,17 +306,32 @@ def _write_fast(path: Path, sheet: str, headers: Sequence[str], rows: list, *, w
                 record[headers[c]] = v
             yield record
 
-    setup = {"landscape": True, "paper_size": 9, "fit_to_pages": (1, 0), "repeat_rows": top,
-             "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}, "footer": "&C第 &P 页，共 &N 页"}
+    setup = {
+        "landscape": True,
+        "paper_size": 9,
+        "fit_to_pages": (1, 0),
+        "repeat_rows": top,
+        "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6},
+        "footer": "&C第 &P 页，共 &N 页",
+    }
     if internal:
         setup["header"] = "&C内部资料　含群众个人信息，不得外传"
     with atomic_path(path) as tmp:
         rx.write_worksheet(
-            records(), str(tmp), sheet_name=sheet, header_row=top, header_format=head, freeze_row=top + 1,
-            autofilter=True, column_widths=list(widths) if widths else None, datetime_format="yyyy-mm-dd",
+            records(),
+            str(tmp),
+            sheet_name=sheet,
+            header_row=top,
+            header_format=head,
+            freeze_row=top + 1,
+            autofilter=True,
+            column_widths=list(widths) if widths else None,
+            datetime_format="yyyy-mm-dd",
             column_formats={h: date if c in dated else body for c, h in enumerate(headers)},
             merge_ranges=[(r, 0, r, last, str(text), big if r == 0 else line) for r, text in enumerate(title)],
-            row_heights=heights, page_setup=setup)
+            row_heights=heights,
+            page_setup=setup,
+        )
         repair_package(tmp, title=named if internal else None)
     return path
 
@@ -289,8 +350,16 @@ def one_row_each(sheet: bytes) -> bytes:
     rows = list(_ROW.finditer(sheet, start, end))
     if len(rows) == 2 and rows[0].group(1) == rows[1].group(1) and rows[1].group(3) == b"/":
         first, dup = rows
-        return (sheet[:first.start()] + b'<row r="' + dup.group(1) + b'"' + dup.group(2) + b">"
-                + sheet[first.end():dup.start()] + sheet[dup.end():])
+        return (
+            sheet[: first.start()]
+            + b'<row r="'
+            + dup.group(1)
+            + b'"'
+            + dup.group(2)
+            + b">"
+            + sheet[first.end() : dup.start()]
+            + sheet[dup.end() :]
+        )
     return sheet
 
 
@@ -309,9 +378,11 @@ def repair_package(path: Path, *, title: str | None = None, sheet=None) -> None:
     xml = one_row_each(parts[name])
     parts[name] = sheet(xml) if sheet else xml
     if title is not None:
-        extra = (f"<dc:title>{escape(title)}</dc:title><dc:subject>{escape(INTERNAL)}</dc:subject>"
-                 f"<cp:keywords>内部资料</cp:keywords><cp:category>内部资料</cp:category>"
-                 f"<dc:description>{escape(INTERNAL)}</dc:description>")
+        extra = (
+            f"<dc:title>{escape(title)}</dc:title><dc:subject>{escape(INTERNAL)}</dc:subject>"
+            f"<cp:keywords>内部资料</cp:keywords><cp:category>内部资料</cp:category>"
+            f"<dc:description>{escape(INTERNAL)}</dc:description>"
+        )
         core = "docProps/core.xml"
         parts[core] = parts[core].replace(b"</cp:coreProperties>", extra.encode() + b"</cp:coreProperties>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -348,7 +419,17 @@ def write_problems(report, path: Path) -> Path:
     from rectikit.base.problems import CODES, SEVERITY_LABELS
 
     headers = ["级别", "文件", "工作表", "行号", "列", "问题类型", "说明", "原值"]
-    rows = [[SEVERITY_LABELS.get(i.severity, i.severity), i.file, i.sheet, i.row, i.column, CODES.get(i.code, i.code),
-             i.message, i.value]
-            for i in report.issues]
+    rows = [
+        [
+            SEVERITY_LABELS.get(i.severity, i.severity),
+            i.file,
+            i.sheet,
+            i.row,
+            i.column,
+            CODES.get(i.code, i.code),
+            i.message,
+            i.value,
+        ]
+        for i in report.issues
+    ]
     return write_table(path, "校验报告", headers, rows, widths=[6, 28, 12, 8, 16, 18, 60, 40])

@@ -82,10 +82,17 @@ class AssignResult:
         return not self.unassigned and not self.left
 
     def to_dict(self) -> dict:
-        return {"assigned": len(self.assignments), "changed": self.changed, "kept_manual": self.kept_manual,
-                "from_directory": self.from_directory, "complete": self.complete,
-                "left": {str(k): v for k, v in self.left.items()}, "report": self.report.to_dict(),
-                "unassigned": self.unassigned, "assignments": [asdict(a) for a in self.assignments]}
+        return {
+            "assigned": len(self.assignments),
+            "changed": self.changed,
+            "kept_manual": self.kept_manual,
+            "from_directory": self.from_directory,
+            "complete": self.complete,
+            "left": {str(k): v for k, v in self.left.items()},
+            "report": self.report.to_dict(),
+            "unassigned": self.unassigned,
+            "assignments": [asdict(a) for a in self.assignments],
+        }
 
 
 def _split(cell) -> list[str]:
@@ -100,7 +107,9 @@ def _settings(ws: Workspace) -> tuple[dt.date | None, int]:
     try:
         return (dt.date.fromisoformat(str(start)) if start else None), year
     except ValueError:
-        raise WorkspaceError(f"rectikit.toml 中 [assign] start_date 应写成 2020-06-10 的形式，收到“{start}”。") from None
+        raise WorkspaceError(
+            f"rectikit.toml 中 [assign] start_date 应写成 2020-06-10 的形式，收到“{start}”。"
+        ) from None
 
 
 def load_rules(path: Path, units: Directory, *, start: dt.date | None, year: int) -> list[Rule]:
@@ -109,7 +118,10 @@ def load_rules(path: Path, units: Directory, *, start: dt.date | None, year: int
 
     path = Path(path)
     if not path.exists():
-        raise WorkspaceError(f"找不到分解规则表 {path}。", hint="从其他工作区复制，或在新文件夹 rectikit init 后复制其中的 rules/分解规则.xlsx。")
+        raise WorkspaceError(
+            f"找不到分解规则表 {path}。",
+            hint="从其他工作区复制，或在新文件夹 rectikit init 后复制其中的 rules/分解规则.xlsx。",
+        )
     t = read_table(path, ["牵头单位", "整改时限"], what="分解规则表")
     report = Report()
 
@@ -135,15 +147,28 @@ def load_rules(path: Path, units: Directory, *, start: dt.date | None, year: int
             parse_deadline(deadline, start=start or dt.date(year, 1, 2), year=year)
         except DeadlineError as e:
             bad("bad-deadline", str(e), r, "整改时限", deadline)
-        rules.append(Rule(r, float(priority), {f: _split(t.cell(row, h)) for h, f in CONDITIONS.items()},
-                          _split(t.cell(row, "关键词")), outputs, deadline))
+        rules.append(
+            Rule(
+                r,
+                float(priority),
+                {f: _split(t.cell(row, h)) for h, f in CONDITIONS.items()},
+                _split(t.cell(row, "关键词")),
+                outputs,
+                deadline,
+            )
+        )
     seen: dict = {}
     for rule in rules:
         key = (rule.priority, tuple(sorted((k, tuple(v)) for k, v in rule.conditions.items())), tuple(rule.keywords))
         other = seen.get(key)
         if other and other.outputs["牵头单位"] != rule.outputs["牵头单位"]:
-            bad("conflicting-rules", f"与第{other.row}行条件和优先级相同，但牵头单位不同。", rule.row, "牵头单位",
-                rule.outputs["牵头单位"])
+            bad(
+                "conflicting-rules",
+                f"与第{other.row}行条件和优先级相同，但牵头单位不同。",
+                rule.row,
+                "牵头单位",
+                rule.outputs["牵头单位"],
+            )
         seen.setdefault(key, rule)
     if report.errors:
         raise InvalidDataError(f"分解规则表 {t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
@@ -179,8 +204,16 @@ def _unit(name: str, item: dict, units: Directory) -> str | None:
     return units.resolve(name.replace(COUNTY, item.get("county") or ""))
 
 
-def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False, only_unassigned: bool = False,
-           reassign: bool = False, dry_run: bool = False, today: dt.date | None = None) -> AssignResult:
+def assign(
+    ws: Workspace,
+    *,
+    batch: str | None = None,
+    include_all: bool = False,
+    only_unassigned: bool = False,
+    reassign: bool = False,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+) -> AssignResult:
     """Assign items by the rule table; all or nothing. What a person assigned stays (unless ``reassign``);
     a relative deadline counts from each item's own start (see :func:`task_start`)."""
     from rectikit.text.normalise import normalise_many
@@ -210,15 +243,26 @@ def assign(ws: Workspace, *, batch: str | None = None, include_all: bool = False
             best = [r for r in hits if r.priority == top]
             leads = {_unit(r.outputs["牵头单位"], item, units) for r in best}
             if len(leads) > 1:
-                why = ("同时命中优先级相同、牵头单位不同的规则：" + "、".join(f"第{r.row}行" for r in best)
-                       + "，请调整规则的优先级或人工分解。")
+                why = (
+                    "同时命中优先级相同、牵头单位不同的规则："
+                    + "、".join(f"第{r.row}行" for r in best)
+                    + "，请调整规则的优先级或人工分解。"
+                )
                 res.left[item["id"]] = why
-                res.report.add(Issue("conflicting-rules", f"编号 {item['id']} {why}", WARNING, file=RULES_FILE,
-                                     sheet="分解规则", row=best[1].row, column="牵头单位"))
+                res.report.add(
+                    Issue(
+                        "conflicting-rules",
+                        f"编号 {item['id']} {why}",
+                        WARNING,
+                        file=RULES_FILE,
+                        sheet="分解规则",
+                        row=best[1].row,
+                        column="牵头单位",
+                    )
+                )
                 continue
             rule = best[0]
-            a = _build(item, rule, units, task_start(item, default=start, count_from=count_from) or today, year,
-                       res)
+            a = _build(item, rule, units, task_start(item, default=start, count_from=count_from) or today, year, res)
             if a:
                 _within_ceiling(a, ceiling.get(a.item_id), res)
                 res.assignments.append(a)
@@ -238,9 +282,17 @@ def _within_ceiling(a: Assignment, ceiling: str | None, res: AssignResult) -> No
     upstream day, and the report names it."""
     if not ceiling or not (a.deadline and a.deadline > ceiling or a.long_term):
         return
-    res.report.add(Issue("upstream-deadline", f"编号 {a.item_id} 按规则的整改时限（{a.deadline_text or a.deadline}）"
-                         f"晚于上级要求的 {ceiling}，已按上级时限。", WARNING, file=RULES_FILE, sheet="分解规则",
-                         column="整改时限"))
+    res.report.add(
+        Issue(
+            "upstream-deadline",
+            f"编号 {a.item_id} 按规则的整改时限（{a.deadline_text or a.deadline}）"
+            f"晚于上级要求的 {ceiling}，已按上级时限。",
+            WARNING,
+            file=RULES_FILE,
+            sheet="分解规则",
+            column="整改时限",
+        )
+    )
     a.deadline, a.deadline_text, a.long_term = ceiling, ceiling, 0
 
 
@@ -254,13 +306,14 @@ def _count_from(ws: Workspace) -> str:
 def _unit_problem(name: str, item: dict, units: Directory, rule: Rule) -> str:
     """Why a rule's unit cannot be found for an item, in words an office can act on."""
     if COUNTY in name and not (item.get("county") or "").strip():
-        return (f"该条目没有填写县(市、区)，分解规则第{rule.row}行的“{name.replace(COUNTY, '（县区）')}”无法确定，"
-                "请补充县区或人工分解。")
+        return (
+            f"该条目没有填写县(市、区)，分解规则第{rule.row}行的“{name.replace(COUNTY, '（县区）')}”无法确定，"
+            "请补充县区或人工分解。"
+        )
     return units.unknown_message(name.replace(COUNTY, item.get("county") or ""))
 
 
-def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, res: AssignResult
-           ) -> Assignment | None:
+def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, res: AssignResult) -> Assignment | None:
     """One item's assignment by its rule, or None with the reason kept in ``res.left`` (the item waits for
     a person; the other items go on)."""
     problems = []
@@ -278,17 +331,35 @@ def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, 
         whys = [f"{column}：{_unit_problem(name, item, units, rule)}" for column, name in problems]
         res.left[item["id"]] = "；".join(whys)
         for (column, name), why in zip(problems, whys):
-            res.report.add(Issue("unknown-unit", f"编号 {item['id']} 未分解，{why}", WARNING, file=RULES_FILE,
-                                 sheet="分解规则", row=rule.row, column=column,
-                                 value=name.replace(COUNTY, item.get("county") or "")))
+            res.report.add(
+                Issue(
+                    "unknown-unit",
+                    f"编号 {item['id']} 未分解，{why}",
+                    WARNING,
+                    file=RULES_FILE,
+                    sheet="分解规则",
+                    row=rule.row,
+                    column=column,
+                    value=name.replace(COUNTY, item.get("county") or ""),
+                )
+            )
         return None
     d = deadline_once(rule.deadline_cell, start, year)
     unit = units.units[lead]
     return Assignment(
-        item["id"], lead, "、".join(co), rule.outputs["责任领导"] or unit.leader, rule.outputs["责任人"] or unit.contact,
+        item["id"],
+        lead,
+        "、".join(co),
+        rule.outputs["责任领导"] or unit.leader,
+        rule.outputs["责任人"] or unit.contact,
         d.date.isoformat() if d.date else (d.checkpoint.isoformat() if d.checkpoint else None),
-        str(rule.deadline_cell).strip() if not isinstance(rule.deadline_cell, dt.date) else rule.deadline_cell.isoformat(),
-        1 if d.long_term else 0, rule.outputs["整改措施"], rule.outputs["整改目标"], rule.ref,
+        str(rule.deadline_cell).strip()
+        if not isinstance(rule.deadline_cell, dt.date)
+        else rule.deadline_cell.isoformat(),
+        1 if d.long_term else 0,
+        rule.outputs["整改措施"],
+        rule.outputs["整改目标"],
+        rule.ref,
     )
 
 
@@ -307,20 +378,43 @@ def _store(led, item: dict, a: Assignment, *, source: str, rows: list, events: l
     rows.append((*new.values(), a.rule, source, item["id"]))
     if changed:
         pairs = {f: (item.get(f), v) for f, v in changed.items()}
-        events.append((item["id"], pairs, led.record_changes("assign", item["id"], pairs,
-                                                             detail={"rule": a.rule, "source": source})))
+        events.append(
+            (
+                item["id"],
+                pairs,
+                led.record_changes("assign", item["id"], pairs, detail={"rule": a.rule, "source": source}),
+            )
+        )
     return len(changed) or 1
 
 
 # -- manual overrides round trip -------------------------------------------
 
 SHEET = "责任分解"
-EXPORT_HEADERS = ["编号", "批次", "意见建议内容", "类别", "牵头单位", "配合单位", "责任领导", "责任人", "整改时限",
-                  "整改措施", "整改目标", "依据"]
+EXPORT_HEADERS = [
+    "编号",
+    "批次",
+    "意见建议内容",
+    "类别",
+    "牵头单位",
+    "配合单位",
+    "责任领导",
+    "责任人",
+    "整改时限",
+    "整改措施",
+    "整改目标",
+    "依据",
+]
 
 
-def export_assignments(ws: Workspace, path: Path, *, batch: str | None = None, include_all: bool = False,
-                       left: dict[int, str] | None = None) -> Path:
+def export_assignments(
+    ws: Workspace,
+    path: Path,
+    *,
+    batch: str | None = None,
+    include_all: bool = False,
+    left: dict[int, str] | None = None,
+) -> Path:
     """The assignments as a workbook a person corrects and applies; ``left`` (from :func:`assign`) says in
     依据 why an item has no lead unit yet, and those come first."""
     path = ws.output_file(path, path, (".xlsx",))
@@ -328,19 +422,52 @@ def export_assignments(ws: Workspace, path: Path, *, batch: str | None = None, i
     with ws.ledger() as led:
         items = led.working_items([batch] if batch else [], key_only=not include_all)
     items.sort(key=lambda i: (i["id"] not in left, bool(i["lead_unit"])))  # what waits for a person first
-    rows = [[i["id"], i["batch"], i["text"], i["category"], i["lead_unit"], i["co_units"], i["leader"], i["person"],
-             i["deadline_text"] or i["deadline"], i["measures"], i["goal"],
-             f"未分解：{left[i['id']]}" if i["id"] in left else "人工确定" if i["assign_source"] == MANUAL
-             else i["assign_rule"] or "未分解：没有规则命中"] for i in items]
-    notes = ["责任分解表说明",
-             "1. 可修改牵头单位、配合单位、责任领导、责任人、整改时限、整改措施、整改目标；不要修改“编号”，不要删除列。",
-             "2. 单位名称须在单位名录中；整改时限写法同分解规则表。",
-             "3. 保存后运行：rectikit assign --apply 本文件。改动过的条目记为人工确定，以后自动分解不会覆盖。"]
+    rows = [
+        [
+            i["id"],
+            i["batch"],
+            i["text"],
+            i["category"],
+            i["lead_unit"],
+            i["co_units"],
+            i["leader"],
+            i["person"],
+            i["deadline_text"] or i["deadline"],
+            i["measures"],
+            i["goal"],
+            f"未分解：{left[i['id']]}"
+            if i["id"] in left
+            else "人工确定"
+            if i["assign_source"] == MANUAL
+            else i["assign_rule"] or "未分解：没有规则命中",
+        ]
+        for i in items
+    ]
+    notes = [
+        "责任分解表说明",
+        "1. 可修改牵头单位、配合单位、责任领导、责任人、整改时限、整改措施、整改目标；不要修改“编号”，不要删除列。",
+        "2. 单位名称须在单位名录中；整改时限写法同分解规则表。",
+        "3. 保存后运行：rectikit assign --apply 本文件。改动过的条目记为人工确定，以后自动分解不会覆盖。",
+    ]
     with ws.ledger() as led:
-        return books.send(led, [books.Outgoing(
-            "assign-review", {i["id"]: i["text"] for i in items}, path,
-            dict(sheet=SHEET, headers=EXPORT_HEADERS, rows=rows, widths=[8, 12, 50, 12, 22, 22, 16, 10, 12, 40, 30, 18],
-                 notes=notes), batch=batch)]).paths[0]
+        return books.send(
+            led,
+            [
+                books.Outgoing(
+                    "assign-review",
+                    {i["id"]: i["text"] for i in items},
+                    path,
+                    dict(
+                        sheet=SHEET,
+                        headers=EXPORT_HEADERS,
+                        rows=rows,
+                        widths=[8, 12, 50, 12, 22, 22, 16, 10, 12, 40, 30, 18],
+                        notes=notes,
+                    ),
+                    batch=batch,
+                )
+            ],
+        ).paths[0]
 
 
 def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None) -> AssignResult:
@@ -352,8 +479,12 @@ def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None
     count_from = _count_from(ws)
     units = load_units(ws.rules_dir / UNITS_FILE)
     ret = books.read_returned(path)
-    t = ret.table(["编号", *OUTPUTS], sheet=SHEET, what="责任分解表",
-                  hint="请使用 rectikit assign --export 生成的原表，不要删除列。")
+    t = ret.table(
+        ["编号", *OUTPUTS],
+        sheet=SHEET,
+        what="责任分解表",
+        hint="请使用 rectikit assign --export 生成的原表，不要删除列。",
+    )
     report = Report()
 
     def bad(code, msg, r, column, value=""):
@@ -387,31 +518,59 @@ def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None
                     co.append(u)
             text = t.cell(row, "整改时限")
             try:
-                d = parse_deadline(text, start=task_start(item, default=start, count_from=count_from) or today,
-                                   year=year)
+                d = parse_deadline(
+                    text, start=task_start(item, default=start, count_from=count_from) or today, year=year
+                )
             except DeadlineError as e:
                 bad("bad-deadline", str(e), r, "整改时限", text)
                 continue
             if lead is None:
                 continue
-            if book is not None and lead == item["lead_unit"] and led.conn.execute(
-                    "SELECT 1 FROM events WHERE item_id=? AND book=?", (item_id, book.token)).fetchone():
+            if (
+                book is not None
+                and lead == item["lead_unit"]
+                and led.conn.execute(
+                    "SELECT 1 FROM events WHERE item_id=? AND book=?", (item_id, book.token)
+                ).fetchone()
+            ):
                 continue  # this file's decision for the row is already taken
-            if book is not None and (newer := decided_since(led, item_id, book.event_mark, ("assign",),
-                                                             book=book.token)):
-                bad("newer-decision", f"编号 {item_id} 在本表导出后已由{newer}重新分解，本表较旧，请重新导出后再改。",
-                    r, "编号", item_id)
+            if book is not None and (
+                newer := decided_since(led, item_id, book.event_mark, ("assign",), book=book.token)
+            ):
+                bad(
+                    "newer-decision",
+                    f"编号 {item_id} 在本表导出后已由{newer}重新分解，本表较旧，请重新导出后再改。",
+                    r,
+                    "编号",
+                    item_id,
+                )
                 continue
             leader, person = t.text(row, "责任领导"), t.text(row, "责任人")
-            if lead != item["lead_unit"] and (leader or None) == (item["leader"] or None) \
-                    and (person or None) == (item["person"] or None):
+            if (
+                lead != item["lead_unit"]
+                and (leader or None) == (item["leader"] or None)
+                and (person or None) == (item["person"] or None)
+            ):
                 leader, person = units.units[lead].leader or "", units.units[lead].contact or ""
                 res.from_directory.append(item_id)
-            wanted.append((item, Assignment(
-                item_id, lead, "、".join(co), leader, person,
-                d.date.isoformat() if d.date else (d.checkpoint.isoformat() if d.checkpoint else None),
-                text.isoformat() if isinstance(text, dt.date) else str(text).strip(), 1 if d.long_term else 0,
-                t.text(row, "整改措施"), t.text(row, "整改目标"), t.file)))
+            wanted.append(
+                (
+                    item,
+                    Assignment(
+                        item_id,
+                        lead,
+                        "、".join(co),
+                        leader,
+                        person,
+                        d.date.isoformat() if d.date else (d.checkpoint.isoformat() if d.checkpoint else None),
+                        text.isoformat() if isinstance(text, dt.date) else str(text).strip(),
+                        1 if d.long_term else 0,
+                        t.text(row, "整改措施"),
+                        t.text(row, "整改目标"),
+                        t.file,
+                    ),
+                )
+            )
         if report.errors:
             raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction():
@@ -423,6 +582,13 @@ def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None
                 res.changed += _store(led, item, a, source=MANUAL, rows=rows, events=events)
                 res.assignments.append(a)
             led.conn.executemany(_UPDATE, rows)
-            itemstore.events_many(led, events, kind="assign", source=itemstore.PERSON, today=today,
-                                  book=book.token if book else None, detail={"file": t.file})
+            itemstore.events_many(
+                led,
+                events,
+                kind="assign",
+                source=itemstore.PERSON,
+                today=today,
+                book=book.token if book else None,
+                detail={"file": t.file},
+            )
     return res

@@ -33,17 +33,37 @@ SHEET = "回访记录"
 REACHED = ("是", "否")
 REASONS = ("停机", "关机", "无人接听", "空号", "拒绝回访", "号码有误", "其他")
 # The groups a sample is stratified by: those the satisfaction table groups by, and English aliases for scripts.
-STRATA = {**SATISFACTION_GROUPS, "township": "township", "unit": "lead_unit", "category": "category", "county": "county"}
+STRATA = {
+    **SATISFACTION_GROUPS,
+    "township": "township",
+    "unit": "lead_unit",
+    "category": "category",
+    "county": "county",
+}
 PER = {"单位": "lead_unit", "回访人": "caller", "unit": "lead_unit", "caller": "caller"}
-COLUMNS = [("id", "编号", 6), ("text", "意见建议内容", 36), ("contact_name", "联系人", 8), ("contact_phone", "联系电话", 13),
-           ("lead_unit", "牵头单位", 14), ("result", "整改成效", 28)]
-FILL = [("reached", "是否联系上", 8), ("reason", "未联系上原因", 10), ("satisfaction", "满意度", 9),
-        ("opinion", "群众意见", 28), ("caller", "回访人", 8), ("called_on", "回访时间", 11)]
-NOTES = ["回访记录表填写说明（内部资料，含群众联系方式，不得外传）",
-         "1. 逐项电话回访，问群众对整改结果是否满意。",
-         "2. “是否联系上”选 是/否；联系上的选“满意度”（满意、基本满意、不满意），记下群众意见；联系不上的选原因。",
-         "3. 填写回访人和回访时间；不要修改编号和意见建议内容，不要删除列；填好后原样交回。",
-         "4. 群众表示不满意的，该项会重新打开，交回牵头单位重新整改（重办）。"]
+COLUMNS = [
+    ("id", "编号", 6),
+    ("text", "意见建议内容", 36),
+    ("contact_name", "联系人", 8),
+    ("contact_phone", "联系电话", 13),
+    ("lead_unit", "牵头单位", 14),
+    ("result", "整改成效", 28),
+]
+FILL = [
+    ("reached", "是否联系上", 8),
+    ("reason", "未联系上原因", 10),
+    ("satisfaction", "满意度", 9),
+    ("opinion", "群众意见", 28),
+    ("caller", "回访人", 8),
+    ("called_on", "回访时间", 11),
+]
+NOTES = [
+    "回访记录表填写说明（内部资料，含群众联系方式，不得外传）",
+    "1. 逐项电话回访，问群众对整改结果是否满意。",
+    "2. “是否联系上”选 是/否；联系上的选“满意度”（满意、基本满意、不满意），记下群众意见；联系不上的选原因。",
+    "3. 填写回访人和回访时间；不要修改编号和意见建议内容，不要删除列；填好后原样交回。",
+    "4. 群众表示不满意的，该项会重新打开，交回牵头单位重新整改（重办）。",
+]
 
 
 @dataclass
@@ -60,12 +80,14 @@ class Draw:
         if not self.by:
             return f"回访全部 {self.population} 项已完成的条目。"
         parts = "，".join(f"{s['name']} {s['picked']}/{s['population']}" for s in self.strata)
-        return (f"从 {self.population} 项已完成的条目中，按{self.by}分层、按比例随机抽取 {len(self.picked)} 项"
-                f"（随机种子 {self.seed}，同样的种子和台账抽到同样的条目）：{parts}。")
+        return (
+            f"从 {self.population} 项已完成的条目中，按{self.by}分层、按比例随机抽取 {len(self.picked)} 项"
+            f"（随机种子 {self.seed}，同样的种子和台账抽到同样的条目）：{parts}。"
+        )
 
 
 def sample_size(spec: str | int | None, population: int) -> int:
-    """"50" → 50 items, "20%" → a fifth of them (at least one); None → all."""
+    """ "50" → 50 items, "20%" → a fifth of them (at least one); None → all."""
     if spec is None or spec == "":
         return population
     text = str(spec).strip().replace("％", "%")
@@ -85,8 +107,9 @@ def sample_size(spec: str | int | None, population: int) -> int:
     return min(n, population)
 
 
-def draw(items: Sequence[dict], *, sample: str | int | None = None, by: str | None = None,
-         seed: int | None = None) -> Draw:
+def draw(
+    items: Sequence[dict], *, sample: str | int | None = None, by: str | None = None, seed: int | None = None
+) -> Draw:
     """Pick items for callbacks: all, or a sample stratified by ``by`` with
     proportional allocation (largest remainders), reproducible by ``seed``."""
     if by and by not in STRATA:
@@ -129,15 +152,32 @@ class CallSheets:
     kept: dict[str, str] = field(default_factory=dict)  # a filled copy left in place -> where the new one went
 
     def to_dict(self) -> dict:
-        return {"folder": self.folder, "files": self.files, "counts": self.counts, "kept": self.kept,
-                "picked": self.draw.picked,
-                "population": self.draw.population, "strata": self.draw.strata, "seed": self.draw.seed,
-                "explain": self.draw.explain(), "contact_data_written_to": sorted(self.files.values())}
+        return {
+            "folder": self.folder,
+            "files": self.files,
+            "counts": self.counts,
+            "kept": self.kept,
+            "picked": self.draw.picked,
+            "population": self.draw.population,
+            "strata": self.draw.strata,
+            "seed": self.draw.seed,
+            "explain": self.draw.explain(),
+            "contact_data_written_to": sorted(self.files.values()),
+        }
 
 
-def call_sheets(ws: Workspace, folder: Path | None = None, *, sample: str | int | None = None, by: str | None = None,
-                seed: int | None = None, per: str = "单位", callers: Sequence[str] = (), batch: str | None = None,
-                today: dt.date | None = None) -> CallSheets:
+def call_sheets(
+    ws: Workspace,
+    folder: Path | None = None,
+    *,
+    sample: str | int | None = None,
+    by: str | None = None,
+    seed: int | None = None,
+    per: str = "单位",
+    callers: Sequence[str] = (),
+    batch: str | None = None,
+    today: dt.date | None = None,
+) -> CallSheets:
     """Write call sheets (.xlsx, 内部资料) for the finished items picked, one per unit or per caller."""
     if per not in PER:
         raise UsageError("--per 应为 单位 或 回访人。")
@@ -160,14 +200,31 @@ def call_sheets(ws: Workspace, folder: Path | None = None, *, sample: str | int 
         res = CallSheets(picked, str(folder))
         columns, first = COLUMNS + FILL, len(COLUMNS)
         order = sorted(groups)
-        sent = books.send(led, [books.Outgoing(  # one callback run is one round, however many sheets it writes
-            "callback", {i["id"]: i["text"] for i in groups[g]}, child(folder, names[g]),
-            dict(sheet=SHEET, headers=[h for _, h, _ in columns],
-                 rows=[[i.get(key) for key, *_ in COLUMNS] + [None] * len(FILL) for i in groups[g]],
-                 widths=[w for *_, w in columns], choices={first: REACHED, first + 1: REASONS, first + 2: SATISFACTION},
-                 notes=NOTES, title=["回访记录表（内部资料，含群众联系方式，不得外传）",
-                                     f"{'回访人' if PER[per] == 'caller' else '牵头单位'}：{g}　　制表日期：{cn_date(today)}"]),
-            unit=g, batch=batch) for g in order])
+        sent = books.send(
+            led,
+            [
+                books.Outgoing(  # one callback run is one round, however many sheets it writes
+                    "callback",
+                    {i["id"]: i["text"] for i in groups[g]},
+                    child(folder, names[g]),
+                    dict(
+                        sheet=SHEET,
+                        headers=[h for _, h, _ in columns],
+                        rows=[[i.get(key) for key, *_ in COLUMNS] + [None] * len(FILL) for i in groups[g]],
+                        widths=[w for *_, w in columns],
+                        choices={first: REACHED, first + 1: REASONS, first + 2: SATISFACTION},
+                        notes=NOTES,
+                        title=[
+                            "回访记录表（内部资料，含群众联系方式，不得外传）",
+                            f"{'回访人' if PER[per] == 'caller' else '牵头单位'}：{g}　　制表日期：{cn_date(today)}",
+                        ],
+                    ),
+                    unit=g,
+                    batch=batch,
+                )
+                for g in order
+            ],
+        )
     res.files = {g: str(p) for g, p in zip(order, sent.paths)}
     res.counts = {g: len(groups[g]) for g in order}
     res.kept = sent.kept
@@ -183,11 +240,19 @@ def collect_callbacks(ws: Workspace, files: Sequence[Path], *, today: dt.date | 
     wanted: list[tuple[str, str, int, dict]] = []  # file, book, item id, values
     with ws.ledger() as led:
         for t, book, r, row, item_id in books.returned_rows(
-                led, files, "callback", sheet=SHEET, required=["编号", "意见建议内容"] + [h for _, h, _ in FILL],
-                what="回访记录表", hint="请使用 rectikit callback 生成的原表，不要删除列。", report=res.report):
+            led,
+            files,
+            "callback",
+            sheet=SHEET,
+            required=["编号", "意见建议内容"] + [h for _, h, _ in FILL],
+            what="回访记录表",
+            hint="请使用 rectikit callback 生成的原表，不要删除列。",
+            report=res.report,
+        ):
             values = {key: t.text(row, header) for key, header, _ in FILL}
-            if any(values.values()) and _check(values, t.cell(row, "回访时间"), today,
-                                               dict(file=t.file, sheet=t.sheet, row=r), res.report):
+            if any(values.values()) and _check(
+                values, t.cell(row, "回访时间"), today, dict(file=t.file, sheet=t.sheet, row=r), res.report
+            ):
                 wanted.append((t.file, book.token, item_id, values))
         if res.report.errors:
             raise InvalidDataError(f"回访记录表有 {len(res.report.errors)} 处错误，未做任何改动。", report=res.report)
@@ -196,19 +261,37 @@ def collect_callbacks(ws: Workspace, files: Sequence[Path], *, today: dt.date | 
         with led.transaction() as conn:
             for file, token, item_id, v in wanted:
                 reached = v["reached"] == "是"
-                fields = (1 if reached else 0, v["reason"] or None, v["satisfaction"] or None, v["opinion"] or None,
-                          v["caller"] or None, v["called_on"] or None)
-                old = conn.execute("SELECT reached, reason, result, opinion, caller, called_on FROM callbacks"
-                                   " WHERE book=? AND item_id=?", (token, item_id)).fetchone()
+                fields = (
+                    1 if reached else 0,
+                    v["reason"] or None,
+                    v["satisfaction"] or None,
+                    v["opinion"] or None,
+                    v["caller"] or None,
+                    v["called_on"] or None,
+                )
+                old = conn.execute(
+                    "SELECT reached, reason, result, opinion, caller, called_on FROM callbacks"
+                    " WHERE book=? AND item_id=?",
+                    (token, item_id),
+                ).fetchone()
                 if old is not None and tuple(old) == fields:
                     continue  # the same sheet again
-                conn.execute("INSERT INTO callbacks(item_id, book, reached, reason, result, opinion, caller, called_on,"
-                             " recorded_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(book, item_id) DO UPDATE SET"
-                             " reached=excluded.reached, reason=excluded.reason, result=excluded.result,"
-                             " opinion=excluded.opinion, caller=excluded.caller, called_on=excluded.called_on,"
-                             " recorded_at=excluded.recorded_at", (item_id, token, *fields, stamp))
-                led.record("callback", "item", item_id, field="callback", new=v["satisfaction"] or v["reason"],
-                           detail={"file": file, "reached": reached, "opinion": v["opinion"]})
+                conn.execute(
+                    "INSERT INTO callbacks(item_id, book, reached, reason, result, opinion, caller, called_on,"
+                    " recorded_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(book, item_id) DO UPDATE SET"
+                    " reached=excluded.reached, reason=excluded.reason, result=excluded.result,"
+                    " opinion=excluded.opinion, caller=excluded.caller, called_on=excluded.called_on,"
+                    " recorded_at=excluded.recorded_at",
+                    (item_id, token, *fields, stamp),
+                )
+                led.record(
+                    "callback",
+                    "item",
+                    item_id,
+                    field="callback",
+                    new=v["satisfaction"] or v["reason"],
+                    detail={"file": file, "reached": reached, "opinion": v["opinion"]},
+                )
                 res.rows += 1
                 res.changed += 1
                 if reached and v["satisfaction"] == "不满意":
@@ -216,9 +299,17 @@ def collect_callbacks(ws: Workspace, files: Sequence[Path], *, today: dt.date | 
                     on = dt.date.fromisoformat(v["called_on"]) if v["called_on"] else today
                     if it["reopened_on"] and it["reopened_on"] >= on.isoformat():
                         continue  # already sent back on or after this call
-                    reopen_item(led, it, kind="callback-reopen", reason="回访不满意", on=on, phrase=phrase,
-                                today=today, source=itemstore.CALLBACK,
-                                detail={"opinion": v["opinion"], "book": token})
+                    reopen_item(
+                        led,
+                        it,
+                        kind="callback-reopen",
+                        reason="回访不满意",
+                        on=on,
+                        phrase=phrase,
+                        today=today,
+                        source=itemstore.CALLBACK,
+                        detail={"opinion": v["opinion"], "book": token},
+                    )
                     res.reopened.append(item_id)
     return res
 
@@ -227,20 +318,39 @@ def _check(v: dict, called_cell, today: dt.date, where: dict, report: Report) ->
     """One filled row: reached or not, the satisfaction or the reason, a real date."""
     before = len(report.errors)
     if v["reached"] not in REACHED:
-        report.add(Issue("bad-reached", "“是否联系上”应为 是 或 否。", ERROR, column="是否联系上", value=v["reached"],
-                         **where))
+        report.add(
+            Issue("bad-reached", "“是否联系上”应为 是 或 否。", ERROR, column="是否联系上", value=v["reached"], **where)
+        )
     elif v["reached"] == "是" and v["satisfaction"] not in SATISFACTION:
-        report.add(Issue("bad-satisfaction", f"联系上的须选满意度：{'、'.join(SATISFACTION)}。", ERROR, column="满意度",
-                         value=v["satisfaction"], **where))
+        report.add(
+            Issue(
+                "bad-satisfaction",
+                f"联系上的须选满意度：{'、'.join(SATISFACTION)}。",
+                ERROR,
+                column="满意度",
+                value=v["satisfaction"],
+                **where,
+            )
+        )
     elif v["reached"] == "否" and not v["reason"]:
         report.add(Issue("missing-reason", "未联系上的须写明原因。", ERROR, column="未联系上原因", **where))
     if v["called_on"]:
         day = parse_date(called_cell)
         if day is None:
-            report.add(Issue("bad-date", "回访时间不是有效日期。", ERROR, column="回访时间", value=v["called_on"], **where))
+            report.add(
+                Issue("bad-date", "回访时间不是有效日期。", ERROR, column="回访时间", value=v["called_on"], **where)
+            )
         elif day > today:
-            report.add(Issue("future-date", f"回访时间 {day.isoformat()} 晚于今天（{today.isoformat()}）。", ERROR,
-                             column="回访时间", value=v["called_on"], **where))
+            report.add(
+                Issue(
+                    "future-date",
+                    f"回访时间 {day.isoformat()} 晚于今天（{today.isoformat()}）。",
+                    ERROR,
+                    column="回访时间",
+                    value=v["called_on"],
+                    **where,
+                )
+            )
         else:
             v["called_on"] = day.isoformat()
     return len(report.errors) == before

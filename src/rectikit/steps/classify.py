@@ -40,7 +40,6 @@ MANUAL, GIVEN = "manual", "given"
 ACCEPTED, REVIEW, FROM_FILE, BY_PERSON = "自动采纳", "待审核", "原表", "人工确定"
 
 
-
 @dataclass
 class Decision:
     item_id: int
@@ -70,12 +69,20 @@ class ClassifyResult:
     accept_above: float | None = None
 
     def to_dict(self) -> dict:
-        return {"method": self.method, "changed": self.changed, "unmatched": self.unmatched,
-                "flagged": self.flagged, "review_path": self.review_path, "summary": self.summary,
-                "accept_above": self.accept_above, "decisions": [asdict(d) for d in self.decisions]}
+        return {
+            "method": self.method,
+            "changed": self.changed,
+            "unmatched": self.unmatched,
+            "flagged": self.flagged,
+            "review_path": self.review_path,
+            "summary": self.summary,
+            "accept_above": self.accept_above,
+            "decisions": [asdict(d) for d in self.decisions],
+        }
 
 
 # -- rule tables ----------------------------------------------------------
+
 
 def load_dispositions(path: Path) -> list[tuple[str, list[str], float]]:
     from rectikit.files.readers import read_table
@@ -88,8 +95,16 @@ def load_dispositions(path: Path) -> list[tuple[str, list[str], float]]:
         name = t.text(row, "处理方式")
         where = dict(file=t.file, sheet=t.sheet, row=r)
         if name not in DISPOSITIONS:
-            report.add(Issue("bad-disposition", f"处理方式应为 {'、'.join(DISPOSITIONS)} 之一。", ERROR,
-                             column="处理方式", value=name, **where))
+            report.add(
+                Issue(
+                    "bad-disposition",
+                    f"处理方式应为 {'、'.join(DISPOSITIONS)} 之一。",
+                    ERROR,
+                    column="处理方式",
+                    value=name,
+                    **where,
+                )
+            )
             continue
         priority = t.text(row, "优先级")
         try:
@@ -104,6 +119,7 @@ def load_dispositions(path: Path) -> list[tuple[str, list[str], float]]:
 
 
 # -- deciding ---------------------------------------------------------------
+
 
 def rule_category(norm: str, taxonomy) -> tuple[str | None, float, list[str]]:
     """Best category by keyword score, its score and the words that matched."""
@@ -149,7 +165,9 @@ def classify(
     if use_model is None:
         use_model = model_path.exists()
     elif use_model and not model_path.exists():
-        raise NotReadyError("工作区还没有训练好的模型。", hint="先运行 rectikit classify --train 已标注表格.xlsx 或 --from-ledger。")
+        raise NotReadyError(
+            "工作区还没有训练好的模型。", hint="先运行 rectikit classify --train 已标注表格.xlsx 或 --from-ledger。"
+        )
     res = ClassifyResult(method="model" if use_model else "rules")
     with ws.ledger() as led:
         items = led.working_items([batch] if batch else [])
@@ -165,8 +183,12 @@ def classify(
         guesses = [_rule_guess(norm, taxonomy) for norm in norms]
     # the list's own township and village columns name its places whole (马蚌乡, not 决马蚌乡)
     places = known_places(v for item in items for v in (item.get("township"), item.get("village")))
-    triages = [decide(norm, disp_rules, text=item["text"], nature=item.get("nature"), raw_count=item["raw_count"],
-                      places=places) for item, norm in zip(items, norms)]
+    triages = [
+        decide(
+            norm, disp_rules, text=item["text"], nature=item.get("nature"), raw_count=item["raw_count"], places=places
+        )
+        for item, norm in zip(items, norms)
+    ]
     _take_given_or_learned(ws, items, triages, use_model=use_model, reclassify=reclassify)
     _choose_key_tasks(items, triages, settings)
     for item, guess, t in zip(items, guesses, triages):
@@ -174,9 +196,23 @@ def classify(
         if given:
             guess = (given[0], None, "原表类别", given[1] if len(given) > 1 else None, FROM_FILE, GIVEN, None)
         cat, conf, basis, secondary, adopted, source, margin = guess
-        res.decisions.append(Decision(item["id"], cat, conf, basis, t.disposition, t.key_task,
-                                      cat is None or adopted == REVIEW, secondary, adopted, t.basis, t.score, source,
-                                      margin))
+        res.decisions.append(
+            Decision(
+                item["id"],
+                cat,
+                conf,
+                basis,
+                t.disposition,
+                t.key_task,
+                cat is None or adopted == REVIEW,
+                secondary,
+                adopted,
+                t.basis,
+                t.score,
+                source,
+                margin,
+            )
+        )
         if cat is None:
             res.unmatched.append(item["id"])
         elif adopted == REVIEW:
@@ -233,12 +269,20 @@ def _rule_guess(norm: str, taxonomy) -> tuple:
         return None, None, "", None, REVIEW, "rules", 0.0
     (cat, score, words), rest = ranked[0], ranked[1:]
     runner = rest[0][1] if rest else 0.0
-    return (cat, None, "、".join(words[:6]), rest[0][0] if rest and runner >= score / 2 else None, REVIEW, "rules",
-            1 - runner / score)
+    return (
+        cat,
+        None,
+        "、".join(words[:6]),
+        rest[0][0] if rest and runner >= score / 2 else None,
+        REVIEW,
+        "rules",
+        1 - runner / score,
+    )
 
 
-def _take_given_or_learned(ws: Workspace, items: list[dict], triages: list[Triage], *, use_model: bool,
-                           reclassify: bool) -> None:
+def _take_given_or_learned(
+    ws: Workspace, items: list[dict], triages: list[Triage], *, use_model: bool, reclassify: bool
+) -> None:
     """The disposition the file gives wins (unless reclassifying); else the office's learned disposition
     model where it is confident enough (its own cross-validated threshold); else the guideline's. The
     signals stay as reasons either way."""
@@ -265,18 +309,31 @@ def _choose_key_tasks(items: list[dict], triages: list[Triage], settings: Settin
     for ks in by_batch.values():
         free = [k for k in ks if items[k]["key_task_source"] != MANUAL]
         fixed_yes = sum(1 for k in ks if items[k]["key_task_source"] == MANUAL and items[k]["is_key_task"] == 1)
-        select_key_tasks([triages[k] for k in free], [items[k]["raw_count"] for k in free], settings,
-                         batch_size=len(ks), fixed_yes=fixed_yes)
+        select_key_tasks(
+            [triages[k] for k in free],
+            [items[k]["raw_count"] for k in free],
+            settings,
+            batch_size=len(ks),
+            fixed_yes=fixed_yes,
+        )
 
 
 def _store(led: Ledger, item: dict, d: Decision, updates: dict[str, list[tuple]]) -> int:
     """Queue an automatic decision's updates (by statement, for executemany), field by field, unless a
     person set the field; the reasons go with it. One history row lists the fields that changed."""
     changes = []
-    if item["category_source"] != MANUAL and (item["category"], item["category_confidence"]) != (d.category, d.confidence):
-        changes.append(("category", item["category"], d.category, {"category_source": d.source,
-                                                                   "category_confidence": d.confidence,
-                                                                   "category_basis": d.basis}))
+    if item["category_source"] != MANUAL and (item["category"], item["category_confidence"]) != (
+        d.category,
+        d.confidence,
+    ):
+        changes.append(
+            (
+                "category",
+                item["category"],
+                d.category,
+                {"category_source": d.source, "category_confidence": d.confidence, "category_basis": d.basis},
+            )
+        )
     if item["disposition_source"] != MANUAL and item["disposition"] != d.disposition:
         changes.append(("disposition", item["disposition"], d.disposition, {"disposition_source": "rules"}))
     key = 1 if d.key_task else 0
@@ -286,17 +343,21 @@ def _store(led: Ledger, item: dict, d: Decision, updates: dict[str, list[tuple]]
         sql = f"UPDATE items SET {', '.join(f'{c}=?' for c in (fld, *extra))} WHERE id=?"
         updates.setdefault(sql, []).append((new, *extra.values(), item["id"]))
     if changes:
-        led.record_changes("classify", item["id"], {fld: (old, new) for fld, old, new, _ in changes},
-                           detail={"method": d.source})
+        led.record_changes(
+            "classify", item["id"], {fld: (old, new) for fld, old, new, _ in changes}, detail={"method": d.source}
+        )
     if item["category_source"] != MANUAL:
         updates.setdefault("UPDATE items SET category_secondary=?, category_review=? WHERE id=?", []).append(
-            (d.secondary, d.review, item["id"]))
+            (d.secondary, d.review, item["id"])
+        )
     updates.setdefault("UPDATE items SET disposition_basis=?, key_task_score=? WHERE id=?", []).append(
-        (d.disposition_basis, d.key_score, item["id"]))
+        (d.disposition_basis, d.key_score, item["id"])
+    )
     return len(changes)
 
 
 # -- training ---------------------------------------------------------------
+
 
 def model_text(title: str | None, text: str | None) -> str:
     """What the learned model reads: the title, then the text. Titles name the
@@ -306,8 +367,14 @@ def model_text(title: str | None, text: str | None) -> str:
     return text if not title or text.startswith(title) else title + text
 
 
-def train(ws: Workspace, *, file: Path | None = None, from_ledger: bool = False, text_column: str | None = None,
-          label_column: str | None = None) -> dict:
+def train(
+    ws: Workspace,
+    *,
+    file: Path | None = None,
+    from_ledger: bool = False,
+    text_column: str | None = None,
+    label_column: str | None = None,
+) -> dict:
     """Train the learned classifiers from a labelled workbook or the ledger: the category model, and the
     disposition model too when at least 20 items say their 处理方式."""
     if bool(file) == bool(from_ledger):
@@ -317,7 +384,8 @@ def train(ws: Workspace, *, file: Path | None = None, from_ledger: bool = False,
             rows = led.conn.execute(
                 "SELECT title, text, COALESCE(CASE WHEN category_source='manual' THEN category END, category_given),"
                 " COALESCE(CASE WHEN disposition_source='manual' THEN disposition END, disposition_given)"
-                " FROM items WHERE merged_into IS NULL").fetchall()
+                " FROM items WHERE merged_into IS NULL"
+            ).fetchall()
         rows = [(model_text(r[0], r[1]), r[2] or "", r[3] or "") for r in rows]
         source = "台账中人工确定或原表自带的类别"
     else:
@@ -344,13 +412,22 @@ def _fit(ws: Workspace, pairs: list[tuple[str, str]], file: str, source: str, en
     accept_at = model.accept_above(precision)
     share, right = model.accepted_share(accept_at)
     low, high = model.accepted_interval(accept_at)
-    checked = {"accuracy": round(float(model.cv_correct.mean()), 4) if len(model.cv_correct) else None,
-               "accept_precision": precision, "accept_above": accept_at, "accepted_share": round(share, 4),
-               "accepted_accuracy": round(right, 4), "accepted_accuracy_low": round(low, 4),
-               "accepted_accuracy_high": round(high, 4)}
+    checked = {
+        "accuracy": round(float(model.cv_correct.mean()), 4) if len(model.cv_correct) else None,
+        "accept_precision": precision,
+        "accept_above": accept_at,
+        "accepted_share": round(share, 4),
+        "accepted_accuracy": round(right, 4),
+        "accepted_accuracy_low": round(low, 4),
+        "accepted_accuracy_high": round(high, 4),
+    }
     with ws.ledger() as led, led.transaction():
-        led.record("train", entity, None, detail={"source": source, "items": len(pairs),
-                                                  "labels": model.meta["labels"], **checked})
+        led.record(
+            "train",
+            entity,
+            None,
+            detail={"source": source, "items": len(pairs), "labels": model.meta["labels"], **checked},
+        )
     return {"model": str(path), "items": len(pairs), "labels": model.meta["labels"], "cross_validation": checked}
 
 
@@ -385,21 +462,36 @@ def _labelled_file(path: Path, text_column: str | None, label_column: str | None
                 return cell_text(row[j]) if j is not None and j < len(row) else ""
 
             rows = []
-            for row in sheet.rows[header.data_start:]:
+            for row in sheet.rows[header.data_start :]:
                 text = next((t for j in text_js if (t := cell(row, j))), "")
                 t, lab, disp = model_text(cell(row, hj), text), cell(row, lj), cell(row, dj)
                 if t and (lab or disp):
                     rows.append((t, lab, disp))
             return rows
-    raise InvalidDataError(f"{path.name} 中没有同时含内容列和类别列（或处理方式列）的工作表。"
-                           "可用 --text-column、--label-column 指定列名。")
+    raise InvalidDataError(
+        f"{path.name} 中没有同时含内容列和类别列（或处理方式列）的工作表。可用 --text-column、--label-column 指定列名。"
+    )
 
 
 # -- review round trip ------------------------------------------------------
 
 REVIEW_SHEET = "分类审核"
-REVIEW_HEADERS = ["编号", "批次", "意见建议内容", "原始条数", "建议类别", "置信度", "采纳", "第二类别", "类别依据",
-                  "处理方式依据", "优先分", "类别", "处理方式", "重点任务"]
+REVIEW_HEADERS = [
+    "编号",
+    "批次",
+    "意见建议内容",
+    "原始条数",
+    "建议类别",
+    "置信度",
+    "采纳",
+    "第二类别",
+    "类别依据",
+    "处理方式依据",
+    "优先分",
+    "类别",
+    "处理方式",
+    "重点任务",
+]
 REVIEW_NOTES = [
     "分类审核说明",
     "1. “建议类别”至“优先分”是系统给出的参考：置信度是学习模型判断正确的概率；“采纳”为“自动采纳”的，按训练数据交叉验证"
@@ -415,8 +507,7 @@ REVIEW_NOTES = [
 _REVIEW_ORDER = {None: 0, REVIEW: 1, ACCEPTED: 2, FROM_FILE: 3, BY_PERSON: 4}
 
 
-def write_review(ws: Workspace, path: Path, *, batch: str | None = None,
-                 suggestions: Sequence[Decision] = ()) -> Path:
+def write_review(ws: Workspace, path: Path, *, batch: str | None = None, suggestions: Sequence[Decision] = ()) -> Path:
     """The review workbook, the least certain items first."""
     taxonomy = workspace_taxonomy(ws)
     hint = {d.item_id: d for d in suggestions}
@@ -426,12 +517,20 @@ def write_review(ws: Workspace, path: Path, *, batch: str | None = None,
     for k, it in enumerate(items):
         d = hint.get(it["id"])
         category = d.category if d else it["category"]
-        adopted = (BY_PERSON if it["category_source"] == MANUAL else d.review if d else it["category_review"])
+        adopted = BY_PERSON if it["category_source"] == MANUAL else d.review if d else it["category_review"]
         confidence = d.confidence if d else it["category_confidence"]
         row = [
-            it["id"], it["batch"], it["text"], it["raw_count"], category, confidence, adopted,
-            d.secondary if d else it["category_secondary"], d.basis if d else it["category_basis"],
-            d.disposition_basis if d else it["disposition_basis"], d.key_score if d else it["key_task_score"],
+            it["id"],
+            it["batch"],
+            it["text"],
+            it["raw_count"],
+            category,
+            confidence,
+            adopted,
+            d.secondary if d else it["category_secondary"],
+            d.basis if d else it["category_basis"],
+            d.disposition_basis if d else it["disposition_basis"],
+            d.key_score if d else it["key_task_score"],
             it["category"] or category,
             it["disposition"] or (d.disposition if d else None),
             {1: YES, 0: NO}.get(it["is_key_task"], YES if d and d.key_task else None),
@@ -442,12 +541,26 @@ def write_review(ws: Workspace, path: Path, *, batch: str | None = None,
     lines.sort(key=lambda line: line[0])
     rows, shade = [line[1] for line in lines], [line[2] for line in lines]
     with ws.ledger() as led:
-        return books.send(led, [books.Outgoing(
-            "classify-review", {it["id"]: it["text"] for it in items}, path,
-            dict(sheet=REVIEW_SHEET, headers=REVIEW_HEADERS, rows=rows,
-                 widths=[8, 12, 60, 8, 12, 8, 10, 12, 20, 40, 8, 14, 12, 10],
-                 choices={11: taxonomy.names, 12: DISPOSITIONS, 13: (YES, NO)}, shade=shade, notes=REVIEW_NOTES),
-            batch=batch)]).paths[0]
+        return books.send(
+            led,
+            [
+                books.Outgoing(
+                    "classify-review",
+                    {it["id"]: it["text"] for it in items},
+                    path,
+                    dict(
+                        sheet=REVIEW_SHEET,
+                        headers=REVIEW_HEADERS,
+                        rows=rows,
+                        widths=[8, 12, 60, 8, 12, 8, 10, 12, 20, 40, 8, 14, 12, 10],
+                        choices={11: taxonomy.names, 12: DISPOSITIONS, 13: (YES, NO)},
+                        shade=shade,
+                        notes=REVIEW_NOTES,
+                    ),
+                    batch=batch,
+                )
+            ],
+        ).paths[0]
 
 
 def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> ClassifyResult:
@@ -456,8 +569,12 @@ def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> 
     today = today or clock.today()
     taxonomy = workspace_taxonomy(ws)
     ret = books.read_returned(path)
-    t = ret.table(("编号", "类别", "处理方式", "重点任务"), sheet=REVIEW_SHEET, what="分类审核表",
-                  hint="请使用 rectikit classify --review 生成的原表，不要删除列。")
+    t = ret.table(
+        ("编号", "类别", "处理方式", "重点任务"),
+        sheet=REVIEW_SHEET,
+        what="分类审核表",
+        hint="请使用 rectikit classify --review 生成的原表，不要删除列。",
+    )
     report = Report()
     wanted: list[tuple[int, int, str, str, str]] = []
     for r, row in t.records():
@@ -468,8 +585,16 @@ def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> 
             continue
         cat, disp, key = t.text(row, "类别"), t.text(row, "处理方式"), t.text(row, "重点任务")
         if disp and disp not in DISPOSITIONS:
-            report.add(Issue("bad-disposition", f"处理方式应为 {'、'.join(DISPOSITIONS)} 之一。", ERROR,
-                             column="处理方式", value=disp, **where))
+            report.add(
+                Issue(
+                    "bad-disposition",
+                    f"处理方式应为 {'、'.join(DISPOSITIONS)} 之一。",
+                    ERROR,
+                    column="处理方式",
+                    value=disp,
+                    **where,
+                )
+            )
         if key and key not in (YES, NO):
             report.add(Issue("bad-key-task", "重点任务应为“是”或“否”。", ERROR, column="重点任务", value=key, **where))
         wanted.append((r, item_id, cat, disp, key))
@@ -480,20 +605,50 @@ def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> 
         for r, item_id, *_ in wanted:  # an older review file never undoes a newer decision
             newer = book and decided_since(led, item_id, book.event_mark, ("classify",), book=book.token)
             if newer:
-                report.add(Issue("newer-decision", f"编号 {item_id} 在本表生成后已由{newer}，本表较旧，请重新生成审核表后再改。",
-                                 ERROR, file=t.file, sheet=t.sheet, row=r, column="编号", value=str(item_id)))
+                report.add(
+                    Issue(
+                        "newer-decision",
+                        f"编号 {item_id} 在本表生成后已由{newer}，本表较旧，请重新生成审核表后再改。",
+                        ERROR,
+                        file=t.file,
+                        sheet=t.sheet,
+                        row=r,
+                        column="编号",
+                        value=str(item_id),
+                    )
+                )
         current = {}
         for r, item_id, *_ in wanted:
             row = led.conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone()
             if row is None:
-                report.add(Issue("unknown-id", f"台账中没有编号 {item_id} 的条目。", ERROR, file=t.file,
-                                 sheet=t.sheet, row=r, column="编号", value=str(item_id)))
+                report.add(
+                    Issue(
+                        "unknown-id",
+                        f"台账中没有编号 {item_id} 的条目。",
+                        ERROR,
+                        file=t.file,
+                        sheet=t.sheet,
+                        row=r,
+                        column="编号",
+                        value=str(item_id),
+                    )
+                )
             else:
                 current[item_id] = dict(row)
         for r, item_id, cat, *_ in wanted:  # a category the file gave may stay as it is, even outside the table
             if cat and cat not in taxonomy.categories and item_id in current and cat != current[item_id]["category"]:
-                report.add(Issue("unknown-category", "类别不在分类体系表中。", ERROR, file=t.file, sheet=t.sheet, row=r,
-                                 column="类别", value=cat))
+                report.add(
+                    Issue(
+                        "unknown-category",
+                        "类别不在分类体系表中。",
+                        ERROR,
+                        file=t.file,
+                        sheet=t.sheet,
+                        row=r,
+                        column="类别",
+                        value=cat,
+                    )
+                )
         if report.errors:
             raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction() as conn:
@@ -501,9 +656,11 @@ def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> 
             for _, item_id, cat, disp, key in wanted:
                 it = current[item_id]
                 decided = {}
-                for fld, new, src in (("category", cat or None, "category_source"),
-                                      ("disposition", disp or None, "disposition_source"),
-                                      ("is_key_task", {YES: 1, NO: 0}.get(key), "key_task_source")):
+                for fld, new, src in (
+                    ("category", cat or None, "category_source"),
+                    ("disposition", disp or None, "disposition_source"),
+                    ("is_key_task", {YES: 1, NO: 0}.get(key), "key_task_source"),
+                ):
                     # A value the reviewer left in the file is decided by a person, changed or not:
                     # automatic runs keep it from now on.
                     if new is None or (it[fld] == new and it[src] == MANUAL):
@@ -511,12 +668,25 @@ def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> 
                     conn.execute(f"UPDATE items SET {fld}=?, {src}=? WHERE id=?", (new, MANUAL, item_id))
                     decided[fld] = new
                     if it[fld] != new:
-                        led.record("classify", "item", item_id, field=fld, old=it[fld], new=new,
-                                   detail={"method": "review", "file": t.file})
+                        led.record(
+                            "classify",
+                            "item",
+                            item_id,
+                            field=fld,
+                            old=it[fld],
+                            new=new,
+                            detail={"method": "review", "file": t.file},
+                        )
                         res.changed += 1
                 events.append((item_id, decided))
-            itemstore.events_many(led, events, kind="classify", source=itemstore.PERSON, today=today,
-                                  book=book.token if book else None, detail={"file": t.file})
+            itemstore.events_many(
+                led,
+                events,
+                kind="classify",
+                source=itemstore.PERSON,
+                today=today,
+                book=book.token if book else None,
+                detail={"file": t.file},
+            )
         res.summary = key_task_summary(led)
     return res
-

@@ -75,8 +75,14 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def parse_deadline(phrase, *, start: dt.date | None, year: int, checkpoint: dt.date | None = None,
-                   weekdays_if_unpublished: bool = False) -> Deadline:
+def parse_deadline(
+    phrase,
+    *,
+    start: dt.date | None,
+    year: int,
+    checkpoint: dt.date | None = None,
+    weekdays_if_unpublished: bool = False,
+) -> Deadline:
     """A deadline from a cell: a date, a relative phrase (counted from ``start``), or 长期坚持.
     ``weekdays_if_unpublished`` counts Monday to Friday where the year's holidays are not yet published
     (a reopened task must get a deadline even in December)."""
@@ -96,7 +102,9 @@ def parse_deadline(phrase, *, start: dt.date | None, year: int, checkpoint: dt.d
     if m and not 0 < _n(m.group(1)) <= MAX_DAYS:
         raise DeadlineError(f"“{s}”不是合理的整改时限（应在 1 到 {MAX_DAYS} 天之间；更长的写“长期坚持”）。")
     if m and start is None:
-        raise DeadlineError(f"“{s}”是相对时限，须先在 rectikit.toml 的 [assign] 中写明起算日期，如 start_date = \"2020-06-10\"。")
+        raise DeadlineError(
+            f'“{s}”是相对时限，须先在 rectikit.toml 的 [assign] 中写明起算日期，如 start_date = "2020-06-10"。'
+        )
     m = _WORKDAYS.match(s)
     if m:
         try:
@@ -145,6 +153,7 @@ def task_start(item: dict, *, default: dt.date | None, count_from: str = "dispat
     """The day an item's relative deadline counts from: its first dispatch, or the day it was received
     (hotline items; ``count_from = "received"`` puts that first); ``default`` ([assign] start_date) only for
     an item with neither; never before the item was received."""
+
     def day(value):
         try:
             return dt.date.fromisoformat(str(value)[:10]) if value else None

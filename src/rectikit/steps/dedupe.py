@@ -34,8 +34,19 @@ DEFAULT_WORDS_THRESHOLD = 0.0
 MERGE, KEEP_APART, TAKE_OUT = "合并", "不合并", "移出此项"
 DECISIONS = (MERGE, KEEP_APART, TAKE_OUT)
 REVIEW_SHEET = "合并审核"
-REVIEW_HEADERS = ["组号", "相似度", "依据", "编号", "批次", "意见建议内容", "来源", "县(市、区)", "原始条数", "建议保留",
-                  "处理意见"]
+REVIEW_HEADERS = [
+    "组号",
+    "相似度",
+    "依据",
+    "编号",
+    "批次",
+    "意见建议内容",
+    "来源",
+    "县(市、区)",
+    "原始条数",
+    "建议保留",
+    "处理意见",
+]
 _REQUIRED = ("组号", "编号", "处理意见")
 
 
@@ -133,18 +144,32 @@ def propose(
             continue
         pos = {rows[k]["id"]: n for n, k in enumerate(idx)}
         forbidden = [(pos[a], pos[b]) for a, b in banned if a in pos and b in pos]
-        for g in find_groups([rows[k]["text"] for k in idx], threshold, forbidden=forbidden,
-                             norms=[norms[k] for k in idx], progress=progress, titles=[rows[k]["title"] for k in idx],
-                             words=words):
+        for g in find_groups(
+            [rows[k]["text"] for k in idx],
+            threshold,
+            forbidden=forbidden,
+            norms=[norms[k] for k in idx],
+            progress=progress,
+            titles=[rows[k]["title"] for k in idx],
+            words=words,
+        ):
             members = [rows[idx[m]] for m in g.members]
             rep = _representative(members)
             ordered = [rep] + [m for m in members if m is not rep]
             forms = {m["id"]: (norms[idx[k]], titles[idx[k]]) for k, m in zip(g.members, members)}
-            res.groups.append(ProposedGroup(
-                rep["batch"], [m["id"] for m in ordered], g.score, [m["text"] for m in ordered],
-                [m["source"] or "" for m in ordered], [m["county"] or "" for m in ordered],
-                [m["raw_count"] for m in ordered], _reasons(ordered, g, [forms[m["id"]] for m in ordered]),
-                g.signals))
+            res.groups.append(
+                ProposedGroup(
+                    rep["batch"],
+                    [m["id"] for m in ordered],
+                    g.score,
+                    [m["text"] for m in ordered],
+                    [m["source"] or "" for m in ordered],
+                    [m["county"] or "" for m in ordered],
+                    [m["raw_count"] for m in ordered],
+                    _reasons(ordered, g, [forms[m["id"]] for m in ordered]),
+                    g.signals,
+                )
+            )
     if across_batches:
         res.repeats = _repeats(rows, norms, threshold, batch, words)
     return res
@@ -179,15 +204,17 @@ def _reasons(members: list[dict], group, forms: list[tuple[str, str]]) -> str:
     return "；".join(said)
 
 
-def _repeats(rows: list[dict], norms: list[str], threshold: float, batch: str | None,
-             words: float | None = None) -> list[Repeat]:
+def _repeats(
+    rows: list[dict], norms: list[str], threshold: float, batch: str | None, words: float | None = None
+) -> list[Repeat]:
     """Items that repeat an item of an earlier batch ("连续两年反映"): by the same signals as merging
     (bodies, near-identical titles, words alike)."""
     from rectikit.text.neardup import find_groups
 
     out = []
-    for g in find_groups([r["text"] for r in rows], threshold, norms=norms, titles=[r["title"] for r in rows],
-                         words=words):
+    for g in find_groups(
+        [r["text"] for r in rows], threshold, norms=norms, titles=[r["title"] for r in rows], words=words
+    ):
         members = [rows[m] for m in g.members]
         first_batch = min(m["batch_id"] for m in members)
         earlier = [m for m in members if m["batch_id"] == first_batch]
@@ -237,10 +264,18 @@ def _flag_repeats(led: Ledger, repeats: Sequence[Repeat]) -> None:
     for r in repeats:
         old = led.conn.execute("SELECT repeat_of FROM items WHERE id=?", (r.item_id,)).fetchone()[0]
         if old != r.earlier_id:
-            led.conn.execute("UPDATE items SET repeat_of=?, repeat_score=? WHERE id=?",
-                             (r.earlier_id, r.score, r.item_id))
-            led.record("flag-repeat", "item", r.item_id, field="repeat_of", old=old, new=r.earlier_id,
-                       detail={"score": r.score})
+            led.conn.execute(
+                "UPDATE items SET repeat_of=?, repeat_score=? WHERE id=?", (r.earlier_id, r.score, r.item_id)
+            )
+            led.record(
+                "flag-repeat",
+                "item",
+                r.item_id,
+                field="repeat_of",
+                old=old,
+                new=r.earlier_id,
+                detail={"score": r.score},
+            )
 
 
 def _root(led: Ledger, item_id: int) -> int:
@@ -256,19 +291,26 @@ def _root(led: Ledger, item_id: int) -> int:
 def _tracked(led: Ledger, item_ids: Sequence[int]) -> list[dict]:
     """The current roots of ``item_ids`` that units already report on or that were closed out."""
     roots = sorted({_root(led, i) for i in item_ids})
-    return [dict(r) for r in led.conn.execute(
-        f"SELECT id, progress, closed FROM items WHERE id IN ({','.join('?' * len(roots))})"
-        " AND (progress IS NOT NULL OR closed = 1)", roots)]
+    return [
+        dict(r)
+        for r in led.conn.execute(
+            f"SELECT id, progress, closed FROM items WHERE id IN ({','.join('?' * len(roots))})"
+            " AND (progress IS NOT NULL OR closed = 1)",
+            roots,
+        )
+    ]
 
 
 def _from_above(led: Ledger, item_ids: Sequence[int]) -> int:
     """How many of ``item_ids`` came from an upstream office's task sheet (each is answered upstream)."""
-    return led.conn.execute(f"SELECT COUNT(*) FROM upstream_items WHERE item_id IN ({','.join('?' * len(item_ids))})",
-                            list(item_ids)).fetchone()[0]
+    return led.conn.execute(
+        f"SELECT COUNT(*) FROM upstream_items WHERE item_id IN ({','.join('?' * len(item_ids))})", list(item_ids)
+    ).fetchone()[0]
 
 
-def _merge(led: Ledger, item_ids: Sequence[int], *, method: str, score: float | None = None,
-           keep: int | None = None) -> bool:
+def _merge(
+    led: Ledger, item_ids: Sequence[int], *, method: str, score: float | None = None, keep: int | None = None
+) -> bool:
     """Merge items (by their current roots) onto the one already being tracked, so its progress and
     close-out stay in view, else the one a reviewer chose to keep (``keep``), else the most complete one.
     Returns False when they are already one item. Call inside a transaction, after :func:`_tracked`
@@ -276,16 +318,19 @@ def _merge(led: Ledger, item_ids: Sequence[int], *, method: str, score: float | 
     roots = sorted({_root(led, i) for i in item_ids})
     if len(roots) < 2:
         return False
-    rows = [dict(r) for r in led.conn.execute(
-        f"SELECT id, text FROM items WHERE id IN ({','.join('?' * len(roots))})", roots)]
+    rows = [
+        dict(r)
+        for r in led.conn.execute(f"SELECT id, text FROM items WHERE id IN ({','.join('?' * len(roots))})", roots)
+    ]
     tracked = _tracked(led, roots)
     chosen = _root(led, keep) if keep is not None else None
     rep = tracked[0]["id"] if tracked else chosen if chosen in roots else _representative(rows)["id"]
     others = [r for r in roots if r != rep]
     marks = ",".join("?" * len(others))
     # Flat: members of a merged item follow it, so an item's rows are itself plus what points at it.
-    led.conn.execute(f"UPDATE items SET merged_into=? WHERE id IN ({marks}) OR merged_into IN ({marks})",
-                     (rep, *others, *others))
+    led.conn.execute(
+        f"UPDATE items SET merged_into=? WHERE id IN ({marks}) OR merged_into IN ({marks})", (rep, *others, *others)
+    )
     led.record("merge", "item", rep, detail={"members": roots, "method": method, "score": score})
     return True
 
@@ -306,9 +351,12 @@ def unmerge(ws: Workspace, item_id: int) -> dict:
         if row is None:
             raise UsageError(f"台账中没有编号为 {item_id} 的条目。")
         if row[0] is not None:
-            raise UsageError(f"编号 {item_id} 已并入编号 {_root(led, item_id)}，请对编号 {_root(led, item_id)} 撤销合并。")
-        homes = [item_id] + [r[0] for r in conn.execute(
-            "SELECT id FROM items WHERE merged_into=? ORDER BY id", (item_id,))]
+            raise UsageError(
+                f"编号 {item_id} 已并入编号 {_root(led, item_id)}，请对编号 {_root(led, item_id)} 撤销合并。"
+            )
+        homes = [item_id] + [
+            r[0] for r in conn.execute("SELECT id FROM items WHERE merged_into=? ORDER BY id", (item_id,))
+        ]
         if len(homes) < 2:
             raise UsageError(f"编号 {item_id} 不是合并而成的条目，无需撤销。")
         conn.execute("UPDATE items SET merged_into=NULL WHERE merged_into=?", (item_id,))
@@ -340,23 +388,55 @@ def write_review(ws: Workspace, groups: Sequence[ProposedGroup], path: Path) -> 
     for no, g in enumerate(sorted(groups, key=lambda g: g.score), start=1):
         for k, member in enumerate(zip(g.item_ids, g.texts, g.sources, g.counties, g.raw_counts)):
             item_id, text, source, county, raw_count = member
-            rows.append([no, g.score if k == 0 else None, g.reasons if k == 0 else None, item_id, g.batch, text,
-                         source, county, raw_count, "是" if k == 0 else "", MERGE])
+            rows.append(
+                [
+                    no,
+                    g.score if k == 0 else None,
+                    g.reasons if k == 0 else None,
+                    item_id,
+                    g.batch,
+                    text,
+                    source,
+                    county,
+                    raw_count,
+                    "是" if k == 0 else "",
+                    MERGE,
+                ]
+            )
             items[item_id] = text
             shade.append(no % 2 == 0)
     widths = [6, 8, 24, 8, 12, 60, 22, 12, 8, 8, 10]
     with ws.ledger() as led:
-        return books.send(led, [books.Outgoing(
-            "dedupe-review", items, path,
-            dict(sheet=REVIEW_SHEET, headers=REVIEW_HEADERS, rows=rows, widths=widths,
-                 choices={REVIEW_HEADERS.index("处理意见"): DECISIONS}, shade=shade, notes=REVIEW_NOTES))]).paths[0]
+        return books.send(
+            led,
+            [
+                books.Outgoing(
+                    "dedupe-review",
+                    items,
+                    path,
+                    dict(
+                        sheet=REVIEW_SHEET,
+                        headers=REVIEW_HEADERS,
+                        rows=rows,
+                        widths=widths,
+                        choices={REVIEW_HEADERS.index("处理意见"): DECISIONS},
+                        shade=shade,
+                        notes=REVIEW_NOTES,
+                    ),
+                )
+            ],
+        ).paths[0]
 
 
 def apply_review(ws: Workspace, path: Path) -> DedupeResult:
     """Apply staff decisions from a review workbook, all or nothing."""
     ret = books.read_returned(path)
-    t = ret.table(_REQUIRED, sheet=REVIEW_SHEET, what="合并审核表",
-                  hint="请使用 rectikit dedupe --review 生成的原表，不要删除列。")
+    t = ret.table(
+        _REQUIRED,
+        sheet=REVIEW_SHEET,
+        what="合并审核表",
+        hint="请使用 rectikit dedupe --review 生成的原表，不要删除列。",
+    )
     report = Report()
     groups: dict[int, list[tuple[int, str, int]]] = {}
     keep: dict[int, list[tuple[int, int]]] = {}  # group -> (item, row) marked 建议保留 = 是
@@ -370,8 +450,16 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
         if i is None:
             report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=t.text(row, "编号"), **where))
         if d not in DECISIONS:
-            report.add(Issue("bad-decision", f"处理意见应为 {'、'.join(DECISIONS)} 之一。", ERROR, column="处理意见",
-                             value=d, **where))
+            report.add(
+                Issue(
+                    "bad-decision",
+                    f"处理意见应为 {'、'.join(DECISIONS)} 之一。",
+                    ERROR,
+                    column="处理意见",
+                    value=d,
+                    **where,
+                )
+            )
         if g is not None and i is not None:
             groups.setdefault(g, []).append((i, d, r))
     res = DedupeResult(threshold=0.0)
@@ -381,32 +469,81 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
         known = {}
         ids = sorted({i for members in groups.values() for i, _, _ in members})
         for chunk in range(0, len(ids), 900):
-            part = ids[chunk:chunk + 900]
+            part = ids[chunk : chunk + 900]
             for row in led.conn.execute(
-                    f"SELECT id, batch_id FROM items WHERE id IN ({','.join('?' * len(part))})", part):
+                f"SELECT id, batch_id FROM items WHERE id IN ({','.join('?' * len(part))})", part
+            ):
                 known[row[0]] = row[1]
         for g, members in groups.items():
             for i, _, r in members:
                 if i not in known:
-                    report.add(Issue("unknown-id", f"台账中没有编号 {i} 的条目。", ERROR, file=t.file,
-                                     sheet=t.sheet, row=r, column="编号", value=str(i)))
+                    report.add(
+                        Issue(
+                            "unknown-id",
+                            f"台账中没有编号 {i} 的条目。",
+                            ERROR,
+                            file=t.file,
+                            sheet=t.sheet,
+                            row=r,
+                            column="编号",
+                            value=str(i),
+                        )
+                    )
             if len({known.get(i) for i, _, _ in members if i in known}) > 1:
-                report.add(Issue("mixed-batches", f"第 {g} 组的条目来自不同批次，不能合并。", ERROR, file=t.file,
-                                 sheet=t.sheet, row=members[0][2], column="编号"))
+                report.add(
+                    Issue(
+                        "mixed-batches",
+                        f"第 {g} 组的条目来自不同批次，不能合并。",
+                        ERROR,
+                        file=t.file,
+                        sheet=t.sheet,
+                        row=members[0][2],
+                        column="编号",
+                    )
+                )
             merging = [i for i, d, _ in members if d == MERGE and i in known]
             tracked = _tracked(led, merging) if len(merging) > 1 else []
             chosen = keep.get(g, [])
             if len(chosen) > 1:
-                report.add(Issue("keep-many", f"第 {g} 组有 {len(chosen)} 条标为“建议保留”，只能保留一条的文字。", ERROR,
-                                 file=t.file, sheet=t.sheet, row=chosen[1][1], column="建议保留", value="是"))
+                report.add(
+                    Issue(
+                        "keep-many",
+                        f"第 {g} 组有 {len(chosen)} 条标为“建议保留”，只能保留一条的文字。",
+                        ERROR,
+                        file=t.file,
+                        sheet=t.sheet,
+                        row=chosen[1][1],
+                        column="建议保留",
+                        value="是",
+                    )
+                )
             elif chosen and tracked and _root(led, chosen[0][0]) != tracked[0]["id"]:
-                report.add(Issue("keep-tracked", f"第 {g} 组中编号 {tracked[0]['id']} 已有整改进展或已销号，合并后须保留它；"
-                                 "请把“建议保留”改到这一条。", ERROR, file=t.file, sheet=t.sheet, row=chosen[0][1],
-                                 column="建议保留", value="是"))
+                report.add(
+                    Issue(
+                        "keep-tracked",
+                        f"第 {g} 组中编号 {tracked[0]['id']} 已有整改进展或已销号，合并后须保留它；"
+                        "请把“建议保留”改到这一条。",
+                        ERROR,
+                        file=t.file,
+                        sheet=t.sheet,
+                        row=chosen[0][1],
+                        column="建议保留",
+                        value="是",
+                    )
+                )
             if len(tracked) > 1:
-                report.add(Issue("tracked-items", f"第 {g} 组中编号 {'、'.join(str(x['id']) for x in tracked)} 都已有整改进展"
-                                 "或已销号，合并会丢掉其中一项的进展；请把其中一项选为“移出此项”。", ERROR, file=t.file,
-                                 sheet=t.sheet, row=members[0][2], column="处理意见"))
+                report.add(
+                    Issue(
+                        "tracked-items",
+                        f"第 {g} 组中编号 {'、'.join(str(x['id']) for x in tracked)} 都已有整改进展"
+                        "或已销号，合并会丢掉其中一项的进展；请把其中一项选为“移出此项”。",
+                        ERROR,
+                        file=t.file,
+                        sheet=t.sheet,
+                        row=members[0][2],
+                        column="处理意见",
+                    )
+                )
         if report.errors:
             raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction():
@@ -425,4 +562,3 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
                     res.merged_groups += 1
         res.summary = merge_summary(led)
     return res
-

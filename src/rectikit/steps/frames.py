@@ -30,8 +30,13 @@ from rectikit.text.normalise import phone_key
 FRAME_FILE = "样本框定义.xlsx"
 FRAME_SHEET = "列"
 FRAME_HEADERS = ["列名", "必填", "说明"]
-FRAME_COLUMNS = [["姓名", "是", ""], ["身份/职务", "否", "如 村委委员、党员代表、群众代表"], ["所在单位", "否", ""],
-                 ["联系电话", "是", "手机或座机"], ["所属村(社区)", "是", "须与本表所发的村（社区、单位）一致"]]
+FRAME_COLUMNS = [
+    ["姓名", "是", ""],
+    ["身份/职务", "否", "如 村委委员、党员代表、群众代表"],
+    ["所在单位", "否", ""],
+    ["联系电话", "是", "手机或座机"],
+    ["所属村(社区)", "是", "须与本表所发的村（社区、单位）一致"],
+]
 QUOTA_SHEET = "名额"
 QUOTA_HEADERS = ["村(社区)/单位", "名额"]
 LIST_SHEET = "名单"
@@ -60,10 +65,20 @@ def load_definition(ws: Workspace) -> Definition:
         place, n = quota.text(row, "村(社区)/单位"), as_int(quota.cell(row, "名额"))
         where = dict(file=quota.file, sheet=quota.sheet, row=r)
         if name_problem(place):
-            report.add(Issue("bad-place", f"村（社区、单位）名称{name_problem(place)}", ERROR, column="村(社区)/单位",
-                             value=place, **where))
+            report.add(
+                Issue(
+                    "bad-place",
+                    f"村（社区、单位）名称{name_problem(place)}",
+                    ERROR,
+                    column="村(社区)/单位",
+                    value=place,
+                    **where,
+                )
+            )
         elif n is None or n <= 0:
-            report.add(Issue("bad-quota", "名额应为正整数。", ERROR, column="名额", value=quota.text(row, "名额"), **where))
+            report.add(
+                Issue("bad-quota", "名额应为正整数。", ERROR, column="名额", value=quota.text(row, "名额"), **where)
+            )
         else:
             quotas[place] = n
     if not columns:
@@ -71,7 +86,9 @@ def load_definition(ws: Workspace) -> Definition:
     if report.errors:
         raise InvalidDataError(f"样本框定义 {path.name} 有 {len(report.errors)} 处错误。", report=report)
     if not quotas:
-        raise NotReadyError("样本框定义的“名额”工作表还是空的。", hint=f"在 {path} 的“名额”工作表写上各村（社区、单位）及名额。")
+        raise NotReadyError(
+            "样本框定义的“名额”工作表还是空的。", hint=f"在 {path} 的“名额”工作表写上各村（社区、单位）及名额。"
+        )
     return Definition(columns, quotas)
 
 
@@ -85,8 +102,14 @@ class FrameTemplates:
         return {"folder": self.folder, "files": self.files, "kept": self.kept}
 
 
-def frame_templates(ws: Workspace, folder: Path | None = None, *, name: str = "样本框",
-                    reply_by: dt.date | None = None, today: dt.date | None = None) -> FrameTemplates:
+def frame_templates(
+    ws: Workspace,
+    folder: Path | None = None,
+    *,
+    name: str = "样本框",
+    reply_by: dt.date | None = None,
+    today: dt.date | None = None,
+) -> FrameTemplates:
     """One list template per village or unit of the quota sheet."""
     today = today or clock.today()
     reply_by = reply_by or today + dt.timedelta(days=int(ws.setting("tracking", "reply_days", 10)))
@@ -99,15 +122,35 @@ def frame_templates(ws: Workspace, folder: Path | None = None, *, name: str = "�
     required = "、".join(c for c, req in definition.columns if req)
     places = list(definition.quotas)
     with ws.ledger() as led:
-        sent = books.send(led, [books.Outgoing(
-            "frame", {}, child(folder, names[place]),
-            dict(sheet=LIST_SHEET, headers=headers, rows=[], widths=[16] * len(headers),
-                 title=[f"{name}名单（内部资料）", f"村(社区)/单位：{place}　　名额：{quota} 人　　"
-                        f"请于{cn_date(reply_by)}前报回"],
-                 notes=[f"{name}名单填写说明", f"1. 请报 {quota} 人，每行一人；必填：{required}。",
-                        f"2. “{PLACE_COLUMN}”一律填“{place}”。联系电话填手机或座机，核对无误。",
-                        "3. 名单含个人信息，仅用于调查，不得外传。"]),
-            unit=place, batch=name) for place, quota in definition.quotas.items()])
+        sent = books.send(
+            led,
+            [
+                books.Outgoing(
+                    "frame",
+                    {},
+                    child(folder, names[place]),
+                    dict(
+                        sheet=LIST_SHEET,
+                        headers=headers,
+                        rows=[],
+                        widths=[16] * len(headers),
+                        title=[
+                            f"{name}名单（内部资料）",
+                            f"村(社区)/单位：{place}　　名额：{quota} 人　　请于{cn_date(reply_by)}前报回",
+                        ],
+                        notes=[
+                            f"{name}名单填写说明",
+                            f"1. 请报 {quota} 人，每行一人；必填：{required}。",
+                            f"2. “{PLACE_COLUMN}”一律填“{place}”。联系电话填手机或座机，核对无误。",
+                            "3. 名单含个人信息，仅用于调查，不得外传。",
+                        ],
+                    ),
+                    unit=place,
+                    batch=name,
+                )
+                for place, quota in definition.quotas.items()
+            ],
+        )
     res.files = {place: str(p) for place, p in zip(places, sent.paths)}
     res.kept = sent.kept
     return res
@@ -137,8 +180,12 @@ def collect_frames(ws: Workspace, files: Sequence[Path], out: Path | None = None
     with ws.ledger() as led:
         for path in files:
             ret = books.read_returned(path)
-            t = ret.table(headers, sheet=LIST_SHEET, what="样本框名单",
-                          hint="请使用 rectikit frame templates 生成的原表，不要删除列。")
+            t = ret.table(
+                headers,
+                sheet=LIST_SHEET,
+                what="样本框名单",
+                hint="请使用 rectikit frame templates 生成的原表，不要删除列。",
+            )
             book = books.identify(led, ret, "frame", res.report)
             if book is None:
                 continue
@@ -151,15 +198,39 @@ def collect_frames(ws: Workspace, files: Sequence[Path], out: Path | None = None
                         res.report.add(Issue("missing", f"“{c}”必填。", ERROR, column=c, **where))
                 phone = phone_key(values.get(PHONE_COLUMN)) or ""
                 if PHONE_COLUMN in values and values[PHONE_COLUMN] and not phone:
-                    res.report.add(Issue("bad-phone", "联系电话不是有效的手机或座机号码。", ERROR, column=PHONE_COLUMN,
-                                         value=values[PHONE_COLUMN], **where))
+                    res.report.add(
+                        Issue(
+                            "bad-phone",
+                            "联系电话不是有效的手机或座机号码。",
+                            ERROR,
+                            column=PHONE_COLUMN,
+                            value=values[PHONE_COLUMN],
+                            **where,
+                        )
+                    )
                 if PLACE_COLUMN in values and values[PLACE_COLUMN] and values[PLACE_COLUMN] != place:
-                    res.report.add(Issue("wrong-place", f"本表是发给“{place}”的，此人属“{values[PLACE_COLUMN]}”。", ERROR,
-                                         column=PLACE_COLUMN, value=values[PLACE_COLUMN], **where))
+                    res.report.add(
+                        Issue(
+                            "wrong-place",
+                            f"本表是发给“{place}”的，此人属“{values[PLACE_COLUMN]}”。",
+                            ERROR,
+                            column=PLACE_COLUMN,
+                            value=values[PLACE_COLUMN],
+                            **where,
+                        )
+                    )
                 key = phone or f"{values.get('姓名', '')}"
                 if key and key in seen:
-                    res.report.add(Issue("duplicate-person", f"与 {seen[key]} 是同一人（联系电话相同），不能重复报送。", ERROR,
-                                         column=PHONE_COLUMN if phone else "姓名", value=values.get(PHONE_COLUMN, ""), **where))
+                    res.report.add(
+                        Issue(
+                            "duplicate-person",
+                            f"与 {seen[key]} 是同一人（联系电话相同），不能重复报送。",
+                            ERROR,
+                            column=PHONE_COLUMN if phone else "姓名",
+                            value=values.get(PHONE_COLUMN, ""),
+                            **where,
+                        )
+                    )
                 elif key:
                     seen[key] = f"{t.file} 第{r}行"
                 counted[place] = counted.get(place, 0) + 1
@@ -171,7 +242,15 @@ def collect_frames(ws: Workspace, files: Sequence[Path], out: Path | None = None
     if res.report.errors:
         raise InvalidDataError(f"报回的名单有 {len(res.report.errors)} 处错误，未生成样本框。", report=res.report)
     target = ws.output_file(out, child(ws.root / "样本框", "样本框名单.xlsx"), (".xlsx",))
-    res.path = str(write_table(target, "样本框", [*headers, "报送村(社区)/单位"], people,
-                               widths=[14] * (len(headers) + 1), title=["样本框名单（内部资料，不得外传）"]))
+    res.path = str(
+        write_table(
+            target,
+            "样本框",
+            [*headers, "报送村(社区)/单位"],
+            people,
+            widths=[14] * (len(headers) + 1),
+            title=["样本框名单（内部资料，不得外传）"],
+        )
+    )
     res.people = len(people)
     return res

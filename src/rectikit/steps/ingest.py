@@ -33,13 +33,44 @@ from rectikit.store.workspace import Workspace
 from rectikit.text.dates import parse_date
 
 ITEM_FIELDS = (
-    "seq", "title", "text", "county", "township", "village", "source",
-    "received_on", "contact_name", "contact_phone", "category_given",
-    "category2", "nature", "unit_given", "status_given", "due_given", "answered_on", "callback", "satisfaction",
+    "seq",
+    "title",
+    "text",
+    "county",
+    "township",
+    "village",
+    "source",
+    "received_on",
+    "contact_name",
+    "contact_phone",
+    "category_given",
+    "category2",
+    "nature",
+    "unit_given",
+    "status_given",
+    "due_given",
+    "answered_on",
+    "callback",
+    "satisfaction",
     "disposition_given",
 )
-_NOTE_PREFIXES = ("填表说明", "说明", "注：", "注:", "备注：", "备注:", "合计", "总计", "小计",
-                  "制表", "填表人", "审核人", "单位负责人", "联系人：", "联系人:")
+_NOTE_PREFIXES = (
+    "填表说明",
+    "说明",
+    "注：",
+    "注:",
+    "备注：",
+    "备注:",
+    "合计",
+    "总计",
+    "小计",
+    "制表",
+    "填表人",
+    "审核人",
+    "单位负责人",
+    "联系人：",
+    "联系人:",
+)
 
 
 @dataclass
@@ -166,7 +197,16 @@ def import_files(
                 fr = _from_upstream(ws, led, path, batch, dry_run, result.report)
             else:
                 fr = _import_one(
-                    led, path, batch, sheet, mapping or {}, dry_run, skip_invalid, scan, limits, result.report,
+                    led,
+                    path,
+                    batch,
+                    sheet,
+                    mapping or {},
+                    dry_run,
+                    skip_invalid,
+                    scan,
+                    limits,
+                    result.report,
                     "replace" if replace else "add" if add else None,
                 )
             result.files.append(fr)
@@ -200,8 +240,10 @@ def _from_upstream(ws: Workspace, led: Ledger, path: Path, batch: str, dry_run: 
         fr.status, fr.message = "already", f"上级第{got.round}轮交办表此前已导入，未改动。"
     else:
         fr.status = "replaced" if got.updated or got.unchanged else "imported"
-        fr.message = (f"上级（{got.office}）第{got.round}轮交办表：新增 {len(got.added)} 项，更新 {len(got.updated)} 项，"
-                      f"未变 {got.unchanged} 项。")
+        fr.message = (
+            f"上级（{got.office}）第{got.round}轮交办表：新增 {len(got.added)} 项，更新 {len(got.updated)} 项，"
+            f"未变 {got.unchanged} 项。"
+        )
     return fr
 
 
@@ -260,18 +302,30 @@ def _import_one(
     earlier = _earlier_version(led, path.name, fr.sha256, batch, fresh) if version != "add" else {}
     if version == "replace" and not earlier:
         fr.status = "no-earlier"
-        fr.message = (f"本批次（{batch}）中没有找到《{path.name}》的旧版本（同名、或一半以上条目相同的已导入文件），"
-                      "无从替换，未导入。")
-        report.add(Issue("no-earlier-version", fr.message + "若是新材料，去掉 --replace 重新导入；若旧版本在别的批次，"
-                         "请用 --batch 写明那个批次。", ERROR, file=path.name))
+        fr.message = (
+            f"本批次（{batch}）中没有找到《{path.name}》的旧版本（同名、或一半以上条目相同的已导入文件），"
+            "无从替换，未导入。"
+        )
+        report.add(
+            Issue(
+                "no-earlier-version",
+                fr.message + "若是新材料，去掉 --replace 重新导入；若旧版本在别的批次，请用 --batch 写明那个批次。",
+                ERROR,
+                file=path.name,
+            )
+        )
         return fr
     if earlier and version != "replace":
         fr.status = "changed-version"
-        alike = "；".join(f"《{name}》{'（工作表 ' + sheet + '）' if len(fresh) > 1 else ''}（{rows} 条）有 {same} 条相同"
-                         for sheet, (_id, name, rows, same) in earlier.items())
-        fr.message = (f"与本批次已导入的{alike}，像是它修改后的新版本，未导入。"
-                      "要用新版本替换旧版本，加 --replace（未改动的条目保留已做的合并、分类、分解和整改记录）；"
-                      "确是另一份材料，加 --add。")
+        alike = "；".join(
+            f"《{name}》{'（工作表 ' + sheet + '）' if len(fresh) > 1 else ''}（{rows} 条）有 {same} 条相同"
+            for sheet, (_id, name, rows, same) in earlier.items()
+        )
+        fr.message = (
+            f"与本批次已导入的{alike}，像是它修改后的新版本，未导入。"
+            "要用新版本替换旧版本，加 --replace（未改动的条目保留已做的合并、分类、分解和整改记录）；"
+            "确是另一份材料，加 --add。"
+        )
         report.add(Issue("changed-version", fr.message, ERROR, file=path.name))
         return fr
     if dry_run:
@@ -294,28 +348,35 @@ def _import_one(
         for p in fresh:  # a sheet that replaced an earlier one adds only its new rows
             p.result.rows = written["per_sheet"].get(p.result.sheet, p.result.rows)
         names = "、".join(dict.fromkeys(f"《{v[1]}》" for v in earlier.values()))
-        fr.message = (f"已替换本批次的{names}：保留 {written['kept']} 条（连同已做的工作），新增 {written['added']} 条，"
-                      f"撤下 {written['withdrawn']} 条。")
+        fr.message = (
+            f"已替换本批次的{names}：保留 {written['kept']} 条（连同已做的工作），新增 {written['added']} 条，"
+            f"撤下 {written['withdrawn']} 条。"
+        )
         if written["corrected"]:
             fr.message += f"其中 {len(written['corrected'])} 条的内容有改正，已记入历史。"
         if written["reassign"]:
             ids = "、".join(map(str, written["reassign"][:20]))
-            fr.message += (f"编号 {ids} 的县区、乡镇、来源或类别改了，而它们已按规则分解，请运行 rectikit assign "
-                           "重新分解（人工确定的不受影响）。")
+            fr.message += (
+                f"编号 {ids} 的县区、乡镇、来源或类别改了，而它们已按规则分解，请运行 rectikit assign "
+                "重新分解（人工确定的不受影响）。"
+            )
             fr.reassign = written["reassign"]
         report.add(Issue("replaced", fr.message, INFO, file=path.name))
     return fr
 
 
-def _earlier_version(led: Ledger, name: str, sha: str, batch: str, plans: list[_Plan]
-                     ) -> dict[str, tuple[int, str, int, int]]:
+def _earlier_version(
+    led: Ledger, name: str, sha: str, batch: str, plans: list[_Plan]
+) -> dict[str, tuple[int, str, int, int]]:
     """For each sheet of the new file, an imported sheet of this batch that it looks like a corrected copy
     of: the same file name (and, for a workbook of several sheets, the same sheet name), or at least half
     its rows the same text. Returns sheet -> (file id, its name, its rows, rows in common); a sheet with
     none is left out."""
     candidates = led.conn.execute(
         "SELECT f.id, f.file_name, f.sheet FROM source_files f JOIN batches b ON b.id=f.batch_id"
-        " WHERE b.name=? AND f.sha256 != ?", (batch, sha)).fetchall()
+        " WHERE b.name=? AND f.sha256 != ?",
+        (batch, sha),
+    ).fetchall()
     found: dict[str, tuple[int, str, int, int]] = {}
     taken: set[int] = set()
     for plan in plans:
@@ -331,8 +392,9 @@ def _earlier_version(led: Ledger, name: str, sha: str, batch: str, plans: list[_
             if not old:
                 continue
             same = sum((counted & Counter(old)).values())
-            if (file_name.casefold() == name.casefold() or same * 2 >= min(len(old), len(texts))) and \
-                    (best is None or same > best[3]):
+            if (file_name.casefold() == name.casefold() or same * 2 >= min(len(old), len(texts))) and (
+                best is None or same > best[3]
+            ):
                 best = (file_id, file_name, len(old), same)
         if best:
             found[plan.result.sheet] = best
@@ -358,13 +420,7 @@ def _gc_paused():
 
 
 def _plan_file(
-    led: Ledger,
-    path: Path,
-    sheet: str | None,
-    overrides: dict[str, str],
-    scan: int,
-    limits: Limits,
-    report: Report,
+    led: Ledger, path: Path, sheet: str | None, overrides: dict[str, str], scan: int, limits: Limits, report: Report
 ) -> list[_Plan]:
     plans: list[_Plan] = []
     seen: list[str] = []
@@ -378,13 +434,24 @@ def _plan_file(
             mapping = map_columns(header.names, overrides, remembered)
             if "text" not in mapping and "title" in mapping:
                 mapping["text"] = mapping.pop("title")
-                report.add(Issue("title-as-text", "未找到意见建议内容列，使用“标题”列作为内容。",
-                                 WARNING, file=path.name, sheet=sh.name, row=header.row + 1,
-                                 column=header.names[mapping["text"]]))
+                report.add(
+                    Issue(
+                        "title-as-text",
+                        "未找到意见建议内容列，使用“标题”列作为内容。",
+                        WARNING,
+                        file=path.name,
+                        sheet=sh.name,
+                        row=header.row + 1,
+                        column=header.names[mapping["text"]],
+                    )
+                )
         if not header or "text" not in mapping:
             if sheet is None or sheet == "all":
-                report.add(Issue("no-text-column", "此工作表未找到意见建议内容列，已跳过。", INFO,
-                                 file=path.name, sheet=sh.name))
+                report.add(
+                    Issue(
+                        "no-text-column", "此工作表未找到意见建议内容列，已跳过。", INFO, file=path.name, sheet=sh.name
+                    )
+                )
                 continue
             names = "、".join(header.names) if header else "（未找到表头）"
             raise InputFileError(
@@ -392,8 +459,16 @@ def _plan_file(
                 "可用 --map 列名=意见建议内容 指定。"
             )
         if sheet is None and plans:  # the first usable sheet is the one imported by default
-            report.add(Issue("other-sheet", f"工作表“{sh.name}”也有意见建议内容列，本次未导入；要一并导入请加 --sheet all，"
-                             f"只导入它请加 --sheet {sh.name}。", WARNING, file=path.name, sheet=sh.name))
+            report.add(
+                Issue(
+                    "other-sheet",
+                    f"工作表“{sh.name}”也有意见建议内容列，本次未导入；要一并导入请加 --sheet all，"
+                    f"只导入它请加 --sheet {sh.name}。",
+                    WARNING,
+                    file=path.name,
+                    sheet=sh.name,
+                )
+            )
             continue
         with _gc_paused():
             plans.append(_check_rows(path.name, sh, header, mapping, sig, report))
@@ -447,8 +522,7 @@ def _dates(rows: list[list], j: int) -> tuple[list[str | None], list[int]]:
 
 def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], sig: str, report: Report) -> _Plan:
     names = header.names
-    sr = SheetResult(sheet=sh.name, header_row=header.row + 1,
-                     mapping={f: names[j] for f, j in mapping.items()})
+    sr = SheetResult(sheet=sh.name, header_row=header.row + 1, mapping={f: names[j] for f, j in mapping.items()})
     plan = _Plan(result=sr, header=header, signature=sig, mapping=mapping)
     start = header.data_start
     body = sh.rows[start:]
@@ -458,8 +532,18 @@ def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], s
     if date_j is not None:
         cols[7], bad = _dates(body, date_j)
         for k in bad:
-            report.add(Issue("bad-date", "无法识别的日期，已保留原值，日期留空。", WARNING, file=file,
-                             sheet=sh.name, row=start + k + 1, column=names[date_j], value=cell_text(body[k][date_j])))
+            report.add(
+                Issue(
+                    "bad-date",
+                    "无法识别的日期，已保留原值，日期留空。",
+                    WARNING,
+                    file=file,
+                    sheet=sh.name,
+                    row=start + k + 1,
+                    column=names[date_j],
+                    value=cell_text(body[k][date_j]),
+                )
+            )
     # Exports often fill different text columns for different rows (留言详情 here, 主题+详情 there).
     other_texts = [j for j in synonym_columns(names, "text") if j not in mapping.values()]
     keep = []
@@ -483,23 +567,59 @@ def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], s
         if kind:
             sr.skipped += 1
             if kind != "blank":
-                report.add(Issue(kind, _SKIP_MESSAGES[kind], INFO, file=file, sheet=sh.name, row=start + k + 1,
-                                 value=_first_value(row)))
+                report.add(
+                    Issue(
+                        kind,
+                        _SKIP_MESSAGES[kind],
+                        INFO,
+                        file=file,
+                        sheet=sh.name,
+                        row=start + k + 1,
+                        value=_first_value(row),
+                    )
+                )
         elif alt := next(((j, t) for j in other_texts if (t := _cell_text(row, j))), None):
             texts[k] = alt[1]
             keep.append(k)
-            report.add(Issue("text-from-other-column", f"“{names[mapping['text']]}”为空，已用“{names[alt[0]]}”列的内容。",
-                             INFO, file=file, sheet=sh.name, row=start + k + 1, column=names[alt[0]]))
+            report.add(
+                Issue(
+                    "text-from-other-column",
+                    f"“{names[mapping['text']]}”为空，已用“{names[alt[0]]}”列的内容。",
+                    INFO,
+                    file=file,
+                    sheet=sh.name,
+                    row=start + k + 1,
+                    column=names[alt[0]],
+                )
+            )
         elif titles[k]:
             texts[k] = titles[k]
             keep.append(k)
-            report.add(Issue("title-as-text", "内容为空，已用标题代替。", WARNING, file=file, sheet=sh.name,
-                             row=start + k + 1, column=names[mapping["text"]]))
+            report.add(
+                Issue(
+                    "title-as-text",
+                    "内容为空，已用标题代替。",
+                    WARNING,
+                    file=file,
+                    sheet=sh.name,
+                    row=start + k + 1,
+                    column=names[mapping["text"]],
+                )
+            )
         else:
             sr.rejected += 1
-            report.add(Issue("missing-text", "此行有其他内容，但意见建议内容为空。", ERROR, file=file,
-                             sheet=sh.name, row=start + k + 1, column=names[mapping["text"]],
-                             value=_first_value(row)))
+            report.add(
+                Issue(
+                    "missing-text",
+                    "此行有其他内容，但意见建议内容为空。",
+                    ERROR,
+                    file=file,
+                    sheet=sh.name,
+                    row=start + k + 1,
+                    column=names[mapping["text"]],
+                    value=_first_value(row),
+                )
+            )
     groups.close()
     if len(keep) < len(body):
         cols = [[c[k] for k in keep] for c in cols]
@@ -509,9 +629,7 @@ def _check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], s
     return plan
 
 
-_SKIP_MESSAGES = {
-    "note-row": "表尾说明或合计行，未导入。",
-}
+_SKIP_MESSAGES = {"note-row": "表尾说明或合计行，未导入。"}
 
 
 def _cell_text(row: list, j: int) -> str:
@@ -538,8 +656,10 @@ def _classify_empty(row: list, mapping: dict[str, int]) -> str | None:
 
 
 _HEADING_START = tuple("一二三四五六七八九十（(")
-_HEADING = re.compile(r"^(?P<mark>[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十]+[)）][、.．]?)\s*"
-                      r"(?P<name>.+?)\s*(?:[(（]\s*(?:共\s*)?(?P<count>\d+)\s*条\s*[)）])?\s*[:：]?$")
+_HEADING = re.compile(
+    r"^(?P<mark>[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十]+[)）][、.．]?)\s*"
+    r"(?P<name>.+?)\s*(?:[(（]\s*(?:共\s*)?(?P<count>\d+)\s*条\s*[)）])?\s*[:：]?$"
+)
 
 
 @dataclass
@@ -564,14 +684,20 @@ def _headings(body: list[list], texts: list[str | None]) -> dict[int, Heading]:
     """The rows that head a group. A heading with no count ("一、城乡居民")
     must have an item under it: a run of such rows is a list enumerated
     一、二、三、, whose rows are items, not headings."""
-    found = {k: h for k, text in enumerate(texts)
-             if (text is None or text.startswith(_HEADING_START)) and (h := _heading(body[k]))}
+    found = {
+        k: h
+        for k, text in enumerate(texts)
+        if (text is None or text.startswith(_HEADING_START)) and (h := _heading(body[k]))
+    }
     if not found:
         return {}  # most sheets: no need to look at every row again
     filled = [k for k, row in enumerate(body) if any(cell_text(v) for v in row)]
     after = {a: b for a, b in zip(filled, filled[1:])}
-    return {k: h for k, h in found.items()
-            if h.count is not None or (k in after and (after[k] not in found or found[after[k]].level > h.level))}
+    return {
+        k: h
+        for k, h in found.items()
+        if h.count is not None or (k in after and (after[k] not in found or found[after[k]].level > h.level))
+    }
 
 
 def _int(text: str | None) -> int | None:
@@ -594,8 +720,17 @@ class _Groups:
         while self.open and self.open[-1][0].level >= heading.level:
             self._check(*self.open.pop())
         self.open.append([heading, row, 0])
-        self.report.add(Issue("group-row", f"分组标题行，未作为条目导入；其下条目的来源记为“{heading.name}”。", INFO,
-                              file=self.file, sheet=self.sheet, row=row, value=heading.name))
+        self.report.add(
+            Issue(
+                "group-row",
+                f"分组标题行，未作为条目导入；其下条目的来源记为“{heading.name}”。",
+                INFO,
+                file=self.file,
+                sheet=self.sheet,
+                row=row,
+                value=heading.name,
+            )
+        )
 
     def count(self) -> None:
         for entry in self.open:
@@ -607,12 +742,22 @@ class _Groups:
 
     def _check(self, heading: Heading, row: int, found: int) -> None:
         if heading.count is not None and heading.count != found:
-            self.report.add(Issue("group-count", f"分组标题写明 {heading.count} 条，其下实际有 {found} 条。", WARNING,
-                                  file=self.file, sheet=self.sheet, row=row, value=f"{heading.name}（{heading.count}条）"))
+            self.report.add(
+                Issue(
+                    "group-count",
+                    f"分组标题写明 {heading.count} 条，其下实际有 {found} 条。",
+                    WARNING,
+                    file=self.file,
+                    sheet=self.sheet,
+                    row=row,
+                    value=f"{heading.name}（{heading.count}条）",
+                )
+            )
 
 
-def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan],
-           replaces: dict[str, int] | None = None) -> bool | dict:
+def _write(
+    led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan], replaces: dict[str, int] | None = None
+) -> bool | dict:
     """Write the planned sheets in one transaction; False when another process
     imported the same file meanwhile (checked again under the write lock).
     ``replaces``: sheet -> the id of the earlier version that sheet takes the place of; then the
@@ -625,16 +770,26 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan],
         raise InputFileError(f"{path.name} 在导入过程中被改动，未导入。请在文件保存完毕后重新导入。")
     with led.transaction(check_foreign_keys=False) as conn:
         sheets = [p.result.sheet for p in plans]
-        if conn.execute(f"SELECT 1 FROM source_files WHERE sha256=? AND sheet IN ({','.join('?' * len(sheets))})",
-                        (sha, *sheets)).fetchone():
+        if conn.execute(
+            f"SELECT 1 FROM source_files WHERE sha256=? AND sheet IN ({','.join('?' * len(sheets))})", (sha, *sheets)
+        ).fetchone():
             return False
         batch_id = led.batch_id(batch, create=True)
         conn.execute("INSERT OR IGNORE INTO source_blobs(sha256, content) VALUES (?, ?)", (sha, content))
         counts: dict = {}
         for plan in plans:
             sr = plan.result
-            file_id = led.add_source(batch_id, path, sha, sheet=sr.sheet, header_row=sr.header_row,
-                                     headers=plan.header.names, mapping=plan.mapping, rows=sr.rows, stamp=stamp)
+            file_id = led.add_source(
+                batch_id,
+                path,
+                sha,
+                sheet=sr.sheet,
+                header_row=sr.header_row,
+                headers=plan.header.names,
+                mapping=plan.mapping,
+                rows=sr.rows,
+                stamp=stamp,
+            )
             first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM items").fetchone()[0]
             # Bind only what varies: the batch and file ids go in the statement (our own integers) and
             # columns no row filled are left out; fewer values per row made the insert ~40% faster.
@@ -650,10 +805,18 @@ def _write(led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan],
                 (plan.signature, json.dumps({h: f for f, h in sr.mapping.items()}, ensure_ascii=False), stamp),
             )
             led.record(
-                "import", "source_file", file_id,
-                detail={"file": path.name, "sha256": sha, "sheet": sr.sheet, "batch": batch,
-                        "items": [first, first + sr.rows - 1] if sr.rows else [],
-                        "rows": sr.rows, "rejected": sr.rejected},
+                "import",
+                "source_file",
+                file_id,
+                detail={
+                    "file": path.name,
+                    "sha256": sha,
+                    "sheet": sr.sheet,
+                    "batch": batch,
+                    "items": [first, first + sr.rows - 1] if sr.rows else [],
+                    "rows": sr.rows,
+                    "rejected": sr.rejected,
+                },
             )
             if replaces and sr.sheet in replaces:
                 got = _take_over(led, replaces[sr.sheet], file_id, first, first + sr.rows)
@@ -667,8 +830,9 @@ SAME_ROW_SIMILARITY = 0.5  # an edited text at the same 原序号 or row
 ANYWHERE_SIMILARITY = 0.85  # an edited text that moved
 
 
-def _pair_versions(old: list[dict], waiting: dict[str, list[dict]]
-                   ) -> tuple[dict[int, dict], dict[int, tuple[int, float]]]:
+def _pair_versions(
+    old: list[dict], waiting: dict[str, list[dict]]
+) -> tuple[dict[int, dict], dict[int, tuple[int, float]]]:
     """Which new row each old item is: the same text; else the same 原序号 or the same row with a text
     close enough (a corrected typo, an added sentence); else a text very close anywhere. Returns the
     pairs (old id -> new row) and, for old items left over, the closest new row and its similarity (to
@@ -726,8 +890,11 @@ def _take_over(led: Ledger, old_file: int, new_file: int, first: int, end: int) 
         changed = {f: row[f] for f in ITEM_FIELDS if row[f] != it[f]}
         if "text" in changed:
             corrected.append(it["id"])
-        if it["lead_unit"] and it["assign_source"] != "manual" and \
-                {"county", "township", "source", "category_given"} & set(changed):
+        if (
+            it["lead_unit"]
+            and it["assign_source"] != "manual"
+            and {"county", "township", "source", "category_given"} & set(changed)
+        ):
             reassign.append(it["id"])
         conn.execute("DELETE FROM items WHERE id=?", (row["id"],))
         taken.add(row["id"])
@@ -735,23 +902,37 @@ def _take_over(led: Ledger, old_file: int, new_file: int, first: int, end: int) 
         conn.execute(f"UPDATE items SET {sets} WHERE id=?", (new_file, row["row_number"], *changed.values(), it["id"]))
         for f, value in changed.items():
             led.record("replace", "item", it["id"], field=f, old=it[f], new=value, detail={"file_id": new_file})
-    worked = [it["id"] for it in gone if it["progress"] or it["closed"] or it["lead_unit"] or it["category_source"] == "manual"
-              or conn.execute("SELECT 1 FROM items WHERE merged_into=? LIMIT 1", (it["id"],)).fetchone()]
+    worked = [
+        it["id"]
+        for it in gone
+        if it["progress"]
+        or it["closed"]
+        or it["lead_unit"]
+        or it["category_source"] == "manual"
+        or conn.execute("SELECT 1 FROM items WHERE merged_into=? LIMIT 1", (it["id"],)).fetchone()
+    ]
     if worked:
-        maybe = [f"编号 {i} 可能是新版本第 {unsure[i][0]} 行（内容相似度 {unsure[i][1]:.0%}）" for i in worked if i in unsure]
+        maybe = [
+            f"编号 {i} 可能是新版本第 {unsure[i][0]} 行（内容相似度 {unsure[i][1]:.0%}）" for i in worked if i in unsure
+        ]
         raise InvalidDataError(
             f"新版本中没有编号 {'、'.join(map(str, worked[:20]))} 等 {len(worked)} 条，而它们已有合并、人工分类、分解或整改记录，"
-            "不能随旧版本删除；未做任何改动。请核对新版本是否漏了这些行" + ("（" + "；".join(maybe[:10]) + "，改动太大认不准，"
-            "可在新版本中保留原序号列）" if maybe else "") + "。")
+            "不能随旧版本删除；未做任何改动。请核对新版本是否漏了这些行"
+            + ("（" + "；".join(maybe[:10]) + "，改动太大认不准，可在新版本中保留原序号列）" if maybe else "")
+            + "。"
+        )
     for it in gone:
         conn.execute("UPDATE items SET repeat_of=NULL, repeat_score=NULL WHERE repeat_of=?", (it["id"],))
         conn.execute("DELETE FROM not_duplicates WHERE item_a=? OR item_b=?", (it["id"], it["id"]))
         conn.execute("DELETE FROM items WHERE id=?", (it["id"],))
         led.record("withdraw", "item", it["id"], old=it["text"], detail={"replaced_by_file": new_file})
     conn.execute("DELETE FROM source_files WHERE id=?", (old_file,))
-    counts = {"kept": len(old) - len(gone), "withdrawn": len(gone),
-              "added": sum(1 for rows in waiting.values() for r in rows if r["id"] not in taken),
-              "corrected": corrected, "reassign": reassign}
+    counts = {
+        "kept": len(old) - len(gone),
+        "withdrawn": len(gone),
+        "added": sum(1 for rows in waiting.values() for r in rows if r["id"] not in taken),
+        "corrected": corrected,
+        "reassign": reassign,
+    }
     led.record("replace", "source_file", old_file, new=new_file, detail=counts)
     return counts
-

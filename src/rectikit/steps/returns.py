@@ -20,8 +20,12 @@ from rectikit.steps.surveys import collect_survey
 from rectikit.steps.tracking import CollectResult, collect
 from rectikit.store import books
 
-TAKERS = {"dispatch": collect, "investigation": collect_investigation, "callback": collect_callbacks,
-          "survey": collect_survey}
+TAKERS = {
+    "dispatch": collect,
+    "investigation": collect_investigation,
+    "callback": collect_callbacks,
+    "survey": collect_survey,
+}
 
 
 def take_back(ws, files: Sequence, *, today=None) -> CollectResult:

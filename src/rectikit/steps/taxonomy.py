@@ -83,7 +83,7 @@ class Taxonomy:
 
 
 def parse_keywords(cell: str) -> dict[str, float]:
-    """"路灯 坑洼:2，学位" -> {"路灯": 1, "坑洼": 2, "学位": 1}. A weight that is not a positive finite
+    """ "路灯 坑洼:2，学位" -> {"路灯": 1, "坑洼": 2, "学位": 1}. A weight that is not a positive finite
     number (坑洼:x, 坑洼:nan, 坑洼:-1) is a ValueError with a Chinese message: it would skew every score."""
     out: dict[str, float] = {}
     text = str(cell or "").replace("：", ":")
@@ -107,8 +107,18 @@ def keywords_or_issue(t, row: list, r: int, report: Report, column: str = "关�
     try:
         return parse_keywords(t.text(row, column))
     except ValueError as e:
-        report.add(Issue("bad-keyword-weight", str(e), ERROR, file=t.file, sheet=t.sheet, row=r, column=column,
-                         value=t.text(row, column)))
+        report.add(
+            Issue(
+                "bad-keyword-weight",
+                str(e),
+                ERROR,
+                file=t.file,
+                sheet=t.sheet,
+                row=r,
+                column=column,
+                value=t.text(row, column),
+            )
+        )
         return {}
 
 
@@ -122,8 +132,17 @@ def load(path: Path) -> Taxonomy:
     for r, row in t.records():
         name = t.text(row, "一级分类")
         if not name:
-            report.add(Issue("missing-category", "此行一级分类为空。", ERROR, file=t.file, sheet=t.sheet, row=r,
-                             column="一级分类"))
+            report.add(
+                Issue(
+                    "missing-category",
+                    "此行一级分类为空。",
+                    ERROR,
+                    file=t.file,
+                    sheet=t.sheet,
+                    row=r,
+                    column="一级分类",
+                )
+            )
             continue
         c = tax.categories.setdefault(name, Category(name))
         c.aspect = t.text(row, "所属方面") or c.aspect
@@ -143,5 +162,8 @@ def workspace_taxonomy(ws) -> Taxonomy:
     """The category table of a workspace (rules/分类体系.xlsx)."""
     path = ws.rules_dir / TAXONOMY_FILE
     if not path.exists():
-        raise WorkspaceError(f"找不到分类体系表 {path}。", hint="从其他工作区复制，或在新文件夹 rectikit init 后复制其中的 rules/分类体系.xlsx。")
+        raise WorkspaceError(
+            f"找不到分类体系表 {path}。",
+            hint="从其他工作区复制，或在新文件夹 rectikit init 后复制其中的 rules/分类体系.xlsx。",
+        )
     return load(path)

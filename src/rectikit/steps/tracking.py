@@ -34,13 +34,34 @@ CLEAR = ("清空", "（清空）", "(清空)")  # what a unit writes to empty a 
 REOPENED = "推进中"  # where a reopened task starts again
 # Columns the office fills / the unit fills, in the order of the task sheet.
 LEAD, CO = "牵头", "配合"
-OFFICE_COLUMNS = [("id", "编号", 6), ("role", "分工", 6), ("batch", "批次", 10), ("text", "意见建议内容", 40),
-                  ("disposition", "处理方式", 8), ("measures", "整改措施", 30), ("goal", "整改目标", 22),
-                  ("deadline", "整改时限", 11), ("co_units", "配合单位", 16), ("lead", "牵头单位及联系人", 18),
-                  ("note", "备注", 16)]
-UNIT_COLUMNS = [("progress", "整改进展", 9), ("result", "整改成效", 30), ("done_on", "完成时间", 11),
-                ("evidence", "佐证材料", 24), ("board", "公示牌设立情况", 16)]
-REQUIRED_RETURN = ["编号", "意见建议内容", "整改进展", "整改成效", "完成时间", "佐证材料"]  # 公示牌 came later: optional
+OFFICE_COLUMNS = [
+    ("id", "编号", 6),
+    ("role", "分工", 6),
+    ("batch", "批次", 10),
+    ("text", "意见建议内容", 40),
+    ("disposition", "处理方式", 8),
+    ("measures", "整改措施", 30),
+    ("goal", "整改目标", 22),
+    ("deadline", "整改时限", 11),
+    ("co_units", "配合单位", 16),
+    ("lead", "牵头单位及联系人", 18),
+    ("note", "备注", 16),
+]
+UNIT_COLUMNS = [
+    ("progress", "整改进展", 9),
+    ("result", "整改成效", 30),
+    ("done_on", "完成时间", 11),
+    ("evidence", "佐证材料", 24),
+    ("board", "公示牌设立情况", 16),
+]
+REQUIRED_RETURN = [
+    "编号",
+    "意见建议内容",
+    "整改进展",
+    "整改成效",
+    "完成时间",
+    "佐证材料",
+]  # 公示牌 came later: optional
 TASK_NOTES = [
     "整改任务交办表填写说明",
     "1. 每行是交由本单位整改的一项任务。“分工”为牵头的，请填写右侧“整改进展”“整改成效”“完成时间”“佐证材料”四列；"
@@ -63,8 +84,14 @@ class DispatchResult:
     kept: dict[str, str] = field(default_factory=dict)  # a filled copy left in place -> where the new one went
 
     def to_dict(self) -> dict:
-        return {"folder": self.folder, "files": self.files, "tasks": self.tasks, "co_tasks": self.co_tasks,
-                "unassigned": self.unassigned, "kept": self.kept}
+        return {
+            "folder": self.folder,
+            "files": self.files,
+            "tasks": self.tasks,
+            "co_tasks": self.co_tasks,
+            "unassigned": self.unassigned,
+            "kept": self.kept,
+        }
 
 
 @dataclass(frozen=True)
@@ -80,8 +107,16 @@ class Form:
     choices: dict | None = None
 
 
-def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None, reply_by: dt.date | None,
-                  today: dt.date | None, res: DispatchResult) -> DispatchResult:
+def send_to_units(
+    ws: Workspace,
+    form: Form,
+    folder: Path,
+    *,
+    batch: str | None,
+    reply_by: dt.date | None,
+    today: dt.date | None,
+    res: DispatchResult,
+) -> DispatchResult:
     """One workbook of ``form`` per unit: the key tasks it leads and, marked
     配合, those it co-operates on; headed with the form's name, the unit, the
     date to report back by and the office's contact. Each book is remembered
@@ -90,8 +125,14 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
     today = today or clock.today()
     reply_by = reply_by or today + dt.timedelta(days=int(ws.setting("tracking", "reply_days", 10)))
     office = ws.setting("office", "name", "")
-    contact = "　".join(f"{label}：{value}" for label, value in (("联系人", ws.setting("office", "contact", "")),
-                                                               ("电话", ws.setting("office", "phone", ""))) if value)
+    contact = "　".join(
+        f"{label}：{value}"
+        for label, value in (
+            ("联系人", ws.setting("office", "contact", "")),
+            ("电话", ws.setting("office", "phone", "")),
+        )
+        if value
+    )
     lead_contact = _contacts(ws)
     with ws.ledger() as led:
         by_unit: dict[str, list[tuple[str, dict]]] = defaultdict(list)
@@ -121,16 +162,46 @@ def send_to_units(ws: Workspace, form: Form, folder: Path, *, batch: str | None,
             jobs = []
             for unit in units:
                 tasks = by_unit[unit]
-                title = [form.name, f"承办单位：{unit}　　交办日期：{cn_date(today)}　　请于{cn_date(reply_by)}前报回",
-                         f"交办单位：{office}　{contact}".rstrip()]
-                rows = [[role if key == "role" else deadline_text(it) if key == "deadline" else task_note(it) or None
-                         if key == "note" else (lead_contact(it["lead_unit"]) if role == CO else None) if key == "lead"
-                         else it.get(key) for key, *_ in form.columns] for role, it in tasks]
-                jobs.append(books.Outgoing(
-                    form.kind, {it["id"]: it["text"] for _, it in tasks}, child(folder, names[unit]),
-                    dict(sheet=form.sheet, headers=[h for _, h, _ in form.columns], rows=rows,
-                         widths=[w for *_, w in form.columns], choices=form.choices, notes=form.notes, title=title),
-                    unit=unit, batch=batch, roles={it["id"]: role for role, it in tasks}, reply_by=reply_by.isoformat()))
+                title = [
+                    form.name,
+                    f"承办单位：{unit}　　交办日期：{cn_date(today)}　　请于{cn_date(reply_by)}前报回",
+                    f"交办单位：{office}　{contact}".rstrip(),
+                ]
+                rows = [
+                    [
+                        role
+                        if key == "role"
+                        else deadline_text(it)
+                        if key == "deadline"
+                        else task_note(it) or None
+                        if key == "note"
+                        else (lead_contact(it["lead_unit"]) if role == CO else None)
+                        if key == "lead"
+                        else it.get(key)
+                        for key, *_ in form.columns
+                    ]
+                    for role, it in tasks
+                ]
+                jobs.append(
+                    books.Outgoing(
+                        form.kind,
+                        {it["id"]: it["text"] for _, it in tasks},
+                        child(folder, names[unit]),
+                        dict(
+                            sheet=form.sheet,
+                            headers=[h for _, h, _ in form.columns],
+                            rows=rows,
+                            widths=[w for *_, w in form.columns],
+                            choices=form.choices,
+                            notes=form.notes,
+                            title=title,
+                        ),
+                        unit=unit,
+                        batch=batch,
+                        roles={it["id"]: role for role, it in tasks},
+                        reply_by=reply_by.isoformat(),
+                    )
+                )
                 for role, counts in ((LEAD, res.tasks), (CO, res.co_tasks)):
                     if n := sum(1 for r, _ in tasks if r == role):
                         counts[unit] = n
@@ -170,24 +241,33 @@ def _start_tasks(ws: Workspace, led, tasks: list[dict], today: dt.date) -> None:
         new = {"started_on": today.isoformat()}
         if is_relative(it["deadline_text"]) and not it["long_term"]:
             try:
-                new["deadline"] = deadline_once(it["deadline_text"], task_start({**it, **new}, default=None,
-                                                                                count_from=count_from), year).date.isoformat()
+                new["deadline"] = deadline_once(
+                    it["deadline_text"], task_start({**it, **new}, default=None, count_from=count_from), year
+                ).date.isoformat()
             except DeadlineError:
                 pass  # the assigned deadline stands (e.g. next year's holidays not yet published)
         changes.append((it, new))
     itemstore.change_many(led, changes, kind="dispatch", source=itemstore.DISPATCH, on=today, today=today)
 
 
-TASK_FORM = Form("dispatch", "整改任务交办表", TASK_SHEET, OFFICE_COLUMNS + UNIT_COLUMNS, TASK_NOTES,
-                 {len(OFFICE_COLUMNS): PROGRESS})
+TASK_FORM = Form(
+    "dispatch", "整改任务交办表", TASK_SHEET, OFFICE_COLUMNS + UNIT_COLUMNS, TASK_NOTES, {len(OFFICE_COLUMNS): PROGRESS}
+)
 
 
-def dispatch(ws: Workspace, folder: Path | None = None, *, batch: str | None = None,
-             reply_by: dt.date | None = None, today: dt.date | None = None) -> DispatchResult:
+def dispatch(
+    ws: Workspace,
+    folder: Path | None = None,
+    *,
+    batch: str | None = None,
+    reply_by: dt.date | None = None,
+    today: dt.date | None = None,
+) -> DispatchResult:
     """Write one task sheet per unit (整改任务交办表-单位.xlsx), to come back with progress."""
     folder = Path(folder) if folder else ws.root / "交办"
-    return send_to_units(ws, TASK_FORM, folder, batch=batch, reply_by=reply_by, today=today,
-                         res=DispatchResult(folder=str(folder)))
+    return send_to_units(
+        ws, TASK_FORM, folder, batch=batch, reply_by=reply_by, today=today, res=DispatchResult(folder=str(folder))
+    )
 
 
 def split_units(cell: str | None) -> list[str]:
@@ -208,8 +288,15 @@ class CollectResult:
     failed: dict[str, str] = field(default_factory=dict)  # file -> why it was not taken
 
     def to_dict(self) -> dict:
-        return {"files": self.files, "rows": self.rows, "changed": self.changed, "reopened": self.reopened,
-                "taken": self.taken, "failed": self.failed, "report": self.report.to_dict()}
+        return {
+            "files": self.files,
+            "rows": self.rows,
+            "changed": self.changed,
+            "reopened": self.reopened,
+            "taken": self.taken,
+            "failed": self.failed,
+            "report": self.report.to_dict(),
+        }
 
 
 def newer_state(led, item: dict, book) -> str | None:
@@ -220,8 +307,10 @@ def newer_state(led, item: dict, book) -> str | None:
         return f"该项已改由{item['lead_unit']}牵头，本表（发给{book.unit}）的内容未采用。"
     for e in reversed(events_of(led, item["id"], after=book.event_mark)):
         if e["kind"] in ("reopen", "callback-reopen"):
-            return (f"本表发出后，该项已于{e['on_date']}重新整改（{e['changes'].get('reopened') or ''}），"
-                    "请用新的交办表报送。")
+            return (
+                f"本表发出后，该项已于{e['on_date']}重新整改（{e['changes'].get('reopened') or ''}），"
+                "请用新的交办表报送。"
+            )
         if e["kind"] == "collect" and e["book"] and e["book"] != book.token:
             newer = led.conn.execute("SELECT round, id FROM sent_books WHERE token=?", (e["book"],)).fetchone()
             if newer and newer["id"] > book.id:
@@ -245,20 +334,43 @@ def collect(ws: Workspace, files: Sequence[Path], *, today: dt.date | None = Non
     seen: dict[int, str] = {}
     with ws.ledger() as led:
         for t, book, r, row, item_id in books.returned_rows(
-                led, files, "dispatch", sheet=TASK_SHEET, required=REQUIRED_RETURN, what="交办表",
-                hint="请使用 rectikit dispatch 生成的原表，不要删除列。", report=res.report):
+            led,
+            files,
+            "dispatch",
+            sheet=TASK_SHEET,
+            required=REQUIRED_RETURN,
+            what="交办表",
+            hint="请使用 rectikit dispatch 生成的原表，不要删除列。",
+            report=res.report,
+        ):
             where = dict(file=t.file, sheet=t.sheet, row=r)
             new = {key: t.text(row, header) for key, header, _ in UNIT_COLUMNS}
             if not any(new.values()):
                 continue  # nothing reported for this task yet
             if (book.role(item_id) or t.text(row, "分工")) == CO:
-                res.report.add(Issue("co-unit-row", "配合的任务由牵头单位报送进展，本行填写的内容未采用。", INFO,
-                                     column="分工", value=CO, **where))
+                res.report.add(
+                    Issue(
+                        "co-unit-row",
+                        "配合的任务由牵头单位报送进展，本行填写的内容未采用。",
+                        INFO,
+                        column="分工",
+                        value=CO,
+                        **where,
+                    )
+                )
                 continue
             key = (item_id, book.token)
             if key in seen:
-                res.report.add(Issue("duplicate-id", f"编号 {item_id} 已在 {seen[key]} 报回过，同一项只能报回一次。",
-                                     ERROR, column="编号", value=str(item_id), **where))
+                res.report.add(
+                    Issue(
+                        "duplicate-id",
+                        f"编号 {item_id} 已在 {seen[key]} 报回过，同一项只能报回一次。",
+                        ERROR,
+                        column="编号",
+                        value=str(item_id),
+                        **where,
+                    )
+                )
                 continue
             seen[key] = f"{t.file} 第{r}行"
             _check_return(new, t.cell(row, "完成时间"), today, where, res.report)
@@ -268,8 +380,18 @@ def collect(ws: Workspace, files: Sequence[Path], *, today: dt.date | None = Non
         for file, r, item_id, new, _book in wanted:
             row = led.conn.execute("SELECT * FROM items WHERE id=? AND merged_into IS NULL", (item_id,)).fetchone()
             if row is None:
-                res.report.add(Issue("unknown-id", f"编号 {item_id} 已并入其他条目或已不在台账中。", ERROR, file=file,
-                                     sheet=TASK_SHEET, row=r, column="编号", value=str(item_id)))
+                res.report.add(
+                    Issue(
+                        "unknown-id",
+                        f"编号 {item_id} 已并入其他条目或已不在台账中。",
+                        ERROR,
+                        file=file,
+                        sheet=TASK_SHEET,
+                        row=r,
+                        column="编号",
+                        value=str(item_id),
+                    )
+                )
             else:
                 current[item_id] = dict(row)
                 _check_finished(new, current[item_id], dict(file=file, sheet=TASK_SHEET, row=r), res.report)
@@ -285,23 +407,52 @@ def collect(ws: Workspace, files: Sequence[Path], *, today: dt.date | None = Non
                     continue  # the same return again
                 where = dict(file=file, sheet=TASK_SHEET, row=r, column="编号", value=str(item_id))
                 if it["closed"]:
-                    res.report.add(Issue("closed", f"编号 {item_id} 已销号，报回的内容未采用；如需重新整改，先运行 "
-                                         f"rectikit reopen {item_id}。", WARNING, **where))
+                    res.report.add(
+                        Issue(
+                            "closed",
+                            f"编号 {item_id} 已销号，报回的内容未采用；如需重新整改，先运行 "
+                            f"rectikit reopen {item_id}。",
+                            WARNING,
+                            **where,
+                        )
+                    )
                     continue
                 why = newer_state(led, it, book)
                 if why:
                     res.report.add(Issue("stale-book", f"编号 {item_id}：{why}", WARNING, **where))
                     continue
                 state = {**it, **changes}
-                if state["reopened_on"] and state["done_on"] and state["done_on"] < state["reopened_on"] \
-                        and "done_on" in changes:
-                    res.report.add(Issue("before-reopen", f"编号 {item_id} 于{state['reopened_on']}重新整改，完成时间"
-                                         f"{state['done_on']}早于此，未采用。", WARNING, **{**where, "column": "完成时间"}))
+                if (
+                    state["reopened_on"]
+                    and state["done_on"]
+                    and state["done_on"] < state["reopened_on"]
+                    and "done_on" in changes
+                ):
+                    res.report.add(
+                        Issue(
+                            "before-reopen",
+                            f"编号 {item_id} 于{state['reopened_on']}重新整改，完成时间"
+                            f"{state['done_on']}早于此，未采用。",
+                            WARNING,
+                            **{**where, "column": "完成时间"},
+                        )
+                    )
                     continue
                 on = state["done_on"] if state["progress"] == DONE and state["done_on"] else today
                 res.rows += 1
-                res.changed += len(itemstore.change(led, it, changes, kind="collect", source=itemstore.RETURN, on=on,
-                                                today=today, book=book.token, detail={"file": file, "round": book.round}))
+                res.changed += len(
+                    itemstore.change(
+                        led,
+                        it,
+                        changes,
+                        kind="collect",
+                        source=itemstore.RETURN,
+                        on=on,
+                        today=today,
+                        book=book.token,
+                        detail={"file": file, "round": book.round},
+                    )
+                )
                 led.conn.execute("UPDATE items SET reported_at=? WHERE id=?", (stamp, item_id))
     return res
 
@@ -310,21 +461,46 @@ def _check_return(new: dict, done_cell, today: dt.date, where: dict, report: Rep
     """Validate one returned row in place: a known progress, a real date that has already come, and a
     completion date only for finished work."""
     if new["progress"] and new["progress"] not in (*PROGRESS, *CLEAR):
-        report.add(Issue("bad-progress", f"整改进展应为 {'、'.join(PROGRESS)} 之一。", ERROR, column="整改进展",
-                         value=new["progress"], **where))
+        report.add(
+            Issue(
+                "bad-progress",
+                f"整改进展应为 {'、'.join(PROGRESS)} 之一。",
+                ERROR,
+                column="整改进展",
+                value=new["progress"],
+                **where,
+            )
+        )
     if new["done_on"] and new["done_on"] not in CLEAR:
         day = parse_date(done_cell)
         if day is None:
-            report.add(Issue("bad-date", "完成时间不是有效日期。", ERROR, column="完成时间", value=new["done_on"],
-                             **where))
+            report.add(
+                Issue("bad-date", "完成时间不是有效日期。", ERROR, column="完成时间", value=new["done_on"], **where)
+            )
         elif day > today:
-            report.add(Issue("future-date", f"完成时间 {day.isoformat()} 晚于今天（{today.isoformat()}）。", ERROR,
-                             column="完成时间", value=new["done_on"], **where))
+            report.add(
+                Issue(
+                    "future-date",
+                    f"完成时间 {day.isoformat()} 晚于今天（{today.isoformat()}）。",
+                    ERROR,
+                    column="完成时间",
+                    value=new["done_on"],
+                    **where,
+                )
+            )
         else:
             new["done_on"] = day.isoformat()
             if new["progress"] in ("未启动", "推进中"):
-                report.add(Issue("done-on-unfinished", f"整改进展为“{new['progress']}”，不应填写完成时间。", ERROR,
-                                 column="完成时间", value=new["done_on"], **where))
+                report.add(
+                    Issue(
+                        "done-on-unfinished",
+                        f"整改进展为“{new['progress']}”，不应填写完成时间。",
+                        ERROR,
+                        column="完成时间",
+                        value=new["done_on"],
+                        **where,
+                    )
+                )
 
 
 def _check_finished(new: dict, stored: dict, where: dict, report: Report) -> None:
@@ -333,14 +509,21 @@ def _check_finished(new: dict, stored: dict, where: dict, report: Report) -> Non
     after = {k: (stored[k] if not v else None if v in CLEAR else v) for k, v in new.items()}
     raised = str(stored.get("received_on") or "")[:10]
     if new["done_on"] and new["done_on"] not in CLEAR and len(raised) == 10 and new["done_on"] < raised:
-        report.add(Issue("done-before-raised", f"完成时间 {new['done_on']} 早于群众反映的时间 {raised}。", ERROR,
-                         column="完成时间", value=new["done_on"], **where))
+        report.add(
+            Issue(
+                "done-before-raised",
+                f"完成时间 {new['done_on']} 早于群众反映的时间 {raised}。",
+                ERROR,
+                column="完成时间",
+                value=new["done_on"],
+                **where,
+            )
+        )
     if after["progress"] == DONE:
         if not after["result"]:
             report.add(Issue("missing-result", "标为已完成，须填写整改成效。", ERROR, column="整改成效", **where))
         if not after["done_on"]:
-            report.add(Issue("missing-done-on", "标为已完成，建议填写完成时间。", WARNING, column="完成时间",
-                             **where))
+            report.add(Issue("missing-done-on", "标为已完成，建议填写完成时间。", WARNING, column="完成时间", **where))
 
 
 @dataclass
@@ -354,12 +537,18 @@ class TrackResult:
         return light_counts(t["light"] for t in self.tasks)
 
     def to_dict(self) -> dict:
-        return {"today": self.today, "counts": self.counts(), "by_unit": self.by_unit, "tasks": self.tasks,
-                "path": self.path}
+        return {
+            "today": self.today,
+            "counts": self.counts(),
+            "by_unit": self.by_unit,
+            "tasks": self.tasks,
+            "path": self.path,
+        }
 
 
-def track(ws: Workspace, *, today: dt.date | None = None, batch: str | None = None, out: Path | None = None
-          ) -> TrackResult:
+def track(
+    ws: Workspace, *, today: dt.date | None = None, batch: str | None = None, out: Path | None = None
+) -> TrackResult:
     """Light every task as it stood at the end of ``today``: red when overdue, yellow within ``[tracking]
     warn_days`` of its deadline, else green."""
     today = today or clock.today()
@@ -381,19 +570,37 @@ def _write_chase_list(path: Path, res: TrackResult) -> Path:
     from rectikit.files.xlsxout import write_table
 
     due = sorted((t for t in res.tasks if t["light"] in ("红灯", "黄灯")), key=lambda t: (t["days_left"], t["id"]))
-    rows = [[t["light"], t["unit"], t["id"], t["text"], t["deadline"], t["progress"],
-             -t["days_left"] if t["days_left"] < 0 else 0, max(t["days_left"], 0)] for t in due]
-    return write_table(path, "催办清单", ["状态", "牵头单位", "编号", "意见建议内容", "整改时限", "整改进展",
-                                      "逾期天数", "剩余天数", "公示牌"], [r + [t["board"]] for r, t in zip(rows, due)],
-                       widths=[7, 18, 6, 50, 11, 9, 8, 8, 14], internal=True,
-                       notes=[f"催办清单（截至 {res.today}，内部资料）", "红灯：已过整改时限仍未完成；黄灯：临近整改时限。"])
+    rows = [
+        [
+            t["light"],
+            t["unit"],
+            t["id"],
+            t["text"],
+            t["deadline"],
+            t["progress"],
+            -t["days_left"] if t["days_left"] < 0 else 0,
+            max(t["days_left"], 0),
+        ]
+        for t in due
+    ]
+    return write_table(
+        path,
+        "催办清单",
+        ["状态", "牵头单位", "编号", "意见建议内容", "整改时限", "整改进展", "逾期天数", "剩余天数", "公示牌"],
+        [r + [t["board"]] for r, t in zip(rows, due)],
+        widths=[7, 18, 6, 50, 11, 9, 8, 8, 14],
+        internal=True,
+        notes=[f"催办清单（截至 {res.today}，内部资料）", "红灯：已过整改时限仍未完成；黄灯：临近整改时限。"],
+    )
 
 
 def _checked_items(led, item_ids: Sequence[int], why_not, code: str, verb: str) -> dict[int, dict]:
     """The named items, each of which ``why_not`` finds nothing against, or
     an error listing every one that cannot be acted on (all or nothing)."""
-    rows = {r["id"]: dict(r) for r in led.conn.execute(
-        f"SELECT * FROM items WHERE id IN ({','.join('?' * len(item_ids))})", tuple(item_ids))}
+    rows = {
+        r["id"]: dict(r)
+        for r in led.conn.execute(f"SELECT * FROM items WHERE id IN ({','.join('?' * len(item_ids))})", tuple(item_ids))
+    }
     report = Report()
     for i in item_ids:
         it = rows.get(i)
@@ -405,8 +612,9 @@ def _checked_items(led, item_ids: Sequence[int], why_not, code: str, verb: str) 
     return rows
 
 
-def close_out(ws: Workspace, item_ids: Sequence[int], *, on: dt.date | None = None,
-              today: dt.date | None = None) -> dict:
+def close_out(
+    ws: Workspace, item_ids: Sequence[int], *, on: dt.date | None = None, today: dt.date | None = None
+) -> dict:
     """销号: close finished tasks that have evidence, on ``on`` (today by default, never a day still to come
     nor before the unit finished). All named items or none."""
     today = today or clock.today()
@@ -430,8 +638,15 @@ def close_out(ws: Workspace, item_ids: Sequence[int], *, on: dt.date | None = No
         rows = _checked_items(led, item_ids, why_not, "cannot-close", "销号")
         with led.transaction():
             for i in item_ids:
-                itemstore.change(led, rows[i], {"closed": 1, "closed_on": on.isoformat()}, kind="close-out",
-                             source=itemstore.PERSON, on=on, today=today)
+                itemstore.change(
+                    led,
+                    rows[i],
+                    {"closed": 1, "closed_on": on.isoformat()},
+                    kind="close-out",
+                    source=itemstore.PERSON,
+                    on=on,
+                    today=today,
+                )
     return {"closed": list(item_ids), "on": on.isoformat()}
 
 
@@ -452,12 +667,21 @@ def reopen(ws: Workspace, item_ids: Sequence[int], *, reason: str, today: dt.dat
         raise UsageError("请用 --reason 写明重新整改的原因（记入台账历史）。")
     phrase = reopen_phrase(ws)
     with ws.ledger() as led:
-        rows = _checked_items(led, item_ids, lambda it: None if it["closed"] else "尚未销号，无需重新打开。",
-                              "cannot-reopen", "重新打开")
+        rows = _checked_items(
+            led, item_ids, lambda it: None if it["closed"] else "尚未销号，无需重新打开。", "cannot-reopen", "重新打开"
+        )
         with led.transaction():
             for i in item_ids:
-                reopen_item(led, rows[i], kind="reopen", reason=reason, on=today, phrase=phrase, today=today,
-                            source=itemstore.PERSON)
+                reopen_item(
+                    led,
+                    rows[i],
+                    kind="reopen",
+                    reason=reason,
+                    on=today,
+                    phrase=phrase,
+                    today=today,
+                    source=itemstore.PERSON,
+                )
     return {"reopened": list(item_ids), "reason": reason, "on": today.isoformat()}
 
 
@@ -468,8 +692,18 @@ def reopen_phrase(ws: Workspace) -> str:
     return f"{value}个工作日" if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
 
-def reopen_item(led, item: dict, *, kind: str, reason: str, on: dt.date, phrase: str, today: dt.date,
-                source: str, detail: dict | None = None) -> None:
+def reopen_item(
+    led,
+    item: dict,
+    *,
+    kind: str,
+    reason: str,
+    on: dt.date,
+    phrase: str,
+    today: dt.date,
+    source: str,
+    detail: dict | None = None,
+) -> None:
     """Send one item back to work (inside a transaction): close-out undone, progress back to 推进中, the
     earlier result, completion date and evidence left to the history (closing again needs new evidence),
     a new deadline counted from ``on``, and the reason kept on the item (重新整改)."""
@@ -480,7 +714,24 @@ def reopen_item(led, item: dict, *, kind: str, reason: str, on: dt.date, phrase:
     except DeadlineError as e:
         raise WorkspaceError(f"rectikit.toml 中 [tracking] reopen_days 无法计算新的整改时限：{e}") from None
     new_deadline = (d.date or d.checkpoint).isoformat() if (d.date or d.checkpoint) else item["deadline"]
-    itemstore.change(led, item, {"closed": None, "closed_on": None, "progress": REOPENED, "result": None, "done_on": None,
-                             "evidence": None, "reopened": reason, "reopened_on": on.isoformat(),
-                             "deadline": new_deadline, "deadline_text": new_deadline},
-                 kind=kind, source=source, on=on, today=today, detail={"reason": reason, **(detail or {})})
+    itemstore.change(
+        led,
+        item,
+        {
+            "closed": None,
+            "closed_on": None,
+            "progress": REOPENED,
+            "result": None,
+            "done_on": None,
+            "evidence": None,
+            "reopened": reason,
+            "reopened_on": on.isoformat(),
+            "deadline": new_deadline,
+            "deadline_text": new_deadline,
+        },
+        kind=kind,
+        source=source,
+        on=on,
+        today=today,
+        detail={"reason": reason, **(detail or {})},
+    )

@@ -20,10 +20,22 @@ from rectikit.text.specificity import LABELS, signals
 
 DISPOSITIONS = ("立行立改", "回访帮助", "解读说明", "引导化解", "长期坚持")
 # What a disposition's keywords stand for when they fire (the rule table's rows).
-_ROLE = {"引导化解": "venting", "解读说明": "policy", "回访帮助": "personal", "长期坚持": "structural",
-         "立行立改": "ask"}
-_ROLE_LABELS = {"merged": "合并", "venting": "情绪宣泄", "policy": "政策咨询", "personal": "个人诉求", "structural": "长期性",
-                "given": "原表处理方式", "learned": "学习模型"}
+_ROLE = {
+    "引导化解": "venting",
+    "解读说明": "policy",
+    "回访帮助": "personal",
+    "长期坚持": "structural",
+    "立行立改": "ask",
+}
+_ROLE_LABELS = {
+    "merged": "合并",
+    "venting": "情绪宣泄",
+    "policy": "政策咨询",
+    "personal": "个人诉求",
+    "structural": "长期性",
+    "given": "原表处理方式",
+    "learned": "学习模型",
+}
 # What a hotline's own 性质 column adds (fuzhou 12345: 投诉/咨询/建议/举报/求助).
 _NATURE = {"咨询": "policy", "求助": "personal", "投诉": "problem", "举报": "problem"}
 # An opinion that opens with these is a question first, whatever it mentions ("请问" is "问" by then: the
@@ -40,13 +52,23 @@ def _first_person(norm: str) -> int:
 
 
 # Priority points: how much each signal adds to a key task's rank.
-WEIGHTS = {"place": 1, "number": 1, "facility": 1, "problem": 1, "ask": 1, "severity": 2, "repeat": 2, "breadth": 1,
-           "general": -2}
+WEIGHTS = {
+    "place": 1,
+    "number": 1,
+    "facility": 1,
+    "problem": 1,
+    "ask": 1,
+    "severity": 2,
+    "repeat": 2,
+    "breadth": 1,
+    "general": -2,
+}
 
 
 @dataclass
 class Settings:
     """[classify] keys of rectikit.toml that steer triage (templates/config.toml explains each)."""
+
     key_dispositions: frozenset = frozenset({"立行立改"})
     min_raw: int = 1
     min_score: int = 3
@@ -54,10 +76,12 @@ class Settings:
 
     @classmethod
     def of(cls, ws) -> "Settings":
-        return cls(frozenset(ws.setting("classify", "key_task_dispositions", ["立行立改"])),
-                   int(ws.setting("classify", "key_task_min_raw", 1)),
-                   int(ws.setting("classify", "key_task_min_score", 3)),
-                   float(ws.setting("classify", "key_task_max_share", 0.22)))
+        return cls(
+            frozenset(ws.setting("classify", "key_task_dispositions", ["立行立改"])),
+            int(ws.setting("classify", "key_task_min_raw", 1)),
+            int(ws.setting("classify", "key_task_min_score", 3)),
+            float(ws.setting("classify", "key_task_max_share", 0.22)),
+        )
 
 
 @dataclass
@@ -91,8 +115,15 @@ def _whole(names: list[str], places: frozenset[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def decide(norm: str, rules: Sequence[tuple[str, list[str], float]], *, text: str = "", nature: str | None = None,
-           raw_count: int = 1, places: frozenset[str] = frozenset()) -> Triage:
+def decide(
+    norm: str,
+    rules: Sequence[tuple[str, list[str], float]],
+    *,
+    text: str = "",
+    nature: str | None = None,
+    raw_count: int = 1,
+    places: frozenset[str] = frozenset(),
+) -> Triage:
     """One opinion's disposition and priority score.
 
     In order (docs/TRIAGE.md): venting → 引导化解; a question about rules with
@@ -122,8 +153,12 @@ def decide(norm: str, rules: Sequence[tuple[str, list[str], float]], *, text: st
     specific = has("place") or has("facility") or has("number") or has("region") and concrete
     if has("venting"):
         disposition = "引导化解"
-    elif norm.startswith(_ASKING) or norm.startswith("问") and not norm.startswith("问题") or (
-            has("policy") and not concrete):
+    elif (
+        norm.startswith(_ASKING)
+        or norm.startswith("问")
+        and not norm.startswith("问题")
+        or (has("policy") and not concrete)
+    ):
         disposition = "解读说明"
     elif has("personal") and (not has("breadth") or _first_person(norm) >= FIRST_PERSON):
         disposition = "回访帮助"
@@ -144,16 +179,26 @@ def decide(norm: str, rules: Sequence[tuple[str, list[str], float]], *, text: st
     return Triage(disposition, score, fired)
 
 
-def select_key_tasks(triages: Sequence[Triage], raw_counts: Sequence[int], settings: Settings, *,
-                     batch_size: int | None = None, fixed_yes: int = 0) -> None:
+def select_key_tasks(
+    triages: Sequence[Triage],
+    raw_counts: Sequence[int],
+    settings: Settings,
+    *,
+    batch_size: int | None = None,
+    fixed_yes: int = 0,
+) -> None:
     """Mark key tasks: eligible by the guideline, at least ``min_score``, and
     no more than ``max_share`` of the batch's ``batch_size`` items (best
     score first, then more merged opinions, then the list's order).
     ``fixed_yes`` counts key tasks a person already chose, which use up the
     same share."""
-    eligible = [k for k, t in enumerate(triages)
-                if t.disposition in settings.key_dispositions and raw_counts[k] >= settings.min_raw
-                and t.score >= settings.min_score]
+    eligible = [
+        k
+        for k, t in enumerate(triages)
+        if t.disposition in settings.key_dispositions
+        and raw_counts[k] >= settings.min_raw
+        and t.score >= settings.min_score
+    ]
     budget = len(eligible)
     if settings.max_share and settings.max_share < 1:
         budget = min(budget, max(0, math.ceil(settings.max_share * (batch_size or len(triages))) - fixed_yes))

@@ -63,7 +63,11 @@ class Directory:
 
     def unknown_message(self, name: str) -> str:
         near = self.closest(name)
-        return f"单位名录中没有“{name}”" + (f"，是否是：{'、'.join(near)}？" if near else "。") + "可在单位名录中补充简称或别名。"
+        return (
+            f"单位名录中没有“{name}”"
+            + (f"，是否是：{'、'.join(near)}？" if near else "。")
+            + "可在单位名录中补充简称或别名。"
+        )
 
 
 def load(path: Path) -> Directory:
@@ -85,23 +89,50 @@ def load(path: Path) -> Directory:
         if problem:  # a unit's name becomes the name of its task sheet
             report.add(Issue("bad-unit-name", f"单位名称{problem}", ERROR, **where))
         if _key(name) in full:
-            report.add(Issue("duplicate-unit", f"单位全称与第{full[_key(name)]}行重复，每个单位只写一行。", ERROR, **where))
+            report.add(
+                Issue("duplicate-unit", f"单位全称与第{full[_key(name)]}行重复，每个单位只写一行。", ERROR, **where)
+            )
             continue
         full[_key(name)] = r
         other = files.setdefault(file_part(name).casefold(), (name, r))
         if other[0] != name:
-            report.add(Issue("same-file-name", f"与第{other[1]}行“{other[0]}”写成文件名后相同，交办表会互相覆盖，请改名。",
-                             ERROR, **where))
-        aliases = tuple(a.strip() for a in t.text(row, alias_col).replace("；", ";").replace("、", ";").split(";")
-                        if a.strip())
+            report.add(
+                Issue(
+                    "same-file-name",
+                    f"与第{other[1]}行“{other[0]}”写成文件名后相同，交办表会互相覆盖，请改名。",
+                    ERROR,
+                    **where,
+                )
+            )
+        aliases = tuple(
+            a.strip() for a in t.text(row, alias_col).replace("；", ";").replace("、", ";").split(";") if a.strip()
+        )
         for n in (name, *aliases):
             k = _key(n)
             if k in seen and seen[k][0] != name:
-                report.add(Issue("ambiguous-alias", f"“{n}”同时指向“{seen[k][0]}”（第{seen[k][1]}行）和“{name}”。",
-                                 ERROR, file=t.file, sheet=t.sheet, row=r, column=alias_col or "单位全称", value=n))
+                report.add(
+                    Issue(
+                        "ambiguous-alias",
+                        f"“{n}”同时指向“{seen[k][0]}”（第{seen[k][1]}行）和“{name}”。",
+                        ERROR,
+                        file=t.file,
+                        sheet=t.sheet,
+                        row=r,
+                        column=alias_col or "单位全称",
+                        value=n,
+                    )
+                )
             seen.setdefault(k, (name, r))
-        units.append(Unit(name, aliases, t.text(row, "层级"), t.text(row, "责任领导"), t.text(row, "联系人"),
-                          t.text(row, "联系电话")))
+        units.append(
+            Unit(
+                name,
+                aliases,
+                t.text(row, "层级"),
+                t.text(row, "责任领导"),
+                t.text(row, "联系人"),
+                t.text(row, "联系电话"),
+            )
+        )
     if report.errors:
         raise InvalidDataError(f"单位名录 {t.file} 有 {len(report.errors)} 处错误。", report=report)
     return Directory(units)

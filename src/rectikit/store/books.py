@@ -21,10 +21,25 @@ from rectikit.base.fsutil import sha256_file
 from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.files.xlsxout import IDENTITY_SHEET
 
-KINDS = {"dispatch": "交办表", "investigation": "调查表", "callback": "回访表", "frame": "样本框名单", "classify-review": "分类审核表", "dedupe-review": "合并审核表",
-         "assign-review": "责任分解表", "survey": "摸底调查表"}
-_LABELS = (("工作区", "workspace"), ("类型", "kind"), ("标识", "token"), ("单位", "unit"), ("批次", "batch"),
-           ("轮次", "round"), ("生成时间", "created_at"))
+KINDS = {
+    "dispatch": "交办表",
+    "investigation": "调查表",
+    "callback": "回访表",
+    "frame": "样本框名单",
+    "classify-review": "分类审核表",
+    "dedupe-review": "合并审核表",
+    "assign-review": "责任分解表",
+    "survey": "摸底调查表",
+}
+_LABELS = (
+    ("工作区", "workspace"),
+    ("类型", "kind"),
+    ("标识", "token"),
+    ("单位", "unit"),
+    ("批次", "batch"),
+    ("轮次", "round"),
+    ("生成时间", "created_at"),
+)
 
 
 def digest(item_id: int, text: str | None) -> str:
@@ -51,8 +66,15 @@ class Book:
 
     def identity(self, workspace_id: str) -> list[tuple[str, str]]:
         """The hidden sheet's rows."""
-        values = {"workspace": workspace_id, "kind": self.kind, "token": self.token, "unit": self.unit or "",
-                  "batch": self.batch or "", "round": str(self.round), "created_at": self.created_at}
+        values = {
+            "workspace": workspace_id,
+            "kind": self.kind,
+            "token": self.token,
+            "unit": self.unit or "",
+            "batch": self.batch or "",
+            "round": str(self.round),
+            "created_at": self.created_at,
+        }
         return [(label, values[key]) for label, key in _LABELS]
 
 
@@ -60,9 +82,17 @@ def workspace_id(led) -> str:
     return led.conn.execute("SELECT value FROM meta WHERE key='workspace_id'").fetchone()[0]
 
 
-def register(led, kind: str, items: dict[int, str | None], *, unit: str | None = None,
-             batch: str | None = None, roles: dict[int, str] | None = None, run: str | None = None,
-             reply_by: str | None = None) -> Book:
+def register(
+    led,
+    kind: str,
+    items: dict[int, str | None],
+    *,
+    unit: str | None = None,
+    batch: str | None = None,
+    roles: dict[int, str] | None = None,
+    run: str | None = None,
+    reply_by: str | None = None,
+) -> Book:
     """Remember a book about to be written (call inside a transaction); ``items`` maps id -> fixed text,
     ``roles`` what the unit is asked to do for each, ``run`` names the command's set of books,
     ``reply_by`` the day it is asked back by (ISO)."""
@@ -71,16 +101,43 @@ def register(led, kind: str, items: dict[int, str | None], *, unit: str | None =
     from rectikit.store.ledger import now
 
     rnd = 1 + led.conn.execute("SELECT COUNT(*) FROM sent_books WHERE kind=? AND unit IS ?", (kind, unit)).fetchone()[0]
-    book = Book(secrets.token_hex(8), kind, unit, batch, rnd, now(), {i: digest(i, t) for i, t in items.items()},
-                event_mark=last_event(led), roles=roles, run=run)
+    book = Book(
+        secrets.token_hex(8),
+        kind,
+        unit,
+        batch,
+        rnd,
+        now(),
+        {i: digest(i, t) for i, t in items.items()},
+        event_mark=last_event(led),
+        roles=roles,
+        run=run,
+    )
     cur = led.conn.execute(
         "INSERT INTO sent_books(token, kind, unit, batch, round, created_at, items, event_mark, roles, run, sent_on,"
         " reply_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        (book.token, kind, unit, batch, rnd, book.created_at, json.dumps(book.items), book.event_mark,
-         json.dumps(roles, ensure_ascii=False) if roles else None, run, clock.today().isoformat(), reply_by))
+        (
+            book.token,
+            kind,
+            unit,
+            batch,
+            rnd,
+            book.created_at,
+            json.dumps(book.items),
+            book.event_mark,
+            json.dumps(roles, ensure_ascii=False) if roles else None,
+            run,
+            clock.today().isoformat(),
+            reply_by,
+        ),
+    )
     book.id = cur.lastrowid
-    led.record("send", "book", book.token, detail={"kind": kind, "unit": unit, "batch": batch, "round": rnd,
-                                                    "items": len(items)})
+    led.record(
+        "send",
+        "book",
+        book.token,
+        detail={"kind": kind, "unit": unit, "batch": batch, "round": rnd, "items": len(items)},
+    )
     return book
 
 
@@ -120,8 +177,9 @@ class Returned:
 
         if self.error is not None:
             raise self.error
-        return headed(self.name, [s for s in self.sheets if s.name != IDENTITY_SHEET], required, sheet=sheet,
-                      what=what, hint=hint)
+        return headed(
+            self.name, [s for s in self.sheets if s.name != IDENTITY_SHEET], required, sheet=sheet, what=what, hint=hint
+        )
 
 
 def read_returned(path) -> Returned:
@@ -138,8 +196,10 @@ def read_returned(path) -> Returned:
         for sheet in read_sheets(path, "all"):  # sheet by sheet: a crafted book of thousands stops early
             sheets.append(sheet)
             if len(sheets) > MAX_RETURNED_SHEETS:
-                raise InputFileError(f"{path.name} 有 {MAX_RETURNED_SHEETS} 个以上的工作表，不是 rectikit 发出的表格"
-                                     "（发出的表只有几个工作表），拒绝读取。")
+                raise InputFileError(
+                    f"{path.name} 有 {MAX_RETURNED_SHEETS} 个以上的工作表，不是 rectikit 发出的表格"
+                    "（发出的表只有几个工作表），拒绝读取。"
+                )
     except InputFileError as e:
         return Returned(path, [], None, e)
     ident = next((s for s in sheets if s.name == IDENTITY_SHEET), None)
@@ -181,34 +241,80 @@ def identify(led, ret: Returned, kind: str, report: Report) -> Book | None:
     what = KINDS[kind]
     tag = ret.tag
     if tag is None:
-        report.add(Issue("no-identity", f"不是本工作区生成的{what}（缺少 rectikit 标识），请使用 rectikit 生成的原表填写后报回。",
-                         ERROR, file=name))
+        report.add(
+            Issue(
+                "no-identity",
+                f"不是本工作区生成的{what}（缺少 rectikit 标识），请使用 rectikit 生成的原表填写后报回。",
+                ERROR,
+                file=name,
+            )
+        )
         return None
     if tag.get("工作区") != workspace_id(led):
-        report.add(Issue("other-workspace", f"这份{what}来自另一个工作区，不能导入本工作区。", ERROR, file=name,
-                         sheet=IDENTITY_SHEET))
+        report.add(
+            Issue(
+                "other-workspace",
+                f"这份{what}来自另一个工作区，不能导入本工作区。",
+                ERROR,
+                file=name,
+                sheet=IDENTITY_SHEET,
+            )
+        )
         return None
     row = led.conn.execute("SELECT * FROM sent_books WHERE token=?", (tag.get("标识", ""),)).fetchone()
     if row is None or row["kind"] != kind:
         found = KINDS.get(row["kind"], row["kind"]) if row else "未知"
-        report.add(Issue("unknown-book", f"不是本工作区发出的{what}（标识不符，类型：{found}）。", ERROR, file=name,
-                         sheet=IDENTITY_SHEET))
+        report.add(
+            Issue(
+                "unknown-book",
+                f"不是本工作区发出的{what}（标识不符，类型：{found}）。",
+                ERROR,
+                file=name,
+                sheet=IDENTITY_SHEET,
+            )
+        )
         return None
-    return Book(row["token"], row["kind"], row["unit"], row["batch"], row["round"], row["created_at"],
-                {int(k): v for k, v in json.loads(row["items"]).items()}, row["id"], row["event_mark"] or 0,
-                {int(k): v for k, v in json.loads(row["roles"]).items()} if row["roles"] else None, row["run"])
+    return Book(
+        row["token"],
+        row["kind"],
+        row["unit"],
+        row["batch"],
+        row["round"],
+        row["created_at"],
+        {int(k): v for k, v in json.loads(row["items"]).items()},
+        row["id"],
+        row["event_mark"] or 0,
+        {int(k): v for k, v in json.loads(row["roles"]).items()} if row["roles"] else None,
+        row["run"],
+    )
 
 
 def check_row(book: Book, item_id: int, text: str | None, where: dict, report: Report) -> bool:
     """Whether a returned row is one the book carried, unchanged in its fixed cells."""
     if item_id not in book.items:
         owner = f"（本表是发给{book.unit}的）" if book.unit else ""
-        report.add(Issue("not-in-book", f"编号 {item_id} 不在这份{KINDS[book.kind]}中{owner}，不能导入。", ERROR,
-                         column="编号", value=str(item_id), **where))
+        report.add(
+            Issue(
+                "not-in-book",
+                f"编号 {item_id} 不在这份{KINDS[book.kind]}中{owner}，不能导入。",
+                ERROR,
+                column="编号",
+                value=str(item_id),
+                **where,
+            )
+        )
         return False
     if text is not None and digest(item_id, text) != book.items[item_id]:
-        report.add(Issue("row-changed", f"编号 {item_id} 与本行的意见建议内容不符（编号或内容被改动过），请按原表填写。",
-                         ERROR, column="编号", value=str(item_id), **where))
+        report.add(
+            Issue(
+                "row-changed",
+                f"编号 {item_id} 与本行的意见建议内容不符（编号或内容被改动过），请按原表填写。",
+                ERROR,
+                column="编号",
+                value=str(item_id),
+                **where,
+            )
+        )
         return False
     return True
 
@@ -250,8 +356,16 @@ def send(led, jobs: list[Outgoing]) -> Sent:
         wid = workspace_id(led)
         made, targets, kept = [], [], {}
         for job in jobs:
-            book = register(led, job.kind, job.items, unit=job.unit, batch=job.batch, roles=job.roles, run=run,
-                            reply_by=job.reply_by)
+            book = register(
+                led,
+                job.kind,
+                job.items,
+                unit=job.unit,
+                batch=job.batch,
+                roles=job.roles,
+                run=run,
+                reply_by=job.reply_by,
+            )
             target = free_path(led, Path(job.path))
             if target != Path(job.path):
                 kept[str(job.path)] = str(target)
@@ -268,7 +382,10 @@ def free_path(led, path: Path) -> Path:
     copy rectikit wrote and nobody changed; else beside it (名称（第2版）.xlsx …), so a sheet a unit or a
     colleague may have filled is never written over."""
     path = Path(path)
-    if not path.exists() or led.conn.execute("SELECT 1 FROM sent_books WHERE file_sha=?", (sha256_file(path),)).fetchone():
+    if (
+        not path.exists()
+        or led.conn.execute("SELECT 1 FROM sent_books WHERE file_sha=?", (sha256_file(path),)).fetchone()
+    ):
         return path
     k = 2
     while (beside := path.with_name(f"{path.stem}（第{k}版）{path.suffix}")).exists():

@@ -35,8 +35,18 @@ def remember(led, kind: str, period: str, scope: str, made_on: dt.date, figures:
     """Record a new edition (inside a transaction) at the newest event; returns its number."""
     from rectikit.store.ledger import now
 
-    led.conn.execute("INSERT INTO editions(kind, period, scope, made_on, made_at, event_mark, figures)"
-                     " VALUES (?,?,?,?,?,?,?)", (kind, period, scope, made_on.isoformat(), now(), last_event(led),
-                                                 json.dumps(figures, ensure_ascii=False, sort_keys=True)))
-    return led.conn.execute("SELECT COUNT(*) FROM editions WHERE kind=? AND period=? AND scope=?",
-                            (kind, period, scope)).fetchone()[0]
+    led.conn.execute(
+        "INSERT INTO editions(kind, period, scope, made_on, made_at, event_mark, figures) VALUES (?,?,?,?,?,?,?)",
+        (
+            kind,
+            period,
+            scope,
+            made_on.isoformat(),
+            now(),
+            last_event(led),
+            json.dumps(figures, ensure_ascii=False, sort_keys=True),
+        ),
+    )
+    return led.conn.execute(
+        "SELECT COUNT(*) FROM editions WHERE kind=? AND period=? AND scope=?", (kind, period, scope)
+    ).fetchone()[0]

@@ -28,35 +28,83 @@ from rectikit.base import clock
 from rectikit.base.jsontext import dumps, loads
 
 # The plan of a task: as first assigned it holds from the start.
-PLAN = ("lead_unit", "co_units", "leader", "person", "deadline", "deadline_text", "long_term", "measures", "goal",
-        "started_on")
+PLAN = (
+    "lead_unit",
+    "co_units",
+    "leader",
+    "person",
+    "deadline",
+    "deadline_text",
+    "long_term",
+    "measures",
+    "goal",
+    "started_on",
+)
 # What happened to it: each value counts from its business date.
 OUTCOME = ("progress", "result", "done_on", "evidence", "board", "closed", "closed_on", "reopened", "reopened_on")
 TRACKED = PLAN + OUTCOME
 
 # Sources of a change.
-IMPORT, RULE, MODEL, PERSON, RETURN, CALLBACK, DISPATCH = ("import", "rule", "model", "person", "return", "callback",
-                                                           "dispatch")
+IMPORT, RULE, MODEL, PERSON, RETURN, CALLBACK, DISPATCH = (
+    "import",
+    "rule",
+    "model",
+    "person",
+    "return",
+    "callback",
+    "dispatch",
+)
 
 
 def _day(value) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)[:10]
 
 
-def _event_row(item_id: int, kind: str, source: str, on, changes: dict, *, today: dt.date, stamp: str,
-               book: str | None = None, detail: dict | None = None, before: dict | None = None) -> tuple:
-    return (item_id, kind, source, _day(on), today.isoformat(), stamp, book,
-            changes if isinstance(changes, str) else dumps(changes),
-            dumps(before) if before else None,
-            dumps(detail) if detail else None)
+def _event_row(
+    item_id: int,
+    kind: str,
+    source: str,
+    on,
+    changes: dict,
+    *,
+    today: dt.date,
+    stamp: str,
+    book: str | None = None,
+    detail: dict | None = None,
+    before: dict | None = None,
+) -> tuple:
+    return (
+        item_id,
+        kind,
+        source,
+        _day(on),
+        today.isoformat(),
+        stamp,
+        book,
+        changes if isinstance(changes, str) else dumps(changes),
+        dumps(before) if before else None,
+        dumps(detail) if detail else None,
+    )
 
 
-_INSERT = ("INSERT INTO events(item_id, kind, source, on_date, recorded_on, recorded_at, book, changes, before, detail)"
-           " VALUES (?,?,?,?,?,?,?,?,?,?)")
+_INSERT = (
+    "INSERT INTO events(item_id, kind, source, on_date, recorded_on, recorded_at, book, changes, before, detail)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?)"
+)
 
 
-def change(led, item: dict, new: dict, *, kind: str, source: str, on=None, today: dt.date | None = None,
-           book: str | None = None, detail: dict | None = None) -> dict:
+def change(
+    led,
+    item: dict,
+    new: dict,
+    *,
+    kind: str,
+    source: str,
+    on=None,
+    today: dt.date | None = None,
+    book: str | None = None,
+    detail: dict | None = None,
+) -> dict:
     """Set ``new`` fields of one item (inside a transaction): the row, one history row and one event for
     the fields that differ. ``item`` is updated in place; returns {field: (old, new)} of what changed."""
     from rectikit.store.ledger import now
@@ -65,19 +113,45 @@ def change(led, item: dict, new: dict, *, kind: str, source: str, on=None, today
     if not diff:
         return {}
     today = today or clock.today()
-    led.conn.execute(f"UPDATE items SET {', '.join(f'{f}=?' for f in diff)} WHERE id=?",
-                     (*(v for _o, v in diff.values()), item["id"]))
-    led.record_changes(kind, item["id"], diff, detail={**(detail or {}), "source": source, "on": _day(on or today),
-                                                       **({"book": book} if book else {})})
-    led.conn.execute(_INSERT, _event_row(item["id"], kind, source, on or today, {f: v for f, (_o, v) in diff.items()},
-                                         today=today, stamp=now(), book=book, detail=detail,
-                                         before={f: o for f, (o, _v) in diff.items() if o is not None}))
+    led.conn.execute(
+        f"UPDATE items SET {', '.join(f'{f}=?' for f in diff)} WHERE id=?",
+        (*(v for _o, v in diff.values()), item["id"]),
+    )
+    led.record_changes(
+        kind,
+        item["id"],
+        diff,
+        detail={**(detail or {}), "source": source, "on": _day(on or today), **({"book": book} if book else {})},
+    )
+    led.conn.execute(
+        _INSERT,
+        _event_row(
+            item["id"],
+            kind,
+            source,
+            on or today,
+            {f: v for f, (_o, v) in diff.items()},
+            today=today,
+            stamp=now(),
+            book=book,
+            detail=detail,
+            before={f: o for f, (o, _v) in diff.items() if o is not None},
+        ),
+    )
     item.update(new)
     return diff
 
 
-def change_many(led, changes: Iterable[tuple[dict, dict]], *, kind: str, source: str, on=None,
-                today: dt.date | None = None, detail: dict | None = None) -> int:
+def change_many(
+    led,
+    changes: Iterable[tuple[dict, dict]],
+    *,
+    kind: str,
+    source: str,
+    on=None,
+    today: dt.date | None = None,
+    detail: dict | None = None,
+) -> int:
     """:func:`change` for many items at once (inside a transaction): (item, new fields) pairs, the rows
     updated with one executemany per set of fields. Returns how many items changed."""
     from collections import defaultdict
@@ -89,8 +163,9 @@ def change_many(led, changes: Iterable[tuple[dict, dict]], *, kind: str, source:
         if not diff:
             continue
         by_fields[tuple(diff)].append((*(v for _o, v in diff.values()), item["id"]))
-        events.append((item["id"], diff, led.record_changes(kind, item["id"], diff,
-                                                            detail={**(detail or {}), "source": source})))
+        events.append(
+            (item["id"], diff, led.record_changes(kind, item["id"], diff, detail={**(detail or {}), "source": source}))
+        )
         item.update(new)
     for fields, params in by_fields.items():
         led.conn.executemany(f"UPDATE items SET {', '.join(f'{f}=?' for f in fields)} WHERE id=?", params)
@@ -98,8 +173,17 @@ def change_many(led, changes: Iterable[tuple[dict, dict]], *, kind: str, source:
     return len(events)
 
 
-def events_many(led, rows: Iterable[tuple], *, kind: str, source: str, on=None,
-                today: dt.date | None = None, book: str | None = None, detail: dict | None = None) -> None:
+def events_many(
+    led,
+    rows: Iterable[tuple],
+    *,
+    kind: str,
+    source: str,
+    on=None,
+    today: dt.date | None = None,
+    book: str | None = None,
+    detail: dict | None = None,
+) -> None:
     """Events for a bulk step that updated the rows itself: (item id, {field: new value}) each, or
     (item id, {field: (old, new)}, the new values' JSON from :meth:`Ledger.record_changes` or None)."""
     from rectikit.store.ledger import now
@@ -112,14 +196,26 @@ def events_many(led, rows: Iterable[tuple], *, kind: str, source: str, on=None,
             continue
         pairs = all(isinstance(v, tuple) for v in ch.values())
         new = (encoded[0] if encoded and encoded[0] else {f: v[1] for f, v in ch.items()}) if pairs else ch
-        out.append(_event_row(i, kind, source, on or today, new,
-                              today=today, stamp=stamp, book=book, detail=detail,
-                              before={f: v[0] for f, v in ch.items() if v[0] is not None} if pairs else None))
+        out.append(
+            _event_row(
+                i,
+                kind,
+                source,
+                on or today,
+                new,
+                today=today,
+                stamp=stamp,
+                book=book,
+                detail=detail,
+                before={f: v[0] for f, v in ch.items() if v[0] is not None} if pairs else None,
+            )
+        )
     led.conn.executemany(_INSERT, out)
 
 
-def decided_since(led, item_id: int, mark: int, kinds: Sequence[str], *, fields: Sequence[str] = (),
-                  book: str | None = None) -> str | None:
+def decided_since(
+    led, item_id: int, mark: int, kinds: Sequence[str], *, fields: Sequence[str] = (), book: str | None = None
+) -> str | None:
     """Who decided an item anew after the mark ``mark`` (a book's), in words, or None: a person's events of
     ``kinds`` (touching one of ``fields`` when given), other than those taken from ``book`` itself."""
     for e in reversed(events_of(led, item_id, after=mark)):
@@ -171,7 +267,8 @@ def as_of(led, items: Sequence[dict], day: dt.date, *, mark: int | None = None) 
     # Every event says which fields it touched (so a later value is not taken from the row); only those
     # recorded up to the mark and dated by the day make the state.
     for event_id, item_id, on_date, changes, before in cur.execute(
-            "SELECT id, item_id, on_date, changes, before FROM events ORDER BY id"):
+        "SELECT id, item_id, on_date, changes, before FROM events ORDER BY id"
+    ):
         if item_id not in wanted:
             continue
         ch = loads(changes)

@@ -105,9 +105,7 @@ class Ledger:
         with self._write_lock():
             current = self.schema_version()  # re-read under the lock
             if current > SCHEMA_VERSION:
-                raise WorkspaceError(
-                    f"台账由更新版本的 rectikit 创建（结构版本 {current}），请升级 rectikit。"
-                )
+                raise WorkspaceError(f"台账由更新版本的 rectikit 创建（结构版本 {current}），请升级 rectikit。")
             self.conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations("
                 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
@@ -118,8 +116,7 @@ class Ledger:
                 for sql in statements:
                     self.conn.execute(sql)
                 self.conn.execute(
-                    "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?,?,?)",
-                    (version, name, now()),
+                    "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?,?,?)", (version, name, now())
                 )
 
     # -- transactions ---------------------------------------------------
@@ -152,7 +149,9 @@ class Ledger:
         if self._pending:
             self.conn.executemany(
                 "INSERT INTO history(at, actor, command, action, entity, entity_id, field, old, new, detail)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?)", self._pending)
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                self._pending,
+            )
         self._pending = []
 
     @contextlib.contextmanager
@@ -189,9 +188,18 @@ class Ledger:
         detail: dict | None = None,
     ) -> None:
         """Append one row to the history; call inside :meth:`transaction` (it is written at the commit)."""
-        row = (self._stamp if self._pending is not None else now(), self.actor, self.command, action, entity,
-               None if entity_id is None else str(entity_id), field, None if old is None else str(old),
-               None if new is None else str(new), dumps(detail) if detail else None)
+        row = (
+            self._stamp if self._pending is not None else now(),
+            self.actor,
+            self.command,
+            action,
+            entity,
+            None if entity_id is None else str(entity_id),
+            field,
+            None if old is None else str(old),
+            None if new is None else str(new),
+            dumps(detail) if detail else None,
+        )
         if self._pending is None:
             self._pending = [row]  # outside a transaction: written at once
             self._flush()
@@ -199,20 +207,27 @@ class Ledger:
         else:
             self._pending.append(row)
 
-    def record_changes(self, action: str, item_id: int, changes: dict[str, tuple], detail: dict | None = None
-                       ) -> str | None:
+    def record_changes(
+        self, action: str, item_id: int, changes: dict[str, tuple], detail: dict | None = None
+    ) -> str | None:
         """One history row for an item's changes in one run: a single field as :meth:`record` writes
         it; several as their names joined by commas, with old and new values as JSON objects keyed by
         field (query them with json_extract). Bulk steps wrote a row per field: 888k rows for 100k
         items. Returns the new values' JSON when it made one, for the item's event to reuse."""
         if len(changes) == 1:
-            (fld, (old, new)), = changes.items()
+            ((fld, (old, new)),) = changes.items()
             self.record(action, "item", item_id, field=fld, old=old, new=new, detail=detail)
             return None
         encoded = dumps({f: n for f, (_o, n) in changes.items()})
-        self.record(action, "item", item_id, field=",".join(changes),
-                    old=dumps({f: o for f, (o, _n) in changes.items()}),
-                    new=encoded, detail=detail)
+        self.record(
+            action,
+            "item",
+            item_id,
+            field=",".join(changes),
+            old=dumps({f: o for f, (o, _n) in changes.items()}),
+            new=encoded,
+            detail=detail,
+        )
         return encoded
 
     # -- small shared queries --------------------------------------------
@@ -240,7 +255,7 @@ class Ledger:
 
         from rectikit.files.readers import read_sheets
 
-        content, = self.conn.execute("SELECT content FROM source_blobs WHERE sha256 = ?", (sha,)).fetchone()
+        (content,) = self.conn.execute("SELECT content FROM source_blobs WHERE sha256 = ?", (sha,)).fetchone()
         with tempfile.TemporaryDirectory() as d:
             copy = Path(d) / ("original" + Path(file_name).suffix.lower())
             copy.write_bytes(content)
@@ -253,11 +268,13 @@ class Ledger:
         out: dict[int, list[tuple[str, str]]] = {}
         ids = list(item_ids)
         for k in range(0, len(ids), 900):
-            part = ids[k:k + 900]
+            part = ids[k : k + 900]
             marks = ",".join("?" * len(part))
             for home, name, phone in self.conn.execute(
-                    f"SELECT COALESCE(merged_into, id), contact_name, contact_phone FROM items WHERE id IN ({marks})"
-                    f" OR merged_into IN ({marks}) ORDER BY id", (*part, *part)):
+                f"SELECT COALESCE(merged_into, id), contact_name, contact_phone FROM items WHERE id IN ({marks})"
+                f" OR merged_into IN ({marks}) ORDER BY id",
+                (*part, *part),
+            ):
                 pair = ((name or "").strip(), (phone or "").strip())
                 got = out.setdefault(home, [])
                 if any(pair) and pair not in got:
@@ -267,16 +284,22 @@ class Ledger:
     def contacts(self, item_ids: Sequence[int]) -> dict[int, dict[str, str]]:
         """:meth:`people` as ``contact_name`` and ``contact_phone``, each joined with "；" (staff-only
         workbooks)."""
-        return {i: {"contact_name": "；".join(dict.fromkeys(n for n, _ in pairs if n)),
-                    "contact_phone": "；".join(dict.fromkeys(t for _, t in pairs if t))}
-                for i, pairs in self.people(item_ids).items()}
+        return {
+            i: {
+                "contact_name": "；".join(dict.fromkeys(n for n, _ in pairs if n)),
+                "contact_phone": "；".join(dict.fromkeys(t for _, t in pairs if t)),
+            }
+            for i, pairs in self.people(item_ids).items()
+        }
 
     def working_items(self, batches: Sequence[str] = (), *, key_only: bool = False) -> list[dict]:
         """Items not merged into another, with their batch and how many raw
         items they stand for; ``key_only`` keeps key tasks (and items not yet
         triaged). An unknown batch name is a usage error."""
-        sql = ("SELECT i.*, b.name AS batch, 1 + (SELECT COUNT(*) FROM items m WHERE m.merged_into=i.id) AS raw_count"
-               " FROM items i JOIN batches b ON b.id=i.batch_id WHERE i.merged_into IS NULL")
+        sql = (
+            "SELECT i.*, b.name AS batch, 1 + (SELECT COUNT(*) FROM items m WHERE m.merged_into=i.id) AS raw_count"
+            " FROM items i JOIN batches b ON b.id=i.batch_id WHERE i.merged_into IS NULL"
+        )
         for name in batches:
             self.require_batch(name)
         if batches:
@@ -301,14 +324,36 @@ class Ledger:
             raise UsageError(f"台账中没有批次“{name}”。")
         return found
 
-    def add_source(self, batch_id: int, path: Path, sha: str, *, sheet: str, header_row: int, headers: list[str],
-                   mapping: dict, rows: int, stamp: str) -> int:
+    def add_source(
+        self,
+        batch_id: int,
+        path: Path,
+        sha: str,
+        *,
+        sheet: str,
+        header_row: int,
+        headers: list[str],
+        mapping: dict,
+        rows: int,
+        stamp: str,
+    ) -> int:
         """Record one imported sheet of a file (its bytes are kept once in ``source_blobs``); its id."""
         return self.conn.execute(
             "INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers, mapping,"
             " row_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (batch_id, path.name, str(path.resolve()), sha, sheet, header_row, json.dumps(headers, ensure_ascii=False),
-             json.dumps(mapping), rows, stamp)).lastrowid
+            (
+                batch_id,
+                path.name,
+                str(path.resolve()),
+                sha,
+                sheet,
+                header_row,
+                json.dumps(headers, ensure_ascii=False),
+                json.dumps(mapping),
+                rows,
+                stamp,
+            ),
+        ).lastrowid
 
     def batch_id(self, name: str, *, create: bool = False, kind: str | None = None) -> int | None:
         """The batch's id (created when asked, of ``kind`` or the kind its name says); a ``kind`` given for
@@ -323,8 +368,9 @@ class Ledger:
             return row[0]
         if not create:
             return None
-        cur = self.conn.execute("INSERT INTO batches(name, created_at, kind) VALUES (?,?,?)",
-                                (name, now(), kind or kind_from_name(name)))
+        cur = self.conn.execute(
+            "INSERT INTO batches(name, created_at, kind) VALUES (?,?,?)", (name, now(), kind or kind_from_name(name))
+        )
         self.record("create", "batch", cur.lastrowid, new=name)
         return cur.lastrowid
 

@@ -83,7 +83,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             """CREATE TRIGGER history_no_delete BEFORE DELETE ON history
                 BEGIN SELECT RAISE(ABORT, 'history is append-only'); END""",
         ],
-    ),
+    )
 ]
 
 MIGRATIONS.append(
@@ -190,7 +190,7 @@ MIGRATIONS.append(
             # The original file is the most faithful record of every cell, and
             # one blob (5 MB for 100k rows) writes far faster than the cells as
             # JSON (20 MB). Ledgers from before keep theirs in source_files.rows.
-            "CREATE TABLE source_blobs(sha256 TEXT PRIMARY KEY, content BLOB NOT NULL)",
+            "CREATE TABLE source_blobs(sha256 TEXT PRIMARY KEY, content BLOB NOT NULL)"
         ],
     )
 )
@@ -255,7 +255,7 @@ MIGRATIONS.append(
                 plan TEXT,
                 evidence TEXT,
                 reported_at TEXT NOT NULL,
-                UNIQUE(item_id, unit))""",
+                UNIQUE(item_id, unit))"""
         ],
     )
 )
@@ -265,9 +265,19 @@ MIGRATIONS.append(
         11,
         "what hotline and petition files already say: second-level category, nature, handling unit, status, "
         "time limit, answer date, callback result, reported satisfaction",
-        [f"ALTER TABLE items ADD COLUMN {name} TEXT" for name in (
-            "category2", "nature", "unit_given", "status_given", "due_given", "answered_on", "callback",
-            "satisfaction")],
+        [
+            f"ALTER TABLE items ADD COLUMN {name} TEXT"
+            for name in (
+                "category2",
+                "nature",
+                "unit_given",
+                "status_given",
+                "due_given",
+                "answered_on",
+                "callback",
+                "satisfaction",
+            )
+        ],
     )
 )
 
@@ -299,17 +309,40 @@ MIGRATIONS.append(
         13,
         "triage with reasons: a second category, whether the category was taken without review, why the "
         "disposition, the key-task priority score; the disposition an imported file gives",
-        [f"ALTER TABLE items ADD COLUMN {name}" for name in (
-            "category_secondary TEXT", "category_review TEXT", "disposition_basis TEXT", "key_task_score INTEGER",
-            "disposition_given TEXT")],
+        [
+            f"ALTER TABLE items ADD COLUMN {name}"
+            for name in (
+                "category_secondary TEXT",
+                "category_review TEXT",
+                "disposition_basis TEXT",
+                "key_task_score INTEGER",
+                "disposition_given TEXT",
+            )
+        ],
     )
 )
 
 # What an item's task looks like at any moment is rebuilt from its events:
 # the plan (units, deadline, measures) and the outcome (progress, result,
 # close-out, reopening). The items row keeps the latest values for speed.
-_TRACKED = ("lead_unit", "co_units", "leader", "person", "deadline", "deadline_text", "long_term", "measures", "goal",
-            "progress", "result", "done_on", "evidence", "board", "closed", "closed_on")
+_TRACKED = (
+    "lead_unit",
+    "co_units",
+    "leader",
+    "person",
+    "deadline",
+    "deadline_text",
+    "long_term",
+    "measures",
+    "goal",
+    "progress",
+    "result",
+    "done_on",
+    "evidence",
+    "board",
+    "closed",
+    "closed_on",
+)
 
 MIGRATIONS.append(
     (
@@ -353,7 +386,8 @@ MIGRATIONS.append(
             # A ledger from before: each item's state as it stands, dated by its last change.
             "INSERT INTO events(item_id, kind, source, on_date, recorded_on, recorded_at, changes)"
             " SELECT i.id, 'baseline', 'import', COALESCE(h.d, date('now')), date('now'), datetime('now'), json_object("
-            + ", ".join(f"'{f}', i.{f}" for f in _TRACKED) + ")"
+            + ", ".join(f"'{f}', i.{f}" for f in _TRACKED)
+            + ")"
             " FROM items i LEFT JOIN (SELECT CAST(entity_id AS INTEGER) AS id, substr(MAX(at), 1, 10) AS d FROM history"
             " WHERE entity = 'item' GROUP BY entity_id) h ON h.id = i.id"
             " WHERE i.merged_into IS NULL AND (i.lead_unit IS NOT NULL OR i.progress IS NOT NULL OR i.closed IS NOT NULL)",
@@ -374,8 +408,11 @@ MIGRATIONS.append(
         16,
         "the business day each workbook went out and the day it was asked back by, so reports can say who "
         "returned on time",
-        ["ALTER TABLE sent_books ADD COLUMN sent_on TEXT", "ALTER TABLE sent_books ADD COLUMN reply_by TEXT",
-         "UPDATE sent_books SET sent_on = substr(created_at, 1, 10)"],
+        [
+            "ALTER TABLE sent_books ADD COLUMN sent_on TEXT",
+            "ALTER TABLE sent_books ADD COLUMN reply_by TEXT",
+            "UPDATE sent_books SET sent_on = substr(created_at, 1, 10)",
+        ],
     )
 )
 
@@ -383,10 +420,12 @@ MIGRATIONS.append(
     (
         17,
         "where each batch's opinions come from (社会评价, 热线, 专线, 信访, 其他): documents speak of them by it",
-        ["ALTER TABLE batches ADD COLUMN kind TEXT",
-         "UPDATE batches SET kind = CASE WHEN name LIKE '%专线%' THEN '专线'"
-         " WHEN name LIKE '%12345%' OR name LIKE '%热线%' OR name LIKE '%工单%' THEN '热线'"
-         " WHEN name LIKE '%信访%' THEN '信访' ELSE '社会评价' END"],
+        [
+            "ALTER TABLE batches ADD COLUMN kind TEXT",
+            "UPDATE batches SET kind = CASE WHEN name LIKE '%专线%' THEN '专线'"
+            " WHEN name LIKE '%12345%' OR name LIKE '%热线%' OR name LIKE '%工单%' THEN '热线'"
+            " WHEN name LIKE '%信访%' THEN '信访' ELSE '社会评价' END",
+        ],
     )
 )
 

@@ -24,6 +24,7 @@ def _number(lo: float, hi: float, *, whole: bool = False, open_low: bool = False
         if not math.isfinite(value) or value > hi or (value <= lo if open_low else value < lo):
             return f"应在 {lo:g} 到 {hi:g} 之间{'（不含 %g）' % lo if open_low else ''}"
         return None
+
     return check
 
 
@@ -33,18 +34,18 @@ def _text(value):
 
 def _texts(value):
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        return "应为用方括号括起来的文字列表，如 [\"江南区\", \"城中区\"]"
+        return '应为用方括号括起来的文字列表，如 ["江南区", "城中区"]'
     return None
 
 
 def _date_or_blank(value):
     if not isinstance(value, (str, dt.date)):
-        return "应写成 \"2020-06-10\" 的形式，或空着 \"\""
+        return '应写成 "2020-06-10" 的形式，或空着 ""'
     if isinstance(value, str) and value.strip():
         try:
             dt.date.fromisoformat(value.strip())
         except ValueError:
-            return "应写成 \"2020-06-10\" 的形式，或空着 \"\""
+            return '应写成 "2020-06-10" 的形式，或空着 ""'
     return None
 
 
@@ -59,24 +60,35 @@ def _reopen(value):
         return None if 0 < value <= 1000 else "应在 1 到 1000 之间"
     if isinstance(value, str) and _DEADLINE_PHRASE.match(value):
         return None
-    return "应写成 \"20个工作日\"、\"30天\" 或一个天数"
+    return '应写成 "20个工作日"、"30天" 或一个天数'
 
 
 def _one_of(*choices):
     def check(value):
         return None if value in choices else f"应为 {'、'.join(f'“{c}”' for c in choices)} 之一"
+
     return check
 
 
 SCHEMA = {
-    ("office", "name"): _text, ("office", "contact"): _text, ("office", "phone"): _text,
+    ("office", "name"): _text,
+    ("office", "contact"): _text,
+    ("office", "phone"): _text,
     ("office", "year"): _number(2000, 2100, whole=True),
-    ("office", "place"): _text, ("office", "mark"): _text, ("office", "number"): _text, ("office", "printer"): _text,
-    ("office", "supervision_phone"): _text, ("office", "upstream_names"): _texts,
-    ("documents", "plan_to"): _text, ("documents", "plan_cc"): _text, ("documents", "plan_approved_by"): _text,
+    ("office", "place"): _text,
+    ("office", "mark"): _text,
+    ("office", "number"): _text,
+    ("office", "printer"): _text,
+    ("office", "supervision_phone"): _text,
+    ("office", "upstream_names"): _texts,
+    ("documents", "plan_to"): _text,
+    ("documents", "plan_cc"): _text,
+    ("documents", "plan_approved_by"): _text,
     ("documents", "plan_stages"): _texts,
-    ("documents", "notice_basis"): _text, ("documents", "investigation_basis"): _text,
-    ("documents", "analysis_to"): _text, ("documents", "analysis_basis"): _text,
+    ("documents", "notice_basis"): _text,
+    ("documents", "investigation_basis"): _text,
+    ("documents", "analysis_to"): _text,
+    ("documents", "analysis_basis"): _text,
     ("documents", "supervision_cc"): _text,
     ("import", "max_unpacked_mb"): _number(1, 1 << 20, whole=True),
     ("import", "header_scan_rows"): _number(1, 1000, whole=True),
@@ -99,11 +111,16 @@ SCHEMA = {
     ("tracking", "warn_days"): _number(0, 365, whole=True),
     ("tracking", "reply_days"): _number(1, 365, whole=True),
     ("tracking", "reopen_days"): _reopen,
-    ("plan", "feedback_from"): _text, ("plan", "basis"): _text, ("plan", "title"): _text,
-    ("plan", "platform_due"): _date_or_blank, ("plan", "stamped_copy_due"): _date_or_blank,
-    ("plan", "annex2_due"): _date_or_blank, ("plan", "monthly_report_day"): _day_of_month_or_blank,
+    ("plan", "feedback_from"): _text,
+    ("plan", "basis"): _text,
+    ("plan", "title"): _text,
+    ("plan", "platform_due"): _date_or_blank,
+    ("plan", "stamped_copy_due"): _date_or_blank,
+    ("plan", "annex2_due"): _date_or_blank,
+    ("plan", "monthly_report_day"): _day_of_month_or_blank,
     ("analysis", "counties"): _texts,
-    ("answer", "sign"): _text, ("answer", "sms_chars"): _number(20, 1000, whole=True),
+    ("answer", "sign"): _text,
+    ("answer", "sms_chars"): _number(20, 1000, whole=True),
     ("analysis", "region"): _one_of("自动", "县", "乡镇", "auto", "county", "township"),
 }
 

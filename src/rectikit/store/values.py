@@ -8,8 +8,14 @@ DONE = "已完成"
 # Where a batch's opinions come from: it decides how documents speak of them (社会评价群众意见建议, 条;
 # a hotline's 群众诉求, 件). Set at import (--kind) or read from the batch's name.
 BATCH_KINDS = ("社会评价", "热线", "专线", "信访", "上级交办", "其他")
-_KIND_WORDS = (("专线", "专线"), ("12345", "热线"), ("热线", "热线"), ("工单", "热线"), ("信访", "信访"),
-               ("社会评价", "社会评价"))
+_KIND_WORDS = (
+    ("专线", "专线"),
+    ("12345", "热线"),
+    ("热线", "热线"),
+    ("工单", "热线"),
+    ("信访", "信访"),
+    ("社会评价", "社会评价"),
+)
 
 
 def kind_from_name(name: str) -> str:

@@ -60,8 +60,10 @@ class Workspace:
             raise WorkspaceError(f"配置文件 {self.config_path} 格式有误：{e}") from None
         wrong = problems(data)
         if wrong:
-            raise WorkspaceError(f"配置文件 {self.config_path} 有 {len(wrong)} 处设置不对：" + "；".join(wrong) + "。",
-                                 hint="用记事本打开 rectikit.toml 改正后再运行。")
+            raise WorkspaceError(
+                f"配置文件 {self.config_path} 有 {len(wrong)} 处设置不对：" + "；".join(wrong) + "。",
+                hint="用记事本打开 rectikit.toml 改正后再运行。",
+            )
         return data
 
     def setting(self, section: str, key: str, default):
@@ -83,15 +85,21 @@ class Workspace:
             raise UsageError(f"输出文件 {path.name} 的扩展名应为 {'、'.join(suffixes)}。")
         target = path.resolve()
         ledger = self.ledger_path.resolve()
-        protected = {self.config_path.resolve(), ledger, ledger.with_name(ledger.name + "-wal"),
-                     ledger.with_name(ledger.name + "-shm")}
+        protected = {
+            self.config_path.resolve(),
+            ledger,
+            ledger.with_name(ledger.name + "-wal"),
+            ledger.with_name(ledger.name + "-shm"),
+        }
         folders = (self.rules_dir.resolve(), (self.root / "templates").resolve())
         if target in protected or any(target.is_relative_to(f) for f in folders):
             raise UsageError(f"{path} 是工作区的配置、台账、规则表或模板，不能作为输出文件。请换一个文件名。")
         if target.is_file():
             sha = sha256_file(target)
             with self.ledger() as led:
-                imported = led.conn.execute("SELECT file_name FROM source_files WHERE sha256=? LIMIT 1", (sha,)).fetchone()
+                imported = led.conn.execute(
+                    "SELECT file_name FROM source_files WHERE sha256=? LIMIT 1", (sha,)
+                ).fetchone()
             if imported:
                 raise UsageError(f"{path} 是导入过的原始文件（{imported[0]}），不能被覆盖。请换一个文件名。")
         return path
@@ -148,6 +156,5 @@ def find_workspace(start: Path | None = None, explicit: Path | str | None = None
         if (d / CONFIG_NAME).is_file():
             return Workspace(d)
     raise WorkspaceError(
-        "当前文件夹及其上级都不是 rectikit 工作区。请先运行 `rectikit init 文件夹名` 创建，"
-        "或用 --workspace 指定。"
+        "当前文件夹及其上级都不是 rectikit 工作区。请先运行 `rectikit init 文件夹名` 创建，或用 --workspace 指定。"
     )

@@ -26,11 +26,15 @@ from functools import lru_cache
 # positions in the original: full-width digits and signs as ASCII, Chinese
 # numerals as digits (一三八…), every dash, slash, underscore and no-break
 # space as a separator.
-_HALF = str.maketrans({**{chr(0xFF10 + k): str(k) for k in range(10)},
-                       **dict(zip("〇零一二三四五六七八九", "00123456789")),
-                       **dict(zip("＋（）ｘＸ／＿·•．", "+()xX/_...")),
-                       **{c: " " for c in "\u3000\u00a0\u2002\u2003\u2009"},
-                       **{c: "-" for c in "－–—―‐‑"}})
+_HALF = str.maketrans(
+    {
+        **{chr(0xFF10 + k): str(k) for k in range(10)},
+        **dict(zip("〇零一二三四五六七八九", "00123456789")),
+        **dict(zip("＋（）ｘＸ／＿·•．", "+()xX/_...")),
+        **{c: " " for c in "\u3000\u00a0\u2002\u2003\u2009"},
+        **{c: "-" for c in "－–—―‐‑"},
+    }
+)
 # A number as people type it: digits with up to two separators between any two of them.
 _RUN = re.compile(r"(?<![\dA-Za-z])\d(?:[ \-./_()]{0,2}\d)*(?:[ \-]?[Xx](?![A-Za-z]))?")
 _PHONE_WORDS = re.compile(r"(电话|手机|座机|号码|联系方式|联系|致电|拨打|来电|热线|tel|Tel|TEL|qq|QQ|微信)[^\d]{0,6}$")
@@ -40,9 +44,14 @@ def _masked_number(digits: str, context: str) -> str | None:
     """How a number of ``digits`` (the characters before it in ``context``) is shown in public, or None
     when it is not personal (a date, an amount, a short code)."""
     n = len(digits)
-    prefix = digits[:2] if n == 13 and digits.startswith("86") else digits[:4] if n == 15 and digits.startswith(
-        "0086") else ""
-    core = digits[len(prefix):]
+    prefix = (
+        digits[:2]
+        if n == 13 and digits.startswith("86")
+        else digits[:4]
+        if n == 15 and digits.startswith("0086")
+        else ""
+    )
+    core = digits[len(prefix) :]
     if len(core) == 11 and core[0] == "1" and core[1] in "3456789":
         return prefix + core[:3] + "****" + core[-4:]  # a mobile: 138****5678
     if n in (15, 18) and digits[0] in "123456789" or (n == 17 and digits[-1:] in "Xx"):
@@ -70,22 +79,28 @@ def _numbers(text: str) -> str:
         digits = re.sub(r"[^\dXx]", "", m.group())
         if len(digits) < 7:
             continue
-        shown = _masked_number(digits, plain[max(0, m.start() - 12):m.start()])
+        shown = _masked_number(digits, plain[max(0, m.start() - 12) : m.start()])
         if shown is not None and ")" in m.group() and "-****" in shown:  # (0771)5501207 keeps its bracket
             shown = shown.replace("-****", ")****", 1)
         if shown is not None:
-            out.append(text[last:m.start()] + shown)
+            out.append(text[last : m.start()] + shown)
             last = m.end()
     return "".join(out) + text[last:] if out else text
 
 
 # Other ways to reach a person: mail, chat ids, car plates, and a home address below its estate or village.
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
-_CHAT = re.compile(r"((?:QQ|qq|扣扣|微信号?|wx|WeChat|wechat|VX|vx)\s*(?:号|号码)?\s*[:：是为]?\s*)([A-Za-z0-9_-]{5,20})")
-_PLATE = re.compile(r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z])[·•.\s]?[A-Z0-9]{4,5}[A-Z0-9挂学警]"
-                    r"(?![A-Za-z0-9])")
-_ROOM = re.compile(r"\d+\s*(?:栋|幢|号楼|座|单元)(?:\s*[-之]?\s*\d+\s*(?:栋|幢|号楼|座|单元|楼|层|室|户|房|号))*"
-                   r"|\d{3,4}\s*(?:室|房|号房)")
+_CHAT = re.compile(
+    r"((?:QQ|qq|扣扣|微信号?|wx|WeChat|wechat|VX|vx)\s*(?:号|号码)?\s*[:：是为]?\s*)([A-Za-z0-9_-]{5,20})"
+)
+_PLATE = re.compile(
+    r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z])[·•.\s]?[A-Z0-9]{4,5}[A-Z0-9挂学警]"
+    r"(?![A-Za-z0-9])"
+)
+_ROOM = re.compile(
+    r"\d+\s*(?:栋|幢|号楼|座|单元)(?:\s*[-之]?\s*\d+\s*(?:栋|幢|号楼|座|单元|楼|层|室|户|房|号))*"
+    r"|\d{3,4}\s*(?:室|房|号房)"
+)
 
 
 _ROOM_HINT = re.compile(r"[栋幢座元室房]")
@@ -101,20 +116,26 @@ def _contacts(text: str) -> str:
     return _ROOM.sub(lambda m: re.sub(r"\d+", "*", m.group()), text) if _ROOM_HINT.search(text) else text
 
 
-_COMPOUND = ("欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 轩辕 端木 独孤 南宫 西门 百里 呼延 "
-             "澹台 万俟 闻人 赫连 钟离 申屠 公冶 太史 濮阳 淳于 单于 宗政 仲孙 东郭 拓跋 完颜 乐正 漆雕 公羊").split()
-_SINGLE = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-           "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
-           "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童"
-           "凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项"
-           "连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛"
-           "仲虞敖巩明佘池查麻苑迟邝")
+_COMPOUND = (
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 轩辕 端木 独孤 南宫 西门 百里 呼延 "
+    "澹台 万俟 闻人 赫连 钟离 申屠 公冶 太史 濮阳 淳于 单于 宗政 仲孙 东郭 拓跋 完颜 乐正 漆雕 公羊"
+).split()
+_SINGLE = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+    "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童"
+    "凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项"
+    "连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛"
+    "仲虞敖巩明佘池查麻苑迟邝"
+)
 _SURNAME = "(?:" + "|".join(_COMPOUND) + f"|[{_SINGLE}])"
 _GIVEN = r"[\u4e00-\u9fff]{1,2}"
 # Words that introduce a person by name; after the weak ones (本人, 我是) the
 # name must end where a clause does ("本人于去年" is not a name).
-_STRONG = (r"(?:我叫|我姓|本人叫|本人名叫|我的名字是|名叫|姓名[:：]?|联系人[:：]?|反映人[:：]?|来电人[:：]?|投诉人[:：]?"
-           r"|申请人[:：]?|举报人[:：]?|户主[:：]?|业主[:：]|市民[:：]|村民[:：]|群众[:：]|居民[:：])")
+_STRONG = (
+    r"(?:我叫|我姓|本人叫|本人名叫|我的名字是|名叫|姓名[:：]?|联系人[:：]?|反映人[:：]?|来电人[:：]?|投诉人[:：]?"
+    r"|申请人[:：]?|举报人[:：]?|户主[:：]?|业主[:：]|市民[:：]|村民[:：]|群众[:：]|居民[:：])"
+)
 # Words that name a person when a name and a verb of speaking follow (村民孙七反映, 业主冯十一投诉, 回访张三):
 # without the verb, "群众路线" or "市民中心" would be taken for names.
 _MEDIUM = r"(?:村民|群众|市民|业主|居民|住户|家长|患者|职工|老人|租户|商户|司机)"
@@ -123,20 +144,84 @@ _WEAK = r"(?:本人|我是)"
 _CLAUSE_END = r"(?=$|[\s，。；！？、,.;!?：:（(）)]|家住|住在|是|系|今年|电话|手机|联系|身份证|男|女|现年|年龄)"
 _AFTER = r"(?:反映|来电|投诉|举报|咨询|来信|留言|诉称)"
 # Words that begin with a surname but name no one.
-_NOT_NAMES = {"曾多", "曾经", "曾多次", "于是", "于去", "于今", "于本", "向来", "向上", "常年", "全家", "全体", "万一",
-              "连续", "连日", "多次", "何时", "任何", "时常", "时间", "高度", "关于", "单位", "方便", "安全", "文明",
-              "管理", "应该", "和谐", "明年", "明确", "周边", "周围", "路口", "路段", "车辆", "项目", "卫生",
-              "路线", "游客", "房屋", "关心", "方面", "文化", "白天", "代表", "经济", "余款", "安置", "尚未", "包括",
-              "吉祥", "石头", "田地", "孙子", "钱款", "高兴", "江边", "林地", "金额", "宁静", "温暖", "雷雨"}
+_NOT_NAMES = {
+    "曾多",
+    "曾经",
+    "曾多次",
+    "于是",
+    "于去",
+    "于今",
+    "于本",
+    "向来",
+    "向上",
+    "常年",
+    "全家",
+    "全体",
+    "万一",
+    "连续",
+    "连日",
+    "多次",
+    "何时",
+    "任何",
+    "时常",
+    "时间",
+    "高度",
+    "关于",
+    "单位",
+    "方便",
+    "安全",
+    "文明",
+    "管理",
+    "应该",
+    "和谐",
+    "明年",
+    "明确",
+    "周边",
+    "周围",
+    "路口",
+    "路段",
+    "车辆",
+    "项目",
+    "卫生",
+    "路线",
+    "游客",
+    "房屋",
+    "关心",
+    "方面",
+    "文化",
+    "白天",
+    "代表",
+    "经济",
+    "余款",
+    "安置",
+    "尚未",
+    "包括",
+    "吉祥",
+    "石头",
+    "田地",
+    "孙子",
+    "钱款",
+    "高兴",
+    "江边",
+    "林地",
+    "金额",
+    "宁静",
+    "温暖",
+    "雷雨",
+}
 # After a strong trigger a name that ends a clause is taken as short as it can
 # be; otherwise two characters, even if one belongs to the next word: a
 # character too many is masked rather than a name shown.
-_NAMED = re.compile(rf"({_STRONG})\s*({_SURNAME})((?:[\u4e00-\u9fff]{{1,2}}?{_CLAUSE_END})|{_GIVEN})"
-                    rf"|({_WEAK})\s*({_SURNAME})({_GIVEN}){_CLAUSE_END}"
-                    rf"|({_MEDIUM})\s*({_SURNAME})([\u4e00-\u9fff]{{1,2}}?)(?={_AFTER}|说|称|表示|家|[，,：:。；]|$)"
-                    rf"|({_CALLED})\s*({_SURNAME})([\u4e00-\u9fff]{{1,2}}?)(?={_AFTER}|说|称|表示|[，,：:。；]|$)")
-_TRIGGER = re.compile(r"我|本人|名|姓|人|户主|业主|市民|村民|群众|居民|住户|家长|患者|职工|老人|租户|商户|司机|回访|走访"
-                      r"|反映|来电|投诉|举报|咨询|来信|留言|诉称")
+_NAMED = re.compile(
+    rf"({_STRONG})\s*({_SURNAME})((?:[\u4e00-\u9fff]{{1,2}}?{_CLAUSE_END})|{_GIVEN})"
+    rf"|({_WEAK})\s*({_SURNAME})({_GIVEN}){_CLAUSE_END}"
+    rf"|({_MEDIUM})\s*({_SURNAME})([\u4e00-\u9fff]{{1,2}}?)(?={_AFTER}|说|称|表示|家|[，,：:。；]|$)"
+    rf"|({_CALLED})\s*({_SURNAME})([\u4e00-\u9fff]{{1,2}}?)(?={_AFTER}|说|称|表示|[，,：:。；]|$)"
+)
+_TRIGGER = re.compile(
+    r"我|本人|名|姓|人|户主|业主|市民|村民|群众|居民|住户|家长|患者|职工|老人|租户|商户|司机|回访|走访"
+    r"|反映|来电|投诉|举报|咨询|来信|留言|诉称"
+)
 _REPORTED = re.compile(rf"(^|[\s，。；！？、,.;!?：:（(\[“\"])({_SURNAME})({_GIVEN})(?={_AFTER})")
 
 
@@ -161,6 +246,7 @@ def mask(text: str) -> str:
     text = _contacts(_numbers(text))
     if not _TRIGGER.search(text):
         return text
+
     def named(m: re.Match) -> str:
         k = next(k for k in (1, 4, 7, 10) if m.group(k))
         return _name(*m.group(k, k + 1, k + 2), medium=k == 7)

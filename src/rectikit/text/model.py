@@ -117,8 +117,9 @@ class TextModel:
             counter = CountVectorizer(analyzer="word", token_pattern=r"\S+", min_df=2)
             counter.fit(_words(clean))
             self.vocabulary = sorted(counter.vocabulary_, key=counter.vocabulary_.get)
-        counter = CountVectorizer(analyzer="word", token_pattern=r"\S+",
-                                  vocabulary={w: k for k, w in enumerate(self.vocabulary)})
+        counter = CountVectorizer(
+            analyzer="word", token_pattern=r"\S+", vocabulary={w: k for k, w in enumerate(self.vocabulary)}
+        )
         chars, words = chars[:, self.char_cols], counter.transform(_words(clean))
         if fit:
             self.char_idf, self.word_idf = _idf(chars), _idf(words)
@@ -154,15 +155,25 @@ class TextModel:
             # Margins of SVMs that did not see the item, calibrated one class against the rest with a
             # sigmoid (Platt scaling, as CalibratedClassifierCV does); the same fold fits give the
             # out-of-fold answers and confidences.
-            margins = cross_val_predict(LinearSVC(C=self.C), x, y, method="decision_function", n_jobs=2,
-                                        cv=StratifiedKFold(folds, shuffle=True, random_state=0))
+            margins = cross_val_predict(
+                LinearSVC(C=self.C),
+                x,
+                y,
+                method="decision_function",
+                n_jobs=2,
+                cv=StratifiedKFold(folds, shuffle=True, random_state=0),
+            )
             self._calibrate(margins.reshape(len(y), -1), y)
             proba = self._blend(self._proba_of(margins.reshape(len(y), -1)), w, leave_out_self=True)
             best = proba.argmax(axis=1)
             self.cv_confidence = proba[np.arange(len(y)), best]
             self.cv_correct = self.classes[best] == y
-        self.meta = {"format": FORMAT, "trained_at": dt.datetime.now().isoformat(timespec="seconds"),
-                     "items": len(texts), "labels": dict(counts)}
+        self.meta = {
+            "format": FORMAT,
+            "trained_at": dt.datetime.now().isoformat(timespec="seconds"),
+            "items": len(texts),
+            "labels": dict(counts),
+        }
         return self
 
     def _calibrate(self, margins, y) -> None:
@@ -176,7 +187,7 @@ class TextModel:
             if target.all() or not target.any():
                 a.append(0.0), b.append(0.0)
                 continue
-            lr = LogisticRegression(C=1e4).fit(margins[:, j:j + 1], target)
+            lr = LogisticRegression(C=1e4).fit(margins[:, j : j + 1], target)
             a.append(-float(lr.coef_[0, 0])), b.append(-float(lr.intercept_[0]))
         self.calib_a, self.calib_b = np.array(a), np.array(b)
 
@@ -266,7 +277,7 @@ class TextModel:
         if k < 1:
             return votes
         for start in range(0, w.shape[0], 500):  # bounded memory for long batches and long histories
-            sim = (w[start:start + 500] @ self.memory.T).toarray()
+            sim = (w[start : start + 500] @ self.memory.T).toarray()
             if leave_out_self:
                 rows = np.arange(sim.shape[0])
                 sim[rows, rows + start] = -np.inf
@@ -278,8 +289,19 @@ class TextModel:
         return np.divide(votes, total, out=np.zeros_like(votes), where=total > 0)
 
     # -- saving: arrays only ------------------------------------------------------------
-    _ARRAYS = ("char_cols", "char_idf", "word_idf", "classes", "coef", "intercept", "calib_a", "calib_b",
-               "memory_labels", "cv_confidence", "cv_correct")
+    _ARRAYS = (
+        "char_cols",
+        "char_idf",
+        "word_idf",
+        "classes",
+        "coef",
+        "intercept",
+        "calib_a",
+        "calib_b",
+        "memory_labels",
+        "cv_confidence",
+        "cv_correct",
+    )
 
     def save(self, path: Path) -> Path:
         import json
@@ -291,9 +313,15 @@ class TextModel:
         m = self.memory
         header = json.dumps({**self.meta, "C": self.C, "vocabulary": self.vocabulary}, ensure_ascii=False)
         with atomic_path(Path(path)) as tmp, open(tmp, "wb") as f:
-            np.savez_compressed(f, header=np.array(header), memory_data=m.data, memory_indices=m.indices,
-                                memory_indptr=m.indptr, memory_shape=np.array(m.shape),
-                                **{k: getattr(self, k) for k in self._ARRAYS})
+            np.savez_compressed(
+                f,
+                header=np.array(header),
+                memory_data=m.data,
+                memory_indices=m.indices,
+                memory_indptr=m.indptr,
+                memory_shape=np.array(m.shape),
+                **{k: getattr(self, k) for k in self._ARRAYS},
+            )
         return Path(path)
 
     @classmethod
@@ -313,8 +341,10 @@ class TextModel:
                 model = cls(C=float(header.get("C", 0.7)))
                 for k in cls._ARRAYS:
                     setattr(model, k, z[k])
-                model.memory = csr_matrix((z["memory_data"], z["memory_indices"], z["memory_indptr"]),
-                                          shape=tuple(int(v) for v in z["memory_shape"]))
+                model.memory = csr_matrix(
+                    (z["memory_data"], z["memory_indices"], z["memory_indptr"]),
+                    shape=tuple(int(v) for v in z["memory_shape"]),
+                )
         except (OSError, ValueError, KeyError, json.JSONDecodeError):
             raise wrong from None
         model.vocabulary = list(header["vocabulary"])

@@ -139,16 +139,27 @@ def same_problems(forms: Sequence[str], pairs: np.ndarray) -> list[bool]:
     if len(pairs) < PARALLEL_PAIRS:
         return _check(forms, pairs)
     half = len(pairs) // 2
-    mine, theirs = side_by_side(lambda: _check(forms, pairs[:half]), _check, None, pairs[half:],
-                                initializer=_keep_forms, initargs=(list(forms),))
+    mine, theirs = side_by_side(
+        lambda: _check(forms, pairs[:half]),
+        _check,
+        None,
+        pairs[half:],
+        initializer=_keep_forms,
+        initargs=(list(forms),),
+    )
     return mine + theirs
 
 
 class _Judge:
     """Decides, with a cache, whether two comparison forms say the same thing."""
 
-    def __init__(self, norms: Sequence[str], threshold: float, forbidden: set[tuple[int, int]],
-                 titles: Sequence[str] | None = None):
+    def __init__(
+        self,
+        norms: Sequence[str],
+        threshold: float,
+        forbidden: set[tuple[int, int]],
+        titles: Sequence[str] | None = None,
+    ):
         self.norms = norms
         self.threshold = threshold
         self.forbidden = forbidden
@@ -166,8 +177,12 @@ class _Judge:
         from rapidfuzz.distance import Indel
 
         a, b = self.titles[i], self.titles[j]
-        return (min(len(a), len(b)) >= TITLE_MIN and Indel.normalized_similarity(a, b) >= TITLE_THRESHOLD
-                and same_problem(a, b, topics) and _about_one_place(a, b, self.norms[i], self.norms[j]))
+        return (
+            min(len(a), len(b)) >= TITLE_MIN
+            and Indel.normalized_similarity(a, b) >= TITLE_THRESHOLD
+            and same_problem(a, b, topics)
+            and _about_one_place(a, b, self.norms[i], self.norms[j])
+        )
 
     def rules_ok(self, i: int, j: int) -> bool:
         return (i, j) not in self.forbidden and same_problem(self.norms[i], self.norms[j], topics)
@@ -232,7 +247,7 @@ def _rewrites(forms: Sequence[str], titles: Sequence[str]) -> dict[tuple[int, in
     for w, us in holders.items():
         if 2 <= len(us) <= limit:
             for k, a in enumerate(us):
-                for b in us[k + 1:]:
+                for b in us[k + 1 :]:
                     shared.setdefault((a, b), []).append(w)
     uses: dict[str, int] = {}
     for t in titles:
@@ -240,8 +255,13 @@ def _rewrites(forms: Sequence[str], titles: Sequence[str]) -> dict[tuple[int, in
     out = {}
     for (a, b), words in shared.items():
         ta, tb = titles[a], titles[b]
-        if (len(words) >= REWRITE_WORDS and max(uses[ta], uses[tb]) <= TITLE_BLOCK_MAX and min(len(ta), len(tb)) >= TITLE_MIN and Indel.normalized_similarity(ta, tb) >= REWRITE_TITLE
-                and not _places_apart(ta, tb)):
+        if (
+            len(words) >= REWRITE_WORDS
+            and max(uses[ta], uses[tb]) <= TITLE_BLOCK_MAX
+            and min(len(ta), len(tb)) >= TITLE_MIN
+            and Indel.normalized_similarity(ta, tb) >= REWRITE_TITLE
+            and not _places_apart(ta, tb)
+        ):
             out[(a, b)] = tuple(sorted(words, key=lambda w: (-len(w), w)))
     return out
 
@@ -259,8 +279,9 @@ def _title_candidates(titles: Sequence[str]) -> list[tuple[int, int]]:
     for u, t in enumerate(titles):
         if len(t) >= TITLE_MIN:
             by_title.setdefault(t, []).append(u)
-    pairs = {(a, b) for us in by_title.values() if len(us) <= TITLE_BLOCK_MAX
-             for k, a in enumerate(us) for b in us[k + 1:]}
+    pairs = {
+        (a, b) for us in by_title.values() if len(us) <= TITLE_BLOCK_MAX for k, a in enumerate(us) for b in us[k + 1 :]
+    }
     named = [u for u, t in enumerate(titles) if len(t) >= TITLE_MIN]
     if len(named) > 1:
         rows, sig = minhash_signatures([titles[u] for u in named])
@@ -280,10 +301,11 @@ def _word_pairs(forms: Sequence[str], threshold: float) -> list[tuple[int, int]]
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     x = TfidfVectorizer(tokenizer=rjieba.cut, token_pattern=None, lowercase=False, sublinear_tf=True).fit_transform(
-        forms)
+        forms
+    )
     out = []
     for start in range(0, x.shape[0], 1000):  # bounded memory: 1000 rows of similarities at a time
-        sim = (x[start:start + 1000] @ x.T).toarray()
+        sim = (x[start : start + 1000] @ x.T).toarray()
         rows, cols = np.nonzero(sim >= threshold)
         rows += start
         keep = cols > rows
@@ -416,7 +438,13 @@ def find_groups(
         else:
             score = min(judge.score(a, b) for k, a in enumerate(units) for b in units[k + 1 :])
         top = cluster[units[0]]
-        groups.append(Group(tuple(idxs), round(float(score), 4), tuple(sorted(joined.get(top, ()))),
-                            tuple(dict.fromkeys(particular.get(top, ())))[:5]))
+        groups.append(
+            Group(
+                tuple(idxs),
+                round(float(score), 4),
+                tuple(sorted(joined.get(top, ()))),
+                tuple(dict.fromkeys(particular.get(top, ())))[:5],
+            )
+        )
     groups.sort(key=lambda g: g.members[0])
     return groups

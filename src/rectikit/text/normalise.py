@@ -13,8 +13,21 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 
@@ -52,12 +65,42 @@ _CN_NUM_RE = re.compile(rf"([零〇○一二两三四五六七八九十百千]+)
 _NON_WORD = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
 
-OPENINGS = tuple(sorted((
-    "我想反映一下", "我想反映", "我要反映", "群众反映", "强烈建议", "强烈要求", "恳请", "希望", "建议", "反映",
-    "我们这里", "我们这边", "我们", "关于", "请求", "请", "要求", "提议",
-    # a problem posted again says so first: "再次反映……" is the same problem as "反映……"
-    "再次反映", "再次投诉", "再次咨询", "再次举报", "再次", "重新反映", "继续反映", "第二次反映", "二次反映",
-), key=len, reverse=True))
+OPENINGS = tuple(
+    sorted(
+        (
+            "我想反映一下",
+            "我想反映",
+            "我要反映",
+            "群众反映",
+            "强烈建议",
+            "强烈要求",
+            "恳请",
+            "希望",
+            "建议",
+            "反映",
+            "我们这里",
+            "我们这边",
+            "我们",
+            "关于",
+            "请求",
+            "请",
+            "要求",
+            "提议",
+            # a problem posted again says so first: "再次反映……" is the same problem as "反映……"
+            "再次反映",
+            "再次投诉",
+            "再次咨询",
+            "再次举报",
+            "再次",
+            "重新反映",
+            "继续反映",
+            "第二次反映",
+            "二次反映",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
 CLOSINGS = tuple(sorted(("谢谢", "谢谢了", "感谢", "非常感谢", "谢谢领导", "谢谢政府"), key=len, reverse=True))
 
 PLACE_SUFFIX = re.compile(
@@ -100,7 +143,7 @@ def _strip_boilerplate(s: str) -> str:
         if s.startswith(OPENINGS):  # one C-level test first: most texts open with none of them
             for o in OPENINGS:
                 if s.startswith(o) and len(s) > len(o) + 3:
-                    s, changed = s[len(o):], True
+                    s, changed = s[len(o) :], True
                     break
         if s.endswith(CLOSINGS):
             for c in CLOSINGS:
@@ -224,8 +267,7 @@ def _facts(text: str, lo: int, hi: int) -> list[str]:
 
 def places(norm: str) -> set[str]:
     """The place names a comparison form mentions (two to six characters before a place suffix)."""
-    return {norm[max(0, m.start() - 6):m.start()] + m.group(1) for m in PLACE_SUFFIX.finditer(norm) if m.start() >= 2}
-
+    return {norm[max(0, m.start() - 6) : m.start()] + m.group(1) for m in PLACE_SUFFIX.finditer(norm) if m.start() >= 2}
 
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-–—_./()（）]")
@@ -240,8 +282,8 @@ def phone_key(text: str | None) -> str | None:
     s = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", str(text or "")))
     s = s.removeprefix("+")
     for prefix in ("0086", "86"):
-        if s.startswith(prefix) and _MOBILE.match(s[len(prefix):]):
-            s = s[len(prefix):]
+        if s.startswith(prefix) and _MOBILE.match(s[len(prefix) :]):
+            s = s[len(prefix) :]
             break
     return s if _MOBILE.match(s) or _LANDLINE.match(s) else None
 
