@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="the test drives install.sh")
 def test_offline_bundle_installs_without_network_and_runs_the_demo(tmp_path):
     sys.path.insert(0, str(ROOT / "packaging"))
