@@ -5,6 +5,8 @@ dates and datetimes included, is written as ``str()`` gives it, as the history a
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
@@ -14,5 +16,5 @@ def dumps(value: object) -> str:
     return orjson.dumps(value, default=str, option=_OPTIONS).decode()
 
 
-def loads(text: str | bytes) -> object:
+def loads(text: str | bytes) -> Any:
     return orjson.loads(text)

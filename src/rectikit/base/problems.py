@@ -8,6 +8,7 @@ and mend the cell in Excel.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TypedDict
 
 ERROR = "error"
 WARNING = "warning"
@@ -90,6 +91,21 @@ CODES = {
     "unreadable-file": "文件无法读取",
     "wrong-place": "位置不对",
 }
+
+
+class At(TypedDict):
+    """The row a problem is in, given once and spread into each :class:`Issue` about it."""
+
+    file: str
+    sheet: str
+    row: int | None
+
+
+class Where(At):
+    """The cell a problem is in."""
+
+    column: str
+    value: str
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import Any
 
 import typer
 
@@ -59,25 +60,26 @@ def main(argv: list[str] | None = None) -> int:
         say(("错误：", "red"), message)
         err.print(f"下一步：{hint}")
         failure, code = ("memory", message, hint), EXIT_FAILED
-    except Exception as e:
-        # typer may raise click's classes or its vendored copies: match by name.
-        kinds = {c.__name__ for c in type(e).__mro__}
+    except Exception as caught:
+        # typer may raise click's classes or its vendored copies: match by name (and so, untyped).
+        exc: Any = caught
+        kinds = {c.__name__ for c in type(exc).__mro__}
         if "UsageError" in kinds:
-            cmd = e.ctx.command_path if getattr(e, "ctx", None) else "rectikit"
-            message, hint = usage_message(e.format_message()), f"运行 {cmd} --help 查看用法。"
+            cmd = exc.ctx.command_path if getattr(exc, "ctx", None) else "rectikit"
+            message, hint = usage_message(exc.format_message()), f"运行 {cmd} --help 查看用法。"
             say(("用法错误：", "red"), message)
             err.print(hint)
             failure, code = ("usage", message, hint), EXIT_USAGE
         elif "ClickException" in kinds:
-            e.show()
-            failure, code = ("failed", e.format_message(), ""), e.exit_code
+            exc.show()
+            failure, code = ("failed", exc.format_message(), ""), exc.exit_code
         elif "Abort" in kinds:
             err.print("已中止。")
             failure, code = ("aborted", "已中止。", ""), EXIT_FAILED
         else:
             if debug:
                 raise
-            message = f"{type(e).__name__}: {e}"
+            message = f"{type(exc).__name__}: {exc}"
             hint = "加 --debug 查看详情并报告此问题。"
             if Ledger.commits > committed:
                 hint = "本命令对台账的改动已经保存（可运行 rectikit status 查看），只是显示结果时出错。" + hint

@@ -265,7 +265,7 @@ def assign_cmd(
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
-) -> None:
+) -> int:
     from rectikit.steps import assign as asg
 
     ws = workspace_of(workspace)

@@ -85,7 +85,7 @@ def collect_cmd(
     workspace: WsOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
-) -> None:
+) -> int:
     from rectikit.steps.returns import take_back
 
     with working("正在导入报回的表格…", as_json):

@@ -20,6 +20,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from rectikit.base import clock
@@ -122,7 +123,7 @@ class Table:
     subtitle: str
     context: dict
     # each row: ("group", label) or ("row", [cell texts])
-    rows: list[tuple[str, object]] = field(default_factory=list)
+    rows: list[tuple[str, Any]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -517,7 +518,8 @@ def _cells_not_columns(sheet: bytes, *, first_row: int, columns: int, empty: lis
     def col(m: re.Match) -> bytes:
         tag = m.group(0)
         style = re.search(rb' style="(\d+)"', tag)
-        lo, hi = (int(x) for x in re.search(rb'min="(\d+)" max="(\d+)"', tag).groups())
+        span = re.search(rb'min="(\d+)" max="(\d+)"', tag)
+        lo, hi = (int(x) for x in span.groups()) if span else (1, 0)
         for c in range(lo - 1, hi):
             styles[c] = style.group(1) if style else b"0"
         return re.sub(rb' style="\d+"', b"", tag)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from rectikit.base import clock
 from rectikit.base.errors import NotReadyError
@@ -86,7 +87,7 @@ def answers(
                 messages.append((t["seq"] or t["id"], t["batch"], name, key, text, len(text)))
             elif number:
                 not_mobile += 1
-    res = {
+    res: dict[str, Any] = {
         "today": today.isoformat(),
         "items": len(due),
         "letters": len(letters),

@@ -55,6 +55,8 @@ def investigation_reports(
         raise UsageError(f"台账中没有编号 {'、'.join(missing)} 的条目（或已并入其他条目）。")
     files = {}
     for item_id, fig in found.items():
+        if fig is None:  # none left: refused above
+            continue
         it, parts, silent = fig["item"], fig["parts"], fig["silent"]
         number = it["seq"] or item_id
         things = "社会评价意见建议" if kinds.get(it["batch"]) in ("社会评价", None) else "群众诉求"

@@ -105,7 +105,7 @@ def norm(name) -> str:
 
 
 _SYN = {f: [norm(s) for s in syns] for f, (_, syns) in FIELDS.items()}
-_EXACT = {}
+_EXACT: dict[str, str] = {}
 for _f, _syns in _SYN.items():
     for _s in _syns:
         _EXACT.setdefault(_s, _f)
@@ -244,7 +244,7 @@ def map_columns(
     ids; overrides win, then a remembered layout, then synonyms.
     """
     by_name = {n: j for j, n in enumerate(names)}
-    by_norm = {}
+    by_norm: dict[str, int] = {}
     for j, n in enumerate(names):
         by_norm.setdefault(norm(n), j)
     mapping: dict[str, int] = {}
@@ -257,19 +257,19 @@ def map_columns(
 
     for source in (overrides or {}, remembered or {}):
         for col, f in source.items():
-            j = by_name.get(col, by_norm.get(norm(col)))
-            if j is None:
+            found = by_name.get(col, by_norm.get(norm(col)))
+            if found is None:
                 if source is overrides:
                     raise UsageError(f"--map 中的列“{col}”在表头中不存在。表头：{'、'.join(names)}")
                 continue
-            claim(resolve_field(f), j)
+            claim(resolve_field(f), found)
     for f, syns in _SYN.items():
         if f in mapping:
             continue
         for s in syns:
-            j = by_norm.get(s)
-            if j is not None and j not in used:
-                claim(f, j)
+            at = by_norm.get(s)
+            if at is not None and at not in used:
+                claim(f, at)
                 break
     for f, syns in _SYN.items():
         if f in mapping:

@@ -265,7 +265,8 @@ def _shared_string_sizes(zf: zipfile.ZipFile) -> list[int]:
     named = next((t for kind, t in _relationships(zf, book).values() if kind.endswith("/sharedStrings")), None)
     name = _member(zf, named) if named else None
     name = name or next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
-    starts, offset = [], 0
+    starts: list[int] = []
+    offset = 0
     for chunk in _chunks(zf, name) if name else ():
         starts.extend(m.start() + offset for m in _SI.finditer(chunk))
         offset += len(chunk)

@@ -144,6 +144,7 @@ def write_table(
         n = top
         # A cell shorter than this many characters fits on one line even if every character is wide.
         short = [_usable(w) // 2 for w in widths] if widths else []
+        widths = widths or []
         for r, row in enumerate(rows, start=top + 1):
             n = r
             tint = bool(shade and shade[r - top - 1])
@@ -275,8 +276,9 @@ def _write_fast(
         for c in range(len(headers))
         if any(isinstance(r[c], (dt.date, dt.datetime)) for r in rows[:200] if c < len(r))
     }
-    short = [_usable(w) // 2 for w in widths] if widths else []
-    heights = {r: 30 if r == 0 else 18 for r in range(top)}
+    widths = widths or []
+    short = [_usable(w) // 2 for w in widths]
+    heights: dict[int, float] = {r: 30 if r == 0 else 18 for r in range(top)}
     for k, row in enumerate(rows, start=top + 1):  # the heights first: the writer wants them before the rows
         lines = (
             max(
@@ -405,7 +407,9 @@ def write_tables(jobs: Sequence[dict]) -> list[Path]:
     sizes = [len(job["rows"]) for job in jobs]
     if len(jobs) < 2 or sum(sizes) < PARALLEL_ROWS:
         return _write_all(jobs)
-    theirs, mine, load = [], [], 0
+    theirs: list[int] = []
+    mine: list[int] = []
+    load = 0
     for k in sorted(range(len(jobs)), key=lambda k: -sizes[k]):  # the biggest first, to the lighter side
         (theirs if load <= 0 else mine).append(k)
         load += sizes[k] if load <= 0 else -sizes[k]

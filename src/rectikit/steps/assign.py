@@ -269,7 +269,8 @@ def assign(
         if not dry_run:
             with led.transaction():
                 current = {i["id"]: i for i in items}
-                rows, events = [], []
+                rows: list[tuple] = []
+                events: list[tuple] = []
                 for a in res.assignments:
                     res.changed += _store(led, current[a.item_id], a, source="rules", rows=rows, events=events)
                 led.conn.executemany(_UPDATE, rows)
@@ -327,7 +328,7 @@ def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, 
             problems.append(("配合单位", name))
         elif u != lead and u not in co:
             co.append(u)
-    if problems:
+    if problems or lead is None:
         whys = [f"{column}：{_unit_problem(name, item, units, rule)}" for column, name in problems]
         res.left[item["id"]] = "；".join(whys)
         for (column, name), why in zip(problems, whys):
@@ -499,7 +500,7 @@ def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None
             if item_id is not None and not carried(r, item_id):
                 continue
             found = led.conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone() if item_id else None
-            if found is None:
+            if found is None or item_id is None:
                 bad("unknown-id", f"台账中没有编号 {t.text(row, '编号')} 的条目。", r, "编号", t.text(row, "编号"))
                 continue
             item = dict(found)
@@ -574,7 +575,8 @@ def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None
         if report.errors:
             raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction():
-            rows, events = [], []
+            rows: list[tuple] = []
+            events: list[tuple] = []
             for item, a in wanted:
                 same = all((item.get(f) or None) == (getattr(a, f) or None) for f in FIELDS)
                 if same:

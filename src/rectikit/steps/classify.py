@@ -18,10 +18,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
-from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.base.problems import ERROR, At, Issue, Report
 from rectikit.figures import batch_counts, split_values
 from rectikit.files.readers import as_int, cell_text
 from rectikit.steps.taxonomy import workspace_taxonomy
@@ -93,7 +94,7 @@ def load_dispositions(path: Path) -> list[tuple[str, list[str], float]]:
     rules = []
     for r, row in t.records():
         name = t.text(row, "处理方式")
-        where = dict(file=t.file, sheet=t.sheet, row=r)
+        where = At(file=t.file, sheet=t.sheet, row=r)
         if name not in DISPOSITIONS:
             report.add(
                 Issue(
@@ -106,11 +107,11 @@ def load_dispositions(path: Path) -> list[tuple[str, list[str], float]]:
                 )
             )
             continue
-        priority = t.text(row, "优先级")
+        written = t.text(row, "优先级")
         try:
-            priority = float(priority) if priority else 0.0
+            priority = float(written) if written else 0.0
         except ValueError:
-            report.add(Issue("bad-priority", "优先级应为数字。", ERROR, column="优先级", value=priority, **where))
+            report.add(Issue("bad-priority", "优先级应为数字。", ERROR, column="优先级", value=written, **where))
             continue
         rules.append((name, list(keywords_or_issue(t, row, r, report)), priority))
     if report.errors:
@@ -321,7 +322,7 @@ def _choose_key_tasks(items: list[dict], triages: list[Triage], settings: Settin
 def _store(led: Ledger, item: dict, d: Decision, updates: dict[str, list[tuple]]) -> int:
     """Queue an automatic decision's updates (by statement, for executemany), field by field, unless a
     person set the field; the reasons go with it. One history row lists the fields that changed."""
-    changes = []
+    changes: list[tuple[str, Any, Any, dict]] = []
     if item["category_source"] != MANUAL and (item["category"], item["category_confidence"]) != (
         d.category,
         d.confidence,
@@ -389,10 +390,11 @@ def train(
         rows = [(model_text(r[0], r[1]), r[2] or "", r[3] or "") for r in rows]
         source = "台账中人工确定或原表自带的类别"
     else:
+        assert file is not None  # one of the two, checked above
         rows = _labelled_file(Path(file), text_column, label_column)
         source = Path(file).name
     categories = [(t, c) for t, c, _ in rows if t and c]
-    dispositions = [(t, _disposition_named(d)) for t, _, d in rows if t and _disposition_named(d)]
+    dispositions = [(t, named) for t, _, d in rows if t and (named := _disposition_named(d))]
     if len(categories) < 20:
         raise InvalidDataError(f"训练数据只有 {len(categories)} 条，至少需要 20 条已标注的意见建议。")
     out = {**_fit(ws, categories, MODEL_FILE, source, "model"), "source": source}
@@ -578,7 +580,7 @@ def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> 
     report = Report()
     wanted: list[tuple[int, int, str, str, str]] = []
     for r, row in t.records():
-        where = dict(file=t.file, sheet=t.sheet, row=r)
+        where = At(file=t.file, sheet=t.sheet, row=r)
         item_id = as_int(t.cell(row, "编号"))
         if item_id is None:
             report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=t.text(row, "编号"), **where))

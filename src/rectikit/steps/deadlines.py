@@ -106,7 +106,7 @@ def parse_deadline(
             f'“{s}”是相对时限，须先在 rectikit.toml 的 [assign] 中写明起算日期，如 start_date = "2020-06-10"。'
         )
     m = _WORKDAYS.match(s)
-    if m:
+    if m and start is not None:  # a relative phrase without a start was refused above
         try:
             return Deadline(add_workdays(start, _n(m.group(1))))
         except DeadlineError:
@@ -118,7 +118,7 @@ def parse_deadline(
                 left -= d.weekday() < 5
             return Deadline(d)
     m = _DAYS.match(s)
-    if m:
+    if m and start is not None:
         return Deadline(start + dt.timedelta(days=_n(m.group(1))))
     m = _YEAR_END.match(s)
     if m:

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rectikit.base.errors import InvalidDataError, UsageError
-from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.base.problems import ERROR, At, Issue, Report
 from rectikit.figures import batch_counts
 from rectikit.files.readers import as_int
 from rectikit.store import books
@@ -384,7 +384,9 @@ def write_review(ws: Workspace, groups: Sequence[ProposedGroup], path: Path) -> 
     """The proposed groups as a workbook: one row per item, a dropdown to
     decide, why each group is proposed, the least certain groups first (the
     reviewer's time goes where it matters)."""
-    rows, shade, items = [], [], {}
+    rows: list[list] = []
+    shade: list[bool] = []
+    items: dict[int, str | None] = {}
     for no, g in enumerate(sorted(groups, key=lambda g: g.score), start=1):
         for k, member in enumerate(zip(g.item_ids, g.texts, g.sources, g.counties, g.raw_counts)):
             item_id, text, source, county, raw_count = member
@@ -444,7 +446,7 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
         g, i, d = as_int(t.cell(row, "组号")), as_int(t.cell(row, "编号")), t.text(row, "处理意见")
         if g is not None and i is not None and t.text(row, "建议保留") == "是" and d == MERGE:
             keep.setdefault(g, []).append((i, r))
-        where = dict(file=t.file, sheet=t.sheet, row=r)
+        where = At(file=t.file, sheet=t.sheet, row=r)
         if g is None:
             report.add(Issue("bad-group", "组号应为整数。", ERROR, column="组号", value=t.text(row, "组号"), **where))
         if i is None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, NotReadyError
 from rectikit.base.names import child, distinct_files, file_part, name_problem
-from rectikit.base.problems import ERROR, WARNING, Issue, Report
+from rectikit.base.problems import ERROR, WARNING, At, Issue, Report
 from rectikit.files.readers import as_int
 from rectikit.store import books
 from rectikit.store.workspace import Workspace
@@ -63,7 +63,7 @@ def load_definition(ws: Workspace) -> Definition:
     quotas: dict[str, int] = {}
     for r, row in quota.records():
         place, n = quota.text(row, "村(社区)/单位"), as_int(quota.cell(row, "名额"))
-        where = dict(file=quota.file, sheet=quota.sheet, row=r)
+        where = At(file=quota.file, sheet=quota.sheet, row=r)
         if name_problem(place):
             report.add(
                 Issue(
@@ -189,9 +189,9 @@ def collect_frames(ws: Workspace, files: Sequence[Path], out: Path | None = None
             book = books.identify(led, ret, "frame", res.report)
             if book is None:
                 continue
-            place = book.unit
+            place = book.unit or ""
             for r, row in t.records():
-                where = dict(file=t.file, sheet=t.sheet, row=r)
+                where = At(file=t.file, sheet=t.sheet, row=r)
                 values = {c: t.text(row, c) for c in headers}
                 for c, required in definition.columns:
                     if required and not values[c]:

@@ -333,7 +333,7 @@ def _import_one(
         return fr
     with _gc_paused():
         written = _write(led, path, fr.sha256, batch, fresh, replaces={k: v[0] for k, v in earlier.items()})
-    if not written:
+    if written is None:
         fr.status, fr.message = "already", "该文件刚被另一个 rectikit 进程导入，本次未新增。"
         for p in plans:
             p.result.rows = 0
@@ -445,7 +445,7 @@ def _plan_file(
                         column=header.names[mapping["text"]],
                     )
                 )
-        if not header or "text" not in mapping:
+        if not header or not mapping or "text" not in mapping:
             if sheet is None or sheet == "all":
                 report.add(
                     Issue(
@@ -504,7 +504,8 @@ def _dates(rows: list[list], j: int) -> tuple[list[str | None], list[int]]:
     value is not a date. Values that compare equal (1 == 1.0 == True) parse
     alike, so the cache may key on the value itself."""
     seen: dict = {}
-    out, bad = [], []
+    out: list[str | None] = []
+    bad: list[int] = []
     for k, r in enumerate(rows):
         v = r[j] if j < len(r) else ""
         if v == "" or v is None:
@@ -757,8 +758,8 @@ class _Groups:
 
 def _write(
     led: Ledger, path: Path, sha: str, batch: str, plans: list[_Plan], replaces: dict[str, int] | None = None
-) -> bool | dict:
-    """Write the planned sheets in one transaction; False when another process
+) -> dict | None:
+    """Write the planned sheets in one transaction; None when another process
     imported the same file meanwhile (checked again under the write lock).
     ``replaces``: sheet -> the id of the earlier version that sheet takes the place of; then the
     counts of what the replacement kept, added and withdrew, summed over the sheets."""
@@ -773,7 +774,7 @@ def _write(
         if conn.execute(
             f"SELECT 1 FROM source_files WHERE sha256=? AND sheet IN ({','.join('?' * len(sheets))})", (sha, *sheets)
         ).fetchone():
-            return False
+            return None
         batch_id = led.batch_id(batch, create=True)
         conn.execute("INSERT OR IGNORE INTO source_blobs(sha256, content) VALUES (?, ?)", (sha, content))
         counts: dict = {}
@@ -823,7 +824,7 @@ def _write(
                 for k, v in got.items():
                     counts[k] = counts.get(k, 0 if isinstance(v, int) else []) + v
                 counts.setdefault("per_sheet", {})[sr.sheet] = got["added"]
-    return counts if replaces else True
+    return counts
 
 
 SAME_ROW_SIMILARITY = 0.5  # an edited text at the same 原序号 or row

@@ -22,7 +22,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.names import child, distinct_files, file_part
-from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.base.problems import ERROR, At, Issue, Report
 from rectikit.files.readers import as_int, read_table
 from rectikit.steps.callbacks import REACHED, REASONS, sample_size, stratified
 from rectikit.steps.tracking import CollectResult
@@ -267,7 +267,7 @@ def collect_survey(ws: Workspace, files: Sequence, *, today: dt.date | None = No
                 hint="请使用 rectikit survey draw 生成的原表填写，不要删除列。",
             )
             for r, row in t.records():
-                where = dict(file=t.file, sheet=t.sheet, row=r)
+                where = At(file=t.file, sheet=t.sheet, row=r)
                 number = as_int(t.cell(row, "编号"))
                 if number is None or number not in book.items:
                     report.add(Issue("not-in-book", f"编号 {number} 不在这份调查表中。", ERROR, column="编号", **where))

@@ -19,7 +19,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError, WorkspaceError
 from rectikit.base.names import child, distinct_files, file_part
-from rectikit.base.problems import ERROR, INFO, WARNING, Issue, Report
+from rectikit.base.problems import ERROR, INFO, WARNING, At, Issue, Report, Where
 from rectikit.figures import deadline_text, light_counts, task_note, task_table, tasks_on
 from rectikit.store import books
 from rectikit.store import items as itemstore
@@ -241,11 +241,13 @@ def _start_tasks(ws: Workspace, led, tasks: list[dict], today: dt.date) -> None:
         new = {"started_on": today.isoformat()}
         if is_relative(it["deadline_text"]) and not it["long_term"]:
             try:
-                new["deadline"] = deadline_once(
+                counted = deadline_once(
                     it["deadline_text"], task_start({**it, **new}, default=None, count_from=count_from), year
-                ).date.isoformat()
+                ).date
             except DeadlineError:
-                pass  # the assigned deadline stands (e.g. next year's holidays not yet published)
+                counted = None  # the assigned deadline stands (e.g. next year's holidays not yet published)
+            if counted:
+                new["deadline"] = counted.isoformat()
         changes.append((it, new))
     itemstore.change_many(led, changes, kind="dispatch", source=itemstore.DISPATCH, on=today, today=today)
 
@@ -331,7 +333,7 @@ def collect(ws: Workspace, files: Sequence[Path], *, today: dt.date | None = Non
     today = today or clock.today()
     res = CollectResult(files=[Path(f).name for f in files])
     wanted: list[tuple[str, int, int, dict, books.Book]] = []  # file, row, item id, new values, book
-    seen: dict[int, str] = {}
+    seen: dict[tuple[int, str], str] = {}
     with ws.ledger() as led:
         for t, book, r, row, item_id in books.returned_rows(
             led,
@@ -343,7 +345,7 @@ def collect(ws: Workspace, files: Sequence[Path], *, today: dt.date | None = Non
             hint="请使用 rectikit dispatch 生成的原表，不要删除列。",
             report=res.report,
         ):
-            where = dict(file=t.file, sheet=t.sheet, row=r)
+            where = At(file=t.file, sheet=t.sheet, row=r)
             new = {key: t.text(row, header) for key, header, _ in UNIT_COLUMNS}
             if not any(new.values()):
                 continue  # nothing reported for this task yet
@@ -405,7 +407,7 @@ def collect(ws: Workspace, files: Sequence[Path], *, today: dt.date | None = Non
                 changes = {k: v for k, v in after.items() if v != it[k]}
                 if not changes:
                     continue  # the same return again
-                where = dict(file=file, sheet=TASK_SHEET, row=r, column="编号", value=str(item_id))
+                where = Where(file=file, sheet=TASK_SHEET, row=r, column="编号", value=str(item_id))
                 if it["closed"]:
                     res.report.add(
                         Issue(
@@ -434,7 +436,10 @@ def collect(ws: Workspace, files: Sequence[Path], *, today: dt.date | None = Non
                             f"编号 {item_id} 于{state['reopened_on']}重新整改，完成时间"
                             f"{state['done_on']}早于此，未采用。",
                             WARNING,
-                            **{**where, "column": "完成时间"},
+                            file=where["file"],
+                            sheet=where["sheet"],
+                            row=where["row"],
+                            column="完成时间",
                         )
                     )
                     continue
@@ -457,7 +462,7 @@ def collect(ws: Workspace, files: Sequence[Path], *, today: dt.date | None = Non
     return res
 
 
-def _check_return(new: dict, done_cell, today: dt.date, where: dict, report: Report) -> None:
+def _check_return(new: dict, done_cell, today: dt.date, where: At, report: Report) -> None:
     """Validate one returned row in place: a known progress, a real date that has already come, and a
     completion date only for finished work."""
     if new["progress"] and new["progress"] not in (*PROGRESS, *CLEAR):
@@ -713,7 +718,7 @@ def reopen_item(
         d = parse_deadline(phrase, start=on, year=on.year, weekdays_if_unpublished=True)
     except DeadlineError as e:
         raise WorkspaceError(f"rectikit.toml 中 [tracking] reopen_days 无法计算新的整改时限：{e}") from None
-    new_deadline = (d.date or d.checkpoint).isoformat() if (d.date or d.checkpoint) else item["deadline"]
+    new_deadline = when.isoformat() if (when := d.date or d.checkpoint) else item["deadline"]
     itemstore.change(
         led,
         item,

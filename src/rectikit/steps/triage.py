@@ -143,9 +143,9 @@ def decide(
             fired.setdefault(_ROLE.get(name, "ask"), []).extend(hit)
     if "？" in text or "?" in text:  # the comparison form has lost its punctuation: ask the original
         fired.setdefault("policy", []).append("问句")
-    role = _NATURE.get((nature or "").strip())
-    if role:
-        fired.setdefault(role, []).append(f"性质为{nature.strip()}")
+    nature = (nature or "").strip()
+    if role := _NATURE.get(nature):
+        fired.setdefault(role, []).append(f"性质为{nature}")
     has = fired.__contains__
     concrete = has("problem") or has("ask")
     # A named place, facility or number points at something; a county or district does when it names a

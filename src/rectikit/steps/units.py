@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rectikit.base.errors import InvalidDataError
 from rectikit.base.names import file_part, name_problem
-from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.base.problems import ERROR, Issue, Report, Where
 
 UNITS_FILE = "单位名录.xlsx"
 HEADERS = ["单位全称", "简称/别名（用;分隔）", "层级", "责任领导", "联系人", "联系电话"]
@@ -79,12 +79,15 @@ def load(path: Path) -> Directory:
     t = read_table(path, ["单位全称"], what="单位名录")
     alias_col = next((h for h in t.header if h.startswith("简称")), None)
     report = Report()
-    units, seen, files, full = [], {}, {}, {}
+    units: list[Unit] = []
+    seen: dict[str, tuple[str, int]] = {}
+    files: dict[str, tuple[str, int]] = {}
+    full: dict[str, int] = {}
     for r, row in t.records():
         name = t.text(row, "单位全称")
         if not name:
             continue
-        where = dict(file=t.file, sheet=t.sheet, row=r, column="单位全称", value=name)
+        where = Where(file=t.file, sheet=t.sheet, row=r, column="单位全称", value=name)
         problem = name_problem(name)
         if problem:  # a unit's name becomes the name of its task sheet
             report.add(Issue("bad-unit-name", f"单位名称{problem}", ERROR, **where))

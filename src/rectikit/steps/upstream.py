@@ -24,7 +24,7 @@ from rectikit.base.names import child, file_part
 from rectikit.base.problems import ERROR, INFO, Issue, Report
 from rectikit.files.readers import as_int, cell_text
 from rectikit.store import books
-from rectikit.store.ledger import Ledger, now
+from rectikit.store.ledger import Ledger, new_id, now
 from rectikit.store.values import PROGRESS
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import parse_date
@@ -177,19 +177,21 @@ def take_in(ws: Workspace, led: Ledger, path: Path, batch: str, report: Report, 
         for x in rows:
             item_id = known[x["number"]]
             if item_id is None:
-                item_id = led.conn.execute(
-                    "INSERT INTO items(batch_id, seq, text, disposition_given, due_given, is_key_task, key_task_source,"
-                    " file_id, row_number) VALUES (?,?,?,?,?,1,'upstream',?,?)",
-                    (
-                        batch_id,
-                        str(x["number"]),
-                        x["text"],
-                        x["disposition"] or None,
-                        x["deadline"] or None,
-                        file_id,
-                        x["row"],
-                    ),
-                ).lastrowid
+                item_id = new_id(
+                    led.conn.execute(
+                        "INSERT INTO items(batch_id, seq, text, disposition_given, due_given, is_key_task, key_task_source,"
+                        " file_id, row_number) VALUES (?,?,?,?,?,1,'upstream',?,?)",
+                        (
+                            batch_id,
+                            str(x["number"]),
+                            x["text"],
+                            x["disposition"] or None,
+                            x["deadline"] or None,
+                            file_id,
+                            x["row"],
+                        ),
+                    )
+                )
                 led.record(
                     "import",
                     "item",
@@ -346,7 +348,7 @@ def report_up(
                     if column in header:
                         value = _reported(task, key)
                         j = header.index(column)
-                        if cell_text(cells[j]) != value:
+                        if cell_text(cells[j]) != value and number is not None:
                             changed.append(number)
                         cells[j] = value
             rows.append(

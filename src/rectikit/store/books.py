@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rectikit.base.fsutil import sha256_file
-from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.base.problems import ERROR, At, Issue, Report
 from rectikit.files.xlsxout import IDENTITY_SHEET
 
 KINDS = {
@@ -289,7 +289,7 @@ def identify(led, ret: Returned, kind: str, report: Report) -> Book | None:
     )
 
 
-def check_row(book: Book, item_id: int, text: str | None, where: dict, report: Report) -> bool:
+def check_row(book: Book, item_id: int, text: str | None, where: At, report: Report) -> bool:
     """Whether a returned row is one the book carried, unchanged in its fixed cells."""
     if item_id not in book.items:
         owner = f"（本表是发给{book.unit}的）" if book.unit else ""
@@ -426,7 +426,7 @@ def returned_rows(led, files, kind: str, *, sheet: str, required: list[str], wha
         if book is None:
             continue
         for r, row in t.records():
-            where = dict(file=t.file, sheet=t.sheet, row=r)
+            where = At(file=t.file, sheet=t.sheet, row=r)
             item_id = as_int(t.cell(row, "编号"))
             if item_id is None:
                 report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=t.text(row, "编号"), **where))

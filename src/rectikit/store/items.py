@@ -273,15 +273,15 @@ def as_of(led, items: Sequence[dict], day: dt.date, *, mark: int | None = None) 
             continue
         ch = loads(changes)
         old = loads(before) if before else {}
-        first = seen.setdefault(item_id, {})
+        touched = seen.setdefault(item_id, {})
         for f, v in ch.items():
-            first.setdefault(f, old.get(f, v))  # a plan field before its first change: what it was, else this
+            touched.setdefault(f, old.get(f, v))  # a plan field before its first change: what it was, else this
         if on_date <= iso and (mark is None or event_id <= mark):
             state.setdefault(item_id, {}).update(ch)
     out = []
     for it in items:
-        touched = seen.get(it["id"]) if it["id"] in wanted else None
-        if not touched:
+        fields = seen.get(it["id"]) if it["id"] in wanted else None
+        if not fields:
             out.append(it)
             continue
         now_ = state.get(it["id"], {})
@@ -289,7 +289,7 @@ def as_of(led, items: Sequence[dict], day: dt.date, *, mark: int | None = None) 
         for f in TRACKED:
             if f in now_:
                 it[f] = now_[f]
-            elif f in touched:
-                it[f] = touched[f] if f in PLAN else None
+            elif f in fields:
+                it[f] = fields[f] if f in PLAN else None
         out.append(it)
     return out

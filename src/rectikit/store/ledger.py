@@ -18,6 +18,7 @@ import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Literal, overload
 
 from rectikit.base.errors import LedgerBusyError, UsageError, WorkspaceError
 from rectikit.base.jsontext import dumps
@@ -41,6 +42,13 @@ def _actor() -> str:
 
 def _command_line() -> str:
     return " ".join(["rectikit", *sys.argv[1:]]) if sys.argv and sys.argv[0] else "rectikit"
+
+
+def new_id(cursor: sqlite3.Cursor) -> int:
+    """The id SQLite gave the row an INSERT just made (set after every INSERT of one row)."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("INSERT without a row id")
+    return cursor.lastrowid
 
 
 class Ledger:
@@ -338,23 +346,29 @@ class Ledger:
         stamp: str,
     ) -> int:
         """Record one imported sheet of a file (its bytes are kept once in ``source_blobs``); its id."""
-        return self.conn.execute(
-            "INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers, mapping,"
-            " row_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (
-                batch_id,
-                path.name,
-                str(path.resolve()),
-                sha,
-                sheet,
-                header_row,
-                json.dumps(headers, ensure_ascii=False),
-                json.dumps(mapping),
-                rows,
-                stamp,
-            ),
-        ).lastrowid
+        return new_id(
+            self.conn.execute(
+                "INSERT INTO source_files(batch_id, file_name, file_path, sha256, sheet, header_row, headers, mapping,"
+                " row_count, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    batch_id,
+                    path.name,
+                    str(path.resolve()),
+                    sha,
+                    sheet,
+                    header_row,
+                    json.dumps(headers, ensure_ascii=False),
+                    json.dumps(mapping),
+                    rows,
+                    stamp,
+                ),
+            )
+        )
 
+    @overload
+    def batch_id(self, name: str, *, create: Literal[True], kind: str | None = None) -> int: ...
+    @overload
+    def batch_id(self, name: str, *, create: bool = False, kind: str | None = None) -> int | None: ...
     def batch_id(self, name: str, *, create: bool = False, kind: str | None = None) -> int | None:
         """The batch's id (created when asked, of ``kind`` or the kind its name says); a ``kind`` given for
         an existing batch replaces the one it had."""
@@ -372,7 +386,7 @@ class Ledger:
             "INSERT INTO batches(name, created_at, kind) VALUES (?,?,?)", (name, now(), kind or kind_from_name(name))
         )
         self.record("create", "batch", cur.lastrowid, new=name)
-        return cur.lastrowid
+        return new_id(cur)
 
     def batch_kinds(self, names: Sequence[str] = ()) -> dict[str, str]:
         """Batch name -> its kind, for the named batches (all when none named)."""

@@ -49,9 +49,9 @@ def parse_date_text(text: str) -> dt.date | None:
             return _safe_date(y, mo, d)
     m = _CN_DATE.match(s)
     if m:
-        y, mo, d = (cn_number(g) for g in m.groups())
-        if None not in (y, mo, d):
-            return _safe_date(y, mo, d)
+        year, month, day = (cn_number(g) for g in m.groups())
+        if year is not None and month is not None and day is not None:
+            return _safe_date(year, month, day)
     return None
 
 

@@ -185,10 +185,12 @@ class TextModel:
         for j, label in enumerate(columns):
             target = y == label
             if target.all() or not target.any():
-                a.append(0.0), b.append(0.0)
+                a.append(0.0)
+                b.append(0.0)
                 continue
             lr = LogisticRegression(C=1e4).fit(margins[:, j : j + 1], target)
-            a.append(-float(lr.coef_[0, 0])), b.append(-float(lr.intercept_[0]))
+            a.append(-float(lr.coef_[0, 0]))
+            b.append(-float(lr.intercept_[0]))
         self.calib_a, self.calib_b = np.array(a), np.array(b)
 
     @property

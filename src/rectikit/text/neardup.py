@@ -303,7 +303,7 @@ def _word_pairs(forms: Sequence[str], threshold: float) -> list[tuple[int, int]]
     x = TfidfVectorizer(tokenizer=rjieba.cut, token_pattern=None, lowercase=False, sublinear_tf=True).fit_transform(
         forms
     )
-    out = []
+    out: list[tuple[int, int]] = []
     for start in range(0, x.shape[0], 1000):  # bounded memory: 1000 rows of similarities at a time
         sim = (x[start : start + 1000] @ x.T).toarray()
         rows, cols = np.nonzero(sim >= threshold)
@@ -368,7 +368,7 @@ def find_groups(
     banned = {(min(unit_of[a], unit_of[b]), max(unit_of[a], unit_of[b])) for a, b in forbidden}
     unit_titles = None
     if titles is not None and any(titles):
-        first = {}
+        first: dict[int, int] = {}
         for idx, u in enumerate(unit_of):
             first.setdefault(u, idx)
         unit_titles = normalise_many([titles[first[u]] or "" for u in range(len(forms))])
@@ -398,9 +398,8 @@ def find_groups(
             else:
                 judge.cache[(i, j)] = None
     for i, j in [*title_pairs, *judge.rewrites]:
-        s = judge.score(i, j)
-        if s is not None:
-            matches.append((s, i, j))
+        if (passed := judge.score(i, j)) is not None:
+            matches.append((passed, i, j))
     if words and 1 < len(forms) <= SEMANTIC_MAX:
         from rapidfuzz.distance import Indel
 
@@ -436,7 +435,7 @@ def find_groups(
         if len(units) == 1:
             score = 1.0
         else:
-            score = min(judge.score(a, b) for k, a in enumerate(units) for b in units[k + 1 :])
+            score = min(judge.score(a, b) or 0.0 for k, a in enumerate(units) for b in units[k + 1 :])
         top = cluster[units[0]]
         groups.append(
             Group(

@@ -38,7 +38,8 @@ def cn_number(s: str) -> int | None:
         return None
     if not any(ch in _CN_UNITS for ch in s):
         digits = [_CN_DIGITS.get(ch) for ch in s]
-        if len(s) == 2 and None not in digits and digits[1] == digits[0] + 1 or s in ("一两", "两三"):
+        first, second = (digits + [None, None])[:2]
+        if len(s) == 2 and first is not None and second == first + 1 or s in ("一两", "两三"):
             return None  # 三四天 is three or four days, not 34
         return None if None in digits else int("".join(map(str, digits)))
     total, section, digit = 0, 0, None
@@ -259,9 +260,9 @@ def _facts(text: str, lo: int, hi: int) -> list[str]:
             out.append(text[m.start() : m.end() + 1])
     # A suffix starting within two characters after the stretch, read with the character after it (the
     # lookahead): nothing further need be scanned (searching to the end of a long text was 40% of dedupe).
-    m = PLACE_SUFFIX.search(text, lo, hi + 2 + 4)
-    if m is not None and m.start() <= hi + 2:
-        out.append(text[lo : m.start() + len(m.group(1))])
+    place = PLACE_SUFFIX.search(text, lo, hi + 2 + 4)
+    if place is not None and place.start() <= hi + 2:
+        out.append(text[lo : place.start() + len(place.group(1))])
     return out
 
 
