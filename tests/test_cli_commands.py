@@ -52,7 +52,8 @@ def test_a_season_through_the_command_line(cli, w, tmp_path):
     taken = _ok(cli("collect", back, "--json", "--today", "2020-10-15", "-w", w))
     assert taken["taken"] and not taken["failed"]
     item = first[0]
-    _ok(cli("closeout", item, "--date", "2020-10-16", "--json", "--today", "2020-10-16", "-w", w))
+    closing = ["closeout", item, "--date", "2020-10-16", "--json", "--today", "2020-10-16", "-w", w]
+    assert _ok(cli(*closing)) != _ok(cli(*closing))  # a second close-out of the same item changes nothing
     assert _ok(cli("callback", "--out", tmp_path / "回访", "--json", *day)) is not None
     counted = _ok(cli("answer", "--dry-run", "--json", "--today", "2020-10-16", "-w", w))
     assert counted["files"] == [] and counted["items"] >= 1
@@ -84,3 +85,23 @@ def test_usage_mistakes_are_messages_with_exit_code_2(cli, w):
     ):
         r = cli(*args, "-w", w)
         assert r.code in (1, 2) and "Traceback" not in r.err and r.err.strip(), args
+
+
+def test_data_problems_exit_1_with_the_reason_in_the_json(cli, w, tmp_path):
+    """A number the ledger lacks is a problem with the data asked for (exit 1, code not-found), not a
+    mistake in calling the command (2); a refused close-out carries its problems for scripts."""
+    for args in (["report", "investigation", "9999"], ["unmerge", "99999"]):
+        r = cli(*args, "--json", "-w", w)
+        assert r.code == 1, (args, r.err)
+        assert json.loads(r.out)["error"]["code"] == "not-found"
+    r = cli("closeout", "9999", "--json", "-w", w)
+    assert r.code == 1
+    [issue] = json.loads(r.out)["error"]["problems"]["issues"]
+    assert issue["code"] == "cannot-close" and issue["value"] == "9999"
+
+
+def test_an_annex_of_an_empty_workspace_is_not_ready(cli, tmp_path):
+    assert cli("init", tmp_path / "空").code == 0
+    r = cli("render", "附件1", "--json", "-w", tmp_path / "空")
+    assert r.code == 1 and json.loads(r.out)["error"]["code"] == "not-ready"
+    assert not list((tmp_path / "空").rglob("附件1*.xlsx"))

@@ -57,6 +57,13 @@ class InputFileError(RectikitError):
     code = "unreadable-file"
 
 
+class NotFoundError(RectikitError):
+    """An item, group or file the command names is not in the ledger: a problem with the data asked
+    for, not with how the command was called."""
+
+    code = "not-found"
+
+
 class InvalidDataError(RectikitError):
     """The data has errors that block the operation; ``report`` lists them."""
 

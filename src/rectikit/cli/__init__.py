@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     as_json = "--json" in args
     committed = Ledger.commits
     failure: tuple[str, str, str] | None = None  # code, message, hint
+    problems: dict | None = None  # the report behind a failure, for scripts
     try:
         rv = app(args=args, prog_name="rectikit", standalone_mode=False)
         code = rv if isinstance(rv, int) else 0
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             err.print(f"下一步：{e.hint}")
         if e.report is not None:
             print_issues(e.report)
+            problems = e.report.to_dict()
     except typer.Exit as e:
         code = e.exit_code
     except KeyboardInterrupt:
@@ -90,7 +92,12 @@ def main(argv: list[str] | None = None) -> int:
         name, message, hint = failure
         sys.stdout.write(
             json.dumps(
-                {"ok": False, "exit_code": code, "error": {"code": name, "message": message, "hint": hint}},
+                {
+                    "ok": False,
+                    "exit_code": code,
+                    "error": {"code": name, "message": message, "hint": hint}
+                    | ({"problems": problems} if problems else {}),
+                },
                 ensure_ascii=False,
             )
             + "\n"

@@ -148,6 +148,8 @@ def closeout_cmd(
 
     res = close_out(workspace_of(workspace), ids, on=date_option(on, "--date"))
     say(("已销号", "green"), f" {len(res['closed'])} 项（{res['on']}）。")
+    if res["already"]:
+        say(("未改动", "yellow"), f" 编号 {'、'.join(map(str, res['already']))} 此前已经销号。")
     emit(res, as_json)
 
 

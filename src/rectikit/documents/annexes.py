@@ -24,7 +24,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from rectikit.base import clock
-from rectikit.base.errors import RectikitError, UsageError
+from rectikit.base.errors import NotReadyError, RectikitError, UsageError
 from rectikit.base.fsutil import atomic_path
 from rectikit.base.names import child, file_part
 from rectikit.base.parallel import side_by_side
@@ -223,6 +223,8 @@ def build_table(
     cfg = ws.config()
     with ws.ledger() as led:
         items = tasks_on(led, list(batches), today, key_only=key_only)
+        if not items and not led.conn.execute("SELECT 1 FROM items LIMIT 1").fetchone():
+            raise NotReadyError("台账中还没有意见建议，无法生成附件。", hint="先运行 rectikit import 导入意见建议表。")
         chosen = list(batches) or [r[0] for r in led.conn.execute("SELECT name FROM batches ORDER BY id")]
         things = speak_of(led.batch_kinds(chosen).values())[0]
     try:

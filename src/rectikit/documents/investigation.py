@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rectikit.base import clock
-from rectikit.base.errors import UsageError
+from rectikit.base.errors import NotFoundError
 from rectikit.base.names import child, file_part
 from rectikit.documents import form
 from rectikit.documents.builder import OfficialDocument
@@ -52,7 +52,7 @@ def investigation_reports(
         kinds = led.batch_kinds()
     missing = [str(i) for i, f in found.items() if f is None]
     if missing:
-        raise UsageError(f"台账中没有编号 {'、'.join(missing)} 的条目（或已并入其他条目）。")
+        raise NotFoundError(f"台账中没有编号 {'、'.join(missing)} 的条目（或已并入其他条目）。")
     files = {}
     for item_id, fig in found.items():
         if fig is None:  # none left: refused above

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.base.errors import InvalidDataError, NotFoundError, UsageError
 from rectikit.base.problems import ERROR, At, Issue, Report
 from rectikit.figures import batch_counts
 from rectikit.files.readers import as_int
@@ -349,7 +349,7 @@ def unmerge(ws: Workspace, item_id: int) -> dict:
     with ws.ledger() as led, led.transaction() as conn:
         row = conn.execute("SELECT merged_into FROM items WHERE id=?", (item_id,)).fetchone()
         if row is None:
-            raise UsageError(f"台账中没有编号为 {item_id} 的条目。")
+            raise NotFoundError(f"台账中没有编号为 {item_id} 的条目。")
         if row[0] is not None:
             raise UsageError(
                 f"编号 {item_id} 已并入编号 {_root(led, item_id)}，请对编号 {_root(led, item_id)} 撤销合并。"

@@ -621,7 +621,8 @@ def close_out(
     ws: Workspace, item_ids: Sequence[int], *, on: dt.date | None = None, today: dt.date | None = None
 ) -> dict:
     """销号: close finished tasks that have evidence, on ``on`` (today by default, never a day still to come
-    nor before the unit finished). All named items or none."""
+    nor before the unit finished). All named items or none; an item already closed is left as it is and
+    listed under ``already`` (a script may run the same close-out twice)."""
     today = today or clock.today()
     on = on or today
     if on > today:
@@ -629,7 +630,7 @@ def close_out(
 
     def why_not(it):
         if it["closed"]:
-            return "已经销号。"
+            return None
         if it["progress"] != DONE:
             return "整改进展不是“已完成”。"
         if not it["evidence"]:
@@ -641,8 +642,10 @@ def close_out(
 
     with ws.ledger() as led:
         rows = _checked_items(led, item_ids, why_not, "cannot-close", "销号")
+        already = [i for i in dict.fromkeys(item_ids) if rows[i]["closed"]]
+        closing = [i for i in dict.fromkeys(item_ids) if not rows[i]["closed"]]
         with led.transaction():
-            for i in item_ids:
+            for i in closing:
                 itemstore.change(
                     led,
                     rows[i],
@@ -652,7 +655,7 @@ def close_out(
                     on=on,
                     today=today,
                 )
-    return {"closed": list(item_ids), "on": on.isoformat()}
+    return {"closed": closing, "already": already, "on": on.isoformat()}
 
 
 def _done_since(led, item_id: int) -> str | None:
