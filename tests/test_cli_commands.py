@@ -105,3 +105,16 @@ def test_an_annex_of_an_empty_workspace_is_not_ready(cli, tmp_path):
     r = cli("render", "附件1", "--json", "-w", tmp_path / "空")
     assert r.code == 1 and json.loads(r.out)["error"]["code"] == "not-ready"
     assert not list((tmp_path / "空").rglob("附件1*.xlsx"))
+
+
+def test_a_long_path_in_a_log_is_never_broken(tmp_path):
+    """Into a log or a pipe (not a terminal) nothing wraps at 80 columns: a path broken in two cannot be
+    copied back into a command (issue #28)."""
+    import subprocess
+    import sys
+
+    deep = tmp_path / ("某市绩效考评办公室-2020年度社会评价群众意见建议整改工作-" * 2)
+    deep.mkdir()
+    r = subprocess.run([sys.executable, "-m", "rectikit", "init", "工作区"], cwd=deep, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert str(deep / "工作区") in r.stderr.splitlines()[0]

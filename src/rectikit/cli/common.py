@@ -19,7 +19,8 @@ from rich.text import Text
 
 # Markup is off: citizens' text, file and unit names are printed as they are
 # ("[bold]" in a complaint stays text); colour is given with say()'s styles.
-err = Console(stderr=True, markup=False, highlight=False)
+# Into a log or a pipe nothing is wrapped: a path or a command broken at column 80 cannot be copied back.
+err = Console(stderr=True, markup=False, highlight=False, soft_wrap=not sys.stderr.isatty())
 
 
 def say(*parts) -> None:
