@@ -13,7 +13,6 @@ install with ``pip --no-index`` (nothing is fetched from the network).
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -56,17 +55,28 @@ def build(platform: str, python: str, out: Path) -> Path:
         wheels.mkdir(parents=True)
         pip("wheel", str(ROOT), "--no-deps", "-w", str(wheels), "-q")
         project = next(wheels.glob("rectikit-*.whl"))
-        target = [] if platform == current_platform() and python == f"{sys.version_info[0]}.{sys.version_info[1]}" \
-            else [*(a for tag in PLATFORMS[platform] for a in ("--platform", tag)), "--python-version", python,
-                  "--implementation", "cp"]
+        target = (
+            []
+            if platform == current_platform() and python == f"{sys.version_info[0]}.{sys.version_info[1]}"
+            else [
+                *(a for tag in PLATFORMS[platform] for a in ("--platform", tag)),
+                "--python-version",
+                python,
+                "--implementation",
+                "cp",
+            ]
+        )
         pip("download", str(project), "-d", str(wheels), "--only-binary=:all:", "-q", *target)
-        for script in ("install.sh", "install.bat"):
-            shutil.copy(HERE / script, bundle / script)
+        arch = "aarch64" if platform.endswith("aarch64") else "x86_64"
+        for script in ("install.sh", "install.bat"):  # each checks the Python and machine it was made for
+            text = (HERE / script).read_text(encoding="utf-8").replace("@PYTHON@", python).replace("@ARCH@", arch)
+            (bundle / script).write_bytes(text.replace("\n", "\r\n" if script.endswith(".bat") else "\n").encode())
         (bundle / "说明.txt").write_text(
             f"rectikit {version()} 离线安装包（{platform}，Python {python}）\n\n"
             "Windows：双击 install.bat；Linux：在本文件夹运行 sh install.sh。\n"
             f"需要本机已装 Python {python}（不需要联网）。装好后按屏幕提示运行 rectikit demo 试一试。\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         out.mkdir(parents=True, exist_ok=True)
         target_zip = out / f"{name}.zip"
         with zipfile.ZipFile(target_zip, "w", zipfile.ZIP_DEFLATED) as z:

@@ -46,3 +46,24 @@ def test_offline_bundle_installs_without_network_and_runs_the_demo(tmp_path):
     )
     assert demo.returncode == 0, demo.stderr
     assert (tmp_path / "演示" / "输出" / "分析报告.docx").is_file()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the test drives install.sh")
+@pytest.mark.parametrize(
+    "python, arch, said",
+    [("3.99", None, "本安装包需要 Python 3.99"), (None, "sparc64", "本安装包适用于 sparc64 处理器")],
+)
+def test_the_installer_checks_python_and_machine_first_and_leaves_nothing(tmp_path, python, arch, said):
+    """A bundle made for another Python or processor says so in Chinese before anything is made, and a
+    failed install leaves no half-made .venv (issue #28)."""
+    import platform
+
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    text = (ROOT / "packaging" / "install.sh").read_text(encoding="utf-8")
+    script = tmp_path / "install.sh"
+    script.write_text(text.replace("@PYTHON@", python or here).replace("@ARCH@", arch or platform.machine()))
+    r = subprocess.run(
+        ["sh", str(script)], env={"PATH": "/usr/bin:/bin", "PYTHON": sys.executable}, capture_output=True, text=True
+    )
+    assert r.returncode == 1 and said in r.stderr
+    assert not (tmp_path / ".venv").exists()
