@@ -175,3 +175,16 @@ def test_places_are_named_whole():
     places = known_places(["马蚌乡", "西平乡", None])
     assert "指明地点：马蚌乡；" in decide(normalise("希望尽快解决马蚌乡的道路问题"), [], places=places).basis
     assert "指明地点：西平乡；" in decide(normalise("年度西平乡危房改造补助未发放"), [], places=places).basis
+
+
+def test_the_problem_codes_page_lists_every_code():
+    """docs/PROBLEMS.md is what scripts rely on: every problem code and every failure code is on it."""
+    from pathlib import Path
+
+    from rectikit.base import errors
+    from rectikit.base.problems import CODES
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "PROBLEMS.md").read_text(encoding="utf-8")
+    failures = {c.code for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.RectikitError)}
+    missing = [c for c in [*CODES, *failures] if f"`{c}`" not in page]
+    assert not missing, missing
