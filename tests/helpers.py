@@ -84,3 +84,18 @@ def fill_sheet(path: Path, values: dict, out: Path, *, sheet: str = "整改任�
             row[id_col - 1].value = ids[item]
     wb.save(out)
     return out
+
+
+def set_items(ws, where: str = "", params=(), *, on: str = "2000-01-01", **fields) -> int:
+    """Set fields of the items ``where`` selects (an SQL condition) through the library, as a person would
+    have decided them on ``on``: each change is an event and a history row, so a set-up never writes into
+    the items table behind the ledger's back. Returns how many items changed."""
+    import datetime as dt
+
+    from rectikit.store import items as itemstore
+
+    with ws.ledger() as led, led.transaction():
+        rows = led.dicts("SELECT * FROM items" + (f" WHERE {where}" if where else "") + " ORDER BY id", params)
+        return itemstore.change_many(
+            led, [(r, fields) for r in rows], kind="set-up", source=itemstore.PERSON, on=dt.date.fromisoformat(on)
+        )

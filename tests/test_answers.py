@@ -5,7 +5,6 @@ length; nothing for unfinished items; a dry run writes nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 from docx import Document
 from hypothesis import given
@@ -15,7 +14,7 @@ from openpyxl import load_workbook
 from rectikit.documents.answers import answers, sms_text
 from rectikit.steps.ingest import import_files
 
-from helpers import write_xlsx
+from helpers import set_items, write_xlsx
 
 ROWS = [
     ["意见建议内容", "姓名", "联系电话", "反映时间"],
@@ -27,15 +26,17 @@ ROWS = [
 
 def _done(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2020年度")
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET merged_into=1 WHERE id=2")
-    con.execute(
-        "UPDATE items SET lead_unit='市城管局', is_key_task=1, progress='已完成', done_on='2020-07-15',"
-        " result='已更换灯具12盏，恢复照明。' WHERE id=1"
+    set_items(ws, "id=2", merged_into=1)
+    set_items(
+        ws,
+        "id=1",
+        lead_unit="市城管局",
+        is_key_task=1,
+        progress="已完成",
+        done_on="2020-07-15",
+        result="已更换灯具12盏，恢复照明。",
     )
-    con.execute("UPDATE items SET lead_unit='市教育局', is_key_task=1, progress='推进中' WHERE id=3")
-    con.commit()
-    con.close()
+    set_items(ws, "id=3", lead_unit="市教育局", is_key_task=1, progress="推进中")
 
 
 def test_every_person_behind_a_finished_item_is_answered(ws, tmp_path):

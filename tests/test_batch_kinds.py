@@ -4,7 +4,6 @@ status, and documents speak of its items by it: a hotline's are 群众诉求 (�
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 from docx import Document
 
@@ -14,7 +13,7 @@ from rectikit.documents.notice import notice
 from rectikit.figures import ledger_status
 from rectikit.steps.ingest import import_files
 
-from helpers import write_xlsx
+from helpers import set_items, write_xlsx
 
 ROWS = [["意见建议内容", "县区"], ["路灯不亮。", "城中区"], ["道路坑洼。", "江南区"]]
 
@@ -31,10 +30,7 @@ def test_kinds_from_the_name_or_the_import(ws, tmp_path):
 
 def test_a_hotline_batch_is_never_called_social_evaluation(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2020年市长热线")
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET is_key_task=1, lead_unit='市住建局', progress='已完成'")
-    con.commit()
-    con.close()
+    set_items(ws, is_key_task=1, lead_unit="市住建局", progress="已完成")
     day = dt.date(2020, 12, 31)
     out = notice(ws, today=day, out_dir=tmp_path / "公示")
     assert out["title"].endswith("落实2020年市长热线群众诉求整改情况公示")

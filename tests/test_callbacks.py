@@ -21,19 +21,18 @@ from rectikit.steps.returns import take_back
 from rectikit.steps.tracking import track
 from rectikit.store.workspace import Workspace
 
-from helpers import fill_sheet, ledger_snapshot
+from helpers import fill_sheet, ledger_snapshot, set_items
 
 
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory):
     ws = Workspace(Path(run_demo(tmp_path_factory.mktemp("loop") / "演示")["workspace"]))
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute(
-        "UPDATE items SET progress='已完成', result='已修复' WHERE id IN (SELECT id FROM items WHERE lead_unit"
-        " IS NOT NULL AND merged_into IS NULL ORDER BY id LIMIT 60)"
+    set_items(
+        ws,
+        "id IN (SELECT id FROM items WHERE lead_unit IS NOT NULL AND merged_into IS NULL ORDER BY id LIMIT 60)",
+        progress="已完成",
+        result="已修复",
     )
-    con.commit()
-    con.close()
     return ws
 
 

@@ -5,7 +5,6 @@ second round updates the same items; tampering with the city's columns is refuse
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from rectikit.steps.tracking import collect, dispatch
 from rectikit.steps.upstream import report_up
 from rectikit.store.workspace import init_workspace
 
-from helpers import fill_sheet, write_xlsx
+from helpers import fill_sheet, set_items, write_xlsx
 
 COUNTY = "兴业县人民政府"
 ROWS = [
@@ -29,14 +28,6 @@ ROWS = [
 ]
 
 
-def _sql(ws, *statements):
-    con = sqlite3.connect(ws.ledger_path)
-    for s, args in statements:
-        con.execute(s, args)
-    con.commit()
-    con.close()
-
-
 def _rows(book: Path) -> dict[int, tuple]:
     return {r[0]: r for r in load_workbook(book)["整改任务"].iter_rows(min_row=5, values_only=True) if r and r[0]}
 
@@ -45,11 +36,8 @@ def _rows(book: Path) -> dict[int, tuple]:
 def chain(tmp_path):
     city = init_workspace(tmp_path / "市", office="某市绩效办", year=2020)
     import_files(city, [write_xlsx(tmp_path / "市.xlsx", ROWS)], batch="2020年度")
-    _sql(
-        city,
-        ("UPDATE items SET is_key_task=1, deadline='2020-12-31', lead_unit=? WHERE id IN (1, 2)", (COUNTY,)),
-        ("UPDATE items SET is_key_task=1, deadline='2020-12-31', lead_unit='市交通运输局' WHERE id=3", ()),
-    )
+    set_items(city, "id IN (1, 2)", is_key_task=1, deadline="2020-12-31", lead_unit=COUNTY)
+    set_items(city, "id=3", is_key_task=1, deadline="2020-12-31", lead_unit="市交通运输局")
     county = init_workspace(tmp_path / "县", office="兴业县绩效办", year=2020)
     county.config_path.write_text(
         county.config_path.read_text(encoding="utf-8").replace(
@@ -70,13 +58,8 @@ def _county_month(city, county, tmp_path, month: int, done: set[int]):
     assert got.files[0].status in ("imported", "replaced"), got.files[0]
     with county.ledger() as led:
         ids = [r[0] for r in led.conn.execute("SELECT item_id FROM upstream_items ORDER BY number")]
-    _sql(
-        county,
-        *[
-            ("UPDATE items SET lead_unit=?, deadline='2020-12-31' WHERE id=?", (unit, i))
-            for unit, i in zip(("县住建局", "县交通局"), ids)
-        ],
-    )
+    for unit, i in zip(("县住建局", "县交通局"), ids):
+        set_items(county, "id=?", (i,), lead_unit=unit, deadline="2020-12-31")
     books = dispatch(county, tmp_path / f"县交办{month}", today=dt.date(2020, month, 3)).files
     returns = []
     for unit, i in zip(("县住建局", "县交通局"), ids):
@@ -149,7 +132,8 @@ def test_sheets_that_are_not_for_this_office_are_refused(chain, tmp_path):
     import_files(county, [Path(sent[COUNTY])], batch="市交办")
     with county.ledger() as led:
         ids = [r[0] for r in led.conn.execute("SELECT item_id FROM upstream_items")]
-    _sql(county, *[("UPDATE items SET lead_unit='县住建局' WHERE id=?", (i,)) for i in ids])
+    for i in ids:
+        set_items(county, "id=?", (i,), lead_unit="县住建局")
     own = dispatch(county, tmp_path / "县交办", today=dt.date(2020, 7, 3)).files
     mine = import_files(county, [Path(own["县住建局"])], batch="再导入")
     assert mine.files[0].status == "unreadable" and "rectikit collect" in mine.files[0].message
@@ -171,7 +155,7 @@ def test_two_items_from_above_are_never_merged_without_a_person(chain, tmp_path)
     from rectikit.steps.dedupe import dedupe
 
     city, county = chain
-    _sql(city, ("UPDATE items SET text='兴业县城区路灯不亮。' WHERE id=2", ()))  # the city sent the same text twice
+    set_items(city, "id=2", text="兴业县城区路灯不亮。")  # the city sent the same text twice
     sent = dispatch(city, tmp_path / "市交办", today=dt.date(2020, 7, 1)).files
     import_files(county, [Path(sent[COUNTY])], batch="市交办")
     res = dedupe(county, auto=True, review=tmp_path / "合并审核.xlsx")

@@ -17,7 +17,7 @@ from rectikit.steps.ingest import import_files
 from rectikit.steps.taxonomy import TAXONOMY_FILE, load, parse_keywords
 from rectikit.text.normalise import normalise
 
-from helpers import items_by_id, ledger_snapshot, write_xlsx
+from helpers import items_by_id, ledger_snapshot, set_items, write_xlsx
 
 ROWS = [
     ["意见建议内容", "类别"],
@@ -191,8 +191,7 @@ def test_the_files_own_category_is_kept_unless_asked(loaded, tmp_path):
     by = {d.item_id: d for d in classify(loaded).decisions}
     assert (by[1].category, by[1].review, by[1].basis) == ("教育", "原表", "原表类别")
     assert by[5].category is None  # the file left it empty: classified as usual (here nothing matched)
-    with loaded.ledger() as led:
-        led.conn.execute("UPDATE items SET category_given='住房、城乡建设' WHERE id=2")
+    set_items(loaded, "id=2", category_given="住房、城乡建设")
     by = {d.item_id: d for d in classify(loaded).decisions}
     assert (by[2].category, by[2].secondary) == ("住房", "城乡建设")  # seed 004 counts some items twice
     path = tmp_path / "审核.xlsx"

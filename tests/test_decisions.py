@@ -8,7 +8,6 @@ own start."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 from openpyxl import load_workbook
@@ -20,7 +19,7 @@ from rectikit.steps.ingest import import_files
 from rectikit.steps.tracking import collect, dispatch
 from rectikit.steps.units import UNITS_FILE
 
-from helpers import fill_sheet, items_by_id, write_xlsx
+from helpers import fill_sheet, items_by_id, set_items, write_xlsx
 
 D = dt.date
 UNITS = [
@@ -66,10 +65,7 @@ def ready(ws, tmp_path):
         encoding="utf-8",
     )
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ITEMS)], batch="热线")
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET is_key_task=1, key_task_source='rules'")
-    con.commit()
-    con.close()
+    set_items(ws, is_key_task=1, key_task_source="rules")
     return ws
 
 

@@ -3,14 +3,14 @@ import sqlite3
 import pytest
 from openpyxl import load_workbook
 
-from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.base.errors import InvalidDataError, NotFoundError, UsageError
 from rectikit.base.resources import examples_dir
 from rectikit.documents.export import export_ledger
 from rectikit.figures import ledger_status
 from rectikit.steps.dedupe import apply_review, dedupe, propose, unmerge
 from rectikit.steps.ingest import import_files
 
-from helpers import ledger_snapshot, write_xlsx
+from helpers import ledger_snapshot, set_items, write_xlsx
 
 ROWS = [
     ["序号", "意见建议内容", "县区", "来源"],
@@ -109,7 +109,7 @@ def test_unmerge_errors(loaded):
         unmerge(loaded, 1)
     with pytest.raises(UsageError, match="不是合并"):
         unmerge(loaded, 4)
-    with pytest.raises(UsageError, match="没有编号"):
+    with pytest.raises(NotFoundError, match="没有编号"):  # the data asked for, not the call: exit 1
         unmerge(loaded, 999)
 
 
@@ -233,19 +233,13 @@ def test_threshold_bounds(loaded):
 
 
 def test_a_tracked_item_stays_in_view(loaded):
-    con = sqlite3.connect(loaded.ledger_path)
-    con.execute("UPDATE items SET progress='已完成', closed=1, is_key_task=1 WHERE id=2")  # not the longest text
-    con.commit()
-    con.close()
+    set_items(loaded, "id=2", progress="已完成", closed=1, is_key_task=1)  # not the longest text
     dedupe(loaded, auto=True)
     assert 2 in active(loaded) and 1 not in active(loaded) and 3 not in active(loaded)  # 1 and 3 joined 2
 
 
 def test_two_tracked_items_are_never_merged(loaded, tmp_path):
-    con = sqlite3.connect(loaded.ledger_path)
-    con.execute("UPDATE items SET progress='推进中' WHERE id IN (2, 3)")
-    con.commit()
-    con.close()
+    set_items(loaded, "id IN (2, 3)", progress="推进中")
     res = dedupe(loaded, auto=True, review=tmp_path / "审核.xlsx")
     assert res.merged_groups == 0 and {2, 3} <= set(active(loaded))
     before = ledger_snapshot(loaded)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 from hypothesis import given
@@ -15,7 +14,7 @@ from rectikit.figures import LIGHTS, batch_counts, count_by, ledger_status, over
 from rectikit.steps.dedupe import merge_summary
 from rectikit.steps.ingest import import_files
 
-from helpers import write_xlsx
+from helpers import set_items, write_xlsx
 
 ROWS_A = [
     ["意见建议内容", "县(市、区)", "乡(镇、街道)", "反映时间"],
@@ -31,16 +30,11 @@ ROWS_B = [["意见建议内容"], ["希望多建公园。"], ["公交班次太�
 def ledger(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS_A)], batch="A")
     import_files(ws, [write_xlsx(tmp_path / "b.xlsx", ROWS_B)], batch="B")
-    con = sqlite3.connect(ws.ledger_path)
-    con.executescript("""
-        UPDATE items SET merged_into = 1 WHERE id = 2;
-        UPDATE items SET is_key_task = 1, category = '基础设施建设', lead_unit = '市住建局' WHERE id IN (1, 3);
-        UPDATE items SET deadline = '2020-09-30' WHERE id = 1;
-        UPDATE items SET progress = '已完成', closed = 1 WHERE id = 3;
-        UPDATE items SET is_key_task = 0, category = '教育' WHERE id = 4;
-    """)
-    con.commit()
-    con.close()
+    set_items(ws, "id = 2", merged_into=1)
+    set_items(ws, "id IN (1, 3)", is_key_task=1, category="基础设施建设", lead_unit="市住建局")
+    set_items(ws, "id = 1", deadline="2020-09-30")
+    set_items(ws, "id = 3", progress="已完成", closed=1)
+    set_items(ws, "id = 4", is_key_task=0, category="教育")
     return ws
 
 

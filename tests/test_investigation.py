@@ -5,7 +5,6 @@ sections, each unit's part under its name."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from rectikit.steps.investigation import SHEET, collect_investigation, dispatch_
 from rectikit.steps.returns import take_back
 from rectikit.steps.tracking import dispatch
 
-from helpers import fill_sheet, ledger_snapshot, write_xlsx
+from helpers import fill_sheet, ledger_snapshot, set_items, write_xlsx
 
 
 @pytest.fixture
@@ -33,11 +32,8 @@ def sent(ws, tmp_path):
         ],
         batch="2020年度",
     )
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET is_key_task=1, lead_unit='城中区教育局', co_units='城中区民政局' WHERE id=1")
-    con.execute("UPDATE items SET is_key_task=1, lead_unit='城中区公安分局' WHERE id=2")
-    con.commit()
-    con.close()
+    set_items(ws, "id=1", is_key_task=1, lead_unit="城中区教育局", co_units="城中区民政局")
+    set_items(ws, "id=2", is_key_task=1, lead_unit="城中区公安分局")
     return ws, dispatch_investigation(ws, tmp_path / "调查", today=dt.date(2021, 5, 1))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 from hypothesis import given, settings
@@ -13,7 +12,7 @@ from rectikit.documents.annexes import build_table
 from rectikit.steps.ingest import import_files
 from rectikit.text.masking import mask
 
-from helpers import write_xlsx
+from helpers import set_items, write_xlsx
 
 SURNAMES = ["王", "李", "张", "陈", "黄", "欧阳", "司马", "诸葛", "覃", "韦"]
 GIVEN = "小明娜伟芳军丽静强磊洋艳勇杰娟涛超秀霞平刚桂英华"
@@ -89,13 +88,15 @@ def test_every_free_text_cell_of_an_annex_is_masked(ws, tmp_path):
         [write_xlsx(tmp_path / "a.xlsx", [["意见建议内容"], ["我叫欧阳娜娜，电话138 1234 5678，路灯不亮。"]])],
         batch="b",
     )
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute(
-        "UPDATE items SET is_key_task=1, progress='已完成', result='已回访张三（13912345678），已修复',"
-        " evidence='联系人：李四 0771-5551234', measures='与王小明反映人沟通' WHERE id=1"
+    set_items(
+        ws,
+        "id=1",
+        is_key_task=1,
+        progress="已完成",
+        result="已回访张三（13912345678），已修复",
+        evidence="联系人：李四 0771-5551234",
+        measures="与王小明反映人沟通",
     )
-    con.commit()
-    con.close()
     cells = " ".join(" ".join(r) for kind, r in build_table(ws, "annex2").rows if kind == "row")
     for secret in ("娜娜", "1234 5678", "12345678", "13912345678", "李四", "5551234"):
         assert secret not in cells, secret
@@ -280,14 +281,18 @@ def test_no_public_document_shows_what_masking_must_hide(ws, tmp_path):
     from rectikit.documents.supervision import supervise
 
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", HOSTILE)], batch="2020年中期")
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute(
-        "UPDATE items SET is_key_task=1, lead_unit='市住建局', deadline='2020-09-01', category='城乡建设',"
-        " measures='联系人李雷13812348888负责', goal='回访孙七', result='已回访业主冯十一，电话138-1234-5678',"
-        " evidence='照片，3栋2单元501室', progress='推进中'"
+    set_items(
+        ws,
+        is_key_task=1,
+        lead_unit="市住建局",
+        deadline="2020-09-01",
+        category="城乡建设",
+        measures="联系人李雷13812348888负责",
+        goal="回访孙七",
+        result="已回访业主冯十一，电话138-1234-5678",
+        evidence="照片，3栋2单元501室",
+        progress="推进中",
     )
-    con.commit()
-    con.close()
     day = dt.date(2020, 10, 1)
     out = tmp_path / "公开"
     files = [

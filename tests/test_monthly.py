@@ -4,7 +4,6 @@ any month can be asked again and compared with the one before (issue #14)."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 from docx import Document
@@ -13,7 +12,7 @@ from rectikit.documents.monthly import monthly_report
 from rectikit.steps.ingest import import_files
 from rectikit.steps.tracking import close_out, collect, dispatch
 
-from helpers import fill_sheet, write_xlsx
+from helpers import fill_sheet, set_items, write_xlsx
 
 
 @pytest.fixture
@@ -23,15 +22,12 @@ def october(ws, tmp_path):
         [write_xlsx(tmp_path / "a.xlsx", [["意见建议内容"], ["路灯不亮。"], ["学校门口拥堵。"], ["村道坑洼。"]])],
         batch="2019年度",
     )
-    con = sqlite3.connect(ws.ledger_path)
     for i, unit, deadline in (
         (1, "市住建局", "2020-10-20"),
         (2, "市教育局", "2020-09-30"),
         (3, "市住建局", "2020-12-31"),
     ):
-        con.execute("UPDATE items SET lead_unit=?, deadline=?, is_key_task=1 WHERE id=?", (unit, deadline, i))
-    con.commit()
-    con.close()
+        set_items(ws, "id=?", (i,), lead_unit=unit, deadline=deadline, is_key_task=1)
     book = dispatch(ws, tmp_path / "交办").files["市住建局"]
     fill_sheet(
         book,

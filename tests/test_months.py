@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import sqlite3
 
 import pytest
 from openpyxl import load_workbook
@@ -25,7 +24,7 @@ from rectikit.steps.ingest import import_files
 from rectikit.steps.returns import take_back
 from rectikit.steps.tracking import close_out, dispatch, track
 
-from helpers import fill_sheet, items_by_id, write_xlsx
+from helpers import fill_sheet, items_by_id, set_items, write_xlsx
 
 D = dt.date
 A, B, C = "市住建局", "市教育局", "市交通运输局"
@@ -60,14 +59,8 @@ def story(tmp_path_factory):
         [f"第{k}号问题：某路段路灯不亮，请尽快修复。", f"1391234{k:04d}"] for k in PLAN
     ]
     import_files(ws, [write_xlsx(tmp / "意见.xlsx", rows)], batch="2020年中期")
-    con = sqlite3.connect(ws.ledger_path)
     for i, (unit, deadline) in PLAN.items():
-        con.execute(
-            "UPDATE items SET lead_unit=?, deadline=?, deadline_text=?, is_key_task=1 WHERE id=?",
-            (unit, deadline, deadline, i),
-        )
-    con.commit()
-    con.close()
+        set_items(ws, "id=?", (i,), lead_unit=unit, deadline=deadline, deadline_text=deadline, is_key_task=1)
     june = dispatch(ws, tmp / "交办1", today=D(2020, 6, 15)).files
     # July 5: the first returns, about June
     a1 = fill_sheet(

@@ -1,5 +1,4 @@
 import datetime as dt
-import sqlite3
 
 from docx import Document
 from openpyxl import load_workbook
@@ -7,7 +6,7 @@ from openpyxl import load_workbook
 from rectikit.documents.notice import notice
 from rectikit.steps.ingest import import_files
 
-from helpers import write_xlsx
+from helpers import set_items, write_xlsx
 
 ROWS_2019 = [
     ["意见建议内容", "联系电话"],
@@ -21,11 +20,9 @@ ROWS_2020 = [["意见建议内容"], ["学校门口拥堵。"]]
 def test_notice_figures_attachments_and_no_personal_data(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS_2019)], batch="2019年度")
     import_files(ws, [write_xlsx(tmp_path / "b.xlsx", ROWS_2020)], batch="2020年中期")
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET merged_into=1 WHERE id=2")
-    con.execute("UPDATE items SET is_key_task=1, lead_unit='市住建局'")
-    con.execute("UPDATE items SET progress='已完成', closed=1, result='已更换路灯' WHERE id=1")
-    con.commit()
+    set_items(ws, "id=2", merged_into=1)
+    set_items(ws, is_key_task=1, lead_unit="市住建局")
+    set_items(ws, "id=1", progress="已完成", closed=1, result="已更换路灯")
     res = notice(ws, today=dt.date(2020, 12, 31), out_dir=tmp_path / "公示")
     # basis and feedback party not set: marked places, never dropped silently
     assert res["opening"] == (
@@ -52,12 +49,9 @@ def test_notice_figures_attachments_and_no_personal_data(ws, tmp_path):
 
 def test_notice_gives_the_basis_the_areas_and_can_attach_every_item(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS_2019)], batch="2019年度")
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET category='基础设施建设'")
-    con.execute("UPDATE items SET category='社会治安', is_key_task=0 WHERE id=3")
-    con.execute("UPDATE items SET is_key_task=1, lead_unit='市住建局' WHERE id IN (1, 2)")
-    con.commit()
-    con.close()
+    set_items(ws, category="基础设施建设")
+    set_items(ws, "id=3", category="社会治安", is_key_task=0)
+    set_items(ws, "id IN (1, 2)", is_key_task=1, lead_unit="市住建局")
     config = (
         ws.config_path.read_text(encoding="utf-8")
         .replace('basis = ""', 'basis = "自治区绩效办《2020年度社会评价工作方案》（桂绩办发〔2020〕6号）"')

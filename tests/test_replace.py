@@ -11,7 +11,7 @@ from rectikit.base.errors import InvalidDataError
 from rectikit.figures import ledger_status
 from rectikit.steps.ingest import import_files
 
-from helpers import items_by_id, ledger_snapshot, write_xlsx
+from helpers import items_by_id, ledger_snapshot, set_items, write_xlsx
 
 FIRST = [
     ["意见建议内容", "县区"],
@@ -33,10 +33,7 @@ SECOND = [
 @pytest.fixture
 def imported(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "汇总.xlsx", FIRST)], batch="2019年度")
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET category='基础设施建设', category_source='manual', lead_unit='市住建局' WHERE id=1")
-    con.commit()
-    con.close()
+    set_items(ws, "id=1", category="基础设施建设", category_source="manual", lead_unit="市住建局")
     (tmp_path / "新").mkdir()
     return ws, write_xlsx(tmp_path / "新" / "汇总.xlsx", SECOND)
 
@@ -67,10 +64,7 @@ def test_replace_keeps_the_work_on_unchanged_rows(imported):
 
 def test_replace_stops_when_a_dropped_row_had_work(imported):
     ws, second = imported
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET progress='推进中' WHERE id=4")
-    con.commit()
-    con.close()
+    set_items(ws, "id=4", progress="推进中")
     before = ledger_snapshot(ws)
     with pytest.raises(InvalidDataError, match="编号 4"):
         import_files(ws, [second], batch="2019年度", replace=True)
@@ -112,10 +106,7 @@ def test_replace_recognises_a_row_whose_text_was_corrected(imported, tmp_path):
 
 def test_replace_names_assigned_items_whose_county_changed(imported):
     ws, second = imported
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET lead_unit='平山县政府', assign_source='rules' WHERE id=2")
-    con.commit()
-    con.close()
+    set_items(ws, "id=2", lead_unit="平山县政府", assign_source="rules")
     res = import_files(ws, [second], batch="2019年度", replace=True)
     assert res.files[0].reassign == [2] and "rectikit assign" in res.files[0].message
 

@@ -15,7 +15,7 @@ from rectikit.steps.ingest import import_files
 from rectikit.steps.tracking import close_out, collect, dispatch, reopen
 from rectikit.store.workspace import init_workspace
 
-from helpers import fill_sheet, items_by_id, ledger_snapshot, write_xlsx
+from helpers import fill_sheet, items_by_id, ledger_snapshot, set_items, write_xlsx
 
 ROWS = [["意见建议内容"], ["民主路路灯不亮。"], ["实验小学门口拥堵。"], ["石门村村道坑洼。"], ["没有交办的意见。"]]
 PLAN = {1: "市住建局", 2: "市教育局", 3: "市住建局"}
@@ -23,12 +23,9 @@ PLAN = {1: "市住建局", 2: "市教育局", 3: "市住建局"}
 
 def _ready(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2019年度")
-    con = sqlite3.connect(ws.ledger_path)
     for i, unit in PLAN.items():
-        con.execute("UPDATE items SET lead_unit=?, deadline='2020-12-31', is_key_task=1 WHERE id=?", (unit, i))
-    con.execute("UPDATE items SET is_key_task=1 WHERE id=4")
-    con.commit()
-    con.close()
+        set_items(ws, "id=?", (i,), lead_unit=unit, deadline="2020-12-31", is_key_task=1)
+    set_items(ws, "id=4", is_key_task=1)
     return dispatch(ws, tmp_path / "交办").files
 
 
@@ -245,11 +242,8 @@ def test_who_returned_the_task_sheet_on_time(ws, tmp_path):
     from rectikit.figures import timeliness
 
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2019年度")
-    con = sqlite3.connect(ws.ledger_path)
     for i, unit in {**PLAN, 4: "市民政局"}.items():
-        con.execute("UPDATE items SET lead_unit=?, deadline='2020-12-31', is_key_task=1 WHERE id=?", (unit, i))
-    con.commit()
-    con.close()
+        set_items(ws, "id=?", (i,), lead_unit=unit, deadline="2020-12-31", is_key_task=1)
     book = dispatch(ws, tmp_path / "交办", today=dt.date(2020, 7, 1), reply_by=dt.date(2020, 7, 10)).files
     with clock.fixed(dt.date(2020, 7, 8)):
         collect(ws, [_fill(book["市住建局"], tmp_path / "住建.xlsx", {1: {"整改进展": "推进中"}})])

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 
 import pytest
 
@@ -16,7 +15,7 @@ from rectikit.steps.classify import classify
 from rectikit.steps.ingest import import_files
 from rectikit.steps.tracking import dispatch
 
-from helpers import fill_sheet, write_xlsx
+from helpers import fill_sheet, set_items, write_xlsx
 
 D = dt.date
 
@@ -25,13 +24,7 @@ D = dt.date
 def tasks(ws, tmp_path):
     rows = [["意见建议内容", "联系电话"], ["民主路路灯不亮。", "13912340001"], ["学校门口拥堵。", "13912340002"]]
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", rows)], batch="b")
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute(
-        "UPDATE items SET lead_unit='市住建局', deadline='2020-12-31', is_key_task=1, progress='已完成',"
-        " result='已修复'"
-    )
-    con.commit()
-    con.close()
+    set_items(ws, lead_unit="市住建局", deadline="2020-12-31", is_key_task=1, progress="已完成", result="已修复")
     return ws
 
 
@@ -87,10 +80,7 @@ def test_a_co_units_sheet_names_the_lead_unit_and_its_contact(ws, tmp_path):
     write_xlsx(ws.rules_dir / UNITS_FILE, UNITS)
     write_xlsx(ws.rules_dir / RULES_FILE, RULES)
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ITEMS)], batch="热线")
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET is_key_task=1")
-    con.commit()
-    con.close()
+    set_items(ws, is_key_task=1)
     assign(ws, today=D(2020, 8, 20))
     sent = dispatch(ws, tmp_path / "交办", today=D(2020, 8, 25)).files
     sh = load_workbook(sent["某市城中区人民政府"])["整改任务"]
@@ -108,10 +98,7 @@ def test_returns_are_cleaned_and_dated_like_imports(tasks, tmp_path):
 
     from helpers import items_by_id
 
-    con = sqlite3.connect(tasks.ledger_path)
-    con.execute("UPDATE items SET progress=NULL, result=NULL, received_on='2020-08-11'")
-    con.commit()
-    con.close()
+    set_items(tasks, progress=None, result=None, received_on="2020-08-11")
     path = dispatch(tasks, tmp_path / "交办", today=D(2020, 9, 1)).files["市住建局"]
     # text pasted from Word: control characters, kept in the file as Excel escapes them
     pasted = fill_sheet(
@@ -144,10 +131,7 @@ def test_one_item_without_a_county_never_blocks_assign(ws, tmp_path, cli):
         ["小区停车难。", "城中区"],
     ]
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", items)], batch="b")
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute("UPDATE items SET is_key_task=1")
-    con.commit()
-    con.close()
+    set_items(ws, is_key_task=1)
     res = assign(ws, today=D(2020, 8, 20))
     assert {a.item_id for a in res.assignments} == {1, 4} and set(res.left) == {2, 3}
     assert "没有填写县(市、区)" in res.left[2] and "{县区}" not in res.left[2]
@@ -198,13 +182,7 @@ def test_a_merged_item_keeps_every_citizen(ws, tmp_path):
     rows = list(load_workbook(export_ledger(ws, tmp_path / "台账.xlsx")["path"])["台账"].values)
     line = dict(zip(rows[0], next(r for r in rows[1:] if r[0] == kept)))
     assert line["联系人"] == "张某；李某" and line["联系电话"] == "13912345678；13812345678"
-    con = sqlite3.connect(ws.ledger_path)
-    con.execute(
-        "UPDATE items SET lead_unit='市住建局', is_key_task=1, progress='已完成', result='已修复'"
-        " WHERE merged_into IS NULL"
-    )
-    con.commit()
-    con.close()
+    set_items(ws, "merged_into IS NULL", lead_unit="市住建局", is_key_task=1, progress="已完成", result="已修复")
     sheet = call_sheets(ws, tmp_path / "回访", today=D(2020, 10, 1)).files["市住建局"]
     cells = [c for r in load_workbook(sheet)["回访记录"].iter_rows(values_only=True) for c in r if c]
     assert "13912345678；13812345678" in cells

@@ -1,5 +1,4 @@
 import datetime as dt
-import sqlite3
 
 import pytest
 from openpyxl import load_workbook
@@ -9,7 +8,7 @@ from rectikit.documents.annexes import build_table
 from rectikit.steps.ingest import import_files
 from rectikit.steps.tracking import TASK_SHEET, close_out, collect, dispatch, track
 
-from helpers import fill_sheet, items_by_id, ledger_snapshot, write_xlsx
+from helpers import fill_sheet, items_by_id, ledger_snapshot, set_items, write_xlsx
 
 ROWS = [
     ["意见建议内容", "县区"],
@@ -32,14 +31,8 @@ PLAN = {
 @pytest.fixture
 def tasks(ws, tmp_path):
     import_files(ws, [write_xlsx(tmp_path / "a.xlsx", ROWS)], batch="2019年度")
-    con = sqlite3.connect(ws.ledger_path)
     for i, (unit, deadline, long_term) in PLAN.items():
-        con.execute(
-            "UPDATE items SET lead_unit=?, deadline=?, long_term=?, is_key_task=1 WHERE id=?",
-            (unit, deadline, long_term, i),
-        )
-    con.commit()
-    con.close()
+        set_items(ws, "id=?", (i,), lead_unit=unit, deadline=deadline, long_term=long_term, is_key_task=1)
     return ws
 
 
@@ -65,10 +58,7 @@ def test_one_task_sheet_per_lead_unit(tasks, tmp_path):
 
 
 def test_co_operating_units_get_their_tasks_marked(tasks, tmp_path):
-    con = sqlite3.connect(tasks.ledger_path)
-    con.execute("UPDATE items SET co_units='市教育局、市公安局' WHERE id=1")
-    con.commit()
-    con.close()
+    set_items(tasks, "id=1", co_units="市教育局、市公安局")
     res = dispatch(tasks, tmp_path / "交办")
     assert res.co_tasks == {"市教育局": 1, "市公安局": 1} and "市公安局" not in res.tasks
     rows = list(load_workbook(res.files["市公安局"])[TASK_SHEET].values)
@@ -154,9 +144,7 @@ def test_a_forged_sheet_and_a_deleted_column(tasks, tmp_path):
 
 
 def test_lights_and_the_chase_list(tasks, tmp_path):
-    con = sqlite3.connect(tasks.ledger_path)
-    con.execute("UPDATE items SET progress='已完成' WHERE id=3")
-    con.commit()
+    set_items(tasks, "id=3", progress="已完成")
     res = track(tasks, today=dt.date(2020, 9, 28), out=tmp_path / "催办清单.xlsx")
     lights = {t["id"]: t["light"] for t in res.tasks}
     assert lights == {1: "黄灯", 2: "黄灯", 3: "已完成", 4: "长期坚持"}
