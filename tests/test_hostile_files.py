@@ -142,7 +142,7 @@ def test_two_imports_of_one_file_at_the_same_moment(ws, tmp_path, monkeypatch):
     import rectikit.steps.ingest as ingest
 
     good = write_xlsx(tmp_path / "同时.xlsx", [["意见建议"], ["路灯不亮"], ["道路坑洼"]])
-    plan = ingest._plan_file
+    plan = ingest.plan_file
     calls = []
 
     def racing(*args, **kwargs):
@@ -152,7 +152,7 @@ def test_two_imports_of_one_file_at_the_same_moment(ws, tmp_path, monkeypatch):
             calls[0] = import_files(ws, [good], batch="b")
         return plans
 
-    monkeypatch.setattr(ingest, "_plan_file", racing)
+    monkeypatch.setattr(ingest, "plan_file", racing)
     res = import_files(ws, [good], batch="b")
     assert calls[0].added == 2 and res.ok and res.added == 0 and res.files[0].status == "already"
 
