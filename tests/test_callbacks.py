@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 
 from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.base.stats import wilson
 from rectikit.demo import run_demo
 from rectikit.documents.annexes import build_table
 from rectikit.documents.satisfaction import satisfaction_report
-from rectikit.figures import wilson
 from rectikit.steps.callbacks import SHEET, call_sheets, draw
 from rectikit.steps.returns import take_back
 from rectikit.steps.tracking import track

@@ -14,10 +14,10 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
+from rectikit.base.stats import wilson
 from rectikit.documents.annexes import build_table
 from rectikit.documents.monthly import monthly_report
 from rectikit.documents.satisfaction import satisfaction_report
-from rectikit.figures import wilson
 from rectikit.steps.callbacks import SHEET as CALL_SHEET
 from rectikit.steps.callbacks import call_sheets
 from rectikit.steps.ingest import import_files

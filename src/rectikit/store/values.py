@@ -1,6 +1,14 @@
 """The values the ledger's fields take, shared by the steps that write them
 and the figures that count them."""
 
+UNKNOWN = "未注明"  # a place, source or unit the list left empty
+UNCLASSIFIED = "未分类"
+# A task's light, in the order reports list them.
+LIGHTS = ("红灯", "黄灯", "绿灯", "长期坚持", "未定时限", "已完成", "已销号")
+# 回访 answers, best first; and what a satisfaction table can be grouped by.
+SATISFACTION = ("满意", "基本满意", "不满意")
+SATISFACTION_GROUPS = {"单位": "lead_unit", "乡镇": "township", "类别": "category", "批次": "batch", "县区": "county"}
+
 # 整改进展: what a unit reports for a task.
 PROGRESS = ("未启动", "推进中", "已完成", "持续推进")
 DONE = "已完成"
