@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from rectikit.base import clock
 from rectikit.figures import tasks_on
+from rectikit.steps.collect import collect
+from rectikit.steps.dispatch import dispatch
 from rectikit.steps.ingest import import_files
-from rectikit.steps.tracking import collect, dispatch
 from rectikit.steps.upstream import report_up
 from rectikit.store.workspace import init_workspace
 

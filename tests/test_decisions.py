@@ -15,8 +15,9 @@ from openpyxl import load_workbook
 from rectikit.base.errors import InvalidDataError
 from rectikit.steps.assign import RULES_FILE, apply_assignments, assign, export_assignments
 from rectikit.steps.classify import apply_review, classify
+from rectikit.steps.collect import collect
+from rectikit.steps.dispatch import dispatch
 from rectikit.steps.ingest import import_files
-from rectikit.steps.tracking import collect, dispatch
 from rectikit.steps.units import UNITS_FILE
 
 from helpers import fill_sheet, items_by_id, set_items, write_xlsx

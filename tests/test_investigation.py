@@ -12,10 +12,10 @@ from docx import Document
 
 from rectikit.base.errors import InvalidDataError
 from rectikit.documents.investigation import investigation_reports
+from rectikit.steps.dispatch import dispatch
 from rectikit.steps.ingest import import_files
 from rectikit.steps.investigation import SHEET, collect_investigation, dispatch_investigation
 from rectikit.steps.returns import take_back
-from rectikit.steps.tracking import dispatch
 
 from helpers import fill_sheet, ledger_snapshot, set_items, write_xlsx
 

@@ -9,8 +9,10 @@ import pytest
 from docx import Document
 
 from rectikit.documents.monthly import monthly_report
+from rectikit.steps.collect import collect
+from rectikit.steps.dispatch import dispatch
 from rectikit.steps.ingest import import_files
-from rectikit.steps.tracking import close_out, collect, dispatch
+from rectikit.steps.tracking import close_out
 
 from helpers import fill_sheet, set_items, write_xlsx
 

@@ -20,9 +20,10 @@ from rectikit.documents.monthly import monthly_report
 from rectikit.documents.satisfaction import satisfaction_report
 from rectikit.steps.callbacks import SHEET as CALL_SHEET
 from rectikit.steps.callbacks import call_sheets
+from rectikit.steps.dispatch import dispatch
 from rectikit.steps.ingest import import_files
 from rectikit.steps.returns import take_back
-from rectikit.steps.tracking import close_out, dispatch, track
+from rectikit.steps.tracking import close_out, track
 
 from helpers import fill_sheet, items_by_id, set_items, write_xlsx
 

@@ -11,8 +11,10 @@ import pytest
 from openpyxl import load_workbook
 
 from rectikit.base.errors import InvalidDataError, UsageError
+from rectikit.steps.collect import collect
+from rectikit.steps.dispatch import dispatch
 from rectikit.steps.ingest import import_files
-from rectikit.steps.tracking import close_out, collect, dispatch, reopen
+from rectikit.steps.tracking import close_out, reopen
 from rectikit.store.workspace import init_workspace
 
 from helpers import fill_sheet, items_by_id, ledger_snapshot, set_items, write_xlsx

@@ -12,8 +12,8 @@ import pytest
 from rectikit.base.errors import UsageError
 from rectikit.steps.callbacks import call_sheets, sample_size
 from rectikit.steps.classify import classify
+from rectikit.steps.dispatch import dispatch
 from rectikit.steps.ingest import import_files
-from rectikit.steps.tracking import dispatch
 
 from helpers import fill_sheet, set_items, write_xlsx
 
@@ -94,7 +94,7 @@ def test_a_co_units_sheet_names_the_lead_unit_and_its_contact(ws, tmp_path):
 
 def test_returns_are_cleaned_and_dated_like_imports(tasks, tmp_path):
     from rectikit.base.errors import InvalidDataError
-    from rectikit.steps.tracking import collect
+    from rectikit.steps.collect import collect
 
     from helpers import items_by_id
 

@@ -76,7 +76,8 @@ def test_nights_with_returns_in_any_order_a_bad_file_and_a_killed_run(tmp_path):
     lock left by a killed run is taken over."""
     import datetime as dt
 
-    from rectikit.steps.tracking import close_out, dispatch, reopen
+    from rectikit.steps.dispatch import dispatch
+    from rectikit.steps.tracking import close_out, reopen
     from rectikit.store.workspace import Workspace
 
     from helpers import items_by_id, write_xlsx

@@ -5,8 +5,10 @@ from openpyxl import load_workbook
 
 from rectikit.base.errors import InvalidDataError, NotReadyError
 from rectikit.documents.annexes import build_table
+from rectikit.steps.collect import collect
+from rectikit.steps.dispatch import TASK_SHEET, dispatch
 from rectikit.steps.ingest import import_files
-from rectikit.steps.tracking import TASK_SHEET, close_out, collect, dispatch, track
+from rectikit.steps.tracking import close_out, track
 
 from helpers import fill_sheet, items_by_id, ledger_snapshot, set_items, write_xlsx
 

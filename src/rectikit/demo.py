@@ -22,9 +22,10 @@ from rectikit.figures import ledger_status
 from rectikit.steps.assign import assign
 from rectikit.steps.classify import classify
 from rectikit.steps.dedupe import dedupe
+from rectikit.steps.dispatch import dispatch
 from rectikit.steps.ingest import import_files
 from rectikit.steps.investigation import dispatch_investigation
-from rectikit.steps.tracking import dispatch, track
+from rectikit.steps.tracking import track
 from rectikit.store.workspace import init_workspace
 
 # The demo's office works as of this day: deadlines are counted from 2020-06-10.

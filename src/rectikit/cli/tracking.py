@@ -56,8 +56,8 @@ def dispatch_cmd(
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
+    from rectikit.steps.dispatch import dispatch
     from rectikit.steps.investigation import dispatch_investigation
-    from rectikit.steps.tracking import dispatch
 
     send = dispatch_investigation if investigation else dispatch
     with working("正在生成交办表…", as_json):

@@ -21,7 +21,8 @@ from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.names import child, distinct_files, file_part
 from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.figures import SATISFACTION, SATISFACTION_GROUPS, UNKNOWN
-from rectikit.steps.tracking import CollectResult, reopen_item, reopen_phrase
+from rectikit.steps.collect import CollectResult
+from rectikit.steps.tracking import reopen_item, reopen_phrase
 from rectikit.store import books
 from rectikit.store import items as itemstore
 from rectikit.store.ledger import now

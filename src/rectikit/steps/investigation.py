@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rectikit.base.errors import InvalidDataError
-from rectikit.steps.tracking import LEAD, CollectResult, DispatchResult, Form, send_to_units
+from rectikit.steps.collect import CollectResult
+from rectikit.steps.dispatch import LEAD, DispatchResult, Form, send_to_units
 from rectikit.store import books
 from rectikit.store.ledger import now
 from rectikit.store.workspace import Workspace

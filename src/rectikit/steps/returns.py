@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 from rectikit.base.errors import InputFileError, InvalidDataError
 from rectikit.steps.callbacks import collect_callbacks
+from rectikit.steps.collect import CollectResult, collect
 from rectikit.steps.investigation import collect_investigation
 from rectikit.steps.surveys import collect_survey
-from rectikit.steps.tracking import CollectResult, collect
 from rectikit.store import books
 
 TAKERS = {

@@ -25,7 +25,7 @@ from rectikit.base.names import child, distinct_files, file_part
 from rectikit.base.problems import ERROR, At, Issue, Report
 from rectikit.files.readers import as_int, read_table
 from rectikit.steps.callbacks import REACHED, REASONS, sample_size, stratified
-from rectikit.steps.tracking import CollectResult
+from rectikit.steps.collect import CollectResult
 from rectikit.store import books
 from rectikit.store.ledger import Ledger, now
 from rectikit.store.workspace import Workspace

@@ -30,7 +30,7 @@ from rectikit.store.workspace import Workspace
 from rectikit.text.dates import parse_date
 
 KIND = "上级交办"
-SHEET = "整改任务"  # the upstream task sheet (rectikit.steps.tracking.TASK_SHEET)
+SHEET = "整改任务"  # the upstream task sheet (rectikit.steps.dispatch.TASK_SHEET)
 REQUIRED = ["编号", "分工", "意见建议内容", "整改时限"]
 # What this office reports back, by the upstream sheet's header.
 FILLED = {
