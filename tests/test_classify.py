@@ -2,19 +2,12 @@ import pytest
 from openpyxl import load_workbook
 
 from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
-from rectikit.steps.classify import (
-    DISPOSITION_FILE,
-    _labelled_file,
-    apply_review,
-    classify,
-    key_task_summary,
-    load_dispositions,
-    model_text,
-    rule_category,
-    train,
-)
+from rectikit.steps.classify import DISPOSITION_FILE, classify, load_dispositions, rule_category
+from rectikit.steps.classreview import apply_review
+from rectikit.steps.decision import key_task_summary
 from rectikit.steps.ingest import import_files
 from rectikit.steps.taxonomy import TAXONOMY_FILE, load, parse_keywords
+from rectikit.steps.training import _labelled_file, model_text, train
 from rectikit.text.normalise import normalise
 
 from helpers import items_by_id, ledger_snapshot, set_items, write_xlsx

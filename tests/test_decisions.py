@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 
 from rectikit.base.errors import InvalidDataError
 from rectikit.steps.assign import RULES_FILE, apply_assignments, assign, export_assignments
-from rectikit.steps.classify import apply_review, classify
+from rectikit.steps.classify import classify
+from rectikit.steps.classreview import apply_review
 from rectikit.steps.collect import collect
 from rectikit.steps.dispatch import dispatch
 from rectikit.steps.ingest import import_files

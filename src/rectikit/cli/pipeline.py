@@ -167,12 +167,16 @@ def classify_cmd(
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    from rectikit.steps import classify as cl
+    from rectikit.steps.classify import classify
+    from rectikit.steps.classreview import apply_review
+    from rectikit.steps.training import train as train_models
 
     ws = workspace_of(workspace)
     if train or from_ledger:
         with working("正在训练…", as_json):
-            res = cl.train(ws, file=train, from_ledger=from_ledger, text_column=text_column, label_column=label_column)
+            res = train_models(
+                ws, file=train, from_ledger=from_ledger, text_column=text_column, label_column=label_column
+            )
         say(("已训练学习模型", "green"), f"：{res['items']} 条，{len(res['labels'])} 个类别（{res['source']}）。")
         _print_checked("类别", res["cross_validation"])
         if "disposition_model" in res:
@@ -182,11 +186,11 @@ def classify_cmd(
         emit(res, as_json)
         return
     if apply:
-        out = cl.apply_review(ws, apply)
+        out = apply_review(ws, apply)
         say(("已按审核表更新", "green"), f" {out.changed} 项。")
     else:
         with working("正在分类…", as_json) as st:
-            out = cl.classify(
+            out = classify(
                 ws,
                 batch=batch,
                 use_model=model,
