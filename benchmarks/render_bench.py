@@ -15,7 +15,9 @@ import sys
 RUN = """
 import json, resource, sys, tempfile, time
 from pathlib import Path
-from rectikit.documents.annexes import Table, load_layout, write_docx, write_xlsx
+from rectikit.documents.annexdocx import write_docx
+from rectikit.documents.annextable import Table, load_layout
+from rectikit.documents.annexxlsx import write_xlsx
 from rectikit.base.resources import templates_dir
 n, fmt = int(sys.argv[1]), sys.argv[2]
 layout = load_layout(templates_dir() / "annex1.toml")

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from rectikit.base.errors import InvalidDataError, UsageError
 from rectikit.base.stats import wilson
 from rectikit.demo import run_demo
-from rectikit.documents.annexes import build_table
+from rectikit.documents.annextable import build_table
 from rectikit.documents.satisfaction import satisfaction_report
 from rectikit.steps.callbacks import SHEET, call_sheets, draw
 from rectikit.steps.returns import take_back

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rectikit.documents.annexes import build_table
+from rectikit.documents.annextable import build_table
 from rectikit.steps.ingest import import_files
 from rectikit.text.masking import mask
 

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from rectikit.base.stats import wilson
-from rectikit.documents.annexes import build_table
+from rectikit.documents.annextable import build_table
 from rectikit.documents.monthly import monthly_report
 from rectikit.documents.satisfaction import satisfaction_report
 from rectikit.steps.callbacks import SHEET as CALL_SHEET

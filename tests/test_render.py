@@ -7,7 +7,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from rectikit.base.errors import UsageError
-from rectikit.documents.annexes import TemplateError, build_table, render
+from rectikit.documents.annexes import render
+from rectikit.documents.annextable import TemplateError, build_table
 from rectikit.documents.wording import cn_ordinal
 from rectikit.steps.ingest import import_files
 from rectikit.text.masking import mask

@@ -210,7 +210,7 @@ def _refused_apply(ws, apply, path):
 
 def test_export_and_annex2_show_where_each_task_stands(sent, tmp_path):
 
-    from rectikit.documents.annexes import build_table
+    from rectikit.documents.annextable import build_table
     from rectikit.documents.export import export_ledger
 
     ws, files = sent

@@ -4,7 +4,7 @@ import pytest
 from openpyxl import load_workbook
 
 from rectikit.base.errors import InvalidDataError, NotReadyError
-from rectikit.documents.annexes import build_table
+from rectikit.documents.annextable import build_table
 from rectikit.steps.collect import collect
 from rectikit.steps.dispatch import TASK_SHEET, dispatch
 from rectikit.steps.ingest import import_files

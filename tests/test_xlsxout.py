@@ -100,7 +100,8 @@ def test_a_long_annex_through_the_fast_writer_is_the_same_annex(ws, tmp_path, mo
     from openpyxl import load_workbook
     from python_calamine import CalamineWorkbook
 
-    from rectikit.documents.annexes import build_table, write_xlsx
+    from rectikit.documents.annextable import build_table
+    from rectikit.documents.annexxlsx import write_xlsx
     from rectikit.files import xlsxout
     from rectikit.steps.ingest import import_files
 

@@ -1,0 +1,219 @@
+"""An annex as .xlsx: the title block, a bordered table with the header repeated on every printed page,
+row heights for wrapped text, landscape A4; a long table without group rows through the Rust writer."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rectikit.base.fsutil import atomic_path
+from rectikit.documents.annextable import Table
+
+NARROW = ("number", "category", "deadline", "closed", "closed_on", "raw_count", "person")  # centred columns
+
+
+def write_xlsx(table: Table, path: Path) -> Path:
+    """A4 landscape, fit to width, title block, header row repeated and frozen."""
+    import xlsxwriter
+
+    from rectikit.files.xlsxout import FAST_ROWS, LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_needed
+
+    cols = table.layout.columns
+    scale = 150 / sum(w for *_, w in cols)
+    widths = [max(4.0, w * scale) for *_, w in cols]
+    last = len(cols) - 1
+    headers = [h for h, *_ in cols]
+    if table.count >= FAST_ROWS and table.count == len(table.rows) and len(set(headers)) == len(headers):
+        return _write_xlsx_fast(table, Path(path), widths)
+    with atomic_path(Path(path)) as tmp:
+        # Constant memory: rows are streamed to disk as written (in order), with inline strings; a shared
+        # string table for 100k rows took 6 s to write at the close.
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "constant_memory": True,
+            },
+        )
+        ws = wb.add_worksheet("附件" + table.layout.number if table.layout.number else table.layout.name)
+        f = wb.add_format
+        mark = f({"font_name": "黑体", "font_size": 16})
+        title = f({"font_name": "方正小标宋简体", "font_size": 20, "align": "center", "valign": "vcenter"})
+        sub = f({"font_name": "楷体_GB2312", "font_size": 14, "align": "center", "valign": "vcenter"})
+        head = f(
+            {
+                "font_name": "黑体",
+                "font_size": 11,
+                "bold": True,
+                "border": 1,
+                "align": "center",
+                "valign": "vcenter",
+                "text_wrap": True,
+            }
+        )
+        cell = f({"font_name": "仿宋_GB2312", "font_size": 11, "border": 1, "valign": "vcenter", "text_wrap": True})
+        centre = f(
+            {
+                "font_name": "仿宋_GB2312",
+                "font_size": 11,
+                "border": 1,
+                "valign": "vcenter",
+                "align": "center",
+                "text_wrap": True,
+            }
+        )
+        group = f({"font_name": "黑体", "font_size": 11, "border": 1, "valign": "vcenter"})
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        ws.write_string(0, 0, f"附件{table.layout.number}", mark)
+        ws.set_row(1, 36)
+        ws.merge_range(1, 0, 1, last, table.title, title)
+        ws.merge_range(2, 0, 2, last, table.subtitle, sub)
+        header_row = 3
+        for c, (h, *_rest) in enumerate(cols):
+            ws.write_string(header_row, c, h, head)
+        ws.set_row(header_row, 30)
+        narrow = {c for c, (_, fld, _) in enumerate(cols) if fld in NARROW}
+        r = header_row
+        for kind, value in table.rows:
+            r += 1
+            if kind == "group":
+                ws.merge_range(r, 0, r, last, str(value), group)
+                ws.set_row(r, 20)
+                continue
+            lines = max((lines_needed(v, widths[c]) for c, v in enumerate(value) if v), default=1)
+            ws.set_row(r, LINE_HEIGHT_PT * min(max(lines, 1), MAX_LINES))
+            for c, v in enumerate(value):
+                if v:
+                    ws.write_string(r, c, fit_cell(v), centre if c in narrow else cell)
+                else:
+                    ws.write_blank(r, c, None, centre if c in narrow else cell)
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(header_row)
+        ws.freeze_panes(header_row + 1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+        ws.center_horizontally()
+        ws.set_footer('&C&"宋体"&14— &P —')
+        wb.close()
+    return Path(path)
+
+
+def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
+    """:func:`write_xlsx` for a long list without group rows, through the Rust writer (100k rows: about a
+    tenth of the time): the same title block, header, fonts, borders, row heights and print setup. The
+    writer leaves empty cells out and gives a column its format as a column style, which Excel would draw
+    down to the sheet's last row; a pass over the sheet's XML gives each empty cell of the table its own
+    format instead and takes the column styles away."""
+    import rustpy_xlsxwriter as rx
+
+    from rectikit.files.xlsxout import LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_needed, repair_package
+
+    cols = table.layout.columns
+    headers = [h for h, *_ in cols]
+    last = len(cols) - 1
+    F = rx.Format
+
+    def body(centred: bool):
+        f = F().set_font_name("仿宋_GB2312").set_font_size(11).set_border("thin").set_align("vcenter").set_text_wrap()
+        return f.set_align("center") if centred else f
+
+    mark = F().set_font_name("黑体").set_font_size(16)
+    title = F().set_font_name("方正小标宋简体").set_font_size(20).set_align("center").set_align("vcenter")
+    sub = F().set_font_name("楷体_GB2312").set_font_size(14).set_align("center").set_align("vcenter")
+    head = (
+        F()
+        .set_font_name("黑体")
+        .set_font_size(11)
+        .set_bold()
+        .set_border("thin")
+        .set_align("center")
+        .set_align("vcenter")
+        .set_text_wrap()
+    )
+    header_row = 3
+    heights = {1: 36.0, header_row: 30.0}
+    empty = []
+    for k, (_kind, value) in enumerate(table.rows, start=header_row + 1):
+        lines = max((lines_needed(v, widths[c]) for c, v in enumerate(value) if v), default=1)
+        heights[k] = LINE_HEIGHT_PT * min(max(lines, 1), MAX_LINES)
+        empty.append([c for c, v in enumerate(value) if not v])
+    records = ({h: (fit_cell(v) if v else None) for h, v in zip(headers, value)} for _kind, value in table.rows)
+    with atomic_path(path) as tmp:
+        rx.write_worksheet(
+            records,
+            str(tmp),
+            sheet_name="附件" + table.layout.number if table.layout.number else table.layout.name,
+            header_row=header_row,
+            header_format=head,
+            column_widths=widths,
+            freeze_row=header_row + 1,
+            column_formats={h: body(fld in NARROW) for h, fld, _w in cols},
+            row_heights=heights,
+            merge_ranges=[
+                (0, 0, 0, 1, f"附件{table.layout.number}", mark),
+                (1, 0, 1, last, table.title, title),
+                (2, 0, 2, last, table.subtitle, sub),
+            ],
+            page_setup={
+                "landscape": True,
+                "paper_size": 9,
+                "fit_to_pages": (1, 0),
+                "repeat_rows": header_row,
+                "center_horizontally": True,
+                "margins": {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.7},
+                "footer": '&C&"宋体"&14— &P —',
+            },
+        )
+        repair_package(
+            tmp, sheet=lambda xml: _cells_not_columns(xml, first_row=header_row + 2, columns=len(cols), empty=empty)
+        )
+    return path
+
+
+def _cells_not_columns(sheet: bytes, *, first_row: int, columns: int, empty: list[list[int]]) -> bytes:
+    """Move each column's style onto the table's empty cells and off the column, so a bordered table ends
+    where its rows end. ``empty`` lists, for each data row from ``first_row`` (1-based), the columns left
+    empty; the writer wrote the other cells in column order, each closed by ``</c>``."""
+    import re
+
+    from rectikit.files.columns import column_letter
+
+    styles: dict[int, bytes] = {}
+
+    def col(m: re.Match) -> bytes:
+        tag = m.group(0)
+        style = re.search(rb' style="(\d+)"', tag)
+        span = re.search(rb'min="(\d+)" max="(\d+)"', tag)
+        lo, hi = (int(x) for x in span.groups()) if span else (1, 0)
+        for c in range(lo - 1, hi):
+            styles[c] = style.group(1) if style else b"0"
+        return re.sub(rb' style="\d+"', b"", tag)
+
+    head_end = sheet.find(b"<sheetData")
+    sheet = re.sub(rb"<col [^>]*/>", col, sheet[:head_end]) + sheet[head_end:]
+    letters = [column_letter(c).encode() for c in range(columns)]
+    chunks = sheet.split(b'<row r="')
+    for k in range(1, len(chunks)):
+        chunk = chunks[k]
+        number = int(chunk[: chunk.index(b'"')])
+        missing = empty[number - first_row] if 0 <= number - first_row < len(empty) else ()
+        if not missing:
+            continue
+        opened = chunk.index(b">")
+        if chunk[opened - 1 : opened] == b"/":  # a row with no cell at all
+            head, inner, tail = chunk[: opened - 1], b"", chunk[opened + 1 :]
+        else:
+            closed = chunk.index(b"</row>")
+            head, inner, tail = chunk[:opened], chunk[opened + 1 : closed], chunk[closed + 6 :]
+        written = iter([c + b"</c>" for c in inner.split(b"</c>")[:-1]])
+        gaps, n = set(missing), str(number).encode()
+        cells = b"".join(
+            b'<c r="' + letters[c] + n + b'" s="' + styles.get(c, b"0") + b'"/>' if c in gaps else next(written, b"")
+            for c in range(columns)
+        )
+        chunks[k] = head + b">" + cells + b"</row>" + tail
+    return b'<row r="'.join(chunks)
