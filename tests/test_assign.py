@@ -6,7 +6,8 @@ from openpyxl import load_workbook
 
 from rectikit.base.errors import InvalidDataError
 from rectikit.base.resources import examples_dir
-from rectikit.steps.assign import RULES_FILE, apply_assignments, assign, export_assignments
+from rectikit.steps.assign import RULES_FILE, assign
+from rectikit.steps.assignreview import apply_assignments, export_assignments
 from rectikit.steps.deadlines import DeadlineError, add_workdays, parse_deadline
 from rectikit.steps.ingest import import_files
 from rectikit.steps.units import UNITS_FILE

@@ -13,7 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from rectikit.base.errors import InvalidDataError
-from rectikit.steps.assign import RULES_FILE, apply_assignments, assign, export_assignments
+from rectikit.steps.assign import RULES_FILE, assign
+from rectikit.steps.assignreview import apply_assignments, export_assignments
 from rectikit.steps.classify import classify
 from rectikit.steps.classreview import apply_review
 from rectikit.steps.collect import collect

@@ -7,8 +7,10 @@ from rectikit.base.errors import InvalidDataError, NotFoundError, UsageError
 from rectikit.base.resources import examples_dir
 from rectikit.documents.export import export_ledger
 from rectikit.figures import ledger_status
-from rectikit.steps.dedupe import apply_review, dedupe, propose, unmerge
+from rectikit.steps.dedupe import dedupe, propose
 from rectikit.steps.ingest import import_files
+from rectikit.steps.mergereview import apply_review
+from rectikit.steps.merging import unmerge
 
 from helpers import ledger_snapshot, set_items, write_xlsx
 
@@ -87,7 +89,7 @@ def test_unmerge_restores_and_is_not_redone(loaded):
 
 
 def test_merging_a_merged_item_stays_flat_and_unmerges_whole(loaded):
-    from rectikit.steps.dedupe import _merge
+    from rectikit.steps.merging import merge_items as _merge
 
     with loaded.ledger() as led, led.transaction():
         _merge(led, [4, 5], method="test")
@@ -276,7 +278,7 @@ def test_words_alike_join_a_retold_repost_for_review_but_not_other_places(ws, tm
 
 
 def test_a_group_joined_by_titles_is_never_merged_automatically():
-    from rectikit.steps.dedupe import ProposedGroup
+    from rectikit.steps.merging import ProposedGroup
 
     g = ProposedGroup("b", [1, 2], 0.95, ["a", "b"], ["", ""], ["", ""], [1, 1], signals=("body", "title"))
     assert not g.automatic(0.9) and ProposedGroup("b", [1, 2], 0.95, [], [], [], [], signals=("body",)).automatic(0.9)

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from rectikit.base.errors import UsageError
 from rectikit.documents.notice import notice
 from rectikit.figures import LIGHTS, batch_counts, count_by, ledger_status, overview, task_light, totals
-from rectikit.steps.dedupe import merge_summary
 from rectikit.steps.ingest import import_files
+from rectikit.steps.merging import merge_summary
 
 from helpers import set_items, write_xlsx
 

@@ -169,11 +169,11 @@ def test_returning_the_same_book_twice_over_time_changes_nothing_more(sent, tmp_
 
 def test_review_files_from_another_workspace_are_refused(tmp_path):
     """A classify, dedupe or assign review file applies only where it was made."""
-    from rectikit.steps.assign import apply_assignments, export_assignments
+    from rectikit.steps.assignreview import apply_assignments, export_assignments
     from rectikit.steps.classify import classify
     from rectikit.steps.classreview import apply_review as apply_classify
-    from rectikit.steps.dedupe import apply_review as apply_dedupe
     from rectikit.steps.dedupe import dedupe
+    from rectikit.steps.mergereview import apply_review as apply_dedupe
 
     rows = [["意见建议内容"], ["民主路路灯不亮，晚上很黑。"], ["民主路路灯不亮，晚上很黑！"], ["学校门口拥堵。"]]
     made = []

@@ -117,7 +117,8 @@ def test_returns_are_cleaned_and_dated_like_imports(tasks, tmp_path):
 def test_one_item_without_a_county_never_blocks_assign(ws, tmp_path, cli):
     from openpyxl import load_workbook
 
-    from rectikit.steps.assign import RULES_FILE, assign, export_assignments
+    from rectikit.steps.assign import RULES_FILE, assign
+    from rectikit.steps.assignreview import export_assignments
     from rectikit.steps.units import UNITS_FILE
     from test_decisions import RULES, UNITS
 
@@ -172,7 +173,7 @@ def test_a_merged_item_keeps_every_citizen(ws, tmp_path):
     from openpyxl import load_workbook
 
     from rectikit.documents.export import export_ledger
-    from rectikit.steps.dedupe import apply_review
+    from rectikit.steps.mergereview import apply_review
 
     from helpers import items_by_id
 
@@ -189,7 +190,7 @@ def test_a_merged_item_keeps_every_citizen(ws, tmp_path):
 
 
 def test_the_text_a_reviewer_keeps_is_the_one_kept(ws, tmp_path):
-    from rectikit.steps.dedupe import apply_review
+    from rectikit.steps.mergereview import apply_review
 
     from helpers import items_by_id
 

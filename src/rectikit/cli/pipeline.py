@@ -55,7 +55,8 @@ def dedupe_cmd(
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    from rectikit.steps.dedupe import apply_review, dedupe
+    from rectikit.steps.dedupe import dedupe
+    from rectikit.steps.mergereview import apply_review
 
     ws = workspace_of(workspace)
     if apply and (review or auto):
@@ -120,7 +121,7 @@ def unmerge_cmd(
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    from rectikit.steps.dedupe import unmerge
+    from rectikit.steps.merging import unmerge
 
     res = unmerge(workspace_of(workspace), item)
     say(
@@ -271,10 +272,11 @@ def assign_cmd(
     debug: DebugOpt = False,
 ) -> int:
     from rectikit.steps import assign as asg
+    from rectikit.steps import assignreview as review
 
     ws = workspace_of(workspace)
     if apply:
-        res = asg.apply_assignments(ws, apply)
+        res = review.apply_assignments(ws, apply)
         say(("已按责任分解表更新", "green"), f" {len(res.assignments)} 项（记为人工确定）。")
         if res.from_directory:
             err.print(
@@ -309,7 +311,7 @@ def assign_cmd(
             print_issues(res.report)
             say(("未能分解", "yellow"), f" {len(res.left)} 项（原因见上表），其余已分解；用 --export 导出后人工填写。")
     if export:
-        path = asg.export_assignments(
+        path = review.export_assignments(
             ws, export, batch=batch, include_all=include_all, left=None if apply else res.left
         )
         show_path("责任分解表：", path)

@@ -23,17 +23,21 @@ from rectikit.steps import upstream
 from rectikit.steps.deadlines import COUNT_FROM, DeadlineError, deadline_once, parse_deadline, task_start
 from rectikit.steps.units import UNITS_FILE, Directory
 from rectikit.steps.units import load as load_units
-from rectikit.store import books
 from rectikit.store import items as itemstore
-from rectikit.store.items import decided_since
 from rectikit.store.workspace import Workspace
 
 RULES_FILE = "分解规则.xlsx"
+
 CONDITIONS = {"类别": "category", "来源": "source", "县(市、区)": "county", "乡(镇、街道)": "township"}
+
 OUTPUTS = ["牵头单位", "配合单位", "责任领导", "责任人", "整改时限", "整改措施", "整改目标"]
+
 RULE_HEADERS = ["优先级", *CONDITIONS, "关键词", *OUTPUTS]
+
 COUNTY = "{县区}"
+
 MANUAL = "manual"
+
 FIELDS = ("lead_unit", "co_units", "leader", "person", "deadline", "deadline_text", "long_term", "measures", "goal")
 
 
@@ -95,12 +99,12 @@ class AssignResult:
         }
 
 
-def _split(cell) -> list[str]:
+def split_cell(cell) -> list[str]:
     text = str(cell or "").replace("；", ";").replace("、", ";").replace("，", ";").replace(",", ";")
     return [p.strip() for p in text.replace(" ", ";").split(";") if p.strip()]
 
 
-def _settings(ws: Workspace) -> tuple[dt.date | None, int]:
+def start_and_year(ws: Workspace) -> tuple[dt.date | None, int]:
     """The start of relative deadlines (None until the office sets it: never today by default) and the year."""
     year = int(ws.setting("office", "year", clock.today().year))
     start = ws.setting("assign", "start_date", "")
@@ -139,7 +143,7 @@ def load_rules(path: Path, units: Directory, *, start: dt.date | None, year: int
         if not outputs["牵头单位"]:
             bad("missing-lead", "牵头单位为空。", r, "牵头单位")
         for h in ("牵头单位", "配合单位"):
-            for name in _split(outputs[h]):
+            for name in split_cell(outputs[h]):
                 if COUNTY not in name and units.resolve(name) is None:
                     bad("unknown-unit", units.unknown_message(name), r, h, name)
         deadline = t.cell(row, "整改时限")
@@ -151,8 +155,8 @@ def load_rules(path: Path, units: Directory, *, start: dt.date | None, year: int
             Rule(
                 r,
                 float(priority),
-                {f: _split(t.cell(row, h)) for h, f in CONDITIONS.items()},
-                _split(t.cell(row, "关键词")),
+                {f: split_cell(t.cell(row, h)) for h, f in CONDITIONS.items()},
+                split_cell(t.cell(row, "关键词")),
                 outputs,
                 deadline,
             )
@@ -219,8 +223,8 @@ def assign(
     from rectikit.text.normalise import normalise_many
 
     today = today or clock.today()
-    start, year = _settings(ws)
-    count_from = _count_from(ws)
+    start, year = start_and_year(ws)
+    count_from = count_from_setting(ws)
     units = load_units(ws.rules_dir / UNITS_FILE)
     rules = load_rules(ws.rules_dir / RULES_FILE, units, start=start, year=year)
     res = AssignResult()
@@ -272,8 +276,10 @@ def assign(
                 rows: list[tuple] = []
                 events: list[tuple] = []
                 for a in res.assignments:
-                    res.changed += _store(led, current[a.item_id], a, source="rules", rows=rows, events=events)
-                led.conn.executemany(_UPDATE, rows)
+                    res.changed += store_assignment(
+                        led, current[a.item_id], a, source="rules", rows=rows, events=events
+                    )
+                led.conn.executemany(UPDATE_ASSIGNMENT, rows)
                 itemstore.events_many(led, events, kind="assign", source=itemstore.RULE, today=today)
     return res
 
@@ -297,7 +303,7 @@ def _within_ceiling(a: Assignment, ceiling: str | None, res: AssignResult) -> No
     a.deadline, a.deadline_text, a.long_term = ceiling, ceiling, 0
 
 
-def _count_from(ws: Workspace) -> str:
+def count_from_setting(ws: Workspace) -> str:
     value = str(ws.setting("assign", "count_from", "dispatch"))
     if value not in COUNT_FROM:
         raise WorkspaceError(f"rectikit.toml 中 [assign] count_from 应为 {' 或 '.join(COUNT_FROM)}，收到“{value}”。")
@@ -322,7 +328,7 @@ def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, 
     if lead is None:
         problems.append(("牵头单位", rule.outputs["牵头单位"]))
     co = []
-    for name in _split(rule.outputs["配合单位"]):
+    for name in split_cell(rule.outputs["配合单位"]):
         u = _unit(name, item, units)
         if u is None:
             problems.append(("配合单位", name))
@@ -364,10 +370,10 @@ def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, 
     )
 
 
-_UPDATE = f"UPDATE items SET {', '.join(f'{f}=?' for f in FIELDS)}, assign_rule=?, assign_source=? WHERE id=?"
+UPDATE_ASSIGNMENT = f"UPDATE items SET {', '.join(f'{f}=?' for f in FIELDS)}, assign_rule=?, assign_source=? WHERE id=?"
 
 
-def _store(led, item: dict, a: Assignment, *, source: str, rows: list, events: list) -> int:
+def store_assignment(led, item: dict, a: Assignment, *, source: str, rows: list, events: list) -> int:
     """Queue one assignment in ``rows`` (for one executemany) and its event in ``events``, and write one
     history row listing what changed."""
     new = {f: getattr(a, f) for f in FIELDS}
@@ -387,210 +393,3 @@ def _store(led, item: dict, a: Assignment, *, source: str, rows: list, events: l
             )
         )
     return len(changed) or 1
-
-
-# -- manual overrides round trip -------------------------------------------
-
-SHEET = "责任分解"
-EXPORT_HEADERS = [
-    "编号",
-    "批次",
-    "意见建议内容",
-    "类别",
-    "牵头单位",
-    "配合单位",
-    "责任领导",
-    "责任人",
-    "整改时限",
-    "整改措施",
-    "整改目标",
-    "依据",
-]
-
-
-def export_assignments(
-    ws: Workspace,
-    path: Path,
-    *,
-    batch: str | None = None,
-    include_all: bool = False,
-    left: dict[int, str] | None = None,
-) -> Path:
-    """The assignments as a workbook a person corrects and applies; ``left`` (from :func:`assign`) says in
-    依据 why an item has no lead unit yet, and those come first."""
-    path = ws.output_file(path, path, (".xlsx",))
-    left = left or {}
-    with ws.ledger() as led:
-        items = led.working_items([batch] if batch else [], key_only=not include_all)
-    items.sort(key=lambda i: (i["id"] not in left, bool(i["lead_unit"])))  # what waits for a person first
-    rows = [
-        [
-            i["id"],
-            i["batch"],
-            i["text"],
-            i["category"],
-            i["lead_unit"],
-            i["co_units"],
-            i["leader"],
-            i["person"],
-            i["deadline_text"] or i["deadline"],
-            i["measures"],
-            i["goal"],
-            f"未分解：{left[i['id']]}"
-            if i["id"] in left
-            else "人工确定"
-            if i["assign_source"] == MANUAL
-            else i["assign_rule"] or "未分解：没有规则命中",
-        ]
-        for i in items
-    ]
-    notes = [
-        "责任分解表说明",
-        "1. 可修改牵头单位、配合单位、责任领导、责任人、整改时限、整改措施、整改目标；不要修改“编号”，不要删除列。",
-        "2. 单位名称须在单位名录中；整改时限写法同分解规则表。",
-        "3. 保存后运行：rectikit assign --apply 本文件。改动过的条目记为人工确定，以后自动分解不会覆盖。",
-    ]
-    with ws.ledger() as led:
-        return books.send(
-            led,
-            [
-                books.Outgoing(
-                    "assign-review",
-                    {i["id"]: i["text"] for i in items},
-                    path,
-                    dict(
-                        sheet=SHEET,
-                        headers=EXPORT_HEADERS,
-                        rows=rows,
-                        widths=[8, 12, 50, 12, 22, 22, 16, 10, 12, 40, 30, 18],
-                        notes=notes,
-                    ),
-                    batch=batch,
-                )
-            ],
-        ).paths[0]
-
-
-def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None) -> AssignResult:
-    """Take a person's assignments from an exported file: all or nothing. What changed is pinned (later
-    automatic runs keep it); a row someone decided anew since the file was exported is refused; a new
-    lead unit whose 责任领导/责任人 were left as they were gets the new unit's from the directory."""
-    today = today or clock.today()
-    start, year = _settings(ws)
-    count_from = _count_from(ws)
-    units = load_units(ws.rules_dir / UNITS_FILE)
-    ret = books.read_returned(path)
-    t = ret.table(
-        ["编号", *OUTPUTS],
-        sheet=SHEET,
-        what="责任分解表",
-        hint="请使用 rectikit assign --export 生成的原表，不要删除列。",
-    )
-    report = Report()
-
-    def bad(code, msg, r, column, value=""):
-        report.add(Issue(code, msg, ERROR, file=t.file, sheet=t.sheet, row=r, column=column, value=str(value)))
-
-    res = AssignResult()
-    with ws.ledger() as led:
-        book, carried = books.returned(led, ret, "assign-review", t, report)
-        wanted: list[tuple[dict, Assignment]] = []
-        for r, row in t.records():
-            item_id = as_int(t.cell(row, "编号"))
-            if item_id is not None and not carried(r, item_id):
-                continue
-            found = led.conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone() if item_id else None
-            if found is None or item_id is None:
-                bad("unknown-id", f"台账中没有编号 {t.text(row, '编号')} 的条目。", r, "编号", t.text(row, "编号"))
-                continue
-            item = dict(found)
-            lead_name = t.text(row, "牵头单位")
-            if not lead_name:
-                continue  # not assigned in the file: nothing to take
-            lead = units.resolve(lead_name)
-            if lead is None:
-                bad("unknown-unit", units.unknown_message(lead_name), r, "牵头单位", lead_name)
-            co = []
-            for name in _split(t.cell(row, "配合单位")):
-                u = units.resolve(name)
-                if u is None:
-                    bad("unknown-unit", units.unknown_message(name), r, "配合单位", name)
-                elif u not in co:
-                    co.append(u)
-            text = t.cell(row, "整改时限")
-            try:
-                d = parse_deadline(
-                    text, start=task_start(item, default=start, count_from=count_from) or today, year=year
-                )
-            except DeadlineError as e:
-                bad("bad-deadline", str(e), r, "整改时限", text)
-                continue
-            if lead is None:
-                continue
-            if (
-                book is not None
-                and lead == item["lead_unit"]
-                and led.conn.execute(
-                    "SELECT 1 FROM events WHERE item_id=? AND book=?", (item_id, book.token)
-                ).fetchone()
-            ):
-                continue  # this file's decision for the row is already taken
-            if book is not None and (
-                newer := decided_since(led, item_id, book.event_mark, ("assign",), book=book.token)
-            ):
-                bad(
-                    "newer-decision",
-                    f"编号 {item_id} 在本表导出后已由{newer}重新分解，本表较旧，请重新导出后再改。",
-                    r,
-                    "编号",
-                    item_id,
-                )
-                continue
-            leader, person = t.text(row, "责任领导"), t.text(row, "责任人")
-            if (
-                lead != item["lead_unit"]
-                and (leader or None) == (item["leader"] or None)
-                and (person or None) == (item["person"] or None)
-            ):
-                leader, person = units.units[lead].leader or "", units.units[lead].contact or ""
-                res.from_directory.append(item_id)
-            wanted.append(
-                (
-                    item,
-                    Assignment(
-                        item_id,
-                        lead,
-                        "、".join(co),
-                        leader,
-                        person,
-                        d.date.isoformat() if d.date else (d.checkpoint.isoformat() if d.checkpoint else None),
-                        text.isoformat() if isinstance(text, dt.date) else str(text).strip(),
-                        1 if d.long_term else 0,
-                        t.text(row, "整改措施"),
-                        t.text(row, "整改目标"),
-                        t.file,
-                    ),
-                )
-            )
-        if report.errors:
-            raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
-        with led.transaction():
-            rows: list[tuple] = []
-            events: list[tuple] = []
-            for item, a in wanted:
-                same = all((item.get(f) or None) == (getattr(a, f) or None) for f in FIELDS)
-                if same:
-                    continue
-                res.changed += _store(led, item, a, source=MANUAL, rows=rows, events=events)
-                res.assignments.append(a)
-            led.conn.executemany(_UPDATE, rows)
-            itemstore.events_many(
-                led,
-                events,
-                kind="assign",
-                source=itemstore.PERSON,
-                today=today,
-                book=book.token if book else None,
-                detail={"file": t.file},
-            )
-    return res
