@@ -4,7 +4,8 @@ import random
 from python_calamine import CalamineWorkbook
 
 from rectikit.base.resources import examples_dir
-from rectikit.text.neardup import find_groups, lsh_candidates, minhash_signatures
+from rectikit.text.minhash import lsh_candidates, minhash_signatures
+from rectikit.text.neardup import find_groups
 
 
 def _expected(batch):

@@ -2,7 +2,8 @@
 
 from openpyxl import load_workbook
 
-from rectikit.files.xlsxout import CELL_LIMIT, lines_needed, write_table
+from rectikit.files.cells import CELL_LIMIT, lines_needed
+from rectikit.files.xlsxout import write_table
 
 
 def test_wrapped_rows_get_the_height_their_text_needs(tmp_path):
@@ -78,7 +79,7 @@ def test_the_fast_writer_leaves_one_row_element_per_row(tmp_path, monkeypatch):
     import re
     import zipfile
 
-    from rectikit.files import xlsxout
+    from rectikit.files import xlsxfast, xlsxout
 
     monkeypatch.setattr(xlsxout, "FAST_ROWS", 1)
     rows = [[k, "长" * (300 if k == 30 else 3)] for k in range(1, 31)]  # the last row is tall
@@ -87,7 +88,7 @@ def test_the_fast_writer_leaves_one_row_element_per_row(tmp_path, monkeypatch):
     numbers = re.findall(r'<row r="(\d+)"', sheet)
     assert len(numbers) == len(set(numbers)) and re.search(r'<row r="31" ht="[\d.]+"', sheet)
     assert (
-        xlsxout.one_row_each(b'<sheetData><row r="2"><c/></row><row r="2" ht="40" customHeight="1"/></sheetData>')
+        xlsxfast.one_row_each(b'<sheetData><row r="2"><c/></row><row r="2" ht="40" customHeight="1"/></sheetData>')
         == b'<sheetData><row r="2" ht="40" customHeight="1"><c/></row></sheetData>'
     )
 

@@ -16,7 +16,8 @@ def write_xlsx(table: Table, path: Path) -> Path:
     """A4 landscape, fit to width, title block, header row repeated and frozen."""
     import xlsxwriter
 
-    from rectikit.files.xlsxout import FAST_ROWS, LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_needed
+    from rectikit.files.cells import LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_needed
+    from rectikit.files.xlsxfast import FAST_ROWS
 
     cols = table.layout.columns
     scale = 150 / sum(w for *_, w in cols)
@@ -110,7 +111,8 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     format instead and takes the column styles away."""
     import rustpy_xlsxwriter as rx
 
-    from rectikit.files.xlsxout import LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_needed, repair_package
+    from rectikit.files.cells import LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_needed
+    from rectikit.files.xlsxfast import repair_package
 
     cols = table.layout.columns
     headers = [h for h, *_ in cols]

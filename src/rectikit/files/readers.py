@@ -17,7 +17,8 @@ from pathlib import Path
 
 from rectikit.base.errors import InputFileError
 from rectikit.base.names import without_control
-from rectikit.files.guard import Limits, check_xls, check_zip, sniff_format, too_large
+from rectikit.files.guard import Limits, check_xls, check_zip, sniff_format
+from rectikit.files.guardsheets import too_large
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
 # One CSV cell may be long (a whole letter pasted in); longer than this it is not a table.

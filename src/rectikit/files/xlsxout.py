@@ -9,52 +9,22 @@ become a formula.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 from rectikit.base.fsutil import atomic_path
 from rectikit.base.parallel import side_by_side
-
-LINE_HEIGHT_PT = 15
-IDENTITY_SHEET = "_rectikit"  # very hidden: Excel and WPS show it only through VBA
-MAX_LINES = 12
-
-
-CELL_LIMIT = 32_767  # characters Excel keeps in one cell; XlsxWriter cuts the rest off without a word
-CUT_NOTE = "……（原文超过 Excel 单元格 32767 字的上限，以下从略；全文在台账中，可用 rectikit export 导出 .csv 查看）"
-
-
-def fit_cell(text: str) -> str:
-    """Text as one cell can hold it, saying where it was cut and where the whole is."""
-    return text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - len(CUT_NOTE)] + CUT_NOTE
-
-
-def display_width(text: str) -> int:
-    """Width in Excel column units: CJK and full-width characters take two.
-    GB18030 gives them two bytes and ASCII one, so its length is the width,
-    counted in C: the per-character loop was a quarter of a 100k-row export."""
-    return len(text.encode("gb18030", "replace"))
-
-
-def _usable(width: float) -> int:
-    """Display width that fits on one line of a cell ``width`` units wide (a CJK character in an
-    11-point font is about 2.2 units wide, and counts two)."""
-    return int(max((width - 1) / 1.1, 4))
-
-
-@lru_cache(maxsize=1 << 16)
-def lines_needed(text: str, width: float) -> int:
-    """How many wrapped lines a cell of ``width`` units needs for ``text``; remembered, as a long list
-    repeats its units, categories and dates in every row."""
-    usable = _usable(width)
-    if 2 * len(text) <= usable and "\n" not in text:  # fits even if every character is wide
-        return 1
-    return sum(max(1, -(-display_width(part) // usable)) for part in text.split("\n"))
-
-
-INTERNAL = "内部资料：含群众个人信息，不得外传、不得公开"
+from rectikit.files.cells import (
+    CELL_LIMIT,
+    IDENTITY_SHEET,
+    INTERNAL,
+    LINE_HEIGHT_PT,
+    MAX_LINES,
+    fit_cell,
+    lines_needed,
+    usable_width,
+)
+from rectikit.files.xlsxfast import FAST_ROWS, write_fast
 
 
 def write_table(
@@ -91,7 +61,7 @@ def write_table(
     path = Path(path)
     plain = not (choices or shade or notes or identity or extra_sheets)
     if plain and isinstance(rows, list) and len(rows) >= FAST_ROWS and len(set(map(str, headers))) == len(headers):
-        return _write_fast(path, sheet, headers, rows, widths=widths, title=title, internal=internal)
+        return write_fast(path, sheet, headers, rows, widths=widths, title=title, internal=internal)
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
@@ -143,7 +113,7 @@ def write_table(
                 ws.set_column(c, c, widths[c])
         n = top
         # A cell shorter than this many characters fits on one line even if every character is wide.
-        short = [_usable(w) // 2 for w in widths] if widths else []
+        short = [usable_width(w) // 2 for w in widths] if widths else []
         widths = widths or []
         for r, row in enumerate(rows, start=top + 1):
             n = r
@@ -228,168 +198,6 @@ def write_table(
             tag.very_hidden()
         wb.close()
     return path
-
-
-# From here a plain table (no dropdowns, tints, notes or identity) goes through the Rust writer: the ledger
-# export's 100k rows × 24 columns took 16.4 s in XlsxWriter, whose per-cell Python calls are the cost
-# (benchmarks/writer_bench.py: 5.8 s against 0.55 s on 100k × 10). The body needs no cell format of its
-# own (empty cells stay unwritten in both), so the Rust writer's column styles give the same look.
-FAST_ROWS = 20_000
-
-
-def _write_fast(
-    path: Path,
-    sheet: str,
-    headers: Sequence[str],
-    rows: list,
-    *,
-    widths: Sequence[int] | None,
-    title: Sequence[str],
-    internal: bool,
-) -> Path:
-    """:func:`write_table` for a large plain table, through rustpy-xlsxwriter: the same title lines, bold
-    frozen header with filters, column widths, wrapped body, row heights, dates as dates, A4 landscape
-    print setup, and for a staff-only table 内部资料 in the title, the page header and the file's
-    properties."""
-    import rustpy_xlsxwriter as rx
-
-    headers = [str(h) for h in headers]
-    named = f"{title[0] if title else sheet}（内部资料）"  # as the file's title property, like write_table's
-    if internal and title and "内部资料" not in str(title[0]):
-        title = [f"{title[0]}（内部资料）", *title[1:]]
-    top = len(title)
-    last = max(len(headers) - 1, 1)
-    big = rx.Format().set_font_name("方正小标宋简体").set_font_size(16).set_align("center").set_align("vcenter")
-    line = rx.Format().set_font_name("仿宋").set_font_size(11).set_align("vcenter")
-    head = (
-        rx.Format()
-        .set_bold()
-        .set_font_name("黑体")
-        .set_border("thin")
-        .set_background_color("#D9E1F2")
-        .set_align("vcenter")
-    )
-    body = rx.Format().set_font_name("仿宋").set_text_wrap().set_align("top")
-    date = rx.Format().set_font_name("仿宋").set_num_format("yyyy-mm-dd").set_align("top")
-    dated = {
-        c
-        for c in range(len(headers))
-        if any(isinstance(r[c], (dt.date, dt.datetime)) for r in rows[:200] if c < len(r))
-    }
-    widths = widths or []
-    short = [_usable(w) // 2 for w in widths]
-    heights: dict[int, float] = {r: 30 if r == 0 else 18 for r in range(top)}
-    for k, row in enumerate(rows, start=top + 1):  # the heights first: the writer wants them before the rows
-        lines = (
-            max(
-                (
-                    lines_needed(v, widths[c])
-                    for c, v in enumerate(row[: len(headers)])
-                    if v.__class__ is str and (len(v) > short[c] or "\n" in v)
-                ),
-                default=1,
-            )
-            if short
-            else 1
-        )
-        if lines > 1:
-            heights[k] = LINE_HEIGHT_PT * min(lines, MAX_LINES)
-
-    def records():  # one row at a time: a list of 100k dicts of every column cost a gigabyte
-        for row in rows:
-            record = dict.fromkeys(headers)  # every key in every record: the writer lays columns out by them
-            for c, v in enumerate(row[: len(headers)]):
-                if v is None or v == "":
-                    continue
-                if v.__class__ is str:
-                    v = v if len(v) <= CELL_LIMIT else fit_cell(v)
-                elif not isinstance(v, (bool, int, float, dt.date, dt.datetime)):
-                    v = fit_cell(str(v))
-                record[headers[c]] = v
-            yield record
-
-    setup = {
-        "landscape": True,
-        "paper_size": 9,
-        "fit_to_pages": (1, 0),
-        "repeat_rows": top,
-        "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6},
-        "footer": "&C第 &P 页，共 &N 页",
-    }
-    if internal:
-        setup["header"] = "&C内部资料　含群众个人信息，不得外传"
-    with atomic_path(path) as tmp:
-        rx.write_worksheet(
-            records(),
-            str(tmp),
-            sheet_name=sheet,
-            header_row=top,
-            header_format=head,
-            freeze_row=top + 1,
-            autofilter=True,
-            column_widths=list(widths) if widths else None,
-            datetime_format="yyyy-mm-dd",
-            column_formats={h: date if c in dated else body for c, h in enumerate(headers)},
-            merge_ranges=[(r, 0, r, last, str(text), big if r == 0 else line) for r, text in enumerate(title)],
-            row_heights=heights,
-            page_setup=setup,
-        )
-        repair_package(tmp, title=named if internal else None)
-    return path
-
-
-_ROW = re.compile(rb'<row r="(\d+)"([^>]*?)(/?)>')
-
-
-def one_row_each(sheet: bytes) -> bytes:
-    """The Rust writer (0.8) writes a height set on the last data row as a second, empty ``<row>`` of the
-    same number after the row itself, which Excel repairs on opening: fold it back into the row. Only the
-    end of the sheet is looked at (it is the last row, and the sheet may be a hundred megabytes)."""
-    end = sheet.rfind(b"</sheetData>")
-    if end < 0:
-        return sheet
-    start = max(0, sheet.rfind(b'<row r="', 0, sheet.rfind(b'<row r="', 0, end)))
-    rows = list(_ROW.finditer(sheet, start, end))
-    if len(rows) == 2 and rows[0].group(1) == rows[1].group(1) and rows[1].group(3) == b"/":
-        first, dup = rows
-        return (
-            sheet[: first.start()]
-            + b'<row r="'
-            + dup.group(1)
-            + b'"'
-            + dup.group(2)
-            + b">"
-            + sheet[first.end() : dup.start()]
-            + sheet[dup.end() :]
-        )
-    return sheet
-
-
-def repair_package(path: Path, *, title: str | None = None, sheet=None) -> None:
-    """Rewrite a workbook the Rust writer made: one ``<row>`` per row (:func:`one_row_each`), then
-    ``sheet`` (a function of the first worksheet's XML, as bytes) when given, and with ``title`` 内部资料 in the file's
-    properties (title, subject, keywords, category), as XlsxWriter's set_properties does: the mark travels
-    with the file wherever it is copied."""
-    import zipfile
-    from xml.sax.saxutils import escape
-
-    with zipfile.ZipFile(path) as z:
-        infos = z.infolist()
-        parts = {i.filename: z.read(i) for i in infos}
-    name = "xl/worksheets/sheet1.xml"
-    xml = one_row_each(parts[name])
-    parts[name] = sheet(xml) if sheet else xml
-    if title is not None:
-        extra = (
-            f"<dc:title>{escape(title)}</dc:title><dc:subject>{escape(INTERNAL)}</dc:subject>"
-            f"<cp:keywords>内部资料</cp:keywords><cp:category>内部资料</cp:category>"
-            f"<dc:description>{escape(INTERNAL)}</dc:description>"
-        )
-        core = "docProps/core.xml"
-        parts[core] = parts[core].replace(b"</cp:coreProperties>", extra.encode() + b"</cp:coreProperties>")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in infos:  # the big sheet at a light level: it is written once and read by Excel anyway
-            z.writestr(info, parts[info.filename], compresslevel=1 if info.filename == name else 6)
 
 
 PARALLEL_ROWS = 20_000  # from here several tables are written in two processes

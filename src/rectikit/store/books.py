@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rectikit.base.fsutil import sha256_file
 from rectikit.base.problems import ERROR, At, Issue, Report
-from rectikit.files.xlsxout import IDENTITY_SHEET
+from rectikit.files.cells import IDENTITY_SHEET
 
 KINDS = {
     "dispatch": "交办表",
