@@ -26,7 +26,7 @@ from rectikit.steps.assign import (
 from rectikit.steps.deadlines import DeadlineError, parse_deadline, task_start
 from rectikit.steps.units import UNITS_FILE
 from rectikit.steps.units import load as load_units
-from rectikit.store import books
+from rectikit.store import books, returnedbooks
 from rectikit.store import items as itemstore
 from rectikit.store.items import decided_since
 from rectikit.store.workspace import Workspace
@@ -120,7 +120,7 @@ def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None
     start, year = start_and_year(ws)
     count_from = count_from_setting(ws)
     units = load_units(ws.rules_dir / UNITS_FILE)
-    ret = books.read_returned(path)
+    ret = returnedbooks.read_returned(path)
     t = ret.table(
         ["编号", *OUTPUTS],
         sheet=SHEET,
@@ -134,7 +134,7 @@ def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None
 
     res = AssignResult()
     with ws.ledger() as led:
-        book, carried = books.returned(led, ret, "assign-review", t, report)
+        book, carried = returnedbooks.returned(led, ret, "assign-review", t, report)
         wanted: list[tuple[dict, Assignment]] = []
         for r, row in t.records():
             item_id = as_int(t.cell(row, "编号"))

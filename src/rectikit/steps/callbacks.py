@@ -23,7 +23,7 @@ from rectikit.base.problems import ERROR, Issue, Report
 from rectikit.figures import SATISFACTION, SATISFACTION_GROUPS, UNKNOWN
 from rectikit.steps.collect import CollectResult
 from rectikit.steps.tracking import reopen_item, reopen_phrase
-from rectikit.store import books
+from rectikit.store import books, returnedbooks
 from rectikit.store import items as itemstore
 from rectikit.store.ledger import now
 from rectikit.store.values import DONE
@@ -240,7 +240,7 @@ def collect_callbacks(ws: Workspace, files: Sequence[Path], *, today: dt.date | 
     res = CollectResult(files=[Path(f).name for f in files])
     wanted: list[tuple[str, str, int, dict]] = []  # file, book, item id, values
     with ws.ledger() as led:
-        for t, book, r, row, item_id in books.returned_rows(
+        for t, book, r, row, item_id in returnedbooks.returned_rows(
             led,
             files,
             "callback",

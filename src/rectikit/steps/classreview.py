@@ -26,7 +26,7 @@ from rectikit.steps.decision import (
 )
 from rectikit.steps.taxonomy import workspace_taxonomy
 from rectikit.steps.triage import DISPOSITIONS
-from rectikit.store import books
+from rectikit.store import books, returnedbooks
 from rectikit.store import items as itemstore
 from rectikit.store.items import decided_since
 from rectikit.store.workspace import Workspace
@@ -127,7 +127,7 @@ def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> 
     pinned; a row decided anew since the file was written is refused."""
     today = today or clock.today()
     taxonomy = workspace_taxonomy(ws)
-    ret = books.read_returned(path)
+    ret = returnedbooks.read_returned(path)
     t = ret.table(
         ("编号", "类别", "处理方式", "重点任务"),
         sheet=REVIEW_SHEET,
@@ -159,7 +159,7 @@ def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> 
         wanted.append((r, item_id, cat, disp, key))
     res = ClassifyResult(method="review")
     with ws.ledger() as led:
-        book, carried = books.returned(led, ret, "classify-review", t, report)
+        book, carried = returnedbooks.returned(led, ret, "classify-review", t, report)
         wanted = [w for w in wanted if carried(w[0], w[1])]
         for r, item_id, *_ in wanted:  # an older review file never undoes a newer decision
             newer = book and decided_since(led, item_id, book.event_mark, ("classify",), book=book.token)

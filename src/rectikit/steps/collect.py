@@ -13,7 +13,7 @@ from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError
 from rectikit.base.problems import ERROR, INFO, WARNING, At, Issue, Report, Where
 from rectikit.steps.dispatch import CLEAR, CO, REQUIRED_RETURN, TASK_SHEET, UNIT_COLUMNS
-from rectikit.store import books
+from rectikit.store import books, returnedbooks
 from rectikit.store import items as itemstore
 from rectikit.store.items import events_of
 from rectikit.store.ledger import now
@@ -80,7 +80,7 @@ def collect(ws: Workspace, files: Sequence[Path], *, today: dt.date | None = Non
     wanted: list[tuple[str, int, int, dict, books.Book]] = []  # file, row, item id, new values, book
     seen: dict[tuple[int, str], str] = {}
     with ws.ledger() as led:
-        for t, book, r, row, item_id in books.returned_rows(
+        for t, book, r, row, item_id in returnedbooks.returned_rows(
             led,
             files,
             "dispatch",

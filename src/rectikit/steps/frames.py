@@ -22,7 +22,7 @@ from rectikit.base.errors import InvalidDataError, NotReadyError
 from rectikit.base.names import child, distinct_files, file_part, name_problem
 from rectikit.base.problems import ERROR, WARNING, At, Issue, Report
 from rectikit.files.readers import as_int
-from rectikit.store import books
+from rectikit.store import books, returnedbooks
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import cn_date
 from rectikit.text.normalise import phone_key
@@ -179,14 +179,14 @@ def collect_frames(ws: Workspace, files: Sequence[Path], out: Path | None = None
     counted: dict[str, int] = {}
     with ws.ledger() as led:
         for path in files:
-            ret = books.read_returned(path)
+            ret = returnedbooks.read_returned(path)
             t = ret.table(
                 headers,
                 sheet=LIST_SHEET,
                 what="样本框名单",
                 hint="请使用 rectikit frame templates 生成的原表，不要删除列。",
             )
-            book = books.identify(led, ret, "frame", res.report)
+            book = returnedbooks.identify(led, ret, "frame", res.report)
             if book is None:
                 continue
             place = book.unit or ""

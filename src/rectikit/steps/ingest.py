@@ -23,8 +23,8 @@ from rectikit.files.xlsxout import write_problems
 from rectikit.steps.importplan import gc_paused, plan_file
 from rectikit.steps.importrows import ITEM_FIELDS, Plan, SheetResult
 from rectikit.steps.importwrite import write_plans
-from rectikit.store.books import carries_identity
 from rectikit.store.ledger import Ledger
+from rectikit.store.returnedbooks import carries_identity
 from rectikit.store.workspace import Workspace
 
 

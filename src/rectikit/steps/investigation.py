@@ -15,7 +15,7 @@ from pathlib import Path
 from rectikit.base.errors import InvalidDataError
 from rectikit.steps.collect import CollectResult
 from rectikit.steps.dispatch import LEAD, DispatchResult, Form, send_to_units
-from rectikit.store import books
+from rectikit.store import returnedbooks
 from rectikit.store.ledger import now
 from rectikit.store.workspace import Workspace
 
@@ -77,7 +77,7 @@ def collect_investigation(ws: Workspace, files: Sequence[Path], *, today: dt.dat
     res = CollectResult(files=[Path(f).name for f in files])
     wanted: list[tuple[str, str, str, int, dict]] = []  # file, unit, role, item id, values
     with ws.ledger() as led:
-        for t, book, _r, row, item_id in books.returned_rows(
+        for t, book, _r, row, item_id in returnedbooks.returned_rows(
             led,
             files,
             "investigation",

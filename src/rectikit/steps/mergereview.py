@@ -23,7 +23,7 @@ from rectikit.steps.merging import (
     root_of,
     tracked_tasks,
 )
-from rectikit.store import books
+from rectikit.store import books, returnedbooks
 from rectikit.store.workspace import Workspace
 
 DECISIONS = (MERGE, KEEP_APART, TAKE_OUT)
@@ -109,7 +109,7 @@ def write_review(ws: Workspace, groups: Sequence[ProposedGroup], path: Path) -> 
 
 def apply_review(ws: Workspace, path: Path) -> DedupeResult:
     """Apply staff decisions from a review workbook, all or nothing."""
-    ret = books.read_returned(path)
+    ret = returnedbooks.read_returned(path)
     t = ret.table(
         _REQUIRED,
         sheet=REVIEW_SHEET,
@@ -143,7 +143,7 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
             groups.setdefault(g, []).append((i, d, r))
     res = DedupeResult(threshold=0.0)
     with ws.ledger() as led:
-        _, carried = books.returned(led, ret, "dedupe-review", t, report)
+        _, carried = returnedbooks.returned(led, ret, "dedupe-review", t, report)
         groups = {g: [m for m in members if carried(m[2], m[0])] for g, members in groups.items()}
         known = {}
         ids = sorted({i for members in groups.values() for i, _, _ in members})

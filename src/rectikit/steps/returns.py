@@ -18,7 +18,7 @@ from rectikit.steps.callbacks import collect_callbacks
 from rectikit.steps.collect import CollectResult, collect
 from rectikit.steps.investigation import collect_investigation
 from rectikit.steps.surveys import collect_survey
-from rectikit.store import books
+from rectikit.store import returnedbooks
 
 TAKERS = {
     "dispatch": collect,
@@ -32,9 +32,9 @@ def take_back(ws, files: Sequence, *, today=None) -> CollectResult:
     """Collect returned workbooks of any kind, each file all or nothing, in the order they were sent; a file
     that is none of ours is taken as a task sheet, whose checks then say what is wrong with it. When no file
     could be taken, the error of the first is raised (as for one file); else the failures are in the result."""
-    read = [books.read_returned(f) for f in files]  # each file is opened here, once
+    read = [returnedbooks.read_returned(f) for f in files]  # each file is opened here, once
     with ws.ledger() as led:
-        order = sorted(read, key=lambda ret: (books.sent_order(led, ret), ret.name))
+        order = sorted(read, key=lambda ret: (returnedbooks.sent_order(led, ret), ret.name))
     res = CollectResult(files=[ret.name for ret in read])
     first_error = None
     for ret in order:

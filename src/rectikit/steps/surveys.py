@@ -26,7 +26,7 @@ from rectikit.base.problems import ERROR, At, Issue, Report
 from rectikit.files.readers import as_int, read_table
 from rectikit.steps.callbacks import REACHED, REASONS, sample_size, stratified
 from rectikit.steps.collect import CollectResult
-from rectikit.store import books
+from rectikit.store import books, returnedbooks
 from rectikit.store.ledger import Ledger, now
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import cn_date, parse_date
@@ -253,8 +253,8 @@ def collect_survey(ws: Workspace, files: Sequence, *, today: dt.date | None = No
     rows = []
     with ws.ledger() as led:
         for f in files:
-            ret = books.read_returned(f)
-            book = books.identify(led, ret, "survey", report)
+            ret = returnedbooks.read_returned(f)
+            book = returnedbooks.identify(led, ret, "survey", report)
             if book is None:
                 continue
             survey = led.conn.execute("SELECT * FROM surveys WHERE run=?", (book.run,)).fetchone()

@@ -23,7 +23,7 @@ from rectikit.base.fsutil import sha256_file
 from rectikit.base.names import child, file_part
 from rectikit.base.problems import ERROR, INFO, Issue, Report
 from rectikit.files.readers import as_int, cell_text
-from rectikit.store import books
+from rectikit.store import books, returnedbooks
 from rectikit.store.ledger import Ledger, new_id, now
 from rectikit.store.values import PROGRESS
 from rectikit.store.workspace import Workspace
@@ -67,7 +67,7 @@ def take_in(ws: Workspace, led: Ledger, path: Path, batch: str, report: Report, 
     """Take an upstream task sheet in as (part of) ``batch``: new 编号 become items, known ones are updated
     (text, deadline, measures, goal; each change in the history). Refused: a sheet of this workspace, one
     sent to another unit, one from another upstream workspace than the batch's, an older round."""
-    ret = books.read_returned(path)
+    ret = returnedbooks.read_returned(path)
     if ret.error is not None:
         raise ret.error
     tag = ret.tag or {}
@@ -330,7 +330,7 @@ def report_up(
         with tempfile.TemporaryDirectory() as d:
             received = Path(d) / "received.xlsx"
             received.write_bytes(blobs[b["token"]])
-            ret = books.read_returned(received)
+            ret = returnedbooks.read_returned(received)
             table = ret.table(REQUIRED, sheet=SHEET, what="上级交办表")
             title = [
                 cell_text(r[0])
@@ -373,7 +373,7 @@ def report_up(
                     header,
                     rows,
                     title=title,
-                    identity=books.identity_rows(ret.tag or {}),
+                    identity=returnedbooks.identity_rows(ret.tag or {}),
                     choices={progress_col: PROGRESS} if progress_col is not None else None,
                     internal=True,
                     notes=[f"本表由 rectikit 按本单位台账（截至{today.isoformat()}）填写，原样报回上级即可。"],
