@@ -11,6 +11,7 @@ from rectikit.steps.dedupe import dedupe, propose
 from rectikit.steps.ingest import import_files
 from rectikit.steps.mergereview import apply_review
 from rectikit.steps.merging import unmerge
+from rectikit.store.sources import original_rows
 
 from helpers import ledger_snapshot, set_items, write_xlsx
 
@@ -67,7 +68,7 @@ def test_merged_item_keeps_every_raw_item(loaded, tmp_path):
     sources = {r[0] for r in con.execute("SELECT source FROM items WHERE id=3 OR merged_into=3")}
     assert sources == {"城乡居民", "企业开办"}
     with loaded.ledger() as led:
-        assert [r["row"] for r in led.original_rows(3)] == [2, 3, 4]
+        assert [r["row"] for r in original_rows(led, 3)] == [2, 3, 4]
 
 
 def test_auto_twice_changes_nothing_more(loaded):
@@ -100,7 +101,7 @@ def test_merging_a_merged_item_stays_flat_and_unmerges_whole(loaded):
         rep
     }
     with loaded.ledger() as led:
-        assert sorted(r["row"] for r in led.original_rows(rep)) == [5, 6, 7]
+        assert sorted(r["row"] for r in original_rows(led, rep)) == [5, 6, 7]
     assert unmerge(loaded, rep)["restored"] == [4, 5, 6]
     assert active(loaded) == [1, 2, 3, 4, 5, 6, 7]
 

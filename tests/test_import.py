@@ -8,6 +8,7 @@ import pytest
 from rectikit.base.errors import InputFileError, UsageError
 from rectikit.base.resources import examples_dir
 from rectikit.steps.ingest import import_files, parse_mapping
+from rectikit.store.sources import original_rows
 
 from helpers import count, items_by_id, ledger_snapshot, write_xlsx
 
@@ -53,8 +54,8 @@ def test_every_original_cell_and_its_origin_is_kept(ws, tmp_path):
     f = write_xlsx(tmp_path / "汇总.xlsx", MESSY)
     import_files(ws, [f], batch="b")
     with ws.ledger() as led:
-        (first,) = led.original_rows(1)
-        assert len(led.original_rows(3)) == 1
+        (first,) = original_rows(led, 1)
+        assert len(original_rows(led, 3)) == 1
     assert first["row"] == 6 and first["file"] == "汇总.xlsx" and first["sheet"] == "Sheet1"
     assert len(first["sha256"]) == 64
     assert first["cells"] == [
@@ -157,7 +158,7 @@ def test_csv_encodings(ws, tmp_path, encoding):
     assert got[1]["text"] == "“噪音”扰民" and got[1]["received_on"] == "2020-06-27"
     f.unlink()  # the ledger keeps its own copy
     with ws.ledger() as led:
-        assert led.original_rows(2)[0]["cells"] == ["A2", "“噪音”扰民", "江南区", "2020年6月27日"]
+        assert original_rows(led, 2)[0]["cells"] == ["A2", "“噪音”扰民", "江南区", "2020年6月27日"]
 
 
 def test_a_file_changed_while_importing_is_refused(ws, tmp_path, monkeypatch):

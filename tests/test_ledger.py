@@ -10,6 +10,7 @@ import pytest
 import rectikit.store.ledger as ledger_mod
 from rectikit.base.errors import LedgerBusyError, WorkspaceError
 from rectikit.store.ledger import SCHEMA_VERSION, Ledger
+from rectikit.store.sources import original_rows
 from rectikit.store.workspace import find_workspace, init_workspace
 
 
@@ -43,7 +44,7 @@ def test_a_version_4_ledger_keeps_its_raw_rows_and_merges(tmp_path, monkeypatch)
     monkeypatch.undo()
     with Ledger.open(path) as led:
         assert led.schema_version() == SCHEMA_VERSION
-        assert [r["cells"] for r in led.original_rows(2)] == [
+        assert [r["cells"] for r in original_rows(led, 2)] == [
             ["1", "路灯不亮", 3.5],
             ["2", "=1+1", None],
             ["3", "路灯坏了"],

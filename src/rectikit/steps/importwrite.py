@@ -12,6 +12,7 @@ from pathlib import Path
 from rectikit.base.errors import InputFileError, InvalidDataError
 from rectikit.steps.importrows import ITEM_FIELDS, Plan
 from rectikit.store.ledger import Ledger, now
+from rectikit.store.sources import add_source
 
 
 def write_plans(
@@ -38,7 +39,8 @@ def write_plans(
         counts: dict = {}
         for plan in plans:
             sr = plan.result
-            file_id = led.add_source(
+            file_id = add_source(
+                led,
                 batch_id,
                 path,
                 sha,

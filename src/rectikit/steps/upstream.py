@@ -25,6 +25,7 @@ from rectikit.base.problems import ERROR, INFO, Issue, Report
 from rectikit.files.readers import as_int, cell_text
 from rectikit.store import books, returnedbooks
 from rectikit.store.ledger import Ledger, new_id, now
+from rectikit.store.sources import add_source
 from rectikit.store.values import PROGRESS
 from rectikit.store.workspace import Workspace
 from rectikit.text.dates import parse_date
@@ -147,7 +148,8 @@ def take_in(ws: Workspace, led: Ledger, path: Path, batch: str, report: Report, 
     with led.transaction():
         batch_id = led.batch_id(batch, create=True, kind=KIND)
         led.conn.execute("INSERT OR IGNORE INTO source_blobs(sha256, content) VALUES (?, ?)", (sha, content))
-        file_id = led.add_source(
+        file_id = add_source(
+            led,
             batch_id,
             path,
             sha,
