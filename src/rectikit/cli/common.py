@@ -4,6 +4,9 @@ once, the console on stderr, JSON on stdout, and the printing of problems."""
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import functools
+import inspect
 import json
 import re
 import sys
@@ -48,9 +51,9 @@ class _Quiet:
 
 
 @contextlib.contextmanager
-def working(message: str, as_json: bool = False):
+def working(message: str):
     """A spinner on stderr while a step runs; nothing with --json or when stderr is not a terminal."""
-    if as_json or not err.is_terminal:
+    if json_wanted() or not err.is_terminal:
         yield _Quiet()
         return
     with err.status(message) as status:
@@ -205,18 +208,60 @@ BatchesOpt = Annotated[
 ]
 
 
-def emit(data, as_json: bool) -> None:
-    """The command's result as JSON on stdout, with "ok" first (a failure's JSON is written by main).
+# --workspace, --json and --debug, declared once: every command gets them from shared_options, and the
+# command's body reads them through workspace_of(), emit() and working().
+_SHARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("rectikit_shared_options", default=None)
+
+
+def _shared() -> dict:
+    return _SHARED.get() or {}
+
+
+def shared_options(func=None, *, workspace: bool = True):
+    """Give a command the options every command has (--workspace unless ``workspace`` is False, --json,
+    --debug), after its own; while it runs they are what workspace_of(), emit() and working() use."""
+
+    def wrap(f):
+        sig = inspect.signature(f, eval_str=True)
+        kw = inspect.Parameter.KEYWORD_ONLY
+        extra = [inspect.Parameter("workspace", kw, default=None, annotation=WsOpt)] if workspace else []
+        extra += [
+            inspect.Parameter("as_json", kw, default=False, annotation=JsonOpt),
+            inspect.Parameter("debug", kw, default=False, annotation=DebugOpt),
+        ]
+        names = [p.name for p in extra]
+
+        @functools.wraps(f)
+        def run(*args, **kwargs):
+            token = _SHARED.set({name: kwargs.pop(name, None) for name in names})
+            try:
+                return f(*args, **kwargs)
+            finally:
+                _SHARED.reset(token)
+
+        run.__signature__ = sig.replace(parameters=[*sig.parameters.values(), *extra])
+        return run
+
+    return wrap(func) if func is not None else wrap
+
+
+def json_wanted() -> bool:
+    return bool(_shared().get("as_json"))
+
+
+def emit(data) -> None:
+    """The command's result as JSON on stdout with --json, "ok" first (a failure's JSON is written by main).
     A result object is turned into a dict only then: for 100k items that alone takes seconds."""
-    if as_json:
+    if json_wanted():
         data = data.to_dict() if hasattr(data, "to_dict") else data
         sys.stdout.write(json.dumps({"ok": True, **data}, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def workspace_of(path: Path | None):
+def workspace_of():
+    """The workspace --workspace names, else the one found from the current folder or RECTIKIT_WORKSPACE."""
     from rectikit.store.workspace import find_workspace
 
-    return find_workspace(explicit=path)
+    return find_workspace(explicit=_shared().get("workspace"))
 
 
 def print_kept(kept: dict[str, str]) -> None:

@@ -12,16 +12,14 @@ from rectikit.base.errors import EXIT_FAILED
 from rectikit.cli.common import (
     BatchOpt,
     Command,
-    DebugOpt,
-    JsonOpt,
     TodayOpt,
-    WsOpt,
     app,
     emit,
     err,
     print_issues,
     print_status,
     say,
+    shared_options,
     show_path,
     table,
     working,
@@ -30,19 +28,18 @@ from rectikit.cli.common import (
 
 
 @app.command("init", cls=Command, help="创建工作区：配置文件、规则表文件夹和台账数据库。")
+@shared_options(workspace=False)
 def init_cmd(
     folder: Annotated[Path, typer.Argument(help="要创建的工作区文件夹。", metavar="文件夹")],
     office: Annotated[str, typer.Option("--office", help="本单位名称；默认取文件夹名。")] = "",
     year: Annotated[Optional[int], typer.Option("--year", help="整改年度；默认今年。")] = None,
-    as_json: JsonOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
     from rectikit.store.workspace import init_workspace
 
     ws = init_workspace(folder, office=office, year=year)
     say(("已创建工作区", "green"), f" {ws.root}")
     err.print(f"  配置文件：{ws.config_path.name}  规则表：{ws.rules_dir.name}/  台账：{ws.ledger_path.name}")
-    emit({"workspace": str(ws.root), "config": str(ws.config_path), "ledger": str(ws.ledger_path)}, as_json)
+    emit({"workspace": str(ws.root), "config": str(ws.config_path), "ledger": str(ws.ledger_path)})
 
 
 _STATUS_LABELS = {
@@ -60,6 +57,7 @@ _STATUS_LABELS = {
 @app.command(
     "import", cls=Command, help="导入意见建议表格（xlsx/xlsm/xls/ods/csv），每个文件要么全部导入，要么不导入。"
 )
+@shared_options
 def import_cmd(
     files: Annotated[list[Path], typer.Argument(help="一个或多个表格文件。", metavar="文件...")],
     batch: Annotated[str, typer.Option("--batch", "-b", help="批次名称，如 2019年度、2020年中期。")] = "",
@@ -92,15 +90,12 @@ def import_cmd(
         ),
     ] = None,
     today: TodayOpt = None,
-    workspace: WsOpt = None,
-    as_json: JsonOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
     from rectikit.steps.ingest import import_files, parse_mapping
 
-    ws = workspace_of(workspace)
+    ws = workspace_of()
     overrides = parse_mapping(mapping or [])
-    with working("正在导入…", as_json) as st:
+    with working("正在导入…") as st:
         res = import_files(
             ws,
             files,
@@ -143,47 +138,43 @@ def import_cmd(
     if res.report_path:
         show_path("校验报告：", res.report_path)
     err.print(f"本次新增 {res.added} 条。")
-    emit(res, as_json)
+    emit(res)
     if not res.ok:
         raise typer.Exit(EXIT_FAILED)
 
 
 @app.command("status", cls=Command, help="查看台账：各批次的文件数、原始条数、工作条数。")
-def status_cmd(
-    today: TodayOpt = None, workspace: WsOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False
-) -> None:
+@shared_options
+def status_cmd(today: TodayOpt = None) -> None:
     from rectikit.figures import ledger_status
 
-    st = ledger_status(workspace_of(workspace))
+    st = ledger_status(workspace_of())
     print_status(st)
-    emit(st, as_json)
+    emit(st)
 
 
 @app.command("export", cls=Command, help="把台账导出为 .xlsx 或 .csv，每条一行，附原始出处。")
+@shared_options
 def export_cmd(
     out: Annotated[Path, typer.Argument(help="输出文件，如 台账.xlsx。", metavar="输出文件")],
     batch: BatchOpt = None,
     today: TodayOpt = None,
-    workspace: WsOpt = None,
-    as_json: JsonOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
     from rectikit.documents.export import export_ledger
 
-    with working("正在导出台账…", as_json):
-        res = export_ledger(workspace_of(workspace), out, batch=batch)
+    with working("正在导出台账…"):
+        res = export_ledger(workspace_of(), out, batch=batch)
     say(("已导出", "green"), f" {res['items']} 条到：")
     show_path("  ", res["path"])
-    emit(res, as_json)
+    emit(res)
 
 
 @app.command("demo", cls=Command, help="用自带示例数据建一个工作区，把现有各步骤跑一遍。")
+@shared_options(workspace=False)
 def demo_cmd(
     folder: Annotated[Path, typer.Argument(help="演示工作区文件夹。", metavar="[文件夹]")] = Path("rectikit-演示"),
     force: Annotated[bool, typer.Option("--force", help="文件夹已是演示工作区时，先删除再重建。")] = False,
     today: TodayOpt = None,
-    as_json: JsonOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
     from rectikit.demo import run_demo
 
@@ -192,4 +183,4 @@ def demo_cmd(
     say(("演示完成。", "green"), f" 工作区：{res['workspace']}")
     for label, path in res["outputs"].items():
         show_path(f"  {label}：", path)
-    emit(res, as_json)
+    emit(res)

@@ -10,15 +10,13 @@ import typer
 from rectikit.cli.common import (
     BatchOpt,
     Command,
-    DebugOpt,
-    JsonOpt,
     TodayOpt,
-    WsOpt,
     app,
     emit,
     err,
     print_issues,
     say,
+    shared_options,
     show_path,
     table,
     working,
@@ -29,6 +27,7 @@ from rectikit.cli.common import (
 @app.command(
     "dedupe", cls=Command, help="合并内容相似或相同的意见建议（梳理归纳）。不加选项时只列出建议合并的组，不做改动。"
 )
+@shared_options
 def dedupe_cmd(
     batch: BatchOpt = None,
     threshold: Annotated[
@@ -51,14 +50,11 @@ def dedupe_cmd(
         bool, typer.Option("--across-batches", help="同时与更早批次比对，标记“连续反映”的条目（只标记，不合并）。")
     ] = False,
     today: TodayOpt = None,
-    workspace: WsOpt = None,
-    as_json: JsonOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
     from rectikit.steps.dedupe import dedupe
     from rectikit.steps.mergereview import apply_review
 
-    ws = workspace_of(workspace)
+    ws = workspace_of()
     if apply and (review or auto):
         from rectikit.base.errors import UsageError
 
@@ -67,7 +63,7 @@ def dedupe_cmd(
         res = apply_review(ws, apply)
         say(("已按审核表处理", "green"), f"：合并 {res.merged_groups} 组，记为不重复 {res.kept_apart} 对。")
     else:
-        with working("正在比对…", as_json) as st:
+        with working("正在比对…") as st:
             res = dedupe(
                 ws,
                 batch=batch,
@@ -86,7 +82,7 @@ def dedupe_cmd(
             err.print("审核表（在“处理意见”列选择后运行 rectikit dedupe --apply 该文件）：")
             show_path("  ", res.review_path)
     _print_merge_summary(res.summary)
-    emit(res, as_json)
+    emit(res)
 
 
 def _print_groups(groups, limit: int = 20) -> None:
@@ -114,22 +110,19 @@ def _print_merge_summary(summary) -> None:
 
 
 @app.command("unmerge", cls=Command, help="撤销一次合并：该条目下的原始意见建议恢复为各自独立的条目。")
+@shared_options
 def unmerge_cmd(
-    item: Annotated[int, typer.Argument(help="合并后条目的编号。", metavar="编号")],
-    today: TodayOpt = None,
-    workspace: WsOpt = None,
-    as_json: JsonOpt = False,
-    debug: DebugOpt = False,
+    item: Annotated[int, typer.Argument(help="合并后条目的编号。", metavar="编号")], today: TodayOpt = None
 ) -> None:
     from rectikit.steps.merging import unmerge
 
-    res = unmerge(workspace_of(workspace), item)
+    res = unmerge(workspace_of(), item)
     say(
         ("已撤销合并", "green"),
         f"：编号 {res['item']} 恢复为 {len(res['restored'])} 条（{'、'.join(map(str, res['restored']))}）。",
     )
     _print_merge_summary(res["summary"])
-    emit(res, as_json)
+    emit(res)
 
 
 @app.command(
@@ -137,6 +130,7 @@ def unmerge_cmd(
     cls=Command,
     help="分类：领域类别、处理方式（立行立改/回访帮助/解读说明/引导化解/长期坚持）、是否列为重点整改任务。",
 )
+@shared_options
 def classify_cmd(
     batch: BatchOpt = None,
     model: Annotated[
@@ -164,17 +158,14 @@ def classify_cmd(
     label_column: Annotated[Optional[str], typer.Option("--label-column", help="训练表格中类别列的列名。")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示结果，不写入台账。")] = False,
     today: TodayOpt = None,
-    workspace: WsOpt = None,
-    as_json: JsonOpt = False,
-    debug: DebugOpt = False,
 ) -> None:
     from rectikit.steps.classify import classify
     from rectikit.steps.classreview import apply_review
     from rectikit.steps.training import train as train_models
 
-    ws = workspace_of(workspace)
+    ws = workspace_of()
     if train or from_ledger:
-        with working("正在训练…", as_json):
+        with working("正在训练…"):
             res = train_models(
                 ws, file=train, from_ledger=from_ledger, text_column=text_column, label_column=label_column
             )
@@ -184,13 +175,13 @@ def classify_cmd(
             d = res["disposition_model"]
             say(("已训练处理方式模型", "green"), f"：{d['items']} 条，{len(d['labels'])} 种处理方式。")
             _print_checked("处理方式", d["cross_validation"])
-        emit(res, as_json)
+        emit(res)
         return
     if apply:
         out = apply_review(ws, apply)
         say(("已按审核表更新", "green"), f" {out.changed} 项。")
     else:
-        with working("正在分类…", as_json) as st:
+        with working("正在分类…") as st:
             out = classify(
                 ws,
                 batch=batch,
@@ -209,7 +200,7 @@ def classify_cmd(
             f"{line['batch']}：{line['sentence']}"
             + (f"（未分类 {line['unclassified']} 条）" if line["unclassified"] else "")
         )
-    emit(out, as_json)
+    emit(out)
 
 
 def _print_checked(what: str, cv: dict) -> None:
@@ -254,6 +245,7 @@ def _print_classes(res) -> None:
 @app.command(
     "assign", cls=Command, help="责任分解：按分解规则确定牵头单位、配合单位、责任领导、责任人、整改时限、措施和目标。"
 )
+@shared_options
 def assign_cmd(
     batch: BatchOpt = None,
     include_all: Annotated[bool, typer.Option("--all", help="所有条目都分解（默认只分解重点整改任务）。")] = False,
@@ -267,14 +259,11 @@ def assign_cmd(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示结果，不写入台账。")] = False,
     today: TodayOpt = None,
-    workspace: WsOpt = None,
-    as_json: JsonOpt = False,
-    debug: DebugOpt = False,
 ) -> int:
     from rectikit.steps import assign as asg
     from rectikit.steps import assignreview as review
 
-    ws = workspace_of(workspace)
+    ws = workspace_of()
     if apply:
         res = review.apply_assignments(ws, apply)
         say(("已按责任分解表更新", "green"), f" {len(res.assignments)} 项（记为人工确定）。")
@@ -284,7 +273,7 @@ def assign_cmd(
                 f"（编号 {'、'.join(map(str, res.from_directory[:20]))}）。"
             )
     else:
-        with working("正在分解…", as_json):
+        with working("正在分解…"):
             res = asg.assign(
                 ws,
                 batch=batch,
@@ -315,5 +304,5 @@ def assign_cmd(
             ws, export, batch=batch, include_all=include_all, left=None if apply else res.left
         )
         show_path("责任分解表：", path)
-    emit(res, as_json)
+    emit(res)
     return 0 if apply or res.complete else 1
