@@ -170,6 +170,13 @@ app = typer.Typer(
 )
 
 
+def sub_app(name: str, help: str) -> typer.Typer:
+    """A command with sub-commands (rectikit report monthly …), on the one app."""
+    sub = typer.Typer(cls=Group, help=help, no_args_is_help=True, add_completion=False)
+    app.add_typer(sub, name=name)
+    return sub
+
+
 def _version(value: bool) -> None:
     if value:
         from rectikit import __version__

@@ -10,7 +10,6 @@ import typer
 from rectikit.cli.common import (
     BatchesOpt,
     Command,
-    Group,
     TodayOpt,
     app,
     date_option,
@@ -19,6 +18,7 @@ from rectikit.cli.common import (
     say,
     shared_options,
     show_path,
+    sub_app,
     table,
     working,
     workspace_of,
@@ -152,13 +152,7 @@ def plan_cmd(
     emit({k: v for k, v in res.items() if k != "figures"} | {"figures": res["figures"]})
 
 
-report_app = typer.Typer(
-    cls=Group,
-    help="报告：monthly 整改工作月报，investigation 整改事项调查报告，upstream 向上级报送。",
-    no_args_is_help=True,
-    add_completion=False,
-)
-app.add_typer(report_app, name="report")
+report_app = sub_app("report", "报告：monthly 整改工作月报，investigation 整改事项调查报告，upstream 向上级报送。")
 
 
 @report_app.command(

@@ -11,7 +11,6 @@ from rectikit.cli.common import (
     BatchesOpt,
     BatchOpt,
     Command,
-    Group,
     TodayOpt,
     app,
     date_option,
@@ -22,6 +21,7 @@ from rectikit.cli.common import (
     say,
     shared_options,
     show_path,
+    sub_app,
     table,
     working,
     workspace_of,
@@ -237,13 +237,7 @@ def callback_cmd(
     emit(res)
 
 
-frame_app = typer.Typer(
-    cls=Group,
-    help="样本框：templates 给各村（社区、单位）生成名单表，merge 核对报回的名单并合并。",
-    no_args_is_help=True,
-    add_completion=False,
-)
-app.add_typer(frame_app, name="frame")
+frame_app = sub_app("frame", "样本框：templates 给各村（社区、单位）生成名单表，merge 核对报回的名单并合并。")
 
 
 @frame_app.command(
@@ -291,13 +285,9 @@ def frame_merge_cmd(
     emit(res)
 
 
-survey_app = typer.Typer(
-    cls=Group,
-    help="摸底调查：draw 从样本框抽一轮、生成调查记录表，report 各轮满意率；填好的表用 collect 导入。",
-    no_args_is_help=True,
-    add_completion=False,
+survey_app = sub_app(
+    "survey", "摸底调查：draw 从样本框抽一轮、生成调查记录表，report 各轮满意率；填好的表用 collect 导入。"
 )
-app.add_typer(survey_app, name="survey")
 
 
 @survey_app.command(
