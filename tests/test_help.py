@@ -95,3 +95,13 @@ def test_choices_in_chinese_and_english(cli, tmp_path):
     for annex, group in (("附件1", "领域"), ("annex1", "category"), ("附件2", "县区")):
         r = cli("render", annex, "--group-by", group, "--all", "--format", "xlsx", cwd=w)
         assert r.code == 0, r.err
+
+
+def test_every_command_is_in_the_readme():
+    """A newcomer finds every command, sub-commands included, in README (issue #28); --help gives its example."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    subs = ["report monthly", "report investigation", "report upstream", "survey draw", "survey report"]
+    missing = [c for c in [*ORDER, *subs, "frame templates", "frame merge"] if f"rectikit {c}" not in readme]
+    assert not missing, missing
