@@ -118,3 +118,35 @@ def test_a_long_path_in_a_log_is_never_broken(tmp_path):
     r = subprocess.run([sys.executable, "-m", "rectikit", "init", "工作区"], cwd=deep, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert str(deep / "工作区") in r.stderr.splitlines()[0]
+
+
+def test_training_and_the_classification_review_through_the_command_line(cli, w, tmp_path):
+    from rectikit.store.workspace import find_workspace
+
+    from helpers import write_xlsx
+
+    with find_workspace(explicit=w).ledger() as led:
+        labelled = [[i["text"], i["category"]] for i in led.working_items() if i["category"]][:240]
+    book = write_xlsx(tmp_path / "已标注.xlsx", [["意见建议内容", "类别"], *labelled])
+    trained = _ok(cli("classify", "--train", book, "--json", "-w", w))
+    assert trained["items"] == len(labelled) and trained["labels"]
+    assert _ok(cli("classify", "--model", "--dry-run", "--json", "-w", w))["method"] == "model"
+    review = tmp_path / "分类审核.xlsx"
+    assert _ok(cli("classify", "--review", review, "--json", "-w", w))["review_path"]
+    assert _ok(cli("classify", "--apply", review, "--json", "-w", w))["changed"] == 0  # nothing edited
+
+
+@pytest.mark.parametrize(
+    "args, code",
+    [
+        (["frame", "templates"], "not-ready"),  # the 名额 sheet is still empty
+        (["survey", "report"], "not-ready"),  # no round drawn yet
+        (["report", "upstream", "2020年中期"], "not-ready"),  # not a batch taken from an office above
+        (["frame", "merge", "没有这个文件.xlsx"], "not-ready"),  # the frame's definition comes first
+    ],
+    ids=lambda a: " ".join(a) if isinstance(a, list) else a,
+)
+def test_commands_that_cannot_go_on_say_why_in_json(cli, w, args, code):
+    r = cli(*args, "--json", "-w", w)
+    assert r.code in (1, 2) and "Traceback" not in r.err
+    assert json.loads(r.out)["error"]["code"] == code, r.err
