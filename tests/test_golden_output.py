@@ -1,6 +1,6 @@
 """What every command prints, exactly, at 80 columns (issue #28): a season of the office's work on a copy
 of the demo workspace, each command's normal path and a failure, compared with the text kept in
-tests/golden/cli/. People read stderr, so that is what is kept; paths are written as <工作区> and <输出>.
+tests/golden/cli/. People read stderr, so that is what is kept; paths are written as <工作区> and <输出>, file names stamped by the clock as <时刻>.
 
 After a deliberate change of wording, regenerate with ``RECTIKIT_UPDATE_GOLDEN=1 pytest tests/test_golden_output.py``
 and read the diff before committing it."""
@@ -8,6 +8,7 @@ and read the diff before committing it."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -89,6 +90,7 @@ def test_every_command_prints_what_it_printed_before(cli, demo_root, tmp_path, m
         r = cli(*argv, *([] if argv[0] in ("init", "demo") else ["-w", w]))
         assert r.code == code, (name, r.code, r.err)
         text = r.err.replace(str(t), "<输出>").replace(str(w), "<工作区>").replace(f"编号 {done}", "编号 <已完成>")
+        text = re.sub(r"-\d{8}-\d{6}\.", "-<时刻>.", text)  # a report named by the machine's clock
         path = GOLDEN / f"{name}.txt"
         if update:
             path.write_text(text, encoding="utf-8")
