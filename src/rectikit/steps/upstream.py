@@ -68,6 +68,33 @@ def take_in(ws: Workspace, led: Ledger, path: Path, batch: str, report: Report, 
     """Take an upstream task sheet in as (part of) ``batch``: new 编号 become items, known ones are updated
     (text, deadline, measures, goal; each change in the history). Refused: a sheet of this workspace, one
     sent to another unit, one from another upstream workspace than the batch's, an older round."""
+    ret, tag, unit, rnd = _sheet_for_us(ws, led, path, batch)
+    table = ret.table(REQUIRED, sheet=SHEET, what="上级交办表")
+    res = Received(path.name, unit, rnd)
+    res.seen = led.conn.execute("SELECT 1 FROM upstream_books WHERE token=?", (tag.get("标识"),)).fetchone() is not None
+    rows = _task_rows(table, path.name, report)
+    known = {x["number"]: _known(led, tag, x["number"]) for x in rows}
+    res.new = sum(1 for item in known.values() if item is None)
+    if report.errors or dry_run:
+        return res
+    _write(led, path, batch, table, tag, rows, known, res)
+    if res.updated:
+        report.add(
+            Issue(
+                "upstream-update",
+                f"上级第{rnd}轮交办表改动了 {len(res.updated)} 项的内容或时限（编号 "
+                f"{'、'.join(map(str, res.updated[:10]))}），已更新并记入历史。",
+                INFO,
+                file=path.name,
+            )
+        )
+    return res
+
+
+def _sheet_for_us(ws: Workspace, led: Ledger, path: Path, batch: str):
+    """The upstream workbook, its identity, the unit it was sent to and its round, or the reason it is
+    refused (a sheet of this workspace, one sent to another unit, another upstream workspace than the
+    batch's, an older round)."""
     ret = returnedbooks.read_returned(path)
     if ret.error is not None:
         raise ret.error
@@ -105,9 +132,11 @@ def take_in(ws: Workspace, led: Ledger, path: Path, batch: str, report: Report, 
     ).fetchone()[0]
     if newest is not None and rnd < newest:
         raise InputFileError(f"{name} 是上级第{rnd}轮交办表，已导入过更新的第{newest}轮，未导入。")
-    table = ret.table(REQUIRED, sheet=SHEET, what="上级交办表")
-    res = Received(name, unit, rnd)
-    res.seen = led.conn.execute("SELECT 1 FROM upstream_books WHERE token=?", (tag.get("标识"),)).fetchone() is not None
+    return ret, tag, unit, rnd
+
+
+def _task_rows(table, name: str, report: Report) -> list[dict]:
+    """The sheet's tasks as the office above wrote them; a row without 编号 or text is reported, not taken."""
     rows = []
     for r, cells in table.records():
         number = as_int(table.cell(cells, "编号"))
@@ -139,10 +168,13 @@ def take_in(ws: Workspace, led: Ledger, path: Path, batch: str, report: Report, 
                 "row": r,
             }
         )
-    known = {x["number"]: _known(led, tag, x["number"]) for x in rows}
-    res.new = sum(1 for item in known.values() if item is None)
-    if report.errors or dry_run:
-        return res
+    return rows
+
+
+def _write(led: Ledger, path: Path, batch: str, table, tag: dict, rows: list[dict], known: dict, res: Received) -> None:
+    """In one transaction: the file kept, the book recorded, new 编号 added as items, known ones updated
+    (each change in the history), and every task linked to the office above's 编号."""
+    name, unit, rnd = path.name, res.office, res.round
     sha = sha256_file(path)
     content = path.read_bytes()
     with led.transaction():
@@ -177,79 +209,60 @@ def take_in(ws: Workspace, led: Ledger, path: Path, batch: str, report: Report, 
             ),
         )
         for x in rows:
-            item_id = known[x["number"]]
-            if item_id is None:
-                item_id = new_id(
-                    led.conn.execute(
-                        "INSERT INTO items(batch_id, seq, text, disposition_given, due_given, is_key_task, key_task_source,"
-                        " file_id, row_number) VALUES (?,?,?,?,?,1,'upstream',?,?)",
-                        (
-                            batch_id,
-                            str(x["number"]),
-                            x["text"],
-                            x["disposition"] or None,
-                            x["deadline"] or None,
-                            file_id,
-                            x["row"],
-                        ),
-                    )
-                )
-                led.record(
-                    "import",
-                    "item",
-                    item_id,
-                    detail={
-                        "upstream": tag.get("工作区"),
-                        "number": x["number"],
-                        "book": tag.get("标识"),
-                        "round": rnd,
-                    },
-                )
-                res.added.append(item_id)
-            else:
-                old = dict(led.conn.execute("SELECT text, due_given FROM items WHERE id=?", (item_id,)).fetchone())
-                new = {"text": x["text"], "due_given": x["deadline"] or None}
-                changed = {k: (old[k], v) for k, v in new.items() if (old[k] or None) != (v or None)}
-                if changed:
-                    led.conn.execute("UPDATE items SET text=?, due_given=? WHERE id=?", (*new.values(), item_id))
-                    for k, (a, b) in changed.items():
-                        led.record(
-                            "upstream-update",
-                            "item",
-                            item_id,
-                            field=k,
-                            old=a,
-                            new=b,
-                            detail={"book": tag.get("标识"), "round": rnd},
-                        )
-                    res.updated.append(item_id)
-                else:
-                    res.unchanged += 1
+            _take_row(led, x, known[x["number"]], batch_id, file_id, tag, res)
+
+
+def _take_row(led: Ledger, x: dict, item_id: int | None, batch_id: int, file_id: int, tag: dict, res: Received) -> None:
+    """One task of the sheet: a new 编号 becomes an item; a known one takes the new text and deadline (each
+    change in the history); either way it is linked to the office above's 编号."""
+    rnd = res.round
+    if item_id is None:
+        item_id = new_id(
             led.conn.execute(
-                "INSERT OR REPLACE INTO upstream_items(item_id, workspace, number, role, deadline, measures, goal, book)"
-                " VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO items(batch_id, seq, text, disposition_given, due_given, is_key_task, key_task_source,"
+                " file_id, row_number) VALUES (?,?,?,?,?,1,'upstream',?,?)",
                 (
-                    item_id,
-                    tag.get("工作区"),
-                    x["number"],
-                    x["role"],
-                    x["deadline"],
-                    x["measures"],
-                    x["goal"],
-                    tag.get("标识"),
+                    batch_id,
+                    str(x["number"]),
+                    x["text"],
+                    x["disposition"] or None,
+                    x["deadline"] or None,
+                    file_id,
+                    x["row"],
                 ),
             )
-    if res.updated:
-        report.add(
-            Issue(
-                "upstream-update",
-                f"上级第{rnd}轮交办表改动了 {len(res.updated)} 项的内容或时限（编号 "
-                f"{'、'.join(map(str, res.updated[:10]))}），已更新并记入历史。",
-                INFO,
-                file=name,
-            )
         )
-    return res
+        led.record(
+            "import",
+            "item",
+            item_id,
+            detail={"upstream": tag.get("工作区"), "number": x["number"], "book": tag.get("标识"), "round": rnd},
+        )
+        res.added.append(item_id)
+    else:
+        old = dict(led.conn.execute("SELECT text, due_given FROM items WHERE id=?", (item_id,)).fetchone())
+        new = {"text": x["text"], "due_given": x["deadline"] or None}
+        changed = {k: (old[k], v) for k, v in new.items() if (old[k] or None) != (v or None)}
+        if changed:
+            led.conn.execute("UPDATE items SET text=?, due_given=? WHERE id=?", (*new.values(), item_id))
+            for k, (a, b) in changed.items():
+                led.record(
+                    "upstream-update",
+                    "item",
+                    item_id,
+                    field=k,
+                    old=a,
+                    new=b,
+                    detail={"book": tag.get("标识"), "round": rnd},
+                )
+            res.updated.append(item_id)
+        else:
+            res.unchanged += 1
+    led.conn.execute(
+        "INSERT OR REPLACE INTO upstream_items(item_id, workspace, number, role, deadline, measures, goal, book)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        (item_id, tag.get("工作区"), x["number"], x["role"], x["deadline"], x["measures"], x["goal"], tag.get("标识")),
+    )
 
 
 def _known(led: Ledger, tag: dict, number: int) -> int | None:
