@@ -77,134 +77,150 @@ def collect(ws: Workspace, files: Sequence[Path], *, today: dt.date | None = Non
     """
     today = today or clock.today()
     res = CollectResult(files=[Path(f).name for f in files])
-    wanted: list[tuple[str, int, int, dict, books.Book]] = []  # file, row, item id, new values, book
-    seen: dict[tuple[int, str], str] = {}
     with ws.ledger() as led:
-        for t, book, r, row, item_id in returnedbooks.returned_rows(
-            led,
-            files,
-            "dispatch",
-            sheet=TASK_SHEET,
-            required=REQUIRED_RETURN,
-            what="交办表",
-            hint="请使用 rectikit dispatch 生成的原表，不要删除列。",
-            report=res.report,
-        ):
-            where = At(file=t.file, sheet=t.sheet, row=r)
-            new = {key: t.text(row, header) for key, header, _ in UNIT_COLUMNS}
-            if not any(new.values()):
-                continue  # nothing reported for this task yet
-            if (book.role(item_id) or t.text(row, "分工")) == CO:
-                res.report.add(
-                    Issue(
-                        "co-unit-row",
-                        "配合的任务由牵头单位报送进展，本行填写的内容未采用。",
-                        INFO,
-                        column="分工",
-                        value=CO,
-                        **where,
-                    )
-                )
-                continue
-            key = (item_id, book.token)
-            if key in seen:
-                res.report.add(
-                    Issue(
-                        "duplicate-id",
-                        f"编号 {item_id} 已在 {seen[key]} 报回过，同一项只能报回一次。",
-                        ERROR,
-                        column="编号",
-                        value=str(item_id),
-                        **where,
-                    )
-                )
-                continue
-            seen[key] = f"{t.file} 第{r}行"
-            _check_return(new, t.cell(row, "完成时间"), today, where, res.report)
-            wanted.append((t.file, r, item_id, new, book))
+        wanted = _reported(led, files, today, res)
         wanted.sort(key=lambda w: (w[4].id, w[0], w[1]))  # older rounds first
-        current = {}
-        for file, r, item_id, new, _book in wanted:
-            row = led.conn.execute("SELECT * FROM items WHERE id=? AND merged_into IS NULL", (item_id,)).fetchone()
-            if row is None:
-                res.report.add(
-                    Issue(
-                        "unknown-id",
-                        f"编号 {item_id} 已并入其他条目或已不在台账中。",
-                        ERROR,
-                        file=file,
-                        sheet=TASK_SHEET,
-                        row=r,
-                        column="编号",
-                        value=str(item_id),
-                    )
-                )
-            else:
-                current[item_id] = dict(row)
-                _check_finished(new, current[item_id], dict(file=file, sheet=TASK_SHEET, row=r), res.report)
+        current = _current(led, wanted, res)
         if res.report.errors:
             raise InvalidDataError(f"报回的交办表有 {len(res.report.errors)} 处错误，未做任何改动。", report=res.report)
         stamp = now()
         with led.transaction():
             for file, r, item_id, new, book in wanted:
-                it = current[item_id]
-                after = {k: None if v in CLEAR else v for k, v in new.items() if v}  # a blank cell keeps what is stored
-                changes = {k: v for k, v in after.items() if v != it[k]}
-                if not changes:
-                    continue  # the same return again
-                where = Where(file=file, sheet=TASK_SHEET, row=r, column="编号", value=str(item_id))
-                if it["closed"]:
-                    res.report.add(
-                        Issue(
-                            "closed",
-                            f"编号 {item_id} 已销号，报回的内容未采用；如需重新整改，先运行 "
-                            f"rectikit reopen {item_id}。",
-                            WARNING,
-                            **where,
-                        )
-                    )
-                    continue
-                why = newer_state(led, it, book)
-                if why:
-                    res.report.add(Issue("stale-book", f"编号 {item_id}：{why}", WARNING, **where))
-                    continue
-                state = {**it, **changes}
-                if (
-                    state["reopened_on"]
-                    and state["done_on"]
-                    and state["done_on"] < state["reopened_on"]
-                    and "done_on" in changes
-                ):
-                    res.report.add(
-                        Issue(
-                            "before-reopen",
-                            f"编号 {item_id} 于{state['reopened_on']}重新整改，完成时间"
-                            f"{state['done_on']}早于此，未采用。",
-                            WARNING,
-                            file=where["file"],
-                            sheet=where["sheet"],
-                            row=where["row"],
-                            column="完成时间",
-                        )
-                    )
-                    continue
-                on = state["done_on"] if state["progress"] == DONE and state["done_on"] else today
-                res.rows += 1
-                res.changed += len(
-                    itemstore.change(
-                        led,
-                        it,
-                        changes,
-                        kind="collect",
-                        source=itemstore.RETURN,
-                        on=on,
-                        today=today,
-                        book=book.token,
-                        detail={"file": file, "round": book.round},
-                    )
-                )
-                led.conn.execute("UPDATE items SET reported_at=? WHERE id=?", (stamp, item_id))
+                _take(led, current[item_id], new, book, file, r, today, stamp, res)
     return res
+
+
+def _reported(
+    led, files: Sequence[Path], today: dt.date, res: CollectResult
+) -> list[tuple[str, int, int, dict, books.Book]]:
+    """What the lead units reported, row by row (file, row, item id, new values, book), each row checked;
+    a co-operating unit's row and a task reported twice in one book are set apart with their reason."""
+    wanted: list[tuple[str, int, int, dict, books.Book]] = []
+    seen: dict[tuple[int, str], str] = {}
+    for t, book, r, row, item_id in returnedbooks.returned_rows(
+        led,
+        files,
+        "dispatch",
+        sheet=TASK_SHEET,
+        required=REQUIRED_RETURN,
+        what="交办表",
+        hint="请使用 rectikit dispatch 生成的原表，不要删除列。",
+        report=res.report,
+    ):
+        where = At(file=t.file, sheet=t.sheet, row=r)
+        new = {key: t.text(row, header) for key, header, _ in UNIT_COLUMNS}
+        if not any(new.values()):
+            continue  # nothing reported for this task yet
+        if (book.role(item_id) or t.text(row, "分工")) == CO:
+            res.report.add(
+                Issue(
+                    "co-unit-row",
+                    "配合的任务由牵头单位报送进展，本行填写的内容未采用。",
+                    INFO,
+                    column="分工",
+                    value=CO,
+                    **where,
+                )
+            )
+            continue
+        key = (item_id, book.token)
+        if key in seen:
+            res.report.add(
+                Issue(
+                    "duplicate-id",
+                    f"编号 {item_id} 已在 {seen[key]} 报回过，同一项只能报回一次。",
+                    ERROR,
+                    column="编号",
+                    value=str(item_id),
+                    **where,
+                )
+            )
+            continue
+        seen[key] = f"{t.file} 第{r}行"
+        _check_return(new, t.cell(row, "完成时间"), today, where, res.report)
+        wanted.append((t.file, r, item_id, new, book))
+    return wanted
+
+
+def _current(led, wanted: list, res: CollectResult) -> dict[int, dict]:
+    """The ledger's row of each task reported, its completion checked against what is stored."""
+    current: dict[int, dict] = {}
+    for file, r, item_id, new, _book in wanted:
+        row = led.conn.execute("SELECT * FROM items WHERE id=? AND merged_into IS NULL", (item_id,)).fetchone()
+        if row is None:
+            res.report.add(
+                Issue(
+                    "unknown-id",
+                    f"编号 {item_id} 已并入其他条目或已不在台账中。",
+                    ERROR,
+                    file=file,
+                    sheet=TASK_SHEET,
+                    row=r,
+                    column="编号",
+                    value=str(item_id),
+                )
+            )
+        else:
+            current[item_id] = dict(row)
+            _check_finished(new, current[item_id], dict(file=file, sheet=TASK_SHEET, row=r), res.report)
+    return current
+
+
+def _take(
+    led, it: dict, new: dict, book: books.Book, file: str, r: int, today: dt.date, stamp: str, res: CollectResult
+) -> None:
+    """One reported row into the ledger, unless it changes nothing, the task is closed out, the book is
+    not the newest word on it, or a completion predates its reopening (each said in the report)."""
+    item_id = it["id"]
+    after = {k: None if v in CLEAR else v for k, v in new.items() if v}  # a blank cell keeps what is stored
+    changes = {k: v for k, v in after.items() if v != it[k]}
+    if not changes:
+        return  # the same return again
+    where = Where(file=file, sheet=TASK_SHEET, row=r, column="编号", value=str(item_id))
+    if it["closed"]:
+        res.report.add(
+            Issue(
+                "closed",
+                f"编号 {item_id} 已销号，报回的内容未采用；如需重新整改，先运行 rectikit reopen {item_id}。",
+                WARNING,
+                **where,
+            )
+        )
+        return
+    why = newer_state(led, it, book)
+    if why:
+        res.report.add(Issue("stale-book", f"编号 {item_id}：{why}", WARNING, **where))
+        return
+    state = {**it, **changes}
+    if state["reopened_on"] and state["done_on"] and state["done_on"] < state["reopened_on"] and "done_on" in changes:
+        res.report.add(
+            Issue(
+                "before-reopen",
+                f"编号 {item_id} 于{state['reopened_on']}重新整改，完成时间{state['done_on']}早于此，未采用。",
+                WARNING,
+                file=where["file"],
+                sheet=where["sheet"],
+                row=where["row"],
+                column="完成时间",
+            )
+        )
+        return
+    on = state["done_on"] if state["progress"] == DONE and state["done_on"] else today
+    res.rows += 1
+    res.changed += len(
+        itemstore.change(
+            led,
+            it,
+            changes,
+            kind="collect",
+            source=itemstore.RETURN,
+            on=on,
+            today=today,
+            book=book.token,
+            detail={"file": file, "round": book.round},
+        )
+    )
+    led.conn.execute("UPDATE items SET reported_at=? WHERE id=?", (stamp, item_id))
 
 
 def _check_return(new: dict, done_cell, today: dt.date, where: At, report: Report) -> None:
