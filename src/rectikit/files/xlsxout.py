@@ -111,93 +111,117 @@ def write_table(
             ws.write_string(top, c, str(h), head)
             if widths:
                 ws.set_column(c, c, widths[c])
-        n = top
-        # A cell shorter than this many characters fits on one line even if every character is wide.
-        short = [usable_width(w) // 2 for w in widths] if widths else []
-        widths = widths or []
-        for r, row in enumerate(rows, start=top + 1):
-            n = r
-            tint = bool(shade and shade[r - top - 1])
-            fmt, dfmt, ffmt = (tinted, tinted_date, tinted_fraction) if tint else (body, date, fraction)
-            lines = 1
-            for c, v in enumerate(row):
-                if v is None or v == "":
-                    if fmt is tinted:
-                        ws.write_blank(r, c, None, fmt)
-                    continue
-                if v.__class__ is str:  # most cells: checked first, in one test
-                    if short and (len(v) > short[c] or "\n" in v):
-                        # XlsxWriter cannot autofit, and LibreOffice does not on opening:
-                        # give wrapped rows the height their longest text needs.
-                        lines = max(lines, lines_needed(v, widths[c]))
-                    ws.write_string(r, c, v if len(v) <= CELL_LIMIT else fit_cell(v), fmt)
-                elif isinstance(v, bool):
-                    ws.write_boolean(r, c, v, fmt)
-                elif isinstance(v, float) and not v.is_integer():
-                    ws.write_number(r, c, v, ffmt)
-                elif isinstance(v, (int, float)):
-                    ws.write_number(r, c, v, fmt)
-                elif isinstance(v, (dt.date, dt.datetime)):
-                    ws.write_datetime(r, c, v, dfmt)
-                else:
-                    ws.write_string(r, c, fit_cell(str(v)), fmt)
-            if lines > 1:  # the row is still open: constant-memory mode writes it when the next begins
-                ws.set_row(r, LINE_HEIGHT_PT * min(lines, MAX_LINES))
+        n = _write_rows(ws, rows, top, widths, shade, (body, date, fraction), (tinted, tinted_date, tinted_fraction))
         if choices:
-            # Allowed values live on a hidden sheet: an inline list may hold
-            # only 255 characters, which a category table easily exceeds.
-            opts = wb.add_worksheet("选项")
-            opts.hide()
-            for k, (c, allowed) in enumerate(choices.items()):
-                for r, value in enumerate(allowed):
-                    opts.write_string(r, k, str(value))
-                col = chr(ord("A") + k)
-                ws.data_validation(
-                    top + 1,
-                    c,
-                    max(n, top + 1),
-                    c,
-                    {
-                        "validate": "list",
-                        "source": f"=选项!${col}$1:${col}${max(len(allowed), 1)}",
-                        "error_title": "取值无效",
-                        "error_message": "请从下拉列表中选择。",
-                    },
-                )
-        ws.freeze_panes(top + 1, 0)
-        ws.autofilter(top, 0, max(n, top + 1), max(len(headers) - 1, 0))
-        # Printable as offices print: A4 landscape, all columns on the page
-        # width, the header row on every page, page numbers in the footer.
-        ws.set_paper(9)
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(top)
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-        ws.set_footer("&C第 &P 页，共 &N 页")
-        if internal:
-            ws.set_header("&C内部资料　含群众个人信息，不得外传")
-        if notes:
-            help_ws = wb.add_worksheet("说明")
-            help_ws.set_column(0, 0, 100)
-            for r, line in enumerate(notes):
-                help_ws.write_string(r, 0, line, head if r == 0 else body)
-        for name, (extra_headers, extra_rows) in (extra_sheets or {}).items():
-            extra = wb.add_worksheet(name)
-            for c, h in enumerate(extra_headers):
-                extra.write_string(0, c, str(h), head)
-                extra.set_column(c, c, 20)
-            for r, row in enumerate(extra_rows, start=1):
-                for c, v in enumerate(row):
-                    if v not in (None, ""):
-                        extra.write(r, c, v, body)
-        if identity:
-            tag = wb.add_worksheet(IDENTITY_SHEET)
-            for r, (key, value) in enumerate(identity):
-                tag.write_string(r, 0, key)
-                tag.write_string(r, 1, str(value))
-            tag.very_hidden()
+            _dropdowns(wb, ws, choices, top, n)
+        _print_setup(ws, top, max(n, top + 1), len(headers), internal)
+        _more_sheets(wb, notes, extra_sheets, identity, head)
         wb.close()
     return path
+
+
+def _write_rows(ws, rows, top: int, widths, shade, plain: tuple, tinted_formats: tuple) -> int:
+    """The body, row by row (constant memory); the row height a wrapped cell needs; the last row's index."""
+    body, date, fraction = plain
+    tinted, tinted_date, tinted_fraction = tinted_formats
+    n = top
+    # A cell shorter than this many characters fits on one line even if every character is wide.
+    short = [usable_width(w) // 2 for w in widths] if widths else []
+    widths = widths or []
+    for r, row in enumerate(rows, start=top + 1):
+        n = r
+        tint = bool(shade and shade[r - top - 1])
+        fmt, dfmt, ffmt = (tinted, tinted_date, tinted_fraction) if tint else (body, date, fraction)
+        lines = 1
+        for c, v in enumerate(row):
+            if v is None or v == "":
+                if fmt is tinted:
+                    ws.write_blank(r, c, None, fmt)
+                continue
+            if v.__class__ is str:  # most cells: checked first, in one test
+                if short and (len(v) > short[c] or "\n" in v):
+                    # XlsxWriter cannot autofit, and LibreOffice does not on opening:
+                    # give wrapped rows the height their longest text needs.
+                    lines = max(lines, lines_needed(v, widths[c]))
+                ws.write_string(r, c, v if len(v) <= CELL_LIMIT else fit_cell(v), fmt)
+            elif isinstance(v, bool):
+                ws.write_boolean(r, c, v, fmt)
+            elif isinstance(v, float) and not v.is_integer():
+                ws.write_number(r, c, v, ffmt)
+            elif isinstance(v, (int, float)):
+                ws.write_number(r, c, v, fmt)
+            elif isinstance(v, (dt.date, dt.datetime)):
+                ws.write_datetime(r, c, v, dfmt)
+            else:
+                ws.write_string(r, c, fit_cell(str(v)), fmt)
+        if lines > 1:  # the row is still open: constant-memory mode writes it when the next begins
+            ws.set_row(r, LINE_HEIGHT_PT * min(lines, MAX_LINES))
+    return n
+
+
+def _dropdowns(wb, ws, choices: dict[int, Sequence[str]], top: int, n: int) -> None:
+    """A dropdown of the allowed values on each column of ``choices``, down to row ``n``."""
+    # Allowed values live on a hidden sheet: an inline list may hold
+    # only 255 characters, which a category table easily exceeds.
+    opts = wb.add_worksheet("选项")
+    opts.hide()
+    for k, (c, allowed) in enumerate(choices.items()):
+        for r, value in enumerate(allowed):
+            opts.write_string(r, k, str(value))
+        col = chr(ord("A") + k)
+        ws.data_validation(
+            top + 1,
+            c,
+            max(n, top + 1),
+            c,
+            {
+                "validate": "list",
+                "source": f"=选项!${col}$1:${col}${max(len(allowed), 1)}",
+                "error_title": "取值无效",
+                "error_message": "请从下拉列表中选择。",
+            },
+        )
+
+
+def _print_setup(ws, top: int, last: int, columns: int, internal: bool) -> None:
+    """The header frozen and filtered; the sheet set up to print as offices print."""
+    ws.freeze_panes(top + 1, 0)
+    ws.autofilter(top, 0, last, max(columns - 1, 0))
+    # Printable as offices print: A4 landscape, all columns on the page
+    # width, the header row on every page, page numbers in the footer.
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(top)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    if internal:
+        ws.set_header("&C内部资料　含群众个人信息，不得外传")
+
+
+def _more_sheets(wb, notes, extra_sheets, identity, head) -> None:
+    """说明 (what staff do with the workbook), further plain sheets, and the very hidden identity sheet."""
+    body = None
+    if notes:
+        help_ws = wb.add_worksheet("说明")
+        help_ws.set_column(0, 0, 100)
+        for r, line in enumerate(notes):
+            help_ws.write_string(r, 0, line, head if r == 0 else body)
+    for name, (extra_headers, extra_rows) in (extra_sheets or {}).items():
+        extra = wb.add_worksheet(name)
+        for c, h in enumerate(extra_headers):
+            extra.write_string(0, c, str(h), head)
+            extra.set_column(c, c, 20)
+        for r, row in enumerate(extra_rows, start=1):
+            for c, v in enumerate(row):
+                if v not in (None, ""):
+                    extra.write(r, c, v, body)
+    if identity:
+        tag = wb.add_worksheet(IDENTITY_SHEET)
+        for r, (key, value) in enumerate(identity):
+            tag.write_string(r, 0, key)
+            tag.write_string(r, 1, str(value))
+        tag.very_hidden()
 
 
 PARALLEL_ROWS = 20_000  # from here several tables are written in two processes
