@@ -141,3 +141,22 @@ def test_import_rectikit_gives_the_whole_api():
     }
     assert used <= set(rectikit.__all__), used - set(rectikit.__all__)
     assert all(callable(getattr(rectikit, name)) for name in rectikit.__all__)
+
+
+def test_readme_lists_every_ledger_table(tmp_path):
+    """README's 台账里有什么 names every table the migrations make, and no table that is not there."""
+    import re
+    import sqlite3
+    from pathlib import Path
+
+    from rectikit.store.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    con = sqlite3.connect(ws.ledger_path)
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    con.close()
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## 台账里有什么", 1)[1].split("\n## ", 1)[0]
+    rows = section.split("|---|---|", 1)[1].strip().splitlines()
+    listed = {name for row in rows for name in re.findall(r"`(\w+)`", row.split("|")[1])}  # the first column
+    assert tables == listed, (tables - listed, listed - tables)
