@@ -123,7 +123,8 @@ def classify(
         say("正在用学习模型分类…")
         guesses, res.accept_above = _model_guesses(ws, model_path, items)
     else:
-        guesses = [_rule_guess(norm, taxonomy) for norm in norms]
+        seen: dict[str, tuple] = {}  # a list repeats its texts: each is matched once
+        guesses = [seen[n] if n in seen else seen.setdefault(n, _rule_guess(n, taxonomy)) for n in norms]
     # the list's own township and village columns name its places whole (马蚌乡, not 决马蚌乡)
     places = known_places(v for item in items for v in (item.get("township"), item.get("village")))
     triages = [

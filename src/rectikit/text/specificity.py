@@ -191,7 +191,13 @@ def _named(norm: str) -> tuple[list[str], list[str]]:
 
 
 def signals(norm: str) -> dict[str, list[str]]:
-    """Each signal that fired, with the words that made it fire (in order, once)."""
+    """Each signal that fired, with the words that made it fire (in order, once). A fresh dict each call
+    (callers add to it); the finding is remembered, as a list repeats its texts."""
+    return {name: list(words) for name, words in _signals(norm)}
+
+
+@lru_cache(maxsize=1 << 16)
+def _signals(norm: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     found: dict[str, list[str]] = {}
     places, regions = _named(norm)
     if places:
@@ -207,4 +213,4 @@ def signals(norm: str) -> dict[str, list[str]]:
                 words.append(_WORDS[k])
     if general := GENERAL.findall(norm):
         found["general"] = list(dict.fromkeys(general))
-    return {name: found[name] for name in _ORDER if name in found}
+    return tuple((name, tuple(found[name])) for name in _ORDER if name in found)
