@@ -259,8 +259,8 @@ def _choose_key_tasks(items: list[dict], triages: list[Triage], settings: Settin
 
 
 def _store(led: Ledger, item: dict, d: Decision, updates: dict[str, list[tuple]]) -> int:
-    """Queue an automatic decision's updates (by statement, for executemany), field by field, unless a
-    person set the field; the reasons go with it. One history row lists the fields that changed."""
+    """Queue an automatic decision's update (by statement, for executemany): each field unless a person set
+    it, the reasons with it. One history row lists the fields that changed."""
     changes: list[tuple[str, Any, Any, dict]] = []
     if item["category_source"] != MANUAL and (item["category"], item["category_confidence"]) != (
         d.category,
@@ -279,18 +279,19 @@ def _store(led: Ledger, item: dict, d: Decision, updates: dict[str, list[tuple]]
     key = 1 if d.key_task else 0
     if item["key_task_source"] != MANUAL and item["is_key_task"] != key:
         changes.append(("is_key_task", item["is_key_task"], key, {"key_task_source": "rules"}))
-    for fld, _old, new, extra in changes:
-        sql = f"UPDATE items SET {', '.join(f'{c}=?' for c in (fld, *extra))} WHERE id=?"
-        updates.setdefault(sql, []).append((new, *extra.values(), item["id"]))
+    cols: dict[str, Any] = {}
+    for fld, _old, value, extra in changes:
+        cols[fld] = value
+        cols.update(extra)
     if changes:
         led.record_changes(
-            "classify", item["id"], {fld: (old, new) for fld, old, new, _ in changes}, detail={"method": d.source}
+            "classify", item["id"], {fld: (old, value) for fld, old, value, _ in changes}, detail={"method": d.source}
         )
     if item["category_source"] != MANUAL:
-        updates.setdefault("UPDATE items SET category_secondary=?, category_review=? WHERE id=?", []).append(
-            (d.secondary, d.review, item["id"])
-        )
-    updates.setdefault("UPDATE items SET disposition_basis=?, key_task_score=? WHERE id=?", []).append(
-        (d.disposition_basis, d.key_score, item["id"])
+        cols.update(category_secondary=d.secondary, category_review=d.review)
+    cols.update(disposition_basis=d.disposition_basis, key_task_score=d.key_score)
+    # one statement per item, grouped by the fields it sets (executemany): 89k items took 5 statements each
+    updates.setdefault(f"UPDATE items SET {', '.join(f'{c}=?' for c in cols)} WHERE id=?", []).append(
+        (*cols.values(), item["id"])
     )
     return len(changes)
