@@ -117,6 +117,21 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
         hint="请使用 rectikit dedupe --review 生成的原表，不要删除列。",
     )
     report = Report()
+    groups, keep = _decisions(t, report)
+    res = DedupeResult(threshold=0.0)
+    with ws.ledger() as led:
+        _, carried = returnedbooks.returned(led, ret, "dedupe-review", t, report)
+        groups = {g: [m for m in members if carried(m[2], m[0])] for g, members in groups.items()}
+        _check_groups(led, t, groups, keep, report)
+        if report.errors:
+            raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
+        _apply(led, groups, keep, res)
+        res.summary = merge_summary(led)
+    return res
+
+
+def _decisions(t, report: Report) -> tuple[dict[int, list[tuple[int, str, int]]], dict[int, list[tuple[int, int]]]]:
+    """Each group's members as (item, decision, row), and the members marked 建议保留; bad cells reported."""
     groups: dict[int, list[tuple[int, str, int]]] = {}
     keep: dict[int, list[tuple[int, int]]] = {}  # group -> (item, row) marked 建议保留 = 是
     for r, row in t.records():
@@ -141,105 +156,104 @@ def apply_review(ws: Workspace, path: Path) -> DedupeResult:
             )
         if g is not None and i is not None:
             groups.setdefault(g, []).append((i, d, r))
-    res = DedupeResult(threshold=0.0)
-    with ws.ledger() as led:
-        _, carried = returnedbooks.returned(led, ret, "dedupe-review", t, report)
-        groups = {g: [m for m in members if carried(m[2], m[0])] for g, members in groups.items()}
-        known = {}
-        ids = sorted({i for members in groups.values() for i, _, _ in members})
-        for chunk in range(0, len(ids), 900):
-            part = ids[chunk : chunk + 900]
-            for row in led.conn.execute(
-                f"SELECT id, batch_id FROM items WHERE id IN ({','.join('?' * len(part))})", part
-            ):
-                known[row[0]] = row[1]
-        for g, members in groups.items():
-            for i, _, r in members:
-                if i not in known:
-                    report.add(
-                        Issue(
-                            "unknown-id",
-                            f"台账中没有编号 {i} 的条目。",
-                            ERROR,
-                            file=t.file,
-                            sheet=t.sheet,
-                            row=r,
-                            column="编号",
-                            value=str(i),
-                        )
-                    )
-            if len({known.get(i) for i, _, _ in members if i in known}) > 1:
+    return groups, keep
+
+
+def _check_groups(led, t, groups: dict, keep: dict, report: Report) -> None:
+    """Every member known and of one batch; at most one kept text, and it must be the tracked task if one
+    is; never two tracked tasks merged (one would lose its progress)."""
+    known: dict[int, int] = {}
+    ids = sorted({i for members in groups.values() for i, _, _ in members})
+    for chunk in range(0, len(ids), 900):
+        part = ids[chunk : chunk + 900]
+        for row in led.conn.execute(f"SELECT id, batch_id FROM items WHERE id IN ({','.join('?' * len(part))})", part):
+            known[row[0]] = row[1]
+    for g, members in groups.items():
+        for i, _, r in members:
+            if i not in known:
                 report.add(
                     Issue(
-                        "mixed-batches",
-                        f"第 {g} 组的条目来自不同批次，不能合并。",
+                        "unknown-id",
+                        f"台账中没有编号 {i} 的条目。",
                         ERROR,
                         file=t.file,
                         sheet=t.sheet,
-                        row=members[0][2],
+                        row=r,
                         column="编号",
+                        value=str(i),
                     )
                 )
-            merging = [i for i, d, _ in members if d == MERGE and i in known]
-            tracked = tracked_tasks(led, merging) if len(merging) > 1 else []
+        if len({known.get(i) for i, _, _ in members if i in known}) > 1:
+            report.add(
+                Issue(
+                    "mixed-batches",
+                    f"第 {g} 组的条目来自不同批次，不能合并。",
+                    ERROR,
+                    file=t.file,
+                    sheet=t.sheet,
+                    row=members[0][2],
+                    column="编号",
+                )
+            )
+        merging = [i for i, d, _ in members if d == MERGE and i in known]
+        tracked = tracked_tasks(led, merging) if len(merging) > 1 else []
+        chosen = keep.get(g, [])
+        if len(chosen) > 1:
+            report.add(
+                Issue(
+                    "keep-many",
+                    f"第 {g} 组有 {len(chosen)} 条标为“建议保留”，只能保留一条的文字。",
+                    ERROR,
+                    file=t.file,
+                    sheet=t.sheet,
+                    row=chosen[1][1],
+                    column="建议保留",
+                    value="是",
+                )
+            )
+        elif chosen and tracked and root_of(led, chosen[0][0]) != tracked[0]["id"]:
+            report.add(
+                Issue(
+                    "keep-tracked",
+                    f"第 {g} 组中编号 {tracked[0]['id']} 已有整改进展或已销号，合并后须保留它；"
+                    "请把“建议保留”改到这一条。",
+                    ERROR,
+                    file=t.file,
+                    sheet=t.sheet,
+                    row=chosen[0][1],
+                    column="建议保留",
+                    value="是",
+                )
+            )
+        if len(tracked) > 1:
+            report.add(
+                Issue(
+                    "tracked-items",
+                    f"第 {g} 组中编号 {'、'.join(str(x['id']) for x in tracked)} 都已有整改进展"
+                    "或已销号，合并会丢掉其中一项的进展；请把其中一项选为“移出此项”。",
+                    ERROR,
+                    file=t.file,
+                    sheet=t.sheet,
+                    row=members[0][2],
+                    column="处理意见",
+                )
+            )
+
+
+def _apply(led, groups: dict, keep: dict, res: DedupeResult) -> None:
+    """In one transaction: groups kept apart remembered, members taken out kept apart from the rest, the
+    others merged onto the text chosen."""
+    with led.transaction():
+        for g, members in sorted(groups.items()):
+            ids_in = [i for i, d, _ in members if d == MERGE]
+            if any(d == KEEP_APART for _, d, _ in members):
+                for (a, _, _), (b, _, _) in itertools.combinations(members, 2):
+                    res.kept_apart += keep_apart(led, a, b)
+                continue
+            for out, d, _ in members:
+                if d == TAKE_OUT:
+                    for i in ids_in:
+                        res.kept_apart += keep_apart(led, out, i)
             chosen = keep.get(g, [])
-            if len(chosen) > 1:
-                report.add(
-                    Issue(
-                        "keep-many",
-                        f"第 {g} 组有 {len(chosen)} 条标为“建议保留”，只能保留一条的文字。",
-                        ERROR,
-                        file=t.file,
-                        sheet=t.sheet,
-                        row=chosen[1][1],
-                        column="建议保留",
-                        value="是",
-                    )
-                )
-            elif chosen and tracked and root_of(led, chosen[0][0]) != tracked[0]["id"]:
-                report.add(
-                    Issue(
-                        "keep-tracked",
-                        f"第 {g} 组中编号 {tracked[0]['id']} 已有整改进展或已销号，合并后须保留它；"
-                        "请把“建议保留”改到这一条。",
-                        ERROR,
-                        file=t.file,
-                        sheet=t.sheet,
-                        row=chosen[0][1],
-                        column="建议保留",
-                        value="是",
-                    )
-                )
-            if len(tracked) > 1:
-                report.add(
-                    Issue(
-                        "tracked-items",
-                        f"第 {g} 组中编号 {'、'.join(str(x['id']) for x in tracked)} 都已有整改进展"
-                        "或已销号，合并会丢掉其中一项的进展；请把其中一项选为“移出此项”。",
-                        ERROR,
-                        file=t.file,
-                        sheet=t.sheet,
-                        row=members[0][2],
-                        column="处理意见",
-                    )
-                )
-        if report.errors:
-            raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
-        with led.transaction():
-            for g, members in sorted(groups.items()):
-                ids_in = [i for i, d, _ in members if d == MERGE]
-                if any(d == KEEP_APART for _, d, _ in members):
-                    for (a, _, _), (b, _, _) in itertools.combinations(members, 2):
-                        res.kept_apart += keep_apart(led, a, b)
-                    continue
-                for out, d, _ in members:
-                    if d == TAKE_OUT:
-                        for i in ids_in:
-                            res.kept_apart += keep_apart(led, out, i)
-                chosen = keep.get(g, [])
-                if len(ids_in) >= 2 and merge_items(
-                    led, ids_in, method="review", keep=chosen[0][0] if chosen else None
-                ):
-                    res.merged_groups += 1
-        res.summary = merge_summary(led)
-    return res
+            if len(ids_in) >= 2 and merge_items(led, ids_in, method="review", keep=chosen[0][0] if chosen else None):
+                res.merged_groups += 1
