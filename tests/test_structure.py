@@ -160,3 +160,19 @@ def test_readme_lists_every_ledger_table(tmp_path):
     rows = section.split("|---|---|", 1)[1].strip().splitlines()
     listed = {name for row in rows for name in re.findall(r"`(\w+)`", row.split("|")[1])}  # the first column
     assert tables == listed, (tables - listed, listed - tables)
+
+
+def test_every_command_function_returns_a_result():
+    """One result type for every library call a command makes (issue #28): each says itself as JSON."""
+    import typing
+
+    import rectikit
+    from rectikit.base.results import Result
+
+    not_commands = {"RectikitError", "Workspace", "find_workspace", "init_workspace"}
+    wrong = {}
+    for name in sorted(set(rectikit.__all__) - not_commands):
+        returned = typing.get_type_hints(getattr(rectikit, name)).get("return")
+        if not (isinstance(returned, type) and issubclass(returned, Result)):
+            wrong[name] = returned
+    assert not wrong, wrong

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rectikit.base.errors import WorkspaceError
 from rectikit.base.resources import examples_dir
+from rectikit.base.results import Summary
 from rectikit.documents.analysis import analyse
 from rectikit.documents.annexes import render
 from rectikit.documents.export import export_ledger
@@ -36,7 +37,7 @@ DEMO_BATCHES = [("2019年度社会评价群众意见建议.xlsx", "2019年度"),
 _MARKER = ".rectikit-demo"
 
 
-def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], None] | None = None) -> dict:
+def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], None] | None = None) -> Summary:
     """Build a demo workspace in ``folder`` and run the pipeline on it."""
     say = progress or (lambda _msg: None)
     folder = Path(folder).resolve()
@@ -89,26 +90,28 @@ def run_demo(folder: Path, *, force: bool = False, progress: Callable[[str], Non
     say(f"生成整改情况公示及 {len(public['attachments'])} 份附件")
     out = export_ledger(ws, folder / "台账.xlsx", today=DEMO_TODAY)
     say(f"导出台账 {out['items']} 条")
-    return {
-        "workspace": str(folder),
-        "imports": imports,
-        "status": ledger_status(ws),
-        "dedupe": merged.to_dict(),
-        "classify": {k: v for k, v in classes.to_dict().items() if k != "decisions"},
-        "assign": {k: v for k, v in tasks.to_dict().items() if k != "assignments"},
-        "track": {"today": lights.today, "counts": lights.counts()},
-        "outputs": {
-            "台账": out["path"],
-            "分类审核表": classes.review_path,
-            "交办表文件夹": sent.folder,
-            "催办清单": lights.path,
-            "整改方案": drafted["path"],
-            "督办通知文件夹": chased["folder"],
-            "整改工作月报": month["files"]["docx"],
-            "调查报告": inquired["files"][first],
-            "调查表文件夹": inquiry.folder,
-            "分析报告": report.path,
-            "公示": public["path"],
-            **{f"附件{r['annex'][-1]}（{fmt}）": p for r in rendered for fmt, p in r["files"].items()},
-        },
-    }
+    return Summary(
+        {
+            "workspace": str(folder),
+            "imports": imports,
+            "status": ledger_status(ws),
+            "dedupe": merged.to_dict(),
+            "classify": {k: v for k, v in classes.to_dict().items() if k != "decisions"},
+            "assign": {k: v for k, v in tasks.to_dict().items() if k != "assignments"},
+            "track": {"today": lights.today, "counts": lights.counts()},
+            "outputs": {
+                "台账": out["path"],
+                "分类审核表": classes.review_path,
+                "交办表文件夹": sent.folder,
+                "催办清单": lights.path,
+                "整改方案": drafted["path"],
+                "督办通知文件夹": chased["folder"],
+                "整改工作月报": month["files"]["docx"],
+                "调查报告": inquired["files"][first],
+                "调查表文件夹": inquiry.folder,
+                "分析报告": report.path,
+                "公示": public["path"],
+                **{f"附件{r['annex'][-1]}（{fmt}）": p for r in rendered for fmt, p in r["files"].items()},
+            },
+        }
+    )

@@ -7,7 +7,6 @@ import contextlib
 import contextvars
 import functools
 import inspect
-import json
 import re
 import sys
 from pathlib import Path
@@ -258,10 +257,11 @@ def json_wanted() -> bool:
 
 def emit(data) -> None:
     """The command's result as JSON on stdout with --json, "ok" first (a failure's JSON is written by main).
-    A result object is turned into a dict only then: for 100k items that alone takes seconds."""
+    A result object is turned into JSON only then: for 100k items that alone takes seconds."""
     if json_wanted():
-        data = data.to_dict() if hasattr(data, "to_dict") else data
-        sys.stdout.write(json.dumps({"ok": True, **data}, ensure_ascii=False, indent=2, default=str) + "\n")
+        from rectikit.base.results import Result, Summary
+
+        sys.stdout.write((data if isinstance(data, Result) else Summary(data)).to_json() + "\n")
 
 
 def workspace_of():

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rectikit.base.results import Result
 from rectikit.documents.builder import OfficialDocument
 
 # The parts only the office can write: heading, what to write there.
@@ -30,7 +31,7 @@ class Section:
 
 
 @dataclass
-class Analysis:
+class Analysis(Result):
     title: str
     office: str
     today: str

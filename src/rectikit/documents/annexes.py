@@ -21,6 +21,7 @@ from pathlib import Path
 from rectikit.base.errors import UsageError
 from rectikit.base.names import child, file_part
 from rectikit.base.parallel import side_by_side
+from rectikit.base.results import Summary
 from rectikit.documents.annexdocx import write_docx
 from rectikit.documents.annextable import ANNEX_NAMES, FORMATS, PARALLEL_ROWS, build_table, template_dir
 from rectikit.documents.annexxlsx import write_xlsx
@@ -40,7 +41,7 @@ def render(
     number: str | None = None,
     stem: str | None = None,
     today: dt.date | None = None,
-) -> dict:
+) -> Summary:
     """Render one annex in the given formats, as of ``today``; returns the files written.
 
     ``number`` and ``stem`` are for an annex attached to another document
@@ -72,4 +73,4 @@ def render(
             paths[fmt] = str(
                 write_xlsx(table, targets[fmt]) if fmt == "xlsx" else write_docx(table, template, targets[fmt])
             )
-    return {"annex": annex, "rows": table.count, "title": table.title, "files": paths}
+    return Summary({"annex": annex, "rows": table.count, "title": table.title, "files": paths})

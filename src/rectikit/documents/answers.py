@@ -18,6 +18,7 @@ from typing import Any
 from rectikit.base import clock
 from rectikit.base.errors import NotReadyError
 from rectikit.base.names import child, file_part
+from rectikit.base.results import Summary
 from rectikit.documents import form
 from rectikit.documents.builder import OfficialDocument
 from rectikit.figures import answers_due
@@ -59,7 +60,7 @@ def answers(
     today: dt.date | None = None,
     out_dir: Path | None = None,
     dry_run: bool = False,
-) -> dict:
+) -> Summary:
     """Write the answer letters (.docx) and the SMS list (.xlsx) for every finished item with a contact;
     ``dry_run`` counts them and writes nothing."""
     from rectikit.files.xlsxout import write_table
@@ -97,7 +98,7 @@ def answers(
         "files": [],
     }
     if dry_run or not letters:
-        return res
+        return Summary(res)
     out = Path(out_dir) if out_dir else ws.outputs_dir / "答复"
     period = file_part("、".join(dict.fromkeys(t["batch"] for t in due)))
     doc = OfficialDocument("关于您反映问题的答复")
@@ -134,4 +135,4 @@ def answers(
                 )
             )
         )
-    return res
+    return Summary(res)

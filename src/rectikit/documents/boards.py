@@ -14,6 +14,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import NotReadyError
 from rectikit.base.names import child
+from rectikit.base.results import Summary
 from rectikit.documents import form
 from rectikit.documents.builder import OfficialDocument
 from rectikit.figures import deadline_text, tasks_on
@@ -25,7 +26,7 @@ from rectikit.text.masking import mask
 
 def boards(
     ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None, out: Path | None = None
-) -> dict:
+) -> Summary:
     """One .docx, a board per page, for the unfinished and long-term key tasks."""
     today = today or clock.today()
     office = ws.setting("office", "name", "")
@@ -61,4 +62,4 @@ def boards(
         doc.signature(office, today)
     path = ws.output_file(out, child(ws.outputs_dir, "整改公示牌.docx"), (".docx",))
     doc.save(path, numbered=False)
-    return {"path": str(path), "boards": len(tasks), "items": [i["id"] for i in tasks]}
+    return Summary({"path": str(path), "boards": len(tasks), "items": [i["id"] for i in tasks]})

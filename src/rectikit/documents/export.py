@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rectikit.base import clock
 from rectikit.base.fsutil import atomic_path
+from rectikit.base.results import Summary
 from rectikit.figures import deadline_text, task_light, task_note
 from rectikit.store.items import TRACKED, as_of
 from rectikit.store.workspace import Workspace
@@ -106,7 +107,7 @@ _STATE_COLUMNS = (
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None, today: dt.date | None = None) -> dict:
+def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None, today: dt.date | None = None) -> Summary:
     """Write the ledger's items to ``out`` (.xlsx or .csv); return a summary. Tasks are shown as they
     stood at the end of ``today``, with their light then (红灯 = overdue) and the 重新整改 mark."""
     out = ws.output_file(out, out, (".xlsx", ".csv"))
@@ -156,4 +157,4 @@ def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None, today: 
             for r in rows:
                 w.writerow(["'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in r])
     raw_count = [k for k, *_ in COLUMNS].index("raw_count")
-    return {"path": str(out), "items": len(rows), "raw_items": sum(r[raw_count] for r in rows)}
+    return Summary({"path": str(out), "items": len(rows), "raw_items": sum(r[raw_count] for r in rows)})

@@ -13,6 +13,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import NotFoundError
 from rectikit.base.names import child, file_part
+from rectikit.base.results import Summary
 from rectikit.documents import form
 from rectikit.documents.builder import OfficialDocument
 from rectikit.figures import investigation
@@ -41,7 +42,7 @@ SECTIONS = [
 
 def investigation_reports(
     ws: Workspace, item_ids: Sequence[int], *, today: dt.date | None = None, out_dir: Path | None = None
-) -> dict:
+) -> Summary:
     """One .docx per item from what the units reported."""
     today = today or clock.today()
     office = ws.setting("office", "name", "")
@@ -87,4 +88,4 @@ def investigation_reports(
         doc.signature(office, today)
         name = file_part(f"调查报告-{it['batch']}-第{number}项")
         files[item_id] = str(doc.save(child(out, f"{name}.docx")))
-    return {"files": files}
+    return Summary({"files": files})

@@ -15,6 +15,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import NotReadyError, UsageError
 from rectikit.base.names import child
+from rectikit.base.results import Summary
 from rectikit.documents import form
 from rectikit.documents.builder import OfficialDocument
 from rectikit.documents.wording import share_text
@@ -94,7 +95,7 @@ def monthly_report(
     out_dir: Path | None = None,
     today: dt.date | None = None,
     edition: int | None = None,
-) -> dict:
+) -> Summary:
     """Write the month's report (.docx) and its table (.xlsx), as the tasks stood at the month's end (or
     today, while the month is not over). Each different report made is kept as an edition: made again
     later, the report is the same, or says which items changed since the last edition and why;
@@ -176,14 +177,16 @@ def monthly_report(
         widths=[28, 8, 9, 9, 9, 9, 10, 9],
         notes=notes,
     )
-    return {
-        "title": title,
-        "month": month,
-        "as_of": fig["as_of"],
-        "overview": overview,
-        "reporting": reporting,
-        "figures": {k: v for k, v in fig.items() if k != "states"},
-        "previous": before["total"],
-        "late": late,
-        "files": {"docx": str(path), "xlsx": str(table)},
-    }
+    return Summary(
+        {
+            "title": title,
+            "month": month,
+            "as_of": fig["as_of"],
+            "overview": overview,
+            "reporting": reporting,
+            "figures": {k: v for k, v in fig.items() if k != "states"},
+            "previous": before["total"],
+            "late": late,
+            "files": {"docx": str(path), "xlsx": str(table)},
+        }
+    )

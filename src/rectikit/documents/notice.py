@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rectikit.base import clock
 from rectikit.base.errors import NotReadyError
+from rectikit.base.results import Summary
 from rectikit.documents import form
 from rectikit.documents.annexes import render
 from rectikit.documents.builder import OfficialDocument
@@ -35,7 +36,7 @@ def notice(
     today: dt.date | None = None,
     out_dir: Path | None = None,
     include_all: bool = False,
-) -> dict:
+) -> Summary:
     """Write the notice (.docx) and, per batch, its attached completion table
     (.xlsx and .docx) — of the key tasks, or of every item with ``include_all``."""
     today = today or clock.today()
@@ -75,7 +76,7 @@ def notice(
     doc.blank()
     doc.signature(office, today)
     path = doc.save(out / "整改情况公示.docx")
-    return {"title": title, "opening": opening, "path": str(path), "attachments": attachments}
+    return Summary({"title": title, "opening": opening, "path": str(path), "attachments": attachments})
 
 
 def _opening(

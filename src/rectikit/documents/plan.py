@@ -20,6 +20,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import NotReadyError
 from rectikit.base.names import child, file_part
+from rectikit.base.results import Summary
 from rectikit.documents import form
 from rectikit.documents.annexes import render
 from rectikit.documents.builder import OfficialDocument
@@ -58,7 +59,7 @@ def areas_sentence(categories: Sequence[str], more: bool) -> str:
 
 def plan(
     ws: Workspace, *, batches: Sequence[str] = (), today: dt.date | None = None, out_dir: Path | None = None
-) -> dict:
+) -> Summary:
     """Write the plan draft with the notice that issues it (.docx) and its two annexes (.xlsx and .docx)."""
     today = today or clock.today()
     out = Path(out_dir) if out_dir else ws.outputs_dir / "整改方案"
@@ -162,4 +163,4 @@ def plan(
     doc.attachments([a["title"] for a in annexes])
     doc.imprint(form.setting(ws, "plan", "cc", "抄送机关（无则删去此行）"), form.printer(ws), today)
     path = doc.save(child(out, f"整改方案-{file_part(period)}.docx"))
-    return {"title": title, "path": str(path), "content": content, "figures": fig, "annexes": annexes}
+    return Summary({"title": title, "path": str(path), "content": content, "figures": fig, "annexes": annexes})

@@ -13,6 +13,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import NotReadyError, UsageError
 from rectikit.base.names import child
+from rectikit.base.results import Summary
 from rectikit.documents.wording import share_text
 from rectikit.figures import SATISFACTION, SATISFACTION_GROUPS, callback_rounds, satisfaction_table
 from rectikit.store.workspace import Workspace
@@ -35,7 +36,7 @@ def satisfaction_report(
     batches: Sequence[str] = (),
     out: Path | None = None,
     today: dt.date | None = None,
-) -> dict:
+) -> Summary:
     """The satisfaction table (.xlsx) and its figures."""
     from rectikit.files.xlsxout import write_table
 
@@ -70,7 +71,7 @@ def satisfaction_report(
     lines = [_round_line(k, r) for k, r in enumerate(rounds, start=1)]
     notes += lines
     write_table(path, "满意度", HEADERS, table, widths=[24, 6, 7, 9] + [12] * 6 + [8] * 3, notes=notes)
-    return {"by": by, "rows": rows, "rounds": rounds, "round_lines": lines, "path": str(path)}
+    return Summary({"by": by, "rows": rows, "rounds": rounds, "round_lines": lines, "path": str(path)})
 
 
 def _round_line(k: int, r: dict) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import NotReadyError
 from rectikit.base.names import child, file_part
+from rectikit.base.results import Summary
 from rectikit.documents import form
 from rectikit.documents.builder import OfficialDocument
 from rectikit.figures import task_table, tasks_on
@@ -34,7 +35,7 @@ def supervise(
     reply_by: dt.date | None = None,
     batches: Sequence[str] = (),
     out_dir: Path | None = None,
-) -> dict:
+) -> Summary:
     """Write a 督办通知 (.docx) for every lead unit with red or yellow tasks."""
     today = today or clock.today()
     reply_by = reply_by or today + dt.timedelta(days=int(ws.setting("tracking", "reply_days", 10)))
@@ -86,10 +87,12 @@ def supervise(
         doc.signature(office, today)
         doc.imprint(str(ws.setting("documents", "supervision_cc", "") or ""), form.printer(ws), today)
         files[unit] = str(doc.save(child(out, f"督办通知-{file_part(unit)}.docx")))
-    return {
-        "today": today.isoformat(),
-        "reply_by": reply_by.isoformat(),
-        "folder": str(out),
-        "files": files,
-        "tasks": {u: len(v) for u, v in by_unit.items()},
-    }
+    return Summary(
+        {
+            "today": today.isoformat(),
+            "reply_by": reply_by.isoformat(),
+            "folder": str(out),
+            "files": files,
+            "tasks": {u: len(v) for u, v in by_unit.items()},
+        }
+    )

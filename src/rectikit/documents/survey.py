@@ -12,6 +12,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import NotReadyError, UsageError
 from rectikit.base.names import child, file_part
+from rectikit.base.results import Summary
 from rectikit.documents.builder import OfficialDocument
 from rectikit.figures import survey_rounds
 from rectikit.store.workspace import Workspace
@@ -53,7 +54,7 @@ def survey_report(
     round_no: int | None = None,
     today: dt.date | None = None,
     out_dir: Path | None = None,
-) -> dict:
+) -> Summary:
     """Write the report on round ``round_no`` (the newest by default) and the table of every round."""
     from rectikit.files.xlsxout import write_table
 
@@ -160,10 +161,6 @@ def survey_report(
         widths=[6, 12, 16, 8, 10, 8, 10, 10, 12, 10],
         title=[f"{name}各轮满意率（截至{cn_date(today)}）"],
     )
-    return {
-        "name": name,
-        "round": chosen["round"],
-        "opening": opening,
-        "rounds": rounds,
-        "files": [str(docx), str(xlsx)],
-    }
+    return Summary(
+        {"name": name, "round": chosen["round"], "opening": opening, "rounds": rounds, "files": [str(docx), str(xlsx)]}
+    )

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from rectikit.base import clock
+from rectikit.base.results import Summary
 from rectikit.figures.tasks import task_light, tasks_on
 from rectikit.store.ledger import SCHEMA_VERSION, Ledger
 from rectikit.store.values import DONE, UNKNOWN
@@ -111,7 +112,7 @@ def totals(counts: Iterable[dict]) -> dict[str, int]:
     return {k: sum(c[k] for c in counts) for k in INTEGER_KEYS}
 
 
-def ledger_status(ws) -> dict:
+def ledger_status(ws) -> Summary:
     """What `rectikit status` shows: the per-batch counts, totals and the last change."""
     cfg = ws.config()
     with ws.ledger() as led:
@@ -122,15 +123,17 @@ def ledger_status(ws) -> dict:
         last = led.conn.execute("SELECT at, command, action FROM history ORDER BY id DESC LIMIT 1").fetchone()
         changes = led.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
     sums = totals(batches)
-    return {
-        "workspace": str(ws.root),
-        "today": clock.today().isoformat(),  # done, closed and overdue are counted as of this day
-        "office": cfg.get("office", {}).get("name", ""),
-        "year": cfg.get("office", {}).get("year"),
-        "schema_version": SCHEMA_VERSION,
-        "batches": batches,
-        "total_raw_items": sums["raw_items"],
-        "total_items": sums["items"],
-        "history_entries": changes,
-        "last_change": dict(last) if last else None,
-    }
+    return Summary(
+        {
+            "workspace": str(ws.root),
+            "today": clock.today().isoformat(),  # done, closed and overdue are counted as of this day
+            "office": cfg.get("office", {}).get("name", ""),
+            "year": cfg.get("office", {}).get("year"),
+            "schema_version": SCHEMA_VERSION,
+            "batches": batches,
+            "total_raw_items": sums["raw_items"],
+            "total_items": sums["items"],
+            "history_entries": changes,
+            "last_change": dict(last) if last else None,
+        }
+    )

@@ -18,6 +18,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, WorkspaceError
 from rectikit.base.problems import ERROR, WARNING, Issue, Report
+from rectikit.base.results import Result
 from rectikit.files.readers import as_int
 from rectikit.steps import upstream
 from rectikit.steps.deadlines import COUNT_FROM, DeadlineError, deadline_once, parse_deadline, task_start
@@ -71,7 +72,7 @@ class Assignment:
 
 
 @dataclass
-class AssignResult:
+class AssignResult(Result):
     assignments: list[Assignment] = field(default_factory=list)
     unassigned: list[int] = field(default_factory=list)
     changed: int = 0

@@ -20,6 +20,7 @@ from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.names import child, distinct_files, file_part
 from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.base.results import Result
 from rectikit.figures import SATISFACTION, SATISFACTION_GROUPS, UNKNOWN
 from rectikit.steps.collect import CollectResult
 from rectikit.steps.tracking import reopen_item, reopen_phrase
@@ -145,7 +146,7 @@ def stratified(pool: Sequence, key, n: int, seed: int) -> tuple[list, list[dict]
 
 
 @dataclass
-class CallSheets:
+class CallSheets(Result):
     draw: Draw
     folder: str
     files: dict[str, str] = field(default_factory=dict)  # unit or caller -> path

@@ -12,6 +12,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError
 from rectikit.base.problems import ERROR, INFO, WARNING, At, Issue, Report, Where
+from rectikit.base.results import Result
 from rectikit.steps.dispatch import CLEAR, CO, REQUIRED_RETURN, TASK_SHEET, UNIT_COLUMNS
 from rectikit.store import books, returnedbooks
 from rectikit.store import items as itemstore
@@ -23,7 +24,7 @@ from rectikit.text.dates import parse_date
 
 
 @dataclass
-class CollectResult:
+class CollectResult(Result):
     """What taking back returned workbooks did (task sheets, investigation forms, call sheets)."""
 
     files: list[str]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from rectikit.base.results import Result
 from rectikit.figures import batch_counts
 from rectikit.store.ledger import Ledger
 
@@ -34,7 +35,7 @@ class Decision:
 
 
 @dataclass
-class ClassifyResult:
+class ClassifyResult(Result):
     method: str  # rules | model | review
     decisions: list[Decision] = field(default_factory=list)
     changed: int = 0

@@ -13,6 +13,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import NotReadyError
 from rectikit.base.names import child, distinct_files, file_part
+from rectikit.base.results import Result
 from rectikit.figures import deadline_text, task_note
 from rectikit.store import books
 from rectikit.store import items as itemstore
@@ -72,7 +73,7 @@ TASK_NOTES = [
 
 
 @dataclass
-class DispatchResult:
+class DispatchResult(Result):
     folder: str
     files: dict[str, str] = field(default_factory=dict)  # unit -> path
     tasks: dict[str, int] = field(default_factory=dict)  # unit -> number of tasks it leads

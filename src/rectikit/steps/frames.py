@@ -21,6 +21,7 @@ from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, NotReadyError
 from rectikit.base.names import child, distinct_files, file_part, name_problem
 from rectikit.base.problems import ERROR, WARNING, At, Issue, Report
+from rectikit.base.results import Result
 from rectikit.files.readers import as_int
 from rectikit.store import books, returnedbooks
 from rectikit.store.workspace import Workspace
@@ -93,7 +94,7 @@ def load_definition(ws: Workspace) -> Definition:
 
 
 @dataclass
-class FrameTemplates:
+class FrameTemplates(Result):
     folder: str
     files: dict[str, str] = field(default_factory=dict)
     kept: dict[str, str] = field(default_factory=dict)  # a filled copy left in place -> where the new one went
@@ -157,7 +158,7 @@ def frame_templates(
 
 
 @dataclass
-class MergedFrame:
+class MergedFrame(Result):
     files: list[str]
     people: int = 0
     path: str | None = None

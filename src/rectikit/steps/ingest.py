@@ -18,6 +18,7 @@ from rectikit.base.errors import InputFileError, UsageError
 from rectikit.base.fsutil import sha256_file
 from rectikit.base.names import check_name, file_part
 from rectikit.base.problems import ERROR, INFO, WARNING, Issue, Report
+from rectikit.base.results import Result
 from rectikit.files.guard import Limits
 from rectikit.files.xlsxout import write_problems
 from rectikit.steps.importplan import gc_paused, plan_file
@@ -43,7 +44,7 @@ class FileResult:
 
 
 @dataclass
-class ImportResult:
+class ImportResult(Result):
     batch: str
     files: list[FileResult] = field(default_factory=list)
     report: Report = field(default_factory=Report)

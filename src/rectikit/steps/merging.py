@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from rectikit.base.errors import NotFoundError, UsageError
+from rectikit.base.results import Result, Summary
 from rectikit.figures import batch_counts
 from rectikit.store.ledger import Ledger, now
 from rectikit.store.workspace import Workspace
@@ -43,7 +44,7 @@ class Repeat:
 
 
 @dataclass
-class DedupeResult:
+class DedupeResult(Result):
     threshold: float
     groups: list[ProposedGroup] = field(default_factory=list)
     repeats: list[Repeat] = field(default_factory=list)
@@ -161,7 +162,7 @@ def keep_apart(led: Ledger, a: int, b: int) -> bool:
     return bool(cur.rowcount)
 
 
-def unmerge(ws: Workspace, item_id: int) -> dict:
+def unmerge(ws: Workspace, item_id: int) -> Summary:
     """Undo a merge: every raw item goes back to the item it was imported as,
     and the pairs are remembered as not duplicates."""
     with ws.ledger() as led, led.transaction() as conn:
@@ -182,4 +183,4 @@ def unmerge(ws: Workspace, item_id: int) -> dict:
         led.record("unmerge", "item", item_id, detail={"members": homes})
         for a, b in itertools.combinations(homes, 2):
             keep_apart(led, a, b)
-        return {"item": item_id, "restored": homes, "summary": merge_summary(led)}
+        return Summary({"item": item_id, "restored": homes, "summary": merge_summary(led)})

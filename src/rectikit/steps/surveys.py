@@ -23,6 +23,7 @@ from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.names import child, distinct_files, file_part
 from rectikit.base.problems import ERROR, At, Issue, Report
+from rectikit.base.results import Result
 from rectikit.files.readers import as_int, read_table
 from rectikit.steps.callbacks import REACHED, REASONS, sample_size, stratified
 from rectikit.steps.collect import CollectResult
@@ -83,7 +84,7 @@ def questions(ws: Workspace) -> list[tuple[str, str]]:
 
 
 @dataclass
-class Round:
+class Round(Result):
     """What drawing a round did."""
 
     name: str

@@ -17,6 +17,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, UsageError, WorkspaceError
 from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.base.results import Result, Summary
 from rectikit.figures import light_counts, task_table, tasks_on
 from rectikit.store import items as itemstore
 from rectikit.store.items import events_of
@@ -27,7 +28,7 @@ REOPENED = "推进中"  # where a reopened task starts again
 
 
 @dataclass
-class TrackResult:
+class TrackResult(Result):
     today: str
     tasks: list[dict] = field(default_factory=list)  # id, unit, deadline, progress, light, days_left
     by_unit: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -114,7 +115,7 @@ def _checked_items(led, item_ids: Sequence[int], why_not, code: str, verb: str) 
 
 def close_out(
     ws: Workspace, item_ids: Sequence[int], *, on: dt.date | None = None, today: dt.date | None = None
-) -> dict:
+) -> Summary:
     """销号: close finished tasks that have evidence, on ``on`` (today by default, never a day still to come
     nor before the unit finished). All named items or none; an item already closed is left as it is and
     listed under ``already`` (a script may run the same close-out twice)."""
@@ -150,7 +151,7 @@ def close_out(
                     on=on,
                     today=today,
                 )
-    return {"closed": closing, "already": already, "on": on.isoformat()}
+    return Summary({"closed": closing, "already": already, "on": on.isoformat()})
 
 
 def _done_since(led, item_id: int) -> str | None:
@@ -161,7 +162,7 @@ def _done_since(led, item_id: int) -> str | None:
     return None
 
 
-def reopen(ws: Workspace, item_ids: Sequence[int], *, reason: str, today: dt.date | None = None) -> dict:
+def reopen(ws: Workspace, item_ids: Sequence[int], *, reason: str, today: dt.date | None = None) -> Summary:
     """Reopen closed-out tasks for more work (重办): the only way a closed task
     changes again. The reason goes into the history. All named items or none."""
     today = today or clock.today()
@@ -185,7 +186,7 @@ def reopen(ws: Workspace, item_ids: Sequence[int], *, reason: str, today: dt.dat
                     today=today,
                     source=itemstore.PERSON,
                 )
-    return {"reopened": list(item_ids), "reason": reason, "on": today.isoformat()}
+    return Summary({"reopened": list(item_ids), "reason": reason, "on": today.isoformat()})
 
 
 def reopen_phrase(ws: Workspace) -> str:

@@ -22,6 +22,7 @@ from rectikit.base.errors import InputFileError, NotReadyError, UsageError
 from rectikit.base.fsutil import sha256_file
 from rectikit.base.names import child, file_part
 from rectikit.base.problems import ERROR, INFO, Issue, Report
+from rectikit.base.results import Result
 from rectikit.files.readers import as_int, cell_text
 from rectikit.store import books, returnedbooks
 from rectikit.store.ledger import Ledger, new_id, now
@@ -282,7 +283,7 @@ def ceilings(led: Ledger) -> dict[int, str]:
 
 
 @dataclass
-class Reported:
+class Reported(Result):
     """What a report back up wrote: one file per upstream book, and per file the 编号 it changed."""
 
     batch: str
