@@ -105,22 +105,7 @@ def analyse(
     things, measure = form.speak_of(fig["kinds"].values())
     kind = {"群众诉求": "hotline", "群众意见建议和诉求": "mixed"}.get(things, "")
     things = things.removeprefix("社会评价")  # "社会评价" is said once, in the title
-    merged = f"，经梳理归纳为 {total} {measure}" if total != fig["raw_items"] else ""
-    key = f"，其中 {fig['key_tasks']} 项列为重点整改任务" if fig["key_tasks"] else ""
-    verb = "受理" if kind == "hotline" else "收到"
-    opening = f"{period}共{verb}{things} {fig['raw_items']} {measure}{merged}{key}。"
-    if fig["previous"] and fig["previous"]["raw_items"]:
-        before, now_ = fig["previous"]["raw_items"], fig["raw_items"]
-        change = (
-            "持平"
-            if now_ == before
-            else (
-                f"{'增加' if now_ > before else '减少'} {abs(now_ - before)} "
-                f"{measure}、{share_text(abs(now_ - before), before, rounding)}"
-            )
-        )
-        opening += f"与上期（{fig['previous']['batch']}，{before} {measure}）相比{change}。"
-    opening += _on_time(fig["timeliness"])
+    opening = _opening(fig, period, things, measure, kind, rounding)
     office = form.office(ws)
     place = form.place(ws, or_office=False)
     res = Analysis(
@@ -148,6 +133,54 @@ def analyse(
     res.sections.append(
         Section("事项分类", f"从事项分类来看{several}，涉及{listing(rows)}。{see}", rows, "bar", "事项分类")
     )
+    _by_unit(res, fig, total, shares, see)
+    _by_nature(res, fig, total, shares, see)
+    _trend(res, fig, shares, see)
+    if fig["by_status"]:
+        of = sum(n for _, n in fig["by_status"])
+        rows = shares(fig["by_status"], of)
+        base = f"注明办理状态的 {of} 件中，" if of < total else ""
+        res.sections.append(
+            Section("办理情况", f"从办理状态来看，{base}{listing(rows)}。{see}", rows, "pie", "办理状态")
+        )
+    _progress(res, fig["progress"], today, rounding, shares, see)
+    res.sections.extend(_satisfaction(fig["satisfaction"], fig["callback"], rounding, see))
+    res.problems = _problems(fig, total, rounding)
+    if not charts:
+        for s in res.sections:
+            s.chart = ""
+    folder = ws.outputs_dir
+    path = ws.output_file(out, child(folder, f"分析报告-{file_part(period)}.docx"), (".docx",))
+    res.path = str(write_docx(res, path))
+    res.tables = str(write_tables(res, path.with_suffix(".xlsx")))
+    return res
+
+
+def _opening(fig: dict, period: str, things: str, measure: str, kind: str, rounding: str) -> str:
+    """办件综述's first paragraph: how many came in, merged to how many, key tasks, against the last
+    period, and whether the units returned their sheets on time."""
+    total = fig["items"]
+    merged = f"，经梳理归纳为 {total} {measure}" if total != fig["raw_items"] else ""
+    key = f"，其中 {fig['key_tasks']} 项列为重点整改任务" if fig["key_tasks"] else ""
+    verb = "受理" if kind == "hotline" else "收到"
+    opening = f"{period}共{verb}{things} {fig['raw_items']} {measure}{merged}{key}。"
+    if fig["previous"] and fig["previous"]["raw_items"]:
+        before, now_ = fig["previous"]["raw_items"], fig["raw_items"]
+        change = (
+            "持平"
+            if now_ == before
+            else (
+                f"{'增加' if now_ > before else '减少'} {abs(now_ - before)} "
+                f"{measure}、{share_text(abs(now_ - before), before, rounding)}"
+            )
+        )
+        opening += f"与上期（{fig['previous']['batch']}，{before} {measure}）相比{change}。"
+    opening += _on_time(fig["timeliness"])
+    return opening
+
+
+def _by_unit(res: Analysis, fig: dict, total: int, shares, see: str) -> None:
+    """承办单位 as the file gave them, or 责任单位 as the tasks were assigned."""
     if fig["by_unit"]:
         of = fig["units_items"]
         rows = shares(fig["by_unit"], of)
@@ -163,6 +196,10 @@ def analyse(
                     "责任单位", f"已分解的 {of} 项任务中，牵头单位为{listing(rows)}。{see}", rows, "bar", "牵头单位"
                 )
             )
+
+
+def _by_nature(res: Analysis, fig: dict, total: int, shares, see: str) -> None:
+    """问题性质, with the counties where each is most reported."""
     if fig["by_nature"]:
         of = fig["nature_items"]
         rows = shares(fig["by_nature"], of)
@@ -180,15 +217,10 @@ def analyse(
                 )
         if where:
             res.sections[-1].sentence += f"分县（市、区）看，{'；'.join(where)}。"
-    _trend(res, fig, shares, see)
-    if fig["by_status"]:
-        of = sum(n for _, n in fig["by_status"])
-        rows = shares(fig["by_status"], of)
-        base = f"注明办理状态的 {of} 件中，" if of < total else ""
-        res.sections.append(
-            Section("办理情况", f"从办理状态来看，{base}{listing(rows)}。{see}", rows, "pie", "办理状态")
-        )
-    p = fig["progress"]
+
+
+def _progress(res: Analysis, p: dict, today: dt.date, rounding: str, shares, see: str) -> None:
+    """整改进度 on the day: done, closed out, overdue, due soon, long-term."""
     if p["tasks"]:
         rows = shares([(name, p["lights"][name]) for name in LIGHTS if name in p["lights"]], p["tasks"])
         res.sections.append(
@@ -202,16 +234,6 @@ def analyse(
                 "整改进度",
             )
         )
-    res.sections.extend(_satisfaction(fig["satisfaction"], fig["callback"], rounding, see))
-    res.problems = _problems(fig, total, rounding)
-    if not charts:
-        for s in res.sections:
-            s.chart = ""
-    folder = ws.outputs_dir
-    path = ws.output_file(out, child(folder, f"分析报告-{file_part(period)}.docx"), (".docx",))
-    res.path = str(write_docx(res, path))
-    res.tables = str(write_tables(res, path.with_suffix(".xlsx")))
-    return res
 
 
 def _on_time(t: dict) -> str:
