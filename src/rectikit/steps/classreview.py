@@ -135,6 +135,21 @@ def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> 
         hint="请使用 rectikit classify --review 生成的原表，不要删除列。",
     )
     report = Report()
+    wanted = _decisions(t, report)
+    res = ClassifyResult(method="review")
+    with ws.ledger() as led:
+        book, carried = returnedbooks.returned(led, ret, "classify-review", t, report)
+        wanted = [w for w in wanted if carried(w[0], w[1])]
+        current = _checked(led, t, book, wanted, taxonomy, report)
+        if report.errors:
+            raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
+        _apply(led, t, book, wanted, current, today, res)
+        res.summary = key_task_summary(led)
+    return res
+
+
+def _decisions(t, report: Report) -> list[tuple[int, int, str, str, str]]:
+    """Each row's decisions as (row, item, category, disposition, key task); bad cells reported."""
     wanted: list[tuple[int, int, str, str, str]] = []
     for r, row in t.records():
         where = At(file=t.file, sheet=t.sheet, row=r)
@@ -157,95 +172,98 @@ def apply_review(ws: Workspace, path: Path, *, today: dt.date | None = None) -> 
         if key and key not in (YES, NO):
             report.add(Issue("bad-key-task", "重点任务应为“是”或“否”。", ERROR, column="重点任务", value=key, **where))
         wanted.append((r, item_id, cat, disp, key))
-    res = ClassifyResult(method="review")
-    with ws.ledger() as led:
-        book, carried = returnedbooks.returned(led, ret, "classify-review", t, report)
-        wanted = [w for w in wanted if carried(w[0], w[1])]
-        for r, item_id, *_ in wanted:  # an older review file never undoes a newer decision
-            newer = book and decided_since(led, item_id, book.event_mark, ("classify",), book=book.token)
-            if newer:
-                report.add(
-                    Issue(
-                        "newer-decision",
-                        f"编号 {item_id} 在本表生成后已由{newer}，本表较旧，请重新生成审核表后再改。",
-                        ERROR,
-                        file=t.file,
-                        sheet=t.sheet,
-                        row=r,
-                        column="编号",
-                        value=str(item_id),
-                    )
+    return wanted
+
+
+def _checked(led, t, book, wanted: list, taxonomy, report: Report) -> dict[int, dict]:
+    """The ledger's row of each item decided; refused: a row decided anew since the file was written, an
+    unknown 编号, a category outside the table (unless it is the one the item has)."""
+    for r, item_id, *_ in wanted:  # an older review file never undoes a newer decision
+        newer = book and decided_since(led, item_id, book.event_mark, ("classify",), book=book.token)
+        if newer:
+            report.add(
+                Issue(
+                    "newer-decision",
+                    f"编号 {item_id} 在本表生成后已由{newer}，本表较旧，请重新生成审核表后再改。",
+                    ERROR,
+                    file=t.file,
+                    sheet=t.sheet,
+                    row=r,
+                    column="编号",
+                    value=str(item_id),
                 )
-        current = {}
-        for r, item_id, *_ in wanted:
-            row = led.conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone()
-            if row is None:
-                report.add(
-                    Issue(
-                        "unknown-id",
-                        f"台账中没有编号 {item_id} 的条目。",
-                        ERROR,
-                        file=t.file,
-                        sheet=t.sheet,
-                        row=r,
-                        column="编号",
-                        value=str(item_id),
-                    )
-                )
-            else:
-                current[item_id] = dict(row)
-        for r, item_id, cat, *_ in wanted:  # a category the file gave may stay as it is, even outside the table
-            if cat and cat not in taxonomy.categories and item_id in current and cat != current[item_id]["category"]:
-                report.add(
-                    Issue(
-                        "unknown-category",
-                        "类别不在分类体系表中。",
-                        ERROR,
-                        file=t.file,
-                        sheet=t.sheet,
-                        row=r,
-                        column="类别",
-                        value=cat,
-                    )
-                )
-        if report.errors:
-            raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
-        with led.transaction() as conn:
-            events = []
-            for _, item_id, cat, disp, key in wanted:
-                it = current[item_id]
-                decided = {}
-                for fld, new, src in (
-                    ("category", cat or None, "category_source"),
-                    ("disposition", disp or None, "disposition_source"),
-                    ("is_key_task", {YES: 1, NO: 0}.get(key), "key_task_source"),
-                ):
-                    # A value the reviewer left in the file is decided by a person, changed or not:
-                    # automatic runs keep it from now on.
-                    if new is None or (it[fld] == new and it[src] == MANUAL):
-                        continue
-                    conn.execute(f"UPDATE items SET {fld}=?, {src}=? WHERE id=?", (new, MANUAL, item_id))
-                    decided[fld] = new
-                    if it[fld] != new:
-                        led.record(
-                            "classify",
-                            "item",
-                            item_id,
-                            field=fld,
-                            old=it[fld],
-                            new=new,
-                            detail={"method": "review", "file": t.file},
-                        )
-                        res.changed += 1
-                events.append((item_id, decided))
-            itemstore.events_many(
-                led,
-                events,
-                kind="classify",
-                source=itemstore.PERSON,
-                today=today,
-                book=book.token if book else None,
-                detail={"file": t.file},
             )
-        res.summary = key_task_summary(led)
-    return res
+    current: dict[int, dict] = {}
+    for r, item_id, *_ in wanted:
+        row = led.conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone()
+        if row is None:
+            report.add(
+                Issue(
+                    "unknown-id",
+                    f"台账中没有编号 {item_id} 的条目。",
+                    ERROR,
+                    file=t.file,
+                    sheet=t.sheet,
+                    row=r,
+                    column="编号",
+                    value=str(item_id),
+                )
+            )
+        else:
+            current[item_id] = dict(row)
+    for r, item_id, cat, *_ in wanted:  # a category the file gave may stay as it is, even outside the table
+        if cat and cat not in taxonomy.categories and item_id in current and cat != current[item_id]["category"]:
+            report.add(
+                Issue(
+                    "unknown-category",
+                    "类别不在分类体系表中。",
+                    ERROR,
+                    file=t.file,
+                    sheet=t.sheet,
+                    row=r,
+                    column="类别",
+                    value=cat,
+                )
+            )
+    return current
+
+
+def _apply(led, t, book, wanted: list, current: dict, today: dt.date, res: ClassifyResult) -> None:
+    """Every decision left in the file pinned as a person's, changed or not; one event per item."""
+    with led.transaction() as conn:
+        events = []
+        for _, item_id, cat, disp, key in wanted:
+            it = current[item_id]
+            decided = {}
+            for fld, new, src in (
+                ("category", cat or None, "category_source"),
+                ("disposition", disp or None, "disposition_source"),
+                ("is_key_task", {YES: 1, NO: 0}.get(key), "key_task_source"),
+            ):
+                # A value the reviewer left in the file is decided by a person, changed or not:
+                # automatic runs keep it from now on.
+                if new is None or (it[fld] == new and it[src] == MANUAL):
+                    continue
+                conn.execute(f"UPDATE items SET {fld}=?, {src}=? WHERE id=?", (new, MANUAL, item_id))
+                decided[fld] = new
+                if it[fld] != new:
+                    led.record(
+                        "classify",
+                        "item",
+                        item_id,
+                        field=fld,
+                        old=it[fld],
+                        new=new,
+                        detail={"method": "review", "file": t.file},
+                    )
+                    res.changed += 1
+            events.append((item_id, decided))
+        itemstore.events_many(
+            led,
+            events,
+            kind="classify",
+            source=itemstore.PERSON,
+            today=today,
+            book=book.token if book else None,
+            detail={"file": t.file},
+        )
