@@ -24,7 +24,7 @@ from rectikit.steps.assign import (
     store_assignment,
 )
 from rectikit.steps.deadlines import DeadlineError, parse_deadline, task_start
-from rectikit.steps.units import UNITS_FILE
+from rectikit.steps.units import UNITS_FILE, Directory
 from rectikit.steps.units import load as load_units
 from rectikit.store import books, returnedbooks
 from rectikit.store import items as itemstore
@@ -145,74 +145,9 @@ def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None
                 bad("unknown-id", f"台账中没有编号 {t.text(row, '编号')} 的条目。", r, "编号", t.text(row, "编号"))
                 continue
             item = dict(found)
-            lead_name = t.text(row, "牵头单位")
-            if not lead_name:
-                continue  # not assigned in the file: nothing to take
-            lead = units.resolve(lead_name)
-            if lead is None:
-                bad("unknown-unit", units.unknown_message(lead_name), r, "牵头单位", lead_name)
-            co = []
-            for name in split_cell(t.cell(row, "配合单位")):
-                u = units.resolve(name)
-                if u is None:
-                    bad("unknown-unit", units.unknown_message(name), r, "配合单位", name)
-                elif u not in co:
-                    co.append(u)
-            text = t.cell(row, "整改时限")
-            try:
-                d = parse_deadline(
-                    text, start=task_start(item, default=start, count_from=count_from) or today, year=year
-                )
-            except DeadlineError as e:
-                bad("bad-deadline", str(e), r, "整改时限", text)
-                continue
-            if lead is None:
-                continue
-            if (
-                book is not None
-                and lead == item["lead_unit"]
-                and led.conn.execute(
-                    "SELECT 1 FROM events WHERE item_id=? AND book=?", (item_id, book.token)
-                ).fetchone()
-            ):
-                continue  # this file's decision for the row is already taken
-            if book is not None and (
-                newer := decided_since(led, item_id, book.event_mark, ("assign",), book=book.token)
-            ):
-                bad(
-                    "newer-decision",
-                    f"编号 {item_id} 在本表导出后已由{newer}重新分解，本表较旧，请重新导出后再改。",
-                    r,
-                    "编号",
-                    item_id,
-                )
-                continue
-            leader, person = t.text(row, "责任领导"), t.text(row, "责任人")
-            if (
-                lead != item["lead_unit"]
-                and (leader or None) == (item["leader"] or None)
-                and (person or None) == (item["person"] or None)
-            ):
-                leader, person = units.units[lead].leader or "", units.units[lead].contact or ""
-                res.from_directory.append(item_id)
-            wanted.append(
-                (
-                    item,
-                    Assignment(
-                        item_id,
-                        lead,
-                        "、".join(co),
-                        leader,
-                        person,
-                        d.date.isoformat() if d.date else (d.checkpoint.isoformat() if d.checkpoint else None),
-                        text.isoformat() if isinstance(text, dt.date) else str(text).strip(),
-                        1 if d.long_term else 0,
-                        t.text(row, "整改措施"),
-                        t.text(row, "整改目标"),
-                        t.file,
-                    ),
-                )
-            )
+            a = _assignment_of(led, t, r, row, item, book, units, (start, year, count_from, today), bad, res)
+            if a is not None:
+                wanted.append((item, a))
         if report.errors:
             raise InvalidDataError(f"{t.file} 有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction():
@@ -235,3 +170,67 @@ def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None
                 detail={"file": t.file},
             )
     return res
+
+
+def _assignment_of(led, t, r: int, row, item: dict, book, units: Directory, when: tuple, bad, res: AssignResult):
+    """One row's assignment as the person wrote it, or None: not assigned in the file, a unit or deadline
+    that cannot be read (reported), this file's decision already taken, or a newer decision since."""
+    start, year, count_from, today = when
+    item_id = item["id"]
+    lead_name = t.text(row, "牵头单位")
+    if not lead_name:
+        return None  # not assigned in the file: nothing to take
+    lead = units.resolve(lead_name)
+    if lead is None:
+        bad("unknown-unit", units.unknown_message(lead_name), r, "牵头单位", lead_name)
+    co = []
+    for name in split_cell(t.cell(row, "配合单位")):
+        u = units.resolve(name)
+        if u is None:
+            bad("unknown-unit", units.unknown_message(name), r, "配合单位", name)
+        elif u not in co:
+            co.append(u)
+    text = t.cell(row, "整改时限")
+    try:
+        d = parse_deadline(text, start=task_start(item, default=start, count_from=count_from) or today, year=year)
+    except DeadlineError as e:
+        bad("bad-deadline", str(e), r, "整改时限", text)
+        return None
+    if lead is None:
+        return None
+    if (
+        book is not None
+        and lead == item["lead_unit"]
+        and led.conn.execute("SELECT 1 FROM events WHERE item_id=? AND book=?", (item_id, book.token)).fetchone()
+    ):
+        return None  # this file's decision for the row is already taken
+    if book is not None and (newer := decided_since(led, item_id, book.event_mark, ("assign",), book=book.token)):
+        bad(
+            "newer-decision",
+            f"编号 {item_id} 在本表导出后已由{newer}重新分解，本表较旧，请重新导出后再改。",
+            r,
+            "编号",
+            item_id,
+        )
+        return None
+    leader, person = t.text(row, "责任领导"), t.text(row, "责任人")
+    if (
+        lead != item["lead_unit"]
+        and (leader or None) == (item["leader"] or None)
+        and (person or None) == (item["person"] or None)
+    ):
+        leader, person = units.units[lead].leader or "", units.units[lead].contact or ""
+        res.from_directory.append(item_id)
+    return Assignment(
+        item_id,
+        lead,
+        "、".join(co),
+        leader,
+        person,
+        d.date.isoformat() if d.date else (d.checkpoint.isoformat() if d.checkpoint else None),
+        text.isoformat() if isinstance(text, dt.date) else str(text).strip(),
+        1 if d.long_term else 0,
+        t.text(row, "整改措施"),
+        t.text(row, "整改目标"),
+        t.file,
+    )
