@@ -188,6 +188,30 @@ def find_groups(
     say(f"候选对 {len(pairs)} 个")
     title_pairs = title_candidates(unit_titles) if unit_titles else []
     # 3. verify in bulk; both cores score the pairs
+    matches = _close_pairs(forms, pairs, threshold, judge)
+    for i, j in [*title_pairs, *judge.rewrites]:
+        if (passed := judge.score(i, j)) is not None:
+            matches.append((passed, i, j))
+    if words and 1 < len(forms) <= SEMANTIC_MAX:
+        from rapidfuzz.distance import Indel
+
+        for i, j in word_pairs(forms, words):
+            if (i, j) in judge.cache or (i, j) in banned or facts_differ(forms[i], forms[j]):
+                continue
+            s = Indel.normalized_similarity(forms[i], forms[j])
+            judge.cache[(i, j)], judge.signal[(i, j)] = s, "words"
+            matches.append((s, i, j))
+    elif words:
+        say(f"{len(forms)} 条超过 {SEMANTIC_MAX} 条，不做用词相近的比对")
+    # 4. complete linkage over the unique forms
+    return _linked(forms, members, matches, judge)
+
+
+def _close_pairs(
+    forms: Sequence[str], pairs: np.ndarray, threshold: float, judge: _Judge
+) -> list[tuple[float, int, int]]:
+    """The candidate pairs scored in bulk (both cores) and those close enough checked by the rule; every
+    verdict kept in the judge's cache."""
     matches: list[tuple[float, int, int]] = []
     if len(pairs):
         from rapidfuzz import process
@@ -205,21 +229,11 @@ def find_groups(
                 matches.append((s, i, j))
             else:
                 judge.cache[(i, j)] = None
-    for i, j in [*title_pairs, *judge.rewrites]:
-        if (passed := judge.score(i, j)) is not None:
-            matches.append((passed, i, j))
-    if words and 1 < len(forms) <= SEMANTIC_MAX:
-        from rapidfuzz.distance import Indel
+    return matches
 
-        for i, j in word_pairs(forms, words):
-            if (i, j) in judge.cache or (i, j) in banned or facts_differ(forms[i], forms[j]):
-                continue
-            s = Indel.normalized_similarity(forms[i], forms[j])
-            judge.cache[(i, j)], judge.signal[(i, j)] = s, "words"
-            matches.append((s, i, j))
-    elif words:
-        say(f"{len(forms)} 条超过 {SEMANTIC_MAX} 条，不做用词相近的比对")
-    # 4. complete linkage over the unique forms
+
+def _linked(forms: Sequence[str], members: list[list[int]], matches: list, judge: _Judge) -> list[Group]:
+    """Complete linkage over the unique forms: two groups join only if every pair across them passes."""
     cluster = list(range(len(forms)))
     parts: dict[int, list[int]] = {u: [u] for u in range(len(forms))}
     joined: dict[int, set[str]] = {}
