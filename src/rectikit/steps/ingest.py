@@ -234,33 +234,7 @@ def _import_one(
             p.result.rows = 0
         return fr
     earlier = _earlier_version(led, path.name, fr.sha256, batch, fresh) if version != "add" else {}
-    if version == "replace" and not earlier:
-        fr.status = "no-earlier"
-        fr.message = (
-            f"本批次（{batch}）中没有找到《{path.name}》的旧版本（同名、或一半以上条目相同的已导入文件），"
-            "无从替换，未导入。"
-        )
-        report.add(
-            Issue(
-                "no-earlier-version",
-                fr.message + "若是新材料，去掉 --replace 重新导入；若旧版本在别的批次，请用 --batch 写明那个批次。",
-                ERROR,
-                file=path.name,
-            )
-        )
-        return fr
-    if earlier and version != "replace":
-        fr.status = "changed-version"
-        alike = "；".join(
-            f"《{name}》{'（工作表 ' + sheet + '）' if len(fresh) > 1 else ''}（{rows} 条）有 {same} 条相同"
-            for sheet, (_id, name, rows, same) in earlier.items()
-        )
-        fr.message = (
-            f"与本批次已导入的{alike}，像是它修改后的新版本，未导入。"
-            "要用新版本替换旧版本，加 --replace（未改动的条目保留已做的合并、分类、分解和整改记录）；"
-            "确是另一份材料，加 --add。"
-        )
-        report.add(Issue("changed-version", fr.message, ERROR, file=path.name))
+    if _version_refused(fr, path, batch, version, earlier, len(fresh) > 1, report):
         return fr
     if dry_run:
         fr.status = "would-import"
@@ -278,25 +252,66 @@ def _import_one(
             p.result.rows = 0
     fr.status = "imported"
     if earlier:
-        fr.status = "replaced"
-        for p in fresh:  # a sheet that replaced an earlier one adds only its new rows
-            p.result.rows = written["per_sheet"].get(p.result.sheet, p.result.rows)
-        names = "、".join(dict.fromkeys(f"《{v[1]}》" for v in earlier.values()))
-        fr.message = (
-            f"已替换本批次的{names}：保留 {written['kept']} 条（连同已做的工作），新增 {written['added']} 条，"
-            f"撤下 {written['withdrawn']} 条。"
-        )
-        if written["corrected"]:
-            fr.message += f"其中 {len(written['corrected'])} 条的内容有改正，已记入历史。"
-        if written["reassign"]:
-            ids = "、".join(map(str, written["reassign"][:20]))
-            fr.message += (
-                f"编号 {ids} 的县区、乡镇、来源或类别改了，而它们已按规则分解，请运行 rectikit assign "
-                "重新分解（人工确定的不受影响）。"
-            )
-            fr.reassign = written["reassign"]
-        report.add(Issue("replaced", fr.message, INFO, file=path.name))
+        _say_replaced(fr, earlier, fresh, written, report)
     return fr
+
+
+def _version_refused(
+    fr: FileResult, path: Path, batch: str, version: str | None, earlier: dict, several_sheets: bool, report: Report
+) -> bool:
+    """Whether the file is refused as a version question: --replace with no earlier version to replace, or
+    a file that looks like an edited earlier one, imported without saying --replace or --add."""
+    if version == "replace" and not earlier:
+        fr.status = "no-earlier"
+        fr.message = (
+            f"本批次（{batch}）中没有找到《{path.name}》的旧版本（同名、或一半以上条目相同的已导入文件），"
+            "无从替换，未导入。"
+        )
+        report.add(
+            Issue(
+                "no-earlier-version",
+                fr.message + "若是新材料，去掉 --replace 重新导入；若旧版本在别的批次，请用 --batch 写明那个批次。",
+                ERROR,
+                file=path.name,
+            )
+        )
+        return True
+    if earlier and version != "replace":
+        fr.status = "changed-version"
+        alike = "；".join(
+            f"《{name}》{'（工作表 ' + sheet + '）' if several_sheets else ''}（{rows} 条）有 {same} 条相同"
+            for sheet, (_id, name, rows, same) in earlier.items()
+        )
+        fr.message = (
+            f"与本批次已导入的{alike}，像是它修改后的新版本，未导入。"
+            "要用新版本替换旧版本，加 --replace（未改动的条目保留已做的合并、分类、分解和整改记录）；"
+            "确是另一份材料，加 --add。"
+        )
+        report.add(Issue("changed-version", fr.message, ERROR, file=path.name))
+        return True
+    return False
+
+
+def _say_replaced(fr: FileResult, earlier: dict, fresh: list, written: dict, report: Report) -> None:
+    """What replacing the earlier version did: kept, added, withdrawn, corrected, to be reassigned."""
+    fr.status = "replaced"
+    for p in fresh:  # a sheet that replaced an earlier one adds only its new rows
+        p.result.rows = written["per_sheet"].get(p.result.sheet, p.result.rows)
+    names = "、".join(dict.fromkeys(f"《{v[1]}》" for v in earlier.values()))
+    fr.message = (
+        f"已替换本批次的{names}：保留 {written['kept']} 条（连同已做的工作），新增 {written['added']} 条，"
+        f"撤下 {written['withdrawn']} 条。"
+    )
+    if written["corrected"]:
+        fr.message += f"其中 {len(written['corrected'])} 条的内容有改正，已记入历史。"
+    if written["reassign"]:
+        ids = "、".join(map(str, written["reassign"][:20]))
+        fr.message += (
+            f"编号 {ids} 的县区、乡镇、来源或类别改了，而它们已按规则分解，请运行 rectikit assign "
+            "重新分解（人工确定的不受影响）。"
+        )
+        fr.reassign = written["reassign"]
+    report.add(Issue("replaced", fr.message, INFO, file=fr.file))
 
 
 def _earlier_version(
