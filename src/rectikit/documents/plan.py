@@ -75,18 +75,7 @@ def plan(
         ws.setting("plan", "title", "")
         or f"{given + '反馈' if given else ''}{period}社会评价{place}群众意见建议的整改方案"
     )
-    annexes = []
-    for number, annex in ((1, "annex1"), (2, "annex2")):
-        done = render(
-            ws,
-            annex,
-            out_dir=out,
-            batches=fig["batches"],
-            number=str(number),
-            today=today,
-            stem=f"附件{number}-{period}",
-        )
-        annexes.append({"number": number, "title": done["title"], "files": done["files"]})
+    annexes = _annexes(ws, out, fig, today)
     key_sentence = (
         (
             f"经责任分解，梳理归纳，将符合整改条件的{fig['key_tasks']}项具体意见建议作为重点整改任务，"
@@ -125,6 +114,34 @@ def plan(
     doc.placeholder("请在此写明整改目标")
     doc.heading("整改内容")
     doc.paragraph(content)
+    _stages(doc, ws, office, annexes)
+    _requirements(doc, ws)
+    doc.blank()
+    doc.attachments([a["title"] for a in annexes])
+    doc.imprint(form.setting(ws, "plan", "cc", "抄送机关（无则删去此行）"), form.printer(ws), today)
+    path = doc.save(child(out, f"整改方案-{file_part(period)}.docx"))
+    return Summary({"title": title, "path": str(path), "content": content, "figures": fig, "annexes": annexes})
+
+
+def _annexes(ws: Workspace, out: Path, fig: dict, today: dt.date) -> list[dict]:
+    """附件1 and 附件2 rendered beside the plan, each with its number, title and files."""
+    annexes = []
+    for number, annex in ((1, "annex1"), (2, "annex2")):
+        done = render(
+            ws,
+            annex,
+            out_dir=out,
+            batches=fig["batches"],
+            number=str(number),
+            today=today,
+            stem=f"附件{number}-{fig['period']}",
+        )
+        annexes.append({"number": number, "title": done["title"], "files": done["files"]})
+    return annexes
+
+
+def _stages(doc: OfficialDocument, ws: Workspace, office: str, annexes: list[dict]) -> None:
+    """组织实施: the three stages, with the periods and dates the office set (or marked to fill in)."""
     doc.heading("组织实施")
     stages = [str(x) for x in ws.setting("documents", "plan_stages", [])]
     periods = [
@@ -150,6 +167,10 @@ def plan(
         f"于{_setting(ws, 'annex2_due', '附件2报送日期', date=True)}前填报《{annexes[1]['title']}》"
         "（详见附件2）。"
     )
+
+
+def _requirements(doc: OfficialDocument, ws: Workspace) -> None:
+    """工作要求: leadership, focus, supervision, and when progress is reported each month."""
     doc.heading("工作要求")
     day = ws.setting("plan", "monthly_report_day", "")
     monthly = f"每月{int(day)}日前报送上月整改进展" if str(day).strip().isdigit() else form.fill("每月报送进展的日期")
@@ -159,8 +180,3 @@ def plan(
     doc.paragraph("整改目标紧扣问题，举措突出重点，让群众可感知、可把握、可监督。")
     doc.heading("强化监督，狠抓落实。", level=2)
     doc.paragraph(f"坚持主要领导每月一过问、分管领导每月一审核、责任科室每月一报告，{monthly}，狠抓整改完成销号。")
-    doc.blank()
-    doc.attachments([a["title"] for a in annexes])
-    doc.imprint(form.setting(ws, "plan", "cc", "抄送机关（无则删去此行）"), form.printer(ws), today)
-    path = doc.save(child(out, f"整改方案-{file_part(period)}.docx"))
-    return Summary({"title": title, "path": str(path), "content": content, "figures": fig, "annexes": annexes})
