@@ -75,18 +75,7 @@ def survey_report(
     q = [x for x in chosen["questions"] if x["answered"]]
     low = sorted(q, key=lambda x: x["share"])[:3]
     strata = sorted((s for s in chosen["strata"] if s["answered"]), key=lambda s: s["share"])
-    o = chosen["overall"]
-    opening = (
-        f"{name}第{chosen['round']}轮于{cn_date(dt.date.fromisoformat(chosen['drawn_on']))}抽取 {chosen['size']} 人，"
-        f"截至{cn_date(today)}联系上 {chosen['reached']} 人"
-        + (
-            f"，未联系上 {chosen['unreached']} 人（{'、'.join(f'{r}{n}人' for r, n in chosen['reasons'][:3])}）"
-            if chosen["unreached"]
-            else ""
-        )
-        + f"。各问题合计满意率（含基本满意，不含“不了解”）{_pct(o['share'])}"
-        f"（95%置信区间 {_pct(o['low'])}—{_pct(o['high'])}）" + (f"，比上轮{_moved(o)}" if _moved(o) else "") + "。"
-    )
+    opening = _opening(name, chosen, today)
     doc = OfficialDocument(f"{name}第{chosen['round']}轮情况")
     doc.issuer(str(ws.setting("office", "name", "") or ""), today)
     doc.heading("总体情况")
@@ -120,6 +109,39 @@ def survey_report(
     doc.heading("下一步")
     doc.placeholder("请在此写明针对满意率低的领域和地方的整改措施")
     docx = doc.save(child(out, f"{stem}.docx"))
+    rows = _table_rows(rounds)
+    xlsx = write_table(
+        child(out, f"{file_part(name)}各轮满意率.xlsx"),
+        "满意率",
+        HEADERS,
+        rows,
+        widths=[6, 12, 16, 8, 10, 8, 10, 10, 12, 10],
+        title=[f"{name}各轮满意率（截至{cn_date(today)}）"],
+    )
+    return Summary(
+        {"name": name, "round": chosen["round"], "opening": opening, "rounds": rounds, "files": [str(docx), str(xlsx)]}
+    )
+
+
+def _opening(name: str, chosen: dict, today: dt.date) -> str:
+    """总体情况: who was drawn and reached, why others were not, the satisfaction rate with its interval."""
+    o = chosen["overall"]
+    opening = (
+        f"{name}第{chosen['round']}轮于{cn_date(dt.date.fromisoformat(chosen['drawn_on']))}抽取 {chosen['size']} 人，"
+        f"截至{cn_date(today)}联系上 {chosen['reached']} 人"
+        + (
+            f"，未联系上 {chosen['unreached']} 人（{'、'.join(f'{r}{n}人' for r, n in chosen['reasons'][:3])}）"
+            if chosen["unreached"]
+            else ""
+        )
+        + f"。各问题合计满意率（含基本满意，不含“不了解”）{_pct(o['share'])}"
+        f"（95%置信区间 {_pct(o['low'])}—{_pct(o['high'])}）" + (f"，比上轮{_moved(o)}" if _moved(o) else "") + "。"
+    )
+    return opening
+
+
+def _table_rows(rounds: list[dict]) -> list[list]:
+    """Every round's rate per question, overall and per stratum, for the companion workbook."""
     rows = []
     for r in rounds:
         for x in r["questions"]:
@@ -153,14 +175,4 @@ def survey_report(
                 for s in x["by_stratum"]
                 if s["answered"]
             ]
-    xlsx = write_table(
-        child(out, f"{file_part(name)}各轮满意率.xlsx"),
-        "满意率",
-        HEADERS,
-        rows,
-        widths=[6, 12, 16, 8, 10, 8, 10, 10, 12, 10],
-        title=[f"{name}各轮满意率（截至{cn_date(today)}）"],
-    )
-    return Summary(
-        {"name": name, "round": chosen["round"], "opening": opening, "rounds": rounds, "files": [str(docx), str(xlsx)]}
-    )
+    return rows
