@@ -106,47 +106,14 @@ def monthly_report(
     month = _month(month, today)
     warn = int(ws.setting("tracking", "warn_days", 10))
     scope = "、".join(batches)
-    late = None
-    with ws.ledger() as led:
-        if month_bounds(month)[0] > today:
-            raise UsageError(f"{month} 还没有开始（今天是 {today.isoformat()}）。")
-        earlier = editions.latest(led, "monthly", month, scope)
-        if edition is not None:
-            chosen = editions.numbered(led, "monthly", month, scope, edition)
-            if chosen is None:
-                raise UsageError(f"{month} 的月报没有第{edition}版（已有 {earlier['number'] if earlier else 0} 版）。")
-            today = dt.date.fromisoformat(chosen["made_on"])
-            fig = monthly(led, month, warn_days=warn, batches=batches, today=today, mark=chosen["event_mark"])
-            before = monthly(led, _previous(month), warn_days=warn, batches=batches, mark=chosen["event_mark"])
-        else:
-            fig = monthly(led, month, warn_days=warn, batches=batches, today=today)
-            before = monthly(led, _previous(month), warn_days=warn, batches=batches)
-            stored = json.loads(json.dumps(fig, sort_keys=True))
-            if earlier is None or earlier["figures"] != stored:
-                if earlier is not None and earlier["figures"]["as_of"] == fig["as_of"]:
-                    late = _late(led, earlier, fig, dt.date.fromisoformat(fig["as_of"]))
-                with led.transaction():
-                    editions.remember(led, "monthly", month, scope, today, fig)
+    fig, before, late, today = _figures(ws, month, scope, batches, warn, today, edition)
     if not fig["units"]:
         raise NotReadyError("还没有分解到牵头单位的重点整改任务，无法生成月报。", hint="先运行 rectikit assign。")
     year, mon = (int(x) for x in month.split("-"))
     with ws.ledger() as led:
         things = form.speak_of(led.batch_kinds(batches).values())[0]
     title = f"{year}年{mon}月{things}整改工作月报"
-    t, b = fig["total"], before["total"]
-    overview = (
-        f"截至{cn_date(dt.date.fromisoformat(fig['as_of']))}，{t['tasks']}项重点整改任务中，累计完成{t['done']}项、"
-        f"占{share_text(t['done'], t['tasks'])}，其中本月新完成{t['done_this_month']}项；累计销号{t['closed']}项，"
-        f"其中本月销号{t['closed_this_month']}项；逾期未完成{t['overdue']}项，{_change(t['overdue'], b['overdue'])}。"
-    )
-    missing = fig["not_reported"]
-    reporting = (
-        f"本月未报送整改进展的单位有{len(missing)}个：{'、'.join(missing)}。"
-        if missing
-        else "各牵头单位本月均已报送整改进展。"
-    )
-    rows = [[r["unit"], *(r[k] for k in KEYS), "是" if r["reported"] else "否"] for r in fig["units"]]
-    rows.append(["合计", *(t[k] for k in KEYS), f"{len(fig['units']) - len(missing)}/{len(fig['units'])}"])
+    overview, reporting, rows = _texts(fig, before)
     dates = (
         "完成数按单位报送的完成时间计入所在月份，销号数按销号日期计入，逾期按当日的整改时限计算"
         "（重新整改的任务按新的时限）。"
@@ -190,3 +157,51 @@ def monthly_report(
             "files": {"docx": str(path), "xlsx": str(table)},
         }
     )
+
+
+def _figures(
+    ws: Workspace, month: str, scope: str, batches: Sequence[str], warn: int, today: dt.date, edition: int | None
+) -> tuple[dict, dict, dict | None, dt.date]:
+    """The month's figures and the previous month's: an earlier edition's as it was, or today's, kept as a
+    new edition when they differ from the last one (and what arrived late since, on the same day)."""
+    late = None
+    with ws.ledger() as led:
+        if month_bounds(month)[0] > today:
+            raise UsageError(f"{month} 还没有开始（今天是 {today.isoformat()}）。")
+        earlier = editions.latest(led, "monthly", month, scope)
+        if edition is not None:
+            chosen = editions.numbered(led, "monthly", month, scope, edition)
+            if chosen is None:
+                raise UsageError(f"{month} 的月报没有第{edition}版（已有 {earlier['number'] if earlier else 0} 版）。")
+            today = dt.date.fromisoformat(chosen["made_on"])
+            fig = monthly(led, month, warn_days=warn, batches=batches, today=today, mark=chosen["event_mark"])
+            before = monthly(led, _previous(month), warn_days=warn, batches=batches, mark=chosen["event_mark"])
+        else:
+            fig = monthly(led, month, warn_days=warn, batches=batches, today=today)
+            before = monthly(led, _previous(month), warn_days=warn, batches=batches)
+            stored = json.loads(json.dumps(fig, sort_keys=True))
+            if earlier is None or earlier["figures"] != stored:
+                if earlier is not None and earlier["figures"]["as_of"] == fig["as_of"]:
+                    late = _late(led, earlier, fig, dt.date.fromisoformat(fig["as_of"]))
+                with led.transaction():
+                    editions.remember(led, "monthly", month, scope, today, fig)
+    return fig, before, late, today
+
+
+def _texts(fig: dict, before: dict) -> tuple[str, str, list[list]]:
+    """总体情况 (done, closed, overdue against last month), 报送情况, and the table's rows with its total."""
+    missing = fig["not_reported"]
+    t, b = fig["total"], before["total"]
+    overview = (
+        f"截至{cn_date(dt.date.fromisoformat(fig['as_of']))}，{t['tasks']}项重点整改任务中，累计完成{t['done']}项、"
+        f"占{share_text(t['done'], t['tasks'])}，其中本月新完成{t['done_this_month']}项；累计销号{t['closed']}项，"
+        f"其中本月销号{t['closed_this_month']}项；逾期未完成{t['overdue']}项，{_change(t['overdue'], b['overdue'])}。"
+    )
+    reporting = (
+        f"本月未报送整改进展的单位有{len(missing)}个：{'、'.join(missing)}。"
+        if missing
+        else "各牵头单位本月均已报送整改进展。"
+    )
+    rows = [[r["unit"], *(r[k] for k in KEYS), "是" if r["reported"] else "否"] for r in fig["units"]]
+    rows.append(["合计", *(t[k] for k in KEYS), f"{len(fig['units']) - len(missing)}/{len(fig['units'])}"])
+    return overview, reporting, rows
