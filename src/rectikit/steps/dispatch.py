@@ -133,15 +133,7 @@ def send_to_units(
     )
     lead_contact = _contacts(ws)
     with ws.ledger() as led:
-        by_unit: dict[str, list[tuple[str, dict]]] = defaultdict(list)
-        for it in led.working_items([batch] if batch else [], key_only=True):
-            if not it["lead_unit"]:
-                res.unassigned.append(it["id"])
-                continue
-            by_unit[it["lead_unit"]].append((LEAD, it))
-            for co in split_units(it["co_units"]):
-                if co != it["lead_unit"]:
-                    by_unit[co].append((CO, it))
+        by_unit = _by_unit(led, batch, res)
         if not by_unit:
             raise NotReadyError("没有已分解到牵头单位的重点整改任务。", hint="先运行 rectikit assign。")
         if any(key == "contacts" for key, *_ in form.columns):  # staff-only forms: everyone who raised each item
@@ -165,21 +157,7 @@ def send_to_units(
                     f"承办单位：{unit}　　交办日期：{cn_date(today)}　　请于{cn_date(reply_by)}前报回",
                     f"交办单位：{office}　{contact}".rstrip(),
                 ]
-                rows = [
-                    [
-                        role
-                        if key == "role"
-                        else deadline_text(it)
-                        if key == "deadline"
-                        else task_note(it) or None
-                        if key == "note"
-                        else (lead_contact(it["lead_unit"]) if role == CO else None)
-                        if key == "lead"
-                        else it.get(key)
-                        for key, *_ in form.columns
-                    ]
-                    for role, it in tasks
-                ]
+                rows = _rows(form, tasks, lead_contact)
                 jobs.append(
                     books.Outgoing(
                         form.kind,
@@ -207,6 +185,39 @@ def send_to_units(
     res.files = {unit: str(path) for unit, path in zip(units, sent.paths)}
     res.kept = sent.kept
     return res
+
+
+def _by_unit(led, batch: str | None, res: DispatchResult) -> dict[str, list[tuple[str, dict]]]:
+    """Each unit's key tasks, led (牵头) or co-operated on (配合); the tasks with no lead unit kept apart."""
+    by_unit: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    for it in led.working_items([batch] if batch else [], key_only=True):
+        if not it["lead_unit"]:
+            res.unassigned.append(it["id"])
+            continue
+        by_unit[it["lead_unit"]].append((LEAD, it))
+        for co in split_units(it["co_units"]):
+            if co != it["lead_unit"]:
+                by_unit[co].append((CO, it))
+    return by_unit
+
+
+def _rows(form: Form, tasks: list[tuple[str, dict]], lead_contact) -> list[list]:
+    """A unit's rows in the form's columns: its role, the deadline as written, notes, the lead's contact."""
+    return [
+        [
+            role
+            if key == "role"
+            else deadline_text(it)
+            if key == "deadline"
+            else task_note(it) or None
+            if key == "note"
+            else (lead_contact(it["lead_unit"]) if role == CO else None)
+            if key == "lead"
+            else it.get(key)
+            for key, *_ in form.columns
+        ]
+        for role, it in tasks
+    ]
 
 
 def _contacts(ws: Workspace):
