@@ -145,22 +145,7 @@ def draw_round(
     )
     if by and by not in t.header:
         raise UsageError(f"样本框名单没有“{by}”列，可用：{'、'.join(h for h in t.header if h)}。")
-    people, seen = [], set()
-    for _r, row in t.records():
-        phone = t.text(row, "联系电话")
-        key = person_key(phone)
-        if not phone or key in seen:
-            continue
-        seen.add(key)
-        people.append(
-            {
-                "key": key,
-                "name": t.text(row, "姓名"),
-                "phone": phone,
-                "role": t.text(row, "身份/职务"),
-                "stratum": (t.text(row, by) if by else "") or ("未注明" if by else "全部"),
-            }
-        )
+    people = _people(t, by)
     with ws.ledger() as led:
         recent = _reached_since(led, today - dt.timedelta(days=skip_days)) if skip_days else set()
         pool = [p for p in people if p["key"] not in recent]
@@ -212,23 +197,7 @@ def draw_round(
                 ],
             )
             res = Round(name, rnd, len(pool), len(people) - len(pool), by, seed, strata)
-            led.conn.execute(
-                "INSERT INTO surveys(name, round, drawn_on, run, by, seed, population, size, strata, questions, people)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    name,
-                    rnd,
-                    today.isoformat(),
-                    sent.books[0].run,
-                    by,
-                    seed,
-                    len(pool),
-                    len(chosen),
-                    json.dumps(strata, ensure_ascii=False),
-                    json.dumps(asked, ensure_ascii=False),
-                    json.dumps({p["number"]: [p["key"], p["stratum"]] for p in chosen}, ensure_ascii=False),
-                ),
-            )
+            _remember(led, res, today, sent.books[0].run, len(chosen), asked, chosen)
             led.record("survey-draw", "survey", None, detail={"name": name, "round": rnd, "size": len(chosen)})
     res.files = {g: str(p) for g, p in zip(sorted(groups), sent.paths)}
     res.counts = {g: len(groups[g]) for g in sorted(groups)}
@@ -335,3 +304,46 @@ def collect_survey(ws: Workspace, files: Sequence, *, today: dt.date | None = No
             led.record("collect", "survey", None, detail={"files": res.files, "answers": len(rows)})
     res.rows = len(rows)
     return res
+
+
+def _people(t, by: str | None) -> list[dict]:
+    """The frame's people, each once (by phone), with the stratum they are drawn in."""
+    people: list[dict] = []
+    seen: set = set()
+    for _r, row in t.records():
+        phone = t.text(row, "联系电话")
+        key = person_key(phone)
+        if not phone or key in seen:
+            continue
+        seen.add(key)
+        people.append(
+            {
+                "key": key,
+                "name": t.text(row, "姓名"),
+                "phone": phone,
+                "role": t.text(row, "身份/职务"),
+                "stratum": (t.text(row, by) if by else "") or ("未注明" if by else "全部"),
+            }
+        )
+    return people
+
+
+def _remember(led, res: Round, today: dt.date, run: str | None, size: int, asked: list, chosen: list[dict]) -> None:
+    """The round in the ledger: its frame, strata, questions and who was drawn (by number, key, stratum)."""
+    led.conn.execute(
+        "INSERT INTO surveys(name, round, drawn_on, run, by, seed, population, size, strata, questions, people)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            res.name,
+            res.round,
+            today.isoformat(),
+            run,
+            res.by,
+            res.seed,
+            res.population,
+            size,
+            json.dumps(res.strata, ensure_ascii=False),
+            json.dumps(asked, ensure_ascii=False),
+            json.dumps({p["number"]: [p["key"], p["stratum"]] for p in chosen}, ensure_ascii=False),
+        ),
+    )
