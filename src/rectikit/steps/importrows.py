@@ -156,64 +156,10 @@ def check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], si
             if sources[k] is None:
                 sources[k] = groups.current
             continue
-        row = body[k]
-        kind = _classify_empty(row, mapping)
-        if kind:
-            sr.skipped += 1
-            if kind != "blank":
-                report.add(
-                    Issue(
-                        kind,
-                        _SKIP_MESSAGES[kind],
-                        INFO,
-                        file=file,
-                        sheet=sh.name,
-                        row=start + k + 1,
-                        value=_first_value(row),
-                    )
-                )
-        elif alt := next(((j, t) for j in other_texts if (t := _cell_text(row, j))), None):
-            texts[k] = alt[1]
+        if _row_without_text(
+            body[k], k, texts, titles, other_texts, mapping, (file, sh.name, names, start), sr, report
+        ):
             keep.append(k)
-            report.add(
-                Issue(
-                    "text-from-other-column",
-                    f"“{names[mapping['text']]}”为空，已用“{names[alt[0]]}”列的内容。",
-                    INFO,
-                    file=file,
-                    sheet=sh.name,
-                    row=start + k + 1,
-                    column=names[alt[0]],
-                )
-            )
-        elif titles[k]:
-            texts[k] = titles[k]
-            keep.append(k)
-            report.add(
-                Issue(
-                    "title-as-text",
-                    "内容为空，已用标题代替。",
-                    WARNING,
-                    file=file,
-                    sheet=sh.name,
-                    row=start + k + 1,
-                    column=names[mapping["text"]],
-                )
-            )
-        else:
-            sr.rejected += 1
-            report.add(
-                Issue(
-                    "missing-text",
-                    "此行有其他内容，但意见建议内容为空。",
-                    ERROR,
-                    file=file,
-                    sheet=sh.name,
-                    row=start + k + 1,
-                    column=names[mapping["text"]],
-                    value=_first_value(row),
-                )
-            )
     groups.close()
     if len(keep) < len(body):
         cols = [[c[k] for k in keep] for c in cols]
@@ -221,6 +167,75 @@ def check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], si
     plan.row_numbers = [start + k + 1 for k in keep]
     sr.rows = len(keep)
     return plan
+
+
+def _row_without_text(
+    row: list,
+    k: int,
+    texts: list,
+    titles: list,
+    other_texts: list[int],
+    mapping: dict[str, int],
+    where: tuple,
+    sr: SheetResult,
+    report: Report,
+) -> bool:
+    """A row whose text cell is empty: blank, a note or total (skipped), text in another text column or
+    the title (taken, said in the report), or content with no text (rejected). Whether to keep it."""
+    file, sheet, names, start = where
+    taken = False
+    kind = _classify_empty(row, mapping)
+    if kind:
+        sr.skipped += 1
+        if kind != "blank":
+            report.add(
+                Issue(
+                    kind, _SKIP_MESSAGES[kind], INFO, file=file, sheet=sheet, row=start + k + 1, value=_first_value(row)
+                )
+            )
+    elif alt := next(((j, t) for j in other_texts if (t := _cell_text(row, j))), None):
+        texts[k] = alt[1]
+        taken = True
+        report.add(
+            Issue(
+                "text-from-other-column",
+                f"“{names[mapping['text']]}”为空，已用“{names[alt[0]]}”列的内容。",
+                INFO,
+                file=file,
+                sheet=sheet,
+                row=start + k + 1,
+                column=names[alt[0]],
+            )
+        )
+    elif titles[k]:
+        texts[k] = titles[k]
+        taken = True
+        report.add(
+            Issue(
+                "title-as-text",
+                "内容为空，已用标题代替。",
+                WARNING,
+                file=file,
+                sheet=sheet,
+                row=start + k + 1,
+                column=names[mapping["text"]],
+            )
+        )
+    else:
+        sr.rejected += 1
+        report.add(
+            Issue(
+                "missing-text",
+                "此行有其他内容，但意见建议内容为空。",
+                ERROR,
+                file=file,
+                sheet=sheet,
+                row=start + k + 1,
+                column=names[mapping["text"]],
+                value=_first_value(row),
+            )
+        )
+    return taken
 
 
 _SKIP_MESSAGES = {"note-row": "表尾说明或合计行，未导入。"}
