@@ -135,6 +135,25 @@ def classify(
     ]
     _take_given_or_learned(ws, items, triages, use_model=use_model, reclassify=reclassify)
     _choose_key_tasks(items, triages, settings)
+    _decide(res, items, guesses, triages, reclassify)
+    if not dry_run:
+        with ws.ledger() as led, led.transaction():
+            current = {i["id"]: i for i in items}
+            updates: dict[str, list[tuple]] = {}
+            for d in res.decisions:
+                res.changed += _store(led, current[d.item_id], d, updates)
+            for sql, params in updates.items():  # in bulk: 93k items took 470k single UPDATEs
+                led.conn.executemany(sql, params)
+        with ws.ledger() as led:
+            res.summary = key_task_summary(led)
+    if review:
+        res.review_path = str(write_review(ws, review, batch=batch, suggestions=res.decisions))
+    return res
+
+
+def _decide(res: ClassifyResult, items: list[dict], guesses: list[tuple], triages: list, reclassify: bool) -> None:
+    """One decision per item: the file's own category unless reclassifying, else the guess; the items no
+    category matched and those left for review listed apart."""
     for item, guess, t in zip(items, guesses, triages):
         given = [] if reclassify else split_values(item["category_given"])
         if given:
@@ -161,19 +180,6 @@ def classify(
             res.unmatched.append(item["id"])
         elif adopted == REVIEW:
             res.flagged.append(item["id"])
-    if not dry_run:
-        with ws.ledger() as led, led.transaction():
-            current = {i["id"]: i for i in items}
-            updates: dict[str, list[tuple]] = {}
-            for d in res.decisions:
-                res.changed += _store(led, current[d.item_id], d, updates)
-            for sql, params in updates.items():  # in bulk: 93k items took 470k single UPDATEs
-                led.conn.executemany(sql, params)
-        with ws.ledger() as led:
-            res.summary = key_task_summary(led)
-    if review:
-        res.review_path = str(write_review(ws, review, batch=batch, suggestions=res.decisions))
-    return res
 
 
 def _learned(ws: Workspace, path: Path, items: list[dict], top: int):
