@@ -354,27 +354,7 @@ def report_up(
                 if r and cell_text(r[0])
             ]
         header = table.header
-        rows, changed = [], []
-        for _r, cells in table.records():
-            cells = list(cells) + [""] * (len(header) - len(cells))
-            number = as_int(table.cell(cells, "编号"))
-            task = state.get(by_number.get(number, -1))
-            if task is not None:
-                for column, key in FILLED.items():
-                    if column in header:
-                        value = _reported(task, key)
-                        j = header.index(column)
-                        if cell_text(cells[j]) != value and number is not None:
-                            changed.append(number)
-                        cells[j] = value
-            rows.append(
-                [
-                    cell_text(c)
-                    if not isinstance(c, (int, float)) or isinstance(c, bool)
-                    else (int(c) if float(c).is_integer() else c)
-                    for c in cells[: len(header)]
-                ]
-            )
+        rows, changed = _filled(table, header, state, by_number)
         res.rows += len(rows)
         target = child(out, f"{file_part(Path(b['file_name']).stem)}-上报{today.isoformat()}.xlsx")
         res.changes[target.name] = sorted(set(changed))
@@ -399,6 +379,34 @@ def report_up(
     if not res.files and not dry_run:
         raise UsageError("没有写出任何上报表。")
     return res
+
+
+def _filled(table, header: list, state: dict, by_number: dict) -> tuple[list[list], list[int]]:
+    """The sheet's rows as received, the unit's columns filled from the ledger; and the 编号 whose cells
+    changed."""
+    rows: list[list] = []
+    changed: list[int] = []
+    for _r, cells in table.records():
+        cells = list(cells) + [""] * (len(header) - len(cells))
+        number = as_int(table.cell(cells, "编号"))
+        task = state.get(by_number.get(number, -1))
+        if task is not None:
+            for column, key in FILLED.items():
+                if column in header:
+                    value = _reported(task, key)
+                    j = header.index(column)
+                    if cell_text(cells[j]) != value and number is not None:
+                        changed.append(number)
+                    cells[j] = value
+        rows.append(
+            [
+                cell_text(c)
+                if not isinstance(c, (int, float)) or isinstance(c, bool)
+                else (int(c) if float(c).is_integer() else c)
+                for c in cells[: len(header)]
+            ]
+        )
+    return rows, changed
 
 
 def _reported(task: dict, key: str) -> str:
