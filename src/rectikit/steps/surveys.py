@@ -236,63 +236,7 @@ def collect_survey(ws: Workspace, files: Sequence, *, today: dt.date | None = No
                 what="摸底调查记录表",
                 hint="请使用 rectikit survey draw 生成的原表填写，不要删除列。",
             )
-            for r, row in t.records():
-                where = At(file=t.file, sheet=t.sheet, row=r)
-                number = as_int(t.cell(row, "编号"))
-                if number is None or number not in book.items:
-                    report.add(Issue("not-in-book", f"编号 {number} 不在这份调查表中。", ERROR, column="编号", **where))
-                    continue
-                key = person_key(t.text(row, "联系电话"))
-                if books.digest(number, key) != book.items[number]:
-                    report.add(
-                        Issue(
-                            "row-changed",
-                            f"编号 {number} 的联系电话与发出时不符，请按原表填写。",
-                            ERROR,
-                            column="联系电话",
-                            **where,
-                        )
-                    )
-                    continue
-                reached = t.text(row, "是否联系上")
-                if not reached:
-                    continue  # not called yet
-                if reached not in REACHED:
-                    report.add(
-                        Issue(
-                            "bad-reached",
-                            "“是否联系上”应为 是 或 否。",
-                            ERROR,
-                            column="是否联系上",
-                            value=reached,
-                            **where,
-                        )
-                    )
-                    continue
-                day = parse_date(t.cell(row, "调查时间")) if "调查时间" in t.header else None
-                if day is not None and day > today:
-                    report.add(Issue("future-date", "调查时间在今天之后。", ERROR, column="调查时间", **where))
-                    continue
-                called = (day or today).isoformat()
-                person = (survey["id"], key, people[number][1], reached == "是")
-                if reached == "否":
-                    rows.append((*person, t.text(row, "未联系上原因") or "其他", called, None, None, book.token))
-                    continue
-                for area in asked:
-                    answer = t.text(row, area)
-                    if answer and answer not in SCALE:
-                        report.add(
-                            Issue(
-                                "bad-satisfaction",
-                                f"“{area}”应为 {'、'.join(SCALE)} 之一。",
-                                ERROR,
-                                column=area,
-                                value=answer,
-                                **where,
-                            )
-                        )
-                    elif answer:
-                        rows.append((*person, None, called, area, answer, book.token))
+            rows += _answers(t, book, survey, asked, people, today, report)
         if report.errors:
             raise InvalidDataError(f"报回的摸底调查表有 {len(report.errors)} 处错误，未做任何改动。", report=report)
         with led.transaction():
@@ -347,3 +291,60 @@ def _remember(led, res: Round, today: dt.date, run: str | None, size: int, asked
             json.dumps({p["number"]: [p["key"], p["stratum"]] for p in chosen}, ensure_ascii=False),
         ),
     )
+
+
+def _answers(t, book, survey, asked: list[str], people: dict, today: dt.date, report: Report) -> list[tuple]:
+    """One sheet's answers as rows for survey_answers: each row checked against its book (编号, phone), the
+    reached cell, the date and every answer on the scale."""
+    rows: list[tuple] = []
+    for r, row in t.records():
+        where = At(file=t.file, sheet=t.sheet, row=r)
+        number = as_int(t.cell(row, "编号"))
+        if number is None or number not in book.items:
+            report.add(Issue("not-in-book", f"编号 {number} 不在这份调查表中。", ERROR, column="编号", **where))
+            continue
+        key = person_key(t.text(row, "联系电话"))
+        if books.digest(number, key) != book.items[number]:
+            report.add(
+                Issue(
+                    "row-changed",
+                    f"编号 {number} 的联系电话与发出时不符，请按原表填写。",
+                    ERROR,
+                    column="联系电话",
+                    **where,
+                )
+            )
+            continue
+        reached = t.text(row, "是否联系上")
+        if not reached:
+            continue  # not called yet
+        if reached not in REACHED:
+            report.add(
+                Issue("bad-reached", "“是否联系上”应为 是 或 否。", ERROR, column="是否联系上", value=reached, **where)
+            )
+            continue
+        day = parse_date(t.cell(row, "调查时间")) if "调查时间" in t.header else None
+        if day is not None and day > today:
+            report.add(Issue("future-date", "调查时间在今天之后。", ERROR, column="调查时间", **where))
+            continue
+        called = (day or today).isoformat()
+        person = (survey["id"], key, people[number][1], reached == "是")
+        if reached == "否":
+            rows.append((*person, t.text(row, "未联系上原因") or "其他", called, None, None, book.token))
+            continue
+        for area in asked:
+            answer = t.text(row, area)
+            if answer and answer not in SCALE:
+                report.add(
+                    Issue(
+                        "bad-satisfaction",
+                        f"“{area}”应为 {'、'.join(SCALE)} 之一。",
+                        ERROR,
+                        column=area,
+                        value=answer,
+                        **where,
+                    )
+                )
+            elif answer:
+                rows.append((*person, None, called, area, answer, book.token))
+    return rows
