@@ -192,48 +192,16 @@ def collect_frames(ws: Workspace, files: Sequence[Path], out: Path | None = None
                 continue
             place = book.unit or ""
             for r, row in t.records():
-                where = At(file=t.file, sheet=t.sheet, row=r)
                 values = {c: t.text(row, c) for c in headers}
-                for c, required in definition.columns:
-                    if required and not values[c]:
-                        res.report.add(Issue("missing", f"“{c}”必填。", ERROR, column=c, **where))
-                phone = phone_key(values.get(PHONE_COLUMN)) or ""
-                if PHONE_COLUMN in values and values[PHONE_COLUMN] and not phone:
-                    res.report.add(
-                        Issue(
-                            "bad-phone",
-                            "联系电话不是有效的手机或座机号码。",
-                            ERROR,
-                            column=PHONE_COLUMN,
-                            value=values[PHONE_COLUMN],
-                            **where,
-                        )
-                    )
-                if PLACE_COLUMN in values and values[PLACE_COLUMN] and values[PLACE_COLUMN] != place:
-                    res.report.add(
-                        Issue(
-                            "wrong-place",
-                            f"本表是发给“{place}”的，此人属“{values[PLACE_COLUMN]}”。",
-                            ERROR,
-                            column=PLACE_COLUMN,
-                            value=values[PLACE_COLUMN],
-                            **where,
-                        )
-                    )
-                key = phone or f"{values.get('姓名', '')}"
-                if key and key in seen:
-                    res.report.add(
-                        Issue(
-                            "duplicate-person",
-                            f"与 {seen[key]} 是同一人（联系电话相同），不能重复报送。",
-                            ERROR,
-                            column=PHONE_COLUMN if phone else "姓名",
-                            value=values.get(PHONE_COLUMN, ""),
-                            **where,
-                        )
-                    )
-                elif key:
-                    seen[key] = f"{t.file} 第{r}行"
+                _check_person(
+                    values,
+                    definition,
+                    place,
+                    seen,
+                    f"{t.file} 第{r}行",
+                    At(file=t.file, sheet=t.sheet, row=r),
+                    res.report,
+                )
                 counted[place] = counted.get(place, 0) + 1
                 people.append([*(values[c] for c in headers), place])
     for place, quota in definition.quotas.items():
@@ -255,3 +223,50 @@ def collect_frames(ws: Workspace, files: Sequence[Path], out: Path | None = None
     )
     res.people = len(people)
     return res
+
+
+def _check_person(
+    values: dict, definition, place: str, seen: dict[str, str], line: str, where: At, report: Report
+) -> None:
+    """One person on a returned list: required cells filled, a real phone, of the place the list was sent
+    to, not already listed (by phone, else name)."""
+    for c, required in definition.columns:
+        if required and not values[c]:
+            report.add(Issue("missing", f"“{c}”必填。", ERROR, column=c, **where))
+    phone = phone_key(values.get(PHONE_COLUMN)) or ""
+    if PHONE_COLUMN in values and values[PHONE_COLUMN] and not phone:
+        report.add(
+            Issue(
+                "bad-phone",
+                "联系电话不是有效的手机或座机号码。",
+                ERROR,
+                column=PHONE_COLUMN,
+                value=values[PHONE_COLUMN],
+                **where,
+            )
+        )
+    if PLACE_COLUMN in values and values[PLACE_COLUMN] and values[PLACE_COLUMN] != place:
+        report.add(
+            Issue(
+                "wrong-place",
+                f"本表是发给“{place}”的，此人属“{values[PLACE_COLUMN]}”。",
+                ERROR,
+                column=PLACE_COLUMN,
+                value=values[PLACE_COLUMN],
+                **where,
+            )
+        )
+    key = phone or f"{values.get('姓名', '')}"
+    if key and key in seen:
+        report.add(
+            Issue(
+                "duplicate-person",
+                f"与 {seen[key]} 是同一人（联系电话相同），不能重复报送。",
+                ERROR,
+                column=PHONE_COLUMN if phone else "姓名",
+                value=values.get(PHONE_COLUMN, ""),
+                **where,
+            )
+        )
+    elif key:
+        seen[key] = line
