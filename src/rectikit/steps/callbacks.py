@@ -262,57 +262,7 @@ def collect_callbacks(ws: Workspace, files: Sequence[Path], *, today: dt.date | 
         phrase = reopen_phrase(ws)
         with led.transaction() as conn:
             for file, token, item_id, v in wanted:
-                reached = v["reached"] == "是"
-                fields = (
-                    1 if reached else 0,
-                    v["reason"] or None,
-                    v["satisfaction"] or None,
-                    v["opinion"] or None,
-                    v["caller"] or None,
-                    v["called_on"] or None,
-                )
-                old = conn.execute(
-                    "SELECT reached, reason, result, opinion, caller, called_on FROM callbacks"
-                    " WHERE book=? AND item_id=?",
-                    (token, item_id),
-                ).fetchone()
-                if old is not None and tuple(old) == fields:
-                    continue  # the same sheet again
-                conn.execute(
-                    "INSERT INTO callbacks(item_id, book, reached, reason, result, opinion, caller, called_on,"
-                    " recorded_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(book, item_id) DO UPDATE SET"
-                    " reached=excluded.reached, reason=excluded.reason, result=excluded.result,"
-                    " opinion=excluded.opinion, caller=excluded.caller, called_on=excluded.called_on,"
-                    " recorded_at=excluded.recorded_at",
-                    (item_id, token, *fields, stamp),
-                )
-                led.record(
-                    "callback",
-                    "item",
-                    item_id,
-                    field="callback",
-                    new=v["satisfaction"] or v["reason"],
-                    detail={"file": file, "reached": reached, "opinion": v["opinion"]},
-                )
-                res.rows += 1
-                res.changed += 1
-                if reached and v["satisfaction"] == "不满意":
-                    it = dict(conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone())
-                    on = dt.date.fromisoformat(v["called_on"]) if v["called_on"] else today
-                    if it["reopened_on"] and it["reopened_on"] >= on.isoformat():
-                        continue  # already sent back on or after this call
-                    reopen_item(
-                        led,
-                        it,
-                        kind="callback-reopen",
-                        reason="回访不满意",
-                        on=on,
-                        phrase=phrase,
-                        today=today,
-                        source=itemstore.CALLBACK,
-                        detail={"opinion": v["opinion"], "book": token},
-                    )
-                    res.reopened.append(item_id)
+                _take_call(led, conn, file, token, item_id, v, stamp, phrase, today, res)
     return res
 
 
@@ -356,3 +306,60 @@ def _check(v: dict, called_cell, today: dt.date, where: dict, report: Report) ->
         else:
             v["called_on"] = day.isoformat()
     return len(report.errors) == before
+
+
+def _take_call(
+    led, conn, file: str, token: str, item_id: int, v: dict, stamp: str, phrase: str, today: dt.date, res: CollectResult
+) -> None:
+    """One call recorded (the same sheet again changes nothing); an unsatisfied citizen who was reached
+    sends the item back (重办) from the day of the call, unless it was already sent back since."""
+    reached = v["reached"] == "是"
+    fields = (
+        1 if reached else 0,
+        v["reason"] or None,
+        v["satisfaction"] or None,
+        v["opinion"] or None,
+        v["caller"] or None,
+        v["called_on"] or None,
+    )
+    old = conn.execute(
+        "SELECT reached, reason, result, opinion, caller, called_on FROM callbacks WHERE book=? AND item_id=?",
+        (token, item_id),
+    ).fetchone()
+    if old is not None and tuple(old) == fields:
+        return  # the same sheet again
+    conn.execute(
+        "INSERT INTO callbacks(item_id, book, reached, reason, result, opinion, caller, called_on,"
+        " recorded_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(book, item_id) DO UPDATE SET"
+        " reached=excluded.reached, reason=excluded.reason, result=excluded.result,"
+        " opinion=excluded.opinion, caller=excluded.caller, called_on=excluded.called_on,"
+        " recorded_at=excluded.recorded_at",
+        (item_id, token, *fields, stamp),
+    )
+    led.record(
+        "callback",
+        "item",
+        item_id,
+        field="callback",
+        new=v["satisfaction"] or v["reason"],
+        detail={"file": file, "reached": reached, "opinion": v["opinion"]},
+    )
+    res.rows += 1
+    res.changed += 1
+    if reached and v["satisfaction"] == "不满意":
+        it = dict(conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone())
+        on = dt.date.fromisoformat(v["called_on"]) if v["called_on"] else today
+        if it["reopened_on"] and it["reopened_on"] >= on.isoformat():
+            return  # already sent back on or after this call
+        reopen_item(
+            led,
+            it,
+            kind="callback-reopen",
+            reason="回访不满意",
+            on=on,
+            phrase=phrase,
+            today=today,
+            source=itemstore.CALLBACK,
+            detail={"opinion": v["opinion"], "book": token},
+        )
+        res.reopened.append(item_id)
