@@ -74,20 +74,7 @@ def answers(
         due = answers_due(led, batches, today)
     if not due:
         raise NotReadyError("截至当天还没有整改完成的事项，无需答复。", hint="单位报回“已完成”后再运行。")
-    letters, messages, no_contact, not_mobile = [], [], [], 0
-    for t in due:
-        if not t["people"]:
-            no_contact.append(t["id"])
-        for name, number in t["people"]:
-            letters.append((t, name))
-            key = mobile_key(number)
-            if key:
-                text = sms_text(
-                    sign, mask(t["text"] or ""), t["lead_unit"], t["done_on"] or "", mask(t["result"] or ""), limit
-                )
-                messages.append((t["seq"] or t["id"], t["batch"], name, key, text, len(text)))
-            elif number:
-                not_mobile += 1
+    letters, messages, no_contact, not_mobile = _recipients(due, sign, limit)
     res: dict[str, Any] = {
         "today": today.isoformat(),
         "items": len(due),
@@ -136,3 +123,26 @@ def answers(
             )
         )
     return Summary(res)
+
+
+def _recipients(due: list[dict], sign: str, limit: int) -> tuple[list, list, list[int], int]:
+    """Who gets a letter (everyone named), who gets a text message (a mobile number, the text masked and
+    cut to ``limit``), the items with no contact, and the numbers that are not mobiles."""
+    letters: list = []
+    messages: list = []
+    no_contact: list[int] = []
+    not_mobile = 0
+    for t in due:
+        if not t["people"]:
+            no_contact.append(t["id"])
+        for name, number in t["people"]:
+            letters.append((t, name))
+            key = mobile_key(number)
+            if key:
+                text = sms_text(
+                    sign, mask(t["text"] or ""), t["lead_unit"], t["done_on"] or "", mask(t["result"] or ""), limit
+                )
+                messages.append((t["seq"] or t["id"], t["batch"], name, key, text, len(text)))
+            elif number:
+                not_mobile += 1
+    return letters, messages, no_contact, not_mobile
