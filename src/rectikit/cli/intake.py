@@ -110,6 +110,18 @@ def import_cmd(
             kind=kind,
             progress=lambda name: st.update(f"正在读取 {name} …"),
         )
+    err.print(_import_table(res, dry_run))
+    print_issues(res.report)
+    if res.report_path:
+        show_path("校验报告：", res.report_path)
+    err.print(f"本次新增 {res.added} 条。")
+    emit(res)
+    if not res.ok:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _import_table(res, dry_run: bool):
+    """Each file and sheet imported: header row, status, rows taken, rejected and skipped."""
     t = table(
         f"导入结果 · 批次 {res.batch}" + ("（试运行，未写入）" if dry_run else ""),
         "文件",
@@ -133,14 +145,7 @@ def import_cmd(
                 str(s.rejected),
                 str(s.skipped),
             )
-    err.print(t)
-    print_issues(res.report)
-    if res.report_path:
-        show_path("校验报告：", res.report_path)
-    err.print(f"本次新增 {res.added} 条。")
-    emit(res)
-    if not res.ok:
-        raise typer.Exit(EXIT_FAILED)
+    return t
 
 
 @app.command("status", cls=Command, help="查看台账：各批次的文件数、原始条数、工作条数。")
