@@ -77,30 +77,11 @@ def write_table(
         )
         ws = wb.add_worksheet(sheet)
         if internal:
-            wb.set_properties(
-                {
-                    "title": f"{title[0] if title else sheet}（内部资料）",
-                    "subject": INTERNAL,
-                    "keywords": "内部资料",
-                    "comments": INTERNAL,
-                    "category": "内部资料",
-                }
-            )
-            if title and "内部资料" not in str(title[0]):
-                title = [f"{title[0]}（内部资料）", *title[1:]]
+            title = _mark_internal(wb, title, sheet)
         head = wb.add_format(
             {"bold": True, "font_name": "黑体", "border": 1, "bg_color": "#D9E1F2", "valign": "vcenter"}
         )
-        body = None  # the default style (above)
-        date = wb.add_format({"font_name": "仿宋", "num_format": "yyyy-mm-dd", "valign": "top"})
-        tinted = wb.add_format({"font_name": "仿宋", "text_wrap": True, "valign": "top", "bg_color": "#F2F2F2"})
-        tinted_date = wb.add_format(
-            {"font_name": "仿宋", "num_format": "yyyy-mm-dd", "valign": "top", "bg_color": "#F2F2F2"}
-        )
-        fraction = wb.add_format({"font_name": "仿宋", "num_format": "0.00", "valign": "top"})
-        tinted_fraction = wb.add_format(
-            {"font_name": "仿宋", "num_format": "0.00", "valign": "top", "bg_color": "#F2F2F2"}
-        )
+        plain_formats, tinted_formats = _body_formats(wb)
         top = len(title)  # the header's row
         big = wb.add_format({"font_name": "方正小标宋简体", "font_size": 16, "align": "center", "valign": "vcenter"})
         line = wb.add_format({"font_name": "仿宋", "font_size": 11, "valign": "vcenter"})
@@ -111,13 +92,42 @@ def write_table(
             ws.write_string(top, c, str(h), head)
             if widths:
                 ws.set_column(c, c, widths[c])
-        n = _write_rows(ws, rows, top, widths, shade, (body, date, fraction), (tinted, tinted_date, tinted_fraction))
+        n = _write_rows(ws, rows, top, widths, shade, plain_formats, tinted_formats)
         if choices:
             _dropdowns(wb, ws, choices, top, n)
         _print_setup(ws, top, max(n, top + 1), len(headers), internal)
         _more_sheets(wb, notes, extra_sheets, identity, head)
         wb.close()
     return path
+
+
+def _mark_internal(wb, title: Sequence[str], sheet: str) -> Sequence[str]:
+    """内部资料 in the file's properties and in its first title line."""
+    wb.set_properties(
+        {
+            "title": f"{title[0] if title else sheet}（内部资料）",
+            "subject": INTERNAL,
+            "keywords": "内部资料",
+            "comments": INTERNAL,
+            "category": "内部资料",
+        }
+    )
+    if title and "内部资料" not in str(title[0]):
+        title = [f"{title[0]}（内部资料）", *title[1:]]
+    return title
+
+
+def _body_formats(wb) -> tuple[tuple, tuple]:
+    """The body's formats, plain and tinted (alternate groups of a review file): text, date, fraction."""
+    body = None  # the default style (above)
+    date = wb.add_format({"font_name": "仿宋", "num_format": "yyyy-mm-dd", "valign": "top"})
+    tinted = wb.add_format({"font_name": "仿宋", "text_wrap": True, "valign": "top", "bg_color": "#F2F2F2"})
+    tinted_date = wb.add_format(
+        {"font_name": "仿宋", "num_format": "yyyy-mm-dd", "valign": "top", "bg_color": "#F2F2F2"}
+    )
+    fraction = wb.add_format({"font_name": "仿宋", "num_format": "0.00", "valign": "top"})
+    tinted_fraction = wb.add_format({"font_name": "仿宋", "num_format": "0.00", "valign": "top", "bg_color": "#F2F2F2"})
+    return (body, date, fraction), (tinted, tinted_date, tinted_fraction)
 
 
 def _write_rows(ws, rows, top: int, widths, shade, plain: tuple, tinted_formats: tuple) -> int:
