@@ -59,23 +59,7 @@ def write_fast(
         if any(isinstance(r[c], (dt.date, dt.datetime)) for r in rows[:200] if c < len(r))
     }
     widths = widths or []
-    short = [usable_width(w) // 2 for w in widths]
-    heights: dict[int, float] = {r: 30 if r == 0 else 18 for r in range(top)}
-    for k, row in enumerate(rows, start=top + 1):  # the heights first: the writer wants them before the rows
-        lines = (
-            max(
-                (
-                    lines_needed(v, widths[c])
-                    for c, v in enumerate(row[: len(headers)])
-                    if v.__class__ is str and (len(v) > short[c] or "\n" in v)
-                ),
-                default=1,
-            )
-            if short
-            else 1
-        )
-        if lines > 1:
-            heights[k] = LINE_HEIGHT_PT * min(lines, MAX_LINES)
+    heights = _heights(rows, len(headers), widths, top)
 
     def records():  # one row at a time: a list of 100k dicts of every column cost a gigabyte
         for row in rows:
@@ -90,16 +74,7 @@ def write_fast(
                 record[headers[c]] = v
             yield record
 
-    setup = {
-        "landscape": True,
-        "paper_size": 9,
-        "fit_to_pages": (1, 0),
-        "repeat_rows": top,
-        "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6},
-        "footer": "&C第 &P 页，共 &N 页",
-    }
-    if internal:
-        setup["header"] = "&C内部资料　含群众个人信息，不得外传"
+    setup = _page_setup(top, internal)
     with atomic_path(path) as tmp:
         rx.write_worksheet(
             records(),
@@ -118,6 +93,45 @@ def write_fast(
         )
         repair_package(tmp, title=named if internal else None)
     return path
+
+
+def _page_setup(top: int, internal: bool) -> dict:
+    """A4 landscape, all columns on the page width, the header row on every page, page numbers; the
+    内部资料 line on every page of a staff-only table."""
+    setup = {
+        "landscape": True,
+        "paper_size": 9,
+        "fit_to_pages": (1, 0),
+        "repeat_rows": top,
+        "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6},
+        "footer": "&C第 &P 页，共 &N 页",
+    }
+    if internal:
+        setup["header"] = "&C内部资料　含群众个人信息，不得外传"
+    return setup
+
+
+def _heights(rows: list, columns: int, widths: Sequence[int], top: int) -> dict[int, float]:
+    """The title rows' heights and each body row's that wraps: the writer wants them before the rows."""
+    short = [usable_width(w) // 2 for w in widths]
+    heights: dict[int, float] = {r: 30 if r == 0 else 18 for r in range(top)}
+    for k, row in enumerate(rows, start=top + 1):
+        lines = (
+            max(
+                (
+                    lines_needed(v, widths[c])
+                    for c, v in enumerate(row[:columns])
+                    if v.__class__ is str and (len(v) > short[c] or "\n" in v)
+                ),
+                default=1,
+            )
+            if short
+            else 1
+        )
+        if lines > 1:
+            heights[k] = LINE_HEIGHT_PT * min(lines, MAX_LINES)
+
+    return heights
 
 
 _ROW = re.compile(rb'<row r="(\d+)"([^>]*?)(/?)>')
