@@ -39,33 +39,7 @@ def write_xlsx(table: Table, path: Path) -> Path:
             },
         )
         ws = wb.add_worksheet("附件" + table.layout.number if table.layout.number else table.layout.name)
-        f = wb.add_format
-        mark = f({"font_name": "黑体", "font_size": 16})
-        title = f({"font_name": "方正小标宋简体", "font_size": 20, "align": "center", "valign": "vcenter"})
-        sub = f({"font_name": "楷体_GB2312", "font_size": 14, "align": "center", "valign": "vcenter"})
-        head = f(
-            {
-                "font_name": "黑体",
-                "font_size": 11,
-                "bold": True,
-                "border": 1,
-                "align": "center",
-                "valign": "vcenter",
-                "text_wrap": True,
-            }
-        )
-        cell = f({"font_name": "仿宋_GB2312", "font_size": 11, "border": 1, "valign": "vcenter", "text_wrap": True})
-        centre = f(
-            {
-                "font_name": "仿宋_GB2312",
-                "font_size": 11,
-                "border": 1,
-                "valign": "vcenter",
-                "align": "center",
-                "text_wrap": True,
-            }
-        )
-        group = f({"font_name": "黑体", "font_size": 11, "border": 1, "valign": "vcenter"})
+        mark, title, sub, head, cell, centre, group = _formats(wb)
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.write_string(0, 0, f"附件{table.layout.number}", mark)
@@ -101,6 +75,38 @@ def write_xlsx(table: Table, path: Path) -> Path:
         ws.set_footer('&C&"宋体"&14— &P —')
         wb.close()
     return Path(path)
+
+
+def _formats(wb) -> tuple:
+    """The annex's look: the 附件 mark, title, subtitle, header, body cells (left and centred), group rows."""
+    f = wb.add_format
+    mark = f({"font_name": "黑体", "font_size": 16})
+    title = f({"font_name": "方正小标宋简体", "font_size": 20, "align": "center", "valign": "vcenter"})
+    sub = f({"font_name": "楷体_GB2312", "font_size": 14, "align": "center", "valign": "vcenter"})
+    head = f(
+        {
+            "font_name": "黑体",
+            "font_size": 11,
+            "bold": True,
+            "border": 1,
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+        }
+    )
+    cell = f({"font_name": "仿宋_GB2312", "font_size": 11, "border": 1, "valign": "vcenter", "text_wrap": True})
+    centre = f(
+        {
+            "font_name": "仿宋_GB2312",
+            "font_size": 11,
+            "border": 1,
+            "valign": "vcenter",
+            "align": "center",
+            "text_wrap": True,
+        }
+    )
+    group = f({"font_name": "黑体", "font_size": 11, "border": 1, "valign": "vcenter"})
+    return mark, title, sub, head, cell, centre, group
 
 
 def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
