@@ -19,7 +19,7 @@ from pathlib import Path
 from rectikit.base import clock
 from rectikit.base.errors import InvalidDataError, NotReadyError, UsageError
 from rectikit.base.names import child, distinct_files, file_part
-from rectikit.base.problems import ERROR, Issue, Report
+from rectikit.base.problems import ERROR, At, Issue, Report
 from rectikit.base.results import Result
 from rectikit.figures import SATISFACTION, SATISFACTION_GROUPS, UNKNOWN
 from rectikit.steps.collect import CollectResult
@@ -29,7 +29,7 @@ from rectikit.store import items as itemstore
 from rectikit.store.ledger import now
 from rectikit.store.values import DONE
 from rectikit.store.workspace import Workspace
-from rectikit.text.dates import cn_date, parse_date
+from rectikit.text.dates import cn_date
 
 SHEET = "回访记录"
 REACHED = ("是", "否")
@@ -253,7 +253,7 @@ def collect_callbacks(ws: Workspace, files: Sequence[Path], *, today: dt.date | 
         ):
             values = {key: t.text(row, header) for key, header, _ in FILL}
             if any(values.values()) and _check(
-                values, t.cell(row, "回访时间"), today, dict(file=t.file, sheet=t.sheet, row=r), res.report
+                values, t.cell(row, "回访时间"), today, At(file=t.file, sheet=t.sheet, row=r), res.report
             ):
                 wanted.append((t.file, book.token, item_id, values))
         if res.report.errors:
@@ -266,7 +266,7 @@ def collect_callbacks(ws: Workspace, files: Sequence[Path], *, today: dt.date | 
     return res
 
 
-def _check(v: dict, called_cell, today: dt.date, where: dict, report: Report) -> bool:
+def _check(v: dict, called_cell, today: dt.date, where: At, report: Report) -> bool:
     """One filled row: reached or not, the satisfaction or the reason, a real date."""
     before = len(report.errors)
     if v["reached"] not in REACHED:
@@ -287,24 +287,9 @@ def _check(v: dict, called_cell, today: dt.date, where: dict, report: Report) ->
     elif v["reached"] == "否" and not v["reason"]:
         report.add(Issue("missing-reason", "未联系上的须写明原因。", ERROR, column="未联系上原因", **where))
     if v["called_on"]:
-        day = parse_date(called_cell)
-        if day is None:
-            report.add(
-                Issue("bad-date", "回访时间不是有效日期。", ERROR, column="回访时间", value=v["called_on"], **where)
-            )
-        elif day > today:
-            report.add(
-                Issue(
-                    "future-date",
-                    f"回访时间 {day.isoformat()} 晚于今天（{today.isoformat()}）。",
-                    ERROR,
-                    column="回访时间",
-                    value=v["called_on"],
-                    **where,
-                )
-            )
-        else:
-            v["called_on"] = day.isoformat()
+        day = returnedbooks.returned_date(called_cell, v["called_on"], "回访时间", today, where, report)
+        if day:
+            v["called_on"] = day
     return len(report.errors) == before
 
 

@@ -20,7 +20,6 @@ from rectikit.store.items import events_of
 from rectikit.store.ledger import now
 from rectikit.store.values import DONE, PROGRESS
 from rectikit.store.workspace import Workspace
-from rectikit.text.dates import parse_date
 
 
 @dataclass
@@ -239,24 +238,9 @@ def _check_return(new: dict, done_cell, today: dt.date, where: At, report: Repor
             )
         )
     if new["done_on"] and new["done_on"] not in CLEAR:
-        day = parse_date(done_cell)
-        if day is None:
-            report.add(
-                Issue("bad-date", "完成时间不是有效日期。", ERROR, column="完成时间", value=new["done_on"], **where)
-            )
-        elif day > today:
-            report.add(
-                Issue(
-                    "future-date",
-                    f"完成时间 {day.isoformat()} 晚于今天（{today.isoformat()}）。",
-                    ERROR,
-                    column="完成时间",
-                    value=new["done_on"],
-                    **where,
-                )
-            )
-        else:
-            new["done_on"] = day.isoformat()
+        day = returnedbooks.returned_date(done_cell, new["done_on"], "完成时间", today, where, report)
+        if day:
+            new["done_on"] = day
             if new["progress"] in ("未启动", "推进中"):
                 report.add(
                     Issue(

@@ -4,6 +4,7 @@ ledger (what happened since it was sent); returns of several rounds taken oldest
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from rectikit.base.problems import ERROR, At, Issue, Report
 from rectikit.files.cells import IDENTITY_SHEET
 from rectikit.store.books import KINDS, LABELS, Book, digest, workspace_id
+from rectikit.text.dates import parse_date
 
 MAX_RETURNED_SHEETS = 20  # what rectikit sends has at most four (the table, 说明, 选项, the identity)
 
@@ -219,3 +221,25 @@ def returned_rows(led, files, kind: str, *, sheet: str, required: list[str], wha
                 report.add(Issue("bad-id", "编号应为整数。", ERROR, column="编号", value=t.text(row, "编号"), **where))
             elif check_row(book, item_id, t.text(row, "意见建议内容"), where, report):
                 yield t, book, r, row, item_id
+
+
+def returned_date(cell, written: str, column: str, today: dt.date, where: At, report: Report) -> str | None:
+    """A date a unit or caller wrote in a returned row (完成时间, 回访时间), as ISO; None when it is not a
+    date or comes after today, each said in the report."""
+    day = parse_date(cell)
+    if day is None:
+        report.add(Issue("bad-date", f"{column}不是有效日期。", ERROR, column=column, value=written, **where))
+        return None
+    if day > today:
+        report.add(
+            Issue(
+                "future-date",
+                f"{column} {day.isoformat()} 晚于今天（{today.isoformat()}）。",
+                ERROR,
+                column=column,
+                value=written,
+                **where,
+            )
+        )
+        return None
+    return day.isoformat()
