@@ -116,7 +116,7 @@ def _reasons(members: list[dict], group, forms: list[tuple[str, str]]) -> str:
     comparison forms of text and title, made once for the whole batch."""
     from rapidfuzz.distance import Indel
 
-    from rectikit.text.normalise import places
+    from rectikit.text.specificity import every_place
 
     said = [f"内容相似度 {group.score:.2f}"] + [_SIGNALS[s] for s in group.signals if s in _SIGNALS]
     if group.shared:
@@ -125,7 +125,7 @@ def _reasons(members: list[dict], group, forms: list[tuple[str, str]]) -> str:
     if all(titles):
         least = min(Indel.normalized_similarity(a, b) for a, b in itertools.combinations(titles, 2))
         said.append("标题相同" if least == 1 else f"标题相似度 {least:.2f}")
-    shared = set.intersection(*(places(n) for n, _t in forms))
+    shared = set.intersection(*(every_place(n) for n, _t in forms))
     if shared:
         said.append("同一地点：" + "、".join(sorted(shared, key=len)[:3]))
     phones = {m.get("contact_phone") for m in members}

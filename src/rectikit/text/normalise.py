@@ -266,11 +266,6 @@ def _facts(text: str, lo: int, hi: int) -> list[str]:
     return out
 
 
-def places(norm: str) -> set[str]:
-    """The place names a comparison form mentions (two to six characters before a place suffix)."""
-    return {norm[max(0, m.start() - 6) : m.start()] + m.group(1) for m in PLACE_SUFFIX.finditer(norm) if m.start() >= 2}
-
-
 _PHONE_SEPARATORS = re.compile(r"[\s\-–—_./()（）]")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{9,11}$|^\d{7,8}$")

@@ -13,7 +13,7 @@ import numpy as np
 # p = 0.997, one with 0.5 with p = 0.22. On 100k template-like texts this kept
 # every true pair while giving 4.5x fewer candidates than 16 bands of 4.
 from rectikit.text.minhash import lsh_candidates, minhash_signatures
-from rectikit.text.specificity import named_places
+from rectikit.text.specificity import every_place, named_places
 
 
 def about_one_place(title_a: str, title_b: str, body_a: str, body_b: str) -> bool:
@@ -21,7 +21,7 @@ def about_one_place(title_a: str, title_b: str, body_a: str, body_b: str) -> boo
     numbers apart: hotline titles such as 深夜施工扰民 are shared by complaints about many places.
     (Requiring the bodies to agree on places even when the titles name one cost a fifth of the
     re-posts on real petitions, whose rewritten letters add details.)"""
-    if _places_of(title_a) & _places_of(title_b):  # a place in the title: strong, even when the letter was rewritten
+    if every_place(title_a) & every_place(title_b):  # a place in the title: strong, even when the letter was rewritten
         return True
     return bool(set(named_places(body_a)) & set(named_places(body_b))) and not facts_differ(body_a, body_b)
 
@@ -87,7 +87,7 @@ def rewritten_pairs(forms: Sequence[str], titles: Sequence[str]) -> dict[tuple[i
 
 def _places_apart(a: str, b: str) -> bool:
     """Both name places and none in common (渌口区 / 芦淞区)."""
-    pa, pb = _places_of(a), _places_of(b)
+    pa, pb = every_place(a), every_place(b)
     return bool(pa and pb and not pa & pb)
 
 
@@ -135,14 +135,9 @@ def word_pairs(forms: Sequence[str], threshold: float) -> list[tuple[int, int]]:
 _NUMBER = re.compile(r"\d+\D?")
 
 
-def _places_of(text: str) -> set[str]:
-    """Every place a text names, counties and districts included."""
-    return set(named_places(text)) | set(named_places(text, regions=True))
-
-
 def facts_differ(a: str, b: str) -> bool:
     """Each text names a place or a number the other does not (中山街道 / 河东街道, 8个月 / 2个月),
     beyond one per 150 characters: different problems, however alike the words."""
-    fa, fb = _places_of(a) | set(_NUMBER.findall(a)), _places_of(b) | set(_NUMBER.findall(b))
+    fa, fb = every_place(a) | set(_NUMBER.findall(a)), every_place(b) | set(_NUMBER.findall(b))
     allowed = min(len(a), len(b)) // 150  # a long letter retold may add a date: as same_problem tolerates
     return len(fa - fb) > allowed and len(fb - fa) > allowed

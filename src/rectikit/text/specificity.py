@@ -160,6 +160,12 @@ def named_places(norm: str, regions: bool = False) -> list[str]:
     return _named(norm)[1 if regions else 0]
 
 
+def every_place(norm: str) -> set[str]:
+    """Every place a text names, counties and districts included, whole (泉星社区, a7县)."""
+    places, regions = _named(norm)
+    return {*places, *regions}
+
+
 def _named(norm: str) -> tuple[list[str], list[str]]:
     """Places and regions in one pass over the suffixes."""
     places: list[str] = []
