@@ -139,3 +139,42 @@ def test_what_is_not_a_phone_has_no_key():
         "07715501234",
         "5501234",
     ]
+
+
+def test_a_number_only_one_text_names_is_another_problem():
+    # "已经19天" against "已经10天": decided before any alignment, and either way round
+    a, b = (
+        normalise("城中区停水停电，已经19天了，希望尽快解决。"),
+        normalise("城中区停水停电，已经10天了，希望尽快解决。"),
+    )
+    assert not same_problem(a, b) and not same_problem(b, a)
+    # a number both name, the wording around it changed: still one problem
+    assert same_problem(normalise("3号楼电梯坏了，希望尽快修好"), normalise("3号楼电梯坏了，希望尽快修"))
+
+
+def _facts_by_scanning(text: str, lo: int, hi: int) -> list[str]:
+    """What _facts means, read straight off the text: every run of digits that overlaps [lo, hi) with the
+    character after it, and the stretch up to the first place suffix starting from lo to hi + 2."""
+    import re
+
+    from rectikit.text.normalise import PLACE_SUFFIX
+
+    out = [text[m.start() : m.end() + 1] for m in re.finditer(r"\d+", text) if m.end() > lo and m.start() < hi]
+    for p in range(lo, min(hi + 2, len(text) - 1) + 1):
+        if m := PLACE_SUFFIX.match(text, p):
+            out.append(text[lo : p + len(m.group(1))])
+            break
+    return out
+
+
+@given(
+    st.text(alphabet="12345中山路村镇小区医院卫生院街道三小门学灯民", max_size=30),
+    st.integers(0, 30),
+    st.integers(0, 5),
+)
+def test_facts_read_from_a_text_layout_are_the_facts_of_the_stretch(text, lo, width):
+    from rectikit.text.normalise import _facts
+
+    lo = min(lo, len(text))
+    hi = min(lo + width, len(text))
+    assert _facts(text, lo, hi) == _facts_by_scanning(text, lo, hi)

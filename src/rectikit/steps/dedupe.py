@@ -60,7 +60,10 @@ def propose(
         raise UsageError(f"相似度阈值应在 0.5 到 1 之间，收到 {threshold}。")
     res = DedupeResult(threshold=threshold)
     with ws.ledger() as led:
-        rows = led.working_items([batch] if batch and not across_batches else [])
+        rows = led.working_items(
+            [batch] if batch and not across_batches else [],
+            columns=("text", "title", "source", "county", "contact_phone"),
+        )
         banned = forbidden_pairs(led)
         res.summary = merge_summary(led)
     words = float(ws.setting("dedupe", "words_threshold", DEFAULT_WORDS_THRESHOLD)) or None

@@ -269,12 +269,18 @@ class Ledger:
             for i, pairs in self.people(item_ids).items()
         }
 
-    def working_items(self, batches: Sequence[str] = (), *, key_only: bool = False) -> list[dict]:
+    def working_items(
+        self, batches: Sequence[str] = (), *, key_only: bool = False, columns: Sequence[str] = ()
+    ) -> list[dict]:
         """Items not merged into another, with their batch and how many raw
         items they stand for; ``key_only`` keeps key tasks (and items not yet
-        triaged). An unknown batch name is a usage error."""
+        triaged). An unknown batch name is a usage error. ``columns`` names the
+        only fields a step reads (with id and batch_id): all sixty of 100k items
+        take a second to read, the few a step needs a fifth of that."""
+        fields = ", ".join(f"i.{c}" for c in ("id", "batch_id", *columns)) if columns else "i.*"
         sql = (
-            "SELECT i.*, b.name AS batch, 1 + (SELECT COUNT(*) FROM items m WHERE m.merged_into=i.id) AS raw_count"
+            f"SELECT {fields}, b.name AS batch,"
+            " 1 + (SELECT COUNT(*) FROM items m WHERE m.merged_into=i.id) AS raw_count"
             " FROM items i JOIN batches b ON b.id=i.batch_id WHERE i.merged_into IS NULL"
         )
         for name in batches:

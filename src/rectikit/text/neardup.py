@@ -217,18 +217,17 @@ def _close_pairs(
         from rapidfuzz import process
         from rapidfuzz.distance import Indel
 
-        left = [forms[i] for i in pairs[:, 0]]
-        right = [forms[j] for j in pairs[:, 1]]
+        left = [forms[i] for i in pairs[:, 0].tolist()]
+        right = [forms[j] for j in pairs[:, 1].tolist()]
         scores = process.cpdist(left, right, scorer=Indel.normalized_similarity, workers=-1)
         close = np.flatnonzero(scores >= threshold)
-        for k, same in zip(close, same_problems(forms, pairs[close])):
-            i, j = int(pairs[k, 0]), int(pairs[k, 1])
-            s = float(scores[k])
-            if same and (i, j) not in judge.forbidden:
-                judge.cache[(i, j)] = s
-                matches.append((s, i, j))
-            else:
-                judge.cache[(i, j)] = None
+        keys = list(zip(pairs[close, 0].tolist(), pairs[close, 1].tolist()))
+        verdicts = [
+            s if same and key not in judge.forbidden else None
+            for key, s, same in zip(keys, scores[close].tolist(), same_problems(forms, pairs[close]))
+        ]
+        judge.cache.update(zip(keys, verdicts))  # a million close pairs: built in C, not a loop of inserts
+        matches = [(s, i, j) for (i, j), s in zip(keys, verdicts) if s is not None]
     return matches
 
 

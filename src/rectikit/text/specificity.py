@@ -157,7 +157,7 @@ def _name_start(norm: str, start: int, end: int) -> int:
 def named_places(norm: str, regions: bool = False) -> list[str]:
     """Names before a place suffix (高岭村, 民主路, 实验小学), not 农村, 各社区, 医院; with ``regions``,
     the cities, counties and districts instead (北湖区, 青溪县)."""
-    return _named(norm)[1 if regions else 0]
+    return list(_named(norm)[1 if regions else 0])
 
 
 def every_place(norm: str) -> set[str]:
@@ -166,8 +166,10 @@ def every_place(norm: str) -> set[str]:
     return {*places, *regions}
 
 
-def _named(norm: str) -> tuple[list[str], list[str]]:
-    """Places and regions in one pass over the suffixes."""
+@lru_cache(maxsize=1 << 17)
+def _named(norm: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Places and regions in one pass over the suffixes; remembered, as merging, triage and the reasons
+    a reviewer reads all ask it of the same texts."""
     places: list[str] = []
     regions: list[str] = []
     for m in PLACE_SUFFIX.finditer(norm):
@@ -193,7 +195,7 @@ def _named(norm: str) -> tuple[list[str], list[str]]:
         if inner >= 0 and len(core) - inner - 1 >= 2:
             core = core[inner + 1 :]
         (regions if suffix in _REGIONS else places).append(core + suffix)
-    return list(dict.fromkeys(places)), list(dict.fromkeys(regions))
+    return tuple(dict.fromkeys(places)), tuple(dict.fromkeys(regions))
 
 
 def signals(norm: str) -> dict[str, list[str]]:
@@ -207,9 +209,9 @@ def _signals(norm: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     found: dict[str, list[str]] = {}
     places, regions = _named(norm)
     if places:
-        found["place"] = places
+        found["place"] = list(places)
     if regions:
-        found["region"] = regions
+        found["region"] = list(regions)
     if numbers := _NUMBER.findall(norm):
         found["number"] = list(dict.fromkeys(numbers))
     for k, _start, _end in _signal_matcher().find_matches_as_indexes(norm, overlapping=True):
