@@ -15,7 +15,9 @@ _MANY = re.compile(r"[、，,;；/／|]+")
 
 def split_values(cell: str | None) -> list[str]:
     """A cell that may hold several values ("住房保障、社会保障"): each of them, in order, once."""
-    return list(dict.fromkeys(v.strip() for v in _MANY.split(cell or "") if v.strip()))
+    if not cell:
+        return []  # most items have no such cell: no need to split
+    return list(dict.fromkeys(v.strip() for v in _MANY.split(cell) if v.strip()))
 
 
 def categories_of(item: dict) -> list[str]:

@@ -81,6 +81,25 @@ def rule_category(norm: str, taxonomy) -> tuple[str | None, float, list[str]]:
     return ranked[0] if ranked else (None, 0.0, [])
 
 
+# the fields classify reads and compares (all sixty of 100k items take a second to read)
+_READS = (
+    "title",
+    "text",
+    "township",
+    "village",
+    "nature",
+    "category_given",
+    "disposition_given",
+    "category",
+    "category_source",
+    "category_confidence",
+    "disposition",
+    "disposition_source",
+    "is_key_task",
+    "key_task_source",
+)
+
+
 def classify(
     ws: Workspace,
     *,
@@ -113,7 +132,7 @@ def classify(
         )
     res = ClassifyResult(method="model" if use_model else "rules")
     with ws.ledger() as led:
-        items = led.working_items([batch] if batch else [])
+        items = led.working_items([batch] if batch else [], columns=_READS)
     if not items:
         with ws.ledger() as led:
             res.summary = key_task_summary(led)
@@ -127,12 +146,7 @@ def classify(
         guesses = [seen[n] if n in seen else seen.setdefault(n, _rule_guess(n, taxonomy)) for n in norms]
     # the list's own township and village columns name its places whole (马蚌乡, not 决马蚌乡)
     places = known_places(v for item in items for v in (item.get("township"), item.get("village")))
-    triages = [
-        decide(
-            norm, disp_rules, text=item["text"], nature=item.get("nature"), raw_count=item["raw_count"], places=places
-        )
-        for item, norm in zip(items, norms)
-    ]
+    triages = _triages(items, norms, disp_rules, places)
     _take_given_or_learned(ws, items, triages, use_model=use_model, reclassify=reclassify)
     _choose_key_tasks(items, triages, settings)
     _decide(res, items, guesses, triages, reclassify)
@@ -149,6 +163,23 @@ def classify(
     if review:
         res.review_path = str(write_review(ws, review, batch=batch, suggestions=res.decisions))
     return res
+
+
+def _triages(items: list[dict], norms: list[str], disp_rules, places: frozenset[str]) -> list[Triage]:
+    """The guideline's triage of each item, worked out once per distinct text, question mark, nature and
+    merge count (a list repeats its texts); each item gets its own Triage, as later steps set fields on it
+    (the reasons are shared, and only ever replaced)."""
+    seen: dict[tuple, Triage] = {}
+    out = []
+    for item, norm in zip(items, norms):
+        text = item["text"] or ""
+        key = (norm, "？" in text or "?" in text, item.get("nature"), item["raw_count"])
+        if (t := seen.get(key)) is None:
+            t = seen[key] = decide(
+                norm, disp_rules, text=text, nature=item.get("nature"), raw_count=item["raw_count"], places=places
+            )
+        out.append(Triage(t.disposition, t.score, t.fired))
+    return out
 
 
 def _decide(res: ClassifyResult, items: list[dict], guesses: list[tuple], triages: list, reclassify: bool) -> None:
