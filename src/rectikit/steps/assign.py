@@ -209,6 +209,19 @@ def _unit(name: str, item: dict, units: Directory) -> str | None:
     return units.resolve(name.replace(COUNTY, item.get("county") or ""))
 
 
+# what assign reads: the rule conditions, the fields it writes (to compare), when each item's time starts
+_READS = (
+    "text",
+    *CONDITIONS.values(),
+    *FIELDS,
+    "assign_rule",
+    "assign_source",
+    "reopened",
+    "received_on",
+    "started_on",
+)
+
+
 def assign(
     ws: Workspace,
     *,
@@ -231,7 +244,7 @@ def assign(
     res = AssignResult()
     for_category = _by_category(rules)
     with ws.ledger() as led:
-        items = led.working_items([batch] if batch else [], key_only=not include_all)
+        items = led.working_items([batch] if batch else [], key_only=not include_all, columns=_READS)
         norms = normalise_many([i["text"] for i in items])
         ceiling = upstream.ceilings(led)
         for item, norm in zip(items, norms):

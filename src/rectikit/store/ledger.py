@@ -225,16 +225,11 @@ class Ledger:
             ((fld, (old, new)),) = changes.items()
             self.record(action, "item", item_id, field=fld, old=old, new=new, detail=detail)
             return None
-        encoded = dumps({f: n for f, (_o, n) in changes.items()})
-        self.record(
-            action,
-            "item",
-            item_id,
-            field=",".join(changes),
-            old=dumps({f: o for f, (o, _n) in changes.items()}),
-            new=encoded,
-            detail=detail,
-        )
+        olds, news = {}, {}
+        for f, (o, n) in changes.items():
+            olds[f], news[f] = o, n
+        encoded = dumps(news)
+        self.record(action, "item", item_id, field=",".join(changes), old=dumps(olds), new=encoded, detail=detail)
         return encoded
 
     # -- small shared queries --------------------------------------------
