@@ -1,5 +1,7 @@
 """The plain table writer: what a user sees when opening it (row heights, formulas, long cells)."""
 
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from rectikit.files.cells import CELL_LIMIT, lines_needed
@@ -130,3 +132,19 @@ def test_a_long_annex_through_the_fast_writer_is_the_same_annex(ws, tmp_path, mo
     assert sheet.print_title_rows == "$4:$4" and sheet.page_setup.orientation == "landscape"
     cols = zipfile.ZipFile(fast).read("xl/worksheets/sheet1.xml").decode().split("<sheetData")[0]
     assert "style=" not in cols
+
+
+@given(
+    st.lists(
+        st.lists(st.one_of(st.none(), st.integers(), st.text(alphabet="路灯不亮ab1\n，", max_size=40)), max_size=5),
+        max_size=8,
+    ),
+    st.lists(st.floats(4, 60), min_size=1, max_size=5),
+)
+def test_lines_per_row_is_what_its_longest_cell_needs(rows, widths):
+    from rectikit.files.cells import lines_needed, lines_per_row
+
+    expected = [
+        max([lines_needed(v, w) for v, w in zip(row, widths) if isinstance(v, str) and v] or [1]) for row in rows
+    ]
+    assert lines_per_row(rows, widths) == expected

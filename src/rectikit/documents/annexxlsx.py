@@ -117,7 +117,7 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     format instead and takes the column styles away."""
     import rustpy_xlsxwriter as rx
 
-    from rectikit.files.cells import LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_needed
+    from rectikit.files.cells import CELL_LIMIT, LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_per_row
     from rectikit.files.xlsxfast import repair_package
 
     cols = table.layout.columns
@@ -144,12 +144,14 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     )
     header_row = 3
     heights = {1: 36.0, header_row: 30.0}
-    empty = []
-    for k, (_kind, value) in enumerate(table.rows, start=header_row + 1):
-        lines = max((lines_needed(v, widths[c]) for c, v in enumerate(value) if v), default=1)
-        heights[k] = LINE_HEIGHT_PT * min(max(lines, 1), MAX_LINES)
-        empty.append([c for c, v in enumerate(value) if not v])
-    records = ({h: (fit_cell(v) if v else None) for h, v in zip(headers, value)} for _kind, value in table.rows)
+    values = [value for _kind, value in table.rows]
+    for k, lines in enumerate(lines_per_row(values, widths), start=header_row + 1):
+        heights[k] = LINE_HEIGHT_PT * min(lines, MAX_LINES)
+    empty = [[c for c, v in enumerate(value) if not v] for value in values]
+    records = (
+        {h: (v if len(v) <= CELL_LIMIT else fit_cell(v)) if v else None for h, v in zip(headers, value)}
+        for value in values
+    )
     with atomic_path(path) as tmp:
         rx.write_worksheet(
             records,

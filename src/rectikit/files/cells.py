@@ -3,7 +3,9 @@ the whole is), display width (CJK counts two), the lines a wrapped cell needs, a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
+from itertools import zip_longest
 
 LINE_HEIGHT_PT = 15
 
@@ -42,6 +44,19 @@ def lines_needed(text: str, width: float) -> int:
     if 2 * len(text) <= usable and "\n" not in text:  # fits even if every character is wide
         return 1
     return sum(max(1, -(-display_width(part) // usable)) for part in text.split("\n"))
+
+
+def lines_per_row(rows: Sequence[Sequence], widths: Sequence[float]) -> list[int]:
+    """The wrapped lines each row needs: the most any of its text cells needs. Read a column at a time,
+    and only the cells too long to be sure of one line are measured (a 100k-row annex has a million
+    cells, nearly all short)."""
+    lines = [1] * len(rows)
+    for width, column in zip(widths, zip_longest(*rows)):
+        short = usable_width(width) // 2
+        for k, v in [(k, v) for k, v in enumerate(column) if v.__class__ is str and (len(v) > short or "\n" in v)]:
+            if (n := lines_needed(v, width)) > lines[k]:
+                lines[k] = n
+    return lines
 
 
 INTERNAL = "内部资料：含群众个人信息，不得外传、不得公开"

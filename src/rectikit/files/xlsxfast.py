@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rectikit.base.fsutil import atomic_path
-from rectikit.files.cells import CELL_LIMIT, INTERNAL, LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_needed, usable_width
+from rectikit.files.cells import CELL_LIMIT, INTERNAL, LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_per_row
 
 # From here a plain table (no dropdowns, tints, notes or identity) goes through the Rust writer: the ledger
 # export's 100k rows × 24 columns took 16.4 s in XlsxWriter, whose per-cell Python calls are the cost
@@ -113,24 +113,10 @@ def _page_setup(top: int, internal: bool) -> dict:
 
 def _heights(rows: list, columns: int, widths: Sequence[int], top: int) -> dict[int, float]:
     """The title rows' heights and each body row's that wraps: the writer wants them before the rows."""
-    short = [usable_width(w) // 2 for w in widths]
     heights: dict[int, float] = {r: 30 if r == 0 else 18 for r in range(top)}
-    for k, row in enumerate(rows, start=top + 1):
-        lines = (
-            max(
-                (
-                    lines_needed(v, widths[c])
-                    for c, v in enumerate(row[:columns])
-                    if v.__class__ is str and (len(v) > short[c] or "\n" in v)
-                ),
-                default=1,
-            )
-            if short
-            else 1
-        )
+    for k, lines in enumerate(lines_per_row(rows, list(widths)[:columns]), start=top + 1):
         if lines > 1:
             heights[k] = LINE_HEIGHT_PT * min(lines, MAX_LINES)
-
     return heights
 
 
