@@ -8,21 +8,33 @@ worker process takes one half while this process does the other.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 U = TypeVar("U")
 
+_JOB: tuple[Callable[..., Any], tuple] | None = None  # the worker's task, handed over when it starts
 
-def side_by_side(
-    here: Callable[[], T], there: Callable[..., U], *args, initializer: Callable | None = None, initargs: tuple = ()
-) -> tuple[T, U]:
-    """``here()`` in this process while ``there(*args)`` runs in a second one (``there`` and its
-    arguments must pickle; ``initializer(*initargs)`` runs once in the worker first, to hand it
-    data once instead of with every call). A failure in either is raised here."""
+
+def _take(there: Callable[..., Any], args: tuple) -> None:
+    global _JOB
+    _JOB = (there, args)
+
+
+def _run() -> Any:
+    assert _JOB is not None
+    there, args = _JOB
+    return there(*args)
+
+
+def side_by_side(here: Callable[[], T], there: Callable[..., U], *args) -> tuple[T, U]:
+    """``here()`` in this process while ``there(*args)`` runs in a second one; a failure in either is
+    raised here. The task goes to the worker as it starts: where processes fork (Linux) the worker
+    shares this one's memory and nothing is copied (an annex's 89k rows took a second to pickle); where
+    they are spawned (Windows) ``there`` and its arguments are pickled once."""
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=1, initializer=initializer, initargs=initargs) as pool:
-        pending = pool.submit(there, *args)
+    with ProcessPoolExecutor(max_workers=1, initializer=_take, initargs=(there, args)) as pool:
+        pending = pool.submit(_run)
         mine = here()
         return mine, pending.result()

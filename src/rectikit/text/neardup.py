@@ -53,34 +53,18 @@ class Group:
 
 PARALLEL_PAIRS = 100_000  # from here close pairs are checked in two processes
 
-_FORMS: Sequence[str] = ()  # a worker's copy of the texts, set once when it starts
 
-
-def _keep_forms(forms: Sequence[str]) -> None:
-    global _FORMS
-    _FORMS = forms
-
-
-def _check(forms: Sequence[str] | None, pairs: np.ndarray) -> list[bool]:
-    forms = _FORMS if forms is None else forms
+def _check(forms: Sequence[str], pairs: np.ndarray) -> list[bool]:
     return [same_problem(forms[i], forms[j], topics) for i, j in pairs.tolist()]
 
 
 def same_problems(forms: Sequence[str], pairs: np.ndarray) -> list[bool]:
     """:func:`same_problem` for each pair of indexes into ``forms``. The rule is Python (1.1 M close
-    pairs of 100k template-like texts take 7 s), so a long list is split over two processes; the
-    worker receives the texts once and then only indexes."""
+    pairs of 100k template-like texts take 7 s), so a long list is split over two processes."""
     if len(pairs) < PARALLEL_PAIRS:
         return _check(forms, pairs)
     half = len(pairs) // 2
-    mine, theirs = side_by_side(
-        lambda: _check(forms, pairs[:half]),
-        _check,
-        None,
-        pairs[half:],
-        initializer=_keep_forms,
-        initargs=(list(forms),),
-    )
+    mine, theirs = side_by_side(lambda: _check(forms, pairs[:half]), _check, forms, pairs[half:])
     return mine + theirs
 
 
