@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
 from rectikit.base.errors import InputFileError
@@ -31,7 +32,12 @@ _PREFIXED = re.compile(rb"<\w+:(?:worksheet|sheetData|row|c)\b")
 
 _ODD_ROW = re.compile(rb'<row(?! r=")[\s/>]')  # a row whose first attribute is not its number
 
-_LETTERS_DOWN = [bytes([c]) for c in range(ord("Z"), ord("A") - 1, -1)]
+
+@lru_cache(maxsize=32)
+def _letters_after(cols: int) -> re.Pattern[bytes]:
+    """Cells (written Excel's way) in a column after the first ``cols``, by their first letter."""
+    return re.compile(rb'<c r="([' + bytes([65 + cols]) + rb"-Z])")
+
 
 _FAR = re.compile(rb'r="(?:[A-Z]{2}|[A-Z]\d{6})')
 
@@ -196,12 +202,10 @@ def _xlsx_extent(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
             ext.follow(chunk)
             continue
         # Every cell says where it is, Excel's way: rows, the last of columns A–Z, and far cells matter.
-        for m in _ROW_TAG.findall(chunk):
-            ext.rows = max(ext.rows, int(m))
+        ext.rows = max(ext.rows, *map(int, _ROW_TAG.findall(chunk) or (0,)))
         if b"<c " in chunk and ext.cols < 26:
-            ext.cols = max(
-                ext.cols, next((26 - k for k, letter in enumerate(_LETTERS_DOWN) if b'<c r="' + letter in chunk), 1)
-            )
+            found = _letters_after(ext.cols).findall(chunk)  # one pass for the columns beyond those seen
+            ext.cols = max(ext.cols, 1, *(letter[0] - 64 for letter in set(found)))
         if _FAR.search(chunk):
             for a, b, c, d in _WIDE_OR_FAR_CELL.findall(chunk):
                 ext.cols = max(ext.cols, _col_number(a or c))
