@@ -62,17 +62,19 @@ def write_fast(
     heights = _heights(rows, len(headers), widths, top)
 
     def records():  # one row at a time: a list of 100k dicts of every column cost a gigabyte
+        blank = [None] * len(headers)  # every key in every record: the writer lays columns out by them
         for row in rows:
-            record = dict.fromkeys(headers)  # every key in every record: the writer lays columns out by them
-            for c, v in enumerate(row[: len(headers)]):
-                if v is None or v == "":
-                    continue
-                if v.__class__ is str:
-                    v = v if len(v) <= CELL_LIMIT else fit_cell(v)
-                elif not isinstance(v, (bool, int, float, dt.date, dt.datetime)):
-                    v = fit_cell(str(v))
-                record[headers[c]] = v
-            yield record
+            if len(row) < len(headers):
+                row = [*row, *blank[len(row) :]]
+            # text (most cells) and empties decided inline; other values through _value
+            yield {
+                h: (v if len(v) <= CELL_LIMIT else fit_cell(v))
+                if v.__class__ is str and v
+                else None
+                if v is None or v == ""
+                else _value(v)
+                for h, v in zip(headers, row)
+            }
 
     setup = _page_setup(top, internal)
     with atomic_path(path) as tmp:
@@ -95,6 +97,11 @@ def write_fast(
     return path
 
 
+def _value(v):
+    """A cell that is not text: numbers, truth values and dates as they are, anything else as text."""
+    return v if isinstance(v, (bool, int, float, dt.date, dt.datetime)) else fit_cell(str(v))
+
+
 def _page_setup(top: int, internal: bool) -> dict:
     """A4 landscape, all columns on the page width, the header row on every page, page numbers; the
     内部资料 line on every page of a staff-only table."""
@@ -114,7 +121,7 @@ def _page_setup(top: int, internal: bool) -> dict:
 def _heights(rows: list, columns: int, widths: Sequence[int], top: int) -> dict[int, float]:
     """The title rows' heights and each body row's that wraps: the writer wants them before the rows."""
     heights: dict[int, float] = {r: 30 if r == 0 else 18 for r in range(top)}
-    for k, lines in enumerate(lines_per_row(rows, list(widths)[:columns]), start=top + 1):
+    for k, lines in enumerate(lines_per_row(rows, list(widths)[:columns], both_cores=True), start=top + 1):
         if lines > 1:
             heights[k] = LINE_HEIGHT_PT * min(lines, MAX_LINES)
     return heights
