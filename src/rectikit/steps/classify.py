@@ -15,6 +15,7 @@ is never overwritten by a later automatic run.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +186,7 @@ def _triages(items: list[dict], norms: list[str], disp_rules, places: frozenset[
 def _decide(res: ClassifyResult, items: list[dict], guesses: list[tuple], triages: list, reclassify: bool) -> None:
     """One decision per item: the file's own category unless reclassifying, else the guess; the items no
     category matched and those left for review listed apart."""
+    reasons: dict[tuple[int, int], str] = {}  # items that share their triage share its reasons (by identity)
     for item, guess, t in zip(items, guesses, triages):
         given = [] if reclassify else split_values(item["category_given"])
         if given:
@@ -201,7 +203,7 @@ def _decide(res: ClassifyResult, items: list[dict], guesses: list[tuple], triage
                 cat is None or adopted == REVIEW,
                 secondary,
                 adopted,
-                t.basis,
+                reasons.get((id(t.fired), t.score)) or reasons.setdefault((id(t.fired), t.score), t.basis),
                 t.score,
                 source,
                 margin,
@@ -295,6 +297,11 @@ def _choose_key_tasks(items: list[dict], triages: list[Triage], settings: Settin
         )
 
 
+@lru_cache(maxsize=64)
+def _update_sql(fields: tuple[str, ...]) -> str:
+    return f"UPDATE items SET {', '.join(f'{c}=?' for c in fields)} WHERE id=?"
+
+
 def _store(led: Ledger, item: dict, d: Decision, updates: dict[str, list[tuple]]) -> int:
     """Queue an automatic decision's update (by statement, for executemany): each field unless a person set
     it, the reasons with it. One history row lists the fields that changed."""
@@ -328,7 +335,5 @@ def _store(led: Ledger, item: dict, d: Decision, updates: dict[str, list[tuple]]
         cols.update(category_secondary=d.secondary, category_review=d.review)
     cols.update(disposition_basis=d.disposition_basis, key_task_score=d.key_score)
     # one statement per item, grouped by the fields it sets (executemany): 89k items took 5 statements each
-    updates.setdefault(f"UPDATE items SET {', '.join(f'{c}=?' for c in cols)} WHERE id=?", []).append(
-        (*cols.values(), item["id"])
-    )
+    updates.setdefault(_update_sql(tuple(cols)), []).append((*cols.values(), item["id"]))
     return len(changes)
