@@ -24,8 +24,22 @@ def test_close_pairs_checked_in_two_processes_match_one(monkeypatch):
     from rectikit.text import neardup
     from rectikit.text.normalise import normalise_many
 
-    forms = normalise_many(["东村路灯不亮", "西村路灯不亮", "东村路灯不亮了", "东村噪音扰民"])
-    pairs = np.array([(0, 1), (0, 2), (0, 3), (1, 2)])
-    alone = neardup.same_problems(forms, pairs)
+    forms = normalise_many(["东村路灯不亮", "西村路灯不亮", "东村路灯不亮了", "东村噪音扰民", "3号楼停水", "5号楼停水"])
+    pairs = np.array([(0, 1), (0, 2), (0, 3), (1, 2), (4, 5), (0, 4)])
+    alone = neardup.same_problems(forms, pairs).tolist()
     monkeypatch.setattr(neardup, "PARALLEL_PAIRS", 1)
-    assert neardup.same_problems(forms, pairs) == alone == [False, True, False, False]
+    assert neardup.same_problems(forms, pairs).tolist() == alone == [False, True, False, False, False, False]
+
+
+def test_pairs_told_apart_in_bulk_are_what_the_rule_says():
+    # numbers and complaint words decide most pairs once per kind; the verdicts are the rule's own
+    from rectikit.text import neardup
+    from rectikit.text.normalise import normalise_many, same_problem
+    from rectikit.text.specificity import topics
+
+    texts = ["北湖区路灯不亮已经19天", "北湖区路灯不亮已经10天", "北湖区噪音扰民已经19天", "北湖区路灯不亮已经119天"]
+    texts += ["北湖区路灯不亮已经1了9天", "北湖区路灯不亮" * 30 + "已经19天", "北湖区路灯不亮" * 30 + "已经10天"]
+    forms = normalise_many(texts)
+    pairs = np.array([(i, j) for i in range(len(forms)) for j in range(i + 1, len(forms))])
+    expected = [same_problem(forms[i], forms[j], topics) for i, j in pairs.tolist()]
+    assert neardup.same_problems(forms, pairs).tolist() == expected

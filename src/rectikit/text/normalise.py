@@ -201,10 +201,8 @@ def same_problem(a: str, b: str, topics: Callable[[str], list[tuple[int, int, st
     if a == b:
         return True
     allowed = min(len(a), len(b)) // 150
-    if not allowed and (_number_missing(a, b) or _number_missing(b, a)):
-        return False  # a number (with its unit) one text names and the other never does: 19天 and 10天
-    if topics is not None and not allowed and _cross(a, b, topics) and _cross(b, a, topics):
-        return False  # each names a complaint the other never mentions: no need to align them
+    if not allowed and told_apart(a, b, topics):
+        return False
     unmatched = 0
     for i1, i2, j1, j2 in _changes(a, b):
         if (i1 == i2 and j2 - j1 == 1 and b[j1] in FILLERS) or (j1 == j2 and i2 - i1 == 1 and a[i1] in FILLERS):
@@ -228,15 +226,11 @@ def same_problem(a: str, b: str, topics: Callable[[str], list[tuple[int, int, st
     return True
 
 
-def _cross(a: str, b: str, topics: Callable[[str], list[tuple[int, int, str]]]) -> bool:
-    """Does ``a`` name a complaint word that ``b`` does not contain at all? ``topics`` finds every
-    occurrence of every word, overlaps included, so a word is in ``b`` exactly when it is among the
-    words ``topics`` finds there: set arithmetic, not a substring search per word."""
-    return not _complaints(a, topics) <= _complaints(b, topics)
-
-
 @lru_cache(maxsize=1 << 17)
 def _complaints(text: str, topics: Callable[[str], list[tuple[int, int, str]]]) -> frozenset[str]:
+    """The complaint words a text names. ``topics`` finds every occurrence of every word, overlaps
+    included, so a word is in a text exactly when it is among these: set arithmetic, not a substring
+    search per word."""
     return frozenset(w for _s, _e, w in topics(text))
 
 
@@ -257,16 +251,39 @@ def _words_in(text: str, lo: int, hi: int, topics: Callable[[str], list[tuple[in
     return [w for start, end, w in topics(text) if start < hi and end > lo]
 
 
-def _number_missing(a: str, b: str) -> bool:
-    """Does ``a`` name a number that ``b`` nowhere contains (fillers aside, as a filler that slipped in
-    changes nothing)? Decided before any alignment: most close pairs of template-like texts differ just
-    there (已经19天 and 已经10天). A number not in the other text is in a stretch that differs, so the
-    alignment would find it too; a number whose unit changed (3公里, 3公斤) is left to the alignment."""
-    unfilled = _layout(b).unfilled
-    for fact in _layout(a).number_facts:
-        if fact not in unfilled:
-            return True
-    return False
+def told_apart(a: str, b: str, topics: Callable[[str], list[tuple[int, int, str]]] | None = None) -> bool:
+    """Two short texts told apart before any alignment: a number one names and the other nowhere
+    contains (已经19天 and 已经10天), or, with ``topics``, each naming a complaint the other never mentions.
+    Both depend only on the texts' numbers and complaint words, so a caller with many pairs can decide
+    them once per pair of those (:func:`numbers_apart`, :func:`complaints_apart`)."""
+    if numbers_apart(number_runs(a), number_runs(b)):
+        return True
+    return topics is not None and complaints_apart(_complaints(a, topics), _complaints(b, topics))
+
+
+def number_runs(text: str) -> tuple[str, ...]:
+    """The runs of digits a text names, fillers left out (a filler that slipped in changes nothing)."""
+    return _layout(text).number_facts
+
+
+@lru_cache(maxsize=1 << 16)
+def numbers_apart(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Does one text name a number the other nowhere contains? A run of digits occurs in a text only
+    inside one of its runs, so the runs decide it. A number not in the other text is in a stretch that
+    differs, so the alignment would find it too; a number whose unit changed (3公里, 3公斤) is left to
+    the alignment."""
+    return any(all(n not in r for r in b) for n in a) or any(all(n not in r for r in a) for n in b)
+
+
+@lru_cache(maxsize=1 << 16)
+def complaints_apart(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Each names a complaint word the other never mentions."""
+    return not a <= b and not b <= a
+
+
+def complaint_words(text: str, topics: Callable[[str], list[tuple[int, int, str]]]) -> frozenset[str]:
+    """:func:`_complaints`, remembered, for callers that decide many pairs at once."""
+    return _complaints(text, topics)
 
 
 def _facts(text: str, lo: int, hi: int) -> list[str]:
@@ -285,20 +302,17 @@ def _facts(text: str, lo: int, hi: int) -> list[str]:
 class _Layout(NamedTuple):
     numbers: tuple[tuple[int, int], ...]  # where each run of digits starts and ends
     suffixes: tuple[tuple[int, int], ...]  # where a place suffix starts, and its length
-    number_facts: tuple[str, ...]  # each number, fillers left out
-    unfilled: str  # the text with its fillers left out
+    number_facts: tuple[str, ...]  # each run of digits, fillers left out
 
 
 @lru_cache(maxsize=1 << 17)
 def _layout(text: str) -> _Layout:
     """Where a text's numbers and place suffixes are: read once per text, as merging checks each text
     against dozens of others (the regular expressions run per stretch were a third of dedupe's time)."""
-    unfilled = text.translate(_NO_FILLERS)
     return _Layout(
         tuple(m.span() for m in _DIGITS.finditer(text)),
         tuple((m.start(), len(m.group(1))) for m in PLACE_SUFFIX.finditer(text)),
-        tuple(dict.fromkeys(_DIGITS.findall(unfilled))),
-        unfilled,
+        tuple(dict.fromkeys(_DIGITS.findall(text.translate(_NO_FILLERS)))),
     )
 
 
