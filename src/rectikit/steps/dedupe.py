@@ -27,8 +27,10 @@ from rectikit.steps.merging import (
     forbidden_pairs,
     from_above,
     merge_items,
+    merge_onto,
     merge_summary,
     representative,
+    touched_items,
     tracked_tasks,
 )
 from rectikit.store.workspace import Workspace
@@ -178,10 +180,14 @@ def dedupe(
         with ws.ledger() as led, led.transaction():
             if auto:
                 to_review = [g for g in res.groups if not g.automatic(auto_min)]
+                touched = touched_items(led)  # groups are disjoint: merging one leaves the others as they were
                 for g in res.groups:
                     if not g.automatic(auto_min):
                         continue
-                    if len(tracked_tasks(led, g.item_ids)) > 1 or from_above(led, g.item_ids) > 1:
+                    if touched.isdisjoint(g.item_ids):  # the proposed representative comes first
+                        merge_onto(led, g.item_ids[0], g.item_ids, method="auto", score=g.score)
+                        res.merged_groups += 1
+                    elif len(tracked_tasks(led, g.item_ids)) > 1 or from_above(led, g.item_ids) > 1:
                         to_review.append(g)  # two tracked tasks, or two the office above must each be answered on
                     elif merge_items(led, g.item_ids, method="auto", score=g.score):
                         res.merged_groups += 1

@@ -144,14 +144,31 @@ def merge_items(
     tracked = tracked_tasks(led, roots)
     chosen = root_of(led, keep) if keep is not None else None
     rep = tracked[0]["id"] if tracked else chosen if chosen in roots else representative(rows)["id"]
+    merge_onto(led, rep, roots, method=method, score=score)
+    return True
+
+
+def merge_onto(led: Ledger, rep: int, roots: Sequence[int], *, method: str, score: float | None = None) -> None:
+    """Merge ``roots`` (items not merged into another) onto ``rep``, one of them."""
     others = [r for r in roots if r != rep]
     marks = ",".join("?" * len(others))
     # Flat: members of a merged item follow it, so an item's rows are itself plus what points at it.
     led.conn.execute(
         f"UPDATE items SET merged_into=? WHERE id IN ({marks}) OR merged_into IN ({marks})", (rep, *others, *others)
     )
-    led.record("merge", "item", rep, detail={"members": roots, "method": method, "score": score})
-    return True
+    led.record("merge", "item", rep, detail={"members": sorted(roots), "method": method, "score": score})
+
+
+def touched_items(led: Ledger) -> set[int]:
+    """Items a merge must look at one by one: merged into another, reported on or closed out, or from an
+    upstream office's sheet. The rest (nearly all of a new batch) merge as they are."""
+    return {
+        i
+        for (i,) in led.conn.execute(
+            "SELECT id FROM items WHERE merged_into IS NOT NULL OR progress IS NOT NULL OR closed = 1"
+            " UNION SELECT item_id FROM upstream_items"
+        )
+    }
 
 
 def keep_apart(led: Ledger, a: int, b: int) -> bool:
