@@ -13,6 +13,7 @@ proposed again.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 from pathlib import Path
@@ -101,7 +102,7 @@ def propose(
                     [m["source"] or "" for m in ordered],
                     [m["county"] or "" for m in ordered],
                     [m["raw_count"] for m in ordered],
-                    _reasons(ordered, g, [forms[m["id"]] for m in ordered]),
+                    functools.partial(_reasons, ordered, g, [forms[m["id"]] for m in ordered]),
                     g.signals,
                 )
             )
