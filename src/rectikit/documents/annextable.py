@@ -89,6 +89,10 @@ FIELDS = {
 # Fields people write freely (citizens, staff, units): masked in every annex.
 FREE_TEXT = {"text", "goal", "measures", "result", "evidence", "progress", "source"}
 
+# The item fields an annex row reads besides a task's tracked ones (every column a layout may name is one of
+# these, or made here): the rest of sixty fields are not read at all.
+_READS = ("text", "category", "disposition", "county", "township", "source", "repeat_of", "is_key_task")
+
 TITLE_FIELDS = ("office", "year", "batches", "count", "source")
 
 DOCX_VARIABLES = {"number", "title", "subtitle", "office", "year", "batches", "count", "date"}
@@ -219,7 +223,7 @@ def build_table(
     layout = load_layout(template_dir(ws) / f"{annex}.toml")
     cfg = ws.config()
     with ws.ledger() as led:
-        items = tasks_on(led, list(batches), today, key_only=key_only)
+        items = tasks_on(led, list(batches), today, key_only=key_only, columns=_READS)
         if not items and not led.conn.execute("SELECT 1 FROM items LIMIT 1").fetchone():
             raise NotReadyError("台账中还没有意见建议，无法生成附件。", hint="先运行 rectikit import 导入意见建议表。")
         chosen = list(batches) or [r[0] for r in led.conn.execute("SELECT name FROM batches ORDER BY id")]

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from rectikit.store.items import as_of
+from rectikit.store.items import TRACKED, as_of
 from rectikit.store.ledger import Ledger
 from rectikit.store.values import DONE, LIGHTS
 from rectikit.text.dates import cn_date
@@ -50,11 +50,19 @@ def task_note(item: dict, *, short: bool = False) -> str:
 
 
 def tasks_on(
-    led: Ledger, batches: Sequence[str], day: dt.date, *, key_only: bool = True, mark: int | None = None
+    led: Ledger,
+    batches: Sequence[str],
+    day: dt.date,
+    *,
+    key_only: bool = True,
+    mark: int | None = None,
+    columns: Sequence[str] = (),
 ) -> list[dict]:
     """The working items (key tasks by default) as they stood at the end of ``day``; with ``mark``, as the
-    ledger knew them when that event was the newest (an earlier edition of a report)."""
-    return as_of(led, led.working_items(batches, key_only=key_only), day, mark=mark)
+    ledger knew them when that event was the newest (an earlier edition of a report). ``columns``: only
+    these fields (with the tracked ones, which the day's state rebuilds) when a caller reads few."""
+    wanted = tuple(dict.fromkeys([*TRACKED, *columns])) if columns else ()
+    return as_of(led, led.working_items(batches, key_only=key_only, columns=wanted), day, mark=mark)
 
 
 def deadline_text(item: dict) -> str:
