@@ -21,7 +21,7 @@ from rectikit.figures.distributions import (
 from rectikit.figures.tasks import progress
 from rectikit.store.items import as_of
 from rectikit.store.ledger import Ledger
-from rectikit.store.values import UNCLASSIFIED, UNKNOWN
+from rectikit.store.values import BOOKKEEPING, UNCLASSIFIED, UNKNOWN
 
 # -- the analysis report ------------------------------------------------------
 
@@ -95,14 +95,15 @@ def timeliness(led: Ledger, batches: Sequence[str], day: dt.date) -> dict:
     return {"sheets": len(rows), "on_time": len(on_time), "late": late, "missing": missing}
 
 
-def _category_detail(items: list[dict], top: int = 3) -> list[dict]:
+def _category_detail(items: list[dict], cats: list[list[str]], top: int = 3) -> list[dict]:
     """Within each of the leading categories: its natures (问题性质) and its counties, each counted
-    over the category's items (seed 004: 住房保障 60 件中，危改补助兑现不及时 31 件、占 51%)."""
+    over the category's items (seed 004: 住房保障 60 件中，危改补助兑现不及时 31 件、占 51%). ``cats``: each
+    item's categories (:func:`categories_of`), read once."""
     out = []
-    for name, n in ranked(Counter(c for i in items for c in categories_of(i)))[:top]:
+    for name, n in ranked(Counter(c for cs in cats for c in cs))[:top]:
         if name == UNCLASSIFIED:
             continue
-        inside = [i for i in items if name in categories_of(i)]
+        inside = [i for i, cs in zip(items, cats) if name in cs]
         out.append(
             {
                 "category": name,
@@ -118,11 +119,12 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
     """Everything the analysis report prints about the chosen batches (all by default)."""
     names = batch_names(led, batches)
     counts = batch_counts(led, names) if names else []
-    items = with_callbacks(led, as_of(led, led.working_items(names), today), today)
+    items = with_callbacks(led, as_of(led, led.working_items(names, leave_out=BOOKKEEPING), today), today)
     tasks = [i for i in items if i["lead_unit"]]
     towns = count_by((i for i in items if i["township"]), lambda i: f"{i['county'] or ''}{i['township']}")
     grain, by_period = periods(i["received_on"] for i in items if i["received_on"])
-    money = [i for i in items if MONEY.search(f"{i.get('nature') or ''}{i.get('text') or ''}")]
+    cats = [categories_of(i) for i in items]
+    money = [k for k, i in enumerate(items) if MONEY.search(f"{i.get('nature') or ''}{i.get('text') or ''}")]
     order = [r[0] for r in led.conn.execute("SELECT name FROM batches ORDER BY id")]
     before = order[order.index(names[0]) - 1] if names and order.index(names[0]) > 0 else None
     return {
@@ -140,9 +142,9 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
         "by_township": towns,
         "townships": len(towns),
         "top_townships": top_n(towns, top_townships),
-        "by_category": ranked(Counter(c for i in items for c in categories_of(i))),
-        "category_detail": _category_detail(items),
-        "money": {"items": len(money), "by_category": ranked(Counter(c for i in money for c in categories_of(i)))},
+        "by_category": ranked(Counter(c for cs in cats for c in cs)),
+        "category_detail": _category_detail(items, cats),
+        "money": {"items": len(money), "by_category": ranked(Counter(c for k in money for c in cats[k]))},
         "grain": grain,
         "by_period": by_period,
         "undated": sum(1 for i in items if not i["received_on"]),

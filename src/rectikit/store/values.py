@@ -29,3 +29,27 @@ _KIND_WORDS = (
 def kind_from_name(name: str) -> str:
     """The kind a batch's name says (2020年12345热线 → 热线), else 社会评价, the yearly evaluation's."""
     return next((kind for word, kind in _KIND_WORDS if word in name), "社会评价")
+
+
+# Item fields a step keeps for its own next run (where a value came from, its reasons and scores, the raw
+# row it was read from) and the contacts: no figure counts them, so figures need not read them.
+BOOKKEEPING = (
+    "seq",
+    "file_id",
+    "row_number",
+    "contact_name",
+    "contact_phone",
+    "repeat_score",
+    "category_source",
+    "category_confidence",
+    "category_basis",
+    "category_secondary",
+    "category_review",
+    "disposition_source",
+    "disposition_basis",
+    "key_task_source",
+    "key_task_score",
+    "assign_rule",
+    "assign_source",
+    "reported_at",
+)
