@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rectikit.base.errors import InvalidDataError, NotReadyError
+from rectikit.base.parallel import split_map
 from rectikit.base.problems import ERROR, At, Issue, Report
 from rectikit.figures import split_values
 from rectikit.steps.classreview import write_review
@@ -168,19 +169,21 @@ def classify(
 
 def _triages(items: list[dict], norms: list[str], disp_rules, places: frozenset[str]) -> list[Triage]:
     """The guideline's triage of each item, worked out once per distinct text, question mark, nature and
-    merge count (a list repeats its texts); each item gets its own Triage, as later steps set fields on it
-    (the reasons are shared, and only ever replaced)."""
-    seen: dict[tuple, Triage] = {}
-    out = []
-    for item, norm in zip(items, norms):
-        text = item["text"] or ""
-        key = (norm, "？" in text or "?" in text, item.get("nature"), item["raw_count"])
-        if (t := seen.get(key)) is None:
-            t = seen[key] = decide(
-                norm, disp_rules, text=text, nature=item.get("nature"), raw_count=item["raw_count"], places=places
-            )
-        out.append(Triage(t.disposition, t.score, t.fired))
-    return out
+    merge count (a list repeats its texts), the distinct ones over both cores; each item gets its own
+    Triage, as later steps set fields on it (the reasons are shared, and only ever replaced)."""
+    keys = [
+        (norm, "？" in (item["text"] or "") or "?" in (item["text"] or ""), item.get("nature"), item["raw_count"])
+        for item, norm in zip(items, norms)
+    ]
+    distinct = list(dict.fromkeys(keys))
+    first = [_triage(distinct[0], disp_rules, places)] if distinct else []  # word lists loaded before a fork
+    found = dict(zip(distinct, first + split_map(_triage, distinct[1:], disp_rules, places)))
+    return [Triage(t.disposition, t.score, t.fired) for t in map(found.__getitem__, keys)]
+
+
+def _triage(key: tuple, disp_rules, places: frozenset[str]) -> Triage:
+    norm, asks, nature, raw_count = key
+    return decide(norm, disp_rules, text="？" if asks else "", nature=nature, raw_count=raw_count, places=places)
 
 
 def _decide(res: ClassifyResult, items: list[dict], guesses: list[tuple], triages: list, reclassify: bool) -> None:
