@@ -43,3 +43,10 @@ def test_pairs_told_apart_in_bulk_are_what_the_rule_says():
     pairs = np.array([(i, j) for i in range(len(forms)) for j in range(i + 1, len(forms))])
     expected = [same_problem(forms[i], forms[j], topics) for i, j in pairs.tolist()]
     assert neardup.same_problems(forms, pairs).tolist() == expected
+
+
+def test_split_map_keeps_the_order_whether_or_not_a_second_process_helps():
+    from rectikit.base.parallel import split_map
+
+    items = list(range(11))
+    assert split_map(divmod, items, 3, at=100) == split_map(divmod, items, 3, at=2) == [divmod(i, 3) for i in items]
