@@ -145,7 +145,7 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     header_row = 3
     heights = {1: 36.0, header_row: 30.0}
     values = [value for _kind, value in table.rows]
-    for k, lines in enumerate(lines_per_row(values, widths), start=header_row + 1):
+    for k, lines in enumerate(lines_per_row(values, widths, both_cores=True), start=header_row + 1):
         heights[k] = LINE_HEIGHT_PT * min(lines, MAX_LINES)
     empty = [[c for c, v in enumerate(value) if not v] for value in values]
     records = (
