@@ -4,6 +4,7 @@ row heights for wrapped text, landscape A4; a long table without group rows thro
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from rectikit.base.fsutil import atomic_path
@@ -184,6 +185,19 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     return path
 
 
+@lru_cache(maxsize=1024)
+def gaps(missing: tuple[int, ...], columns: int) -> list[tuple[int, int]]:
+    """Where a row's blank cells go among its written ones: (how many written cells come before it,
+    its column), for a row whose ``missing`` columns were left out (a list has few such patterns)."""
+    out, written = [], 0
+    for c in range(columns):
+        if c in missing:
+            out.append((written, c))
+        else:
+            written += 1
+    return out
+
+
 def _cells_not_columns(sheet: bytes, *, first_row: int, columns: int, empty: list[list[int]]) -> bytes:
     """Move each column's style onto the table's empty cells and off the column, so a bordered table ends
     where its rows end. ``empty`` lists, for each data row from ``first_row`` (1-based), the columns left
@@ -219,11 +233,11 @@ def _cells_not_columns(sheet: bytes, *, first_row: int, columns: int, empty: lis
         else:
             closed = chunk.index(b"</row>")
             head, inner, tail = chunk[:opened], chunk[opened + 1 : closed], chunk[closed + 6 :]
-        written = iter([c + b"</c>" for c in inner.split(b"</c>")[:-1]])
-        gaps, n = set(missing), str(number).encode()
-        cells = b"".join(
-            b'<c r="' + letters[c] + n + b'" s="' + styles.get(c, b"0") + b'"/>' if c in gaps else next(written, b"")
-            for c in range(columns)
-        )
-        chunks[k] = head + b">" + cells + b"</row>" + tail
+        n = str(number).encode()
+        written = inner.split(b"</c>")  # the written cells, each less its closing tag, and b"" after the last
+        # each written cell keeps its place; a blank goes where the row has none (what follows: `gaps`)
+        cells = [cell + b"</c>" for cell in written[:-1]]
+        for at, c in reversed(gaps(tuple(missing), columns)):
+            cells.insert(at, b'<c r="' + letters[c] + n + b'" s="' + styles.get(c, b"0") + b'"/>')
+        chunks[k] = b"".join([head, b">", *cells, b"</row>", tail])
     return b'<row r="'.join(chunks)
