@@ -144,7 +144,12 @@ def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None, today: 
             return "；".join(names) or None, "；".join(phones) or None
 
         rows = []
-        contact, sources, raw_count = col["contact_name"], col["sources"], col["raw_count"]
+        contact, sources, raw_count, received = (
+            col["contact_name"],
+            col["sources"],
+            col["raw_count"],
+            col["received_on"],
+        )
         for r in led.conn.execute(_QUERY.format(where=where), params):
             r, t = list(r), states[r[0]]
             if merged := members.get(r[0]):
@@ -160,17 +165,14 @@ def export_ledger(ws: Workspace, out: Path, *, batch: str | None = None, today: 
             r[col["closed"]] = None if not t["lead_unit"] else "是" if t["closed"] else "否"
             r[col["light"]] = task_light(t, today, warn)[0] if t["lead_unit"] and t["is_key_task"] != 0 else None
             r[col["reopened"]] = task_note(t) or None
+            if suffix == ".xlsx" and r[received]:  # a date cell in a workbook; text in a CSV
+                r[received] = dt.date.fromisoformat(r[received])
             rows.append(r)
-        date_col = col["received_on"]
     headers = [label for _, label, _ in COLUMNS]
     if suffix == ".xlsx":
         from rectikit.files.xlsxout import write_table
 
-        cooked = [
-            [*r[:date_col], dt.date.fromisoformat(r[date_col]) if r[date_col] else None, *r[date_col + 1 :]]
-            for r in rows
-        ]
-        write_table(out, "台账", headers, cooked, widths=[w for *_, w in COLUMNS], internal=True)
+        write_table(out, "台账", headers, rows, widths=[w for *_, w in COLUMNS], internal=True)
     else:
         with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f)

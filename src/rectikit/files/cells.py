@@ -66,9 +66,15 @@ PARALLEL_ROWS = 20_000
 def _lines(rows: Sequence[Sequence], widths: Sequence[float]) -> list[int]:
     lines = [1] * len(rows)
     for width, column in zip(widths, zip_longest(*rows)):
-        short = usable_width(width) // 2
         usable = usable_width(width)
-        for k, v in [(k, v) for k, v in enumerate(column) if v.__class__ is str and (len(v) > short or "\n" in v)]:
+        short = usable // 2
+        # one line for sure: no line break, and at most half a line of any text or a whole line of ASCII
+        long = [
+            (k, v)
+            for k, v in enumerate(column)
+            if v.__class__ is str and (len(v) > short and (len(v) > usable or not v.isascii()) or "\n" in v)
+        ]
+        for k, v in long:
             # one line of text: its width over the line's, counted here (a ledger's texts are all different)
             n = -(-display_width(v) // usable) if "\n" not in v else lines_needed(v, width)
             if n > lines[k]:
