@@ -18,12 +18,6 @@ document prints; ``documents`` writes what the office signs and publishes;
 """
 
 from importlib import import_module as _import_module
-from importlib import metadata as _metadata
-
-try:  # the version lives in pyproject.toml only
-    __version__ = _metadata.version("rectikit")
-except _metadata.PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0.0.0"
 
 # Every command's library function, by the module that holds it. Loaded on first use (PEP 562), so
 # ``import rectikit`` and ``rectikit --help`` stay fast and ``rectikit.X`` is the whole API.
@@ -68,7 +62,20 @@ _API = {
 __all__ = sorted(_API)
 
 
+def _version() -> str:
+    """The version lives in pyproject.toml only; read when asked (importlib.metadata costs every command
+    50 ms to load)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("rectikit")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "0.0.0"
+
+
 def __getattr__(name: str):
+    if name == "__version__":
+        return _version()
     if name in _API:
         value = getattr(_import_module(_API[name]), name)
         globals()[name] = value
