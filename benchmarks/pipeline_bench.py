@@ -2,11 +2,19 @@
 
     python benchmarks/pipeline_bench.py              # 10k and 100k items
     python benchmarks/pipeline_bench.py 1000000      # chosen sizes
+    python benchmarks/pipeline_bench.py 100000 --src /tmp/old/src   # another version's source tree
 
 Each step runs as its own `rectikit` process under /usr/bin/time, so the peak
 memory printed is that step's own. The workbook is the one import_bench.py
 generates (reused from benchmarks/out/); the workspace gets the example units
 directory and routing rules, so assign and dispatch have work to do.
+
+The measuring machine's speed drifts by a third within a day, so compare two
+versions paired, in turn (``git archive OLD | tar -x -C /tmp/old`` first):
+
+    farm-bench -n 3 --timeout 1200 \
+        --vs "python benchmarks/pipeline_bench.py 100000 --src /tmp/old/src" \
+        -- python benchmarks/pipeline_bench.py 100000
 """
 
 from __future__ import annotations
@@ -65,7 +73,16 @@ def run(n: int) -> None:
 
 
 def main() -> None:
-    for n in [int(a) for a in sys.argv[1:]] or [10_000, 100_000]:
+    import argparse
+    import os
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("sizes", nargs="*", type=int)
+    parser.add_argument("--src", help="run this source tree (its src/ folder) instead of the installed rectikit")
+    args = parser.parse_args()
+    if args.src:
+        os.environ["PYTHONPATH"] = str(Path(args.src).resolve())  # every step's process imports it first
+    for n in args.sizes or [10_000, 100_000]:
         run(n)
 
 
