@@ -7,8 +7,9 @@ worker process takes one half while this process does the other.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -40,16 +41,28 @@ def side_by_side(here: Callable[[], T], there: Callable[..., U], *args) -> tuple
         return mine, pending.result()
 
 
-def _map(fn: Callable[..., U], items: list, args: tuple) -> list[U]:
+class Halvable(Protocol):
+    """What can be cut in two: a list, a numpy array."""
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, part: slice, /) -> Any: ...
+
+
+def in_halves(fn: Callable[..., U], items: Halvable, *args, at: int, join: Callable[[U, U], U] = operator.add) -> U:
+    """``fn(items, *args)``; from ``at`` items on, ``fn`` of the second half runs in a second process and
+    the two results are joined (``+`` by default). ``fn`` must be module-level, and its results come back
+    pickled, so it should return little beside the work it saves."""
+    if len(items) < at:
+        return fn(items, *args)
+    half = len(items) // 2
+    mine, theirs = side_by_side(lambda: fn(items[:half], *args), fn, items[half:], *args)
+    return join(mine, theirs)
+
+
+def _map(items: Sequence, fn: Callable[..., U], args: tuple) -> list[U]:
     return [fn(item, *args) for item in items]
 
 
-def split_map(fn: Callable[..., U], items: list, *args, at: int = 5000) -> list[U]:
-    """``[fn(item, *args) for item in items]``, the second half in a second process when there are at least
-    ``at`` items (``fn`` a module-level function; its results come back pickled, so it should return
-    little beside the work it saves)."""
-    if len(items) < at:
-        return _map(fn, items, args)
-    half = len(items) // 2
-    mine, theirs = side_by_side(lambda: _map(fn, items[:half], args), _map, fn, items[half:], args)
-    return mine + theirs
+def split_map(fn: Callable[..., U], items: Sequence, *args, at: int = 5000) -> list[U]:
+    """``[fn(item, *args) for item in items]``, in two processes from ``at`` items on (:func:`in_halves`)."""
+    return in_halves(_map, items, fn, args, at=at)

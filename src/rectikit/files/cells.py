@@ -46,21 +46,19 @@ def lines_needed(text: str, width: float) -> int:
     return sum(max(1, -(-display_width(part) // usable)) for part in text.split("\n"))
 
 
+PARALLEL_ROWS = 20_000  # from here lines_per_row(both_cores=True) measures half the rows in a second process
+
+
 def lines_per_row(rows: Sequence[Sequence], widths: Sequence[float], *, both_cores: bool = False) -> list[int]:
     """The wrapped lines each row needs: the most any of its text cells needs. Read a column at a time,
     and only the cells too long to be sure of one line are measured (a 100k-row annex has a million
     cells, nearly all short). ``both_cores`` measures half the rows in a second process (a 100k-row
     ledger export: 1.2 s alone)."""
-    if both_cores and len(rows) >= PARALLEL_ROWS:
-        from rectikit.base.parallel import side_by_side
+    if not both_cores:
+        return _lines(rows, widths)
+    from rectikit.base.parallel import in_halves
 
-        half = len(rows) // 2
-        mine, theirs = side_by_side(lambda: _lines(rows[:half], widths), _lines, rows[half:], widths)
-        return mine + theirs
-    return _lines(rows, widths)
-
-
-PARALLEL_ROWS = 20_000
+    return in_halves(_lines, rows, widths, at=PARALLEL_ROWS)
 
 
 def _lines(rows: Sequence[Sequence], widths: Sequence[float]) -> list[int]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rectikit.base.parallel import side_by_side
+from rectikit.base.parallel import in_halves
 
 # 16 bands of 6 rows: a pair with bigram Jaccard 0.8 becomes a candidate with
 # p = 0.997, one with 0.5 with p = 0.22. On 100k template-like texts this kept
@@ -61,7 +61,7 @@ class Group:
 PARALLEL_PAIRS = 100_000  # from here close pairs are checked in two processes
 
 
-def _check(forms: Sequence[str], pairs: np.ndarray) -> list[bool]:
+def _check(pairs: np.ndarray, forms: Sequence[str]) -> list[bool]:
     return [same_problem(forms[i], forms[j], topics) for i, j in pairs.tolist()]
 
 
@@ -72,14 +72,7 @@ def same_problems(forms: Sequence[str], pairs: np.ndarray) -> np.ndarray:
     split over two processes."""
     same = ~_told_apart(forms, pairs)
     left = np.flatnonzero(same)
-    rest = pairs[left]
-    if len(rest) < PARALLEL_PAIRS:
-        verdicts = _check(forms, rest)
-    else:
-        half = len(rest) // 2
-        mine, theirs = side_by_side(lambda: _check(forms, rest[:half]), _check, forms, rest[half:])
-        verdicts = mine + theirs
-    same[left] = verdicts
+    same[left] = in_halves(_check, pairs[left], forms, at=PARALLEL_PAIRS)
     return same
 
 
