@@ -172,6 +172,10 @@ def normalise(text: str) -> str:
     return normalise_many([text])[0]
 
 
+# A long letter reposted with a typo fixed is still the same letter: one fact that differs is forgiven per so
+# many characters of the shorter text (same_problem); a shorter text is told apart by any.
+CHARS_PER_SLIP = 150
+
 FILLERS = frozenset("了的啊呢吧呀嘛哦")  # characters that slip into a text without changing it
 _NO_FILLERS = str.maketrans("", "", "".join(FILLERS))
 
@@ -200,7 +204,7 @@ def same_problem(a: str, b: str, topics: Callable[[str], list[tuple[int, int, st
     """
     if a == b:
         return True
-    allowed = min(len(a), len(b)) // 150
+    allowed = min(len(a), len(b)) // CHARS_PER_SLIP
     if not allowed and told_apart(a, b, topics):
         return False
     unmatched = 0
@@ -216,8 +220,8 @@ def same_problem(a: str, b: str, topics: Callable[[str], list[tuple[int, int, st
         if unmatched > allowed:
             return False  # settled by the facts: the complaint words need not be read
         if topics is not None and i1 < i2 and j1 < j2:
-            mine = [w for w in _words_in(a, i1, i2, topics) if w not in _complaints(b, topics)]
-            theirs = [w for w in _words_in(b, j1, j2, topics) if w not in _complaints(a, topics)]
+            mine = [w for w in _words_in(a, i1, i2, topics) if w not in complaint_words(b, topics)]
+            theirs = [w for w in _words_in(b, j1, j2, topics) if w not in complaint_words(a, topics)]
             # each names a complaint the other lacks; or one does and the other put something else there
             if (mine and theirs) or ((mine or theirs) and min(i2 - i1, j2 - j1) >= 3):
                 unmatched += 1
@@ -227,7 +231,7 @@ def same_problem(a: str, b: str, topics: Callable[[str], list[tuple[int, int, st
 
 
 @lru_cache(maxsize=1 << 17)
-def _complaints(text: str, topics: Callable[[str], list[tuple[int, int, str]]]) -> frozenset[str]:
+def complaint_words(text: str, topics: Callable[[str], list[tuple[int, int, str]]]) -> frozenset[str]:
     """The complaint words a text names. ``topics`` finds every occurrence of every word, overlaps
     included, so a word is in a text exactly when it is among these: set arithmetic, not a substring
     search per word."""
@@ -258,7 +262,7 @@ def told_apart(a: str, b: str, topics: Callable[[str], list[tuple[int, int, str]
     them once per pair of those (:func:`numbers_apart`, :func:`complaints_apart`)."""
     if numbers_apart(number_runs(a), number_runs(b)):
         return True
-    return topics is not None and complaints_apart(_complaints(a, topics), _complaints(b, topics))
+    return topics is not None and complaints_apart(complaint_words(a, topics), complaint_words(b, topics))
 
 
 def number_runs(text: str) -> tuple[str, ...]:
@@ -279,11 +283,6 @@ def numbers_apart(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 def complaints_apart(a: frozenset[str], b: frozenset[str]) -> bool:
     """Each names a complaint word the other never mentions."""
     return not a <= b and not b <= a
-
-
-def complaint_words(text: str, topics: Callable[[str], list[tuple[int, int, str]]]) -> frozenset[str]:
-    """:func:`_complaints`, remembered, for callers that decide many pairs at once."""
-    return _complaints(text, topics)
 
 
 def _facts(text: str, lo: int, hi: int) -> list[str]:
