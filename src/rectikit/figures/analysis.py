@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from rectikit.figures.callbacks import with_callbacks
-from rectikit.figures.counts import batch_counts, batch_names, totals
+from rectikit.figures.counts import batch_names, raw_items
 from rectikit.figures.distributions import (
     callback_counts,
     categories_of,
@@ -118,7 +118,6 @@ def _category_detail(items: list[dict], cats: list[list[str]], top: int = 3) -> 
 def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: int, top_townships: int = 10) -> dict:
     """Everything the analysis report prints about the chosen batches (all by default)."""
     names = batch_names(led, batches)
-    counts = batch_counts(led, names) if names else []
     items = with_callbacks(led, as_of(led, led.working_items(names, leave_out=BOOKKEEPING), today), today)
     tasks = [i for i in items if i["lead_unit"]]
     towns = count_by((i for i in items if i["township"]), lambda i: f"{i['county'] or ''}{i['township']}")
@@ -131,11 +130,9 @@ def overview(led: Ledger, batches: Sequence[str], today: dt.date, *, warn_days: 
         "batches": names,
         "kinds": led.batch_kinds(names),
         "previous": (
-            {"batch": before, "raw_items": batch_counts(led, [before])[0]["raw_items"]}
-            if before and before not in names
-            else None
+            {"batch": before, "raw_items": raw_items(led, [before])} if before and before not in names else None
         ),
-        "raw_items": totals(counts)["raw_items"] if counts else 0,
+        "raw_items": raw_items(led, names),
         "items": len(items),
         "key_tasks": sum(1 for i in items if i["is_key_task"] == 1),
         "by_county": count_by(items, "county"),

@@ -88,6 +88,16 @@ GROUP BY b.id, COALESCE(i.source, ?) ORDER BY b.id, MIN(i.id)
 """
 
 
+def raw_items(led: Ledger, batches: Sequence[str]) -> int:
+    """Items as imported (before merging) in the named batches: what a report's opening counts, without
+    :func:`batch_counts`'s states on a past day (a re-read of every task)."""
+    if not batches:
+        return 0
+    marks = ",".join("?" * len(batches))
+    sql = f"SELECT COUNT(*) FROM items i JOIN batches b ON b.id = i.batch_id WHERE b.name IN ({marks})"
+    return led.conn.execute(sql, tuple(batches)).fetchone()[0]
+
+
 def source_counts(led: Ledger, batches: Sequence[str] = ()) -> dict[str, list[dict]]:
     """Per batch, its sources in file order with raw items, working items and
     key tasks ("城乡居民……141条" in a plan's counted sentence)."""
