@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,29 +174,49 @@ def load_layout(path: Path) -> Layout:
     )
 
 
-def _cells(item: dict, layout: Layout, number: int, aspect) -> list[str]:
-    """One row as printed. Annexes are published: every free-text cell — the
-    citizen's words and what units wrote — goes out masked."""
+def _text(item: dict) -> str:
     text = mask(item["text"] or "")
-    if item.get("raw_count", 1) > 1:
-        text += f"（{item['raw_count']}条意见建议归纳）"
-    values = {
-        "number": str(number),
-        "text": text,
-        "category": item.get("category") or "",
-        "aspect": aspect(item.get("category")),
-        "deadline": iso_to_cn(deadline_text(item)),
-        "note": "连续反映" if item.get("repeat_of") else "",
-        "raw_count": str(item.get("raw_count") or ""),
-        "closed": "是" if item.get("closed") else "否" if item.get("lead_unit") else "",
-        "closed_on": iso_to_cn(item.get("closed_on")),
-        "done_on": iso_to_cn(item.get("done_on")),
-        "progress": "；".join(x for x in (item.get("progress") or "", task_note(item, short=True)) if x),
+    return text + f"（{item['raw_count']}条意见建议归纳）" if item.get("raw_count", 1) > 1 else text
+
+
+def _closed(item: dict) -> str:
+    return "是" if item.get("closed") else "否" if item.get("lead_unit") else ""
+
+
+def _progress(item: dict) -> str:
+    return "；".join(x for x in (item.get("progress") or "", task_note(item, short=True)) if x)
+
+
+def _row_maker(layout: Layout, aspect) -> Callable[[dict, int], list[str]]:
+    """How one row is printed, worked out once per layout: a maker per column, so a row computes only
+    the cells the layout shows. Annexes are published: every free-text cell — the citizen's words and
+    what units wrote — goes out masked."""
+    made: dict[str, Callable[[dict], str]] = {
+        "text": _text,
+        "category": lambda it: it.get("category") or "",
+        "aspect": lambda it: aspect(it.get("category")),
+        "deadline": lambda it: iso_to_cn(deadline_text(it)),
+        "note": lambda it: "连续反映" if it.get("repeat_of") else "",
+        "raw_count": lambda it: str(it.get("raw_count") or ""),
+        "closed": _closed,
+        "closed_on": lambda it: iso_to_cn(it.get("closed_on")),
+        "done_on": lambda it: iso_to_cn(it.get("done_on")),
+        "progress": _progress,
     }
-    return [
-        values[f] if f in values else mask(str(item.get(f) or "")) if f in FREE_TEXT else str(item.get(f) or "")
-        for _, f, _ in layout.columns
-    ]
+
+    def field(f: str) -> Callable[[dict], str]:
+        if f in made:
+            return made[f]
+        if f in FREE_TEXT:
+            return lambda it: mask(str(it.get(f) or ""))
+        return lambda it: str(it.get(f) or "")
+
+    makers = [None if f == "number" else field(f) for _, f, _ in layout.columns]
+
+    def row(item: dict, number: int) -> list[str]:
+        return [m(item) if m else str(number) for m in makers]
+
+    return row
 
 
 def build_table(
@@ -259,12 +279,13 @@ def build_table(
             rank = {name: k for k, name in enumerate(order)}
             groups = dict(sorted(groups.items(), key=lambda kv: rank.get(kv[0], len(rank))))
         n = 0
+        cells = _row_maker(layout, aspect)
         for g, (name, members) in enumerate(groups.items(), start=1):
             table.rows.append(("group", f"{cn_ordinal(g)}、{name}（{len(members)}项）"))
             for k, it in enumerate(members, start=1):
                 n += 1
-                table.rows.append(("row", _cells(it, layout, k if numbering == "per-group" else n, aspect)))
+                table.rows.append(("row", cells(it, k if numbering == "per-group" else n)))
     else:
-        for n, it in enumerate(items, start=1):
-            table.rows.append(("row", _cells(it, layout, n, aspect)))
+        cells = _row_maker(layout, aspect)
+        table.rows.extend(("row", cells(it, n)) for n, it in enumerate(items, start=1))
     return table

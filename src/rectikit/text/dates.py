@@ -88,6 +88,7 @@ def cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+@lru_cache(maxsize=4096)  # a long list repeats its few deadlines and closing days
 def iso_to_cn(d: str | None) -> str:
     """An ISO date from the ledger in Chinese; anything else as it is."""
     if not d:
