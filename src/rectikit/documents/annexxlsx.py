@@ -4,7 +4,6 @@ row heights for wrapped text, landscape A4; a long table without group rows thro
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from rectikit.base.fsutil import atomic_path
@@ -114,8 +113,8 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     """:func:`write_xlsx` for a long list without group rows, through the Rust writer (100k rows: about a
     tenth of the time): the same title block, header, fonts, borders, row heights and print setup. The
     writer leaves empty cells out and gives a column its format as a column style, which Excel would draw
-    down to the sheet's last row; a pass over the sheet's XML gives each empty cell of the table its own
-    format instead and takes the column styles away."""
+    down to the sheet's last row: empty cells go in as a stand-in (``_EMPTY``), and a pass over the sheet's
+    XML makes them empty cells with the table's format and takes the column styles away."""
     import rustpy_xlsxwriter as rx
 
     from rectikit.files.cells import CELL_LIMIT, LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_per_row
@@ -148,9 +147,8 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     values = [value for _kind, value in table.rows]
     for k, lines in enumerate(lines_per_row(values, widths, both_cores=True), start=header_row + 1):
         heights[k] = LINE_HEIGHT_PT * min(lines, MAX_LINES)
-    empty = [[c for c, v in enumerate(value) if not v] for value in values]
     records = (
-        {h: (v if len(v) <= CELL_LIMIT else fit_cell(v)) if v else None for h, v in zip(headers, value)}
+        {h: (v if len(v) <= CELL_LIMIT else fit_cell(v)) if v else _EMPTY for h, v in zip(headers, value)}
         for value in values
     )
     with atomic_path(path) as tmp:
@@ -179,65 +177,20 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
                 "footer": '&C&"宋体"&14— &P —',
             },
         )
-        repair_package(
-            tmp, sheet=lambda xml: _cells_not_columns(xml, first_row=header_row + 2, columns=len(cols), empty=empty)
-        )
+        repair_package(tmp, sheet=_cells_not_columns)
     return path
 
 
-@lru_cache(maxsize=1024)
-def gaps(missing: tuple[int, ...], columns: int) -> list[tuple[int, int]]:
-    """Where a row's blank cells go among its written ones: (how many written cells come before it,
-    its column), for a row whose ``missing`` columns were left out (a list has few such patterns)."""
-    out, written = [], 0
-    for c in range(columns):
-        if c in missing:
-            out.append((written, c))
-        else:
-            written += 1
-    return out
+# An empty cell's stand-in: the Rust writer leaves empty cells out, and an annex's empty cells need the
+# table's borders. A control character never reaches the ledger (import drops them), the writer writes it
+# as _x0001_ (and a text "_x0001_" as _x005F_x0001_), so the cells that hold only it are the empty ones.
+_EMPTY = "\x01"
+_EMPTY_CELL = b' t="inlineStr"><is><t>_x0001_</t></is></c>'
 
 
-def _cells_not_columns(sheet: bytes, *, first_row: int, columns: int, empty: list[list[int]]) -> bytes:
-    """Move each column's style onto the table's empty cells and off the column, so a bordered table ends
-    where its rows end. ``empty`` lists, for each data row from ``first_row`` (1-based), the columns left
-    empty; the writer wrote the other cells in column order, each closed by ``</c>``."""
-    import re
-
-    from rectikit.files.columns import column_letter
-
-    styles: dict[int, bytes] = {}
-
-    def col(m: re.Match) -> bytes:
-        tag = m.group(0)
-        style = re.search(rb' style="(\d+)"', tag)
-        span = re.search(rb'min="(\d+)" max="(\d+)"', tag)
-        lo, hi = (int(x) for x in span.groups()) if span else (1, 0)
-        for c in range(lo - 1, hi):
-            styles[c] = style.group(1) if style else b"0"
-        return re.sub(rb' style="\d+"', b"", tag)
-
+def _cells_not_columns(sheet: bytes) -> bytes:
+    """Each column's style onto the table's own cells only, so a bordered table ends where its rows end:
+    the columns lose their style, and the stand-ins of empty cells become empty cells keeping theirs."""
     head_end = sheet.find(b"<sheetData")
-    sheet = re.sub(rb"<col [^>]*/>", col, sheet[:head_end]) + sheet[head_end:]
-    letters = [column_letter(c).encode() for c in range(columns)]
-    chunks = sheet.split(b'<row r="')
-    for k in range(1, len(chunks)):
-        chunk = chunks[k]
-        number = int(chunk[: chunk.index(b'"')])
-        missing = empty[number - first_row] if 0 <= number - first_row < len(empty) else ()
-        if not missing:
-            continue
-        opened = chunk.index(b">")
-        if chunk[opened - 1 : opened] == b"/":  # a row with no cell at all
-            head, inner, tail = chunk[: opened - 1], b"", chunk[opened + 1 :]
-        else:
-            closed = chunk.index(b"</row>")
-            head, inner, tail = chunk[:opened], chunk[opened + 1 : closed], chunk[closed + 6 :]
-        n = str(number).encode()
-        written = inner.split(b"</c>")  # the written cells, each less its closing tag, and b"" after the last
-        # each written cell keeps its place; a blank goes where the row has none (what follows: `gaps`)
-        cells = [cell + b"</c>" for cell in written[:-1]]
-        for at, c in reversed(gaps(tuple(missing), columns)):
-            cells.insert(at, b'<c r="' + letters[c] + n + b'" s="' + styles.get(c, b"0") + b'"/>')
-        chunks[k] = b"".join([head, b">", *cells, b"</row>", tail])
-    return b'<row r="'.join(chunks)
+    head = re.sub(rb'(<col [^>]*?) style="\d+"', rb"\1", sheet[:head_end])
+    return head + sheet[head_end:].replace(_EMPTY_CELL, b"/>")
