@@ -1,5 +1,7 @@
 """The plain table writer: what a user sees when opening it (row heights, formulas, long cells)."""
 
+import datetime as dt
+
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -130,6 +132,7 @@ def test_a_long_annex_through_the_fast_writer_is_the_same_annex(ws, tmp_path, mo
     empty = sheet.cell(5, len(table.layout.columns))  # 备注: empty in every row
     assert empty.value is None and empty.border.left.style == "thin" and sheet.freeze_panes == "A5"
     assert sheet.print_title_rows == "$4:$4" and sheet.page_setup.orientation == "landscape"
+    assert sheet.row_dimensions[2].height == 36  # the title line's height, which the writer drops
     cols = zipfile.ZipFile(fast).read("xl/worksheets/sheet1.xml").decode().split("<sheetData")[0]
     assert "style=" not in cols
 
@@ -148,3 +151,63 @@ def test_lines_per_row_is_what_its_longest_cell_needs(rows, widths):
         max([lines_needed(v, w) for v, w in zip(row, widths) if isinstance(v, str) and v] or [1]) for row in rows
     ]
     assert lines_per_row(rows, widths) == expected
+
+
+def test_books_sent_out_through_the_fast_writer_are_the_same_books_and_come_back(ws, tmp_path, monkeypatch):
+    """Many unit books at once go through the Rust writer (issue #30): the same sheets in the same order and
+    states (选项 hidden, the identity very hidden), the same cells, dropdowns offering the same values, the
+    same row heights and 内部资料 marks; and a book filled in and returned is taken back."""
+    import re
+    import zipfile
+
+    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook
+
+    from rectikit.files import xlsxout
+    from rectikit.steps.collect import collect
+    from rectikit.steps.dispatch import dispatch
+    from rectikit.steps.ingest import import_files
+
+    from helpers import fill_sheet, set_items
+    from helpers import write_xlsx as make
+
+    rows = [
+        ["意见建议内容", "联系电话"],
+        *[[f"第{k}条：民主路路灯不亮。" * (k % 3 + 1), "13912340001"] for k in range(6)],
+    ]
+    import_files(ws, [make(tmp_path / "a.xlsx", rows)], batch="b")
+    set_items(ws, lead_unit="市住建局", co_units="市城管局", deadline="2020-12-31", is_key_task=1)
+    slow = dispatch(ws, tmp_path / "慢", today=dt.date(2020, 9, 1)).files["市住建局"]
+    monkeypatch.setattr(xlsxout, "FAST_ROWS", 1)
+    fast = dispatch(ws, tmp_path / "快", today=dt.date(2020, 9, 1)).files["市住建局"]
+
+    books = [CalamineWorkbook.from_path(p) for p in (slow, fast)]
+    assert [(s.name, s.visible) for s in books[0].sheets_metadata] == [
+        (s.name, s.visible) for s in books[1].sheets_metadata
+    ]
+    for name in ("整改任务", "说明"):
+        assert books[0].get_sheet_by_name(name).to_python() == books[1].get_sheet_by_name(name).to_python()
+    tags = [dict(b.get_sheet_by_name("_rectikit").to_python()) for b in books]
+    assert tags[0].keys() == tags[1].keys() and tags[1]["单位"] == "市住建局"
+    options = books[1].get_sheet_by_name("选项").to_python()
+    sheets = [zipfile.ZipFile(p).read("xl/worksheets/sheet1.xml").decode() for p in (slow, fast)]
+    lists = [
+        re.findall(r'sqref="([A-Z]+)\d+:[A-Z]+(\d+)"><formula1>选项!\$([A-Z])\$(\d+):\$[A-Z]\$(\d+)<', s)
+        for s in sheets
+    ]
+    assert [(col, last) for col, last, *_ in lists[0]] == [(col, last) for col, last, *_ in lists[1]] and lists[1]
+    slow_options = books[0].get_sheet_by_name("选项").to_python()
+    for (_, _, c0, a0, b0), (_, _, c1, a1, b1) in zip(*lists):  # each dropdown offers the same values
+        k0, k1 = ord(c0) - 65, ord(c1) - 65
+        assert [r[k0] for r in slow_options[int(a0) - 1 : int(b0)]] == [r[k1] for r in options[int(a1) - 1 : int(b1)]]
+    heights = [
+        {r: d.height for r, d in load_workbook(p)["整改任务"].row_dimensions.items() if d.height} for p in (slow, fast)
+    ]
+    assert heights[0] == heights[1]
+    assert "内部资料" in load_workbook(fast).properties.keywords
+
+    filled = fill_sheet(
+        fast, {1: {"整改进展": "已完成", "整改成效": "已修复", "完成时间": "2020-09-20"}}, tmp_path / "回.xlsx"
+    )
+    res = collect(ws, [filled], today=dt.date(2020, 9, 21))
+    assert res.rows and res.changed and not res.report.errors

@@ -118,7 +118,7 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     import rustpy_xlsxwriter as rx
 
     from rectikit.files.cells import CELL_LIMIT, LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_per_row
-    from rectikit.files.xlsxfast import repair_package
+    from rectikit.files.xlsxfast import repair_package, title_heights
 
     cols = table.layout.columns
     headers = [h for h, *_ in cols]
@@ -177,7 +177,7 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
                 "footer": '&C&"宋体"&14— &P —',
             },
         )
-        repair_package(tmp, sheet=_cells_not_columns)
+        repair_package(tmp, sheet=lambda xml: _cells_not_columns(title_heights(xml, {1: heights[1]})))
     return path
 
 

@@ -10,6 +10,8 @@ from itertools import zip_longest
 LINE_HEIGHT_PT = 15
 
 IDENTITY_SHEET = "_rectikit"  # very hidden: Excel and WPS show it only through VBA
+OPTIONS_SHEET = "选项"  # hidden: the values a book's dropdowns offer
+NOTES_SHEET = "说明"  # what staff do with a book
 
 MAX_LINES = 12
 

@@ -1,4 +1,4 @@
-"""Large plain tables through the Rust writer (rustpy-xlsxwriter): the same title rows, header, formats,
+"""Large tables through the Rust writer (rustpy-xlsxwriter): the same title rows, header, formats,
 widths, frozen header, filter and print setup as :func:`rectikit.files.xlsxout.write_table`, at a tenth of
 the time; the package repaired afterwards (one ``<row>`` per row, the 内部资料 properties)."""
 
@@ -10,9 +10,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rectikit.base.fsutil import atomic_path
-from rectikit.files.cells import CELL_LIMIT, INTERNAL, LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_per_row
+from rectikit.files.cells import (
+    CELL_LIMIT,
+    IDENTITY_SHEET,
+    INTERNAL,
+    LINE_HEIGHT_PT,
+    MAX_LINES,
+    NOTES_SHEET,
+    OPTIONS_SHEET,
+    fit_cell,
+    lines_per_row,
+)
 
-# From here a plain table (no dropdowns, tints, notes or identity) goes through the Rust writer: the ledger
+# From here a table without tints or extra sheets goes through the Rust writer: the ledger
 # export's 100k rows × 24 columns took 16.4 s in XlsxWriter, whose per-cell Python calls are the cost
 # (benchmarks/writer_bench.py: 5.8 s against 0.55 s on 100k × 10). The body needs no cell format of its
 # own (empty cells stay unwritten in both), so the Rust writer's column styles give the same look.
@@ -28,11 +38,15 @@ def write_fast(
     widths: Sequence[int] | None,
     title: Sequence[str],
     internal: bool,
+    choices: dict[int, Sequence[str]] | None = None,
+    notes: Sequence[str] | None = None,
+    identity: Sequence[tuple[str, str]] | None = None,
 ) -> Path:
-    """:func:`write_table` for a large plain table, through rustpy-xlsxwriter: the same title lines, bold
+    """:func:`write_table` for a large table, through rustpy-xlsxwriter: the same title lines, bold
     frozen header with filters, column widths, wrapped body, row heights, dates as dates, A4 landscape
     print setup, and for a staff-only table 内部资料 in the title, the page header and the file's
-    properties."""
+    properties; for a book sent out, the same dropdowns (their values on the hidden sheet 选项), 说明
+    sheet and very hidden identity sheet, in the same order."""
     import rustpy_xlsxwriter as rx
 
     headers = [str(h) for h in headers]
@@ -76,25 +90,77 @@ def write_fast(
                 for h, v in zip(headers, row)
             }
 
-    setup = _page_setup(top, internal)
-    with atomic_path(path) as tmp:
-        rx.write_worksheet(
-            records(),
-            str(tmp),
-            sheet_name=sheet,
-            header_row=top,
-            header_format=head,
-            freeze_row=top + 1,
-            autofilter=True,
-            column_widths=list(widths) if widths else None,
-            datetime_format="yyyy-mm-dd",
-            column_formats={h: date if c in dated else body for c, h in enumerate(headers)},
-            merge_ranges=[(r, 0, r, last, str(text), big if r == 0 else line) for r, text in enumerate(title)],
-            row_heights=heights,
-            page_setup=setup,
+    sheets: list[tuple[str, object]] = [(sheet, records())]
+    header_format = {sheet: head}
+    column_formats: dict[str, object] = {sheet: {h: date if c in dated else body for c, h in enumerate(headers)}}
+    column_widths: dict[str, object] = {sheet: list(widths)} if widths else {}
+    states = {}
+    if choices:  # the allowed values under their column's header (a list may pass the 255 characters inline)
+        lists = {headers[c]: list(map(str, allowed)) for c, allowed in choices.items()}
+        depth = max(1, *map(len, lists.values()))
+        sheets.append(
+            (OPTIONS_SHEET, [{h: a[r] if r < len(a) else None for h, a in lists.items()} for r in range(depth)])
         )
-        repair_package(tmp, title=named if internal else None)
+        states[OPTIONS_SHEET] = "hidden"
+    if notes:
+        sheets.append((NOTES_SHEET, [{str(notes[0]): str(n)} for n in notes[1:]] or [{str(notes[0]): None}]))
+        header_format[NOTES_SHEET], column_formats[NOTES_SHEET], column_widths[NOTES_SHEET] = head, [body], [100]
+    if identity:
+        (k0, v0), *pairs = identity
+        sheets.append((IDENTITY_SHEET, [{k0: k, str(v0): str(v)} for k, v in pairs] or [{k0: None, str(v0): None}]))
+        states[IDENTITY_SHEET] = "veryHidden"
+
+    def sheet_xml(xml: bytes) -> bytes:
+        xml = title_heights(xml, {r: h for r, h in heights.items() if r < top})
+        return _with_validations(xml, choices, top, top + len(rows)) if choices else xml
+
+    with atomic_path(path) as tmp:
+        rx.write_worksheets(
+            sheets,
+            str(tmp),
+            datetime_format="yyyy-mm-dd",
+            header_row={sheet: top},
+            header_format=header_format,
+            freeze_panes={sheet: {"row": top + 1, "col": 0}},
+            autofilter={sheet: True},
+            column_widths=column_widths,  # type: ignore[arg-type]
+            column_formats=column_formats,  # type: ignore[arg-type]
+            merge_ranges={sheet: [(r, 0, r, last, str(text), big if r == 0 else line) for r, text in enumerate(title)]},
+            row_heights={sheet: heights},
+            page_setup={sheet: _page_setup(top, internal)},
+        )
+        repair_package(tmp, title=named if internal else None, sheet=sheet_xml, states=states)
     return path
+
+
+def _with_validations(sheet: bytes, choices: dict[int, Sequence[str]], top: int, last: int) -> bytes:
+    """The dropdowns of ``choices`` on their columns' data rows (rows ``top`` + 1 to ``last``, 0-based),
+    each listing its values on the hidden sheet, where they stand under a header; in the place the
+    worksheet schema gives them (after the merged cells, before the page setup)."""
+    from xml.sax.saxutils import escape
+
+    from rectikit.files.columns import column_letter
+
+    rules = []
+    for k, (c, allowed) in enumerate(choices.items()):
+        col, opt = column_letter(c), column_letter(k)
+        rules.append(
+            '<dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1"'
+            ' errorTitle="取值无效" error="请从下拉列表中选择。"'
+            f' sqref="{col}{top + 2}:{col}{max(last, top + 1) + 1}">'
+            f"<formula1>{escape(OPTIONS_SHEET)}!${opt}$2:${opt}${max(len(allowed), 1) + 1}</formula1></dataValidation>"
+        )
+    block = f'<dataValidations count="{len(rules)}">{"".join(rules)}</dataValidations>'.encode()
+    end = sheet.rfind(b"</sheetData>")
+    at = min(
+        (
+            k
+            for tag in (b"<hyperlinks", b"<printOptions", b"<pageMargins", b"<pageSetup", b"<headerFooter")
+            if (k := sheet.find(tag, end)) >= 0
+        ),
+        default=sheet.rfind(b"</worksheet>"),
+    )
+    return sheet[:at] + block + sheet[at:]
 
 
 def _value(v):
@@ -153,11 +219,30 @@ def one_row_each(sheet: bytes) -> bytes:
     return sheet
 
 
-def repair_package(path: Path, *, title: str | None = None, sheet=None) -> None:
+def title_heights(sheet: bytes, heights: dict[int, float]) -> bytes:
+    """The heights of rows above the table (0-based row -> points) where the sheet lacks them: the Rust
+    writer (0.8) merges the title lines before it sets heights, and in its row-at-a-time mode a row once
+    left behind keeps no height set later (all but the last title line came out at Excel's default). Only
+    the first rows are read and the sheet is copied once."""
+    tags = [(row, f'<row r="{row + 1}"'.encode()) for row in sorted(heights)]
+    found = [(row, tag, at) for row, tag in tags if (at := sheet.find(tag, sheet.find(b"<sheetData"))) >= 0]
+    if not found:
+        return sheet
+    limit = sheet.index(b">", found[-1][2]) + 1
+    head = sheet[:limit]
+    for row, tag, _ in reversed(found):  # from the last, so the earlier places stand
+        at = head.find(tag)
+        if b" ht=" not in head[at : head.index(b">", at)]:
+            cut = at + len(tag)
+            head = head[:cut] + f' ht="{heights[row]:g}" customHeight="1"'.encode() + head[cut:]
+    return b"".join([head, memoryview(sheet)[limit:]])
+
+
+def repair_package(path: Path, *, title: str | None = None, sheet=None, states: dict[str, str] | None = None) -> None:
     """Rewrite a workbook the Rust writer made: one ``<row>`` per row (:func:`one_row_each`), then
     ``sheet`` (a function of the first worksheet's XML, as bytes) when given, and with ``title`` 内部资料 in the file's
     properties (title, subject, keywords, category), as XlsxWriter's set_properties does: the mark travels
-    with the file wherever it is copied."""
+    with the file wherever it is copied. ``states``: sheets to hide (name -> "hidden" or "veryHidden")."""
     import zipfile
     from xml.sax.saxutils import escape
 
@@ -175,6 +260,9 @@ def repair_package(path: Path, *, title: str | None = None, sheet=None) -> None:
         )
         core = "docProps/core.xml"
         parts[core] = parts[core].replace(b"</cp:coreProperties>", extra.encode() + b"</cp:coreProperties>")
+    for name_, state in (states or {}).items():
+        tag = f'<sheet name="{escape(name_)}"'.encode()
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(tag, tag + f' state="{state}"'.encode(), 1)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for info in infos:  # the big sheet at a light level: it is written once and read by Excel anyway
             z.writestr(info, parts[info.filename], compresslevel=1 if info.filename == name else 6)

@@ -20,6 +20,8 @@ from rectikit.files.cells import (
     INTERNAL,
     LINE_HEIGHT_PT,
     MAX_LINES,
+    NOTES_SHEET,
+    OPTIONS_SHEET,
     fit_cell,
     lines_needed,
     usable_width,
@@ -41,6 +43,7 @@ def write_table(
     title: Sequence[str] = (),
     extra_sheets: dict[str, tuple[Sequence[str], Sequence[Sequence]]] | None = None,
     internal: bool = False,
+    fast: bool = False,
 ) -> Path:
     """Write one sheet: bold frozen header, autofilter, wrapped text cells,
     set up to print on A4 landscape.
@@ -55,13 +58,27 @@ def write_table(
     ``title`` lines stand above the header (the first large): what the sheet
     is, for whom, by when — as offices head the forms they send out.
     ``extra_sheets`` (name -> headers, rows) follow as further plain sheets.
+
+    A long table (``FAST_ROWS``), or one of many written together (``fast``, :func:`write_tables`), goes
+    through the Rust writer (:func:`rectikit.files.xlsxfast.write_fast`) when it has no tints or extra
+    sheets: the same workbook at a fraction of the time.
     """
     import xlsxwriter
 
     path = Path(path)
-    plain = not (choices or shade or notes or identity or extra_sheets)
-    if plain and isinstance(rows, list) and len(rows) >= FAST_ROWS and len(set(map(str, headers))) == len(headers):
-        return write_fast(path, sheet, headers, rows, widths=widths, title=title, internal=internal)
+    if _fast(rows, headers, shade, identity, extra_sheets, fast):
+        return write_fast(
+            path,
+            sheet,
+            headers,
+            rows,  # type: ignore[arg-type]  # a list: _fast says so
+            widths=widths,
+            title=title,
+            internal=internal,
+            choices=choices,
+            notes=notes,
+            identity=identity,
+        )
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
@@ -99,6 +116,19 @@ def write_table(
         _more_sheets(wb, notes, extra_sheets, identity, head)
         wb.close()
     return path
+
+
+def _fast(rows, headers, shade, identity, extra_sheets, fast: bool) -> bool:
+    """Whether :func:`write_fast` can write the table: a list of rows, headers distinct (the writer keys
+    cells by header), no tints or extra sheets, an identity whose first pair heads its sheet."""
+    return (
+        isinstance(rows, list)
+        and (fast or len(rows) >= FAST_ROWS)
+        and not shade
+        and not extra_sheets
+        and len(set(map(str, headers))) == len(headers)
+        and (not identity or str(identity[0][0]) != str(identity[0][1]))
+    )
 
 
 def _mark_internal(wb, title: Sequence[str], sheet: str) -> Sequence[str]:
@@ -173,7 +203,7 @@ def _dropdowns(wb, ws, choices: dict[int, Sequence[str]], top: int, n: int) -> N
     """A dropdown of the allowed values on each column of ``choices``, down to row ``n``."""
     # Allowed values live on a hidden sheet: an inline list may hold
     # only 255 characters, which a category table easily exceeds.
-    opts = wb.add_worksheet("选项")
+    opts = wb.add_worksheet(OPTIONS_SHEET)
     opts.hide()
     for k, (c, allowed) in enumerate(choices.items()):
         for r, value in enumerate(allowed):
@@ -186,7 +216,7 @@ def _dropdowns(wb, ws, choices: dict[int, Sequence[str]], top: int, n: int) -> N
             c,
             {
                 "validate": "list",
-                "source": f"=选项!${col}$1:${col}${max(len(allowed), 1)}",
+                "source": f"={OPTIONS_SHEET}!${col}$1:${col}${max(len(allowed), 1)}",
                 "error_title": "取值无效",
                 "error_message": "请从下拉列表中选择。",
             },
@@ -213,7 +243,7 @@ def _more_sheets(wb, notes, extra_sheets, identity, head) -> None:
     """说明 (what staff do with the workbook), further plain sheets, and the very hidden identity sheet."""
     body = None
     if notes:
-        help_ws = wb.add_worksheet("说明")
+        help_ws = wb.add_worksheet(NOTES_SHEET)
         help_ws.set_column(0, 0, 100)
         for r, line in enumerate(notes):
             help_ws.write_string(r, 0, line, head if r == 0 else body)
@@ -245,8 +275,8 @@ def write_tables(jobs: Sequence[dict]) -> list[Path]:
     """Several tables (each the keyword arguments of :func:`write_table`), in order. Cell writing
     is Python-bound, so when they hold many rows between them a second process writes about half
     of the rows (21 unit workbooks of 93k tasks: 4.0 s in one process)."""
-    jobs = list(jobs)
     sizes = [len(job["rows"]) for job in jobs]
+    jobs = [dict(job, fast=sum(sizes) >= FAST_ROWS) for job in jobs]  # many rows between them: the Rust writer
     if len(jobs) < 2 or sum(sizes) < PARALLEL_ROWS:
         return _write_all(jobs)
     theirs: list[int] = []
