@@ -117,7 +117,7 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     XML makes them empty cells with the table's format and takes the column styles away."""
     import rustpy_xlsxwriter as rx
 
-    from rectikit.files.cells import CELL_LIMIT, LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_per_row
+    from rectikit.files.cells import CELL_LIMIT, LINE_HEIGHT_PT, fit_cell, lines_per_row
     from rectikit.files.xlsxfast import repair_package, title_heights
 
     cols = table.layout.columns
@@ -146,7 +146,7 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     heights = {1: 36.0, header_row: 30.0}
     values = [value for _kind, value in table.rows]
     for k, lines in enumerate(lines_per_row(values, widths, both_cores=True), start=header_row + 1):
-        heights[k] = LINE_HEIGHT_PT * min(lines, MAX_LINES)
+        heights[k] = LINE_HEIGHT_PT * lines
     records = (
         {h: (v if len(v) <= CELL_LIMIT else fit_cell(v)) if v else _EMPTY for h, v in zip(headers, value)}
         for value in values

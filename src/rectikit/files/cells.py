@@ -52,10 +52,10 @@ PARALLEL_ROWS = 20_000  # from here lines_per_row(both_cores=True) measures half
 
 
 def lines_per_row(rows: Sequence[Sequence], widths: Sequence[float], *, both_cores: bool = False) -> list[int]:
-    """The wrapped lines each row needs: the most any of its text cells needs. Read a column at a time,
-    and only the cells too long to be sure of one line are measured (a 100k-row annex has a million
-    cells, nearly all short). ``both_cores`` measures half the rows in a second process (a 100k-row
-    ledger export: 1.2 s alone)."""
+    """The wrapped lines each row needs, at most MAX_LINES: the most any of its text cells needs. Read a
+    column at a time, and only the cells that could make their row taller are measured (a 100k-row annex
+    has a million cells, nearly all short or outdone by the row's text). ``both_cores`` measures half the
+    rows in a second process (a 100k-row ledger export: 1.2 s alone)."""
     if not both_cores:
         return _lines(rows, widths)
     from rectikit.base.parallel import in_halves
@@ -75,10 +75,19 @@ def _lines(rows: Sequence[Sequence], widths: Sequence[float]) -> list[int]:
             if v.__class__ is str and (len(v) > short and (len(v) > usable or not v.isascii()) or "\n" in v)
         ]
         for k, v in long:
-            # one line of text: its width over the line's, counted here (a ledger's texts are all different)
-            n = -(-display_width(v) // usable) if "\n" not in v else lines_needed(v, width)
-            if n > lines[k]:
-                lines[k] = n
+            have = lines[k]
+            if have >= MAX_LINES:
+                continue
+            if "\n" in v:
+                n = lines_needed(v, width)
+            elif 2 * len(v) <= usable * have:  # even all wide, no more lines than the row has
+                continue
+            elif len(v) >= usable * MAX_LINES:  # even all narrow, as many as a row may have
+                n = MAX_LINES
+            else:  # one line of text: its width over the line's, counted here (a ledger's texts differ)
+                n = -(-display_width(v) // usable)
+            if n > have:
+                lines[k] = min(n, MAX_LINES)
     return lines
 
 

@@ -15,7 +15,6 @@ from rectikit.files.cells import (
     IDENTITY_SHEET,
     INTERNAL,
     LINE_HEIGHT_PT,
-    MAX_LINES,
     NOTES_SHEET,
     OPTIONS_SHEET,
     fit_cell,
@@ -189,7 +188,7 @@ def _heights(rows: list, columns: int, widths: Sequence[int], top: int) -> dict[
     heights: dict[int, float] = {r: 30 if r == 0 else 18 for r in range(top)}
     for k, lines in enumerate(lines_per_row(rows, list(widths)[:columns], both_cores=True), start=top + 1):
         if lines > 1:
-            heights[k] = LINE_HEIGHT_PT * min(lines, MAX_LINES)
+            heights[k] = LINE_HEIGHT_PT * lines
     return heights
 
 
