@@ -64,6 +64,7 @@ COLUMNS = [
 
 # One row per working item with its own contact and source row; the raw items merged into it (a few
 # percent) are read apart and added (a join and GROUP BY over every item took five times as long).
+# The task's columns come from its state on the day (_STATE_QUERY, as_of), so they are not read twice.
 _PACKED = "printf('%012d', {t}.id) || char(31) || COALESCE({t}.contact_name, '') || char(31) || COALESCE({t}.contact_phone, '')"
 _SOURCE = "{f}.file_name || '/' || {f}.sheet || '/第' || {t}.row_number || '行'"
 _QUERY = f"""
@@ -72,11 +73,9 @@ SELECT i.id, b.name AS batch, i.seq, i.title, i.text, i.county, i.township, i.vi
        i.category2, i.nature, i.disposition_given, i.unit_given, i.status_given, i.due_given, i.answered_on, i.satisfaction, i.callback,
        1 AS raw_count, i.repeat_of, i.category, i.disposition,
        CASE i.is_key_task WHEN 1 THEN '是' WHEN 0 THEN '否' END AS is_key_task,
-       i.lead_unit, i.co_units, i.leader, i.person,
-       CASE WHEN i.long_term = 1 THEN '长期坚持' ELSE i.deadline END AS deadline, i.measures, i.goal,
-       i.progress, i.result, i.done_on, i.evidence,
-       CASE WHEN i.lead_unit IS NULL THEN NULL WHEN i.closed = 1 THEN '是' ELSE '否' END AS closed, i.closed_on,
-       NULL AS light, i.board, NULL AS reopened, {_SOURCE.format(f="f", t="i")} AS sources
+       NULL AS lead_unit, NULL AS co_units, NULL AS leader, NULL AS person, NULL AS deadline, NULL AS measures,
+       NULL AS goal, NULL AS progress, NULL AS result, NULL AS done_on, NULL AS evidence, NULL AS closed,
+       NULL AS closed_on, NULL AS light, NULL AS board, NULL AS reopened, {_SOURCE.format(f="f", t="i")} AS sources
 FROM items i
 JOIN batches b ON b.id = i.batch_id
 LEFT JOIN source_files f ON f.id = i.file_id
