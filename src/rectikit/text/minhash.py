@@ -11,11 +11,6 @@ import numpy as np
 # 16 bands of 6 rows: a pair with bigram Jaccard 0.8 becomes a candidate with
 # p = 0.997, one with 0.5 with p = 0.22. On 100k template-like texts this kept
 # every true pair while giving 4.5x fewer candidates than 16 bands of 4.
-
-
-# 16 bands of 6 rows: a pair with bigram Jaccard 0.8 becomes a candidate with
-# p = 0.997, one with 0.5 with p = 0.22. On 100k template-like texts this kept
-# every true pair while giving 4.5x fewer candidates than 16 bands of 4.
 NUM_PERM = 96
 
 BANDS = 16
