@@ -212,3 +212,16 @@ def test_books_sent_out_through_the_fast_writer_are_the_same_books_and_come_back
     )
     res = collect(ws, [filled], today=dt.date(2020, 9, 21))
     assert res.rows and res.changed and not res.report.errors
+
+
+def test_title_lines_get_the_heights_the_rust_writer_drops():
+    """rustpy-xlsxwriter 0.8 keeps the height of the last title line only; the package pass gives the others
+    theirs, and leaves the sheet as it is (the same object, no copy) when nothing lacks one."""
+    from rectikit.files.xlsxfast import title_heights
+
+    sheet = b'<sheetData><row r="1"><c/></row><row r="2" ht="18" customHeight="1"><c/></row><row r="3"><c/></row>'
+    assert title_heights(sheet, {0: 30, 1: 18, 2: 36}) == (
+        b'<sheetData><row r="1" ht="30" customHeight="1"><c/></row><row r="2" ht="18" customHeight="1"><c/></row>'
+        b'<row r="3" ht="36" customHeight="1"><c/></row>'
+    )
+    assert title_heights(sheet, {1: 18}) is sheet

@@ -222,18 +222,18 @@ def title_heights(sheet: bytes, heights: dict[int, float]) -> bytes:
     """The heights of rows above the table (0-based row -> points) where the sheet lacks them: the Rust
     writer (0.8) merges the title lines before it sets heights, and in its row-at-a-time mode a row once
     left behind keeps no height set later (all but the last title line came out at Excel's default). Only
-    the first rows are read and the sheet is copied once."""
+    the first rows are read, and the sheet is copied once when one lacks its height."""
+    start = sheet.find(b"<sheetData")
     tags = [(row, f'<row r="{row + 1}"'.encode()) for row in sorted(heights)]
-    found = [(row, tag, at) for row, tag in tags if (at := sheet.find(tag, sheet.find(b"<sheetData"))) >= 0]
-    if not found:
+    found = [(row, tag, at) for row, tag in tags if (at := sheet.find(tag, start)) >= 0]
+    lacking = [(row, tag, at) for row, tag, at in found if b" ht=" not in sheet[at : sheet.index(b">", at)]]
+    if not lacking:
         return sheet
     limit = sheet.index(b">", found[-1][2]) + 1
     head = sheet[:limit]
-    for row, tag, _ in reversed(found):  # from the last, so the earlier places stand
-        at = head.find(tag)
-        if b" ht=" not in head[at : head.index(b">", at)]:
-            cut = at + len(tag)
-            head = head[:cut] + f' ht="{heights[row]:g}" customHeight="1"'.encode() + head[cut:]
+    for row, tag, at in reversed(lacking):  # from the last, so the earlier places stand
+        cut = at + len(tag)
+        head = head[:cut] + f' ht="{heights[row]:g}" customHeight="1"'.encode() + head[cut:]
     return b"".join([head, memoryview(sheet)[limit:]])
 
 
