@@ -301,3 +301,29 @@ def test_a_problem_raised_again_in_a_later_batch_is_found_by_its_title(ws, tmp_p
     import_files(ws, [write_xlsx(tmp_path / "b.xlsx", later)], batch="2020年中期")
     res = dedupe(ws, across_batches=True)
     assert [(r.item_id, r.earlier_id) for r in res.repeats] == [(2, 1)]
+
+
+def test_an_item_gone_between_proposing_and_merging_stops_the_merge(loaded, monkeypatch):
+    """The merges run without per-row foreign-key checks, so every item they point at is checked first: one
+    withdrawn meanwhile (another command's import --replace) stops the run with nothing changed."""
+    from rectikit.base.errors import LedgerBusyError
+    from rectikit.steps import dedupe as dd
+
+    proposed = dd.propose(loaded)
+    con = sqlite3.connect(loaded.ledger_path)
+    con.execute("DELETE FROM items WHERE id=?", (proposed.groups[0].item_ids[-1],))  # withdrawn meanwhile
+    con.commit()
+    monkeypatch.setattr(dd, "propose", lambda *a, **k: proposed)
+    before = ledger_snapshot(loaded)
+    with pytest.raises(LedgerBusyError):
+        dedupe(loaded, auto=True)
+    assert ledger_snapshot(loaded) == before
+    con = sqlite3.connect(loaded.ledger_path)
+    assert con.execute("SELECT COUNT(*) FROM items WHERE merged_into IS NOT NULL").fetchone()[0] == 0
+
+
+def test_merges_without_per_row_checks_leave_every_reference_sound(loaded):
+    dedupe(loaded, auto=True)
+    con = sqlite3.connect(loaded.ledger_path)
+    assert con.execute("SELECT COUNT(*) FROM items WHERE merged_into IS NOT NULL").fetchone()[0] > 0
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
