@@ -393,17 +393,16 @@ def store_assignment(led, item: dict, a: Assignment, *, source: str, rows: list,
     new = {f: getattr(a, f) for f in FIELDS}
     if item.get("reopened") and source != MANUAL:  # a reopened task keeps the deadline it was given then
         new.update({f: item.get(f) for f in ("deadline", "deadline_text", "long_term")})
-    changed = {f: v for f, v in new.items() if (item.get(f) or None) != (v or None)}
+    changed = {f: (was, v) for f, v in new.items() if ((was := item.get(f)) or None) != (v or None)}  # (old, new)
     if not changed and item["assign_rule"] == a.rule and item["assign_source"] == source:
         return 0
     rows.append((*new.values(), a.rule, source, item["id"]))
     if changed:
-        pairs = {f: (item.get(f), v) for f, v in changed.items()}
         events.append(
             (
                 item["id"],
-                pairs,
-                led.record_changes("assign", item["id"], pairs, detail={"rule": a.rule, "source": source}),
+                changed,
+                led.record_changes("assign", item["id"], changed, detail={"rule": a.rule, "source": source}),
             )
         )
     return len(changed) or 1
