@@ -34,6 +34,7 @@ from rectikit.steps.merging import (
     touched_items,
     tracked_tasks,
 )
+from rectikit.store.ledger import id_chunks
 from rectikit.store.workspace import Workspace
 
 DEFAULT_THRESHOLD = 0.8
@@ -165,12 +166,10 @@ def _still_there(led, ids: set[int]) -> None:
     """Refuse, changing nothing, when an item this run read has gone meanwhile (a version of its sheet
     imported in its place by another command)."""
     wanted = sorted(ids)
-    found = 0
-    for k in range(0, len(wanted), 900):
-        part = wanted[k : k + 900]
-        found += led.conn.execute(
-            f"SELECT COUNT(*) FROM items WHERE id IN ({','.join('?' * len(part))})", part
-        ).fetchone()[0]
+    found = sum(
+        led.conn.execute(f"SELECT COUNT(*) FROM items WHERE id IN ({marks})", part).fetchone()[0]
+        for part, marks in id_chunks(wanted)
+    )
     if found < len(wanted):
         raise LedgerBusyError("合并期间台账被其他命令改动（有条目已不在台账中），未做任何改动，请重新运行。")
 

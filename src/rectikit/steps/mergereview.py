@@ -24,6 +24,7 @@ from rectikit.steps.merging import (
     tracked_tasks,
 )
 from rectikit.store import books, returnedbooks
+from rectikit.store.ledger import id_chunks
 from rectikit.store.workspace import Workspace
 
 DECISIONS = (MERGE, KEEP_APART, TAKE_OUT)
@@ -164,9 +165,8 @@ def _check_groups(led, t, groups: dict, keep: dict, report: Report) -> None:
     is; never two tracked tasks merged (one would lose its progress)."""
     known: dict[int, int] = {}
     ids = sorted({i for members in groups.values() for i, _, _ in members})
-    for chunk in range(0, len(ids), 900):
-        part = ids[chunk : chunk + 900]
-        for row in led.conn.execute(f"SELECT id, batch_id FROM items WHERE id IN ({','.join('?' * len(part))})", part):
+    for part, marks in id_chunks(ids):
+        for row in led.conn.execute(f"SELECT id, batch_id FROM items WHERE id IN ({marks})", part):
             known[row[0]] = row[1]
     for g, members in groups.items():
         for i, _, r in members:

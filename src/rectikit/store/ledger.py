@@ -43,6 +43,15 @@ def _command_line() -> str:
     return " ".join(["rectikit", *sys.argv[1:]]) if sys.argv and sys.argv[0] else "rectikit"
 
 
+def id_chunks(ids: Sequence[int], size: int = 900) -> Iterator[tuple[list[int], str]]:
+    """The ids in parts small enough for one ``IN (…)`` each (sqlite's bound on parameters), with each
+    part's placeholders."""
+    ids = list(ids)
+    for k in range(0, len(ids), size):
+        part = ids[k : k + size]
+        yield part, ",".join("?" * len(part))
+
+
 def new_id(cursor: sqlite3.Cursor) -> int:
     """The id SQLite gave the row an INSERT just made (set after every INSERT of one row)."""
     if cursor.lastrowid is None:
@@ -238,10 +247,7 @@ class Ledger:
         pairs, each once, in import order: a merged item must still let the office reach everyone who
         raised it."""
         out: dict[int, list[tuple[str, str]]] = {}
-        ids = list(item_ids)
-        for k in range(0, len(ids), 900):
-            part = ids[k : k + 900]
-            marks = ",".join("?" * len(part))
+        for part, marks in id_chunks(item_ids):
             for home, name, phone in self.conn.execute(
                 f"SELECT COALESCE(merged_into, id), contact_name, contact_phone FROM items WHERE id IN ({marks})"
                 f" OR merged_into IN ({marks}) ORDER BY id",
