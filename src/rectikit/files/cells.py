@@ -12,6 +12,7 @@ LINE_HEIGHT_PT = 15
 IDENTITY_SHEET = "_rectikit"  # very hidden: Excel and WPS show it only through VBA
 OPTIONS_SHEET = "选项"  # hidden: the values a book's dropdowns offer
 NOTES_SHEET = "说明"  # what staff do with a book
+CHOICE_ERROR = ("取值无效", "请从下拉列表中选择。")  # what a dropdown says to a value not in its list
 
 MAX_LINES = 12
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from rectikit.base.fsutil import atomic_path
 from rectikit.files.cells import (
     CELL_LIMIT,
+    CHOICE_ERROR,
     IDENTITY_SHEET,
     INTERNAL,
     LINE_HEIGHT_PT,
@@ -145,7 +146,7 @@ def _with_validations(sheet: bytes, choices: dict[int, Sequence[str]], top: int,
         col, opt = column_letter(c), column_letter(k)
         rules.append(
             '<dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1"'
-            ' errorTitle="取值无效" error="请从下拉列表中选择。"'
+            f' errorTitle="{escape(CHOICE_ERROR[0])}" error="{escape(CHOICE_ERROR[1])}"'
             f' sqref="{col}{top + 2}:{col}{max(last, top + 1) + 1}">'
             f"<formula1>{escape(OPTIONS_SHEET)}!${opt}$2:${opt}${max(len(allowed), 1) + 1}</formula1></dataValidation>"
         )

@@ -16,6 +16,7 @@ from rectikit.base.fsutil import atomic_path
 from rectikit.base.parallel import side_by_side
 from rectikit.files.cells import (
     CELL_LIMIT,
+    CHOICE_ERROR,
     IDENTITY_SHEET,
     INTERNAL,
     LINE_HEIGHT_PT,
@@ -217,8 +218,8 @@ def _dropdowns(wb, ws, choices: dict[int, Sequence[str]], top: int, n: int) -> N
             {
                 "validate": "list",
                 "source": f"={OPTIONS_SHEET}!${col}$1:${col}${max(len(allowed), 1)}",
-                "error_title": "取值无效",
-                "error_message": "请从下拉列表中选择。",
+                "error_title": CHOICE_ERROR[0],
+                "error_message": CHOICE_ERROR[1],
             },
         )
 
