@@ -177,7 +177,8 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
                 "footer": '&C&"宋体"&14— &P —',
             },
         )
-        repair_package(tmp, sheet=lambda xml: _cells_not_columns(title_heights(xml, {1: heights[1]})))
+        titles = {r: h for r, h in heights.items() if r < header_row}  # the rows above the table, as write_fast's
+        repair_package(tmp, sheet=lambda xml: _cells_not_columns(title_heights(xml, titles)))
     return path
 
 
