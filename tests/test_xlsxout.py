@@ -51,7 +51,7 @@ def test_a_large_plain_table_through_the_fast_writer_is_the_same_table(tmp_path,
     from openpyxl import load_workbook
     from python_calamine import CalamineWorkbook
 
-    from rectikit.files import xlsxout
+    from rectikit.files import xlsxfast, xlsxout
 
     headers = ["编号", "意见建议内容", "反映时间", "条数", "备注"]
     rows = [
@@ -62,6 +62,7 @@ def test_a_large_plain_table_through_the_fast_writer_is_the_same_table(tmp_path,
         tmp_path / "慢.xlsx", "台账", headers, rows, widths=[8, 30, 12, 6, 10], title=["台账导出"], internal=True
     )
     monkeypatch.setattr(xlsxout, "FAST_ROWS", 1)
+    monkeypatch.setattr(xlsxfast, "PARALLEL_ROWS", 10)  # heights measured in a second process while it writes
     fast = xlsxout.write_table(
         tmp_path / "快.xlsx", "台账", headers, rows, widths=[8, 30, 12, 6, 10], title=["台账导出"], internal=True
     )
@@ -74,6 +75,10 @@ def test_a_large_plain_table_through_the_fast_writer_is_the_same_table(tmp_path,
     assert ws.page_setup.orientation == "landscape" and "内部资料" in ws.oddHeader.center.text
     assert round(ws.column_dimensions["B"].width) == round(load_workbook(slow)["台账"].column_dimensions["B"].width)
     assert ws.row_dimensions[4].height and ws.row_dimensions[4].height > 20  # the long text's row is tall
+    heights = [
+        {r: d.height for r, d in load_workbook(p)["台账"].row_dimensions.items() if d.height} for p in (slow, fast)
+    ]
+    assert heights[0] == heights[1] and set(heights[1]) == {1, 4}  # the title line and the long text
     assert "内部资料" in wb.properties.keywords and "不得外传" in wb.properties.subject
 
 
@@ -225,3 +230,16 @@ def test_title_lines_get_the_heights_the_rust_writer_drops():
         b'<row r="3" ht="36" customHeight="1"><c/></row>'
     )
     assert title_heights(sheet, {1: 18}) is sheet
+
+
+def test_heights_go_into_the_rows_the_sheet_has():
+    """The fast writer's heights are set in the package pass: on each row named, after its number; a row the
+    sheet does not have is left out, and the rest of the sheet is unchanged."""
+    from rectikit.files.xlsxfast import with_heights
+
+    sheet = b'<x r="9"/><sheetData><row r="1"><c r="A1"/></row><row r="12" spans="1:2"><c r="A12"/></row></sheetData>'
+    assert with_heights(sheet, {0: 30, 11: 40.5, 40: 18}) == (
+        b'<x r="9"/><sheetData><row r="1" ht="30" customHeight="1"><c r="A1"/></row>'
+        b'<row r="12" ht="40.5" customHeight="1" spans="1:2"><c r="A12"/></row></sheetData>'
+    )
+    assert with_heights(sheet, {}) == sheet
