@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from rectikit.base.fsutil import atomic_path
+from rectikit.base.fsutil import atomic_path, fast_deflate, fast_inflate
 from rectikit.base.parallel import side_by_side
 from rectikit.files.cells import (
     CELL_LIMIT,
@@ -280,7 +280,7 @@ def repair_package(path: Path, *, title: str | None = None, sheet=None, states: 
         for info in infos:
             with z.open(info) as part:
                 if info.filename == name:
-                    _isal(part, "_decompressor", lambda isal_zlib: isal_zlib.decompressobj(-15))
+                    fast_inflate(part)
                 parts[info.filename] = part.read()
     xml = one_row_each(parts[name])
     parts[name] = sheet(xml) if sheet else xml
@@ -303,16 +303,5 @@ def repair_package(path: Path, *, title: str | None = None, sheet=None, states: 
                 continue
             info.file_size = len(data)  # zipfile decides on ZIP64 by it
             with z.open(info, "w") as part:  # the big sheet at a light level: Excel reads it anyway
-                _isal(part, "_compressor", lambda isal_zlib: isal_zlib.compressobj(1, isal_zlib.DEFLATED, -15))
+                fast_deflate(part)
                 part.write(data)
-
-
-def _isal(part, attribute: str, make) -> None:
-    """A zip member's deflate done by ISA-L (python-isal) instead of zlib: on the ledger export's 150 MB sheet
-    0.10 s against 0.40 to compress (and a smaller file), 0.14 against 0.28 to expand; zipfile still frames
-    the member and checks its CRC. ``part`` is zipfile's stream of one member, just opened; where zipfile
-    keeps its (de)compressor elsewhere, zlib does the work as before."""
-    from isal import isal_zlib
-
-    if getattr(part, attribute, None) is not None:
-        setattr(part, attribute, make(isal_zlib))
