@@ -83,12 +83,12 @@ def test_a_large_plain_table_through_the_fast_writer_is_the_same_table(tmp_path,
 
 
 def test_the_fast_writer_leaves_one_row_element_per_row(tmp_path, monkeypatch):
-    """rustpy-xlsxwriter 0.8 writes the last row's height as a second <row> of the same number, which Excel
-    repairs on opening; the package is rewritten with one."""
+    """Given the heights, rustpy-xlsxwriter 0.8 wrote the last row's as a second <row> of the same number,
+    which Excel repairs on opening; set in the package pass instead, each row is one element with its height."""
     import re
     import zipfile
 
-    from rectikit.files import xlsxfast, xlsxout
+    from rectikit.files import xlsxout
 
     monkeypatch.setattr(xlsxout, "FAST_ROWS", 1)
     rows = [[k, "长" * (300 if k == 30 else 3)] for k in range(1, 31)]  # the last row is tall
@@ -96,10 +96,6 @@ def test_the_fast_writer_leaves_one_row_element_per_row(tmp_path, monkeypatch):
     sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
     numbers = re.findall(r'<row r="(\d+)"', sheet)
     assert len(numbers) == len(set(numbers)) and re.search(r'<row r="31" ht="[\d.]+"', sheet)
-    assert (
-        xlsxfast.one_row_each(b'<sheetData><row r="2"><c/></row><row r="2" ht="40" customHeight="1"/></sheetData>')
-        == b'<sheetData><row r="2" ht="40" customHeight="1"><c/></row></sheetData>'
-    )
 
 
 def test_a_long_annex_through_the_fast_writer_is_the_same_annex(ws, tmp_path, monkeypatch):
@@ -112,7 +108,7 @@ def test_a_long_annex_through_the_fast_writer_is_the_same_annex(ws, tmp_path, mo
 
     from rectikit.documents.annextable import build_table
     from rectikit.documents.annexxlsx import write_xlsx
-    from rectikit.files import xlsxout
+    from rectikit.files import cells, xlsxout
     from rectikit.steps.ingest import import_files
 
     from helpers import write_xlsx as make
@@ -130,6 +126,7 @@ def test_a_long_annex_through_the_fast_writer_is_the_same_annex(ws, tmp_path, mo
     table = build_table(ws, "附件1", key_only=False)
     slow = write_xlsx(table, tmp_path / "慢.xlsx")
     monkeypatch.setattr(xlsxout, "FAST_ROWS", 1)
+    monkeypatch.setattr(cells, "PARALLEL_ROWS", 10)  # heights measured in a second process while it writes
     fast = write_xlsx(table, tmp_path / "快.xlsx")
     read = [CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python() for p in (slow, fast)]
     assert read[0] == read[1]
@@ -138,6 +135,8 @@ def test_a_long_annex_through_the_fast_writer_is_the_same_annex(ws, tmp_path, mo
     assert empty.value is None and empty.border.left.style == "thin" and sheet.freeze_panes == "A5"
     assert sheet.print_title_rows == "$4:$4" and sheet.page_setup.orientation == "landscape"
     assert sheet.row_dimensions[2].height == 36  # the title line's height, which the writer drops
+    heights = [{r: d.height for r, d in load_workbook(p).worksheets[0].row_dimensions.items()} for p in (slow, fast)]
+    assert heights[0] == heights[1] and {2, 4} <= set(heights[1])  # title line and header as XlsxWriter sets them
     cols = zipfile.ZipFile(fast).read("xl/worksheets/sheet1.xml").decode().split("<sheetData")[0]
     assert "style=" not in cols
 
@@ -217,19 +216,6 @@ def test_books_sent_out_through_the_fast_writer_are_the_same_books_and_come_back
     )
     res = collect(ws, [filled], today=dt.date(2020, 9, 21))
     assert res.rows and res.changed and not res.report.errors
-
-
-def test_title_lines_get_the_heights_the_rust_writer_drops():
-    """rustpy-xlsxwriter 0.8 keeps the height of the last title line only; the package pass gives the others
-    theirs, and leaves the sheet as it is (the same object, no copy) when nothing lacks one."""
-    from rectikit.files.xlsxfast import title_heights
-
-    sheet = b'<sheetData><row r="1"><c/></row><row r="2" ht="18" customHeight="1"><c/></row><row r="3"><c/></row>'
-    assert title_heights(sheet, {0: 30, 1: 18, 2: 36}) == (
-        b'<sheetData><row r="1" ht="30" customHeight="1"><c/></row><row r="2" ht="18" customHeight="1"><c/></row>'
-        b'<row r="3" ht="36" customHeight="1"><c/></row>'
-    )
-    assert title_heights(sheet, {1: 18}) is sheet
 
 
 def test_heights_go_into_the_rows_the_sheet_has():

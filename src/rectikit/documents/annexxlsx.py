@@ -117,8 +117,9 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     XML makes them empty cells with the table's format and takes the column styles away."""
     import rustpy_xlsxwriter as rx
 
-    from rectikit.files.cells import CELL_LIMIT, LINE_HEIGHT_PT, fit_cell, lines_per_row
-    from rectikit.files.xlsxfast import repair_package, title_heights
+    from rectikit.base.parallel import side_by_side
+    from rectikit.files.cells import CELL_LIMIT, LINE_HEIGHT_PT, PARALLEL_ROWS, fit_cell, lines_per_row
+    from rectikit.files.xlsxfast import repair_package, with_heights
 
     cols = table.layout.columns
     headers = [h for h, *_ in cols]
@@ -143,15 +144,13 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
         .set_text_wrap()
     )
     header_row = 3
-    heights = {1: 36.0, header_row: 30.0}
     values = [value for _kind, value in table.rows]
-    for k, lines in enumerate(lines_per_row(values, widths, both_cores=True), start=header_row + 1):
-        heights[k] = LINE_HEIGHT_PT * lines
     records = (
         {h: (v if len(v) <= CELL_LIMIT else fit_cell(v)) if v else _EMPTY for h, v in zip(headers, value)}
         for value in values
     )
-    with atomic_path(path) as tmp:
+
+    def write() -> None:
         rx.write_worksheet(
             records,
             str(tmp),
@@ -161,7 +160,6 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
             column_widths=widths,
             freeze_row=header_row + 1,
             column_formats={h: body(fld in NARROW) for h, fld, _w in cols},
-            row_heights=heights,
             merge_ranges=[
                 (0, 0, 0, 1, f"附件{table.layout.number}", mark),
                 (1, 0, 1, last, table.title, title),
@@ -177,8 +175,17 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
                 "footer": '&C&"宋体"&14— &P —',
             },
         )
-        titles = {r: h for r, h in heights.items() if r < header_row}  # the rows above the table, as write_fast's
-        repair_package(tmp, sheet=lambda xml: _cells_not_columns(title_heights(xml, titles)))
+
+    with atomic_path(path) as tmp:
+        # the rows' heights measured in a second process while this one writes, set in the package pass
+        if len(values) >= PARALLEL_ROWS:
+            _, lines = side_by_side(write, lines_per_row, values, widths)
+        else:
+            lines = lines_per_row(values, widths)
+            write()
+        heights = {1: 36.0, header_row: 30.0}
+        heights.update((k, LINE_HEIGHT_PT * n) for k, n in enumerate(lines, start=header_row + 1))
+        repair_package(tmp, sheet=lambda xml: _cells_not_columns(with_heights(xml, heights)))
     return path
 
 

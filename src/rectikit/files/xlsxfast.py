@@ -5,7 +5,6 @@ the time; the package repaired afterwards (one ``<row>`` per row, the 内部资�
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -220,56 +219,13 @@ def with_heights(sheet: bytes, heights: dict[int, float]) -> bytes:
     return b"".join(pieces)
 
 
-_ROW = re.compile(rb'<row r="(\d+)"([^>]*?)(/?)>')
-
-
-def one_row_each(sheet: bytes) -> bytes:
-    """The Rust writer (0.8) writes a height set on the last data row as a second, empty ``<row>`` of the
-    same number after the row itself, which Excel repairs on opening: fold it back into the row. Only the
-    end of the sheet is looked at (it is the last row, and the sheet may be a hundred megabytes)."""
-    end = sheet.rfind(b"</sheetData>")
-    if end < 0:
-        return sheet
-    start = max(0, sheet.rfind(b'<row r="', 0, sheet.rfind(b'<row r="', 0, end)))
-    rows = list(_ROW.finditer(sheet, start, end))
-    if len(rows) == 2 and rows[0].group(1) == rows[1].group(1) and rows[1].group(3) == b"/":
-        first, dup = rows
-        whole = memoryview(sheet)  # the pieces joined once: adding them copied the sheet four times
-        return b"".join(
-            [
-                whole[: first.start()],
-                b'<row r="' + dup.group(1) + b'"' + dup.group(2) + b">",
-                whole[first.end() : dup.start()],
-                whole[dup.end() :],
-            ]
-        )
-    return sheet
-
-
-def title_heights(sheet: bytes, heights: dict[int, float]) -> bytes:
-    """The heights of rows above the table (0-based row -> points) where the sheet lacks them: the Rust
-    writer (0.8) merges the title lines before it sets heights, and in its row-at-a-time mode a row once
-    left behind keeps no height set later (all but the last title line came out at Excel's default). Only
-    the first rows are read, and the sheet is copied once when one lacks its height."""
-    start = sheet.find(b"<sheetData")
-    tags = [(row, f'<row r="{row + 1}"'.encode()) for row in sorted(heights)]
-    found = [(row, tag, at) for row, tag in tags if (at := sheet.find(tag, start)) >= 0]
-    lacking = [(row, tag, at) for row, tag, at in found if b" ht=" not in sheet[at : sheet.index(b">", at)]]
-    if not lacking:
-        return sheet
-    limit = sheet.index(b">", found[-1][2]) + 1
-    head = sheet[:limit]
-    for row, tag, at in reversed(lacking):  # from the last, so the earlier places stand
-        cut = at + len(tag)
-        head = head[:cut] + f' ht="{heights[row]:g}" customHeight="1"'.encode() + head[cut:]
-    return b"".join([head, memoryview(sheet)[limit:]])
-
-
 def repair_package(path: Path, *, title: str | None = None, sheet=None, states: dict[str, str] | None = None) -> None:
-    """Rewrite a workbook the Rust writer made: one ``<row>`` per row (:func:`one_row_each`), then
-    ``sheet`` (a function of the first worksheet's XML, as bytes) when given, and with ``title`` 内部资料 in the file's
-    properties (title, subject, keywords, category), as XlsxWriter's set_properties does: the mark travels
-    with the file wherever it is copied. ``states``: sheets to hide (name -> "hidden" or "veryHidden")."""
+    """Rewrite a workbook the Rust writer made: ``sheet`` (a function of the first worksheet's XML, as bytes)
+    when given, and with ``title`` 内部资料 in the file's properties (title, subject, keywords, category), as
+    XlsxWriter's set_properties does: the mark travels with the file wherever it is copied. ``states``:
+    sheets to hide (name -> "hidden" or "veryHidden"). Row heights are set here (:func:`with_heights`), not
+    by the writer: given heights, rustpy-xlsxwriter 0.8 drops those of merged title lines and writes the
+    last row's as a second ``<row>`` of the same number, which Excel repairs on opening."""
     import zipfile
     from xml.sax.saxutils import escape
 
@@ -282,8 +238,8 @@ def repair_package(path: Path, *, title: str | None = None, sheet=None, states: 
                 if info.filename == name:
                     fast_inflate(part)
                 parts[info.filename] = part.read()
-    xml = one_row_each(parts[name])
-    parts[name] = sheet(xml) if sheet else xml
+    if sheet:
+        parts[name] = sheet(parts[name])
     if title is not None:
         extra = (
             f"<dc:title>{escape(title)}</dc:title><dc:subject>{escape(INTERNAL)}</dc:subject>"
