@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rectikit.base.errors import InputFileError
+from rectikit.base.fsutil import fast_inflate
 
 CHUNK = 1 << 20
 
@@ -64,6 +65,7 @@ def _chunks(zf: zipfile.ZipFile, name: str, overlap: int = 256):
     """The member's bytes in chunks that overlap, so no tag is cut in two unseen."""
     tail = b""
     with zf.open(name) as f:
+        fast_inflate(f)  # a third of the guard's 0.1 s on a 100k-row sheet was zlib
         while True:
             block = f.read(CHUNK)
             if not block:
