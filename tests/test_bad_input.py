@@ -67,6 +67,23 @@ def test_corrupt_member(ws, tmp_path):
     assert ledger_snapshot(ws) == snap
 
 
+def test_garbled_compressed_sheet(ws, tmp_path):
+    """Bytes flipped inside the sheet's compressed stream (a bad disk, a broken download): the zip's
+    directory is whole, the stream cannot be expanded; said to be damaged, not an internal error."""
+    import struct
+
+    good = write_xlsx(tmp_path / "good.xlsx", GOOD * 400)
+    data = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    name_len, extra_len = struct.unpack("<HH", data[info.header_offset + 26 : info.header_offset + 30])
+    start = info.header_offset + 30 + name_len + extra_len
+    for k in range(start + 200, start + 300):
+        data[k] ^= 0x5A
+    (tmp_path / "坏流.xlsx").write_bytes(bytes(data))
+    _import_fails(ws, tmp_path / "坏流.xlsx", "损坏")
+
+
 def test_zip_that_is_not_a_workbook(ws, tmp_path):
     with zipfile.ZipFile(tmp_path / "包.xlsx", "w") as z:
         z.writestr("readme.txt", "hello")

@@ -8,8 +8,15 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+
+from isal import isal_zlib
+
+# What expanding a damaged deflate stream raises, through zlib or ISA-L (:func:`fast_inflate`): the file
+# is damaged, and says so like any other damage.
+INFLATE_ERRORS = (zlib.error, isal_zlib.error)
 
 
 @contextlib.contextmanager
@@ -55,10 +62,6 @@ def fast_deflate(part) -> None:
     0.40, and a smaller file; zipfile still frames the member and sums its CRC. Where zipfile keeps its
     compressor elsewhere (another Python), zlib does the work as before; a member stored or packed
     another way keeps its own."""
-    import zlib
-
-    from isal import isal_zlib
-
     if isinstance(getattr(part, "_compressor", None), type(zlib.compressobj())):
         part._compressor = isal_zlib.compressobj(1, isal_zlib.DEFLATED, -15)
 
@@ -66,9 +69,5 @@ def fast_deflate(part) -> None:
 def fast_inflate(part) -> None:
     """A deflated zip member just opened for reading expanded by ISA-L: 0.14 s against zlib's 0.28 on the
     same sheet; zipfile still checks its CRC. As :func:`fast_deflate`, only in place of zlib's."""
-    import zlib
-
-    from isal import isal_zlib
-
     if isinstance(getattr(part, "_decompressor", None), type(zlib.decompressobj())):
         part._decompressor = isal_zlib.decompressobj(-15)

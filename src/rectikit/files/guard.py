@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rectikit.base.errors import InputFileError
+from rectikit.base.fsutil import INFLATE_ERRORS
 from rectikit.files.guardsheets import HINT, check_ods, check_xlsx_sheets, too_large
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -208,6 +209,6 @@ def check_zip(path: Path, limits: Limits | int = Limits()) -> str:
                 check_xlsx_sheets(zf, path.name, *allowed)
             elif "content.xml" in names:
                 check_ods(zf, path.name, *allowed)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, *INFLATE_ERRORS) as e:
             raise InputFileError(f"{path.name} 文件已损坏或不完整（{e}），请重新获取原文件。") from None
     return kind
