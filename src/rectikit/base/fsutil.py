@@ -16,7 +16,7 @@ from isal import isal_zlib
 
 # What expanding a damaged deflate stream raises, through zlib or ISA-L (:func:`fast_inflate`): the file
 # is damaged, and says so like any other damage.
-INFLATE_ERRORS = (zlib.error, isal_zlib.error)
+INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error, isal_zlib.error)
 
 
 @contextlib.contextmanager

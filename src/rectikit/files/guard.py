@@ -163,6 +163,10 @@ def check_xls(path: Path, limits: Limits = Limits()) -> None:
             book.unload_sheet(k)
 
 
+# What reading a damaged package raises: its directory, its members' streams, their XML.
+_DAMAGED: tuple[type[Exception], ...] = (zipfile.BadZipFile, OSError, EOFError, ValueError, *INFLATE_ERRORS)
+
+
 def check_zip(path: Path, limits: Limits | int = Limits()) -> str:
     """Refuse zip bombs, XML with DOCTYPE and sheets too large to lay out; return 'xlsx' or 'ods'."""
     if isinstance(limits, int):
@@ -209,6 +213,6 @@ def check_zip(path: Path, limits: Limits | int = Limits()) -> str:
                 check_xlsx_sheets(zf, path.name, *allowed)
             elif "content.xml" in names:
                 check_ods(zf, path.name, *allowed)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, *INFLATE_ERRORS) as e:
+        except _DAMAGED as e:
             raise InputFileError(f"{path.name} 文件已损坏或不完整（{e}），请重新获取原文件。") from None
     return kind
