@@ -11,12 +11,13 @@ import tempfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 from isal import isal_zlib
 
 # What expanding a damaged deflate stream raises, through zlib or ISA-L (:func:`fast_inflate`): the file
 # is damaged, and says so like any other damage.
-INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error, isal_zlib.error)
+INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error, cast(type[Exception], isal_zlib.error))  # typed an instance
 
 
 @contextlib.contextmanager
