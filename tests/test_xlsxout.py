@@ -108,7 +108,7 @@ def test_a_long_annex_through_the_fast_writer_is_the_same_annex(ws, tmp_path, mo
 
     from rectikit.documents.annextable import build_table
     from rectikit.documents.annexxlsx import write_xlsx
-    from rectikit.files import cells, xlsxout
+    from rectikit.files import xlsxfast, xlsxout
     from rectikit.steps.ingest import import_files
 
     from helpers import write_xlsx as make
@@ -126,7 +126,7 @@ def test_a_long_annex_through_the_fast_writer_is_the_same_annex(ws, tmp_path, mo
     table = build_table(ws, "附件1", key_only=False)
     slow = write_xlsx(table, tmp_path / "慢.xlsx")
     monkeypatch.setattr(xlsxout, "FAST_ROWS", 1)
-    monkeypatch.setattr(cells, "PARALLEL_ROWS", 10)  # heights measured in a second process while it writes
+    monkeypatch.setattr(xlsxfast, "PARALLEL_ROWS", 10)  # heights measured in a second process while it writes
     fast = write_xlsx(table, tmp_path / "快.xlsx")
     read = [CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python() for p in (slow, fast)]
     assert read[0] == read[1]

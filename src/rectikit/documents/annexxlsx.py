@@ -117,9 +117,8 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
     XML makes them empty cells with the table's format and takes the column styles away."""
     import rustpy_xlsxwriter as rx
 
-    from rectikit.base.parallel import side_by_side
-    from rectikit.files.cells import CELL_LIMIT, LINE_HEIGHT_PT, PARALLEL_ROWS, fit_cell, lines_per_row
-    from rectikit.files.xlsxfast import repair_package, with_heights
+    from rectikit.files.cells import CELL_LIMIT, LINE_HEIGHT_PT, fit_cell
+    from rectikit.files.xlsxfast import repair_package, with_heights, write_measuring
 
     cols = table.layout.columns
     headers = [h for h, *_ in cols]
@@ -177,12 +176,7 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
         )
 
     with atomic_path(path) as tmp:
-        # the rows' heights measured in a second process while this one writes, set in the package pass
-        if len(values) >= PARALLEL_ROWS:
-            _, lines = side_by_side(write, lines_per_row, values, widths)
-        else:
-            lines = lines_per_row(values, widths)
-            write()
+        lines = write_measuring(write, values, widths)
         heights = {1: 36.0, header_row: 30.0}
         heights.update((k, LINE_HEIGHT_PT * n) for k, n in enumerate(lines, start=header_row + 1))
         repair_package(tmp, sheet=lambda xml: _cells_not_columns(with_heights(xml, heights)))
