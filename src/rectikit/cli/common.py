@@ -141,11 +141,11 @@ def usage_message(text: str) -> str:
     return _value_problem(text)
 
 
-# What the parser says about a bad value, in Chinese.
+# What the parser says about a bad value, in Chinese (typer's click wording and, from typer 0.29, pydantic's).
 _VALUE_PROBLEMS = [
-    (re.compile(r"Input should be a valid integer.*|.* is not a valid integer.*", re.S), "应为整数"),
+    (re.compile(r"Input should be a valid integer.*|.* is not a valid int(?:eger)?\b.*", re.S), "应为整数"),
     (re.compile(r"Input should be a valid number.*|.* is not a valid float.*", re.S), "应为数字"),
-    (re.compile(r"Input should be a valid boolean.*", re.S), "应为 是/否"),
+    (re.compile(r"Input should be a valid boolean.*|.* is not a valid boolean.*", re.S), "应为 是/否"),
     (re.compile(r"'?(.*?)'? is not one of (.*)", re.S), "“{0}”不在可选范围内：{1}"),
     (re.compile(r"(?:File|Path|Directory) '(.*)' does not exist\.?", re.S), "找不到 {0}"),
 ]
