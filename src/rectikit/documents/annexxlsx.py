@@ -14,8 +14,6 @@ NARROW = ("number", "category", "deadline", "closed", "closed_on", "raw_count", 
 
 def write_xlsx(table: Table, path: Path) -> Path:
     """A4 landscape, fit to width, title block, header row repeated and frozen."""
-    import xlsxwriter
-
     from rectikit.files.cells import LINE_HEIGHT_PT, MAX_LINES, fit_cell, lines_needed
     from rectikit.files.xlsxfast import FAST_ROWS
 
@@ -26,6 +24,8 @@ def write_xlsx(table: Table, path: Path) -> Path:
     headers = [h for h, *_ in cols]
     if table.count >= FAST_ROWS and table.count == len(table.rows) and len(set(headers)) == len(headers):
         return _write_xlsx_fast(table, Path(path), widths)
+    import xlsxwriter  # here: the Rust writer's annexes need not load it
+
     with atomic_path(Path(path)) as tmp:
         # Constant memory: rows are streamed to disk as written (in order), with inline strings; a shared
         # string table for 100k rows took 6 s to write at the close.

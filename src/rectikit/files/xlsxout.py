@@ -64,8 +64,6 @@ def write_table(
     through the Rust writer (:func:`rectikit.files.xlsxfast.write_fast`) when it has no tints or extra
     sheets: the same workbook at a fraction of the time.
     """
-    import xlsxwriter
-
     path = Path(path)
     if _fast(rows, headers, shade, identity, extra_sheets, fast):
         return write_fast(
@@ -80,6 +78,8 @@ def write_table(
             notes=notes,
             identity=identity,
         )
+    import xlsxwriter  # here: the Rust writer's tables need not load it
+
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
