@@ -1,6 +1,7 @@
 """Large tables through the Rust writer (rustpy-xlsxwriter): the same title rows, header, formats,
 widths, frozen header, filter and print setup as :func:`rectikit.files.xlsxout.write_table`, at a tenth of
-the time; the package repaired afterwards (one ``<row>`` per row, the 内部资料 properties)."""
+the time; what the writer cannot say set afterwards in one pass over the package (row heights, dropdowns,
+sheet states, the 内部资料 properties)."""
 
 from __future__ import annotations
 
