@@ -88,8 +88,8 @@ def fill_sheet(path: Path, values: dict, out: Path, *, sheet: str = "整改任�
 
 def set_items(ws, where: str = "", params=(), *, on: str = "2000-01-01", **fields) -> int:
     """Set fields of the items ``where`` selects (an SQL condition) through the library, as a person would
-    have decided them on ``on``: each change is an event and a history row, so a set-up never writes into
-    the items table behind the ledger's back. Returns how many items changed."""
+    have decided them on ``on``: each change is an event (and the set-up one history row), so a set-up never
+    writes into the items table behind the ledger's back. Returns how many items changed."""
     import datetime as dt
 
     from rectikit.store import items as itemstore

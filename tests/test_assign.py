@@ -144,6 +144,52 @@ def test_assign_by_rules(ready):
     assert ledger_snapshot(ready) == snap
 
 
+def test_each_change_is_kept_once_in_its_event_and_the_run_once_in_the_history(ready, tmp_path):
+    """An assign run writes an event per item (the values set, those replaced, the rule) and one history
+    row naming those events with who ran it; a manual change in a returned file is recorded the same way,
+    the replaced values in its event. A run that changes nothing writes neither."""
+    import json
+    import sqlite3
+
+    def ledger():
+        con = sqlite3.connect(ready.ledger_path)
+        con.row_factory = sqlite3.Row
+        return con
+
+    assign(ready)
+    con = ledger()
+    runs = [dict(r) for r in con.execute("SELECT * FROM history WHERE action='assign'")]
+    events = [dict(r) for r in con.execute("SELECT * FROM events WHERE kind='assign' ORDER BY id")]
+    assert len(runs) == 1 and len(events) == 3
+    assert runs[0]["entity"] == "events" and runs[0]["entity_id"] == f"{events[0]['id']}-{events[-1]['id']}"
+    assert runs[0]["actor"] and runs[0]["command"]  # who ran it, and how
+    assert json.loads(runs[0]["detail"]) == {"items": 3, "source": "rule"}
+    first = events[0]
+    assert json.loads(first["changes"])["lead_unit"] == "某市住房和城乡建设局" and first["before"] is None
+    assert json.loads(first["detail"]) == {"rule": f"{RULES_FILE} 第3行"}
+    assert not con.execute("SELECT 1 FROM history WHERE entity='item' AND action='assign'").fetchone()
+
+    path = export_assignments(ready, tmp_path / "责任分解.xlsx")
+    wb = load_workbook(path)
+    sh = wb["责任分解"]
+    head = [c.value for c in sh[1]]
+    for row in sh.iter_rows(min_row=2):
+        if row[0].value == 3:
+            row[head.index("牵头单位")].value = "市教育局"
+    wb.save(path)
+    apply_assignments(ready, path)
+    con = ledger()
+    manual = dict(con.execute("SELECT * FROM events WHERE kind='assign' ORDER BY id DESC").fetchone())
+    assert manual["source"] == "person" and json.loads(manual["changes"])["lead_unit"] == "某市教育局"
+    assert json.loads(manual["before"])["lead_unit"] == "某市城中区人民政府"  # the value it replaced
+    assert con.execute("SELECT COUNT(*) FROM history WHERE action='assign'").fetchone()[0] == 2
+
+    before = con.execute("SELECT (SELECT COUNT(*) FROM history), (SELECT COUNT(*) FROM events)").fetchone()
+    assign(ready)  # nothing to change
+    con = ledger()
+    assert con.execute("SELECT (SELECT COUNT(*) FROM history), (SELECT COUNT(*) FROM events)").fetchone() == before
+
+
 def test_unassigned_items_are_listed(ready):
     write_xlsx(ready.rules_dir / RULES_FILE, RULES[:3])
     assert assign(ready).unassigned == [3]

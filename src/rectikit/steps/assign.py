@@ -290,9 +290,7 @@ def assign(
                 rows: list[tuple] = []
                 events: list[tuple] = []
                 for a in res.assignments:
-                    res.changed += store_assignment(
-                        led, current[a.item_id], a, source="rules", rows=rows, events=events
-                    )
+                    res.changed += store_assignment(current[a.item_id], a, source="rules", rows=rows, events=events)
                 led.conn.executemany(UPDATE_ASSIGNMENT, rows)
                 itemstore.events_many(led, events, kind="assign", source=itemstore.RULE, today=today)
     return res
@@ -387,9 +385,9 @@ def _build(item: dict, rule: Rule, units: Directory, start: dt.date, year: int, 
 UPDATE_ASSIGNMENT = f"UPDATE items SET {', '.join(f'{f}=?' for f in FIELDS)}, assign_rule=?, assign_source=? WHERE id=?"
 
 
-def store_assignment(led, item: dict, a: Assignment, *, source: str, rows: list, events: list) -> int:
-    """Queue one assignment in ``rows`` (for one executemany) and its event in ``events``, and write one
-    history row listing what changed."""
+def store_assignment(item: dict, a: Assignment, *, source: str, rows: list, events: list) -> int:
+    """Queue one assignment in ``rows`` (for one executemany) and its event in ``events``: what changed,
+    the values it replaced and the rule (:func:`rectikit.store.items.events_many`)."""
     new = {f: getattr(a, f) for f in FIELDS}
     if item.get("reopened") and source != MANUAL:  # a reopened task keeps the deadline it was given then
         new.update({f: item.get(f) for f in ("deadline", "deadline_text", "long_term")})
@@ -398,11 +396,5 @@ def store_assignment(led, item: dict, a: Assignment, *, source: str, rows: list,
         return 0
     rows.append((*new.values(), a.rule, source, item["id"]))
     if changed:
-        events.append(
-            (
-                item["id"],
-                changed,
-                led.record_changes("assign", item["id"], changed, detail={"rule": a.rule, "source": source}),
-            )
-        )
+        events.append((item["id"], changed, {"rule": a.rule}))
     return len(changed) or 1

@@ -157,7 +157,7 @@ def apply_assignments(ws: Workspace, path: Path, *, today: dt.date | None = None
                 same = all((item.get(f) or None) == (getattr(a, f) or None) for f in FIELDS)
                 if same:
                     continue
-                res.changed += store_assignment(led, item, a, source=MANUAL, rows=rows, events=events)
+                res.changed += store_assignment(item, a, source=MANUAL, rows=rows, events=events)
                 res.assignments.append(a)
             led.conn.executemany(UPDATE_ASSIGNMENT, rows)
             itemstore.events_many(

@@ -245,17 +245,8 @@ def _apply(led, t, book, wanted: list, current: dict, today: dt.date, res: Class
                 if new is None or (it[fld] == new and it[src] == MANUAL):
                     continue
                 conn.execute(f"UPDATE items SET {fld}=?, {src}=? WHERE id=?", (new, MANUAL, item_id))
-                decided[fld] = new
+                decided[fld] = (it[fld], new)  # the event keeps the value replaced
                 if it[fld] != new:
-                    led.record(
-                        "classify",
-                        "item",
-                        item_id,
-                        field=fld,
-                        old=it[fld],
-                        new=new,
-                        detail={"method": "review", "file": t.file},
-                    )
                     res.changed += 1
             events.append((item_id, decided))
         itemstore.events_many(

@@ -223,23 +223,19 @@ class Ledger:
         else:
             self._pending.append(row)
 
-    def record_changes(
-        self, action: str, item_id: int, changes: dict[str, tuple], detail: dict | None = None
-    ) -> str | None:
+    def record_changes(self, action: str, item_id: int, changes: dict[str, tuple], detail: dict | None = None) -> None:
         """One history row for an item's changes in one run: a single field as :meth:`record` writes
         it; several as their names joined by commas, with old and new values as JSON objects keyed by
         field (query them with json_extract). Bulk steps wrote a row per field: 888k rows for 100k
-        items. Returns the new values' JSON when it made one, for the item's event to reuse."""
+        items."""
         if len(changes) == 1:
             ((fld, (old, new)),) = changes.items()
             self.record(action, "item", item_id, field=fld, old=old, new=new, detail=detail)
-            return None
+            return
         olds, news = {}, {}
         for f, (o, n) in changes.items():
             olds[f], news[f] = o, n
-        encoded = dumps(news)
-        self.record(action, "item", item_id, field=",".join(changes), old=dumps(olds), new=encoded, detail=detail)
-        return encoded
+        self.record(action, "item", item_id, field=",".join(changes), old=dumps(olds), new=dumps(news), detail=detail)
 
     # -- small shared queries --------------------------------------------
     def people(self, item_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
