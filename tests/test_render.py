@@ -109,8 +109,10 @@ def test_docx_form(loaded, tmp_path):
     assert header._tr.trPr.find(W + "tblHeader") is not None  # repeats on every page
     assert all(r._tr.trPr.find(W + "cantSplit") is not None for r in table.rows)
     assert table.rows[1].cells[1].text.startswith("=HYPERLINK")
-    body_font = table.rows[1].cells[1].paragraphs[0].runs[0]._element.rPr.rFonts
-    assert body_font.get(W + "eastAsia") == "仿宋_GB2312"
+    body = table.rows[1].cells[1].paragraphs[0].style  # the body's look is a style, not repeated in each cell
+    assert body.element.rPr.rFonts.get(W + "eastAsia") == "仿宋_GB2312" and body.font.size.pt == 10.5
+    centred = table.rows[1].cells[0].paragraphs[0]  # 序号: centred, in a style based on the body's
+    assert centred.style.paragraph_format.alignment == 1 and centred.style.base_style.style_id == body.style_id
     footer = "".join(p.text for p in sec.footer.paragraphs)
     assert footer.startswith("— ") and footer.endswith(" —")
     assert doc.settings.odd_and_even_pages_header_footer
@@ -208,3 +210,18 @@ def test_converts_to_landscape_pdf_with_the_header_on_every_page(ws, tmp_path, f
             ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True
         ).stdout
         assert "意见建议内容" in text and "牵头单位" in text, f"page {page} lacks the header row"
+
+
+def test_the_table_styles_go_into_a_document_once():
+    """The body's two styles are added to the rendered document; a template that carries them already (one
+    saved from a rendered annex) keeps its own and gets no second copy."""
+    from docx import Document
+
+    from rectikit.documents.annexdocx import _add_styles
+
+    doc = Document()
+    _add_styles(doc)
+    _add_styles(doc)
+    ids = [s.style_id for s in doc.styles if s.style_id.startswith("Rectikit")]
+    assert ids == ["RectikitCell", "RectikitCellCentred"]
+    assert doc.styles["rectikit 表格居中"].base_style.name == "rectikit 表格"
