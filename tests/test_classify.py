@@ -301,17 +301,28 @@ def test_the_files_own_disposition_is_kept_and_a_learned_one_is_used(ws, tmp_pat
     assert not by[2].disposition_basis.startswith("学习模型")  # unlike anything it learned: the guideline decides
 
 
-def test_history_keeps_one_row_per_item_and_run_with_every_change(loaded):
+def test_history_keeps_what_each_change_replaced_and_names_first_classifications_in_the_run(loaded):
+    """A first classification replaces nothing: the run's one history row names its items by how they were
+    decided, and their values are the row's. A later change gets a row of its own with the fields it
+    changed and the values it replaced, so every value an item ever had can be told."""
+    import json
+
+    from helpers import set_items
+
+    classify(loaded, reclassify=True)
+    with loaded.ledger() as led:
+        runs = led.conn.execute("SELECT entity, detail FROM history WHERE action='classify'").fetchall()
+        assert [r[0] for r in runs] == ["run"]
+        assert json.loads(runs[0][1]) == {"first": {"rules": "1-5"}}
+        assert not led.conn.execute("SELECT 1 FROM history WHERE action='classify' AND entity='item'").fetchone()
+    set_items(loaded, "id = 2", category="教育")  # a value classify will replace
     classify(loaded, reclassify=True)
     with loaded.ledger() as led:
         rows = led.conn.execute(
-            "SELECT field, json_extract(new, '$.category'), json_extract(old, '$.category')"
-            " FROM history WHERE action='classify' AND entity_id='2'"
+            "SELECT field, new, old FROM history WHERE action='classify' AND entity='item' AND entity_id='2'"
         ).fetchall()
-    assert len(rows) == 1
-    fields, new, old = rows[0]
-    assert set(fields.split(",")) >= {"category", "disposition", "is_key_task"}
-    assert (new, old) == ("基础设施建设", None)  # first classified: nothing before
+        assert led.conn.execute("SELECT COUNT(*) FROM history WHERE action='classify'").fetchone()[0] == 2
+    assert [tuple(r) for r in rows] == [("category", "基础设施建设", "教育")]  # one field: its values as they are
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ import sys
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import rectikit.store.ledger as ledger_mod
 from rectikit.base.errors import LedgerBusyError, WorkspaceError
@@ -175,3 +177,16 @@ def test_killed_import_leaves_the_ledger_as_before(ws, tmp_path):
     from rectikit.steps.ingest import import_files
 
     assert import_files(ws, [big], batch="大").added == n
+
+
+@given(st.sets(st.integers(1, 500)))
+def test_id_ranges_name_exactly_the_ids(ids):
+    """A run's history row names its items as runs ("1-5,7"): read back, exactly the ids, each once."""
+    from rectikit.store.ledger import id_ranges
+
+    text = id_ranges(ids)
+    back = []
+    for part in filter(None, text.split(",")):
+        a, _, b = part.partition("-")
+        back.extend(range(int(a), int(b or a) + 1))
+    assert back == sorted(ids) and (text == "" or len(text.split(",")) <= len(ids))

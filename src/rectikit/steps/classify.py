@@ -37,7 +37,7 @@ from rectikit.steps.decision import (
 from rectikit.steps.taxonomy import workspace_taxonomy
 from rectikit.steps.training import DISPOSITION_MODEL_FILE, MODEL_FILE, accept_precision, disposition_named, model_text
 from rectikit.steps.triage import DISPOSITIONS, Settings, Triage, decide, known_places, select_key_tasks
-from rectikit.store.ledger import Ledger
+from rectikit.store.ledger import Ledger, id_ranges
 from rectikit.store.workspace import Workspace
 
 DISPOSITION_FILE = "处理方式.xlsx"
@@ -156,10 +156,13 @@ def classify(
         with ws.ledger() as led, led.transaction():
             current = {i["id"]: i for i in items}
             updates: dict[str, list[tuple]] = {}
+            first: dict[str, list[int]] = {}
             for d in res.decisions:
-                res.changed += _store(led, current[d.item_id], d, updates)
+                res.changed += _store(led, current[d.item_id], d, updates, first)
             for sql, params in updates.items():  # in bulk: 93k items took 470k single UPDATEs
                 led.conn.executemany(sql, params)
+            if first:
+                led.record("classify", "run", detail={"first": {how: id_ranges(ids) for how, ids in first.items()}})
         with ws.ledger() as led:
             res.summary = key_task_summary(led)
     if review:
@@ -305,9 +308,12 @@ def _update_sql(fields: tuple[str, ...]) -> str:
     return f"UPDATE items SET {', '.join(f'{c}=?' for c in fields)} WHERE id=?"
 
 
-def _store(led: Ledger, item: dict, d: Decision, updates: dict[str, list[tuple]]) -> int:
+def _store(led: Ledger, item: dict, d: Decision, updates: dict[str, list[tuple]], first: dict[str, list[int]]) -> int:
     """Queue an automatic decision's update (by statement, for executemany): each field unless a person set
-    it, the reasons with it. One history row lists the fields that changed."""
+    it, the reasons with it. A history row lists the fields that changed and the values they replaced; an
+    item classified for the first time (nothing replaced) is only named in ``first``, by how it was decided,
+    for the run's one row: its values are the row's until a later change records them as replaced (89k
+    rows saying "nothing before" were 0.5 s of a 100k classify)."""
     changes: list[tuple[str, Any, Any, dict]] = []
     if item["category_source"] != MANUAL and (item["category"], item["category_confidence"]) != (
         d.category,
@@ -330,10 +336,12 @@ def _store(led: Ledger, item: dict, d: Decision, updates: dict[str, list[tuple]]
     for fld, _old, value, extra in changes:
         cols[fld] = value
         cols.update(extra)
-    if changes:
+    if any(old is not None for _f, old, _v, _e in changes):
         led.record_changes(
             "classify", item["id"], {fld: (old, value) for fld, old, value, _ in changes}, detail={"method": d.source}
         )
+    elif changes:
+        first.setdefault(d.source, []).append(item["id"])
     if item["category_source"] != MANUAL:
         cols.update(category_secondary=d.secondary, category_review=d.review)
     cols.update(disposition_basis=d.disposition_basis, key_task_score=d.key_score)

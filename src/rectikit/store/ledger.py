@@ -15,7 +15,7 @@ import getpass
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal, overload
 
@@ -50,6 +50,17 @@ def id_chunks(ids: Sequence[int], size: int = 900) -> Iterator[tuple[list[int], 
     for k in range(0, len(ids), size):
         part = ids[k : k + size]
         yield part, ",".join("?" * len(part))
+
+
+def id_ranges(ids: Iterable[int]) -> str:
+    """Ids as runs, "1-5,7,9-12": a run's history row names the items it touched in a few characters."""
+    runs: list[list[int]] = []
+    for i in sorted(ids):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def new_id(cursor: sqlite3.Cursor) -> int:
