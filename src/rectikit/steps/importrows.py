@@ -83,7 +83,12 @@ def _column(rows: list[list], j: int | None) -> list[str | None]:
     fast path for strings, which measured a third faster than row by row."""
     if j is None:
         return [None] * len(rows)
-    col = [((v.strip() if v.__class__ is str else cell_text(v)) or None) if v != "" else None for v in _cells(rows, j)]
+    col = [
+        (v.strip() or None)
+        if v.__class__ is str
+        else (str(int(v)) if v.__class__ is float and v.is_integer() else cell_text(v) or None)  # 序号 1.0 -> "1"
+        for v in _cells(rows, j)
+    ]
     if has_control("".join(filter(None, col))):  # rare: one scan of the column finds them
         col = [without_control(v) or None if v else v for v in col]
     return col
