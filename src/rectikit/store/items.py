@@ -183,12 +183,12 @@ def events_many(
     today: dt.date | None = None,
     book: str | None = None,
     detail: dict | None = None,
-) -> int:
+) -> None:
     """Events for a bulk step that updated the rows itself: (item id, {field: new value}) each, or
     (item id, {field: (old, new)}) to keep the values replaced, and optionally the item's own detail
     (merged over ``detail``). The history gets one row for the run, naming its events, who ran it and the
     command: an item's values are in its event and not repeated there (they were, a row per item: 0.5 s
-    of a 100k-item assign and half the ledger it wrote). Returns how many events were written."""
+    of a 100k-item assign and half the ledger it wrote)."""
     from rectikit.store.ledger import now
 
     today = today or clock.today()
@@ -221,7 +221,6 @@ def events_many(
             f"{last - len(out) + 1}-{last}",
             detail={"items": len(out), "source": source, **({"book": book} if book else {}), **(detail or {})},
         )
-    return len(out)
 
 
 def decided_since(
