@@ -169,15 +169,7 @@ def test_each_change_is_kept_once_in_its_event_and_the_run_once_in_the_history(r
     assert json.loads(first["detail"]) == {"rule": f"{RULES_FILE} 第3行"}
     assert not con.execute("SELECT 1 FROM history WHERE entity='item' AND action='assign'").fetchone()
 
-    path = export_assignments(ready, tmp_path / "责任分解.xlsx")
-    wb = load_workbook(path)
-    sh = wb["责任分解"]
-    head = [c.value for c in sh[1]]
-    for row in sh.iter_rows(min_row=2):
-        if row[0].value == 3:
-            row[head.index("牵头单位")].value = "市教育局"
-    wb.save(path)
-    apply_assignments(ready, path)
+    apply_assignments(ready, _edited_assignments(ready, tmp_path, 3, {"牵头单位": "市教育局"}))
     con = ledger()
     manual = dict(con.execute("SELECT * FROM events WHERE kind='assign' ORDER BY id DESC").fetchone())
     assert manual["source"] == "person" and json.loads(manual["changes"])["lead_unit"] == "某市教育局"
@@ -248,18 +240,25 @@ def test_rules_file_with_a_missing_column(ready):
     )
 
 
-def test_manual_overrides_round_trip(ready, tmp_path):
-    assign(ready)
-    path = export_assignments(ready, tmp_path / "责任分解.xlsx")
+def _edited_assignments(ws, tmp_path, item_id: int, cells: dict):
+    """The responsibility file as exported, with one item's cells changed as a person would."""
+    path = export_assignments(ws, tmp_path / "责任分解.xlsx")
     wb = load_workbook(path)
     sh = wb["责任分解"]
     head = [c.value for c in sh[1]]
     for row in sh.iter_rows(min_row=2):
-        if row[0].value == 3:
-            row[head.index("牵头单位")].value = "市教育局"
-            row[head.index("整改时限")].value = "11月底"
+        if row[0].value == item_id:
+            for column, value in cells.items():
+                row[head.index(column)].value = value
     wb.save(path)
-    res = apply_assignments(ready, path)
+    return path
+
+
+def test_manual_overrides_round_trip(ready, tmp_path):
+    assign(ready)
+    res = apply_assignments(
+        ready, _edited_assignments(ready, tmp_path, 3, {"牵头单位": "市教育局", "整改时限": "11月底"})
+    )
     assert [a.item_id for a in res.assignments] == [3]
     got = items_by_id(ready)[3]
     assert (got["lead_unit"], got["deadline"], got["assign_source"]) == ("某市教育局", "2020-11-30", "manual")
