@@ -49,22 +49,14 @@ def lines_needed(text: str, width: float) -> int:
     return sum(max(1, -(-display_width(part) // usable)) for part in text.split("\n"))
 
 
-PARALLEL_ROWS = 20_000  # from here lines_per_row(both_cores=True) measures half the rows in a second process
+PARALLEL_ROWS = 20_000  # from here a table's rows are measured in a second process while it is written
 
 
-def lines_per_row(rows: Sequence[Sequence], widths: Sequence[float], *, both_cores: bool = False) -> list[int]:
+def lines_per_row(rows: Sequence[Sequence], widths: Sequence[float]) -> list[int]:
     """The wrapped lines each row needs, at most MAX_LINES: the most any of its text cells needs. Read a
     column at a time, and only the cells that could make their row taller are measured (a 100k-row annex
-    has a million cells, nearly all short or outdone by the row's text). ``both_cores`` measures half the
-    rows in a second process (a 100k-row ledger export: 1.2 s alone)."""
-    if not both_cores:
-        return _lines(rows, widths)
-    from rectikit.base.parallel import in_halves
-
-    return in_halves(_lines, rows, widths, at=PARALLEL_ROWS)
-
-
-def _lines(rows: Sequence[Sequence], widths: Sequence[float]) -> list[int]:
+    has a million cells, nearly all short or outdone by the row's text). A big table's rows are measured
+    while it is written (:func:`rectikit.files.xlsxfast.write_measuring`)."""
     lines = [1] * len(rows)
     for width, column in zip(widths, zip_longest(*rows)):
         usable = usable_width(width)
