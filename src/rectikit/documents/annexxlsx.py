@@ -149,10 +149,10 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
         for value in values
     )
 
-    def write() -> None:
+    def write(target: Path) -> None:
         rx.write_worksheet(
             records,
-            str(tmp),
+            str(target),
             sheet_name="附件" + table.layout.number if table.layout.number else table.layout.name,
             header_row=header_row,
             header_format=head,
@@ -176,7 +176,7 @@ def _write_xlsx_fast(table: Table, path: Path, widths: list[float]) -> Path:
         )
 
     with atomic_path(path) as tmp:
-        lines = write_measuring(write, values, widths)
+        lines = write_measuring(write, tmp, values, widths)
         heights = {1: 36.0, header_row: 30.0}
         heights.update((k, LINE_HEIGHT_PT * n) for k, n in enumerate(lines, start=header_row + 1))
         repair_package(tmp, sheet=lambda xml: _cells_not_columns(with_heights(xml, heights)))

@@ -111,10 +111,10 @@ def write_fast(
         sheets.append((IDENTITY_SHEET, [{k0: k, str(v0): str(v)} for k, v in pairs] or [{k0: None, str(v0): None}]))
         states[IDENTITY_SHEET] = "veryHidden"
 
-    def write() -> None:
+    def write(target: Path) -> None:
         rx.write_worksheets(
             sheets,
-            str(tmp),
+            str(target),
             datetime_format="yyyy-mm-dd",
             header_row={sheet: top},
             header_format=header_format,
@@ -127,7 +127,7 @@ def write_fast(
         )
 
     with atomic_path(path) as tmp:
-        lines = write_measuring(write, rows, widths)
+        lines = write_measuring(write, tmp, rows, widths)
         heights = {r: 30.0 if r == 0 else 18.0 for r in range(top)}
         heights.update((k, LINE_HEIGHT_PT * n) for k, n in enumerate(lines, start=top + 1) if n > 1)
 
@@ -190,15 +190,17 @@ def _page_setup(top: int, internal: bool) -> dict:
     return setup
 
 
-def write_measuring(write: Callable[[], None], rows: Sequence[Sequence], widths: Sequence[float]) -> list[int]:
-    """``write()`` while a second process measures the rows' wrapped lines (:func:`lines_per_row`; the
+def write_measuring(
+    write: Callable[[Path], None], target: Path, rows: Sequence[Sequence], widths: Sequence[float]
+) -> list[int]:
+    """``write(target)`` while a second process measures the rows' wrapped lines (:func:`lines_per_row`; the
     ledger export's: about 1 s against the writer's 2.3 s), one after the other for fewer than
     PARALLEL_ROWS rows. The writer wants heights before the rows, so they go into the sheet afterwards,
     in the package pass (:func:`with_heights`)."""
     if len(rows) >= PARALLEL_ROWS:
-        return side_by_side(write, lines_per_row, rows, widths)[1]
+        return side_by_side(lambda: write(target), lines_per_row, rows, widths)[1]
     lines = lines_per_row(rows, widths)
-    write()
+    write(target)
     return lines
 
 
