@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rectikit.base.errors import InputFileError
+from rectikit.base.gcpause import gc_paused
 from rectikit.base.names import without_control
 from rectikit.files.guard import Limits, check_xls, check_zip, sniff_format
 from rectikit.files.guardsheets import too_large
@@ -100,7 +101,8 @@ def read_sheets(path: Path, sheet: str | None = None, *, limits: Limits = Limits
         names = [sheet]
     for name in names:
         try:
-            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            with gc_paused():
+                rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as e:  # calamine raises several unrelated types
             raise InputFileError(f"{path.name} 的工作表“{name}”无法读取：{e}") from None
         yield Sheet(name=name, rows=rows)

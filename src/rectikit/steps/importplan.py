@@ -4,35 +4,17 @@ rows checked (:mod:`rectikit.steps.importrows`) into a plan to write."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 from pathlib import Path
 
 from rectikit.base.errors import InputFileError
+from rectikit.base.gcpause import gc_paused
 from rectikit.base.problems import INFO, WARNING, Issue, Report
 from rectikit.files.columns import detect_header, layout_signature, map_columns
 from rectikit.files.guard import Limits
 from rectikit.files.readers import read_sheets
 from rectikit.steps.importrows import Plan, check_rows
 from rectikit.store.ledger import Ledger
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while building per-row tuples.
-
-    A parsed sheet is a million small objects; each automatic collection
-    rescans them. Pausing it made checking 100k rows 27% faster. Nothing
-    built here is cyclic, so nothing is left for the collector to find.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def plan_file(

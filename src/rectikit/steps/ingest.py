@@ -16,12 +16,13 @@ from pathlib import Path
 
 from rectikit.base.errors import InputFileError, UsageError
 from rectikit.base.fsutil import sha256_file
+from rectikit.base.gcpause import gc_paused
 from rectikit.base.names import check_name, file_part
 from rectikit.base.problems import ERROR, INFO, WARNING, Issue, Report
 from rectikit.base.results import Result
 from rectikit.files.guard import Limits
 from rectikit.files.xlsxout import write_problems
-from rectikit.steps.importplan import gc_paused, plan_file
+from rectikit.steps.importplan import plan_file
 from rectikit.steps.importrows import ITEM_FIELDS, Plan, SheetResult
 from rectikit.steps.importwrite import write_plans
 from rectikit.store.ledger import Ledger
