@@ -4,9 +4,13 @@ unchanged and the other files of the same import go on (issue #12)."""
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
+from unittest import mock
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from rectikit.files.guard import Limits, check_zip
@@ -379,3 +383,30 @@ def test_a_damaged_xls_is_refused_with_a_message(ws, tmp_path):
     good = _xls(tmp_path / "好.xls", {"Sheet1": [["意见建议"], ["路灯不亮"]]}).read_bytes()
     (tmp_path / "坏.xls").write_bytes(good[:1500])
     _refused(ws, tmp_path / "坏.xls", "坏.xls")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text(alphabet="a长<>&", max_size=90), min_size=1, max_size=12),
+    st.sampled_from(["<si>", "<x:si>", '<si xml:space="preserve">']),
+    st.integers(min_value=8, max_value=120),
+)
+def test_the_longest_shared_string_is_never_underestimated(texts, tag, chunk):
+    """The guard's fast measure of the longest shared string (split on ``<si>``, carried over chunk
+    ends) is never below any string's XML, in chunks of any size and in any form of the tag."""
+    from xml.sax.saxutils import escape
+
+    from rectikit.files import guardsheets
+
+    close = tag.split()[0].rstrip(">").replace("<", "</") + ">"
+    sst = (
+        '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + "".join(f"{tag}<t>{escape(t)}</t>{close}" for t in texts)
+        + "</sst>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", sst)
+    with zipfile.ZipFile(buf) as z, mock.patch.object(guardsheets, "CHUNK", chunk):
+        longest = guardsheets._longest_shared_string(z)
+    assert longest >= max(len(f"<t>{escape(t)}</t>{close}".encode()) for t in texts)
