@@ -285,6 +285,24 @@ def test_sheets_anywhere_the_relationships_point_are_measured(ws, tmp_path):
         _refused(ws, _package(tmp_path / f"藏{k}.xlsx", [(target, xml)], ["意见建议"]), "“S1”", "超过上限")
 
 
+def test_a_refused_workbook_is_not_left_opening(ws, tmp_path, monkeypatch):
+    """The workbook is opened in a thread while its sheets are measured; when they are refused, the
+    import waits for that opening to end rather than leave it working on the file."""
+    import time
+
+    from rectikit.files import readers
+
+    ended = []
+
+    def slow_open(path):
+        time.sleep(0.3)
+        ended.append(path)
+
+    monkeypatch.setattr(readers, "_open_workbook", slow_open)
+    _refused(ws, _package(tmp_path / "远.xlsx", [("worksheets/sheet1.xml", FAR)], ["意见建议"]), "超过上限")
+    assert ended
+
+
 def test_a_long_shared_string_in_columns_a_to_z_with_or_without_positions(ws, tmp_path):
     long = "长" * 10_000
     for refs in (True, False):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from rectikit.base.errors import InvalidDataError
-from rectikit.base.parallel import side_by_side
+from rectikit.base.parallel import Background, side_by_side
 
 
 def _fails(message: str):
@@ -18,6 +18,18 @@ def test_both_halves_come_back_in_order():
 def test_a_failure_in_the_worker_is_raised_here_as_it_was():
     with pytest.raises(InvalidDataError, match="坏数据"):
         side_by_side(lambda: None, _fails, "坏数据")
+
+
+def test_background_work_hands_back_its_value_or_its_error_whatever_it_was():
+    assert Background(lambda: 41 + 1).result() == 42
+
+    def exhausted():
+        raise MemoryError
+
+    failing = Background(exhausted)
+    failing.wait()  # waiting alone does not raise
+    with pytest.raises(MemoryError):
+        failing.result()
 
 
 def test_close_pairs_checked_in_two_processes_match_one(monkeypatch):

@@ -2,14 +2,16 @@
 
 Office PCs and the measuring machine have two cores; writing cells, checking
 text pairs and hashing n-grams hold the GIL, so threads do not help. One
-worker process takes one half while this process does the other.
+worker process takes one half while this process does the other. Compiled
+code that lets go of the GIL gets a thread instead (:class:`Background`).
 """
 
 from __future__ import annotations
 
 import operator
+import threading
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -39,6 +41,33 @@ def side_by_side(here: Callable[[], T], there: Callable[..., U], *args) -> tuple
         pending = pool.submit(_run)
         mine = here()
         return mine, pending.result()
+
+
+class Background(Generic[T]):
+    """``fn()`` in a thread from now on, for compiled work that lets go of the GIL (calamine opening a
+    workbook) while this thread goes on in Python. :meth:`result` waits and returns its value or raises
+    its error, whatever it was (a MemoryError too); :meth:`wait` only waits."""
+
+    def __init__(self, fn: Callable[[], T]):
+        self._out: tuple[bool, Any] = (False, None)
+        self._thread = threading.Thread(target=self._run, args=(fn,), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[[], T]) -> None:
+        try:
+            self._out = (True, fn())
+        except BaseException as e:  # handed to the thread that asks for the result
+            self._out = (False, e)
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> T:
+        self.wait()
+        done, value = self._out
+        if not done:
+            raise value
+        return value
 
 
 class Halvable(Protocol):

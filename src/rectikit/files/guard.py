@@ -18,6 +18,7 @@ write (``<c r="B7" …``); any other form takes an exact, slower path.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,8 +168,13 @@ def check_xls(path: Path, limits: Limits = Limits()) -> None:
 _DAMAGED: tuple[type[Exception], ...] = (zipfile.BadZipFile, OSError, EOFError, ValueError, *INFLATE_ERRORS)
 
 
-def check_zip(path: Path, limits: Limits | int = Limits()) -> str:
-    """Refuse zip bombs, XML with DOCTYPE and sheets too large to lay out; return 'xlsx' or 'ods'."""
+def check_zip(
+    path: Path, limits: Limits | int = Limits(), *, package_passed: Callable[[str], object] | None = None
+) -> str:
+    """Refuse zip bombs, XML with DOCTYPE and sheets too large to lay out; return 'xlsx' or 'ods'.
+
+    ``package_passed(kind)`` is called once the package itself has passed (its members, their sizes and
+    ratios, no DOCTYPE) and before its sheets are measured: a reader may start opening it meanwhile."""
     if isinstance(limits, int):
         limits = Limits(max_unpacked_bytes=limits)
     path = Path(path)
@@ -208,6 +214,8 @@ def check_zip(path: Path, limits: Limits | int = Limits()) -> str:
                         raise InputFileError(
                             f"{path.name} 中的 {i.filename} 含有 DOCTYPE/实体声明，正常表格不会有，拒绝读取。"
                         )
+            if package_passed:
+                package_passed(kind)
             allowed = limits.allowed(path.stat().st_size)
             if kind == "xlsx":
                 check_xlsx_sheets(zf, path.name, *allowed)

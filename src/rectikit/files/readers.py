@@ -18,6 +18,7 @@ from pathlib import Path
 from rectikit.base.errors import InputFileError
 from rectikit.base.gcpause import gc_paused
 from rectikit.base.names import without_control
+from rectikit.base.parallel import Background
 from rectikit.files.guard import Limits, check_xls, check_zip, sniff_format
 from rectikit.files.guardsheets import too_large
 
@@ -89,11 +90,11 @@ def read_sheets(path: Path, sheet: str | None = None, *, limits: Limits = Limits
     one, which spares the user from naming it in the common case.
     """
     path = Path(path)
-    kind = _checked_kind(path, limits)
+    kind, opening = _checked_kind(path, limits)
     if kind == "text":
         yield _read_text_table(path, limits)
         return
-    wb = _open_workbook(path)
+    wb = opening.result() if opening else _open_workbook(path)
     names = list(wb.sheet_names)
     if sheet not in (None, "all"):
         if sheet not in names:
@@ -108,13 +109,29 @@ def read_sheets(path: Path, sheet: str | None = None, *, limits: Limits = Limits
         yield Sheet(name=name, rows=rows)
 
 
-def _checked_kind(path: Path, limits: Limits) -> str:
+def _checked_kind(path: Path, limits: Limits) -> tuple[str, Background | None]:
+    """The file's kind once the guard has passed it, and an xlsx workbook being opened meanwhile.
+
+    Calamine opens an xlsx (its shared strings, styles and sheet list; no sheet yet) without the GIL, so
+    it does so in a thread once the package has passed, while the guard measures the sheets in Python:
+    0.04 s of a 100k-row import. An ODS it reads whole as it opens, so that waits for the guard."""
     kind = sniff_format(path)
+    opening: list[Background] = []
+
+    def open_meanwhile(kind: str) -> None:
+        if kind == "xlsx":
+            opening.append(Background(lambda: _open_workbook(path)))
+
     if kind == "zip":
-        kind = check_zip(path, limits)
+        try:
+            kind = check_zip(path, limits, package_passed=open_meanwhile)
+        except BaseException:
+            for b in opening:  # nothing is left working on a refused file
+                b.wait()
+            raise
     elif kind == "xls":
         check_xls(path, limits)
-    return kind
+    return kind, opening[0] if opening else None
 
 
 def _open_workbook(path: Path):
