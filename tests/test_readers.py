@@ -35,11 +35,21 @@ _CELLS = st.one_of(
 )
 
 
-@given(st.lists(st.lists(_CELLS, max_size=3), max_size=12))
-def test_an_imported_column_is_each_cell_as_typed(rows):
-    """Import's column reader (a fast path for all-text columns, a slow one for mixed) agrees with
-    ``cell_text`` cell by cell: stripped, no control characters, None for empty, 1.0 as "1"."""
+@given(
+    st.one_of(
+        st.lists(st.text(alphabet=st.sampled_from(" \t\n\u3000\x00\x07ab路灯，1")), max_size=12),
+        st.lists(st.floats(allow_nan=False), max_size=12),
+        st.lists(_CELLS, max_size=12),
+    ),
+    st.booleans(),
+)
+def test_an_imported_column_is_each_cell_as_typed(column, ragged):
+    """Import's column reader (fast paths for a column all of text or all of numbers, cell by cell for
+    the rest, rows shorter than the column too) agrees with ``cell_text`` cell by cell: stripped, no
+    control characters, None for empty, 1.0 as "1"."""
     from rectikit.base.names import without_control
     from rectikit.steps.importrows import _column
 
-    assert _column(rows, 1) == [without_control(cell_text(r[1] if len(r) > 1 else "")) or None for r in rows]
+    rows = [["序号", v] for v in column] + ([["短行"]] if ragged else [])
+    width = min(map(len, rows), default=0)
+    assert _column(rows, 1, width) == [without_control(cell_text(r[1] if len(r) > 1 else "")) or None for r in rows]

@@ -78,33 +78,30 @@ class Plan:
     columns: list[list] = field(default_factory=list)  # one list per ITEM_FIELDS entry, aligned with row_numbers
 
 
-def _column(rows: list[list], j: int | None) -> list[str | None]:
-    """One column of the body as text, None where empty; column-wise (a third faster than row by row),
-    and a column of text only, as most are, stripped in C (another third)."""
+def _column(rows: list[list], j: int | None, width: int) -> list[str | None]:
+    """One column of the body as text, None where empty. Column-wise (a third faster than row by row),
+    and faster still for a column all of text, as most are (stripped in C), or all of numbers (序号):
+    the mixed ones go cell by cell. ``width``: the shortest row's length."""
     if j is None:
         return [None] * len(rows)
-    cells = _cells(rows, j)
-    try:
-        col = [v or None for v in map(str.strip, cells)]
-    except TypeError:  # numbers or dates in it: cell by cell
-        col = [
-            (v.strip() or None)
-            if v.__class__ is str
-            else (str(int(v)) if v.__class__ is float and v.is_integer() else cell_text(v) or None)  # 1.0 -> "1"
-            for v in cells
-        ]
-    if has_control("".join(filter(None, col))):  # rare: one scan of the column finds them
+    cells: list = [r[j] for r in rows] if width > j else [r[j] if j < len(r) else "" for r in rows]
+    kinds = set(map(type, cells))
+    if kinds == {float}:  # 1.0 -> "1", as cell_text; no control characters in a number
+        return [str(int(v)) if v.is_integer() else repr(v) for v in cells]
+    if kinds == {str}:
+        col: list = list(map(str.strip, cells))
+        if has_control("".join(col)):  # rare: one scan of the column finds them
+            col = list(map(without_control, col))
+        return [v or None for v in col] if "" in col else col
+    col = [
+        (v.strip() or None)
+        if v.__class__ is str
+        else (str(int(v)) if v.__class__ is float and v.is_integer() else cell_text(v) or None)
+        for v in cells
+    ]
+    if has_control("".join(filter(None, col))):
         col = [without_control(v) or None if v else v for v in col]
     return col
-
-
-def _cells(rows: list[list], j: int) -> list:
-    """Column ``j`` of the body, "" where a row is shorter: read in C when every row is long enough."""
-    from operator import itemgetter
-
-    if min(map(len, rows), default=0) > j:
-        return list(map(itemgetter(j), rows))
-    return [r[j] if j < len(r) else "" for r in rows]
 
 
 def _dates(rows: list[list], j: int) -> tuple[list[str | None], list[int]]:
@@ -136,7 +133,8 @@ def check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], si
     start = header.data_start
     body = sh.rows[start:]
     date_j = mapping.get("received_on")
-    cols = [_column(body, None if f == "received_on" else mapping.get(f)) for f in ITEM_FIELDS]
+    width = min(map(len, body), default=0)
+    cols = [_column(body, None if f == "received_on" else mapping.get(f), width) for f in ITEM_FIELDS]
     texts, titles = cols[2], cols[1]
     if date_j is not None:
         cols[7], bad = _dates(body, date_j)
@@ -155,27 +153,33 @@ def check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], si
             )
     # Exports often fill different text columns for different rows (留言详情 here, 主题+详情 there).
     other_texts = [j for j in synonym_columns(names, "text") if j not in mapping.values()]
-    keep = []
-    groups = _Groups(file, sh.name, report)
-    sources = cols[ITEM_FIELDS.index("source")]
+    where = (file, sh.name, names, start)
     headings = _headings(body, texts)
-    for k, text in enumerate(texts):
-        heading = headings.get(k)
-        if heading:  # 一、城乡居民（141条）: its items follow, their source unless the row says one
-            sr.skipped += 1
-            groups.start(heading, start + k + 1)
-            continue
-        if text:
-            keep.append(k)
-            groups.count()
-            if sources[k] is None:
-                sources[k] = groups.current
-            continue
-        if _row_without_text(
-            body[k], k, texts, titles, other_texts, mapping, (file, sh.name, names, start), sr, report
-        ):
-            keep.append(k)
-    groups.close()
+    if not headings:  # most sheets: every row with text is an item as it stands
+        keep = [
+            k
+            for k, text in enumerate(texts)
+            if text or _row_without_text(body[k], k, texts, titles, other_texts, mapping, where, sr, report)
+        ]
+    else:
+        keep = []
+        groups = _Groups(file, sh.name, report)
+        sources = cols[ITEM_FIELDS.index("source")]
+        for k, text in enumerate(texts):
+            heading = headings.get(k)
+            if heading:  # 一、城乡居民（141条）: its items follow, their source unless the row says one
+                sr.skipped += 1
+                groups.start(heading, start + k + 1)
+                continue
+            if text:
+                keep.append(k)
+                groups.count()
+                if sources[k] is None:
+                    sources[k] = groups.current
+                continue
+            if _row_without_text(body[k], k, texts, titles, other_texts, mapping, where, sr, report):
+                keep.append(k)
+        groups.close()
     if len(keep) < len(body):
         cols = [[c[k] for k in keep] for c in cols]
     plan.columns = cols

@@ -329,7 +329,7 @@ def _earlier_version(
     ).fetchall()
     found: dict[str, tuple[int, str, int, int]] = {}
     taken: set[int] = set()
-    for plan in plans:
+    for plan in plans if candidates else ():  # a batch's first file has nothing to count its texts against
         texts = [t for t in plan.columns[ITEM_FIELDS.index("text")] if t]
         if not texts:
             continue
