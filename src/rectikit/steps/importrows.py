@@ -85,11 +85,12 @@ def _column(rows: list[list], j: int | None, width: int) -> list[str | None]:
     if j is None:
         return [None] * len(rows)
     cells: list = [r[j] for r in rows] if width > j else [r[j] if j < len(r) else "" for r in rows]
-    kinds = set(map(type, cells))
-    if kinds == {float}:  # 1.0 -> "1", as cell_text; no control characters in a number
-        return [str(int(v)) if v.is_integer() else repr(v) for v in cells]
-    if kinds == {str}:
-        col: list = list(map(str.strip, cells))
+    try:
+        col: list = list(map(str.strip, cells))  # stops at the first cell that is not text
+    except TypeError:
+        if set(map(type, cells)) == {float}:  # 1.0 -> "1", as cell_text; no control characters in a number
+            return [str(int(v)) if v.is_integer() else repr(v) for v in cells]
+    else:
         if has_control("".join(col)):  # rare: one scan of the column finds them
             col = list(map(without_control, col))
         return [v or None for v in col] if "" in col else col

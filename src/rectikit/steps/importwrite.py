@@ -59,7 +59,7 @@ def write_plans(
                 conn,
                 f"INSERT INTO items(id, batch_id, file_id, row_number, {', '.join(f for f, _ in filled)}) VALUES ",
                 f"(?, {int(batch_id)}, {int(file_id)}, ?, {', '.join('?' * len(filled))})",
-                list(zip(itertools.count(first), plan.row_numbers, *(c for _, c in filled))),
+                [range(first, first + sr.rows), plan.row_numbers, *(c for _, c in filled)],
             )
             conn.execute(
                 "INSERT INTO layouts(signature, mapping, updated_at) VALUES (?,?,?)"
@@ -88,14 +88,19 @@ def write_plans(
     return counts
 
 
-def _insert_many(conn, head: str, one: str, rows: list[tuple], per: int = 100) -> None:
-    """``head`` + ``one`` for each row, ``per`` rows a statement: 0.19 s against 0.25 for 100k items a row
-    a statement (SQLite takes up to 500 rows of VALUES in one)."""
-    full = len(rows) - len(rows) % per
+def _insert_many(conn, head: str, one: str, columns: list, per: int = 100) -> None:
+    """``head`` + ``one`` for each row of ``columns``, ``per`` rows a statement: 0.19 s against 0.25 for
+    100k items a row a statement (SQLite takes up to 500 rows of VALUES in one). The values go into one
+    flat list, each statement's a slice of it: half the time of a tuple per row joined per statement."""
+    flat = list(itertools.chain.from_iterable(zip(*columns)))
+    width = len(columns)
+    rows = len(flat) // width if width else 0
+    full = rows - rows % per
     statement = head + ", ".join([one] * per)
-    conn.executemany(statement, (list(itertools.chain.from_iterable(rows[k : k + per])) for k in range(0, full, per)))
-    if full < len(rows):
-        conn.execute(head + ", ".join([one] * (len(rows) - full)), list(itertools.chain.from_iterable(rows[full:])))
+    step = per * width
+    conn.executemany(statement, (flat[k : k + step] for k in range(0, full * width, step)))
+    if full < rows:
+        conn.execute(head + ", ".join([one] * (rows - full)), flat[full * width :])
 
 
 SAME_ROW_SIMILARITY = 0.5  # an edited text at the same 原序号 or row
