@@ -184,7 +184,9 @@ def check_rows(file: str, sh: Sheet, header: Header, mapping: dict[str, int], si
     if len(keep) < len(body):
         cols = [[c[k] for k in keep] for c in cols]
     plan.columns = cols
-    plan.row_numbers = [start + k + 1 for k in keep]
+    plan.row_numbers = (
+        list(range(start + 1, start + 1 + len(body))) if len(keep) == len(body) else [start + k + 1 for k in keep]
+    )
     sr.rows = len(keep)
     return plan
 
