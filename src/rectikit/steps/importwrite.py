@@ -54,7 +54,10 @@ def write_plans(
             first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM items").fetchone()[0]
             # Bind only what varies: the batch and file ids go in the statement (our own integers) and
             # columns no row filled are left out; fewer values per row made the insert ~40% faster.
-            filled = [(f, c) for f, c in zip(ITEM_FIELDS, plan.columns) if c.count(None) < len(c)]
+            # (A column whose first value is set is filled: counting Nones among 100k strings takes 2 ms.)
+            filled = [
+                (f, c) for f, c in zip(ITEM_FIELDS, plan.columns) if c and (c[0] is not None or c.count(None) < len(c))
+            ]
             _insert_many(
                 conn,
                 f"INSERT INTO items(id, batch_id, file_id, row_number, {', '.join(f for f, _ in filled)}) VALUES ",
