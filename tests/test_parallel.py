@@ -20,6 +20,27 @@ def test_a_failure_in_the_worker_is_raised_here_as_it_was():
         side_by_side(lambda: None, _fails, "坏数据")
 
 
+def test_the_worker_shares_this_process_memory_on_linux_whatever_the_default_start_method():
+    """Python 3.14 starts workers by forkserver unless asked; an unpicklable task still reaches a forked one."""
+    import multiprocessing
+    import sys
+    import threading
+
+    if sys.platform != "linux":
+        pytest.skip("fork is asked for on Linux only")
+    was = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method("forkserver", force=True)
+    try:
+        lock = threading.Lock()  # cannot be pickled: only a forked worker can be handed it
+        assert side_by_side(lambda: 1, _lock_type, lock) == (1, "lock")
+    finally:
+        multiprocessing.set_start_method(was, force=True)
+
+
+def _lock_type(lock) -> str:
+    return "lock" if hasattr(lock, "acquire") else "?"
+
+
 def test_background_work_hands_back_its_value_or_its_error_whatever_it_was():
     assert Background(lambda: 41 + 1).result() == 42
 

@@ -34,10 +34,14 @@ def side_by_side(here: Callable[[], T], there: Callable[..., U], *args) -> tuple
     """``here()`` in this process while ``there(*args)`` runs in a second one; a failure in either is
     raised here. The task goes to the worker as it starts: where processes fork (Linux) the worker
     shares this one's memory and nothing is copied (an annex's 89k rows took a second to pickle); where
-    they are spawned (Windows) ``there`` and its arguments are pickled once."""
+    they are spawned (Windows, macOS) ``there`` and its arguments are pickled once. Linux is asked for
+    fork by name: Python 3.14 made forkserver its default, which would pickle as spawn does."""
+    import multiprocessing
+    import sys
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=1, initializer=_take, initargs=(there, args)) as pool:
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_take, initargs=(there, args)) as pool:
         pending = pool.submit(_run)
         mine = here()
         return mine, pending.result()
