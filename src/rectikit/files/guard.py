@@ -24,7 +24,8 @@ from pathlib import Path
 
 from rectikit.base.errors import InputFileError
 from rectikit.base.fsutil import INFLATE_ERRORS
-from rectikit.files.guardsheets import HINT, check_ods, check_xlsx_sheets, too_large
+from rectikit.files.guardods import check_ods
+from rectikit.files.guardsheets import HINT, check_xlsx_sheets, too_large
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

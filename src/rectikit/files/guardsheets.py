@@ -61,7 +61,7 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def _chunks(zf: zipfile.ZipFile, name: str, overlap: int = 256):
+def chunks(zf: zipfile.ZipFile, name: str, overlap: int = 256):
     """The member's bytes in chunks that overlap, so no tag is cut in two unseen."""
     tail = b""
     with zf.open(name) as f:
@@ -93,7 +93,7 @@ def _shared_string_sizes(zf: zipfile.ZipFile) -> list[int]:
     name = _shared_strings_part(zf)
     starts: list[int] = []
     offset = 0
-    for chunk in _chunks(zf, name) if name else ():
+    for chunk in chunks(zf, name) if name else ():
         starts.extend(m.start() + offset for m in _SI.finditer(chunk))
         offset += len(chunk)
     return [b - a for a, b in zip(starts, [*starts[1:], offset])]
@@ -106,7 +106,7 @@ def _longest_shared_string(zf: zipfile.ZipFile) -> int:
     name = _shared_strings_part(zf)
     longest = run = 0
     started = False  # the part before the first string is the file's own header
-    for chunk in _chunks(zf, name) if name else ():
+    for chunk in chunks(zf, name) if name else ():
         if b":si" in chunk or chunk.count(b"<si") != chunk.count(b"<si>"):
             return max(_shared_string_sizes(zf), default=0)
         parts = chunk.split(b"<si>")
@@ -226,7 +226,7 @@ def check_xlsx_sheets(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows: 
 def _xlsx_extent(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
     """(last row, last column) of one worksheet's cells."""
     ext = _Extent()
-    for chunk in _chunks(zf, name):
+    for chunk in chunks(zf, name):
         if not ext.exact and (
             (_PREFIXED_GATE.search(chunk) and _PREFIXED.search(chunk))
             or _ODD_CELL.search(chunk)
@@ -281,57 +281,8 @@ def _cell_text(zf: zipfile.ZipFile, name: str, sizes: list[int]) -> int:
     """Bytes of text a reader gives a worksheet's cells: each shared-string cell a copy of its string
     (whatever the cell's form), and the part's own bytes as the bound of every inline text."""
     total = zf.getinfo(name).file_size
-    for chunk in _chunks(zf, name):
+    for chunk in chunks(zf, name):
         for k in _SHARED_CELL.findall(chunk):
             k = int(k)
             total += sizes[k] if k < len(sizes) else 0
     return total
-
-
-_ODS_EVENT = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>|</table:table>")
-
-_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="(\d+)"')
-
-
-def check_ods(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows: int, max_text: int) -> None:
-    """The used area of every table, added up over the tables: repeated rows or cells count as far as a
-    cell with content reaches, as a parser lays them out; and the text, each cell's content once for every
-    time it is repeated (a 30 KB cell repeated over 26 × 10,000 cells is 7.8 GB to a reader)."""
-    done_rows = done_cells = text = 0
-    rows = cols = 0  # the used area of the table being read
-    next_row = row = n_rows = col = 0
-    pending = 0  # the text of a cell cut at a chunk's end goes on, repeated this many times
-
-    def check() -> None:
-        if done_rows + rows > max_rows:
-            raise too_large(file, "", "行数", done_rows + rows, max_rows, "rows_per_byte")
-        if done_cells + rows * cols > max_cells:
-            what = f"使用区域（{rows} 行 × {cols} 列）" if not done_cells else "各表合计的使用区域（单元格）"
-            raise too_large(file, "", what, done_cells + rows * cols, max_cells, "cells_per_byte、max_cells")
-        if text > max_text:
-            raise too_large(file, "", "读入后的文字（字节）", text, max_text, "text_per_byte")
-
-    for chunk in _chunks(zf, "content.xml"):
-        events = list(_ODS_EVENT.finditer(chunk))
-        text += pending * (events[0].start() if events else len(chunk))
-        pending = 0
-        for k, m in enumerate(events):
-            kind, attrs, empty = m.group(1), m.group(2) or b"", m.group(3)
-            rep = _REPEAT.search(attrs)
-            n = int(rep.group(1)) if rep else 1
-            if kind is None or kind == b"table":  # a table starts or ends: its area joins the sum
-                done_rows, done_cells = done_rows + rows, done_cells + rows * cols
-                rows = cols = next_row = 0
-            elif kind == b"table-row":
-                row, n_rows, col = next_row, n, 0
-                next_row += n
-            else:
-                start, col = col, col + n
-                if not empty:  # a cell with content: the area reaches it, on every repeat of its row
-                    rows, cols = max(rows, row + n_rows), max(cols, start + n)
-                    end = events[k + 1].start() if k + 1 < len(events) else len(chunk)
-                    text += (end - m.end()) * n * n_rows
-                    if k + 1 == len(events):
-                        pending = n * n_rows
-            check()
-        check()
