@@ -25,7 +25,7 @@ from pathlib import Path
 from rectikit.base.errors import InputFileError
 from rectikit.base.fsutil import INFLATE_ERRORS
 from rectikit.files.guardods import check_ods
-from rectikit.files.guardsheets import HINT, check_xlsx_sheets, too_large
+from rectikit.files.guardsheets import HINT, check_shared_strings, check_xlsx_sheets, too_large
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -175,7 +175,8 @@ def check_zip(
     """Refuse zip bombs, XML with DOCTYPE and sheets too large to lay out; return 'xlsx' or 'ods'.
 
     ``package_passed(kind)`` is called once the package itself has passed (its members, their sizes and
-    ratios, no DOCTYPE) and before its sheets are measured: a reader may start opening it meanwhile."""
+    ratios, no DOCTYPE, shared strings calamine can hold) and before its sheets are measured: a reader may
+    start opening it meanwhile."""
     if isinstance(limits, int):
         limits = Limits(max_unpacked_bytes=limits)
     path = Path(path)
@@ -215,11 +216,12 @@ def check_zip(
                         raise InputFileError(
                             f"{path.name} 中的 {i.filename} 含有 DOCTYPE/实体声明，正常表格不会有，拒绝读取。"
                         )
+            allowed = limits.allowed(path.stat().st_size)
+            strings = check_shared_strings(zf, path.name, allowed[0]) if kind == "xlsx" else None  # before calamine
             if package_passed:
                 package_passed(kind)
-            allowed = limits.allowed(path.stat().st_size)
-            if kind == "xlsx":
-                check_xlsx_sheets(zf, path.name, *allowed)
+            if strings is not None:
+                check_xlsx_sheets(zf, path.name, *allowed, strings)
             elif "content.xml" in names:
                 check_ods(zf, path.name, *allowed)
         except _DAMAGED as e:

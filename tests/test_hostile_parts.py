@@ -1,0 +1,107 @@
+"""Crafted workbooks that pass a byte search but not calamine: references written in a form Excel never
+uses, a shared-string count no table could hold, strings hidden behind comments or empty ones, and parts
+found where calamine looks rather than where Excel does. Each is refused with a Chinese message instead
+of taking the process down (calamine aborts on an allocation it cannot make)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from rectikit.files.guard import Limits, check_zip
+from test_hostile_files import SHEET_HEAD, _package, _refused
+
+FAR_REFS = [
+    "r='XFD1048576'",  # single quotes
+    'r="xfd1048576"',  # lower case
+    'r="Xfd1048576"',  # mixed case
+    'foo=">" r="XFD1048576"',  # a '>' inside an earlier attribute's value
+    'foo="' + ">" * 3000 + "\" r='XFD1048576'",  # and a tag longer than the guard's old overlap
+]
+
+
+@pytest.mark.parametrize("ref", FAR_REFS)
+def test_a_far_cell_in_a_form_excel_never_writes_is_measured(ws, tmp_path, ref):
+    rows = f'<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c {ref} t="s"><v>1</v></c></row>'
+    path = _package(
+        tmp_path / "远.xlsx",
+        [("worksheets/sheet1.xml", SHEET_HEAD + rows + "</sheetData></worksheet>")],
+        ["意见建议", "x"],
+    )
+    _refused(ws, path, "超过上限")
+
+
+def _rewrite(path: Path, name: str, old: str, new: str) -> Path:
+    """The same package with one member's text edited."""
+    out = path.with_name("改" + path.name)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info.filename, data.decode().replace(old, new).encode() if info.filename == name else data)
+    return out
+
+
+ROWS = SHEET_HEAD + '<row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
+
+
+@pytest.mark.parametrize("count", ["10000000000", "1000000000000000000000", "'99999999999'"])
+def test_a_shared_string_count_no_table_could_hold_is_refused(ws, tmp_path, count):
+    """calamine sets aside room for uniqueCount strings before it reads one: ten billion is 240 GB."""
+    path = _package(tmp_path / "数.xlsx", [("worksheets/sheet1.xml", ROWS)], ["意见建议"])
+    quoted = count if count.startswith("'") else f'"{count}"'
+    path = _rewrite(path, "xl/sharedStrings.xml", "<sst ", f"<sst uniqueCount={quoted} ")
+    _refused(ws, path, "共享字符串表声明有")
+
+
+def test_a_writer_that_counts_references_is_not_refused(tmp_path):
+    path = _package(tmp_path / "引用.xlsx", [("worksheets/sheet1.xml", ROWS)], ["意见建议"])
+    assert check_zip(_rewrite(path, "xl/sharedStrings.xml", "<sst ", '<sst count="5000" uniqueCount="5000" ')) == "xlsx"
+
+
+def _long_string_in_every_cell(tmp_path: Path, name: str, before: list[str]) -> Path:
+    """3,000 cells showing one 10,000-character string, which sits after ``before`` in the table."""
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>{len(before)}</v></c></row>' for r in range(1, 3001))
+    return _package(
+        tmp_path / name,
+        [("worksheets/sheet1.xml", SHEET_HEAD + rows + "</sheetData></worksheet>")],
+        [*before, "长" * 10_000],
+    )
+
+
+def test_empty_strings_before_a_long_one_do_not_move_it(ws, tmp_path):
+    """``<si/>`` is a string of its own to calamine: 50 of them put the long string at index 50."""
+    path = _long_string_in_every_cell(tmp_path, "空.xlsx", ["意见建议"] * 50)
+    path = _rewrite(path, "xl/sharedStrings.xml", "<si><t>意见建议</t></si>", "<si/>")
+    _refused(ws, path, "读入后的文字")
+
+
+@pytest.mark.parametrize("hide", ["<!--<si><t>x</t></si>-->", "<?pi <si>?>"])
+def test_markup_that_hides_a_string_tag_does_not_hide_the_text(ws, tmp_path, hide):
+    path = _long_string_in_every_cell(tmp_path, "藏.xlsx", ["意见建议"])
+    path = _rewrite(path, "xl/sharedStrings.xml", "长" * 5000, "长" * 5000 + hide)
+    _refused(ws, path, "读入后的文字")
+
+
+def test_the_shared_strings_calamine_reads_are_the_ones_measured(ws, tmp_path):
+    """The workbook's relationships may name another table; calamine reads sharedStrings.xml beside it."""
+    path = _long_string_in_every_cell(tmp_path, "换.xlsx", ["意见建议"])
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/decoy.xml", '<?xml version="1.0"?><sst xmlns="x"><si><t>a</t></si><si><t>b</t></si></sst>')
+    path = _rewrite(path, "xl/_rels/workbook.xml.rels", 'Target="sharedStrings.xml"', 'Target="decoy.xml"')
+    _refused(ws, path, "读入后的文字")
+
+
+def test_a_sheet_where_calamine_looks_is_measured(ws, tmp_path):
+    """calamine joins a sheet's target to the workbook's folder as written: xl/../far.xml is its own part."""
+    path = _package(tmp_path / "径.xlsx", [("worksheets/sheet1.xml", ROWS)], ["意见建议"])
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/../far.xml", SHEET_HEAD + '<row r="1048576"><c r="XFD1048576"/></row></sheetData></worksheet>')
+    path = _rewrite(path, "xl/_rels/workbook.xml.rels", 'Target="worksheets/sheet1.xml"', "Target='../far.xml'")
+    _refused(ws, path, "超过上限")
+
+
+def test_limits_are_not_loosened_for_an_ordinary_workbook(tmp_path):
+    path = _package(tmp_path / "常.xlsx", [("worksheets/sheet1.xml", ROWS)], ["意见建议"])
+    assert check_zip(path, Limits()) == "xlsx"
