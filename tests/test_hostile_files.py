@@ -423,7 +423,7 @@ def test_the_longest_shared_string_is_never_underestimated(texts, tag, hide, chu
     a tag) is never below what calamine makes of any string, in chunks of any size."""
     from xml.sax.saxutils import escape
 
-    from rectikit.files import guardsheets
+    from rectikit.files import guardparts, guardstrings
 
     close = tag.split()[0].rstrip(">").replace("<", "</") + ">"
     strings = [f"<t>{escape(t[: len(t) // 2])}</t>{hide}<t>{escape(t[len(t) // 2 :])}</t>" for t in texts]
@@ -437,6 +437,6 @@ def test_the_longest_shared_string_is_never_underestimated(texts, tag, hide, chu
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("_rels/.rels", RELS_TO_BOOK)
         z.writestr("xl/sharedStrings.xml", sst)
-    with zipfile.ZipFile(buf) as z, mock.patch.object(guardsheets, "CHUNK", chunk):
-        longest = guardsheets.check_shared_strings(z, "f.xlsx", 1_000_000).longest
+    with zipfile.ZipFile(buf) as z, mock.patch.object(guardparts, "CHUNK", chunk):
+        longest = guardstrings.check_shared_strings(z, "f.xlsx", 1_000_000).longest
     assert longest >= max(len(t.encode()) for t in texts)

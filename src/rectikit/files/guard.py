@@ -25,7 +25,9 @@ from pathlib import Path
 from rectikit.base.errors import InputFileError
 from rectikit.base.fsutil import INFLATE_ERRORS
 from rectikit.files.guardods import check_ods
-from rectikit.files.guardsheets import HINT, check_shared_strings, check_xlsx_sheets, too_large
+from rectikit.files.guardparts import HINT, too_large
+from rectikit.files.guardsheets import check_xlsx_sheets
+from rectikit.files.guardstrings import check_shared_strings
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import zipfile
 
-from rectikit.files.guardsheets import chunks, too_large
+from rectikit.files.guardparts import chunks, too_large
 
 _ODS_EVENT = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>|</table:table>")
 

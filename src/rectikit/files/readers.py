@@ -20,7 +20,7 @@ from rectikit.base.gcpause import gc_paused
 from rectikit.base.names import without_control
 from rectikit.base.parallel import Background
 from rectikit.files.guard import Limits, check_xls, check_zip, sniff_format
-from rectikit.files.guardsheets import too_large
+from rectikit.files.guardparts import too_large
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
 # One CSV cell may be long (a whole letter pasted in); longer than this it is not a table.
