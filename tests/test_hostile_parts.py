@@ -105,3 +105,11 @@ def test_a_sheet_where_calamine_looks_is_measured(ws, tmp_path):
 def test_limits_are_not_loosened_for_an_ordinary_workbook(tmp_path):
     path = _package(tmp_path / "常.xlsx", [("worksheets/sheet1.xml", ROWS)], ["意见建议"])
     assert check_zip(path, Limits()) == "xlsx"
+
+
+@pytest.mark.parametrize("name", ["二进制.xlsb", "二进制.dat"])
+def test_a_binary_workbook_is_refused_before_calamine_reads_its_unmeasured_sheets(ws, tmp_path, name):
+    path = _package(tmp_path / "常.xlsx", [("worksheets/sheet1.xml", ROWS)], ["意见建议"])
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    _refused(ws, path.rename(tmp_path / name), "二进制工作簿")

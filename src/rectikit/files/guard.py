@@ -207,6 +207,11 @@ def check_zip(
             kind = "ods"
         elif "[Content_Types].xml" in names:
             kind = "xlsx"
+            if path.suffix.lower() == ".xlsb" or any(n.lower().endswith("workbook.bin") for n in names):
+                # calamine reads its binary sheets by their own records, which the guard does not measure
+                raise InputFileError(
+                    f"{path.name} 是 Excel 二进制工作簿（.xlsb），不能直接读取，请用 Excel 或 WPS 另存为 .xlsx 再导入。"
+                )
         else:
             raise InputFileError(f"{path.name} 是压缩包，但不是 Excel 或 WPS 表格。")
         try:
