@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from rectikit.files.guard import Limits, check_zip
+from rectikit.steps.ingest import import_files
 from test_hostile_files import SHEET_HEAD, _package, _refused
 
 FAR_REFS = [
@@ -113,3 +114,24 @@ def test_a_binary_workbook_is_refused_before_calamine_reads_its_unmeasured_sheet
     with zipfile.ZipFile(path, "a") as z:
         z.writestr("xl/workbook.bin", b"\x83\x01\x00")
     _refused(ws, path.rename(tmp_path / name), "二进制工作簿")
+
+
+def test_an_xls_declaring_more_cells_than_it_holds_is_refused(ws, tmp_path):
+    """calamine reserves a sheet's declared DIMENSIONS before reading a cell: a million rows by 16,384
+    columns in a 5 KB file was 655 GB, and the process aborted."""
+    import struct
+
+    import xlwt
+
+    wb = xlwt.Workbook()
+    sheet = wb.add_sheet("意见")
+    sheet.write(0, 0, "意见建议")
+    sheet.write(1, 0, "路灯不亮")
+    wb.save(str(tmp_path / "正常.xls"))
+    data = bytearray((tmp_path / "正常.xls").read_bytes())
+    at = data.find(b"\x00\x02\x0e\x00")  # the DIMENSIONS record, BIFF8
+    data[at + 4 : at + 14] = struct.pack("<IIH", 0, 1_000_000, 0)
+    data[at + 14 : at + 16] = struct.pack("<H", 16384)
+    (tmp_path / "声明.xls").write_bytes(bytes(data))
+    assert import_files(ws, [tmp_path / "正常.xls"], batch="b").files[0].status == "imported"
+    _refused(ws, tmp_path / "声明.xls", "声明的使用区域")

@@ -131,6 +131,7 @@ def check_xls(path: Path, limits: Limits = Limits()) -> None:
         raise InputFileError(f"{path.name} 文件已损坏或不完整（{type(e).__name__}），请重新获取原文件。") from None
     rows = cells = text = 0
     with book:
+        _check_declared_areas(book, path.name, max_cells)
         for k in range(book.nsheets):
             try:
                 sheet = book.sheet_by_index(k)
@@ -165,6 +166,35 @@ def check_xls(path: Path, limits: Limits = Limits()) -> None:
                         "text_per_byte",
                     )
             book.unload_sheet(k)
+
+
+def _check_declared_areas(book, file: str, max_cells: int) -> None:
+    """Refuse a sheet whose DIMENSIONS record declares more cells than the file may hold.
+
+    calamine sets aside room for every cell a sheet's DIMENSIONS records declare before it reads one (a
+    5 KB file declaring a million rows by 16,384 columns made it ask for 655 GB and abort); xlrd keeps
+    only the last such record and counts real cells. So each sheet's records are walked as calamine
+    walks them, from the sheet's start to its EOF, and the area computed as it computes it."""
+    import struct
+
+    mem = book.mem
+    for start in book._sh_abs_posn:  # where each sheet's records begin (xlrd keeps no public name for it)
+        pos = start
+        while pos + 4 <= len(mem):
+            kind, size = struct.unpack_from("<HH", mem, pos)
+            if kind == 0x000A:  # EOF
+                break
+            if kind == 0x0200 and size in (10, 14):  # DIMENSIONS, BIFF5 or BIFF8
+                fmt = "<HHHH" if size == 10 else "<IIHH"
+                first_row, end_row, first_col, end_col = struct.unpack_from(fmt, mem, pos + 4)
+                first_col = 0 if first_col > 0xFF or end_col < first_col else first_col
+                rows = (end_row - first_row) % 2**32 if end_row >= 1 and end_col >= 1 else 1
+                declared = rows * (end_col - first_col if end_row >= 1 and end_col >= 1 else 1)
+                if declared > max_cells:
+                    raise too_large(
+                        file, "", "工作表声明的使用区域（单元格）", declared, max_cells, "cells_per_byte、max_cells"
+                    )
+            pos += 4 + size
 
 
 # What reading a damaged package raises: its directory, its members' streams, their XML.
