@@ -135,3 +135,21 @@ def test_an_xls_declaring_more_cells_than_it_holds_is_refused(ws, tmp_path):
     (tmp_path / "声明.xls").write_bytes(bytes(data))
     assert import_files(ws, [tmp_path / "正常.xls"], batch="b").files[0].status == "imported"
     _refused(ws, tmp_path / "声明.xls", "声明的使用区域")
+
+
+def test_a_panic_in_calamine_is_a_damaged_file_not_a_crash(ws, tmp_path, monkeypatch):
+    """pyo3 raises a Rust panic as PanicException, a BaseException: the import says the file is damaged
+    and goes on to the next file."""
+    import python_calamine
+
+    class PanicException(BaseException):  # pyo3 gives it no importable name
+        pass
+
+    def panics(path):
+        raise PanicException("capacity overflow")
+
+    good = _package(tmp_path / "好.xlsx", [("worksheets/sheet1.xml", ROWS)], ["意见建议"])
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", panics)
+    res = import_files(ws, [good, good], batch="b")
+    assert [f.status for f in res.files] == ["unreadable", "unreadable"]
+    assert "文件已损坏" in res.files[0].message

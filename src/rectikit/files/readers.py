@@ -104,7 +104,9 @@ def read_sheets(path: Path, sheet: str | None = None, *, limits: Limits = Limits
         try:
             with gc_paused():
                 rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as e:  # calamine raises several unrelated types
+        except BaseException as e:  # calamine raises several unrelated types
+            if not _calamine_failed(e):
+                raise
             raise InputFileError(f"{path.name} 的工作表“{name}”无法读取：{e}") from None
         yield Sheet(name=name, rows=rows)
 
@@ -141,8 +143,16 @@ def _open_workbook(path: Path):
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:
         raise InputFileError(f"{Path(path).name} 设有打开密码，请先在 Excel/WPS 中取消密码。") from None
-    except Exception as e:
+    except BaseException as e:
+        if not _calamine_failed(e):
+            raise
         raise InputFileError(f"{Path(path).name} 文件已损坏或不是有效表格（{e}）。") from None
+
+
+def _calamine_failed(e: BaseException) -> bool:
+    """An error of the file, as calamine reports it: its own exceptions, or a Rust panic, which pyo3 raises
+    as PanicException, a BaseException it gives no importable name (a MemoryError or Ctrl+C is not)."""
+    return (isinstance(e, Exception) and not isinstance(e, MemoryError)) or type(e).__name__ == "PanicException"
 
 
 def cell_text(v) -> str:
