@@ -47,12 +47,20 @@ def _rewrite(path: Path, name: str, old: str, new: str) -> Path:
 ROWS = SHEET_HEAD + '<row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
 
 
-@pytest.mark.parametrize("count", ["10000000000", "1000000000000000000000", "'99999999999'"])
-def test_a_shared_string_count_no_table_could_hold_is_refused(ws, tmp_path, count):
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        'uniqueCount="10000000000"',
+        'uniqueCount="1000000000000000000000"',
+        "uniqueCount='99999999999'",
+        'a=">" uniqueCount="99999999999"',  # after a '>' inside another attribute's value
+        'a=\' uniqueCount="1"\' uniqueCount="99999999999"',  # behind a decoy inside another value
+    ],
+)
+def test_a_shared_string_count_no_table_could_hold_is_refused(ws, tmp_path, attrs):
     """calamine sets aside room for uniqueCount strings before it reads one: ten billion is 240 GB."""
     path = _package(tmp_path / "数.xlsx", [("worksheets/sheet1.xml", ROWS)], ["意见建议"])
-    quoted = count if count.startswith("'") else f'"{count}"'
-    path = _rewrite(path, "xl/sharedStrings.xml", "<sst ", f"<sst uniqueCount={quoted} ")
+    path = _rewrite(path, "xl/sharedStrings.xml", "<sst ", f"<sst {attrs} ")
     _refused(ws, path, "共享字符串表声明有")
 
 
@@ -153,3 +161,22 @@ def test_a_panic_in_calamine_is_a_damaged_file_not_a_crash(ws, tmp_path, monkeyp
     res = import_files(ws, [good, good], batch="b")
     assert [f.status for f in res.files] == ["unreadable", "unreadable"]
     assert "文件已损坏" in res.files[0].message
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        '<Relationship Id="a>b" Type="{t}" Target="xl/workbook.xml"/>',
+        "<Relationship Id='rId1' Note=' Type=\"x\"' Type='{t}' Target='xl/workbook.xml'/>",
+    ],
+)
+def test_the_workbook_is_found_however_its_relationship_is_written(ws, tmp_path, rel):
+    """A '>' inside a value, or a decoy inside another attribute, does not hide the workbook's folder, and
+    so the shared strings calamine reads there are measured."""
+    office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+    path = _long_string_in_every_cell(tmp_path, "关系.xlsx", ["意见建议"])
+    with zipfile.ZipFile(path) as z:
+        rels = z.read("_rels/.rels").decode()
+    start, end = rels.index("<Relationship "), rels.index("</Relationships>")
+    path = _rewrite(path, "_rels/.rels", rels[start:end], rel.format(t=office))
+    _refused(ws, path, "读入后的文字")

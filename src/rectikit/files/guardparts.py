@@ -47,19 +47,37 @@ def chunks(zf: zipfile.ZipFile, name: str):
             tail = data[cut:]
 
 
+ATTRS = rb"""(?:[^>"']|"[^"]*"|'[^']*')*"""  # a tag's attributes, a '>' inside a quoted value included
+
+ATTRS_LAZY = rb"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
+
+_ATTR = re.compile(rb"""([^\s=<>"'/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
 def attr(tag: bytes, name: bytes) -> str:
-    """An attribute's value as an XML parser reads it: in either quotes, spaces around ``=`` allowed,
+    """The value of the first attribute whose name matches ``name``, as an XML parser reads it: attributes
+    taken in turn (so one inside another's value is no attribute), either quotes, spaces around ``=``,
     character references unescaped."""
-    m = re.search(rb"\s" + name + rb"""\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag)
-    return html.unescape((m.group(1) or m.group(2) or b"").decode("utf-8", "replace")) if m else ""
+    for m in _ATTR.finditer(tag):
+        if re.fullmatch(name, m.group(1)):
+            return html.unescape((m.group(2) if m.group(2) is not None else m.group(3)).decode("utf-8", "replace"))
+    return ""
 
 
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b" + ATTRS + rb">")
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b" + ATTRS + rb">")
+
+
+def _ascii_lower(name: str) -> str:
+    return name.encode().lower().decode()  # bytes lower only A-Z, as calamine's to_ascii_lowercase
+
 
 def _lookup(zf: zipfile.ZipFile) -> dict[str, str]:
     """Member by name in lower case, backslashes as slashes: how calamine finds a part."""
-    return {n.replace("\\", "/").lower(): n for n in zf.namelist()}
+    return {_ascii_lower(n.replace("\\", "/")): n for n in zf.namelist()}
 
 
 def _calamine_folder(zf: zipfile.ZipFile) -> str | None:
@@ -67,7 +85,7 @@ def _calamine_folder(zf: zipfile.ZipFile) -> str | None:
     officeDocument relationship names (None where there is none, and calamine cannot open it)."""
     rels = _lookup(zf).get("_rels/.rels")
     target = None
-    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", zf.read(rels)) if rels else ():
+    for tag in _RELATIONSHIP.findall(zf.read(rels)) if rels else ():
         if attr(tag, b"Type") == OFFICE_DOCUMENT:
             target = attr(tag, b"Target")
     if target is None:
@@ -79,7 +97,7 @@ def calamine_strings_part(zf: zipfile.ZipFile) -> str | None:
     """The member calamine reads as the shared strings: sharedStrings.xml in its workbook folder, whatever
     the workbook's own relationships name."""
     folder = _calamine_folder(zf)
-    return None if folder is None else _lookup(zf).get((folder + "sharedStrings.xml").lower())
+    return None if folder is None else _lookup(zf).get(_ascii_lower(folder + "sharedStrings.xml"))
 
 
 def calamine_sheets(zf: zipfile.ZipFile) -> list[str]:
@@ -87,18 +105,16 @@ def calamine_sheets(zf: zipfile.ZipFile) -> list[str]:
     target ``_rels/workbook.xml.rels`` gives its id there, joined to the folder as written (not resolved)."""
     folder = _calamine_folder(zf)
     names = _lookup(zf)
-    book, rels = (names.get((f"{folder}{p}").lower()) for p in ("workbook.xml", "_rels/workbook.xml.rels"))
+    book, rels = (names.get(_ascii_lower(f"{folder}{p}")) for p in ("workbook.xml", "_rels/workbook.xml.rels"))
     if folder is None or book is None or rels is None:
         return []
-    targets = {
-        attr(tag, b"Id"): attr(tag, b"Target") for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", zf.read(rels))
-    }
+    targets = {attr(tag, b"Id"): attr(tag, b"Target") for tag in _RELATIONSHIP.findall(zf.read(rels))}
     found: list[str] = []
-    for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", zf.read(book)):
+    for tag in _SHEET.findall(zf.read(book)):
         target = targets.get(attr(tag, rb"(?:\w+:)?id"))
         if target is not None:
             path = target[1:] if target.startswith("/") else folder + target
-            found.extend(m for m in [names.get(path.replace("\\", "/").lower())] if m)
+            found.extend(m for m in [names.get(_ascii_lower(path.replace("\\", "/")))] if m)
     return found
 
 
@@ -121,7 +137,7 @@ def _relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]
     if rels is None:
         return {}
     out = {}
-    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", zf.read(rels)):
+    for tag in _RELATIONSHIP.findall(zf.read(rels)):
         out[attr(tag, b"Id")] = (attr(tag, b"Type"), _part(part, attr(tag, b"Target")))
     return out
 
@@ -143,7 +159,7 @@ def sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
         return {}
     targets = _relationships(zf, book)
     out = {}
-    for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", zf.read(member)):
+    for tag in _SHEET.findall(zf.read(member)):
         target = targets.get(attr(tag, rb"(?:\w+:)?id"), ("", ""))[1]
         found = _member(zf, target) if target else None
         if found:

@@ -9,7 +9,7 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-from rectikit.files.guardparts import calamine_sheets, chunks, sheet_names, too_large
+from rectikit.files.guardparts import ATTRS, ATTRS_LAZY, calamine_sheets, chunks, sheet_names, too_large
 from rectikit.files.guardstrings import SharedStrings
 
 _ROW_TAG = re.compile(rb'<row r="(\d+)"')
@@ -154,9 +154,11 @@ class _Extent:
             self.rows, self.cols = max(self.rows, self.row), max(self.cols, self.col)
 
 
-_SHARED_START = re.compile(rb"""<(?:\w+:)?c\b[^>]*?\bt\s*=\s*["']s["']""")
+_SHARED_START = re.compile(rb"<(?:\w+:)?c\b" + ATTRS_LAZY + rb"""\st\s*=\s*["']s["']""")
 
-_SHARED_CELL = re.compile(rb"""<(?:\w+:)?c\b[^>]*?\bt\s*=\s*["']s["'][^>]*>\s*<(?:\w+:)?v>\s*(\d+)\s*</""")
+_SHARED_CELL = re.compile(
+    rb"<(?:\w+:)?c\b" + ATTRS_LAZY + rb"""\st\s*=\s*["']s["']""" + ATTRS + rb">\s*<(?:\w+:)?v>\s*(\d+)\s*</"
+)
 
 
 def _cell_text(zf: zipfile.ZipFile, name: str, sizes: list[int] | None, longest: int) -> int:

@@ -8,7 +8,7 @@ import zipfile
 from dataclasses import dataclass
 
 from rectikit.base.errors import InputFileError
-from rectikit.files.guardparts import calamine_strings_part, chunks
+from rectikit.files.guardparts import ATTRS, attr, calamine_strings_part, chunks
 
 _SI = re.compile(rb"<(?:\w+:)?si[\s/>]")  # calamine expands <si/> into an empty string of its own
 
@@ -36,9 +36,7 @@ class SharedStrings:
 
 _SST_START = re.compile(rb"<(?:\w+:)?sst\b")
 
-_SST_TAG = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
-
-_UNIQUE_COUNT = re.compile(rb"""\suniqueCount\s*=\s*["']\s*\+?0*(\d{1,30})""")
+_SST_TAG = re.compile(rb"<(?:\w+:)?sst\b" + ATTRS + rb">")
 
 _HIDING = re.compile(rb"<!|<\?(?!xml\s)")  # a comment, CDATA, or a processing instruction after the declaration
 
@@ -97,9 +95,9 @@ def _check_declared_count(chunk: bytes, file: str, size: int, max_cells: int) ->
     if len(tags) != len(_SST_START.findall(chunk)):
         raise InputFileError(f"{file} 的共享字符串表开头不完整，疑似构造的异常文件，拒绝读取。")
     for tag in tags:
-        declared = _UNIQUE_COUNT.search(tag)
-        if declared:
-            _refuse_count(int(declared.group(1)), file, size, max_cells)
+        declared = attr(tag, b"uniqueCount").strip().lstrip("+")
+        if declared.isdigit():
+            _refuse_count(int(declared), file, size, max_cells)
     return bool(tags)
 
 
