@@ -49,15 +49,16 @@ def check_shared_strings(zf: zipfile.ZipFile, file: str, max_cells: int) -> Shar
     at least five bytes of the table (``<si/>``), and a writer that counts references instead of strings
     counts no more than the cells a sheet may hold; a count beyond both is refused. The longest string
     is found by splitting on Excel's plain ``<si>`` (a string cut by a chunk's end carried on into the
-    next): three times faster than a regex. Another form of the tag takes the regex; markup that could
-    hide a tag from both is parsed (:func:`_parsed_longest`)."""
+    next): three times faster than a regex. A string tag in another form (attributes, a prefix, <si/>)
+    is no cut there, so strings are only ever measured together, never cut short; markup that could show
+    a false tag to a byte search is parsed instead (:func:`_parsed_longest`)."""
     part = calamine_strings_part(zf)
     if part is None:
         return SharedStrings()
     size = zf.getinfo(part).file_size
     longest = run = 0
-    started = False  # the part before the first string is the file's own header
-    hidden = odd = declared = False
+    started = False  # the part before the first <si> is the table's own header, unless strings are in it
+    hidden = declared = strings_before = False
     after = 6  # the declaration <?xml at the start is no processing instruction
     for chunk in chunks(zf, part):
         if not declared and b"sst" in chunk:  # the table's own tag comes first, unless markup hides it
@@ -67,25 +68,20 @@ def check_shared_strings(zf: zipfile.ZipFile, file: str, max_cells: int) -> Shar
         after = 0
         if hidden:
             break  # parsed below, the declared count with it
-        odd = odd or b":si" in chunk or chunk.count(b"<si") != chunk.count(b"<si>")
-        if odd:
-            continue  # measured by the regex below, unless markup further on hides a tag
         parts = chunk.split(b"<si>")
+        if not started:
+            strings_before = strings_before or b"si" in parts[0]
         if len(parts) == 1:
             run += len(chunk)
             continue
-        if started:
+        if started or strings_before:
             longest = max(longest, run + len(parts[0]))
         if len(parts) > 2:
             longest = max(longest, *map(len, parts[1:-1]))
         run, started = len(parts[-1]), True
     if hidden:
         return SharedStrings(_parsed_longest(zf, part, file, max(size // 5, max_cells)), part, exact=False)
-    if odd:
-        for chunk in chunks(zf, part):
-            _check_declared_count(chunk, file, size, max_cells)
-        return SharedStrings(max(SharedStrings(0, part).sizes(zf) or [0]), part)
-    return SharedStrings(max(longest, run) if started else 0, part)
+    return SharedStrings(max(longest, run) if started or strings_before else 0, part)
 
 
 def _check_declared_count(chunk: bytes, file: str, size: int, max_cells: int) -> bool:
