@@ -180,3 +180,35 @@ def test_the_workbook_is_found_however_its_relationship_is_written(ws, tmp_path,
     start, end = rels.index("<Relationship "), rels.index("</Relationships>")
     path = _rewrite(path, "_rels/.rels", rels[start:end], rel.format(t=office))
     _refused(ws, path, "读入后的文字")
+
+
+def _ods(path: Path, body: str) -> Path:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+        'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        f'<table:table table:name="S">{body}</table:table></office:spreadsheet></office:body>'
+        "</office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+@pytest.mark.parametrize(
+    "repeat",
+    [
+        "table:number-rows-repeated='100000'",  # single quotes
+        'table:number-rows-repeated = "100000"',  # spaces around '='
+        'table:style-name="a>b" table:number-rows-repeated="100000"',  # after a '>' inside a value
+    ],
+)
+def test_ods_repeats_written_in_any_form_are_counted(ws, tmp_path, repeat):
+    cell = '<table:table-cell office:value-type="string"><text:p>意见建议</text:p></table:table-cell>'
+    body = (
+        f"<table:table-row>{cell}</table:table-row>"
+        f'<table:table-row {repeat}><table:table-cell table:number-columns-repeated="100"/></table:table-row>'
+        f'<table:table-row><table:table-cell table:number-columns-repeated="90"/>{cell}</table:table-row>'
+    )
+    _refused(ws, _ods(tmp_path / "重复.ods", body), "超过上限")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 import zipfile
 
-from rectikit.files.guardparts import chunks, too_large
+from rectikit.files.guardparts import ATTRS_LAZY, attr, chunks, too_large
 
-_ODS_EVENT = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>|</table:table>")
-
-_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="(\d+)"')
+_ODS_EVENT = re.compile(
+    rb"<table:(table-row|table-cell|covered-table-cell|table)\b(" + ATTRS_LAZY + rb")(/?)>|</table:table>"
+)  # attributes whole, a '>' inside a quoted value included
 
 
 def check_ods(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows: int, max_text: int) -> None:
@@ -37,8 +37,8 @@ def check_ods(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows: int, max
         pending = 0
         for k, m in enumerate(events):
             kind, attrs, empty = m.group(1), m.group(2) or b"", m.group(3)
-            rep = _REPEAT.search(attrs)
-            n = int(rep.group(1)) if rep else 1
+            rep = attr(attrs, rb"table:number-(?:rows|columns)-repeated").strip().lstrip("+")
+            n = int(rep) if rep.isdigit() else 1
             if kind is None or kind == b"table":  # a table starts or ends: its area joins the sum
                 done_rows, done_cells = done_rows + rows, done_cells + rows * cols
                 rows = cols = next_row = 0
