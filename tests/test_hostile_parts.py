@@ -212,3 +212,23 @@ def test_ods_repeats_written_in_any_form_are_counted(ws, tmp_path, repeat):
         f'<table:table-row><table:table-cell table:number-columns-repeated="90"/>{cell}</table:table-row>'
     )
     _refused(ws, _ods(tmp_path / "重复.ods", body), "超过上限")
+
+
+def test_ods_header_rows_do_not_split_a_table_in_two(ws, tmp_path):
+    """Rows inside table-header-rows belong to the same table: one wide row, then 100,000 narrow rows in
+    such a group, is 100,001 rows by 1,000 columns to a reader, not 1,000 cells and then 100,000."""
+    cell = '<table:table-cell office:value-type="string"><text:p>意见建议</text:p></table:table-cell>'
+    body = (
+        f'<table:table-row><table:table-cell table:number-columns-repeated="999" office:value-type="string">'
+        f"<text:p>x</text:p></table:table-cell>{cell}</table:table-row>"
+        f'<table:table-header-rows><table:table-row table:number-rows-repeated="100000">{cell}</table:table-row>'
+        "</table:table-header-rows>"
+    )
+    _refused(ws, _ods(tmp_path / "分组.ods", body), "超过上限")
+
+
+def test_a_relationship_with_a_bracket_in_a_value_is_refused(ws, tmp_path):
+    """'<' inside an attribute value is no well-formed XML; the guard will not guess how a reader takes it."""
+    path = _package(tmp_path / "尖.xlsx", [("worksheets/sheet1.xml", ROWS)], ["意见建议"])
+    path = _rewrite(path, "_rels/.rels", 'Id="rId1"', 'Id="a<b"')
+    _refused(ws, path, "残缺的 XML 标记")

@@ -6,11 +6,15 @@ from __future__ import annotations
 import re
 import zipfile
 
-from rectikit.files.guardparts import ATTRS_LAZY, attr, chunks, too_large
+from rectikit.files.guardparts import ATTRS, ATTRS_LAZY, attr, chunks, too_large, whole_tags
 
-_ODS_EVENT = re.compile(
-    rb"<table:(table-row|table-cell|covered-table-cell|table)\b(" + ATTRS_LAZY + rb")(/?)>|</table:table>"
-)  # attributes whole, a '>' inside a quoted value included
+_NAMES = rb"(table-row|table-cell|covered-table-cell|table)(?=[\s/>])"  # not table-header-rows, table-column …
+
+_ODS_START = re.compile(rb"<table:" + _NAMES)
+
+_ODS_EVENT = re.compile(rb"<table:" + _NAMES + rb"(" + ATTRS_LAZY + rb")(/?)>|</table:table>")
+
+_ODS_EVENT_OPEN = re.compile(rb"<table:" + _NAMES + ATTRS + rb">")
 
 
 def check_ods(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows: int, max_text: int) -> None:
@@ -33,6 +37,7 @@ def check_ods(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows: int, max
 
     for chunk in chunks(zf, "content.xml"):
         events = list(_ODS_EVENT.finditer(chunk))
+        whole_tags(_ODS_START, _ODS_EVENT_OPEN, chunk, file)
         text += pending * (events[0].start() if events else len(chunk))
         pending = 0
         for k, m in enumerate(events):

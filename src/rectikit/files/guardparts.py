@@ -47,9 +47,21 @@ def chunks(zf: zipfile.ZipFile, name: str):
             tail = data[cut:]
 
 
-ATTRS = rb"""(?:[^>"']|"[^"]*"|'[^']*')*"""  # a tag's attributes, a '>' inside a quoted value included
+# A tag's attributes, quoted values whole (a '>' inside one included), never past a '<': none is part of a
+# well-formed tag, and stopping there keeps every search linear however the quotes are crafted.
+ATTRS = rb"""(?:[^<>"']|"[^<"]*"|'[^<']*')*"""
 
-ATTRS_LAZY = rb"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
+ATTRS_LAZY = rb"""(?:[^<>"']|"[^<"]*"|'[^<']*')*?"""
+
+
+def whole_tags(start: re.Pattern[bytes], tag: re.Pattern[bytes], data: bytes, file: str) -> list:
+    """Every ``tag`` in ``data``, once each that ``start`` finds is found whole: a tag that does not close
+    before the next '<' is no well-formed XML, and a parser might still read it, so the file is refused."""
+    found = tag.findall(data)
+    if len(found) != len(start.findall(data)):
+        raise InputFileError(f"{file} 中有残缺的 XML 标记（属性值里有“<”或引号不成对），不是正常的表格文件，拒绝读取。")
+    return found
+
 
 _ATTR = re.compile(rb"""([^\s=<>"'/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
@@ -66,9 +78,13 @@ def attr(tag: bytes, name: bytes) -> str:
 
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 
-_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b" + ATTRS + rb">")
+_RELATIONSHIP_START = re.compile(rb"<(?:\w+:)?Relationship(?=[\s/>])")
 
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b" + ATTRS + rb">")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship(?=[\s/>])" + ATTRS + rb">")
+
+_SHEET_START = re.compile(rb"<(?:\w+:)?sheet(?=[\s/>])")
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet(?=[\s/>])" + ATTRS + rb">")
 
 
 def _ascii_lower(name: str) -> str:
@@ -85,7 +101,7 @@ def _calamine_folder(zf: zipfile.ZipFile) -> str | None:
     officeDocument relationship names (None where there is none, and calamine cannot open it)."""
     rels = _lookup(zf).get("_rels/.rels")
     target = None
-    for tag in _RELATIONSHIP.findall(zf.read(rels)) if rels else ():
+    for tag in whole_tags(_RELATIONSHIP_START, _RELATIONSHIP, zf.read(rels), "_rels/.rels") if rels else ():
         if attr(tag, b"Type") == OFFICE_DOCUMENT:
             target = attr(tag, b"Target")
     if target is None:
@@ -108,9 +124,12 @@ def calamine_sheets(zf: zipfile.ZipFile) -> list[str]:
     book, rels = (names.get(_ascii_lower(f"{folder}{p}")) for p in ("workbook.xml", "_rels/workbook.xml.rels"))
     if folder is None or book is None or rels is None:
         return []
-    targets = {attr(tag, b"Id"): attr(tag, b"Target") for tag in _RELATIONSHIP.findall(zf.read(rels))}
+    targets = {
+        attr(tag, b"Id"): attr(tag, b"Target")
+        for tag in whole_tags(_RELATIONSHIP_START, _RELATIONSHIP, zf.read(rels), rels)
+    }
     found: list[str] = []
-    for tag in _SHEET.findall(zf.read(book)):
+    for tag in whole_tags(_SHEET_START, _SHEET, zf.read(book), book):
         target = targets.get(attr(tag, rb"(?:\w+:)?id"))
         if target is not None:
             path = target[1:] if target.startswith("/") else folder + target
@@ -137,7 +156,7 @@ def _relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]
     if rels is None:
         return {}
     out = {}
-    for tag in _RELATIONSHIP.findall(zf.read(rels)):
+    for tag in whole_tags(_RELATIONSHIP_START, _RELATIONSHIP, zf.read(rels), rels):
         out[attr(tag, b"Id")] = (attr(tag, b"Type"), _part(part, attr(tag, b"Target")))
     return out
 
@@ -159,7 +178,7 @@ def sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
         return {}
     targets = _relationships(zf, book)
     out = {}
-    for tag in _SHEET.findall(zf.read(member)):
+    for tag in whole_tags(_SHEET_START, _SHEET, zf.read(member), member):
         target = targets.get(attr(tag, rb"(?:\w+:)?id"), ("", ""))[1]
         found = _member(zf, target) if target else None
         if found:

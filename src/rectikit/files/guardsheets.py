@@ -9,7 +9,7 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-from rectikit.files.guardparts import ATTRS, ATTRS_LAZY, calamine_sheets, chunks, sheet_names, too_large
+from rectikit.files.guardparts import calamine_sheets, chunks, sheet_names, too_large
 from rectikit.files.guardstrings import SharedStrings
 
 _ROW_TAG = re.compile(rb'<row r="(\d+)"')
@@ -154,11 +154,9 @@ class _Extent:
             self.rows, self.cols = max(self.rows, self.row), max(self.cols, self.col)
 
 
-_SHARED_START = re.compile(rb"<(?:\w+:)?c\b" + ATTRS_LAZY + rb"""\st\s*=\s*["']s["']""")
+_SHARED_MARK = re.compile(rb"""\st\s*=\s*["']s["']""")  # anywhere: every shared-string cell has one, and more is safe
 
-_SHARED_CELL = re.compile(
-    rb"<(?:\w+:)?c\b" + ATTRS_LAZY + rb"""\st\s*=\s*["']s["']""" + ATTRS + rb">\s*<(?:\w+:)?v>\s*(\d+)\s*</"
-)
+_SHARED_CELL = re.compile(rb"""<(?:\w+:)?c\b[^<>]*?\st\s*=\s*["']s["'][^<>]*>\s*<(?:\w+:)?v>\s*(\d+)\s*</""")
 
 
 def _cell_text(zf: zipfile.ZipFile, name: str, sizes: list[int] | None, longest: int) -> int:
@@ -167,7 +165,7 @@ def _cell_text(zf: zipfile.ZipFile, name: str, sizes: list[int] | None, longest:
     the part's own bytes as the bound of every inline text."""
     total = zf.getinfo(name).file_size
     for chunk in chunks(zf, name):
-        shared = len(_SHARED_START.findall(chunk))
+        shared = len(_SHARED_MARK.findall(chunk))
         found = [int(k) for k in _SHARED_CELL.findall(chunk)] if sizes is not None else []
         total += sum(sizes[k] for k in found if k < len(sizes)) if sizes is not None else 0
         total += max(0, shared - len(found)) * longest

@@ -8,7 +8,7 @@ import zipfile
 from dataclasses import dataclass
 
 from rectikit.base.errors import InputFileError
-from rectikit.files.guardparts import ATTRS, attr, calamine_strings_part, chunks
+from rectikit.files.guardparts import ATTRS, attr, calamine_strings_part, chunks, whole_tags
 
 _SI = re.compile(rb"<(?:\w+:)?si[\s/>]")  # calamine expands <si/> into an empty string of its own
 
@@ -34,9 +34,9 @@ class SharedStrings:
         return [b - a for a, b in zip(starts, [*starts[1:], offset])]
 
 
-_SST_START = re.compile(rb"<(?:\w+:)?sst\b")
+_SST_START = re.compile(rb"<(?:\w+:)?sst(?=[\s/>])")
 
-_SST_TAG = re.compile(rb"<(?:\w+:)?sst\b" + ATTRS + rb">")
+_SST_TAG = re.compile(rb"<(?:\w+:)?sst(?=[\s/>])" + ATTRS + rb">")
 
 _HIDING = re.compile(rb"<!|<\?(?!xml\s)")  # a comment, CDATA, or a processing instruction after the declaration
 
@@ -87,9 +87,7 @@ def check_shared_strings(zf: zipfile.ZipFile, file: str, max_cells: int) -> Shar
 def _check_declared_count(chunk: bytes, file: str, size: int, max_cells: int) -> bool:
     """Refuse every table tag in the chunk whose uniqueCount no table of ``size`` bytes could hold;
     whether there was one."""
-    tags = _SST_TAG.findall(chunk)
-    if len(tags) != len(_SST_START.findall(chunk)):
-        raise InputFileError(f"{file} 的共享字符串表开头不完整，疑似构造的异常文件，拒绝读取。")
+    tags = whole_tags(_SST_START, _SST_TAG, chunk, file)
     for tag in tags:
         declared = attr(tag, b"uniqueCount").strip().lstrip("+")
         if declared.isdigit():
