@@ -91,6 +91,11 @@ def test_ods_with_repeated_rows_and_columns(ws, tmp_path):
         'table:number-columns-repeated="100"/></table:table-row>'
         f'<table:table-row><table:table-cell table:number-columns-repeated="90"/>{cell}</table:table-row>'
     )
+    _refused(ws, _ods(tmp_path / "重复.ods", body), "使用区域（100002 行 × 91 列）")
+
+
+def _ods(path: Path, body: str) -> Path:
+    """An ODS spreadsheet of one table with ``body`` as its rows."""
     content = (
         '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
         'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
@@ -98,10 +103,10 @@ def test_ods_with_repeated_rows_and_columns(ws, tmp_path):
         f'<table:table table:name="S">{body}</table:table></office:spreadsheet></office:body>'
         "</office:document-content>"
     )
-    with zipfile.ZipFile(tmp_path / "重复.ods", "w") as z:
+    with zipfile.ZipFile(path, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-    _refused(ws, tmp_path / "重复.ods", "使用区域（100002 行 × 91 列）")
+    return path
 
 
 def test_a_csv_of_empty_lines(ws, tmp_path):
@@ -337,17 +342,8 @@ def test_ods_text_repeated_over_many_cells(ws, tmp_path):
         + "长" * 10_000
         + "</text:p></table:table-cell>"
     )
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
-        'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
-        f'<table:table table:name="S"><table:table-row table:number-rows-repeated="10000">{cell}'
-        "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
-    )
-    with zipfile.ZipFile(tmp_path / "文字.ods", "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-    _refused(ws, tmp_path / "文字.ods", "文字")
+    body = f'<table:table-row table:number-rows-repeated="10000">{cell}</table:table-row>'
+    _refused(ws, _ods(tmp_path / "文字.ods", body), "文字")
 
 
 def _xls(path: Path, sheets: dict[str, list[list]]) -> Path:

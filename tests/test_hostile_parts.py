@@ -12,7 +12,7 @@ import pytest
 
 from rectikit.files.guard import Limits, check_zip
 from rectikit.steps.ingest import import_files
-from test_hostile_files import SHEET_HEAD, _package, _refused
+from test_hostile_files import SHEET_HEAD, _ods, _package, _refused
 
 FAR_REFS = [
     "r='XFD1048576'",  # single quotes
@@ -180,20 +180,6 @@ def test_the_workbook_is_found_however_its_relationship_is_written(ws, tmp_path,
     start, end = rels.index("<Relationship "), rels.index("</Relationships>")
     path = _rewrite(path, "_rels/.rels", rels[start:end], rel.format(t=office))
     _refused(ws, path, "读入后的文字")
-
-
-def _ods(path: Path, body: str) -> Path:
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
-        'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
-        f'<table:table table:name="S">{body}</table:table></office:spreadsheet></office:body>'
-        "</office:document-content>"
-    )
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-    return path
 
 
 @pytest.mark.parametrize(
