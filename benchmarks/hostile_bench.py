@@ -149,6 +149,28 @@ def xls(path: Path, sheets: int, rows, value: str) -> Path:
 HEAD = (1, [("A", 0)])
 
 
+def edited(path: Path, source: Path, member: str, old: str, new: str) -> Path:
+    """``source`` with one member's text edited: the forms Excel never writes but a reader accepts."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(
+                info.filename, data.decode().replace(old, new, 1).encode() if info.filename == member else data
+            )
+    return path
+
+
+def xls_declaring(path: Path, source: Path, rows: int, cols: int) -> Path:
+    """``source`` (an xlwt file) with its DIMENSIONS record declaring ``rows`` x ``cols``."""
+    import struct
+
+    data = bytearray(source.read_bytes())
+    at = data.find(b"\x00\x02\x0e\x00")
+    data[at + 4 : at + 16] = struct.pack("<IIHH", 0, rows, 0, cols)
+    path.write_bytes(bytes(data))
+    return path
+
+
 def crafted() -> list[Path]:
     OUT.mkdir(parents=True, exist_ok=True)
     strings = ["意见建议内容", "路灯不亮，希望尽快修复。"]
@@ -213,6 +235,25 @@ def crafted() -> list[Path]:
         xls(OUT / "xls-far-cell.xls", 1, [(1, 0), (65535, 255)], "路灯不亮"),
         xls(OUT / "xls-70-sheets.xls", 70, ((r, 0) for r in range(1, 2000)), "路灯不亮，希望尽快修复。"),
         xls(OUT / "xls-1400-sheets.xls", 1400, ((r, c) for r in range(1, 20) for c in range(10)), "路灯不亮"),
+    ]
+    plain = xlsx(OUT / "plain.xlsx", [HEAD, (2, [("A", 1)]), (3, [("B", 1)])], strings)
+    sheet = "xl/worksheets/sheet1.xml"
+    files += [
+        edited(OUT / "far-cell-lowercase.xlsx", plain, sheet, '<c r="B3"', '<c r="xfd1048576"'),
+        edited(OUT / "far-cell-single-quotes.xlsx", plain, sheet, '<c r="B3"', "<c r='XFD1048576'"),
+        edited(OUT / "far-cell-after-gt.xlsx", plain, sheet, '<c r="B3"', '<c s=">" r="XFD1048576"'),
+        edited(
+            OUT / "unique-count-1e10.xlsx", plain, "xl/sharedStrings.xml", "<sst ", '<sst uniqueCount="10000000000" '
+        ),
+        edited(OUT / "unclosed-quotes.xlsx", plain, sheet, "<sheetData>", "<sheetData>" + '<c a="' * 300_000),
+        xls_declaring(
+            OUT / "xls-declares-1M-x-16384.xls", xls(OUT / "plain.xls", 1, [(1, 0)], "路灯不亮"), 1_000_000, 16384
+        ),
+        ods(
+            OUT / "ods-repeat-single-quotes.ods",
+            f"<table:table-row>{cell}</table:table-row><table:table-row table:number-rows-repeated='1000000'>"
+            f'<table:table-cell table:number-columns-repeated="90"/>{cell}</table:table-row>',
+        ),
     ]
     big_cell = OUT / "csv-1MB-cell.csv"
     big_cell.write_text("意见建议内容\n" + "长" * 400_000 + "\n", encoding="utf-8")
