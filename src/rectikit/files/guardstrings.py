@@ -80,7 +80,7 @@ def check_shared_strings(zf: zipfile.ZipFile, file: str, max_cells: int) -> Shar
             longest = max(longest, *map(len, parts[1:-1]))
         run, started = len(parts[-1]), True
     if hidden:
-        return SharedStrings(_parsed_longest(zf, part, file, max(size // 5, max_cells)), part, exact=False)
+        return SharedStrings(_parsed_longest(zf, part, file, max_cells), part, exact=False)
     return SharedStrings(max(longest, run) if started or strings_before else 0, part)
 
 
@@ -106,7 +106,8 @@ def _refuse_count(count: int, file: str, size: int, max_cells: int) -> None:
 def _parsed_longest(zf: zipfile.ZipFile, part: str, file: str, max_cells: int) -> int:
     """The longest shared string by an XML parse, for a table whose comments, CDATA or processing
     instructions could hide a ``<si>`` from a byte search: each string element's whole text (calamine
-    reads only its <t> runs, so never more). The table's own tag has its declared count checked too."""
+    reads only its <t> runs, so never more). The table's tag (the first of that name, wherever it stands,
+    is the one calamine reads) has its declared count checked too."""
     from lxml import etree
 
     longest = 0
@@ -122,7 +123,8 @@ def _parsed_longest(zf: zipfile.ZipFile, part: str, file: str, max_cells: int) -
                 no_network=True,
             ):
                 if event == "start":
-                    if el.getparent() is None and (count := el.get("uniqueCount", "").strip().lstrip("+")).isdigit():
+                    count = el.get("uniqueCount", "").strip().lstrip("+")
+                    if etree.QName(el).localname == "sst" and count.isdigit():
                         _refuse_count(int(count), file, size, max_cells)
                     continue
                 if etree.QName(el).localname != "si" or any(
