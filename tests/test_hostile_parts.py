@@ -220,3 +220,29 @@ def test_a_relationship_with_a_bracket_in_a_value_is_refused(ws, tmp_path):
     path = _package(tmp_path / "尖.xlsx", [("worksheets/sheet1.xml", ROWS)], ["意见建议"])
     path = _rewrite(path, "_rels/.rels", 'Id="rId1"', 'Id="a<b"')
     _refused(ws, path, "残缺的 XML 标记")
+
+
+def _text_sheet(cells: int) -> str:
+    """A sheet whose ``cells`` cells all show shared string 1."""
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>1</v></c></row>' for r in range(1, cells + 1))
+    return SHEET_HEAD + rows + "</sheetData></worksheet>"
+
+
+def test_the_text_of_several_sheets_is_added_up(ws, tmp_path):
+    """Three sheets each holding 30 MB once read are 90 MB together, over the 64 MB a small file may hold;
+    one of them alone is within it."""
+    long = "长" * 10_000
+    one = _package(tmp_path / "一.xlsx", [("worksheets/sheet1.xml", _text_sheet(1000))], ["意见建议", long])
+    assert check_zip(one) == "xlsx"
+    sheets = [(f"worksheets/sheet{k}.xml", _text_sheet(1000)) for k in (1, 2, 3)]
+    _refused(ws, _package(tmp_path / "三.xlsx", sheets, ["意见建议", long]), "读入后的文字")
+
+
+def test_a_sheet_listed_three_times_is_read_three_times(ws, tmp_path):
+    """calamine reads a part once for every sheet the workbook lists with it."""
+    long = "长" * 10_000
+    path = _package(tmp_path / "重.xlsx", [("worksheets/sheet1.xml", _text_sheet(1000))], ["意见建议", long])
+    sheet = '<sheet name="S1" sheetId="1" r:id="rS1"/>'
+    again = "".join(f'<sheet name="S{k}" sheetId="{k}" r:id="rS1"/>' for k in (2, 3))
+    path = _rewrite(path, "xl/workbook.xml", sheet, sheet + again)
+    _refused(ws, path, "读入后的文字")

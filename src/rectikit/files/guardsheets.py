@@ -49,28 +49,23 @@ def _col_number(letters: bytes) -> int:
 def check_xlsx_sheets(
     zf: zipfile.ZipFile, file: str, max_cells: int, max_rows: int, max_text: int, strings: SharedStrings
 ) -> None:
-    """Every worksheet a reader would open — by the relationships, and any part under xl/worksheets — is
-    measured, and its rows, cells and text are added up: a hundred sheets each within a limit are together
-    what the reader holds."""
+    """Every worksheet a reader would open — by Excel's relationships, by calamine's list, and any part under
+    xl/worksheets — is measured, and its rows, cells and text are added up: a hundred sheets each within a
+    limit are together what the reader holds, and a part calamine lists twice it reads twice."""
     names = sheet_names(zf)
-    parts = list(
-        dict.fromkeys(
-            [
-                *names,
-                *calamine_sheets(zf),
-                *(
-                    i.filename
-                    for i in zf.infolist()
-                    if i.filename.lower().startswith("xl/worksheets/") and i.filename.lower().endswith(".xml")
-                ),
-            ]
-        )
-    )
+    listed = calamine_sheets(zf)  # one entry per sheet calamine lists, repeats kept
+    folder = [n for n in zf.namelist() if n.lower().startswith("xl/worksheets/") and n.lower().endswith(".xml")]
+    entries = [*listed, *(p for p in dict.fromkeys([*names, *folder]) if p not in set(listed))]
+    extent: dict[str, tuple[int, int]] = {}
+    text: dict[str, int] = {}  # a part's text: first its bound (longest string per cell), exact once needed
+    counted: dict[str, int] = {}  # how many times each part is read
+    exact: set[str] = set()
     sizes: list[int] | None = []
-    sized = False  # each string's size is found once, for the first sheet that needs it
     rows_sum = cells_sum = text_sum = 0
-    for part in parts:
-        rows, cols = _xlsx_extent(zf, part)
+    for part in entries:
+        if part not in extent:
+            extent[part] = _xlsx_extent(zf, part)
+        rows, cols = extent[part]
         where = f" 的工作表“{names.get(part, Path(part).stem)}”"
         rows_sum, cells_sum = rows_sum + rows, cells_sum + rows * cols
         if rows_sum > max_rows:
@@ -87,12 +82,18 @@ def check_xlsx_sheets(
                 "cells_per_byte、max_cells",
             )
         # Each cell gets its own copy of the shared string it shows; inline text is no longer than the part.
-        if text_sum + strings.longest * rows * cols + zf.getinfo(part).file_size > max_text:
-            if not sized:
-                sizes, sized = strings.sizes(zf), True
-            text_sum += _cell_text(zf, part, sizes, strings.longest)
-            if text_sum > max_text:
-                raise too_large(file, where, "读入后的文字（字节）", text_sum, max_text, "text_per_byte")
+        text.setdefault(part, strings.longest * rows * cols + zf.getinfo(part).file_size)
+        counted[part] = counted.get(part, 0) + 1
+        text_sum += text[part]
+        for bounded in [p for p in counted if p not in exact] if text_sum > max_text else ():
+            if not exact:
+                sizes = strings.sizes(zf)  # each string's size, found once, for the first part that needs it
+            exact.add(bounded)
+            found = _cell_text(zf, bounded, sizes, strings.longest)
+            text_sum += counted[bounded] * (found - text[bounded])
+            text[bounded] = found
+        if text_sum > max_text:
+            raise too_large(file, where, "读入后的文字（字节）", text_sum, max_text, "text_per_byte")
 
 
 def _xlsx_extent(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
