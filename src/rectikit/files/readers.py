@@ -22,7 +22,6 @@ from rectikit.base.parallel import Background
 from rectikit.files.guard import Limits, check_xls, check_zip, sniff_format
 from rectikit.files.guardparts import too_large
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
 # One CSV cell may be long (a whole letter pasted in); longer than this it is not a table.
 MAX_CSV_FIELD = 16 << 20
 csv.field_size_limit(MAX_CSV_FIELD)
