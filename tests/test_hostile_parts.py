@@ -144,7 +144,25 @@ def test_an_xls_declaring_more_cells_than_it_holds_is_refused(ws, tmp_path):
     data[at + 14 : at + 16] = struct.pack("<H", 16384)
     (tmp_path / "声明.xls").write_bytes(bytes(data))
     assert import_files(ws, [tmp_path / "正常.xls"], batch="b").files[0].status == "imported"
-    _refused(ws, tmp_path / "声明.xls", "声明的使用区域")
+    _refused(ws, tmp_path / "声明.xls", "超出 .xls 格式本身的上限")
+
+
+def test_an_xls_declaring_every_sheet_at_full_size_is_read(ws, tmp_path):
+    """Some writers declare 65,536 x 256 whatever a sheet holds; that is within the format and is read."""
+    import struct
+
+    import xlwt
+
+    wb = xlwt.Workbook()
+    sheet = wb.add_sheet("意见")
+    sheet.write(0, 0, "意见建议")
+    sheet.write(1, 0, "路灯不亮")
+    wb.save(str(tmp_path / "满.xls"))
+    data = bytearray((tmp_path / "满.xls").read_bytes())
+    at = data.find(b"\x00\x02\x0e\x00")
+    data[at + 4 : at + 16] = struct.pack("<IIHH", 0, 65536, 0, 256)
+    (tmp_path / "满.xls").write_bytes(bytes(data))
+    assert import_files(ws, [tmp_path / "满.xls"], batch="b").files[0].status == "imported"
 
 
 def test_a_panic_in_calamine_is_a_damaged_file_not_a_crash(ws, tmp_path, monkeypatch):

@@ -131,7 +131,6 @@ def check_xls(path: Path, limits: Limits = Limits()) -> None:
         raise InputFileError(f"{path.name} 文件已损坏或不完整（{type(e).__name__}），请重新获取原文件。") from None
     rows = cells = text = 0
     with book:
-        _check_declared_areas(book, path.name, max_cells)
         for k in range(book.nsheets):
             try:
                 sheet = book.sheet_by_index(k)
@@ -166,20 +165,27 @@ def check_xls(path: Path, limits: Limits = Limits()) -> None:
                         "text_per_byte",
                     )
             book.unload_sheet(k)
+        _check_declared_areas(book, path.name, limits.max_cells)  # what calamine reserves, beyond what is there
+
+
+BIFF_ROWS, BIFF_COLUMNS = 65_536, 256  # the most any .xls sheet can hold
 
 
 def _check_declared_areas(book, file: str, max_cells: int) -> None:
-    """Refuse a sheet whose DIMENSIONS record declares more cells than the file may hold.
+    """Refuse a workbook whose DIMENSIONS records declare more than an .xls sheet can hold, or more cells
+    over all sheets than ``max_cells`` (the absolute cap, 50 million by default).
 
     calamine sets aside room for every cell a sheet's DIMENSIONS records declare before it reads one (a
     5 KB file declaring a million rows by 16,384 columns made it ask for 655 GB and abort); xlrd keeps
     only the last such record and counts real cells. So each sheet's records are walked as calamine
-    walks them, from the sheet's start to its EOF, and the area computed as it computes it."""
+    walks them, from the sheet's start to its EOF, and the area computed as it computes it. A writer
+    that declares every sheet at the format's full size (65,536 x 256) is still read."""
     import struct
 
     mem = book.mem
+    total = 0
     for start in book._sh_abs_posn:  # where each sheet's records begin (xlrd keeps no public name for it)
-        pos = start
+        pos, largest = start, 0
         while pos + 4 <= len(mem):
             kind, size = struct.unpack_from("<HH", mem, pos)
             if kind == 0x000A:  # EOF
@@ -188,13 +194,17 @@ def _check_declared_areas(book, file: str, max_cells: int) -> None:
                 fmt = "<HHHH" if size == 10 else "<IIHH"
                 first_row, end_row, first_col, end_col = struct.unpack_from(fmt, mem, pos + 4)
                 first_col = 0 if first_col > 0xFF or end_col < first_col else first_col
-                rows = (end_row - first_row) % 2**32 if end_row >= 1 and end_col >= 1 else 1
-                declared = rows * (end_col - first_col if end_row >= 1 and end_col >= 1 else 1)
-                if declared > max_cells:
-                    raise too_large(
-                        file, "", "工作表声明的使用区域（单元格）", declared, max_cells, "cells_per_byte、max_cells"
+                rows, cols = ((end_row - first_row) % 2**32, end_col - first_col) if end_row and end_col else (1, 1)
+                if rows > BIFF_ROWS or cols > BIFF_COLUMNS:
+                    raise InputFileError(
+                        f"{file} 的工作表声明了 {rows:,} 行 × {cols:,} 列，超出 .xls 格式本身的上限"
+                        f"（{BIFF_ROWS:,} 行 × {BIFF_COLUMNS} 列），疑似构造的异常文件，拒绝读取。"
                     )
+                largest = max(largest, rows * cols)
             pos += 4 + size
+        total += largest
+        if total > max_cells:
+            raise too_large(file, "", "各工作表声明的使用区域（单元格）", total, max_cells, "max_cells")
 
 
 # What reading a damaged package raises: its directory, its members' streams, their XML.
