@@ -264,3 +264,15 @@ def test_a_sheet_listed_three_times_is_read_three_times(ws, tmp_path):
     again = "".join(f'<sheet name="S{k}" sheetId="{k}" r:id="rS1"/>' for k in (2, 3))
     path = _rewrite(path, "xl/workbook.xml", sheet, sheet + again)
     _refused(ws, path, "读入后的文字")
+
+
+@pytest.mark.parametrize("second", ["xl/worksheets/sheet1.xml", "XL/Worksheets/Sheet1.xml"])
+def test_a_package_with_two_parts_of_one_name_is_refused(ws, tmp_path, second):
+    """Which of two same-named parts a reader takes is its own affair: the guard could measure the other."""
+    import warnings
+
+    path = _package(tmp_path / "重名.xlsx", [("worksheets/sheet1.xml", ROWS)], ["意见建议"])
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "a") as z:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is asked to write
+        z.writestr(second, SHEET_HEAD + '<row r="1048576"><c r="XFD1048576"/></row></sheetData></worksheet>')
+    _refused(ws, path, "重名的文件")

@@ -243,6 +243,9 @@ def check_zip(
                     "疑似“压缩炸弹”，拒绝读取。"
                 )
         names = {i.filename for i in infos}
+        if len({n.replace("\\", "/").encode().lower().decode() for n in names}) != len(infos):
+            # readers differ on which of two same-named parts they take: the guard could measure the other
+            raise InputFileError(f"{path.name} 内有重名的文件（只差大小写或斜杠也算），正常表格不会有，拒绝读取。")
         if "mimetype" in names:
             kind = "ods"
         elif "[Content_Types].xml" in names:
