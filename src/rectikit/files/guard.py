@@ -208,7 +208,14 @@ def _check_declared_areas(book, file: str, max_cells: int) -> None:
 
 
 # What reading a damaged package raises: its directory, its members' streams, their XML.
-_DAMAGED: tuple[type[Exception], ...] = (zipfile.BadZipFile, OSError, EOFError, ValueError, *INFLATE_ERRORS)
+_DAMAGED: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,  # a compression method zipfile does not know
+    *INFLATE_ERRORS,
+)
 
 
 def check_zip(
@@ -242,6 +249,8 @@ def check_zip(
                     f"{path.name} 中的 {i.filename} 压缩比异常（{i.file_size // max(i.compress_size, 1)} 倍），"
                     "疑似“压缩炸弹”，拒绝读取。"
                 )
+        if any(i.flag_bits & 0x1 for i in infos):  # zip encryption: Excel's own passwords make an OLE file instead
+            raise InputFileError(f"{path.name} 是加密的压缩包，请先解除密码（或用 Excel/WPS 另存为 .xlsx）再导入。")
         names = {i.filename for i in infos}
         if len({n.replace("\\", "/").encode().lower().decode() for n in names}) != len(infos):
             # readers differ on which of two same-named parts they take: the guard could measure the other
