@@ -279,15 +279,15 @@ def test_a_package_with_two_parts_of_one_name_is_refused(ws, tmp_path, second):
 
 
 def test_an_encrypted_or_unknown_zip_member_is_a_message_and_the_batch_goes_on(ws, tmp_path):
-    """Zip encryption, or a compression method zipfile does not know, once ended the whole import with an
-    internal error."""
+    """Zip encryption, a compression method or a zip version zipfile does not know once ended the whole
+    import with an internal error."""
     import struct
 
     two = SHEET_HEAD + '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>'
     good = _package(
         tmp_path / "好.xlsx", [("worksheets/sheet1.xml", two + "</sheetData></worksheet>")], ["意见建议", "路灯不亮"]
     )
-    for name, offset, value in (("密.xlsx", (6, 8), 1), ("怪.xlsx", (8, 10), 99)):
+    for name, offset, value in (("密.xlsx", (6, 8), 1), ("怪.xlsx", (8, 10), 99), ("新.xlsx", (4, 6), 138)):
         data = bytearray(good.read_bytes())
         for magic, at in ((b"PK\x03\x04", offset[0]), (b"PK\x01\x02", offset[1])):
             pos = 0
@@ -296,6 +296,6 @@ def test_an_encrypted_or_unknown_zip_member_is_a_message_and_the_batch_goes_on(w
                 struct.pack_into("<H", data, j + at, old | value if value == 1 else value)
                 pos = j + 4
         (tmp_path / name).write_bytes(bytes(data))
-    res = import_files(ws, [tmp_path / "密.xlsx", tmp_path / "怪.xlsx", good], batch="b")
-    assert [f.status for f in res.files] == ["unreadable", "unreadable", "imported"]
-    assert "加密" in res.files[0].message and "损坏" in res.files[1].message
+    res = import_files(ws, [tmp_path / "密.xlsx", tmp_path / "怪.xlsx", tmp_path / "新.xlsx", good], batch="b")
+    assert [f.status for f in res.files] == ["unreadable", "unreadable", "unreadable", "imported"]
+    assert "加密" in res.files[0].message and "损坏" in res.files[1].message and "损坏" in res.files[2].message

@@ -231,7 +231,7 @@ def check_zip(
     path = Path(path)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as e:
+    except _DAMAGED as e:
         raise InputFileError(f"{path.name} 文件已损坏或不完整（{e}），请重新获取原文件。") from None
     with zf:
         infos = zf.infolist()
