@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rectikit.files.guard import Limits, check_zip
 from rectikit.steps.ingest import import_files
@@ -299,3 +301,63 @@ def test_an_encrypted_or_unknown_zip_member_is_a_message_and_the_batch_goes_on(w
     res = import_files(ws, [tmp_path / "密.xlsx", tmp_path / "怪.xlsx", tmp_path / "新.xlsx", good], batch="b")
     assert [f.status for f in res.files] == ["unreadable", "unreadable", "unreadable", "imported"]
     assert "加密" in res.files[0].message and "损坏" in res.files[1].message and "损坏" in res.files[2].message
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(["xlsx", "ods", "xls"]),
+    st.one_of(st.none(), st.integers(0, 8)),
+    st.lists(
+        st.tuples(st.one_of(st.just(0.0), st.floats(0, 1, exclude_max=True)), st.integers(0, 255)),
+        min_size=1,
+        max_size=24,
+    ),
+    st.one_of(st.just(1.0), st.floats(0.05, 1)),  # the whole file, or cut short
+)
+def test_a_damaged_workbook_is_a_message_never_an_internal_error(kind, member, edits, keep):
+    """Bytes changed anywhere, or inside one zip member's compressed data, or the file cut short: the
+    import says what is wrong with it (or reads it), and never fails with an error of its own."""
+    import tempfile
+
+    from rectikit.base.errors import RectikitError
+    from rectikit.store.workspace import init_workspace
+
+    with tempfile.TemporaryDirectory() as d:
+        good = _damaged_sources(Path(d))[kind]
+        data = bytearray(good.read_bytes())
+        start, length = 0, len(data)
+        if member is not None and kind != "xls":
+            with zipfile.ZipFile(good) as z:
+                info = z.infolist()[member % len(z.infolist())]
+            start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+            length = max(1, info.compress_size)
+        for where, value in edits:
+            data[start + int(where * length)] = value
+        path = Path(d) / f"坏.{kind}"
+        path.write_bytes(bytes(data[: max(1, int(keep * len(data)))]))
+        try:
+            import_files(init_workspace(Path(d) / "ws"), [path], batch="b")
+        except RectikitError:
+            pass
+
+
+def _damaged_sources(folder: Path) -> dict[str, Path]:
+    """A small good workbook of each kind, to be damaged."""
+    import xlwt
+
+    two = SHEET_HEAD + '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>'
+    xlsx = _package(
+        folder / "好.xlsx", [("worksheets/sheet1.xml", two + "</sheetData></worksheet>")], ["意见建议", "路灯"]
+    )
+    cells = "".join(
+        f'<table:table-row><table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>'
+        "</table:table-row>"
+        for t in ("意见建议", "路灯")
+    )
+    ods = _ods(folder / "好.ods", cells)
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("意见")
+    sheet.write(0, 0, "意见建议")
+    sheet.write(1, 0, "路灯")
+    book.save(str(folder / "好.xls"))
+    return {"xlsx": xlsx, "ods": ods, "xls": folder / "好.xls"}
