@@ -128,43 +128,39 @@ def test_a_binary_workbook_is_refused_before_calamine_reads_its_unmeasured_sheet
     _refused(ws, path.rename(tmp_path / name), "二进制工作簿")
 
 
+def _small_xls(path: Path) -> Path:
+    """A legacy workbook of a header and one item, as xlwt writes it."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("意见")
+    sheet.write(0, 0, "意见建议")
+    sheet.write(1, 0, "路灯不亮")
+    book.save(str(path))
+    return path
+
+
+def _declaring(path: Path, rows: int, cols: int) -> Path:
+    """A small .xls whose DIMENSIONS record (BIFF8) declares ``rows`` x ``cols``."""
+    import struct
+
+    data = bytearray(_small_xls(path).read_bytes())
+    at = data.find(b"\x00\x02\x0e\x00")
+    data[at + 4 : at + 16] = struct.pack("<IIHH", 0, rows, 0, cols)
+    path.write_bytes(bytes(data))
+    return path
+
+
 def test_an_xls_declaring_more_cells_than_it_holds_is_refused(ws, tmp_path):
     """calamine reserves a sheet's declared DIMENSIONS before reading a cell: a million rows by 16,384
     columns in a 5 KB file was 655 GB, and the process aborted."""
-    import struct
-
-    import xlwt
-
-    wb = xlwt.Workbook()
-    sheet = wb.add_sheet("意见")
-    sheet.write(0, 0, "意见建议")
-    sheet.write(1, 0, "路灯不亮")
-    wb.save(str(tmp_path / "正常.xls"))
-    data = bytearray((tmp_path / "正常.xls").read_bytes())
-    at = data.find(b"\x00\x02\x0e\x00")  # the DIMENSIONS record, BIFF8
-    data[at + 4 : at + 14] = struct.pack("<IIH", 0, 1_000_000, 0)
-    data[at + 14 : at + 16] = struct.pack("<H", 16384)
-    (tmp_path / "声明.xls").write_bytes(bytes(data))
-    assert import_files(ws, [tmp_path / "正常.xls"], batch="b").files[0].status == "imported"
-    _refused(ws, tmp_path / "声明.xls", "超出 .xls 格式本身的上限")
+    assert import_files(ws, [_small_xls(tmp_path / "正常.xls")], batch="b").files[0].status == "imported"
+    _refused(ws, _declaring(tmp_path / "声明.xls", 1_000_000, 16384), "超出 .xls 格式本身的上限")
 
 
 def test_an_xls_declaring_every_sheet_at_full_size_is_read(ws, tmp_path):
     """Some writers declare 65,536 x 256 whatever a sheet holds; that is within the format and is read."""
-    import struct
-
-    import xlwt
-
-    wb = xlwt.Workbook()
-    sheet = wb.add_sheet("意见")
-    sheet.write(0, 0, "意见建议")
-    sheet.write(1, 0, "路灯不亮")
-    wb.save(str(tmp_path / "满.xls"))
-    data = bytearray((tmp_path / "满.xls").read_bytes())
-    at = data.find(b"\x00\x02\x0e\x00")
-    data[at + 4 : at + 16] = struct.pack("<IIHH", 0, 65536, 0, 256)
-    (tmp_path / "满.xls").write_bytes(bytes(data))
-    assert import_files(ws, [tmp_path / "满.xls"], batch="b").files[0].status == "imported"
+    assert import_files(ws, [_declaring(tmp_path / "满.xls", 65536, 256)], batch="b").files[0].status == "imported"
 
 
 def test_a_panic_in_calamine_is_a_damaged_file_not_a_crash(ws, tmp_path, monkeypatch):
@@ -343,8 +339,6 @@ def test_a_damaged_workbook_is_a_message_never_an_internal_error(kind, member, e
 
 def _damaged_sources(folder: Path) -> dict[str, Path]:
     """A small good workbook of each kind, to be damaged."""
-    import xlwt
-
     two = SHEET_HEAD + '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>'
     xlsx = _package(
         folder / "好.xlsx", [("worksheets/sheet1.xml", two + "</sheetData></worksheet>")], ["意见建议", "路灯"]
@@ -354,10 +348,4 @@ def _damaged_sources(folder: Path) -> dict[str, Path]:
         "</table:table-row>"
         for t in ("意见建议", "路灯")
     )
-    ods = _ods(folder / "好.ods", cells)
-    book = xlwt.Workbook()
-    sheet = book.add_sheet("意见")
-    sheet.write(0, 0, "意见建议")
-    sheet.write(1, 0, "路灯")
-    book.save(str(folder / "好.xls"))
-    return {"xlsx": xlsx, "ods": ods, "xls": folder / "好.xls"}
+    return {"xlsx": xlsx, "ods": _ods(folder / "好.ods", cells), "xls": _small_xls(folder / "好.xls")}
