@@ -25,7 +25,7 @@ from pathlib import Path
 from rectikit.base.errors import InputFileError
 from rectikit.base.fsutil import INFLATE_ERRORS
 from rectikit.files.guardods import check_ods
-from rectikit.files.guardparts import HINT, too_large
+from rectikit.files.guardparts import HINT, part_key, too_large
 from rectikit.files.guardsheets import check_xlsx_sheets
 from rectikit.files.guardstrings import check_shared_strings
 
@@ -252,7 +252,7 @@ def check_zip(
         if any(i.flag_bits & 0x1 for i in infos):  # zip encryption: Excel's own passwords make an OLE file instead
             raise InputFileError(f"{path.name} 是加密的压缩包，请先解除密码（或用 Excel/WPS 另存为 .xlsx）再导入。")
         names = {i.filename for i in infos}
-        if len({n.replace("\\", "/").encode().lower().decode() for n in names}) != len(infos):
+        if len({part_key(n) for n in names}) != len(infos):
             # readers differ on which of two same-named parts they take: the guard could measure the other
             raise InputFileError(f"{path.name} 内有重名的文件（只差大小写或斜杠也算），正常表格不会有，拒绝读取。")
         if "mimetype" in names:

@@ -6,15 +6,13 @@ from __future__ import annotations
 import re
 import zipfile
 
-from rectikit.files.guardparts import ATTRS, ATTRS_LAZY, attr, chunks, too_large, whole_tags
+from rectikit.files.guardparts import ATTRS_LAZY, attr, check_whole, chunks, too_large
 
 _NAMES = rb"(table-row|table-cell|covered-table-cell|table)(?=[\s/>])"  # not table-header-rows, table-column …
 
 _ODS_START = re.compile(rb"<table:" + _NAMES)
 
 _ODS_EVENT = re.compile(rb"<table:" + _NAMES + rb"(" + ATTRS_LAZY + rb")(/?)>|</table:table>")
-
-_ODS_EVENT_OPEN = re.compile(rb"<table:" + _NAMES + ATTRS + rb">")
 
 
 def check_ods(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows: int, max_text: int) -> None:
@@ -37,7 +35,7 @@ def check_ods(zf: zipfile.ZipFile, file: str, max_cells: int, max_rows: int, max
 
     for chunk in chunks(zf, "content.xml"):
         events = list(_ODS_EVENT.finditer(chunk))
-        whole_tags(_ODS_START, _ODS_EVENT_OPEN, chunk, file)
+        check_whole(_ODS_START, sum(1 for m in events if m.group(1)), chunk, file)
         text += pending * (events[0].start() if events else len(chunk))
         pending = 0
         for k, m in enumerate(events):

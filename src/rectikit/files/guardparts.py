@@ -55,12 +55,17 @@ ATTRS_LAZY = rb"""(?:[^<>"']|"[^<"]*"|'[^<']*')*?"""
 
 
 def whole_tags(start: re.Pattern[bytes], tag: re.Pattern[bytes], data: bytes, file: str) -> list:
-    """Every ``tag`` in ``data``, once each that ``start`` finds is found whole: a tag that does not close
-    before the next '<' is no well-formed XML, and a parser might still read it, so the file is refused."""
+    """Every ``tag`` in ``data``, once each that ``start`` finds is found whole (:func:`check_whole`)."""
     found = tag.findall(data)
-    if len(found) != len(start.findall(data)):
-        raise InputFileError(f"{file} 中有残缺的 XML 标记（属性值里有“<”或引号不成对），不是正常的表格文件，拒绝读取。")
+    check_whole(start, len(found), data, file)
     return found
+
+
+def check_whole(start: re.Pattern[bytes], whole: int, data: bytes, file: str) -> None:
+    """Refuse ``data`` when fewer of its tags than ``start`` finds were found whole: a tag that does not close
+    before the next '<' is no well-formed XML, and a parser might still read it."""
+    if whole != len(start.findall(data)):
+        raise InputFileError(f"{file} 中有残缺的 XML 标记（属性值里有“<”或引号不成对），不是正常的表格文件，拒绝读取。")
 
 
 _ATTR = re.compile(rb"""([^\s=<>"'/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -87,13 +92,19 @@ _SHEET_START = re.compile(rb"<(?:\w+:)?sheet(?=[\s/>])")
 _SHEET = re.compile(rb"<(?:\w+:)?sheet(?=[\s/>])" + ATTRS + rb">")
 
 
-def _ascii_lower(name: str) -> str:
-    return name.encode().lower().decode()  # bytes lower only A-Z, as calamine's to_ascii_lowercase
+def part_key(name: str) -> str:
+    """A part's name as calamine matches it: backslashes as slashes, A-Z in lower case (bytes lower only
+    ASCII, as its to_ascii_lowercase does)."""
+    return name.replace("\\", "/").encode().lower().decode()
 
 
 def _lookup(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Member by name in lower case, backslashes as slashes: how calamine finds a part."""
-    return {_ascii_lower(n.replace("\\", "/")): n for n in zf.namelist()}
+    """Member by :func:`part_key`: how calamine finds a part."""
+    return {part_key(n): n for n in zf.namelist()}
+
+
+def _relationship_tags(zf: zipfile.ZipFile, member: str) -> list[bytes]:
+    return whole_tags(_RELATIONSHIP_START, _RELATIONSHIP, zf.read(member), member)
 
 
 def _calamine_folder(zf: zipfile.ZipFile) -> str | None:
@@ -101,7 +112,7 @@ def _calamine_folder(zf: zipfile.ZipFile) -> str | None:
     officeDocument relationship names (None where there is none, and calamine cannot open it)."""
     rels = _lookup(zf).get("_rels/.rels")
     target = None
-    for tag in whole_tags(_RELATIONSHIP_START, _RELATIONSHIP, zf.read(rels), "_rels/.rels") if rels else ():
+    for tag in _relationship_tags(zf, rels) if rels else ():
         if attr(tag, b"Type") == OFFICE_DOCUMENT:
             target = attr(tag, b"Target")
     if target is None:
@@ -113,27 +124,26 @@ def calamine_strings_part(zf: zipfile.ZipFile) -> str | None:
     """The member calamine reads as the shared strings: sharedStrings.xml in its workbook folder, whatever
     the workbook's own relationships name."""
     folder = _calamine_folder(zf)
-    return None if folder is None else _lookup(zf).get(_ascii_lower(folder + "sharedStrings.xml"))
+    return None if folder is None else _lookup(zf).get(part_key(folder + "sharedStrings.xml"))
 
 
 def calamine_sheets(zf: zipfile.ZipFile) -> list[str]:
     """The worksheet members calamine reads: each sheet of ``workbook.xml`` in its workbook folder, by the
     target ``_rels/workbook.xml.rels`` gives its id there, joined to the folder as written (not resolved)."""
     folder = _calamine_folder(zf)
-    names = _lookup(zf)
-    book, rels = (names.get(_ascii_lower(f"{folder}{p}")) for p in ("workbook.xml", "_rels/workbook.xml.rels"))
-    if folder is None or book is None or rels is None:
+    if folder is None:
         return []
-    targets = {
-        attr(tag, b"Id"): attr(tag, b"Target")
-        for tag in whole_tags(_RELATIONSHIP_START, _RELATIONSHIP, zf.read(rels), rels)
-    }
+    names = _lookup(zf)
+    book, rels = (names.get(part_key(folder + p)) for p in ("workbook.xml", "_rels/workbook.xml.rels"))
+    if book is None or rels is None:
+        return []
+    targets = {attr(tag, b"Id"): attr(tag, b"Target") for tag in _relationship_tags(zf, rels)}
     found: list[str] = []
     for tag in whole_tags(_SHEET_START, _SHEET, zf.read(book), book):
         target = targets.get(attr(tag, rb"(?:\w+:)?id"))
         if target is not None:
             path = target[1:] if target.startswith("/") else folder + target
-            found.extend(m for m in [names.get(_ascii_lower(path.replace("\\", "/")))] if m)
+            found.extend(m for m in [names.get(part_key(path))] if m)
     return found
 
 
@@ -156,7 +166,7 @@ def _relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]
     if rels is None:
         return {}
     out = {}
-    for tag in whole_tags(_RELATIONSHIP_START, _RELATIONSHIP, zf.read(rels), rels):
+    for tag in _relationship_tags(zf, rels):
         out[attr(tag, b"Id")] = (attr(tag, b"Type"), _part(part, attr(tag, b"Target")))
     return out
 

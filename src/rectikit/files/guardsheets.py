@@ -55,7 +55,8 @@ def check_xlsx_sheets(
     names = sheet_names(zf)
     listed = calamine_sheets(zf)  # one entry per sheet calamine lists, repeats kept
     folder = [n for n in zf.namelist() if n.lower().startswith("xl/worksheets/") and n.lower().endswith(".xml")]
-    entries = [*listed, *(p for p in dict.fromkeys([*names, *folder]) if p not in set(listed))]
+    seen = set(listed)
+    entries = [*listed, *(p for p in dict.fromkeys([*names, *folder]) if p not in seen)]
     extent: dict[str, tuple[int, int]] = {}
     text: dict[str, int] = {}  # a part's text: first its bound (longest string per cell), exact once needed
     counted: dict[str, int] = {}  # how many times each part is read
